@@ -1,0 +1,101 @@
+import { DTypeError } from "../errors.ts";
+
+/** The dtypes kindling knows. Names are PyTorch's without the `torch.` prefix. */
+export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
+
+/**
+ * int64 is stored in a Float64Array: JS has no fast 64-bit integer array, and a double holds every
+ * integer up to 2^53 exactly, which covers class indices, counters and sizes. Checkpoints still write
+ * real little-endian int64 (I64).
+ */
+export type Storage = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool"];
+
+export function isFloating(d: DType): boolean {
+  return d === "float32" || d === "float64";
+}
+
+export function allocStorage(dtype: DType, n: number): Storage {
+  switch (dtype) {
+    case "float32":
+      return new Float32Array(n);
+    case "float64":
+    case "int64":
+      return new Float64Array(n);
+    case "int32":
+      return new Int32Array(n);
+    case "bool":
+      return new Uint8Array(n);
+  }
+}
+
+/** The storage class a dtype uses, for checks on user-supplied typed arrays. */
+export function storageMatches(dtype: DType, s: Storage): boolean {
+  switch (dtype) {
+    case "float32":
+      return s instanceof Float32Array;
+    case "float64":
+    case "int64":
+      return s instanceof Float64Array;
+    case "int32":
+      return s instanceof Int32Array;
+    case "bool":
+      return s instanceof Uint8Array;
+  }
+}
+
+/** Bytes per element in a file (safetensors), not in memory. */
+export function fileItemSize(dtype: DType): number {
+  switch (dtype) {
+    case "float32":
+    case "int32":
+      return 4;
+    case "float64":
+    case "int64":
+      return 8;
+    case "bool":
+      return 1;
+  }
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, int64: 2, float32: 3, float64: 4 };
+
+/**
+ * PyTorch type promotion for two tensors of the given dtypes (categories bool < int < float, and within
+ * a category the wider one wins).
+ */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * Promotion with a JS number operand: a number only raises the category, never the width
+ * (float32 tensor * 2.5 stays float32; int tensor * 2.5 becomes the default float dtype).
+ */
+export function promoteWithScalar(t: DType, s: number | boolean, defaultFloat: DType): DType {
+  if (typeof s === "boolean") return t;
+  if (!Number.isInteger(s)) return isFloating(t) ? t : defaultFloat;
+  return t === "bool" ? "int64" : t;
+}
+
+export function checkDType(d: unknown, argName = "dtype"): DType {
+  if (typeof d === "string" && (DTYPES as readonly string[]).includes(d)) return d as DType;
+  throw new DTypeError(`${argName} must be one of ${DTYPES.join(", ")}, got ${String(d)}`);
+}
+
+/** Rounds a value the way storing it into the dtype would (int casts truncate toward zero as in C). */
+export function castValue(dtype: DType, v: number): number {
+  switch (dtype) {
+    case "float32":
+      return Math.fround(v);
+    case "float64":
+      return v;
+    case "int32":
+      return v | 0;
+    case "int64":
+      return Math.trunc(v);
+    case "bool":
+      return v !== 0 ? 1 : 0;
+  }
+}
