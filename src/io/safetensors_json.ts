@@ -1,0 +1,65 @@
+/**
+ * Key-level facts about a JSON text that JSON.parse hides: it silently keeps the last of repeated
+ * keys (two readers of one file could then disagree on a tensor's bytes), and it reorders
+ * integer-like keys. The scanner assumes the text already passed JSON.parse, so it only needs to
+ * tell strings from structure.
+ */
+
+interface KeyVisitor {
+  open(isObject: boolean): void;
+  close(): void;
+  /** An object key; depth 1 is the outermost object. */
+  key(k: string, depth: number): void;
+}
+
+function scan(text: string, v: KeyVisitor): void {
+  // One entry per open container, true for objects. An explicit stack rather than recursion, since
+  // the header may nest arbitrarily deep.
+  const stack: boolean[] = [];
+  let prev = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      // The length bound cannot trigger on text JSON.parse accepted; it keeps a misuse from hanging.
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      // A string right after "{" or "," inside an object is a key; values always follow ":".
+      if (stack[stack.length - 1] === true && (prev === "{" || prev === ",")) {
+        v.key(JSON.parse(text.slice(i, j + 1)) as string, stack.length);
+      }
+      prev = '"';
+      i = j;
+    } else if (c === "{" || c === "[") {
+      stack.push(c === "{");
+      v.open(c === "{");
+      prev = c;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      v.close();
+      prev = c;
+    } else if (c === "," || c === ":") {
+      prev = c;
+    }
+  }
+}
+
+/**
+ * Keys of the outermost object in text order, and the first key repeated within any one object
+ * (undefined when none is).
+ */
+export function headerKeys(text: string): { topLevel: string[]; duplicate: string | undefined } {
+  const topLevel: string[] = [];
+  const sets: (Set<string> | null)[] = [];
+  let duplicate: string | undefined;
+  scan(text, {
+    open: (isObject) => void sets.push(isObject ? new Set() : null),
+    close: () => void sets.pop(),
+    key: (k, depth) => {
+      const top = sets[sets.length - 1]!;
+      if (duplicate === undefined && top.has(k)) duplicate = k;
+      top.add(k);
+      if (depth === 1) topLevel.push(k);
+    },
+  });
+  return { topLevel, duplicate };
+}
