@@ -1,0 +1,35 @@
+import type { Tensor } from "../tensor/tensor.ts";
+
+/**
+ * Computes the gradients of an op's inputs from the gradient of its output. `needs[i]` says whether
+ * input i wants one, so a backward can skip work (e.g. the weight gradient of a frozen layer).
+ */
+export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
+
+/**
+ * Where an input's gradient goes: the node that produced it, a leaf that accumulates `.grad`, or
+ * nowhere. Nodes keep only these edges, not the input tensors, so intermediate activations are freed
+ * as soon as no backward closure saved them.
+ */
+export type Edge = Node | Tensor | null;
+
+export class Node {
+  /** Set by `retainGrad()` on the output tensor, which then receives its gradient too. */
+  retained: Tensor | null = null;
+  freed = false;
+
+  constructor(
+    readonly name: string,
+    readonly next: readonly Edge[],
+    public backwardFn: BackwardFn | null,
+    /** Ops that saved no tensors can run backward again after the graph is "freed", as in PyTorch. */
+    readonly savesTensors: boolean,
+  ) {}
+
+  /** Drops the saved tensors (the closure) so their memory can go. */
+  release(): void {
+    if (!this.savesTensors) return;
+    this.backwardFn = null;
+    this.freed = true;
+  }
+}

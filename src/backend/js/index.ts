@@ -1,0 +1,24 @@
+import type { Backend } from "../backend.ts";
+import { binaryStrided, copyStrided, scalarKernel, scatterStrided, unaryKernel, whereStrided } from "./elementwise.ts";
+import { gemm } from "./gemm.ts";
+import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
+import { reduce, softmax, softmaxBackward } from "./reduce.ts";
+
+/** The reference backend: plain TypeScript over typed arrays, always available, in browsers too. */
+export const jsBackend: Backend = {
+  name: "js",
+  unary: (op, x, out, n) => unaryKernel(op)(x, out, n),
+  binary: binaryStrided,
+  binaryScalar: (op, x, s, out, n, scalarFirst) => scalarKernel(op, scalarFirst)(x, s, out, n),
+  copy: copyStrided,
+  scatterInto: scatterStrided,
+  reduce,
+  gemm,
+  softmax,
+  softmaxBackward,
+  gather,
+  scatterAdd,
+  indexSelect,
+  indexAdd,
+  where: whereStrided,
+};

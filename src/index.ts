@@ -1,0 +1,39 @@
+/**
+ * kindling: `import * as torch from "kindling"`, then torch.tensor, torch.nn.Linear, torch.optim.SGD...
+ * Names mirror PyTorch in camelCase.
+ */
+import "./ops/methods.ts";
+
+export { Tensor, type NestedArray } from "./tensor/tensor.ts";
+export type { DType, Storage } from "./tensor/dtype.ts";
+export { promoteTypes, isFloating as isFloatingDType } from "./tensor/dtype.ts";
+export { getDefaultDType, setDefaultDType } from "./tensor/default_dtype.ts";
+export {
+  tensor, zeros, ones, full, empty, arange, linspace, eye, rand, randn, randint, randperm,
+  zerosLike, onesLike, fullLike, randLike, randnLike,
+  type TensorOptions, type RandomOptions, type TensorData,
+} from "./tensor/creation.ts";
+export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState, defaultGenerator } from "./tensor/random.ts";
+export { broadcastShapes } from "./tensor/shape.ts";
+
+export {
+  add, sub, mul, div, pow, neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, sin, cos, square, reciprocal,
+  log1p, expm1, floor, ceil, round, erf, gelu, clamp, maximum, minimum,
+  eq, ne, gt, lt, ge, le, logicalNot, logicalAnd, logicalOr,
+} from "./ops/elementwise.ts";
+export { sum, mean, max, min, argmax, argmin, amax, logsumexp, variance as var, std, prod, type ValuesIndices, type VarOptions } from "./ops/reduce.ts";
+export { matmul, matmul as mm } from "./ops/matmul.ts";
+export { softmax, logSoftmax } from "./ops/softmax.ts";
+export { gather, indexSelect, maskedFill, where } from "./ops/indexing.ts";
+export { cat, stack } from "./ops/join.ts";
+export {
+  reshape, view, flatten, transpose, t, permute, squeeze, unsqueeze, expand, narrow, select, slice, contiguous, clone,
+} from "./ops/views.ts";
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad_mode.ts";
+export * as autograd from "./autograd/index.ts";
+
+export { setBackend, getBackend, availableBackends, registerBackend } from "./backend/registry.ts";
+export type { Backend } from "./backend/backend.ts";
+
+export * from "./errors.ts";

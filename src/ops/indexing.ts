@@ -1,0 +1,123 @@
+import { backend } from "../backend/registry.ts";
+import { record } from "../autograd/record.ts";
+import { DTypeError, IndexError, ShapeError } from "../errors.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { broadcastShapes, broadcastStrides, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { sumToShape } from "./reduce.ts";
+import { type TensorLike, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
+import { promoteTypes } from "../tensor/dtype.ts";
+
+/** Index-driven ops: gather, indexSelect, where, maskedFill, and their adjoints. */
+
+function checkIndex(index: Tensor, size: number, dim: number, fn: string): void {
+  if (index.dtype !== "int64" && index.dtype !== "int32") {
+    throw new DTypeError(`${fn}(): Expected dtype int64 for index (got ${index.dtype})`);
+  }
+  const data = denseData(index);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < 0 || v >= size) throw new IndexError(`${fn}(): index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+  }
+}
+
+/** Adds g (shaped like index) into zeros of `shape` at index positions along dim: gather's adjoint. */
+export function scatterAddRaw(g: Tensor, index: Tensor, dim: number, shape: readonly number[]): Tensor {
+  const out = fresh(shape, g.dtype);
+  const outer = numelOf(index.shape.slice(0, dim));
+  const inner = numelOf(index.shape.slice(dim + 1));
+  backend().scatterAdd(denseData(g), denseData(index), out.storage, outer, shape[dim]!, index.shape[dim]!, inner);
+  return out;
+}
+
+/** out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (PyTorch's gather). */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normDim(dim, x.ndim);
+  if (index.ndim !== x.ndim) {
+    throw new ShapeError(`gather(): Index tensor must have the same number of dimensions as input tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`);
+  }
+  for (let i = 0; i < x.ndim; i++) {
+    if (i !== d && index.shape[i] !== x.shape[i]) {
+      // PyTorch allows index to be smaller; kindling requires equal sizes off the gather dim.
+      throw new ShapeError(`gather(): Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be the same as input ${fmtShape(x.shape)} apart from dimension ${d}`);
+    }
+  }
+  checkIndex(index, x.shape[d]!, d, "gather");
+  const out = fresh(index.shape, x.dtype);
+  const outer = numelOf(x.shape.slice(0, d));
+  const inner = numelOf(x.shape.slice(d + 1));
+  const idx = denseData(index);
+  backend().gather(denseData(x), idx, out.storage, outer, x.shape[d]!, index.shape[d]!, inner);
+  return record(out, "GatherBackward", [x], (g) => [scatterAddRaw(castRaw(g, x.dtype), index, d, x.shape)]);
+}
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const d = normDim(dim, x.ndim);
+  if (index.ndim > 1) throw new ShapeError(`index_select(): Index is supposed to be a vector (got shape ${fmtShape(index.shape)})`);
+  checkIndex(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select");
+  const m = index.numel();
+  const shape = [...x.shape];
+  if (x.ndim > 0) shape[d] = m;
+  const out = fresh(shape, x.dtype);
+  const outer = numelOf(x.shape.slice(0, d));
+  const inner = numelOf(x.shape.slice(d + 1));
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  const idx = denseData(index);
+  backend().indexSelect(denseData(x), idx, out.storage, outer, size, m, inner);
+  return record(out, "IndexSelectBackward", [x], (g) => {
+    const gx = fresh(x.shape, x.dtype);
+    backend().indexAdd(denseData(castRaw(g, x.dtype)), idx, gx.storage, outer, size, m, inner);
+    return [gx];
+  });
+}
+
+function viewAs(t: Tensor, shape: readonly number[]) {
+  return { data: t.storage, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) };
+}
+
+/** cond ? a : b with broadcasting; cond must be bool. */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (cond.dtype !== "bool") throw new DTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
+  const dt =
+    a instanceof Tensor && b instanceof Tensor ? promoteTypes(a.dtype, b.dtype)
+    : a instanceof Tensor ? a.dtype
+    : b instanceof Tensor ? b.dtype
+    : "float32";
+  const ta = a instanceof Tensor ? castRaw(a, dt) : scalarTensor(a, dt);
+  const tb = b instanceof Tensor ? castRaw(b, dt) : scalarTensor(b, dt);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);
+  const out = fresh(shape, dt);
+  backend().where(viewAs(cond, shape), viewAs(ta, shape), viewAs(tb, shape), out.storage, shape);
+  const inA = a instanceof Tensor ? a : null;
+  const inB = b instanceof Tensor ? b : null;
+  return record(out, "WhereBackward", [inA, inB], (g, needs) => {
+    const zero = scalarTensor(0, g.dtype);
+    const pick = (first: boolean, like: Tensor | null) => {
+      if (!like) return null;
+      const z = fresh(shape, g.dtype);
+      backend().where(viewAs(cond, shape), viewAs(first ? g : zero, shape), viewAs(first ? zero : g, shape), z.storage, shape);
+      return castRaw(sumToShape(z, like.shape), like.dtype);
+    };
+    return [needs[0] ? pick(true, inA) : null, needs[1] ? pick(false, inB) : null];
+  });
+}
+
+/** x with `value` where mask is true (mask broadcasts to x's shape). */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  if (mask.dtype !== "bool") throw new DTypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
+    throw new ShapeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to input of shape ${fmtShape(x.shape)}`);
+  }
+  const v = value instanceof Tensor ? value.item() : value;
+  if (!isFloating(x.dtype) && !Number.isInteger(v)) {
+    throw new DTypeError(`value cannot be converted to type ${x.dtype} without overflow: ${v}`);
+  }
+  const out = fresh(x.shape, x.dtype);
+  backend().where(viewAs(mask, shape), viewAs(scalarTensor(v, x.dtype), shape), sv(x), out.storage, shape);
+  return record(out, "MaskedFillBackward", [x], (g) => {
+    const z = fresh(shape, g.dtype);
+    backend().where(viewAs(mask, shape), viewAs(scalarTensor(0, g.dtype), shape), sv(g), z.storage, shape);
+    return [z];
+  });
+}

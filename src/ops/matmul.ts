@@ -1,0 +1,111 @@
+import { backend } from "../backend/registry.ts";
+import { record } from "../autograd/record.ts";
+import { DTypeError, ShapeError } from "../errors.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { sumToShape } from "./reduce.ts";
+import { denseData, fresh } from "./util.ts";
+import { reshape, squeeze, transpose, unsqueeze } from "./views.ts";
+
+/**
+ * Matrix products through the backend's GEMM. Transposed operands are passed as transpose flags, not
+ * copied, so a Linear layer's x @ W^T and both backward products run without materialising a transpose.
+ */
+
+interface MatLayout {
+  trans: boolean;
+  ld: number;
+}
+
+/** How GEMM can read the last two dims of t in place, or null when they need a copy first. */
+function layout(t: Tensor): MatLayout | null {
+  const n = t.ndim;
+  const rows = t.shape[n - 2]!;
+  const cols = t.shape[n - 1]!;
+  const rs = t.strides[n - 2]!;
+  const cs = t.strides[n - 1]!;
+  if ((cs === 1 || cols === 1) && (rs >= Math.max(cols, 1) || rows === 1)) return { trans: false, ld: rows === 1 ? Math.max(cols, 1) : rs };
+  if ((rs === 1 || rows === 1) && (cs >= Math.max(rows, 1) || cols === 1)) return { trans: true, ld: cols === 1 ? Math.max(rows, 1) : cs };
+  return null;
+}
+
+function canonical(t: Tensor): Tensor {
+  return Tensor.fromStorage(denseData(t), t.dtype, t.shape);
+}
+
+/** Both operands have >= 2 dims; batch dims broadcast. */
+function matmulRaw(a: Tensor, b: Tensor): Tensor {
+  const M = a.shape[a.ndim - 2]!;
+  const K = a.shape[a.ndim - 1]!;
+  const N = b.shape[b.ndim - 1]!;
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB);
+  const out = fresh([...batch, M, N], a.dtype);
+  let la = layout(a);
+  if (!la) {
+    a = canonical(a);
+    la = layout(a)!;
+  }
+  let lb = layout(b);
+  if (!lb) {
+    b = canonical(b);
+    lb = layout(b)!;
+  }
+  const count = numelOf(batch);
+  const k = backend();
+  const A = a.storage as Float32Array | Float64Array;
+  const B = b.storage as Float32Array | Float64Array;
+  const C = out.storage as Float32Array | Float64Array;
+  for (let i = 0; i < count; i++) {
+    // Offsets of this batch element in each operand; broadcast batch dims contribute nothing.
+    let rem = i;
+    let offA = a.offset;
+    let offB = b.offset;
+    for (let d = batch.length - 1; d >= 0; d--) {
+      const idx = rem % batch[d]!;
+      rem = Math.floor(rem / batch[d]!);
+      const da = d - (batch.length - batchA.length);
+      const db = d - (batch.length - batchB.length);
+      if (da >= 0 && batchA[da] !== 1) offA += idx * a.strides[da]!;
+      if (db >= 0 && batchB[db] !== 1) offB += idx * b.strides[db]!;
+    }
+    k.gemm(la.trans, lb.trans, M, N, K, 1, A, offA, la.ld, B, offB, lb.ld, 0, C, i * M * N, N);
+  }
+  return out;
+}
+
+function mm(a: Tensor, b: Tensor): Tensor {
+  const out = matmulRaw(a, b);
+  return record(out, "MmBackward", [a, b], (g, needs) => [
+    needs[0] ? sumToShape(mm(g, transpose(b.detach(), -1, -2)), a.shape) : null,
+    needs[1] ? sumToShape(mm(transpose(a.detach(), -1, -2), g), b.shape) : null,
+  ]);
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  Tensor.check(a, "input");
+  Tensor.check(b, "other");
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new ShapeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+  }
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  }
+  if (!isFloating(a.dtype)) throw new DTypeError(`matmul is only implemented for float32 and float64, got ${a.dtype}`);
+  const K1 = a.shape[a.ndim - 1]!;
+  const K2 = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
+  if (K1 !== K2) {
+    if (a.ndim <= 2 && b.ndim <= 2) {
+      const fa = a.ndim === 1 ? `1x${K1}` : `${a.shape[0]}x${K1}`;
+      const fb = b.ndim === 1 ? `${K2}x1` : `${b.shape[0]}x${b.shape[1]}`;
+      throw new ShapeError(`mat1 and mat2 shapes cannot be multiplied (${fa} and ${fb})`);
+    }
+    throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
+  }
+  if (a.ndim === 1 && b.ndim === 1) return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), []);
+  if (a.ndim === 1) return squeeze(mm(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(mm(a, unsqueeze(b, 1)), -1);
+  return mm(a, b);
+}

@@ -1,0 +1,211 @@
+import { runBackward, type BackwardOptions } from "../autograd/engine.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
+import { full } from "../tensor/creation.ts";
+import { AutogradError } from "../errors.ts";
+import type { DType } from "../tensor/dtype.ts";
+import { formatTensor } from "../tensor/format.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import * as E from "./elementwise.ts";
+import { cat } from "./join.ts";
+import { gather, indexSelect, maskedFill, where } from "./indexing.ts";
+import { matmul } from "./matmul.ts";
+import * as R from "./reduce.ts";
+import { logSoftmax, softmax } from "./softmax.ts";
+import { backend } from "../backend/registry.ts";
+import { castRaw, denseData, sv, type TensorLike } from "./util.ts";
+import * as V from "./views.ts";
+
+/**
+ * Tensor methods, attached to the prototype so `x.add(y).relu().sum()` reads like PyTorch while
+ * each op stays a plain function in its own file.
+ */
+type Sizes = (number | readonly number[])[];
+
+declare module "../tensor/tensor.ts" {
+  interface Tensor {
+    add(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    mul(other: TensorLike): Tensor;
+    div(other: TensorLike): Tensor;
+    pow(exponent: TensorLike): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    abs(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    relu(): Tensor;
+    sign(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    square(): Tensor;
+    reciprocal(): Tensor;
+    log1p(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    clamp(min?: number | null, max?: number | null): Tensor;
+    maximum(other: Tensor): Tensor;
+    minimum(other: Tensor): Tensor;
+    eq(other: TensorLike): Tensor;
+    ne(other: TensorLike): Tensor;
+    gt(other: TensorLike): Tensor;
+    lt(other: TensorLike): Tensor;
+    ge(other: TensorLike): Tensor;
+    le(other: TensorLike): Tensor;
+    logicalNot(): Tensor;
+    sum(dim?: R.Dims | null, keepdim?: boolean): Tensor;
+    mean(dim?: R.Dims | null, keepdim?: boolean): Tensor;
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): R.ValuesIndices;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): R.ValuesIndices;
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    logsumexp(dim: R.Dims, keepdim?: boolean): Tensor;
+    var(dim?: R.Dims | null, opts?: R.VarOptions): Tensor;
+    std(dim?: R.Dims | null, opts?: R.VarOptions): Tensor;
+    prod(dim?: number, keepdim?: boolean): Tensor;
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    softmax(dim: number): Tensor;
+    logSoftmax(dim: number): Tensor;
+    gather(dim: number, index: Tensor): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+    where(cond: Tensor, other: TensorLike): Tensor;
+    reshape(...shape: Sizes): Tensor;
+    view(...shape: Sizes): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    get T(): Tensor;
+    permute(...dims: Sizes): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    expand(...sizes: Sizes): Tensor;
+    expandAs(other: Tensor): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    slice(dim: number, start?: number, end?: number, step?: number): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    to(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+    long(): Tensor;
+    bool(): Tensor;
+    backward(gradient?: Tensor, opts?: BackwardOptions): void;
+    toString(): string;
+    /** In-place updates; refused on leaves that require grad while grad mode is on, as in PyTorch. */
+    copy_(src: TensorLike): Tensor;
+    zero_(): Tensor;
+    fill_(value: number): Tensor;
+    add_(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    sub_(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    mul_(other: TensorLike): Tensor;
+    div_(other: TensorLike): Tensor;
+    clamp_(min?: number | null, max?: number | null): Tensor;
+  }
+}
+
+const P = Tensor.prototype as unknown as Record<string, unknown>;
+const define = (methods: Record<string, (this: Tensor, ...args: never[]) => unknown>) => Object.assign(P, methods);
+
+define({
+  add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return E.add(this, o, opts); },
+  sub(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return E.sub(this, o, opts); },
+  mul(this: Tensor, o: TensorLike) { return E.mul(this, o); },
+  div(this: Tensor, o: TensorLike) { return E.div(this, o); },
+  pow(this: Tensor, o: TensorLike) { return E.pow(this, o); },
+  clamp(this: Tensor, lo?: number | null, hi?: number | null) { return E.clamp(this, lo, hi); },
+  maximum(this: Tensor, o: Tensor) { return E.maximum(this, o); },
+  minimum(this: Tensor, o: Tensor) { return E.minimum(this, o); },
+  sum(this: Tensor, d?: R.Dims | null, k?: boolean) { return R.sum(this, d, k); },
+  mean(this: Tensor, d?: R.Dims | null, k?: boolean) { return R.mean(this, d, k); },
+  max(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.max(this) : R.max(this, d, k); },
+  min(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.min(this) : R.min(this, d, k); },
+  argmax(this: Tensor, d?: number, k?: boolean) { return R.argmax(this, d, k); },
+  argmin(this: Tensor, d?: number, k?: boolean) { return R.argmin(this, d, k); },
+  logsumexp(this: Tensor, d: R.Dims, k?: boolean) { return R.logsumexp(this, d, k); },
+  var(this: Tensor, d?: R.Dims | null, o?: R.VarOptions) { return R.variance(this, d, o); },
+  std(this: Tensor, d?: R.Dims | null, o?: R.VarOptions) { return R.std(this, d, o); },
+  prod(this: Tensor, d?: number, k?: boolean) { return R.prod(this, d, k); },
+  matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
+  mm(this: Tensor, o: Tensor) { return matmul(this, o); },
+  softmax(this: Tensor, d: number) { return softmax(this, d); },
+  logSoftmax(this: Tensor, d: number) { return logSoftmax(this, d); },
+  gather(this: Tensor, d: number, i: Tensor) { return gather(this, d, i); },
+  indexSelect(this: Tensor, d: number, i: Tensor) { return indexSelect(this, d, i); },
+  maskedFill(this: Tensor, m: Tensor, v: number | Tensor) { return maskedFill(this, m, v); },
+  where(this: Tensor, c: Tensor, o: TensorLike) { return where(c, this, o); },
+  reshape(this: Tensor, ...s: Sizes) { return V.reshape(this, V.shapeArgs(s)); },
+  view(this: Tensor, ...s: Sizes) { return V.view(this, V.shapeArgs(s)); },
+  flatten(this: Tensor, s?: number, e?: number) { return V.flatten(this, s, e); },
+  transpose(this: Tensor, a: number, b: number) { return V.transpose(this, a, b); },
+  t(this: Tensor) { return V.t(this); },
+  permute(this: Tensor, ...d: Sizes) { return V.permute(this, V.shapeArgs(d)); },
+  squeeze(this: Tensor, d?: number | readonly number[]) { return V.squeeze(this, d); },
+  unsqueeze(this: Tensor, d: number) { return V.unsqueeze(this, d); },
+  expand(this: Tensor, ...s: Sizes) { return V.expand(this, V.shapeArgs(s)); },
+  expandAs(this: Tensor, o: Tensor) { return V.expandAs(this, o); },
+  narrow(this: Tensor, d: number, s: number, l: number) { return V.narrow(this, d, s, l); },
+  select(this: Tensor, d: number, i: number) { return V.select(this, d, i); },
+  slice(this: Tensor, d: number, s?: number, e?: number, st?: number) { return V.slice(this, d, s, e, st); },
+  contiguous(this: Tensor) { return V.contiguous(this); },
+  clone(this: Tensor) { return V.clone(this); },
+  to(this: Tensor, d: DType) { return V.to(this, d); },
+  float(this: Tensor) { return V.to(this, "float32"); },
+  double(this: Tensor) { return V.to(this, "float64"); },
+  int(this: Tensor) { return V.to(this, "int32"); },
+  long(this: Tensor) { return V.to(this, "int64"); },
+  bool(this: Tensor) { return V.to(this, "bool"); },
+  backward(this: Tensor, g?: Tensor, o?: BackwardOptions) { runBackward(this, g, o); },
+  toString(this: Tensor) { return formatTensor(this); },
+});
+
+for (const name of ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "sin", "cos", "square", "reciprocal", "log1p", "floor", "ceil", "round", "logicalNot"] as const) {
+  P[name] = function (this: Tensor) { return E[name](this); };
+}
+for (const name of ["eq", "ne", "gt", "lt", "ge", "le"] as const) {
+  P[name] = function (this: Tensor, o: TensorLike) { return E[name](this, o); };
+}
+
+Object.defineProperty(Tensor.prototype, "T", {
+  get(this: Tensor) { return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); },
+});
+
+// Node's console.log/inspect uses this symbol; a string key keeps the core free of node: imports.
+Object.defineProperty(Tensor.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value(this: Tensor) { return formatTensor(this); },
+});
+
+/** Writes `values` (broadcast to this shape) into this tensor's memory. */
+function writeInPlace(t: Tensor, values: Tensor, op: string): Tensor {
+  if (t.requiresGrad && t.isLeaf && isGradEnabled()) {
+    throw new AutogradError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
+  }
+  const src = castRaw(V.expand(values.detach(), t.shape), t.dtype);
+  backend().scatterInto(denseData(src), sv(t), t.shape);
+  return t;
+}
+
+const inPlace = (fn: (t: Tensor, ...a: never[]) => Tensor, op: string) =>
+  function (this: Tensor, ...args: never[]) { return writeInPlace(this, noGrad(() => fn(this.detach(), ...args)), op); };
+
+define({
+  copy_(this: Tensor, src: TensorLike) {
+    return writeInPlace(this, src instanceof Tensor ? src : full([], src, { dtype: this.dtype }), "copy_");
+  },
+  zero_(this: Tensor) { return writeInPlace(this, full([], 0, { dtype: this.dtype }), "zero_"); },
+  fill_(this: Tensor, v: number) { return writeInPlace(this, full([], v, { dtype: this.dtype }), "fill_"); },
+  add_: inPlace((t, o: TensorLike, opts?: { alpha?: number }) => E.add(t, o, opts), "add_"),
+  sub_: inPlace((t, o: TensorLike, opts?: { alpha?: number }) => E.sub(t, o, opts), "sub_"),
+  mul_: inPlace((t, o: TensorLike) => E.mul(t, o), "mul_"),
+  div_: inPlace((t, o: TensorLike) => E.div(t, o), "div_"),
+  clamp_: inPlace((t, lo?: number | null, hi?: number | null) => E.clamp(t, lo, hi), "clamp_"),
+});
+
+export { cat };

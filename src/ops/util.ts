@@ -1,0 +1,72 @@
+import type { StridedView } from "../backend/backend.ts";
+import { backend } from "../backend/registry.ts";
+import { ArgumentError } from "../errors.ts";
+import { type DType, type Storage, allocStorage } from "../tensor/dtype.ts";
+import { getDefaultDType } from "../tensor/default_dtype.ts";
+import { contiguousStrides } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+
+/** Shared plumbing for ops: strided views for kernels, dtype casts, contiguous data. */
+
+export type TensorLike = Tensor | number;
+
+export function sv(t: Tensor): StridedView {
+  return { data: t.storage, offset: t.offset, strides: t.strides };
+}
+
+/** The elements of t as one contiguous array: a no-copy subarray when t is contiguous. */
+export function denseData(t: Tensor): Storage {
+  const n = t.numel();
+  if (t.isContiguous()) {
+    return t.offset === 0 && t.storage.length === n ? t.storage : (t.storage.subarray(t.offset, t.offset + n) as Storage);
+  }
+  const out = allocStorage(t.dtype, n);
+  backend().copy(sv(t), t.shape, out);
+  return out;
+}
+
+/** A contiguous tensor with the same values (t itself when already contiguous). No autograd. */
+export function contiguousRaw(t: Tensor): Tensor {
+  if (t.isContiguous()) return t;
+  return Tensor.fromStorage(denseData(t), t.dtype, t.shape);
+}
+
+/** Values of t in another dtype, as a fresh contiguous tensor (t itself when the dtype matches). No autograd. */
+export function castRaw(t: Tensor, dtype: DType): Tensor {
+  if (t.dtype === dtype) return t;
+  const n = t.numel();
+  const out = allocStorage(dtype, n);
+  if (dtype === "bool") {
+    // Any non-zero value is true; a plain typed-array store would wrap 256 to 0 and truncate 0.5.
+    backend().binaryScalar("ne", denseData(t), 0, out, n, false);
+  } else {
+    backend().copy(sv(t), t.shape, out);
+  }
+  return Tensor.fromStorage(out, dtype, t.shape);
+}
+
+/** A 0-d tensor holding a JS number. */
+export function scalarTensor(v: number, dtype: DType): Tensor {
+  const s = allocStorage(dtype, 1);
+  s[0] = v;
+  return Tensor.fromStorage(s, dtype, []);
+}
+
+export function fresh(shape: readonly number[], dtype: DType): Tensor {
+  return Tensor.empty(shape, dtype);
+}
+
+export function defaultFloat(): DType {
+  return getDefaultDType();
+}
+
+export function checkNumber(v: unknown, arg: string): number {
+  if (typeof v !== "number") throw new ArgumentError(`${arg} must be a number, got ${typeof v}`);
+  return v;
+}
+
+export function asTensorArg(v: unknown, arg: string): Tensor {
+  return Tensor.check(v, arg);
+}
+
+export { contiguousStrides };

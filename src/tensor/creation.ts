@@ -1,0 +1,217 @@
+import { ArgumentError, DTypeError } from "../errors.ts";
+import { type DType, type Storage, allocStorage, castValue, checkDType, isFloating } from "./dtype.ts";
+import { getDefaultDType } from "./default_dtype.ts";
+import { Generator, defaultGenerator } from "./random.ts";
+import { checkShape, fmtShape } from "./shape.ts";
+import { Tensor } from "./tensor.ts";
+
+/** Tensor factories: from JS data, constants, ranges and random draws. */
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number> | BigInt64Array;
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function typedArrayDType(a: ArrayBufferView): DType | null {
+  if (a instanceof Float32Array) return "float32";
+  if (a instanceof Float64Array) return "float64";
+  if (a instanceof Int32Array || a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Uint8ClampedArray) return "int32";
+  if (a instanceof BigInt64Array) return "int64";
+  return null;
+}
+
+/** Builds a tensor from nested arrays, a number, or a typed array (which is copied). */
+export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
+  if (opts.dtype !== undefined) checkDType(opts.dtype);
+  if (ArrayBuffer.isView(data)) {
+    const inferred = typedArrayDType(data);
+    if (inferred === null) throw new DTypeError(`unsupported typed array ${data.constructor.name}`);
+    const dtype = opts.dtype ?? inferred;
+    const src = data as unknown as ArrayLike<number | bigint>;
+    const out = allocStorage(dtype, src.length);
+    for (let i = 0; i < src.length; i++) out[i] = castValue(dtype, Number(src[i]));
+    return finish(Tensor.fromStorage(out, dtype, [src.length]), opts);
+  }
+  const shape: number[] = [];
+  let probe: unknown = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: number[] = [];
+  let sawFloat = false;
+  let sawBool = false;
+  let sawNumber = false;
+  const walk = (v: unknown, d: number): void => {
+    if (d === shape.length) {
+      if (typeof v === "number") {
+        sawNumber = true;
+        if (!Number.isInteger(v)) sawFloat = true;
+        flat.push(v);
+      } else if (typeof v === "boolean") {
+        sawBool = true;
+        flat.push(v ? 1 : 0);
+      } else {
+        throw new ArgumentError(`tensor(): expected a number or boolean at depth ${d}, got ${Array.isArray(v) ? "an array" : typeof v}`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      throw new ArgumentError(`expected sequence of length ${shape[d]} at dim ${d} (got ${Array.isArray(v) ? v.length : typeof v})`);
+    }
+    for (const e of v) walk(e, d + 1);
+  };
+  walk(data, 0);
+  const inferred: DType = sawFloat ? getDefaultDType() : sawBool && !sawNumber ? "bool" : sawNumber || flat.length === 0 ? (flat.length === 0 ? getDefaultDType() : "int64") : "bool";
+  const dtype = opts.dtype ?? inferred;
+  const out = allocStorage(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) out[i] = castValue(dtype, flat[i]!);
+  return finish(Tensor.fromStorage(out, dtype, shape), opts);
+}
+
+/** `zeros(2, 3)` or `zeros([2, 3], opts)`. */
+export type SizeArgs = [readonly number[], TensorOptions?] | number[];
+
+function parseSize<O extends object>(args: readonly unknown[]): [number[], O] {
+  if (Array.isArray(args[0])) return [checkShape(args[0] as number[]), (args[1] ?? {}) as O];
+  const dims: number[] = [];
+  let opts = {} as O;
+  for (const a of args) {
+    if (typeof a === "number") dims.push(a);
+    else if (a && typeof a === "object") opts = a as O;
+  }
+  return [checkShape(dims), opts];
+}
+
+export function full(size: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+  const shape = checkShape(size);
+  const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
+  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(v) && opts.dtype === undefined ? getDefaultDType() : getDefaultDType());
+  const t = Tensor.empty(shape, dtype);
+  t.storage.fill(castValue(dtype, v));
+  return finish(t, opts);
+}
+
+export function zeros(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
+  const [shape, opts] = parseSize<TensorOptions>(args);
+  return full(shape, 0, opts);
+}
+
+export function ones(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
+  const [shape, opts] = parseSize<TensorOptions>(args);
+  return full(shape, 1, opts);
+}
+
+export function empty(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
+  return zeros(...args);
+}
+
+/** Values start, start+step, ... < end. One argument means [0, end). Integer arguments give int64. */
+export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (step === 0) throw new ArgumentError("step must be nonzero");
+  if ((end - start) / step < 0) throw new ArgumentError("upper bound and larger bound inconsistent with step sign");
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
+  const dtype = opts.dtype ?? (allInt ? "int64" : getDefaultDType());
+  const out = allocStorage(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return finish(Tensor.fromStorage(out, dtype, [n]), opts);
+}
+
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`number of steps must be non-negative, got ${steps}`);
+  const dtype = opts.dtype ?? getDefaultDType();
+  const out = allocStorage(dtype, steps);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  return finish(Tensor.fromStorage(out, dtype, [steps]), opts);
+}
+
+export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
+  const t = zeros([n, m], { dtype: opts.dtype ?? getDefaultDType() });
+  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  return finish(t, opts);
+}
+
+function floatDType(opts: TensorOptions, fn: string): DType {
+  const dtype = opts.dtype ?? getDefaultDType();
+  if (!isFloating(dtype)) throw new DTypeError(`${fn}: expected a floating point dtype, got ${dtype}`);
+  return dtype;
+}
+
+/** Uniform on [0, 1). */
+export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  const [shape, opts] = parseSize<RandomOptions>(args);
+  const dtype = floatDType(opts, "rand");
+  const g = opts.generator ?? defaultGenerator;
+  const t = Tensor.empty(shape, dtype);
+  const s = t.storage;
+  if (dtype === "float32") for (let i = 0; i < s.length; i++) s[i] = g.randomFloat32();
+  else for (let i = 0; i < s.length; i++) s[i] = g.random();
+  return finish(t, opts);
+}
+
+/** Standard normal. */
+export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
+  const [shape, opts] = parseSize<RandomOptions>(args);
+  const dtype = floatDType(opts, "randn");
+  const t = Tensor.empty(shape, dtype);
+  (opts.generator ?? defaultGenerator).fillNormal(t.storage as Float32Array | Float64Array);
+  return finish(t, opts);
+}
+
+/** Uniform integers in [low, high). */
+export function randint(low: number, high: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
+    throw new ArgumentError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  }
+  const dtype = opts.dtype ?? "int64";
+  const g = opts.generator ?? defaultGenerator;
+  const t = Tensor.empty(checkShape(size), dtype);
+  const s = t.storage;
+  for (let i = 0; i < s.length; i++) s[i] = low + g.randomInt(high - low);
+  return finish(t, opts);
+}
+
+/** A random permutation of 0..n-1 (Fisher-Yates). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`n must be non-negative, got ${n}`);
+  const g = opts.generator ?? defaultGenerator;
+  const dtype = opts.dtype ?? "int64";
+  const s: Storage = allocStorage(dtype, n);
+  for (let i = 0; i < n; i++) s[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = g.randomInt(i + 1);
+    const tmp = s[i]!;
+    s[i] = s[j]!;
+    s[j] = tmp;
+  }
+  return finish(Tensor.fromStorage(s, dtype, [n]), opts);
+}
+
+const likeOpts = (t: Tensor, opts: TensorOptions) => ({ ...opts, dtype: opts.dtype ?? t.dtype });
+
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
+export const fullLike = (t: Tensor, v: number, opts: TensorOptions = {}) => full(t.shape, v, likeOpts(t, opts));
+export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand([...t.shape], likeOpts(t, opts));
+export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn([...t.shape], likeOpts(t, opts));
+
+export { fmtShape };

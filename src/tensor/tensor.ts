@@ -1,0 +1,203 @@
+import { Node } from "../autograd/node.ts";
+import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
+import { type DType, type Storage, allocStorage, isFloating } from "./dtype.ts";
+import { contiguousStrides, fmtShape, numelOf, normDim } from "./shape.ts";
+
+/** Nested JS arrays, as `tolist()` returns them. */
+export type NestedArray = number | boolean | NestedArray[];
+
+/**
+ * A strided view over a flat typed array, plus autograd bookkeeping. Views (reshape, transpose,
+ * slicing...) share `storage` and differ only in shape/strides/offset. Ops live in `src/ops/` and are
+ * attached as methods by `src/ops/methods.ts`.
+ */
+export class Tensor {
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: Node | null = null;
+
+  private constructor(
+    /** The flat backing array, shared by views. */
+    readonly storage: Storage,
+    readonly dtype: DType,
+    readonly shape: readonly number[],
+    readonly strides: readonly number[],
+    readonly offset: number,
+  ) {}
+
+  /** A tensor over existing storage. The caller guarantees the view stays inside it. */
+  static fromStorage(storage: Storage, dtype: DType, shape: readonly number[], strides?: readonly number[], offset = 0): Tensor {
+    return new Tensor(storage, dtype, shape, strides ?? contiguousStrides(shape), offset);
+  }
+
+  /** A fresh contiguous tensor of zeros. */
+  static empty(shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(allocStorage(dtype, numelOf(shape)), dtype, shape, contiguousStrides(shape), 0);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return numelOf(this.shape);
+  }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normDim(dim, this.ndim)]!;
+  }
+
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.strides];
+    return this.strides[normDim(dim, this.ndim)]!;
+  }
+
+  storageOffset(): number {
+    return this.offset;
+  }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let i = this.ndim - 1; i >= 0; i--) {
+      if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;
+      expected *= this.shape[i]!;
+    }
+    return true;
+  }
+
+  /** A contiguous tensor that owns its whole storage, so `storage` can be read as the flat data. */
+  isDense(): boolean {
+    return this.offset === 0 && this.isContiguous() && this.storage.length === this.numel();
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  isFloatingPoint(): boolean {
+    return isFloating(this.dtype);
+  }
+
+  /** Sets requiresGrad on a leaf, as PyTorch's `requires_grad_()`. Returns this. */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf) {
+      if (!flag) {
+        throw new AutogradError(
+          "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        );
+      }
+      return this;
+    }
+    if (flag && !isFloating(this.dtype)) {
+      throw new DTypeError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+    }
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Asks a non-leaf to keep its gradient in `.grad` after backward. */
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new AutogradError("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn) this.gradFn.retained = this;
+  }
+
+  /** The same data, cut from the graph. Shares storage, as in PyTorch. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.dtype, this.shape, this.strides, this.offset);
+  }
+
+  /** Detaches in place: this becomes a leaf that does not require grad. */
+  detach_(): this {
+    this.gradFn = null;
+    this.requiresGrad = false;
+    return this;
+  }
+
+  /** The element at a flat row-major index of this view. */
+  private flatGet(i: number): number {
+    let rem = i;
+    let pos = this.offset;
+    for (let d = this.ndim - 1; d >= 0; d--) {
+      const s = this.shape[d]!;
+      pos += (rem % s) * this.strides[d]!;
+      rem = Math.floor(rem / s);
+    }
+    return this.storage[pos]!;
+  }
+
+  /** The value of a one-element tensor as a JS number (bool tensors give 1 or 0). */
+  item(): number {
+    const n = this.numel();
+    if (n !== 1) {
+      throw new ShapeError(`a Tensor with ${n} elements cannot be converted to Scalar (shape ${fmtShape(this.shape)})`);
+    }
+    return this.storage[this.offset]!;
+  }
+
+  /** Nested JS arrays (numbers, or booleans for bool tensors), as PyTorch's `tolist()`. */
+  tolist(): NestedArray {
+    const flat = this.toTypedArray();
+    const asValue = (v: number): number | boolean => (this.dtype === "bool" ? v !== 0 : v);
+    if (this.ndim === 0) return asValue(flat[0]!);
+    const build = (d: number, start: number): NestedArray[] => {
+      const len = this.shape[d]!;
+      const out: NestedArray[] = new Array(len);
+      if (d === this.ndim - 1) {
+        for (let i = 0; i < len; i++) out[i] = asValue(flat[start + i]!);
+      } else {
+        const step = numelOf(this.shape.slice(d + 1));
+        for (let i = 0; i < len; i++) out[i] = build(d + 1, start + i * step);
+      }
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A contiguous copy of the elements, row-major, in the dtype's storage type. */
+  toTypedArray(): Storage {
+    const n = this.numel();
+    if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + n) as Storage;
+    const out = allocStorage(this.dtype, n);
+    for (let i = 0; i < n; i++) out[i] = this.flatGet(i);
+    return out;
+  }
+
+  /** Element access by a full index, for tests and small reads. */
+  get(...index: number[]): number {
+    if (index.length !== this.ndim) {
+      throw new IndexError(`expected ${this.ndim} indices for a tensor of shape ${fmtShape(this.shape)}, got ${index.length}`);
+    }
+    let pos = this.offset;
+    for (let d = 0; d < index.length; d++) {
+      const size = this.shape[d]!;
+      let i = index[d]!;
+      if (!Number.isInteger(i) || i < -size || i >= size) {
+        throw new IndexError(`index ${i} is out of bounds for dimension ${d} with size ${size}`);
+      }
+      if (i < 0) i += size;
+      pos += i * this.strides[d]!;
+    }
+    return this.storage[pos]!;
+  }
+
+  /** Checks an argument is a Tensor, naming it otherwise. */
+  static check(t: unknown, arg: string): Tensor {
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${arg} must be a Tensor, got ${describe(t)}`);
+    return t;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? (v as object).constructor?.name ?? "object" : typeof v;
+}
