@@ -8,7 +8,12 @@ import { FormatError } from "../../src/errors.ts";
 import { readIdx } from "../../src/io/idx.ts";
 
 /** Big-endian IDX bytes built by hand: magic, sizes, then elements written by `put`. */
-function buildIdx(typeCode: number, shape: number[], itemSize: number, put: (dv: DataView, off: number, i: number) => void): Uint8Array {
+function buildIdx(
+  typeCode: number,
+  shape: number[],
+  itemSize: number,
+  put: (dv: DataView, off: number, i: number) => void,
+): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   const header = 4 + 4 * shape.length;
   const out = new Uint8Array(header + count * itemSize);
@@ -42,14 +47,52 @@ describe("readIdx", () => {
 
   it("reads every element type, big-endian", () => {
     const cases = [
-      { code: 0x09, size: 1, dtype: "int8", vals: [-128, -1, 0, 127], put: (dv: DataView, o: number, v: number) => dv.setInt8(o, v), cls: Int8Array },
-      { code: 0x0b, size: 2, dtype: "int16", vals: [-32768, -2, 258, 32767], put: (dv: DataView, o: number, v: number) => dv.setInt16(o, v), cls: Int16Array },
-      { code: 0x0c, size: 4, dtype: "int32", vals: [-(2 ** 31), -3, 65539, 2 ** 31 - 1], put: (dv: DataView, o: number, v: number) => dv.setInt32(o, v), cls: Int32Array },
-      { code: 0x0d, size: 4, dtype: "float32", vals: [-1.5, 0, 0.25, 3e38], put: (dv: DataView, o: number, v: number) => dv.setFloat32(o, v), cls: Float32Array },
-      { code: 0x0e, size: 8, dtype: "float64", vals: [-1e300, 0.1, Math.PI, 5e-324], put: (dv: DataView, o: number, v: number) => dv.setFloat64(o, v), cls: Float64Array },
+      {
+        code: 0x09,
+        size: 1,
+        dtype: "int8",
+        vals: [-128, -1, 0, 127],
+        put: (dv: DataView, o: number, v: number) => dv.setInt8(o, v),
+        cls: Int8Array,
+      },
+      {
+        code: 0x0b,
+        size: 2,
+        dtype: "int16",
+        vals: [-32768, -2, 258, 32767],
+        put: (dv: DataView, o: number, v: number) => dv.setInt16(o, v),
+        cls: Int16Array,
+      },
+      {
+        code: 0x0c,
+        size: 4,
+        dtype: "int32",
+        vals: [-(2 ** 31), -3, 65539, 2 ** 31 - 1],
+        put: (dv: DataView, o: number, v: number) => dv.setInt32(o, v),
+        cls: Int32Array,
+      },
+      {
+        code: 0x0d,
+        size: 4,
+        dtype: "float32",
+        vals: [-1.5, 0, 0.25, 3e38],
+        put: (dv: DataView, o: number, v: number) => dv.setFloat32(o, v),
+        cls: Float32Array,
+      },
+      {
+        code: 0x0e,
+        size: 8,
+        dtype: "float64",
+        vals: [-1e300, 0.1, Math.PI, 5e-324],
+        put: (dv: DataView, o: number, v: number) => dv.setFloat64(o, v),
+        cls: Float64Array,
+      },
     ];
     for (const c of cases) {
-      const r = readIdx(buildIdx(c.code, [4], c.size, (dv, o, i) => c.put(dv, o, c.vals[i])), c.dtype);
+      const r = readIdx(
+        buildIdx(c.code, [4], c.size, (dv, o, i) => c.put(dv, o, c.vals[i])),
+        c.dtype,
+      );
       assert.equal(r.dtype, c.dtype);
       assert.ok(r.data instanceof c.cls, c.dtype);
       assert.deepEqual(Array.from(r.data), Array.from(c.cls.from(c.vals)), c.dtype);
@@ -66,11 +109,23 @@ describe("readIdx", () => {
   it("rejects malformed files with a FormatError naming the file", () => {
     const good = buildIdx(0x08, [2, 2], 1, (dv, o, i) => dv.setUint8(o, i));
     expectFormatError(() => readIdx(good.subarray(0, 3), "short"), /^short: /, /only 3 bytes/);
-    expectFormatError(() => readIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]), "m"), /^m: not an IDX file: magic number 01 00 08 01/);
-    expectFormatError(() => readIdx(Uint8Array.from([0, 0, 0x0a, 1, 0, 0, 0, 0]), "t"), /^t: unknown IDX type code 0x0a/);
+    expectFormatError(
+      () => readIdx(Uint8Array.from([1, 0, 8, 1, 0, 0, 0, 0]), "m"),
+      /^m: not an IDX file: magic number 01 00 08 01/,
+    );
+    expectFormatError(
+      () => readIdx(Uint8Array.from([0, 0, 0x0a, 1, 0, 0, 0, 0]), "t"),
+      /^t: unknown IDX type code 0x0a/,
+    );
     expectFormatError(() => readIdx(Uint8Array.from([0, 0, 8, 0]), "z"), /0 dimensions/);
-    expectFormatError(() => readIdx(good.subarray(0, 9), "hdr"), /^hdr: truncated IDX header: 2 dimensions need 12 bytes, the file has 9/);
-    expectFormatError(() => readIdx(good.subarray(0, 15), "cut"), /^cut: truncated IDX data: shape \[2, 2\] of uint8 needs 16 bytes, the file has 15/);
+    expectFormatError(
+      () => readIdx(good.subarray(0, 9), "hdr"),
+      /^hdr: truncated IDX header: 2 dimensions need 12 bytes, the file has 9/,
+    );
+    expectFormatError(
+      () => readIdx(good.subarray(0, 15), "cut"),
+      /^cut: truncated IDX data: shape \[2, 2\] of uint8 needs 16 bytes, the file has 15/,
+    );
     const long = new Uint8Array(good.length + 1);
     long.set(good);
     expectFormatError(() => readIdx(long, "long"), /^long: IDX size mismatch/);

@@ -77,7 +77,16 @@ const BLUE = [0, 0, 255];
 describe("BMP decoding", () => {
   it("1-bit with a black/white palette, bottom-up, gives 1 channel", () => {
     // 3x2: file rows are bottom first; pixels are MSB-first bits.
-    const bytes = buildBMP({ width: 3, height: 2, bpp: 1, palette: [[0, 0, 0], [255, 255, 255]], rows: [[0b10100000], [0b01000000]] });
+    const bytes = buildBMP({
+      width: 3,
+      height: 2,
+      bpp: 1,
+      palette: [
+        [0, 0, 0],
+        [255, 255, 255],
+      ],
+      rows: [[0b10100000], [0b01000000]],
+    });
     expectImage(decodeImage(bytes, "a.bmp"), 3, 2, 1, [0, 255, 0, 255, 0, 255]);
   });
 
@@ -88,18 +97,47 @@ describe("BMP decoding", () => {
 
   it("4-bit paletted, top-down", () => {
     const pal = [[0, 0, 0], RED, GREEN, BLUE];
-    const bytes = buildBMP({ width: 3, height: -2, bpp: 4, palette: pal, rows: [[0x12, 0x30], [0x03, 0x20]] });
+    const bytes = buildBMP({
+      width: 3,
+      height: -2,
+      bpp: 4,
+      palette: pal,
+      rows: [
+        [0x12, 0x30],
+        [0x03, 0x20],
+      ],
+    });
     expectImage(decodeImage(bytes, "a.bmp"), 3, 2, 3, [...RED, ...GREEN, ...BLUE, 0, 0, 0, ...BLUE, ...GREEN]);
   });
 
   it("8-bit with a gray palette (not a ramp) gives 1 channel, bottom-up", () => {
-    const pal = [[10, 10, 10], [200, 200, 200], [77, 77, 77]];
-    const bytes = buildBMP({ width: 2, height: 2, bpp: 8, palette: pal, rows: [[2, 1], [0, 2]] });
+    const pal = [
+      [10, 10, 10],
+      [200, 200, 200],
+      [77, 77, 77],
+    ];
+    const bytes = buildBMP({
+      width: 2,
+      height: 2,
+      bpp: 8,
+      palette: pal,
+      rows: [
+        [2, 1],
+        [0, 2],
+      ],
+    });
     expectImage(decodeImage(bytes, "a.bmp"), 2, 2, 1, [10, 77, 77, 200]);
   });
 
   it("8-bit with a BITMAPCOREHEADER (3-byte palette entries)", () => {
-    const bytes = buildBMP({ headerSize: 12, width: 2, height: 1, bpp: 8, palette: [GREEN, [9, 9, 9]], rows: [[1, 0]] });
+    const bytes = buildBMP({
+      headerSize: 12,
+      width: 2,
+      height: 1,
+      bpp: 8,
+      palette: [GREEN, [9, 9, 9]],
+      rows: [[1, 0]],
+    });
     expectImage(decodeImage(bytes, "core.bmp"), 2, 1, 3, [9, 9, 9, ...GREEN]);
   });
 
@@ -120,7 +158,10 @@ describe("BMP decoding", () => {
   it("32-bit BI_BITFIELDS in a V4 header keeps a non-opaque alpha", () => {
     const masks = [0x00ff0000, 0x0000ff00, 0x000000ff, 0xff000000];
     const rows = [[30, 20, 10, 128, 3, 2, 1, 255]];
-    const img = decodeImage(buildBMP({ headerSize: 108, width: 2, height: 1, bpp: 32, compression: 3, masks, rows }), "a.bmp");
+    const img = decodeImage(
+      buildBMP({ headerSize: 108, width: 2, height: 1, bpp: 32, compression: 3, masks, rows }),
+      "a.bmp",
+    );
     expectImage(img, 2, 1, 4, [10, 20, 30, 128, 1, 2, 3, 255]);
   });
 
@@ -135,7 +176,14 @@ describe("BMP decoding", () => {
 
   it("32-bit BI_BITFIELDS with masks after a 40-byte header, in unusual order", () => {
     // Masks R=low byte, G=second, B=third; no alpha mask so the top byte is ignored.
-    const bytes = buildBMP({ width: 1, height: 1, bpp: 32, compression: 3, masks: [0xff, 0xff00, 0xff0000], rows: [[10, 20, 30, 99]] });
+    const bytes = buildBMP({
+      width: 1,
+      height: 1,
+      bpp: 32,
+      compression: 3,
+      masks: [0xff, 0xff00, 0xff0000],
+      rows: [[10, 20, 30, 99]],
+    });
     expectImage(decodeImage(bytes, "a.bmp"), 1, 1, 3, [10, 20, 30]);
   });
 
@@ -156,7 +204,15 @@ describe("BMP decoding", () => {
 });
 
 describe("BMP errors", () => {
-  const good = buildBMP({ width: 3, height: 2, bpp: 24, rows: [[1, 2, 3, 4, 5, 6, 7, 8, 9], [9, 8, 7, 6, 5, 4, 3, 2, 1]] });
+  const good = buildBMP({
+    width: 3,
+    height: 2,
+    bpp: 24,
+    rows: [
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      [9, 8, 7, 6, 5, 4, 3, 2, 1],
+    ],
+  });
 
   it("truncated pixel data names the file", () => {
     expectFormatError(() => decodeImage(good.subarray(0, good.length - 8), "cut.bmp"), "cut.bmp", /truncated/);
@@ -232,13 +288,21 @@ describe("PNG decoding (pngjs)", () => {
   const h = 2;
   const rgba = (alpha: (i: number) => number, gray = false) =>
     Buffer.from(
-      Array.from({ length: w * h }, (_, i) => (gray ? [i * 40, i * 40, i * 40] : [i * 40, 255 - i, i * 3]).concat(alpha(i))).flat(),
+      Array.from({ length: w * h }, (_, i) =>
+        (gray ? [i * 40, i * 40, i * 40] : [i * 40, 255 - i, i * 3]).concat(alpha(i)),
+      ).flat(),
     );
 
   it("opaque RGB gives 3 channels with exact pixels", () => {
     const data = rgba(() => 255);
     const img = decodeImage(PNG.sync.write({ width: w, height: h, data }), "rgb.png");
-    expectImage(img, w, h, 3, Array.from(data).filter((_, i) => i % 4 !== 3));
+    expectImage(
+      img,
+      w,
+      h,
+      3,
+      Array.from(data).filter((_, i) => i % 4 !== 3),
+    );
   });
 
   it("non-opaque alpha gives 4 channels", () => {
@@ -260,7 +324,11 @@ describe("PNG decoding (pngjs)", () => {
 
   it("garbage with a .png name, and a corrupted PNG, name the file", () => {
     const garbage = new TextEncoder().encode("<html>404 not found</html>");
-    expectFormatError(() => decodeImage(garbage, "photo.png"), "photo.png", /not a BMP, PNG or JPEG image \(starts with 3c 68/);
+    expectFormatError(
+      () => decodeImage(garbage, "photo.png"),
+      "photo.png",
+      /not a BMP, PNG or JPEG image \(starts with 3c 68/,
+    );
     expectFormatError(() => decodeImage(new Uint8Array(0), "empty.png"), "empty.png", /empty/);
     const good = PNG.sync.write({ width: w, height: h, data: rgba(() => 255) });
     expectFormatError(() => decodeImage(good.subarray(0, good.length - 20), "cut.png"), "cut.png", /invalid PNG/);
@@ -317,7 +385,12 @@ describe("toGray", () => {
     const colours = [RED, GREEN, BLUE, [12, 200, 99], [255, 255, 255], [1, 2, 3], [128, 128, 127], [250, 5, 130]];
     const img: DecodedImage = { width: colours.length, height: 1, channels: 3, data: Uint8Array.from(colours.flat()) };
     expectImage(toGray(img), colours.length, 1, 1, [76, 150, 29, 132, 255, 2, 128, 93]);
-    const withAlpha: DecodedImage = { width: 2, height: 1, channels: 4, data: Uint8Array.from([255, 0, 0, 7, 1, 2, 3, 0]) };
+    const withAlpha: DecodedImage = {
+      width: 2,
+      height: 1,
+      channels: 4,
+      data: Uint8Array.from([255, 0, 0, 7, 1, 2, 3, 0]),
+    };
     expectImage(toGray(withAlpha), 2, 1, 1, [76, 2]);
   });
 
