@@ -176,11 +176,15 @@ export function rsub(a: number, b: Tensor): Tensor {
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return binary("mul", "MulBackward", a, b, (g, x, y) => [mul(g, y), mul(g, x)], true);
+  return binary("mul", "MulBackward", a, b, (g, x, y) => [x instanceof Tensor ? mul(g, y) : null, y instanceof Tensor ? mul(g, x) : null], true);
 }
 
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  return binary("div", "DivBackward", a, b, (g, x, y) => [div(g, y), neg(div(mul(g, x), mul(y, y)))], true);
+  // Each branch starts from g (a Tensor), so a number operand never meets another number.
+  return binary("div", "DivBackward", a, b, (g, x, y) => [
+    x instanceof Tensor ? div(g, y) : null,
+    y instanceof Tensor ? neg(div(div(mul(g, x), y), y)) : null,
+  ], true);
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
@@ -191,7 +195,8 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
     b,
     (g, x, e, y) => {
       // d/dx x^e = e * x^(e-1) (0 where e == 0, so 0^0 gives no NaN); d/de x^e = x^e * log(x).
-      const gx = !(x instanceof Tensor) ? null : e === 0 ? mul(g, 0) : mul(g, mul(e, pow(x, sub(e, 1))));
+      const expMinus1 = typeof e === "number" ? e - 1 : sub(e, 1);
+      const gx = !(x instanceof Tensor) ? null : e === 0 ? mul(g, 0) : mul(mul(g, e), pow(x, expMinus1));
       const ge = !(e instanceof Tensor) ? null : mul(g, mul(y, x instanceof Tensor ? log(x) : Math.log(x)));
       return [gx, ge];
     },
