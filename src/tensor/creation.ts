@@ -73,7 +73,9 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     for (const e of v) walk(e, d + 1);
   };
   walk(data, 0);
-  const inferred: DType = sawFloat ? getDefaultDType() : sawBool && !sawNumber ? "bool" : sawNumber || flat.length === 0 ? (flat.length === 0 ? getDefaultDType() : "int64") : "bool";
+  // JS cannot tell 1.0 from 1, so integers only give int64 when no gradient is asked for.
+  const inferred: DType =
+    sawFloat || flat.length === 0 || opts.requiresGrad ? getDefaultDType() : sawBool && !sawNumber ? "bool" : "int64";
   const dtype = opts.dtype ?? inferred;
   const out = allocStorage(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) out[i] = castValue(dtype, flat[i]!);
@@ -97,7 +99,7 @@ function parseSize<O extends object>(args: readonly unknown[]): [number[], O] {
 export function full(size: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   const shape = checkShape(size);
   const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
-  const dtype = opts.dtype ?? (typeof value === "boolean" ? "bool" : Number.isInteger(v) && opts.dtype === undefined ? getDefaultDType() : getDefaultDType());
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : typeof value === "boolean" ? "bool" : getDefaultDType();
   const t = Tensor.empty(shape, dtype);
   t.storage.fill(castValue(dtype, v));
   return finish(t, opts);
@@ -118,7 +120,12 @@ export function empty(...args: (number | readonly number[] | TensorOptions)[]): 
 }
 
 /** Values start, start+step, ... < end. One argument means [0, end). Integer arguments give int64. */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
+export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end: number, step?: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts: TensorOptions = {}): Tensor {
+  let end: number | undefined;
+  if (typeof endOrOpts === "object") opts = endOrOpts;
+  else end = endOrOpts;
   if (end === undefined) {
     end = start;
     start = 0;
