@@ -1,0 +1,228 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Trainer configs: kindling's own JSON shape, and the seed report's flat snake_case shape, which is
+ * accepted unchanged and translated. Validation names the offending key in one line.
+ */
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const positiveInt = z.number().int().positive();
+const lr = z.number().positive({ message: "learning rate must be > 0" });
+
+const optimizerSchema = z.strictObject({
+  name: z.enum(["sgd", "adam", "adamw", "rmsprop", "adagrad"]),
+  lr,
+  momentum: z.number().min(0).optional(),
+  nesterov: z.boolean().optional(),
+  weightDecay: z.number().min(0).optional(),
+  betas: z.tuple([z.number(), z.number()]).optional(),
+});
+
+const schedulerSchema = z.discriminatedUnion("name", [
+  z.strictObject({ name: z.literal("step"), stepSize: positiveInt, gamma: z.number().positive().optional() }),
+  z.strictObject({ name: z.literal("multistep"), milestones: z.array(positiveInt), gamma: z.number().positive().optional() }),
+  z.strictObject({ name: z.literal("exponential"), gamma: z.number().positive() }),
+  z.strictObject({ name: z.literal("cosine"), etaMin: z.number().min(0).optional() }),
+  z.strictObject({ name: z.literal("onecycle"), maxLr: z.number().positive(), pctStart: z.number().gt(0).lt(1).optional() }),
+  z.strictObject({ name: z.literal("plateau"), factor: z.number().gt(0).lt(1).optional(), patience: z.number().int().min(0).optional() }),
+]);
+
+const modelSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("mlp"),
+    hidden: z.array(positiveInt),
+    activation: z.enum(["relu", "tanh", "sigmoid", "gelu"]).optional(),
+    dropout: z.number().min(0).lt(1).optional(),
+  }),
+  z.strictObject({
+    type: z.literal("cnn"),
+    channels: z.array(positiveInt).optional(),
+    hidden: positiveInt.optional(),
+    dropout: z.number().min(0).lt(1).optional(),
+  }),
+]);
+
+const dataSchema = z.discriminatedUnion("source", [
+  z.strictObject({ source: z.literal("mnist"), root: z.string().optional() }),
+  z.strictObject({
+    source: z.literal("folder"),
+    path: z.string(),
+    testPath: z.string().optional(),
+    size: z.tuple([positiveInt, positiveInt]).optional(),
+  }),
+  z.strictObject({ source: z.literal("sin"), samples: positiveInt.optional(), low: z.number().optional(), high: z.number().optional() }),
+]);
+
+const augmentSchema = z.strictObject({
+  degrees: z.number().min(0).optional(),
+  translate: z.number().min(0).max(1).optional(),
+  scale: z.tuple([z.number().positive(), z.number().positive()]).optional(),
+  noise: z.number().min(0).optional(),
+});
+
+export const configSchema = z.strictObject({
+  task: z.enum(["classification", "regression"]),
+  model: modelSchema,
+  data: dataSchema,
+  optimizer: optimizerSchema,
+  scheduler: schedulerSchema.nullable().optional(),
+  batchSize: positiveInt,
+  epochs: positiveInt,
+  seed: z.number().int().min(0).optional(),
+  validSplit: z.number().gt(0).lt(1).optional(),
+  mode: z.enum(["train", "test", "train_and_test"]).optional(),
+  recordPath: z.string().optional(),
+  savePath: z.string().optional(),
+  augment: augmentSchema.nullable().optional(),
+  hashId: z.string().regex(/^[0-9a-f]{8}$/).optional(),
+  /** Free text: why this config exists. */
+  comment: z.string().optional(),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A config with every default filled in and paths resolved against the config file's folder. */
+export type ResolvedConfig = Required<Omit<Config, "comment" | "augment" | "scheduler">> & {
+  scheduler: Config["scheduler"] | null;
+  augment: Config["augment"] | null;
+  /** Notes for the log (e.g. seed formats kindling does not write). */
+  notes: string[];
+  source: string;
+};
+
+/** The seed report's keys (its configs are flat JSON with these names). */
+const seedSchema = z.strictObject({
+  batch_size: positiveInt,
+  epoches: positiveInt,
+  learning_rate: lr,
+  mode: z.enum(["train", "test", "train_and_test"]),
+  random_seed: z.number().int().min(0),
+  raw_data_path: z.string(),
+  data_path: z.string().optional(),
+  record_path: z.string().optional(),
+  save_path: z.string().optional(),
+  hash_id: z.string().regex(/^[0-9a-f]{8}$/).optional(),
+});
+
+function describe(issues: z.core.$ZodIssue[], file: string): string {
+  const i = issues[0]!;
+  if (i.code === "unrecognized_keys") {
+    const where = i.path.length ? ` in ${i.path.join(".")}` : "";
+    return `${file}: unknown key ${i.keys.map((k) => `'${k}'`).join(", ")}${where}`;
+  }
+  const key = i.path.join(".") || "(root)";
+  if (i.code === "invalid_type" && i.message.includes("received undefined")) return `${file}: missing key '${key}'`;
+  return `${file}: ${key}: ${i.message}`;
+}
+
+function fromSeed(raw: z.infer<typeof seedSchema>): { config: Config; notes: string[] } {
+  const notes: string[] = [];
+  for (const [key, value] of [["data_path", raw.data_path], ["save_path", raw.save_path]] as const) {
+    if (value && /\.(pkl|npz)$/.test(value)) {
+      notes.push(`${key} asks for ${value}; kindling writes safetensors instead (${value.replace(/\.(pkl|npz)$/, ".safetensors")})`);
+    }
+  }
+  const config: Config = {
+    task: "classification",
+    model: { type: "mlp", hidden: [1024, 2048, 512], activation: "relu" },
+    data: { source: "folder", path: raw.raw_data_path, size: [28, 28] },
+    optimizer: { name: "sgd", lr: raw.learning_rate },
+    scheduler: null,
+    batchSize: raw.batch_size,
+    epochs: raw.epoches,
+    seed: raw.random_seed,
+    mode: raw.mode,
+    validSplit: 0.1,
+    ...(raw.record_path ? { recordPath: raw.record_path } : {}),
+    ...(raw.save_path ? { savePath: raw.save_path.replace(/\.(pkl|npz)$/, ".safetensors") } : {}),
+    ...(raw.hash_id ? { hashId: raw.hash_id } : {}),
+  };
+  return { config, notes };
+}
+
+/** 8 hex chars of the SHA-256 of the config's canonical JSON (keys sorted), as the seed names runs. */
+export function hashConfig(c: Config): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+    : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().filter((k) => k !== "hashId" && k !== "mode" && k !== "comment").map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+    : v;
+  return createHash("sha256").update(JSON.stringify(canonical(c))).digest("hex").slice(0, 8);
+}
+
+export function parseConfig(json: unknown, file: string): ResolvedConfig {
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw new ConfigError(`${file}: a config must be a JSON object`);
+  const isSeed = "epoches" in json || "raw_data_path" in json || "learning_rate" in json;
+  let config: Config;
+  let notes: string[] = [];
+  if (isSeed) {
+    const r = seedSchema.safeParse(json);
+    if (!r.success) throw new ConfigError(describe(r.error.issues, file));
+    ({ config, notes } = fromSeed(r.data));
+  } else {
+    const r = configSchema.safeParse(json);
+    if (!r.success) throw new ConfigError(describe(r.error.issues, file));
+    config = r.data;
+  }
+  const base = dirname(resolve(file));
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const data = config.data.source === "folder"
+    ? { ...config.data, path: abs(config.data.path), ...(config.data.testPath ? { testPath: abs(config.data.testPath) } : {}) }
+    : config.data.source === "mnist" && config.data.root ? { ...config.data, root: abs(config.data.root) } : config.data;
+  const hashId = config.hashId ?? hashConfig(config);
+  const recordPath = abs(config.recordPath ?? `record/${config.task === "regression" ? "sin" : config.data.source}`);
+  const resolved: ResolvedConfig = {
+    task: config.task,
+    model: config.model,
+    data,
+    optimizer: config.optimizer,
+    scheduler: config.scheduler ?? null,
+    batchSize: config.batchSize,
+    epochs: config.epochs,
+    seed: config.seed ?? 0,
+    validSplit: config.validSplit ?? 0.1,
+    mode: config.mode ?? "train_and_test",
+    recordPath,
+    savePath: config.savePath ? abs(config.savePath) : resolve(recordPath, hashId, "best.safetensors"),
+    augment: config.augment ?? null,
+    hashId,
+    notes,
+    source: file,
+  };
+  checkPaths(resolved, file);
+  return resolved;
+}
+
+function checkPaths(c: ResolvedConfig, file: string): void {
+  if (c.data.source === "folder") {
+    for (const [key, p] of [["data.path", c.data.path], ["data.testPath", c.data.testPath]] as const) {
+      if (p === undefined) continue;
+      if (!existsSync(p)) throw new ConfigError(`${file}: ${key}: folder ${p} does not exist`);
+      if (!statSync(p).isDirectory()) throw new ConfigError(`${file}: ${key}: ${p} is not a folder`);
+    }
+  }
+  if (c.data.source === "mnist" && c.data.root !== undefined && !existsSync(c.data.root)) {
+    throw new ConfigError(`${file}: data.root: folder ${c.data.root} does not exist`);
+  }
+}
+
+export function loadConfig(file: string): ResolvedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new ConfigError(`${file}: cannot read config file`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return parseConfig(json, file);
+}

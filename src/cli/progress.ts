@@ -1,0 +1,80 @@
+import cliProgress from "cli-progress";
+import Table from "cli-table3";
+import type { EpochMetrics } from "./records.ts";
+
+/**
+ * How a run reports itself: a live bar per epoch on a terminal, one plain line per epoch when piped
+ * (CI logs stay readable), JSON lines for machines, or nothing but the final line with --quiet.
+ */
+export type ProgressMode = "tty" | "plain" | "json" | "quiet";
+
+export function pickMode(opts: { quiet?: boolean; json?: boolean }): ProgressMode {
+  if (opts.json) return "json";
+  if (opts.quiet) return "quiet";
+  return process.stdout.isTTY ? "tty" : "plain";
+}
+
+const fmtMetric = (m: EpochMetrics) =>
+  `train loss ${m.trainLoss.toFixed(4)}  valid loss ${m.validLoss.toFixed(4)}  ` +
+  (m.validAccuracy !== undefined ? `valid acc ${(100 * m.validAccuracy).toFixed(2)}%  ` : "") +
+  (m.validMae !== undefined ? `valid mae ${m.validMae.toExponential(3)}  ` : "") +
+  `lr ${m.lr.toPrecision(3)}  ${m.seconds.toFixed(1)}s`;
+
+export class Progress {
+  private bar: cliProgress.SingleBar | null = null;
+  private started = 0;
+  private seen = 0;
+
+  constructor(readonly mode: ProgressMode, readonly totalEpochs: number) {}
+
+  /** A line for humans (suppressed by --quiet and --json). */
+  info(line: string): void {
+    if (this.mode === "tty" || this.mode === "plain") console.log(line);
+    else if (this.mode === "json") console.log(JSON.stringify({ event: "info", message: line }));
+  }
+
+  startEpoch(epoch: number, batches: number): void {
+    this.started = performance.now();
+    this.seen = 0;
+    if (this.mode !== "tty") return;
+    this.bar = new cliProgress.SingleBar(
+      {
+        format: `epoch ${epoch}/${this.totalEpochs} [{bar}] {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}`,
+        hideCursor: true,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(batches, 0, { loss: "-", rate: "-" });
+  }
+
+  batch(done: number, samples: number, runningLoss: number): void {
+    this.seen += samples;
+    if (!this.bar) return;
+    const secs = (performance.now() - this.started) / 1000;
+    this.bar.update(done, { loss: runningLoss.toFixed(4), rate: secs > 0 ? Math.round(this.seen / secs) : "-" });
+  }
+
+  endEpoch(m: EpochMetrics): void {
+    this.bar?.stop();
+    this.bar = null;
+    if (this.mode === "json") console.log(JSON.stringify({ event: "epoch", ...m }));
+    else if (this.mode !== "quiet") console.log(`epoch ${m.epoch}/${this.totalEpochs}  ${fmtMetric(m)}`);
+  }
+
+  summary(all: readonly EpochMetrics[]): void {
+    if (this.mode !== "tty" || all.length === 0) return;
+    const cls = all[0]!.validAccuracy !== undefined;
+    const table = new Table({ head: ["epoch", "train loss", "valid loss", cls ? "valid acc" : "valid mae", "lr", "s"] });
+    for (const m of all) {
+      table.push([m.epoch, m.trainLoss.toFixed(4), m.validLoss.toFixed(4), cls ? `${(100 * m.validAccuracy!).toFixed(2)}%` : m.validMae!.toExponential(3), m.lr.toPrecision(3), m.seconds.toFixed(1)]);
+    }
+    console.log(table.toString());
+  }
+
+  /** The one line every mode prints: the result. */
+  final(line: string, data: Record<string, unknown>): void {
+    if (this.mode === "json") console.log(JSON.stringify({ event: "result", ...data }));
+    else console.log(line);
+  }
+}
