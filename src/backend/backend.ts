@@ -28,6 +28,29 @@ export interface StridedView {
   strides: readonly number[];
 }
 
+/**
+ * A 2-D sliding window over `C` planes of H x W (conv's im2col and the pools share it): kernel kH x kW,
+ * stride sH/sW, dilation dH/dW, top/left padding pH/pW, and output size oH x oW. Bottom/right padding
+ * is implied by oH/oW, so asymmetric padding ("same" with an even kernel) needs no extra field.
+ */
+export interface Window2d {
+  C: number;
+  H: number;
+  W: number;
+  kH: number;
+  kW: number;
+  sH: number;
+  sW: number;
+  pH: number;
+  pW: number;
+  dH: number;
+  dW: number;
+  oH: number;
+  oW: number;
+}
+
+type Floats = Float32Array | Float64Array;
+
 export interface Backend {
   readonly name: string;
 
@@ -87,4 +110,33 @@ export interface Backend {
 
   /** out = cond ? a : b over broadcast strided views, contiguous out of `shape`. */
   where(cond: StridedView, a: StridedView, b: StridedView, out: Storage, shape: readonly number[]): void;
+
+  /**
+   * Unfolds one [C, H, W] image at x[xOff..] into columns [C*kH*kW, oH*oW] at cols[colsOff..]
+   * (row (c*kH + i)*kW + j holds tap (i, j) of channel c for every output position; taps in the
+   * padding are 0), so a convolution becomes one GEMM.
+   */
+  im2col(x: Floats, xOff: number, win: Window2d, cols: Floats, colsOff: number): void;
+
+  /** The adjoint of im2col: adds every column entry back onto the pixel it was read from. */
+  col2im(cols: Floats, colsOff: number, win: Window2d, x: Floats, xOff: number): void;
+
+  /**
+   * Max pooling of `win.C` contiguous planes (padding never wins). `indices` receives the flat
+   * position h*W + w of each maximum within its plane, as PyTorch returns them.
+   */
+  maxPool2d(x: Floats, win: Window2d, out: Floats, indices: Storage): void;
+
+  /** gx[plane, indices[k]] += g[k]; gx is pre-zeroed by the caller. */
+  maxPool2dBackward(g: Floats, indices: Storage, win: Window2d, gx: Floats): void;
+
+  /**
+   * Average pooling of `win.C` contiguous planes with symmetric padding pH/pW. The divisor is
+   * `divisor` when non-zero, else the window clipped to the padded input (countIncludePad) or to the
+   * input itself.
+   */
+  avgPool2d(x: Floats, win: Window2d, out: Floats, countIncludePad: boolean, divisor: number): void;
+
+  /** The adjoint of avgPool2d; gx is pre-zeroed by the caller. */
+  avgPool2dBackward(g: Floats, win: Window2d, gx: Floats, countIncludePad: boolean, divisor: number): void;
 }

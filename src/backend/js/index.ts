@@ -1,5 +1,6 @@
 import type { Backend } from "../backend.ts";
 import { binaryStrided, copyStrided, scalarKernel, scatterStrided, unaryKernel, whereStrided } from "./elementwise.ts";
+import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
 import { gemm } from "./gemm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
 import { reduce, softmax, softmaxBackward } from "./reduce.ts";
@@ -21,4 +22,10 @@ export const jsBackend: Backend = {
   indexSelect,
   indexAdd,
   where: whereStrided,
+  im2col,
+  col2im,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
 };
