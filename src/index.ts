@@ -36,4 +36,7 @@ export * as autograd from "./autograd/index.ts";
 export { setBackend, getBackend, availableBackends, registerBackend } from "./backend/registry.ts";
 export type { Backend } from "./backend/backend.ts";
 
+export * as optim from "./optim/index.ts";
+export { save, load } from "./io/checkpoint.ts";
+
 export * from "./errors.ts";

@@ -1,0 +1,78 @@
+/**
+ * torch.optim.Adagrad (PyTorch 1.13 update rule):
+ *
+ *   t += 1;  g = grad (negated if maximize);  if weightDecay: g += weightDecay * p
+ *   clr = lr / (1 + (t - 1) * lrDecay)
+ *   sum += g * g;   p -= clr * g / (sqrt(sum) + eps)
+ *
+ * As in PyTorch, state (`step` = 0, `sum` = initialAccumulatorValue) exists from construction, so a
+ * state dict lists every parameter even before the first step.
+ */
+import { ArgumentError } from "../errors.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { type FloatArray, type Rounder, bufferData, bufferLike, paramView } from "./dense.ts";
+import { type GroupOptions, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamsArg } from "./optimizer.ts";
+
+export interface AdagradOptions extends GroupOptions {
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+  }
+
+  override addParamGroup(spec: ParamGroupSpec<AdagradOptions>): void {
+    super.addParamGroup(spec);
+    const group = this.paramGroups[this.paramGroups.length - 1]!;
+    for (const p of group.params) this.initState(p, group.initialAccumulatorValue);
+  }
+
+  private initState(p: Tensor, init: number): void {
+    const state = this.paramState(p);
+    state.step = 0;
+    state.sum = bufferLike(p, init);
+  }
+
+  protected override validate(o: Partial<AdagradOptions>): void {
+    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+    if (o.lrDecay !== undefined && !(o.lrDecay >= 0)) throw new ArgumentError(`Invalid lr_decay value: ${o.lrDecay}`);
+    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) {
+      throw new ArgumentError(`Invalid initial_accumulator_value value: ${o.initialAccumulatorValue}`);
+    }
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
+  }
+
+  protected updateGroup(group: ParamGroup<AdagradOptions>): void {
+    for (const param of group.params) {
+      const grad = param.grad;
+      if (grad === null) continue;
+      const state = this.paramState(param);
+      const v = paramView(param, grad, "Adagrad");
+      const fr = v.fr;
+      const step = (typeof state.step === "number" ? state.step : 0) + 1;
+      state.step = step;
+      const sum = bufferData(state, "sum", param, group.initialAccumulatorValue);
+      const clr = group.lr / (1 + (step - 1) * group.lrDecay);
+      adagradKernel(v.p, v.g, sum, group.maximize, fr(group.weightDecay), fr(group.eps), fr(-clr), fr);
+      v.commit();
+    }
+  }
+}
+
+/** Roundings as PyTorch's CPU kernels: add(alpha)/addcmul fused, addcdiv and scalar ops not (dense.ts). */
+function adagradKernel(p: FloatArray, g: FloatArray, sum: FloatArray, maximize: boolean, wd: number, eps: number, negClr: number, fr: Rounder): void {
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) gi = fr(gi + wd * p[i]!);
+    const si = fr(sum[i]! + gi * gi);
+    sum[i] = si;
+    const std = fr(fr(Math.sqrt(si)) + eps);
+    p[i] = fr(p[i]! + fr(fr(negClr * gi) / std));
+  }
+}

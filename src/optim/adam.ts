@@ -1,0 +1,132 @@
+/**
+ * torch.optim.Adam and AdamW (PyTorch 1.13 single-tensor update rules):
+ *
+ *   t += 1;  g = grad (negated if maximize)
+ *   Adam:  if weightDecay: g += weightDecay * p          (L2 penalty folded into the gradient)
+ *   AdamW: p *= 1 - lr * weightDecay                      (decoupled weight decay)
+ *   m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g * g
+ *   vmax = max(vmax, v) if amsgrad
+ *   stepSize = lr / (1 - beta1^t);     denom = sqrt(v or vmax) / sqrt(1 - beta2^t) + eps
+ *   p -= stepSize * m / denom
+ *
+ * Bias corrections are computed in double, as PyTorch does in Python; tensor arithmetic is float32 for
+ * float32 parameters, with the same roundings as PyTorch's CPU kernels.
+ * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
+ */
+import { ArgumentError } from "../errors.ts";
+import { type FloatArray, type Rounder, bufferData, paramView } from "./dense.ts";
+import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
+
+export interface AdamOptions extends GroupOptions {
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export function validateAdam(o: Partial<AdamOptions>): void {
+  if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+  if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
+  if (o.betas !== undefined) {
+    if (!Array.isArray(o.betas) || o.betas.length !== 2) throw new ArgumentError(`betas must be a pair of numbers, got ${JSON.stringify(o.betas)}`);
+    const [b1, b2] = o.betas;
+    if (!(b1 >= 0 && b1 < 1)) throw new ArgumentError(`Invalid beta parameter at index 0: ${b1}`);
+    if (!(b2 >= 0 && b2 < 1)) throw new ArgumentError(`Invalid beta parameter at index 1: ${b2}`);
+  }
+  if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+}
+
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+  }
+
+  /** AdamW overrides this: weight decay applied to the parameter instead of the gradient. */
+  protected get decoupled(): boolean {
+    return false;
+  }
+
+  protected override validate(o: Partial<AdamOptions>): void {
+    validateAdam(o);
+  }
+
+  protected updateGroup(group: ParamGroup<AdamOptions>): void {
+    const [beta1, beta2] = group.betas;
+    const { lr, weightDecay, amsgrad, maximize } = group;
+    for (const param of group.params) {
+      const grad = param.grad;
+      if (grad === null) continue;
+      const state = this.paramState(param);
+      const v = paramView(param, grad, this.constructor.name);
+      const fr = v.fr;
+      const step = (typeof state.step === "number" ? state.step : 0) + 1;
+      state.step = step;
+      const m = bufferData(state, "exp_avg", param);
+      const s = bufferData(state, "exp_avg_sq", param);
+      const vmax = amsgrad ? bufferData(state, "max_exp_avg_sq", param) : null;
+      const bc1 = 1 - beta1 ** step;
+      const bc2 = 1 - beta2 ** step;
+      adamKernel(v.p, v.g, m, s, vmax, {
+        maximize,
+        l2: this.decoupled ? 0 : fr(weightDecay),
+        decay: this.decoupled ? fr(1 - lr * weightDecay) : 1,
+        b1: fr(beta1),
+        omb1: fr(1 - beta1),
+        b2: fr(beta2),
+        omb2: fr(1 - beta2),
+        bc2Sqrt: fr(Math.sqrt(bc2)),
+        eps: fr(group.eps),
+        negStepSize: fr(-(lr / bc1)),
+      }, fr);
+      v.commit();
+    }
+  }
+}
+
+/** torch.optim.AdamW: Adam with decoupled weight decay (default 1e-2). */
+export class AdamW extends Adam {
+  constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { weightDecay: 1e-2, ...options });
+  }
+
+  protected override get decoupled(): boolean {
+    return true;
+  }
+}
+
+interface AdamScalars {
+  maximize: boolean;
+  l2: number;
+  decay: number;
+  b1: number;
+  omb1: number;
+  b2: number;
+  omb2: number;
+  bc2Sqrt: number;
+  eps: number;
+  negStepSize: number;
+}
+
+/**
+ * One Adam update over flat arrays. Rounding follows PyTorch's CPU kernels: `add_(x, alpha)` and
+ * `addcmul_` are fused multiply-adds (product unrounded), `addcdiv_` and scalar mul/div are not.
+ */
+function adamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars, fr: Rounder): void {
+  const { maximize, l2, decay, b1, omb1, b2, omb2, bc2Sqrt, eps, negStepSize } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (decay !== 1) p[i] = fr(p[i]! * decay);
+    if (l2 !== 0) gi = fr(gi + l2 * p[i]!);
+    const mi = fr(fr(m[i]! * b1) + omb1 * gi);
+    m[i] = mi;
+    let vi = fr(fr(v[i]! * b2) + fr(omb2 * gi) * gi);
+    v[i] = vi;
+    if (vmax !== null) {
+      vi = Math.max(vmax[i]!, vi);
+      vmax[i] = vi;
+    }
+    const denom = fr(fr(fr(Math.sqrt(vi)) / bc2Sqrt) + eps);
+    p[i] = fr(p[i]! + fr(fr(negStepSize * mi) / denom));
+  }
+}

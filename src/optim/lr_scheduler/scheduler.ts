@@ -1,0 +1,124 @@
+/**
+ * torch.optim.lr_scheduler's base class (PyTorch 1.13 `_LRScheduler`).
+ *
+ * Epoch bookkeeping follows PyTorch: the constructor records each group's `initialLr` (when
+ * lastEpoch is -1) and performs one step, so after construction lastEpoch is 0 and the groups hold the
+ * schedule's first value. Each later step() increments lastEpoch and writes getLr()'s values into the
+ * groups. getLr() is the chainable (recursive) form that reads the groups' current lr, so schedulers
+ * can be combined; step(epoch) uses the closed form where one exists.
+ */
+import { ArgumentError } from "../../errors.ts";
+import { Optimizer } from "../optimizer.ts";
+
+export type JSONValue = number | string | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+/** A scheduler's state with PyTorch's attribute names (`last_epoch`, `base_lrs`, `_step_count`, ...). */
+export type SchedulerStateDict = Record<string, JSONValue>;
+
+export function checkOptimizer(optimizer: unknown): Optimizer {
+  if (!(optimizer instanceof Optimizer)) {
+    const name = optimizer === null ? "null" : typeof optimizer === "object" ? (optimizer as object).constructor?.name : typeof optimizer;
+    throw new ArgumentError(`${name} is not an Optimizer`);
+  }
+  return optimizer;
+}
+
+export function numberArray(v: JSONValue | undefined, key: string): number[] {
+  if (!Array.isArray(v) || !v.every((x) => typeof x === "number")) throw new ArgumentError(`scheduler state dict: "${key}" must be an array of numbers`);
+  return [...(v as number[])];
+}
+
+export function numberField(v: JSONValue | undefined, key: string): number {
+  if (typeof v !== "number") throw new ArgumentError(`scheduler state dict: "${key}" must be a number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export abstract class LRScheduler {
+  readonly optimizer: Optimizer;
+  baseLrs: number[];
+  lastEpoch: number;
+  protected stepCount = 0;
+  protected lastLr: number[] = [];
+
+  constructor(optimizer: Optimizer, lastEpoch = -1) {
+    this.optimizer = checkOptimizer(optimizer);
+    const groups = optimizer.paramGroups;
+    if (lastEpoch === -1) {
+      for (const g of groups) g.initialLr ??= g.lr;
+    } else {
+      groups.forEach((g, i) => {
+        if (g.initialLr === undefined) {
+          throw new ArgumentError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        }
+      });
+    }
+    this.baseLrs = groups.map((g) => g.initialLr!);
+    this.lastEpoch = lastEpoch;
+  }
+
+  /** Subclasses call this last in their constructor (PyTorch's `_initial_step`). */
+  protected initialStep(): void {
+    this.stepCount = 0;
+    this.step();
+  }
+
+  /** The chainable form: next lrs from the groups' current lrs. */
+  abstract getLr(): number[];
+
+  /** The closed form, used by step(epoch) where a scheduler has one. */
+  protected closedFormLr(): number[] | null {
+    return null;
+  }
+
+  /** Advances one epoch (or jumps to `epoch`, PyTorch's deprecated form) and sets each group's lr. */
+  step(epoch?: number): void {
+    this.stepCount++;
+    let values: number[];
+    if (epoch === undefined) {
+      this.lastEpoch++;
+      values = this.getLr();
+    } else {
+      this.lastEpoch = epoch;
+      values = this.closedFormLr() ?? this.getLr();
+    }
+    const groups = this.optimizer.paramGroups;
+    groups.forEach((g, i) => (g.lr = values[i]!));
+    this.lastLr = groups.map((g) => g.lr);
+  }
+
+  /** The lrs the last step() set. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /** Hyper-parameters for the state dict, with PyTorch's attribute names. */
+  protected abstract hyperParams(): SchedulerStateDict;
+  /** Restores what hyperParams() wrote. */
+  protected abstract loadHyperParams(sd: SchedulerStateDict): void;
+
+  stateDict(): SchedulerStateDict {
+    return {
+      ...this.hyperParams(),
+      base_lrs: [...this.baseLrs],
+      last_epoch: this.lastEpoch,
+      verbose: false,
+      _step_count: this.stepCount,
+      _get_lr_called_within_step: false,
+      _last_lr: [...this.lastLr],
+    };
+  }
+
+  loadStateDict(sd: SchedulerStateDict): void {
+    if (sd === null || typeof sd !== "object" || Array.isArray(sd)) throw new ArgumentError("scheduler state dict must be an object");
+    const baseLrs = numberArray(sd.base_lrs, "base_lrs");
+    const lastEpoch = numberField(sd.last_epoch, "last_epoch");
+    const stepCount = sd._step_count === undefined ? this.stepCount : numberField(sd._step_count, "_step_count");
+    const lastLr = sd._last_lr === undefined ? this.lastLr : numberArray(sd._last_lr, "_last_lr");
+    const n = this.optimizer.paramGroups.length;
+    if (baseLrs.length !== n) throw new ArgumentError(`scheduler state dict has ${baseLrs.length} base_lrs, but the optimizer has ${n} parameter groups`);
+    this.loadHyperParams(sd);
+    this.baseLrs = baseLrs;
+    this.lastEpoch = lastEpoch;
+    this.stepCount = stepCount;
+    this.lastLr = lastLr;
+  }
+}

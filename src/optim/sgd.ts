@@ -1,0 +1,91 @@
+/**
+ * torch.optim.SGD (PyTorch 1.13 update rule):
+ *
+ *   g = grad (negated if maximize);  if weightDecay: g += weightDecay * p
+ *   if momentum: b = g on the first step, else b = momentum * b + (1 - dampening) * g
+ *                g = nesterov ? g + momentum * b : b
+ *   p -= lr * g
+ *
+ * State per parameter: `momentum_buffer` (null when momentum is 0, as PyTorch stores None).
+ */
+import { ArgumentError } from "../errors.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { type FloatArray, bufferData, paramView } from "./dense.ts";
+import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
+
+export interface SGDOptions extends GroupOptions {
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+export class SGD extends Optimizer<SGDOptions> {
+  /** `lr` has no default (PyTorch's `required`): give it here or in every group. */
+  constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+  }
+
+  protected override validate(o: Partial<SGDOptions>): void {
+    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new ArgumentError(`Invalid momentum value: ${o.momentum}`);
+    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+    if (o.nesterov && ((o.momentum ?? 0) <= 0 || (o.dampening ?? 0) !== 0)) {
+      throw new ArgumentError("Nesterov momentum requires a momentum and zero dampening");
+    }
+  }
+
+  protected updateGroup(group: ParamGroup<SGDOptions>): void {
+    const { momentum, nesterov, maximize } = group;
+    for (const param of group.params) {
+      const grad = param.grad;
+      if (grad === null) continue;
+      const state = this.paramState(param);
+      const v = paramView(param, grad, "SGD");
+      const fr = v.fr;
+      let buf: FloatArray | null = null;
+      let first = false;
+      if (momentum !== 0) {
+        first = !(state.momentum_buffer instanceof Tensor);
+        buf = bufferData(state, "momentum_buffer", param);
+      } else {
+        state.momentum_buffer ??= null;
+      }
+      sgdKernel(v.p, v.g, buf, first, {
+        negLr: fr(-group.lr),
+        wd: fr(group.weightDecay),
+        mom: fr(momentum),
+        damp1: fr(1 - group.dampening),
+        nesterov,
+        maximize,
+      }, fr);
+      v.commit();
+    }
+  }
+}
+
+interface SGDScalars {
+  negLr: number;
+  wd: number;
+  mom: number;
+  damp1: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/** Fused multiply-adds (PyTorch's `add(x, alpha=a)`) keep the product unrounded; see dense.ts. */
+function sgdKernel(p: FloatArray, g: FloatArray, buf: FloatArray | null, first: boolean, s: SGDScalars, fr: (x: number) => number): void {
+  const { negLr, wd, mom, damp1, nesterov, maximize } = s;
+  for (let i = 0; i < p.length; i++) {
+    let d = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) d = fr(d + wd * p[i]!);
+    if (buf !== null) {
+      const b = first ? d : fr(fr(buf[i]! * mom) + damp1 * d);
+      buf[i] = b;
+      d = nesterov ? fr(d + mom * b) : b;
+    }
+    p[i] = fr(p[i]! + negLr * d);
+  }
+}
+
