@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
 /**
@@ -169,8 +169,8 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
     if (!r.success) throw new ConfigError(describe(r.error.issues, file));
     config = r.data;
   }
-  const base = dirname(resolve(file));
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  // Relative paths are taken from the working directory, as the seed's scripts did.
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   const data = config.data.source === "folder"
     ? { ...config.data, path: abs(config.data.path), ...(config.data.testPath ? { testPath: abs(config.data.testPath) } : {}) }
     : config.data.source === "mnist" && config.data.root ? { ...config.data, root: abs(config.data.root) } : config.data;
