@@ -1,0 +1,99 @@
+/**
+ * GFLOP/s of the native GEMM addon per shape and thread count.
+ *
+ *   npm run bench:gemm                        all shapes, 1 and 2 threads, float32
+ *   npm run bench:gemm -- --f64               float64 instead
+ *   npm run bench:gemm -- --threads 1,2,4     other thread counts
+ *   npm run bench:gemm -- --simd avx2         force a kernel family
+ *
+ * Each case is warmed up, then timed as the best of several repetitions (each repetition runs the
+ * GEMM enough times to take ~25 ms), so figures are upper envelopes robust to other load.
+ */
+import { loadNative } from "../src/backend/native/loader.ts";
+import type { NativeSimdLevel } from "../src/backend/native/loader.ts";
+
+interface Shape {
+  label: string;
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+}
+
+const SHAPES: Shape[] = [
+  { label: "fwd  NN", transA: false, transB: false, M: 32, N: 1024, K: 784 },
+  { label: "fwd  NN", transA: false, transB: false, M: 32, N: 2048, K: 1024 },
+  { label: "fwd  NN", transA: false, transB: false, M: 256, N: 1024, K: 1024 },
+  { label: "fwd  NN", transA: false, transB: false, M: 1024, N: 1024, K: 1024 },
+  // Backward of a 784 -> 1024 linear layer with batch 32: dW = X^T @ dY (TN), dX = dY @ W^T (NT).
+  { label: "dW   TN", transA: true, transB: false, M: 784, N: 1024, K: 32 },
+  { label: "dW   TN", transA: true, transB: false, M: 1024, N: 784, K: 32 },
+  { label: "dX   NT", transA: false, transB: true, M: 32, N: 784, K: 1024 },
+  { label: "dW   TN", transA: true, transB: false, M: 1024, N: 1024, K: 256 },
+  { label: "dX   NT", transA: false, transB: true, M: 256, N: 1024, K: 1024 },
+  { label: "     TT", transA: true, transB: true, M: 256, N: 1024, K: 1024 },
+];
+
+function parseArgs(argv: string[]): { f64: boolean; threads: number[]; simd?: string; reps: number } {
+  const out: { f64: boolean; threads: number[]; simd?: string; reps: number } = { f64: false, threads: [1, 2], reps: 7 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--f64") out.f64 = true;
+    else if (a === "--threads") out.threads = (argv[++i] ?? "").split(",").map(Number).filter((n) => n >= 1);
+    else if (a === "--simd") out.simd = argv[++i];
+    else if (a === "--reps") out.reps = Math.max(1, Number(argv[++i]));
+  }
+  return out;
+}
+
+function main(): void {
+  const addon = loadNative();
+  if (!addon) {
+    console.log("native addon not available (build it with `npm install` or `npx node-gyp rebuild`)");
+    return;
+  }
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.simd) addon.setSimdLevel(opts.simd as NativeSimdLevel);
+  const Arr = opts.f64 ? Float64Array : Float32Array;
+  console.log(`kindling native gemm: ${opts.f64 ? "float64" : "float32"}, kernel ${addon.simdLevel()}, ` +
+    `best of ${opts.reps} repetitions`);
+  const header = ["shape".padEnd(8), "M x N x K".padEnd(18), ...opts.threads.map((t) => `${t} thr GFLOP/s`.padStart(15))];
+  console.log(header.join("  "));
+  const saved = addon.getNumThreads();
+  for (const s of SHAPES) {
+    const { M, N, K, transA, transB } = s;
+    const A = new Arr(M * K).map(() => Math.random() - 0.5);
+    const B = new Arr(K * N).map(() => Math.random() - 0.5);
+    const C = new Arr(M * N);
+    const lda = transA ? M : K;
+    const ldb = transB ? K : N;
+    const flops = 2 * M * N * K;
+    const run = (): void => addon.gemm(transA, transB, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, N);
+    const cells: string[] = [];
+    for (const t of opts.threads) {
+      addon.setNumThreads(t);
+      // Warm-up, and calibrate the number of calls per repetition.
+      let t0 = performance.now();
+      run();
+      let calls = 0;
+      t0 = performance.now();
+      while (performance.now() - t0 < 30) {
+        run();
+        calls++;
+      }
+      const perRep = Math.max(1, Math.round((calls * 25) / (performance.now() - t0)));
+      let best = Infinity;
+      for (let r = 0; r < opts.reps; r++) {
+        const start = performance.now();
+        for (let c = 0; c < perRep; c++) run();
+        best = Math.min(best, (performance.now() - start) / perRep);
+      }
+      cells.push((flops / (best * 1e-3) / 1e9).toFixed(1).padStart(15));
+    }
+    console.log([s.label.padEnd(8), `${M}x${N}x${K}`.padEnd(18), ...cells].join("  "));
+  }
+  addon.setNumThreads(saved);
+}
+
+main();

@@ -1,0 +1,161 @@
+// Persistent worker pool. Workers are created once and then wait for work, first spinning briefly
+// (so that back-to-back GEMM calls hand off in well under a microsecond), then sleeping on a
+// condition variable so that idle workers cost nothing.
+//
+// Admission protocol: a job is open while the caller is still working. `entry_` packs the job's
+// generation (high 32 bits), a closed flag and the number of workers inside fn. A worker enters by
+// incrementing the count with a CAS that also checks generation and flag; the caller closes the
+// job when fn returns on its side, then waits for the count to drop to zero. A worker that enters
+// late finds the work queue empty and leaves at once; one that arrives after the close never
+// touches the job (whose context lives on the caller's stack).
+//
+// The pool object is deliberately never destroyed: workers are detached and may still be waiting
+// on its condition variables while the process exits.
+#include "thread_pool.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define KD_CPU_RELAX() _mm_pause()
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+#define KD_CPU_RELAX() __asm__ __volatile__("yield")
+#else
+#define KD_CPU_RELAX() ((void)0)
+#endif
+
+namespace kd {
+namespace {
+
+// How long a thread busy-waits before it goes to sleep.
+constexpr auto kSpinTime = std::chrono::microseconds(100);
+
+constexpr std::uint64_t kClosed = std::uint64_t(1) << 31;
+constexpr std::uint64_t kCountMask = kClosed - 1;
+
+struct alignas(64) Worker {
+  std::atomic<unsigned> generation{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool sleeping = false;  // guarded by mu
+};
+
+struct Pool {
+  std::mutex run_mu;                  // held by the thread currently driving the workers
+  Worker* workers[kMaxThreads] = {};  // workers[1..count-1]; slot 0 is the calling thread
+  int count = 1;
+  unsigned generation = 0;  // guarded by run_mu
+
+  TaskFn fn = nullptr;  // written before entry is opened (release), read after entering (acquire)
+  void* ctx = nullptr;
+
+  alignas(64) std::atomic<std::uint64_t> entry{kClosed};
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool caller_sleeping = false;  // guarded by done_mu
+};
+
+Pool& pool() {
+  static Pool* p = new Pool();
+  return *p;
+}
+
+// Spins for up to kSpinTime while pred() is false; returns pred().
+template <class Pred>
+bool spin_wait(Pred pred) {
+  if (pred()) return true;
+  const auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      KD_CPU_RELAX();
+      if (pred()) return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return pred();
+  }
+}
+
+// Joins job `gen` if it is still open; runs it and leaves.
+void try_join(Pool& p, unsigned gen) {
+  std::uint64_t e = p.entry.load(std::memory_order_acquire);
+  for (;;) {
+    if ((e >> 32) != gen || (e & kClosed)) return;
+    if (p.entry.compare_exchange_weak(e, e + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
+  }
+  p.fn(p.ctx);
+  e = p.entry.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if ((e & kClosed) && (e & kCountMask) == 0) {
+    std::lock_guard<std::mutex> lock(p.done_mu);
+    if (p.caller_sleeping) p.done_cv.notify_one();
+  }
+}
+
+void worker_main(int index) {
+  Pool& p = pool();
+  Worker& me = *p.workers[index];
+  unsigned seen = 0;
+  for (;;) {
+    if (!spin_wait([&] { return me.generation.load(std::memory_order_acquire) != seen; })) {
+      std::unique_lock<std::mutex> lock(me.mu);
+      me.sleeping = true;
+      while (me.generation.load(std::memory_order_acquire) == seen) me.cv.wait(lock);
+      me.sleeping = false;
+    }
+    seen = me.generation.load(std::memory_order_acquire);
+    try_join(p, seen);
+  }
+}
+
+void ensure_workers(Pool& p, int n) {
+  while (p.count < n) {
+    const int index = p.count;
+    p.workers[index] = new Worker();
+    std::thread(worker_main, index).detach();
+    p.count = index + 1;
+  }
+}
+
+}  // namespace
+
+void parallel_run(int n, TaskFn fn, void* ctx) {
+  if (n > kMaxThreads) n = kMaxThreads;
+  if (n <= 1) {
+    fn(ctx);
+    return;
+  }
+  Pool& p = pool();
+  std::unique_lock<std::mutex> run_lock(p.run_mu, std::try_to_lock);
+  if (!run_lock.owns_lock()) {
+    fn(ctx);
+    return;
+  }
+  ensure_workers(p, n);
+  const unsigned gen = ++p.generation;
+  p.fn = fn;
+  p.ctx = ctx;
+  p.entry.store(std::uint64_t(gen) << 32, std::memory_order_release);
+  for (int w = 1; w < n; ++w) {
+    Worker& wk = *p.workers[w];
+    wk.generation.store(gen, std::memory_order_release);
+    std::lock_guard<std::mutex> lock(wk.mu);
+    if (wk.sleeping) wk.cv.notify_one();
+  }
+
+  fn(ctx);
+
+  const std::uint64_t e = p.entry.fetch_or(kClosed, std::memory_order_acq_rel);
+  if ((e & kCountMask) == 0) return;
+  auto drained = [&] { return (p.entry.load(std::memory_order_acquire) & kCountMask) == 0; };
+  if (!spin_wait(drained)) {
+    std::unique_lock<std::mutex> lock(p.done_mu);
+    p.caller_sleeping = true;
+    while (!drained()) p.done_cv.wait(lock);
+    p.caller_sleeping = false;
+  }
+}
+
+}  // namespace kd
