@@ -1,0 +1,97 @@
+/**
+ * GFLOP/s of the WASM SIMD GEMM per shape, thread count and kernel variant (relaxed-SIMD FMA vs
+ * plain mul+add), float32, C overwritten (beta 0).
+ *
+ *   npm run bench:wasm                      all shapes, 1 and 2 threads, every variant available
+ *   npm run bench:wasm -- --threads 1,2     thread counts
+ *   npm run bench:wasm -- --reps 9          repetitions (best is reported)
+ *   npm run bench:wasm -- --js              add the JS backend as a baseline column (slow)
+ *
+ * Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; this script turns the
+ * V8 flag on for itself (before any module is compiled) so both variants can be compared. The library
+ * never does that: it detects what the runtime validates.
+ * Figures are the best of several repetitions of ~25 ms each, robust to other load on the machine.
+ */
+import { setFlagsFromString } from "node:v8";
+import { jsBackend } from "../src/backend/js/index.ts";
+import { createWasmBackend } from "../src/backend/wasm/index.ts";
+
+setFlagsFromString("--experimental-wasm-relaxed-simd");
+
+const SHAPES: [boolean, boolean, number, number, number][] = [
+  [false, false, 32, 1024, 784],
+  [false, false, 32, 2048, 1024],
+  [false, false, 256, 1024, 1024],
+  [false, false, 1024, 1024, 1024],
+  [true, false, 784, 1024, 32],
+  [false, true, 32, 784, 1024],
+  [false, true, 256, 1024, 1024],
+  [true, true, 256, 1024, 1024],
+];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+type GemmFn = () => void;
+
+/** Best GFLOP/s over `reps` repetitions of enough calls to take ~25 ms. */
+function measure(run: GemmFn, flops: number, reps: number): number {
+  run();
+  let calls = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < calls; i++) run();
+    if (performance.now() - t > 25) break;
+    calls *= 2;
+  }
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t = performance.now();
+    for (let i = 0; i < calls; i++) run();
+    best = Math.min(best, (performance.now() - t) / calls);
+  }
+  return flops / best / 1e6;
+}
+
+async function main(): Promise<void> {
+  const threads = (arg("--threads") ?? "1,2").split(",").map(Number).filter((t) => t >= 1);
+  const reps = Number(arg("--reps") ?? 5);
+  const withJs = process.argv.includes("--js");
+  const variants = [true, false]
+    .map((relaxed) => ({ relaxed, be: createWasmBackend({ relaxed, threads: Math.max(...threads) }) }))
+    .filter((v) => v.be !== null);
+  if (variants.length === 0) {
+    console.log("WebAssembly SIMD is not available here");
+    return;
+  }
+  for (const v of variants) await v.be!.whenReady();
+  const cols: { label: string; set: () => void; gemm: typeof jsBackend.gemm }[] = [];
+  for (const v of variants) {
+    for (const t of threads) {
+      const be = v.be!;
+      cols.push({ label: `${v.relaxed ? "relaxed" : "mul+add"} ${t}T`, set: () => be.setThreads(t), gemm: be.gemm });
+    }
+  }
+  if (withJs) cols.push({ label: "js", set: () => {}, gemm: jsBackend.gemm });
+  const info = variants[0]!.be!.info();
+  console.log(`wasm gemm float32, shared memory ${info.shared}, best of ${reps}; GFLOP/s`);
+  console.log(["op  M x N x K".padEnd(22), ...cols.map((c) => c.label.padStart(12))].join(""));
+  for (const [ta, tb, M, N, K] of SHAPES) {
+    const A = new Float32Array(M * K).map(() => Math.random() - 0.5);
+    const B = new Float32Array(K * N).map(() => Math.random() - 0.5);
+    const C = new Float32Array(M * N);
+    const lda = ta ? M : K, ldb = tb ? K : N;
+    const cells = cols.map((c) => {
+      c.set();
+      const g = measure(() => c.gemm(ta, tb, M, N, K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, N), 2 * M * N * K, reps);
+      return g.toFixed(1).padStart(12);
+    });
+    const op = `${ta ? "T" : "N"}${tb ? "T" : "N"}`;
+    console.log([`${op}  ${M}x${N}x${K}`.padEnd(22), ...cells].join(""));
+  }
+  for (const v of variants) await v.be!.dispose();
+}
+
+await main();

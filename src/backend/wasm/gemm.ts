@@ -1,0 +1,111 @@
+/**
+ * The JS half of the WASM GEMM: stages op(A), op(B) (and C when beta != 0) from the callers' typed
+ * arrays into linear memory, zero-padded to whole register tiles so the kernels have no edge cases,
+ * runs the blocked driver (split across threads for large calls), and copies the valid part of C back.
+ *
+ * Staging is row copies with TypedArray.set (memcpy speed); the tile packing itself runs in WASM SIMD.
+ */
+import { TILE } from "./gemm_bytes.ts";
+import type { WasmRuntime } from "./runtime.ts";
+import type { GemmPool } from "./threads.ts";
+
+const { MR, NR } = TILE;
+
+/** Cache blocking: a kc x NR B micro-panel stays in L1, an MC x kc A block in L2, kc x NC of B in L3. */
+export const BLOCKING = { KC: 256, MC: 128, NC: 2048 };
+/** Below this many multiply-adds a call stays on one thread: the handoff would cost more than it saves. */
+export const THREAD_MIN_MACS = 1 << 21;
+
+export interface GemmContext {
+  rt: WasmRuntime;
+  pool: GemmPool | null;
+  /** Threads to use in total, the calling one included. */
+  threads: number;
+}
+
+const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
+const align = (bytes: number): number => roundUp(bytes, 64);
+
+/**
+ * Copies a rows x cols row-major block (row stride sLd) to dst with row stride dLd, zeroing the
+ * columns past `cols` and the rows from `rows` to `padRows`.
+ */
+function stage(dst: Float32Array, d: number, dLd: number, src: Float32Array, s: number, sLd: number,
+  rows: number, cols: number, padRows: number): void {
+  if (sLd === cols && dLd === cols) {
+    dst.set(src.subarray(s, s + rows * cols), d);
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const o = d + r * dLd;
+      dst.set(src.subarray(s + r * sLd, s + r * sLd + cols), o);
+      if (dLd > cols) dst.fill(0, o + cols, o + dLd);
+    }
+  }
+  if (padRows > rows) dst.fill(0, d + rows * dLd, d + padRows * dLd);
+}
+
+/** Splits [0, n) into `parts` nearly equal ranges. */
+function split(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p < parts; p++) out.push([Math.floor((n * p) / parts), Math.floor((n * (p + 1)) / parts)]);
+  return out;
+}
+
+/**
+ * C = alpha * op(A) @ op(B) + beta * C for float32 arrays, with the Backend.gemm contract.
+ * Returns false (having touched nothing) when linear memory cannot grow enough; the caller falls back.
+ */
+export function wasmGemm(ctx: GemmContext,
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+): boolean {
+  const { rt } = ctx;
+  const Mp = roundUp(M, MR), Np = roundUp(N, NR);
+  const mT = Mp / MR, nT = Np / NR;
+  const { KC, MC, NC } = BLOCKING;
+  const kcMax = Math.min(KC, K);
+
+  // Split the dimension whose operand is larger: each thread re-packs all of the other operand.
+  const macs = M * N * K;
+  let threads = macs < THREAD_MIN_MACS || !ctx.pool ? 1 : Math.min(ctx.threads, 1 + ctx.pool.readyCount());
+  const splitN = N >= M ? nT >= threads : mT < threads;
+  threads = Math.max(1, Math.min(threads, splitN ? nT : mT));
+
+  const aBytes = align(Mp * K * 4), bBytes = align(Np * K * 4), cBytes = align(Mp * Np * 4);
+  const packABytes = align(Math.min(MC, Mp) * kcMax * 4);
+  const packBBytes = align(Math.min(NC, Np) * kcMax * 4);
+  const aPos = 64, bPos = aPos + aBytes, cPos = bPos + bBytes, packPos = cPos + cBytes;
+  const total = packPos + threads * (packABytes + packBBytes);
+  if (!rt.reserve(total)) return false;
+  const f = rt.f32();
+
+  if (transA) stage(f, aPos / 4, Mp, A, aOff, lda, K, M, K);
+  else stage(f, aPos / 4, K, A, aOff, lda, M, K, Mp);
+  if (transB) stage(f, bPos / 4, K, B, bOff, ldb, N, K, Np);
+  else stage(f, bPos / 4, Np, B, bOff, ldb, K, N, K);
+  const loadC = beta !== 0;
+  if (loadC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
+
+  const argsFor = (t: number, m0: number, m1: number, n0: number, n1: number): number[] => {
+    const pA = packPos + t * (packABytes + packBBytes);
+    return [
+      aPos, (transA ? Mp : K) * 4, transA ? 1 : 0, bPos, (transB ? K : Np) * 4, transB ? 1 : 0,
+      cPos, Np * 4, K, m0, m1, n0, n1, pA, pA + packABytes, alpha, beta, loadC ? 1 : 0,
+      KC, MC / MR, NC / NR,
+    ];
+  };
+  const jobs = split(splitN ? nT : mT, threads)
+    .map(([lo, hi], t) => (splitN ? argsFor(t, 0, mT, lo, hi) : argsFor(t, lo, hi, 0, nT)));
+  if (jobs.length > 1) ctx.pool!.post(jobs.slice(1));
+  try {
+    rt.gemm(...jobs[0]!);
+  } finally {
+    if (jobs.length > 1) ctx.pool!.join();
+  }
+
+  const out = rt.f32();
+  if (ldc === N && Np === N) C.set(out.subarray(cPos / 4, cPos / 4 + M * N), cOff);
+  else for (let r = 0; r < M; r++) C.set(out.subarray(cPos / 4 + r * Np, cPos / 4 + r * Np + N), cOff + r * ldc);
+  return true;
+}

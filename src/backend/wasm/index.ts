@@ -1,0 +1,110 @@
+/**
+ * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
+ * mul+add otherwise), worker-thread parallel in Node when shared memory is available. Every other
+ * kernel, and float64 GEMM, is the JS backend's.
+ *
+ * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
+ */
+import type { Backend } from "../backend.ts";
+import { jsBackend } from "../js/index.ts";
+import { wasmGemm, type GemmContext } from "./gemm.ts";
+import { createRuntime, type RuntimeOptions } from "./runtime.ts";
+import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
+
+export interface WasmBackendOptions extends RuntimeOptions {
+  /** Total threads for large GEMMs (default: the CPU count up to 4; 1 without shared memory or outside Node). */
+  threads?: number;
+  /** Calls with fewer multiply-adds go to the JS kernel (default 2048; 0 sends everything to WASM). */
+  minMacs?: number;
+}
+
+export interface WasmBackendInfo {
+  relaxed: boolean;
+  shared: boolean;
+  threads: number;
+  /** Workers that have finished starting (threads - 1 once warm). */
+  readyWorkers: number;
+}
+
+/** Below this many multiply-adds the JS kernel wins: staging and the call cost more than the math. */
+const MIN_MACS = 2048;
+
+type F = Float32Array | Float64Array;
+
+interface WasmBackend extends Backend {
+  readonly info: () => WasmBackendInfo;
+  /** Resolves once the worker threads are ready (a no-op for one thread). */
+  readonly whenReady: () => Promise<void>;
+  setThreads(n: number): void;
+  /** Stops the workers; the backend keeps working single-threaded. */
+  dispose(): Promise<void>;
+}
+
+/** Runs a few small GEMMs of each layout so V8 tiers the kernels up before the first real call. */
+function warmUp(ctx: GemmContext): void {
+  const n = 48;
+  const a = new Float32Array(n * n).fill(0.5), c = new Float32Array(n * n);
+  const single = { ...ctx, pool: null };
+  for (let i = 0; i < 8; i++) {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      wasmGemm(single, ta, tb, n, n, n, 1, a, 0, n, a, 0, n, i & 1, c, 0, n);
+    }
+  }
+}
+
+export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | null {
+  const rt = createRuntime(opts);
+  if (!rt) return null;
+  const minMacs = opts.minMacs ?? MIN_MACS;
+  const wanted = opts.threads ?? Math.min(cpuCount(), 4);
+  let pool: GemmPool | null = null;
+  const ctx: GemmContext = { rt, pool: null, threads: 1 };
+  const setThreads = (n: number): void => {
+    const threads = Math.max(1, Math.floor(n));
+    if (threads > 1 && rt.shared && nodeWorkers() !== null && (!pool || ctx.threads < threads)) {
+      void pool?.terminate();
+      pool = new GemmPool(rt.module, rt.memory, threads - 1);
+    }
+    ctx.pool = threads > 1 ? pool : null;
+    ctx.threads = ctx.pool ? threads : 1;
+  };
+  warmUp(ctx);
+  setThreads(wanted);
+
+  const gemm: Backend["gemm"] = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
+    const f32 = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array;
+    if (f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && M * N * K >= minMacs &&
+      wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
+    jsBackend.gemm(transA, transB, M, N, K, alpha, A as F, aOff, lda, B as F, bOff, ldb, beta, C as F, cOff, ldc);
+  };
+
+  return {
+    ...jsBackend,
+    name: "wasm",
+    gemm,
+    info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads: ctx.threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
+    whenReady: () => ctx.pool?.ready ?? Promise.resolve(),
+    setThreads,
+    async dispose() {
+      const p = pool;
+      pool = null;
+      ctx.pool = null;
+      ctx.threads = 1;
+      await p?.terminate();
+    },
+  };
+}
+
+let shared: WasmBackend | null | undefined;
+
+/** The process-wide wasm backend (created on first call), or null where WebAssembly SIMD is unavailable. */
+export function loadWasmBackend(): WasmBackend | null {
+  if (shared === undefined) {
+    try {
+      shared = createWasmBackend();
+    } catch {
+      shared = null;
+    }
+  }
+  return shared;
+}
