@@ -76,12 +76,33 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** Whether GEMM reads t's last two dims transposed (column-major), e.g. a Linear weight seen as W^T. */
+function isTransposed(t: Tensor): boolean {
+  return t.ndim === 2 && layout(t)?.trans === true;
+}
+
+/**
+ * The gradient of a matrix operand comes out in the operand's own memory layout: for a transposed
+ * view such as W^T it is computed as (g^T a)^T, so the view's backward hands W a contiguous gradient
+ * and no strided copy of a large matrix is ever made.
+ */
 function mm(a: Tensor, b: Tensor): Tensor {
   const out = matmulRaw(a, b);
-  return record(out, "MmBackward", [a, b], (g, needs) => [
-    needs[0] ? sumToShape(mm(g, transpose(b.detach(), -1, -2)), a.shape) : null,
-    needs[1] ? sumToShape(mm(transpose(a.detach(), -1, -2), g), b.shape) : null,
-  ]);
+  return record(out, "MmBackward", [a, b], (g, needs) => {
+    const ad = a.detach();
+    const bd = b.detach();
+    let ga: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needs[0]) {
+      ga = isTransposed(a) ? transpose(matmulRaw(bd, transpose(g, -1, -2)), -1, -2) : matmulRaw(g, transpose(bd, -1, -2));
+      ga = sumToShape(ga, a.shape);
+    }
+    if (needs[1]) {
+      gb = isTransposed(b) ? transpose(matmulRaw(transpose(g, -1, -2), ad), -1, -2) : matmulRaw(transpose(ad, -1, -2), g);
+      gb = sumToShape(gb, b.shape);
+    }
+    return [ga, gb];
+  });
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {

@@ -125,6 +125,13 @@ export function copyStrided(src: StridedView, shape: readonly number[], out: Sto
     out[0] = data[src.offset]!;
     return;
   }
+  if (isContiguous(shape, src.strides)) {
+    // One memcpy-like call (with the same element conversion as assignment when dtypes differ).
+    let n = 1;
+    for (const d of shape) n *= d;
+    out.set(data.subarray(src.offset, src.offset + n));
+    return;
+  }
   const last = shape[nd - 1]!;
   const s = src.strides[nd - 1]!;
   let outer = 1;
@@ -146,8 +153,23 @@ export function copyStrided(src: StridedView, shape: readonly number[], out: Sto
   }
 }
 
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== expected) return false;
+    expected *= shape[i]!;
+  }
+  return true;
+}
+
 export function scatterStrided(src: Storage, dst: StridedView, shape: readonly number[]): void {
   const d = dst.data;
+  if (isContiguous(shape, dst.strides)) {
+    let n = 1;
+    for (const x of shape) n *= x;
+    d.set(src.subarray(0, n), dst.offset);
+    return;
+  }
   forEachStrided(shape, [dst], (pos, o) => {
     d[pos[0]!] = src[o]!;
   });
