@@ -32,8 +32,9 @@ export {
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad_mode.ts";
 export * as autograd from "./autograd/index.ts";
+export * as nn from "./nn/index.ts";
 
-export { setBackend, getBackend, availableBackends, registerBackend } from "./backend/registry.ts";
+export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads } from "./backend/index.ts";
 export type { Backend } from "./backend/backend.ts";
 
 export * as optim from "./optim/index.ts";

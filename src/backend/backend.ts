@@ -54,6 +54,13 @@ type Floats = Float32Array | Float64Array;
 export interface Backend {
   readonly name: string;
 
+  /** Threads the backend may use, for backends that run work in parallel. */
+  setNumThreads?(n: number): void;
+  getNumThreads?(): number;
+
+  /** A short description for logs, e.g. "avx512, 2 threads". */
+  describe?(): string;
+
   /** out[i] = op(x[i]) over the first n elements of two contiguous arrays (out may alias x). */
   unary(op: UnaryOp, x: Storage, out: Storage, n: number): void;
 

@@ -1,4 +1,5 @@
 import { ArgumentError } from "../errors.ts";
+import { log } from "../log.ts";
 import type { Backend } from "./backend.ts";
 import { jsBackend } from "./js/index.ts";
 
@@ -23,7 +24,48 @@ export function setBackend(name: string): void {
   if (!load) throw new ArgumentError(`unknown backend '${name}' (known: ${[...registered.keys()].join(", ")})`);
   const b = load();
   if (!b) throw new ArgumentError(`backend '${name}' is not available on this machine`);
+  if (numThreads !== null) b.setNumThreads?.(numThreads);
   current = b;
+  log("debug", `backend ${b.name}${b.describe ? ` (${b.describe()})` : ""}`);
+}
+
+/** The preference order when nothing is asked for: fastest first. */
+const PREFERENCE = ["native", "wasm", "js"];
+
+/**
+ * Picks the backend at start-up: `KINDLING_BACKEND` when set (falling back with a warning if it
+ * cannot load), else the fastest one that loads here.
+ */
+export function selectDefaultBackend(): void {
+  const env = typeof process !== "undefined" ? process.env?.["KINDLING_BACKEND"] : undefined;
+  if (env) {
+    try {
+      setBackend(env);
+      return;
+    } catch (e) {
+      log("warn", `KINDLING_BACKEND=${env}: ${(e as Error).message}; using the default`);
+    }
+  }
+  for (const name of PREFERENCE) {
+    if (registered.has(name) && registered.get(name)!() !== null) {
+      setBackend(name);
+      return;
+    }
+  }
+}
+
+/** Set by setNumThreads; until then each backend keeps its own default (all cores). */
+let numThreads: number | null = null;
+
+/** Threads the kernels may use (PyTorch's `torch.set_num_threads`); applies to every backend that threads. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`set_num_threads expects a positive integer, got ${n}`);
+  numThreads = n;
+  for (const load of registered.values()) load()?.setNumThreads?.(n);
+}
+
+export function getNumThreads(): number {
+  return numThreads ?? current.getNumThreads?.() ?? 1;
 }
 
 export function getBackend(): string {

@@ -11,6 +11,15 @@ let cached: Backend | null | undefined;
 export function loadNativeBackend(): Backend | null {
   if (cached !== undefined) return cached;
   const addon = loadNative();
-  cached = addon ? { ...jsBackend, name: "native", gemm: addon.gemm.bind(addon) } : null;
+  cached = addon
+    ? {
+        ...jsBackend,
+        name: "native",
+        gemm: addon.gemm.bind(addon),
+        setNumThreads: (n: number) => addon.setNumThreads(n),
+        getNumThreads: () => addon.getNumThreads(),
+        describe: () => `${addon.simdLevel()}, ${addon.getNumThreads()} threads`,
+      }
+    : null;
   return cached;
 }

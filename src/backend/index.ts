@@ -1,0 +1,12 @@
+/**
+ * Registers every backend this build has and picks the default (native, then wasm, then js).
+ * Imported once by the package face; ops only ever ask `registry.backend()`.
+ */
+import { loadNativeBackend } from "./native/backend.ts";
+import { registerBackend, selectDefaultBackend } from "./registry.ts";
+
+registerBackend("native", loadNativeBackend);
+selectDefaultBackend();
+
+export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads, backend } from "./registry.ts";
+export type { Backend } from "./backend.ts";
