@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseConfig } from "../../src/cli/config.ts";
+import { ROOT, runCli, tempDir } from "./helpers.ts";
+
+const base = () => JSON.parse(readFileSync(join(ROOT, "configs/sin.json"), "utf8")) as Record<string, unknown>;
+
+test("shipped configs parse", () => {
+  for (const f of ["sin.json", "mnist-mlp.json"]) {
+    const c = loadConfig(join(ROOT, "configs", f));
+    assert.match(c.hashId, /^[0-9a-f]{8}$/);
+  }
+});
+
+test("the seed's config is accepted unchanged, with a note about formats kindling does not write", () => {
+  const dir = tempDir("seedcfg");
+  const seed = JSON.parse(readFileSync(join(ROOT, "configs/seed-char.json"), "utf8"));
+  seed.raw_data_path = dir;
+  const c = parseConfig(seed, "seed-char.json");
+  assert.equal(c.hashId, "7cb67d02");
+  assert.equal(c.batchSize, 32);
+  assert.equal(c.epochs, 80);
+  assert.equal(c.optimizer.lr, 0.03);
+  assert.deepEqual(c.model, { type: "mlp", hidden: [1024, 2048, 512], activation: "relu" });
+  assert.ok(c.savePath.endsWith("save/char/best_model.safetensors"));
+  assert.ok(c.notes.some((n) => n.includes("data.npz") && n.includes("safetensors")));
+  assert.ok(c.notes.some((n) => n.includes("best_model.pkl")));
+});
+
+test("a typo in a key is named", () => {
+  const cfg = { ...base(), batchsize: 32 };
+  assert.throws(() => parseConfig(cfg, "c.json"), (e: unknown) => e instanceof ConfigError && (e as Error).message === "c.json: unknown key 'batchsize'");
+});
+
+test("a negative learning rate is named", () => {
+  const cfg = { ...base(), optimizer: { name: "adam", lr: -0.1 } };
+  assert.throws(() => parseConfig(cfg, "c.json"), { name: "ConfigError", message: /^c\.json: optimizer\.lr: learning rate must be > 0$/ });
+  assert.throws(() => parseConfig({ ...JSON.parse(readFileSync(join(ROOT, "configs/seed-char.json"), "utf8")), learning_rate: -1 }, "s.json"), { message: /^s\.json: learning_rate: learning rate must be > 0$/ });
+});
+
+test("a wrong type and a missing key are named", () => {
+  assert.throws(() => parseConfig({ ...base(), epochs: "ten" }, "c.json"), { name: "ConfigError", message: /^c\.json: epochs: / });
+  const { batchSize: _b, ...rest } = base();
+  assert.throws(() => parseConfig(rest, "c.json"), { name: "ConfigError", message: /^c\.json: (missing key 'batchSize'|batchSize: )/ });
+});
+
+test("a missing data folder fails before training with one line from the CLI", () => {
+  const dir = tempDir("badcfg");
+  const file = join(dir, "cfg.json");
+  writeFileSync(file, JSON.stringify({ ...base(), task: "classification", model: { type: "mlp", hidden: [8] }, data: { source: "folder", path: "./nope" } }));
+  const r = runCli(["train", file], dir);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr.trim().split("\n").length, 1);
+  assert.match(r.stderr, /^kindling: .*cfg\.json: data\.path: folder .*nope does not exist$/m);
+  const typo = join(dir, "typo.json");
+  writeFileSync(typo, JSON.stringify({ ...base(), epoch: 3 }));
+  const r2 = runCli(["train", typo], dir);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr.trim(), /^kindling: .*typo\.json: unknown key 'epoch'$/);
+});
