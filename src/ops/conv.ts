@@ -15,6 +15,11 @@ import { squeeze, unsqueeze } from "./views.ts";
  * kernels with GEMM's transpose flags (weight^T @ grad, then col2im; grad @ columns^T), so no
  * transposed copy is ever made. Per-sample columns keep the scratch buffer small (one image's worth);
  * a 1x1 stride-1 unpadded conv skips im2col since the input already is its own column matrix.
+ *
+ * Why im2col rather than a direct loop (bench/conv.ts, conv 32->64 3x3 on 64x26x26): with the plain
+ * JS GEMM both take ~2-3 s (same multiply-adds, same unit-stride inner loop), but im2col hands all the
+ * arithmetic to the backend's GEMM, so a SIMD GEMM (the wasm backend) runs it in ~80 ms, and backward
+ * needs no kernels beyond im2col/col2im.
  */
 
 type F = Float32Array | Float64Array;
