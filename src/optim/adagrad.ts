@@ -10,7 +10,7 @@
  */
 import { ArgumentError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { type FloatArray, type Rounder, bufferData, bufferLike, paramView } from "./dense.ts";
+import { type FloatArray, bufferData, bufferLike, paramView } from "./dense.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamsArg } from "./optimizer.ts";
 
 export interface AdagradOptions extends GroupOptions {
@@ -59,20 +59,48 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       state.step = step;
       const sum = bufferData(state, "sum", param, group.initialAccumulatorValue);
       const clr = group.lr / (1 + (step - 1) * group.lrDecay);
-      adagradKernel(v.p, v.g, sum, group.maximize, fr(group.weightDecay), fr(group.eps), fr(-clr), fr);
+      adagradKernel(v.p, v.g, sum, { maximize: group.maximize, wd: fr(group.weightDecay), eps: fr(group.eps), negClr: fr(-clr) });
       v.commit();
     }
   }
 }
 
-/** Roundings as PyTorch's CPU kernels: add(alpha)/addcmul fused, addcdiv and scalar ops not (dense.ts). */
-function adagradKernel(p: FloatArray, g: FloatArray, sum: FloatArray, maximize: boolean, wd: number, eps: number, negClr: number, fr: Rounder): void {
+/**
+ * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
+ * kernels: addcmul fused, addcdiv and scalar ops not (see dense.ts).
+ */
+function adagradKernel(p: FloatArray, g: FloatArray, sum: FloatArray, s: AdagradScalars): void {
+  if (p instanceof Float32Array) adagrad32(p, g as Float32Array, sum as Float32Array, s);
+  else adagrad64(p, g as Float64Array, sum as Float64Array, s);
+}
+
+interface AdagradScalars {
+  maximize: boolean;
+  wd: number;
+  eps: number;
+  negClr: number;
+}
+
+function adagrad32(p: Float32Array, g: Float32Array, sum: Float32Array, s: AdagradScalars): void {
+  const f = Math.fround;
+  const { maximize, wd, eps, negClr } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;
-    if (wd !== 0) gi = fr(gi + wd * p[i]!);
-    const si = fr(sum[i]! + gi * gi);
+    if (wd !== 0) gi = f(gi + wd * p[i]!);
+    const si = f(sum[i]! + gi * gi);
     sum[i] = si;
-    const std = fr(fr(Math.sqrt(si)) + eps);
-    p[i] = fr(p[i]! + fr(fr(negClr * gi) / std));
+    const std = f(f(Math.sqrt(si)) + eps);
+    p[i] = f(p[i]! + f(f(negClr * gi) / std));
+  }
+}
+
+function adagrad64(p: Float64Array, g: Float64Array, sum: Float64Array, s: AdagradScalars): void {
+  const { maximize, wd, eps, negClr } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) gi += wd * p[i]!;
+    const si = sum[i]! + gi * gi;
+    sum[i] = si;
+    p[i] = p[i]! + (negClr * gi) / (Math.sqrt(si) + eps);
   }
 }

@@ -14,7 +14,7 @@
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
  */
 import { ArgumentError } from "../errors.ts";
-import { type FloatArray, type Rounder, bufferData, paramView } from "./dense.ts";
+import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
 
 export interface AdamOptions extends GroupOptions {
@@ -78,7 +78,7 @@ export class Adam extends Optimizer<AdamOptions> {
         bc2Sqrt: fr(Math.sqrt(bc2)),
         eps: fr(group.eps),
         negStepSize: fr(-(lr / bc1)),
-      }, fr);
+      });
       v.commit();
     }
   }
@@ -109,24 +109,50 @@ interface AdamScalars {
 }
 
 /**
- * One Adam update over flat arrays. Rounding follows PyTorch's CPU kernels: `add_(x, alpha)` and
- * `addcmul_` are fused multiply-adds (product unrounded), `addcdiv_` and scalar mul/div are not.
+ * One Adam update over flat arrays, once per precision so each loop stays monomorphic. float32
+ * rounding follows PyTorch's CPU kernels: `add_(x, alpha)` and `addcmul_` are fused multiply-adds
+ * (product unrounded), `addcdiv_` and scalar mul/div are not.
  */
-function adamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars, fr: Rounder): void {
+function adamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
+  if (p instanceof Float32Array) adam32(p, g as Float32Array, m as Float32Array, v as Float32Array, vmax as Float32Array | null, s);
+  else adam64(p, g as Float64Array, m as Float64Array, v as Float64Array, vmax as Float64Array | null, s);
+}
+
+function adam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamScalars): void {
+  const f = Math.fround;
   const { maximize, l2, decay, b1, omb1, b2, omb2, bc2Sqrt, eps, negStepSize } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;
-    if (decay !== 1) p[i] = fr(p[i]! * decay);
-    if (l2 !== 0) gi = fr(gi + l2 * p[i]!);
-    const mi = fr(fr(m[i]! * b1) + omb1 * gi);
+    if (decay !== 1) p[i] = f(p[i]! * decay);
+    if (l2 !== 0) gi = f(gi + l2 * p[i]!);
+    const mi = f(f(m[i]! * b1) + omb1 * gi);
     m[i] = mi;
-    let vi = fr(fr(v[i]! * b2) + fr(omb2 * gi) * gi);
+    let vi = f(f(v[i]! * b2) + f(omb2 * gi) * gi);
     v[i] = vi;
     if (vmax !== null) {
       vi = Math.max(vmax[i]!, vi);
       vmax[i] = vi;
     }
-    const denom = fr(fr(fr(Math.sqrt(vi)) / bc2Sqrt) + eps);
-    p[i] = fr(p[i]! + fr(fr(negStepSize * mi) / denom));
+    const denom = f(f(f(Math.sqrt(vi)) / bc2Sqrt) + eps);
+    p[i] = f(p[i]! + f(f(negStepSize * mi) / denom));
+  }
+}
+
+function adam64(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vmax: Float64Array | null, s: AdamScalars): void {
+  const { maximize, l2, decay, b1, omb1, b2, omb2, bc2Sqrt, eps, negStepSize } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (decay !== 1) p[i] = p[i]! * decay;
+    if (l2 !== 0) gi += l2 * p[i]!;
+    const mi = m[i]! * b1 + omb1 * gi;
+    m[i] = mi;
+    let vi = v[i]! * b2 + omb2 * gi * gi;
+    v[i] = vi;
+    if (vmax !== null) {
+      vi = Math.max(vmax[i]!, vi);
+      vmax[i] = vi;
+    }
+    const denom = Math.sqrt(vi) / bc2Sqrt + eps;
+    p[i] = p[i]! + (negStepSize * mi) / denom;
   }
 }

@@ -11,7 +11,7 @@
  * State per parameter: `step` (a count), `square_avg`, and `momentum_buffer` / `grad_avg` when used.
  */
 import { ArgumentError } from "../errors.ts";
-import { type FloatArray, type Rounder, bufferData, paramView } from "./dense.ts";
+import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
 
 export interface RMSpropOptions extends GroupOptions {
@@ -56,7 +56,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         eps: fr(group.eps),
         mom: fr(momentum),
         negLr: fr(-group.lr),
-      }, fr);
+      });
       v.commit();
     }
   }
@@ -72,31 +72,67 @@ interface RMSpropScalars {
   negLr: number;
 }
 
-/** Roundings as PyTorch's CPU kernels: add(alpha)/addcmul fused, addcdiv and scalar ops not (dense.ts). */
-function rmspropKernel(
-  p: FloatArray, g: FloatArray, sq: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, s: RMSpropScalars, fr: Rounder,
-): void {
+/**
+ * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
+ * kernels: add(alpha)/addcmul fused multiply-adds, addcdiv and scalar ops not (see dense.ts).
+ */
+function rmspropKernel(p: FloatArray, g: FloatArray, sq: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, s: RMSpropScalars): void {
+  if (p instanceof Float32Array) {
+    rmsprop32(p, g as Float32Array, sq as Float32Array, gAvg as Float32Array | null, buf as Float32Array | null, s);
+  } else {
+    rmsprop64(p, g as Float64Array, sq as Float64Array, gAvg as Float64Array | null, buf as Float64Array | null, s);
+  }
+}
+
+function rmsprop32(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, s: RMSpropScalars): void {
+  const f = Math.fround;
   const { maximize, wd, alpha, oma, eps, mom, negLr } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;
-    if (wd !== 0) gi = fr(gi + wd * p[i]!);
-    const si = fr(fr(sq[i]! * alpha) + fr(oma * gi) * gi);
+    if (wd !== 0) gi = f(gi + wd * p[i]!);
+    const si = f(f(sq[i]! * alpha) + f(oma * gi) * gi);
     sq[i] = si;
     let avg: number;
     if (gAvg !== null) {
-      const ai = fr(fr(gAvg[i]! * alpha) + oma * gi);
+      const ai = f(f(gAvg[i]! * alpha) + oma * gi);
       gAvg[i] = ai;
-      avg = fr(Math.sqrt(fr(si - ai * ai)));
+      avg = f(Math.sqrt(f(si - ai * ai)));
     } else {
-      avg = fr(Math.sqrt(si));
+      avg = f(Math.sqrt(si));
     }
-    avg = fr(avg + eps);
+    avg = f(avg + eps);
     if (buf !== null) {
-      const b = fr(fr(buf[i]! * mom) + fr(gi / avg));
+      const b = f(f(buf[i]! * mom) + f(gi / avg));
       buf[i] = b;
-      p[i] = fr(p[i]! + negLr * b);
+      p[i] = f(p[i]! + negLr * b);
     } else {
-      p[i] = fr(p[i]! + fr(fr(negLr * gi) / avg));
+      p[i] = f(p[i]! + f(f(negLr * gi) / avg));
+    }
+  }
+}
+
+function rmsprop64(p: Float64Array, g: Float64Array, sq: Float64Array, gAvg: Float64Array | null, buf: Float64Array | null, s: RMSpropScalars): void {
+  const { maximize, wd, alpha, oma, eps, mom, negLr } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) gi += wd * p[i]!;
+    const si = sq[i]! * alpha + oma * gi * gi;
+    sq[i] = si;
+    let avg: number;
+    if (gAvg !== null) {
+      const ai = gAvg[i]! * alpha + oma * gi;
+      gAvg[i] = ai;
+      avg = Math.sqrt(si - ai * ai);
+    } else {
+      avg = Math.sqrt(si);
+    }
+    avg += eps;
+    if (buf !== null) {
+      const b = buf[i]! * mom + gi / avg;
+      buf[i] = b;
+      p[i] = p[i]! + negLr * b;
+    } else {
+      p[i] = p[i]! + (negLr * gi) / avg;
     }
   }
 }

@@ -59,7 +59,7 @@ export class SGD extends Optimizer<SGDOptions> {
         damp1: fr(1 - group.dampening),
         nesterov,
         maximize,
-      }, fr);
+      });
       v.commit();
     }
   }
@@ -74,18 +74,41 @@ interface SGDScalars {
   maximize: boolean;
 }
 
-/** Fused multiply-adds (PyTorch's `add(x, alpha=a)`) keep the product unrounded; see dense.ts. */
-function sgdKernel(p: FloatArray, g: FloatArray, buf: FloatArray | null, first: boolean, s: SGDScalars, fr: (x: number) => number): void {
+/**
+ * The update loop, once per precision so each stays monomorphic: float32 rounds after every op as
+ * PyTorch's float kernels do, except that `add(x, alpha=a)` is a fused multiply-add (product
+ * unrounded), as in PyTorch's CPU kernel; see dense.ts.
+ */
+function sgdKernel(p: FloatArray, g: FloatArray, buf: FloatArray | null, first: boolean, s: SGDScalars): void {
+  if (p instanceof Float32Array) sgd32(p, g as Float32Array, buf as Float32Array | null, first, s);
+  else sgd64(p, g as Float64Array, buf as Float64Array | null, first, s);
+}
+
+function sgd32(p: Float32Array, g: Float32Array, buf: Float32Array | null, first: boolean, s: SGDScalars): void {
+  const f = Math.fround;
   const { negLr, wd, mom, damp1, nesterov, maximize } = s;
   for (let i = 0; i < p.length; i++) {
     let d = maximize ? -g[i]! : g[i]!;
-    if (wd !== 0) d = fr(d + wd * p[i]!);
+    if (wd !== 0) d = f(d + wd * p[i]!);
     if (buf !== null) {
-      const b = first ? d : fr(fr(buf[i]! * mom) + damp1 * d);
+      const b = first ? d : f(f(buf[i]! * mom) + damp1 * d);
       buf[i] = b;
-      d = nesterov ? fr(d + mom * b) : b;
+      d = nesterov ? f(d + mom * b) : b;
     }
-    p[i] = fr(p[i]! + negLr * d);
+    p[i] = f(p[i]! + negLr * d);
   }
 }
 
+function sgd64(p: Float64Array, g: Float64Array, buf: Float64Array | null, first: boolean, s: SGDScalars): void {
+  const { negLr, wd, mom, damp1, nesterov, maximize } = s;
+  for (let i = 0; i < p.length; i++) {
+    let d = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) d += wd * p[i]!;
+    if (buf !== null) {
+      const b = first ? d : buf[i]! * mom + damp1 * d;
+      buf[i] = b;
+      d = nesterov ? d + mom * b : b;
+    }
+    p[i] = p[i]! + negLr * d;
+  }
+}

@@ -53,8 +53,10 @@ describe("save / load", () => {
     assert.deepEqual(back.transposed!.tolist(), [[0, 3], [1, 4], [2, 5]]);
     assert.ok(back.transposed!.isContiguous());
     // int64 really is I64 in the file.
-    const raw = decodeSafetensors(readFileSync(path));
-    const header = JSON.parse(new TextDecoder().decode(readFileSync(path).subarray(8, 8 + Number(new DataView(readFileSync(path).buffer).getBigUint64(0, true)))));
+    const bytes = readFileSync(path);
+    const raw = decodeSafetensors(bytes);
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
     assert.equal(header.steps.dtype, "I64");
     assert.equal(header.mask.dtype, "BOOL");
     assert.equal(raw.metadata.format, "pt");
