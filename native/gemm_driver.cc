@@ -1,10 +1,19 @@
-// GEMM driver: argument-independent blocking (GotoBLAS/BLIS loop order), the split of C across
-// threads, and run-time selection of the kernel set.
+// GEMM driver: blocking, the split of work across threads, and run-time selection of the kernel set.
 //
-//   for jc in N by NC:            pack a KC x NC block of op(B)  (per K block)
-//     for pc in K by KC:
-//       for ic in M by MC:        pack an MC x KC block of op(A)
-//         macro-kernel            MR x NR register tiles, B micro-panel resident in L1
+// C = alpha * op(A) @ op(B) + beta * C is computed one row block of op(A) at a time:
+//
+//   for each row block (as many rows as fit kABlockBytes when packed over all of K):
+//     pack the row block of op(A), every K block of it           (calling thread; shared)
+//     work items = tiles of the row block of C (column chunks, split into row ranges only when
+//                  there are too few chunks for the threads), taken dynamically by the threads:
+//       for each K block (kc deep):
+//         pack the kc x chunk panel of op(B)                       (per thread, stays in L2)
+//         macro-kernel: MR x NR register tiles over the chunk     (B micro-panel in L1)
+//
+// Each element of op(B) is packed once per row block and each element of op(A) once. Small-M
+// shapes (batch x features) have a single row block, so op(B) -- the big operand there -- is
+// streamed through exactly once. Packing handles all four transpose combinations, so callers
+// never transpose. Results do not depend on the thread count (same tiles, same K order).
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -21,9 +30,11 @@ namespace {
 std::atomic<int> g_simd{-1};
 std::atomic<int> g_threads{0};
 
-// Below this many multiply-adds a call runs on the calling thread: waking a worker and splitting
-// the packing costs more than it saves. (Measured on Zen 4/5: a 2-way split pays off from ~2^18.)
-constexpr double kParallelMinMacs = 262144.0;
+// Below this many multiply-adds (~10 us of one core) a call runs on the calling thread: a worker
+// that has gone to sleep takes about as long to wake up.
+constexpr double kParallelMinMacs = double(1 << 20);
+// Smallest work item, in multiply-adds, when a call is split across threads.
+constexpr double kMinItemMacs = double(1 << 19);
 
 
 idx ceil_div(idx a, idx b) { return (a + b - 1) / b; }
@@ -102,9 +113,10 @@ void scale_c(idx M, idx N, T beta, T* C, idx ldc) {
 }
 
 // One row block of C: op(A) rows [0, mb) are packed (all of K) in Ap, as consecutive K blocks of
-// kc_max (the last one shorter), each laid out by pack_a. Work items are tiles of C: `row_splits`
-// row ranges times `col_chunks` column ranges; each item packs its columns of op(B) one K block at
-// a time into the thread's own buffer and runs the macro-kernel on them.
+// kc_max (the last one shorter), each laid out by pack_a. Work items are tiles of C: `row_items`
+// row ranges times `col_items` column ranges, whose bounds are spread evenly over whole register
+// tiles (`row_units` of mr rows, `col_units` of nr columns). Each item packs its columns of op(B)
+// one K block at a time into the thread's own buffer and runs the macro-kernel on them.
 template <class T>
 struct BlockJob {
   const KernelSet<T>* ks;
@@ -116,7 +128,7 @@ struct BlockJob {
   idx ldb;
   T* C;
   idx ldc;
-  idx row_width, row_splits, col_width, col_chunks;
+  idx row_units, row_items, col_units, col_items;
   std::atomic<idx> next{0};
   std::atomic<bool> failed{false};
 };
@@ -125,22 +137,27 @@ template <class T>
 void run_block(void* ctx) {
   BlockJob<T>& j = *static_cast<BlockJob<T>*>(ctx);
   const KernelSet<T>& ks = *j.ks;
-  const idx items = j.row_splits * j.col_chunks;
+  const idx items = j.row_items * j.col_items;
   T* Bp = nullptr;
   for (;;) {
     const idx item = j.next.fetch_add(1, std::memory_order_relaxed);
     if (item >= items) return;
+    const idx ri = item / j.col_items, ci = item % j.col_items;
+    const idx r0 = j.row_units * ri / j.row_items * ks.mr;
+    const idx r1 = j.row_units * (ri + 1) / j.row_items * ks.mr;
+    const idx c0 = j.col_units * ci / j.col_items * ks.nr;
+    const idx c1 = j.col_units * (ci + 1) / j.col_items * ks.nr;
+    const idx rows = (r1 < j.mb ? r1 : j.mb) - r0;
+    const idx cols = (c1 < j.N ? c1 : j.N) - c0;
     if (!Bp) {
-      Bp = static_cast<T*>(t_pack_b.get(std::size_t(j.kc_max * j.col_width) * sizeof(T)));
+      const idx max_cols = ceil_div(j.col_units, j.col_items) * ks.nr;
+      Bp = static_cast<T*>(t_pack_b.get(std::size_t(j.kc_max * max_cols) * sizeof(T)));
       if (!Bp) {
         j.failed.store(true, std::memory_order_relaxed);
         j.next.store(items, std::memory_order_relaxed);
         return;
       }
     }
-    const idx r0 = item / j.col_chunks * j.row_width, c0 = item % j.col_chunks * j.col_width;
-    const idx rows = j.mb - r0 < j.row_width ? j.mb - r0 : j.row_width;
-    const idx cols = j.N - c0 < j.col_width ? j.N - c0 : j.col_width;
     for (idx pc = 0; pc < j.K; pc += j.kc_max) {
       const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
       ks.pack_b(j.tb, j.tb ? j.B + c0 * j.ldb + pc : j.B + pc * j.ldb + c0, j.ldb, kc, cols, Bp);
@@ -175,7 +192,15 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
   const idx mr = ks.mr, nr = ks.nr;
 
   int nt = get_num_threads();
-  if (double(M) * double(N) * double(K) < kParallelMinMacs) nt = 1;
+  const double macs = double(M) * double(N) * double(K);
+  if (macs < kParallelMinMacs) nt = 1;
+  // Work items wanted: several per thread, but none tiny; a multiple of the thread count.
+  idx want = 1;
+  if (nt > 1) {
+    want = kItemsPerThread * nt;
+    const double by_size = macs / kMinItemMacs;
+    if (by_size < double(want)) want = by_size > double(nt) ? idx(by_size) / nt * nt : idx(nt);
+  }
 
   const idx kc_max = ceil_div(K, ceil_div(K, ks.kc));
   // Row blocks of A: as few as the size limit allows, of balanced height.
@@ -184,18 +209,16 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
   const idx row_blocks = ceil_div(M, mb_max);
   mb_max = round_up(ceil_div(M, row_blocks), mr);
 
-  // Column chunks: sized for L2, and at least kItemsPerThread per thread when threaded.
-  idx col_width = idx(kBChunkBytes / (std::size_t(kc_max) * sizeof(T))) / nr * nr;
-  if (col_width < nr) col_width = nr;
-  idx col_chunks = ceil_div(N, col_width);
-  const idx want = nt > 1 ? kItemsPerThread * nt : 1;
-  const idx max_cols = ceil_div(N, nr);
-  if (col_chunks < want) col_chunks = want < max_cols ? want : max_cols;
-  col_width = round_up(ceil_div(N, col_chunks), nr);
-  col_chunks = ceil_div(N, col_width);
+  // Column items: narrow enough for a packed K block to stay in L2, and at least `want`.
+  const idx col_units = ceil_div(N, nr);
+  idx cache_units = idx(kBChunkBytes / (std::size_t(kc_max) * sizeof(T))) / nr;
+  if (cache_units < 1) cache_units = 1;
+  idx col_items = ceil_div(col_units, cache_units);
+  if (col_items < want) col_items = want;
+  if (nt > 1) col_items = round_up(col_items, nt);
+  if (col_items > col_units) col_items = col_units;
 
-  const idx mr_rows_max = round_up(mb_max, mr);
-  T* Ap = static_cast<T*>(t_pack_a.get(std::size_t(mr_rows_max * K) * sizeof(T)));
+  T* Ap = static_cast<T*>(t_pack_a.get(std::size_t(mb_max * K) * sizeof(T)));
   if (!Ap) return false;
 
   for (idx ib = 0; ib < M; ib += mb_max) {
@@ -221,19 +244,17 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
     job.ldb = ldb;
     job.C = C + ib * ldc;
     job.ldc = ldc;
-    job.col_width = col_width;
-    job.col_chunks = col_chunks;
-    // Too few column chunks for the threads: split the rows as well (each row range then packs
-    // its column chunks of B again, so only as much as needed).
-    idx row_splits = 1;
-    if (nt > 1 && col_chunks < want) {
-      row_splits = ceil_div(want, col_chunks);
-      const idx max_rows = ceil_div(mb, mr);
-      if (row_splits > max_rows) row_splits = max_rows;
+    job.col_units = col_units;
+    job.col_items = col_items;
+    // Too few column items for the threads: split the rows as well (each row range then packs
+    // its columns of op(B) again, so only as much as needed).
+    job.row_units = ceil_div(mb, mr);
+    job.row_items = 1;
+    if (nt > 1 && col_items < want) {
+      job.row_items = ceil_div(want, col_items);
+      if (job.row_items > job.row_units) job.row_items = job.row_units;
     }
-    job.row_width = round_up(ceil_div(mb, row_splits), mr);
-    job.row_splits = ceil_div(mb, job.row_width);
-    const idx items = job.row_splits * job.col_chunks;
+    const idx items = job.row_items * job.col_items;
     parallel_run(int(items < nt ? items : nt), &run_block<T>, &job);
     if (job.failed.load()) return false;
   }

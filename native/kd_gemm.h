@@ -19,7 +19,7 @@ namespace kd {
 
 using idx = std::ptrdiff_t;
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#if !defined(KD_GENERIC_ONLY) && (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #define KD_X86_SIMD 1
 #else
 #define KD_X86_SIMD 0
@@ -32,9 +32,7 @@ struct KernelSet {
   const char* name;
   int mr;  // rows of the register tile (rows of a packed A micro-panel)
   int nr;  // columns of the register tile (columns of a packed B micro-panel)
-  int kc;  // depth of a packed block
-  int mc;  // rows of a packed A block (multiple of mr)
-  int nc;  // columns of a packed B block (multiple of nr)
+  int kc;  // depth of a packed K block
   // Packs the mc x kc block of op(A) whose (0,0) element is at A into micro-panels of mr rows:
   // panel p holds Ap[p*mr*kc + k*mr + i] = op(A)(p*mr + i, k).
   void (*pack_a)(bool trans, const T* A, idx lda, idx mc, idx kc, T* Ap);

@@ -10,7 +10,7 @@
 //   KD_NV       register tile columns, in vectors (NR = KD_NV * W)
 //   KD_NS       namespace for this instantiation (a file may include this header several times)
 //   KD_SET_NAME name of the KernelSet<T> object to define, KD_SET_LABEL its name string,
-//               KD_KC/KD_MC/KD_NC its blocking
+//               KD_KC its K blocking
 //   KD_PACK_A_FAST / KD_PACK_B_FAST (optional) names of functions in KD_NS, declared before the
 //               include, that pack one full panel of a non-transposed A / transposed B and return
 //               false when they do not apply:
@@ -205,19 +205,17 @@ KD_TGT void pack_b(bool trans, const T* B, idx ldb, idx kc, idx nc, T* Bp) {
     const int nr = int(nc - q < kNR ? nc - q : kNR);
     const int w = (nr + kW - 1) / kW * kW;
     T* KD_RESTRICT dst = Bp + q * kc;
-    {
-      // op(B)(k, j) = B[j*ldb + k]: each column j of the panel is a contiguous row of B.
+    // op(B)(k, j) = B[j*ldb + k]: each column j of the panel is a contiguous row of B.
 #ifdef KD_PACK_B_FAST
-      if (nr == kNR && KD_PACK_B_FAST(B + q * ldb, ldb, kc, dst)) continue;
+    if (nr == kNR && KD_PACK_B_FAST(B + q * ldb, ldb, kc, dst)) continue;
 #endif
-      for (int j = 0; j < nr; ++j) {
-        const T* KD_RESTRICT src = B + (q + j) * ldb;
-        for (idx k = 0; k < kc; ++k) dst[k * kNR + j] = src[k];
-      }
-      if (nr < w) {
-        for (idx k = 0; k < kc; ++k)
-          for (int j = nr; j < w; ++j) dst[k * kNR + j] = T(0);
-      }
+    for (int j = 0; j < nr; ++j) {
+      const T* KD_RESTRICT src = B + (q + j) * ldb;
+      for (idx k = 0; k < kc; ++k) dst[k * kNR + j] = src[k];
+    }
+    if (nr < w) {
+      for (idx k = 0; k < kc; ++k)
+        for (int j = nr; j < w; ++j) dst[k * kNR + j] = T(0);
     }
   }
 }
@@ -231,8 +229,6 @@ const KernelSet<KD_NS::T> KD_SET_NAME = {
     KD_NS::kMR,
     KD_NS::kNR,
     KD_KC,
-    (KD_MC) / KD_NS::kMR * KD_NS::kMR,
-    (KD_NC) / KD_NS::kNR * KD_NS::kNR,
     &KD_NS::pack_a,
     &KD_NS::pack_b,
     &KD_NS::macro_kernel,

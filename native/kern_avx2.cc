@@ -51,8 +51,6 @@ struct Avx2F64 {
 #define KD_SET_NAME kAvx2F32
 #define KD_SET_LABEL "avx2"
 #define KD_KC 256
-#define KD_MC 144
-#define KD_NC 4096
 #define KD_PACK_B_FAST(src, ld, kc, dst) transpose_pack_f32(src, ld, kNR, kc, dst, kNR)
 #include "kd_ukernel.h"
 #undef KD_PACK_B_FAST
@@ -63,8 +61,6 @@ struct Avx2F64 {
 #undef KD_SET_NAME
 #undef KD_SET_LABEL
 #undef KD_KC
-#undef KD_MC
-#undef KD_NC
 
 #define VT Avx2F64
 #define KD_NS avx2_f64
@@ -73,8 +69,6 @@ struct Avx2F64 {
 #define KD_SET_NAME kAvx2F64
 #define KD_SET_LABEL "avx2"
 #define KD_KC 256
-#define KD_MC 96
-#define KD_NC 2048
 #define KD_PACK_B_FAST(src, ld, kc, dst) transpose_pack_f64(src, ld, kNR, kc, dst, kNR)
 #include "kd_ukernel.h"
 

@@ -61,8 +61,6 @@ struct Avx512F64 {
 #define KD_SET_NAME kAvx512F32
 #define KD_SET_LABEL "avx512"
 #define KD_KC KD_AVX512_KC
-#define KD_MC 256
-#define KD_NC 4096
 #if KD_AVX512_MR % 8 == 0
 #define KD_PACK_A_FAST(src, ld, kc, dst) transpose_pack_f32(src, ld, kMR, kc, dst, kMR)
 #endif
@@ -79,8 +77,6 @@ struct Avx512F64 {
 #undef KD_SET_NAME
 #undef KD_SET_LABEL
 #undef KD_KC
-#undef KD_MC
-#undef KD_NC
 
 #define VT Avx512F64
 #define KD_NS avx512_f64
@@ -89,8 +85,6 @@ struct Avx512F64 {
 #define KD_SET_NAME kAvx512F64
 #define KD_SET_LABEL "avx512"
 #define KD_KC 256
-#define KD_MC 128
-#define KD_NC 2048
 #define KD_PACK_A_FAST(src, ld, kc, dst) transpose_pack_f64(src, ld, kMR, kc, dst, kMR)
 #define KD_PACK_B_FAST(src, ld, kc, dst) transpose_pack_f64(src, ld, kNR, kc, dst, kNR)
 #include "kd_ukernel.h"

@@ -63,8 +63,6 @@ using GenericF64 = GenericScalar<double>;
 #define KD_SET_NAME kGenericF32
 #define KD_SET_LABEL "generic"
 #define KD_KC 256
-#define KD_MC 128
-#define KD_NC 2048
 #include "kd_ukernel.h"
 #undef VT
 #undef KD_NS
@@ -73,8 +71,6 @@ using GenericF64 = GenericScalar<double>;
 #undef KD_SET_NAME
 #undef KD_SET_LABEL
 #undef KD_KC
-#undef KD_MC
-#undef KD_NC
 
 #define VT GenericF64
 #define KD_NS generic_f64
@@ -83,6 +79,4 @@ using GenericF64 = GenericScalar<double>;
 #define KD_SET_NAME kGenericF64
 #define KD_SET_LABEL "generic"
 #define KD_KC 256
-#define KD_MC 128
-#define KD_NC 2048
 #include "kd_ukernel.h"
