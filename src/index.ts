@@ -38,6 +38,9 @@ export { setBackend, getBackend, availableBackends, registerBackend, setNumThrea
 export type { Backend } from "./backend/backend.ts";
 
 export * as optim from "./optim/index.ts";
+export * as utils from "./utils/index.ts";
+export * as datasets from "./datasets/index.ts";
+export * as transforms from "./transforms/index.ts";
 export { save, load } from "./io/checkpoint.ts";
 
 export * from "./errors.ts";

@@ -1,0 +1,6 @@
+/** torchvision.datasets: MNIST, ImageFolder, and a cached (preprocessed) image folder. */
+export { MNIST, defaultMnistRoot, type MNISTOptions } from "./mnist.ts";
+export { ImageFolder, IMG_EXTENSIONS, listImageFolder, loadImage, type ImageFolderOptions, type ImageMode } from "./image_folder.ts";
+export { ImageArrayDataset, type ImageArrayShape, type ImageTransformOptions } from "./image_array.ts";
+export { CachedImageFolder, cachedImageFolder, type CachedImageFolderOptions } from "./cache.ts";
+export { CACHE_VERSION, decodeCache, encodeCache, type CacheHeader } from "./cache_format.ts";

