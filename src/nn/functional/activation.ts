@@ -1,0 +1,103 @@
+import "../../ops/methods.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { add, eq, gelu as geluErf, gt, lt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
+import { where } from "../../ops/indexing.ts";
+import { matmul } from "../../ops/matmul.ts";
+import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.ts";
+import { flatten, transpose, unsqueeze } from "../../ops/views.ts";
+import { arange, rand } from "../../tensor/creation.ts";
+import { isFloating } from "../../tensor/dtype.ts";
+import type { Generator } from "../../tensor/random.ts";
+import { fmtShape } from "../../tensor/shape.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { pyFloat } from "../repr.ts";
+
+/** Activations and layers as functions (`torch.nn.functional`), composed from differentiable core ops. */
+
+export { relu, sigmoid, tanh, flatten };
+
+/** max(0, x) + negativeSlope * min(0, x); the gradient at 0 is negativeSlope, as PyTorch's. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return where(gt(x, 0), x, mul(x, negativeSlope));
+}
+
+export type GeluApproximate = "none" | "tanh";
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** x * Phi(x) (`approximate: 'none'`) or PyTorch's tanh approximation. */
+export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
+  const approx = opts.approximate ?? "none";
+  if (approx === "none") return geluErf(x);
+  if (approx !== "tanh") throw new ArgumentError(`approximate argument must be either none or tanh (got '${String(approx)}')`);
+  // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))
+  const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
+  return mul(mul(x, 0.5), add(tanh(inner), 1));
+}
+
+/** PyTorch's legacy choice when softmax gets no dim: 0 for 0-, 1- and 3-d inputs, else 1. */
+export function implicitSoftmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+export function softmax(x: Tensor, dim?: number): Tensor {
+  return softmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim));
+}
+
+export function logSoftmax(x: Tensor, dim?: number): Tensor {
+  return logSoftmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim));
+}
+
+export function checkDropoutP(p: number): number {
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new ArgumentError(`dropout probability has to be between 0 and 1, but got ${typeof p === "number" ? pyFloat(p) : String(p)}`);
+  }
+  return p;
+}
+
+export interface DropoutOptions {
+  training?: boolean;
+  generator?: Generator;
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability p (drawn from the default generator, or
+ * `generator`) and scales the rest by 1/(1-p), so evaluation needs no rescaling. Identity when not
+ * training or when p is 0.
+ */
+export function dropout(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
+  checkDropoutP(p);
+  if (opts.training === false || p === 0) return x;
+  if (!isFloating(x.dtype)) throw new DTypeError(`dropout expects a floating point input, got ${x.dtype}`);
+  if (p === 1) return mul(x, 0);
+  const scale = noGrad(() => {
+    const keep = lt(rand([...x.shape], { dtype: x.dtype, generator: opts.generator }), 1 - p);
+    return mul(keep.to(x.dtype), 1 / (1 - p));
+  });
+  return mul(x, scale);
+}
+
+/** y = x W^T + b, with W [out, in]: the transpose is a view that GEMM reads in place. */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`);
+  const y = matmul(x, transpose(weight, 0, 1));
+  return bias === null ? y : add(y, bias);
+}
+
+/** Class indices -> one-hot rows (int64), `numClasses` -1 meaning max + 1. */
+export function oneHot(target: Tensor, numClasses = -1): Tensor {
+  if (target.dtype !== "int64" && target.dtype !== "int32") {
+    throw new DTypeError(`one_hot is only applicable to index tensor (got ${target.dtype}).`);
+  }
+  const data = target.toTypedArray();
+  let max = -1;
+  for (const v of data) {
+    if (v < 0) throw new ArgumentError("Class values must be non-negative.");
+    if (v > max) max = v;
+  }
+  const n = numClasses === -1 ? max + 1 : numClasses;
+  if (max >= n) throw new ArgumentError("Class values must be smaller than num_classes.");
+  if (data.length === 0 && numClasses === -1) throw new ArgumentError("Can not infer total number of classes from empty tensor.");
+  return noGrad(() => eq(unsqueeze(target, -1), arange(n)).to("int64"));
+}

@@ -1,0 +1,40 @@
+import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { mean, sum } from "../../ops/reduce.ts";
+import { isFloating } from "../../tensor/dtype.ts";
+import { fmtShape, sameShape } from "../../tensor/shape.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+
+/** Shared plumbing of the losses: the `reduction` option and argument checks. */
+
+export type Reduction = "none" | "mean" | "sum";
+
+export function checkReduction(r: unknown): Reduction {
+  if (r === "none" || r === "mean" || r === "sum") return r;
+  throw new ArgumentError(`${String(r)} is not a valid value for reduction`);
+}
+
+/** Applies 'mean' | 'sum' | 'none' to an elementwise loss. */
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === "mean") return mean(loss);
+  if (reduction === "sum") return sum(loss);
+  return loss;
+}
+
+export function checkFloatInput(input: Tensor, fn: string): void {
+  Tensor.check(input, "input");
+  if (!isFloating(input.dtype)) throw new DTypeError(`${fn}: expected a floating point input, got ${input.dtype}`);
+}
+
+/**
+ * The elementwise losses require target and input of the same shape. (PyTorch broadcasts with a
+ * warning for mse/l1; a broadcast [N] target against [N, 1] predictions silently trains on an N x N
+ * loss, so kindling refuses it.)
+ */
+export function checkSameSize(input: Tensor, target: Tensor, fn: string): void {
+  Tensor.check(target, "target");
+  if (!sameShape(input.shape, target.shape)) {
+    throw new ShapeError(
+      `${fn}: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)}). Please ensure they have the same size.`,
+    );
+  }
+}

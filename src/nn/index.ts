@@ -1,0 +1,20 @@
+/**
+ * `torch.nn`: modules, parameters, layers, losses, `nn.functional` (alias `nn.F`) and `nn.init`.
+ *
+ *     const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ *     const loss = new nn.CrossEntropyLoss().forward(model.forward(x), y);
+ */
+import "../ops/methods.ts";
+
+export { Module, type AnyModule } from "./module.ts";
+export { type StateDict, type StateDictLike, type LoadResult, StateDictError } from "./state_dict.ts";
+export { Parameter, isParameter, type ParameterConstructor } from "./parameter.ts";
+export { Linear, type LinearOptions } from "./linear.ts";
+export { ReLU, Sigmoid, Tanh, LeakyReLU, GELU, Softmax, LogSoftmax, Flatten, Identity } from "./activation.ts";
+export { Dropout } from "./dropout.ts";
+export { Sequential, ModuleList, ModuleDict, IndexedModules } from "./container.ts";
+export { Loss, WeightedLoss, L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./loss.ts";
+export type { Reduction } from "./functional/reduction.ts";
+export * as functional from "./functional/index.ts";
+export * as F from "./functional/index.ts";
+export * as init from "./init.ts";

@@ -1,0 +1,132 @@
+import "../ops/methods.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
+import { rand, randn } from "../tensor/creation.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import type { Generator } from "../tensor/random.ts";
+import { Tensor } from "../tensor/tensor.ts";
+
+/**
+ * `torch.nn.init`: fills a tensor in place (under noGrad, so parameters can be initialised) and
+ * returns it. Random fills draw from the default generator (`torch.manualSeed` reproduces them) or
+ * from `opts.generator`.
+ */
+
+export interface InitOptions {
+  generator?: Generator;
+}
+
+export type Nonlinearity =
+  | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
+  | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "leakyRelu" | "selu";
+
+export type FanMode = "fan_in" | "fan_out" | "fanIn" | "fanOut";
+
+const LINEAR_FNS = new Set(["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]);
+
+/** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`); `param` is leaky_relu's slope. */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  if (LINEAR_FNS.has(nonlinearity) || nonlinearity === "sigmoid") return 1;
+  if (nonlinearity === "tanh") return 5 / 3;
+  if (nonlinearity === "relu") return Math.sqrt(2);
+  if (nonlinearity === "leaky_relu" || nonlinearity === "leakyRelu") {
+    const slope = param ?? 0.01;
+    if (typeof slope !== "number" || !Number.isFinite(slope)) throw new ArgumentError(`negative_slope ${String(slope)} not a valid number`);
+    return Math.sqrt(2 / (1 + slope * slope));
+  }
+  if (nonlinearity === "selu") return 3 / 4;
+  throw new ArgumentError(`Unsupported nonlinearity ${String(nonlinearity)}`);
+}
+
+/** [fanIn, fanOut] of a weight [out, in, *receptive field] (PyTorch's `_calculate_fan_in_and_fan_out`). */
+export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+  if (t.ndim < 2) throw new ShapeError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+  let receptive = 1;
+  for (const s of t.shape.slice(2)) receptive *= s;
+  return [t.shape[1]! * receptive, t.shape[0]! * receptive];
+}
+
+function fanFor(t: Tensor, mode: FanMode): number {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  if (mode === "fan_in" || mode === "fanIn") return fanIn;
+  if (mode === "fan_out" || mode === "fanOut") return fanOut;
+  throw new ArgumentError(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
+}
+
+function checkFloat(t: Tensor, fn: string): void {
+  Tensor.check(t, "tensor");
+  if (!isFloating(t.dtype)) throw new DTypeError(`${fn}: expected a floating point tensor, got ${t.dtype}`);
+}
+
+/** Writes values into t in place, without recording a graph. */
+function fill(t: Tensor, values: () => Tensor): Tensor {
+  noGrad(() => t.copy_(values()));
+  return t;
+}
+
+/** Uniform on [a, b). */
+export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
+  checkFloat(t, "uniform_");
+  if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
+  return fill(t, () => rand([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(b - a).add(a));
+}
+
+/** Normal with the given mean and standard deviation. */
+export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  checkFloat(t, "normal_");
+  if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
+  return fill(t, () => randn([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(std).add(mean));
+}
+
+export function constant_(t: Tensor, value: number): Tensor {
+  Tensor.check(t, "tensor");
+  noGrad(() => t.fill_(value));
+  return t;
+}
+
+export function zeros_(t: Tensor): Tensor {
+  return constant_(t, 0);
+}
+
+export function ones_(t: Tensor): Tensor {
+  return constant_(t, 1);
+}
+
+/** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
+export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
+  return uniform_(t, -a, a, opts);
+}
+
+/** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fanIn + fanOut)). */
+export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
+}
+
+export interface KaimingOptions extends InitOptions {
+  /** The negative slope of the leaky_relu that follows (default 0). */
+  a?: number;
+  mode?: FanMode;
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(t: Tensor, opts: KaimingOptions): number {
+  const fan = fanFor(t, opts.mode ?? "fan_in");
+  const gain = calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0);
+  return gain / Math.sqrt(fan);
+}
+
+/** He uniform: U(-b, b), b = gain * sqrt(3 / fan). A zero-element tensor is left as is. */
+export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t;
+  const bound = Math.sqrt(3) * kaimingStd(t, opts);
+  return uniform_(t, -bound, bound, opts);
+}
+
+/** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
+export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  if (t.numel() === 0) return t;
+  return normal_(t, 0, kaimingStd(t, opts), opts);
+}

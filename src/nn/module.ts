@@ -1,0 +1,328 @@
+import "../ops/methods.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
+import { ArgumentError, KindlingError } from "../errors.ts";
+import { type DType, isFloating } from "../tensor/dtype.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { isParameter } from "./parameter.ts";
+import { addIndent } from "./repr.ts";
+import { castTensors, checkName, joinName, newSlots, slots } from "./slots.ts";
+import { type LoadResult, type StateDict, type StateDictLike, collectState, loadInto } from "./state_dict.ts";
+
+export type { LoadResult, StateDict, StateDictLike };
+
+/** Any module, whatever its forward signature (containers, `apply`, `modules()` hold these). */
+export type AnyModule = Module<unknown[], unknown>;
+
+/**
+ * PyTorch's `nn.Module`. Submodules and Parameters are registered by plain assignment: a module
+ * finds them among its own enumerable properties, in assignment order (PyTorch's registration order),
+ * whenever it walks its tree. Containers and `addModule`/`registerParameter` keep explicit ordered
+ * registrations, listed after the assigned ones; buffers are registered with `registerBuffer`.
+ *
+ *     class Net extends nn.Module {
+ *       fc1 = new nn.Linear(784, 128);
+ *       fc2 = new nn.Linear(128, 10);
+ *       override forward(x: Tensor) { return this.fc2.forward(F.relu(this.fc1.forward(x))); }
+ *     }
+ *
+ * A TS object cannot be called like PyTorch's `model(x)`: use `model.forward(x)` (or `model.call(x)`).
+ * `In`/`Out` type the forward signature; the default is one Tensor in, one out.
+ */
+export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  /** Training mode (dropout active, batch statistics); switch with `train()` / `eval()`. */
+  training = true;
+
+  constructor() {
+    newSlots(this);
+  }
+
+  forward(..._args: In): Out {
+    throw new KindlingError(`Module [${this.getName()}] is missing the required "forward" function`);
+  }
+
+  /** `model(x)` in PyTorch. */
+  call(...args: In): Out {
+    return this.forward(...args);
+  }
+
+  /** The class name, as PyTorch's `_get_name()`. */
+  getName(): string {
+    return this.constructor.name;
+  }
+
+  /** The per-layer detail inside the parentheses of `toString()`, e.g. `in_features=3, out_features=4, bias=True`. */
+  extraRepr(): string {
+    return "";
+  }
+
+  // ---- registration ----------------------------------------------------------------------------
+
+  /** PyTorch's `register_buffer`: state that is not a parameter (running statistics); in `stateDict()` when persistent. */
+  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    checkName(name, "buffer");
+    if (tensor !== null) Tensor.check(tensor, `buffer '${name}'`);
+    const own = Object.prototype.hasOwnProperty.call(this, name);
+    const s = slots(this);
+    if (own && !s.buffers.has(name)) throw new ArgumentError(`attribute '${name}' already exists`);
+    s.buffers.set(name, tensor);
+    if (persistent) s.nonPersistent.delete(name);
+    else s.nonPersistent.add(name);
+    if (!own) {
+      // A non-enumerable accessor, so `module.running_mean` reads and writes the buffer as in PyTorch.
+      Object.defineProperty(this, name, {
+        get: () => s.buffers.get(name) ?? null,
+        set: (v: Tensor | null) => s.buffers.set(name, v),
+        enumerable: false,
+        configurable: true,
+      });
+    }
+  }
+
+  getBuffer(name: string): Tensor | null {
+    return slots(this).buffers.get(name) ?? null;
+  }
+
+  /** PyTorch's `register_parameter`; usually a plain assignment `this.weight = new Parameter(...)` does it. */
+  registerParameter(name: string, param: Tensor | null): void {
+    checkName(name, "parameter");
+    if (param !== null && !isParameter(param)) {
+      throw new ArgumentError(`cannot assign a plain Tensor as parameter '${name}' (nn.Parameter or null required)`);
+    }
+    slots(this).params.set(name, param);
+  }
+
+  /** PyTorch's `add_module` / `register_module`: an explicitly named child, kept in insertion order. */
+  addModule(name: string, module: AnyModule | null): void {
+    checkName(name, "module");
+    if (module !== null && !(module instanceof Module)) throw new ArgumentError(`${String(module)} is not a Module subclass`);
+    slots(this).modules.set(name, module);
+  }
+
+  registerModule(name: string, module: AnyModule | null): void {
+    this.addModule(name, module);
+  }
+
+  /** The explicitly registered children, in order (what containers hold). */
+  protected registeredModules(): [string, AnyModule | null][] {
+    return [...slots(this).modules];
+  }
+
+  /** Replaces all explicitly registered children (containers renumber with this). */
+  protected setRegisteredModules(entries: Iterable<readonly [string, AnyModule | null]>): void {
+    const list = [...entries];
+    for (const [k, m] of list) {
+      checkName(k, "module");
+      if (m !== null && !(m instanceof Module)) throw new ArgumentError(`${String(m)} is not a Module subclass`);
+    }
+    slots(this).modules = new Map(list);
+  }
+
+  /** Makes the property `prop` appear under `key` in `stateDict()` and parameter names (e.g. runningMean -> running_mean). */
+  protected renameStateKey(prop: string, key: string): void {
+    slots(this).aliases.set(prop, checkName(key, "state key"));
+  }
+
+  private props(): [string, unknown][] {
+    const rec = this as unknown as Record<string, unknown>;
+    return Object.keys(this).map((k) => [k, rec[k]]);
+  }
+
+  /** This module's own parameters (not its children's), with their state-dict names. */
+  localParameters(): [string, Tensor][] {
+    const s = slots(this);
+    const out: [string, Tensor][] = [];
+    for (const [k, v] of this.props()) if (isParameter(v)) out.push([s.aliases.get(k) ?? k, v]);
+    for (const [k, v] of s.params) if (v !== null) out.push([k, v]);
+    return out;
+  }
+
+  /** This module's own buffers; `persistentOnly` keeps those that go into the state dict. */
+  localBuffers(persistentOnly = false): [string, Tensor][] {
+    const s = slots(this);
+    const out: [string, Tensor][] = [];
+    for (const [k, v] of s.buffers) if (v !== null && !(persistentOnly && s.nonPersistent.has(k))) out.push([k, v]);
+    return out;
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------------
+
+  /** Direct children, each once. */
+  namedChildren(): [string, AnyModule][] {
+    const seen = new Set<AnyModule>();
+    return this.childEntries().filter(([, m]) => (seen.has(m) ? false : (seen.add(m), true)));
+  }
+
+  /** Direct children as registered, duplicates kept (PyTorch's `_modules.items()`): what stateDict and toString walk. */
+  childEntries(): [string, AnyModule][] {
+    const s = slots(this);
+    const out: [string, AnyModule][] = [];
+    for (const [k, v] of this.props()) if (v instanceof Module) out.push([s.aliases.get(k) ?? k, v as AnyModule]);
+    for (const [k, v] of s.modules) if (v !== null) out.push([k, v]);
+    return out;
+  }
+
+  children(): AnyModule[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and all below it, depth first, each once; names are dotted paths ("" for this one). */
+  namedModules(prefix = "", memo: Set<AnyModule> = new Set()): [string, AnyModule][] {
+    const self = this as AnyModule;
+    if (memo.has(self)) return [];
+    memo.add(self);
+    const out: [string, AnyModule][] = [[prefix, self]];
+    for (const [name, child] of this.childEntries()) out.push(...child.namedModules(joinName(prefix, name), memo));
+    return out;
+  }
+
+  modules(): AnyModule[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m.localParameters(), opts);
+  }
+
+  parameters(recurse = true): Tensor[] {
+    return this.namedParameters({ recurse }).map(([, p]) => p);
+  }
+
+  namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m.localBuffers(), opts);
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers({ recurse }).map(([, b]) => b);
+  }
+
+  private namedMembers(get: (m: AnyModule) => [string, Tensor][], opts: { prefix?: string; recurse?: boolean }): [string, Tensor][] {
+    const prefix = opts.prefix ?? "";
+    const mods = opts.recurse === false ? [[prefix, this as AnyModule] as [string, AnyModule]] : this.namedModules(prefix);
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [mp, m] of mods) {
+      for (const [k, t] of get(m)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([joinName(mp, k), t]);
+      }
+    }
+    return out;
+  }
+
+  /** The submodule at a dotted path ("" is this module), as `get_submodule`. */
+  getSubmodule(target: string): AnyModule {
+    let mod = this as AnyModule;
+    if (target === "") return mod;
+    for (const part of target.split(".")) {
+      const next = mod.childEntries().find(([k]) => k === part);
+      if (!next) throw new ArgumentError(`${mod.getName()} has no attribute \`${part}\``);
+      mod = next[1];
+    }
+    return mod;
+  }
+
+  // ---- modes and gradients -----------------------------------------------------------------------
+
+  /** Sets training mode here and in every submodule. Returns this. */
+  train(mode = true): this {
+    if (typeof mode !== "boolean") throw new ArgumentError("training mode is expected to be boolean");
+    this.training = mode;
+    for (const c of this.children()) c.train(mode);
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears parameter gradients: to null by default (PyTorch 2's default), or to zeros in place. */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const toNone = opts.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (p.grad === null) continue;
+      if (toNone) p.grad = null;
+      else {
+        if (p.grad.gradFn !== null) p.grad = p.grad.detach();
+        noGrad(() => p.grad!.zero_());
+      }
+    }
+  }
+
+  requiresGrad_(flag = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(flag);
+    return this;
+  }
+
+  /** Calls fn on every submodule (children first) and then on this module. Returns this. */
+  apply(fn: (m: AnyModule) => void): this {
+    for (const c of this.children()) c.apply(fn);
+    fn(this as AnyModule);
+    return this;
+  }
+
+  /**
+   * Casts floating-point parameters and buffers to `dtype`. The tensors' dtypes are fixed, so each is
+   * replaced by a new Parameter (shared parameters stay shared): create optimizers after calling this.
+   */
+  to(dtype: DType): this {
+    if (!isFloating(dtype)) {
+      throw new ArgumentError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    }
+    castTensors(this.modules(), dtype);
+    return this;
+  }
+
+  double(): this {
+    return this.to("float64");
+  }
+
+  float(): this {
+    return this.to("float32");
+  }
+
+  // ---- state dict ---------------------------------------------------------------------------------
+
+  /**
+   * Dotted keys -> tensors, with PyTorch's names and order: each module's parameters, then its
+   * persistent buffers, then its children recursively. Values are detached views sharing storage
+   * (`keepVars` returns the parameters themselves).
+   */
+  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    collectState(this as AnyModule, opts.prefix ?? "", opts.keepVars ?? false, out);
+    return out;
+  }
+
+  /**
+   * Copies a state dict's tensors into this module's parameters and buffers, in place. Everything is
+   * checked before anything is copied: a failing load leaves the module unchanged. `strict` (default)
+   * also refuses missing and unexpected keys. Size mismatches are always errors, as in PyTorch.
+   */
+  loadStateDict(sd: StateDictLike, opts: { strict?: boolean } = {}): LoadResult {
+    return loadInto(this.getName(), this.stateDict({ keepVars: true }), sd, opts.strict ?? true);
+  }
+
+  // ---- printing -------------------------------------------------------------------------------
+
+  /** The module tree exactly as PyTorch's `repr(model)` prints it. */
+  toString(): string {
+    const extra = this.extraRepr();
+    const extraLines = extra ? extra.split("\n") : [];
+    const childLines = this.childEntries().map(([k, m]) => `(${k}): ${addIndent(m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let s = `${this.getName()}(`;
+    if (lines.length > 0) {
+      if (extraLines.length === 1 && childLines.length === 0) s += extraLines[0];
+      else s += `\n  ${lines.join("\n  ")}\n`;
+    }
+    return `${s})`;
+  }
+}
+
+// console.log(model) prints the PyTorch-style tree (a string key keeps this file free of node: imports).
+Object.defineProperty(Module.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+  value(this: AnyModule) {
+    return this.toString();
+  },
+});
