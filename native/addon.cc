@@ -6,6 +6,9 @@
 //
 // Every argument is validated before any memory is touched; violations throw TypeError or
 // RangeError. The typed arrays' memory is used in place.
+//
+// Environment, read when the addon is first loaded: KINDLING_NUM_THREADS (initial thread count),
+// KINDLING_NATIVE_SIMD ("avx512" | "avx2" | "generic": use that kernel family if supported).
 #include <cmath>
 #include <cstdint>
 #include <cstdio>

@@ -112,37 +112,63 @@ void scale_c(idx M, idx N, T beta, T* C, idx ldc) {
   }
 }
 
-// One row block of C: op(A) rows [0, mb) are packed (all of K) in Ap, as consecutive K blocks of
-// kc_max (the last one shorter), each laid out by pack_a. Work items are tiles of C: `row_items`
-// row ranges times `col_items` column ranges, whose bounds are spread evenly over whole register
-// tiles (`row_units` of mr rows, `col_units` of nr columns). Each item packs its columns of op(B)
-// one K block at a time into the thread's own buffer and runs the macro-kernel on them.
+// One row block of C (rows [0, mb) of op(A) and C). The job's queue holds, in order:
+//   `a_items` packing items: op(A) rows in ranges of a_rows times K blocks, packed into the
+//              shared buffer Ap as consecutive K blocks of kc_max (the last one shorter), each laid
+//              out by pack_a;
+//   compute items: tiles of C, `row_items` row ranges times `col_items` column ranges, whose bounds
+//              are spread evenly over whole register tiles (`row_units` of mr rows, `col_units` of
+//              nr columns). A compute item first waits until every packing item is done (they
+//              are all claimed before it, by threads that are running), then packs its columns of
+//              op(B) one K block at a time into the thread's own buffer and runs the macro-kernel.
 template <class T>
 struct BlockJob {
   const KernelSet<T>* ks;
-  bool tb;
+  bool ta, tb;
   idx mb, N, K, kc_max, mr_rows;
   T alpha, beta;
-  const T* Ap;
+  const T* A;
+  idx lda;
+  T* Ap;
   const T* B;
   idx ldb;
   T* C;
   idx ldc;
+  idx a_rows, a_row_chunks, a_items;
   idx row_units, row_items, col_units, col_items;
   std::atomic<idx> next{0};
+  std::atomic<idx> a_done{0};
   std::atomic<bool> failed{false};
 };
+
+// Rows of op(A) per packing item (rounded up to a multiple of mr).
+constexpr idx kAPackRows = 96;
 
 template <class T>
 void run_block(void* ctx) {
   BlockJob<T>& j = *static_cast<BlockJob<T>*>(ctx);
   const KernelSet<T>& ks = *j.ks;
-  const idx items = j.row_items * j.col_items;
+  const idx items = j.a_items + j.row_items * j.col_items;
   T* Bp = nullptr;
   for (;;) {
     const idx item = j.next.fetch_add(1, std::memory_order_relaxed);
     if (item >= items) return;
-    const idx ri = item / j.col_items, ci = item % j.col_items;
+    if (item < j.a_items) {
+      const idx pc = item / j.a_row_chunks * j.kc_max, r0 = item % j.a_row_chunks * j.a_rows;
+      const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
+      const idx rows = j.mb - r0 < j.a_rows ? j.mb - r0 : j.a_rows;
+      const T* src = j.ta ? j.A + pc * j.lda + r0 : j.A + r0 * j.lda + pc;
+      ks.pack_a(j.ta, src, j.lda, rows, kc, j.Ap + j.mr_rows * pc + r0 * kc);
+      j.a_done.fetch_add(1, std::memory_order_release);
+      continue;
+    }
+    if (j.a_done.load(std::memory_order_acquire) != j.a_items) {
+      for (int spins = 0; j.a_done.load(std::memory_order_acquire) != j.a_items; ++spins) {
+        if (spins % 64 == 63) std::this_thread::yield();
+      }
+    }
+    const idx t = item - j.a_items;
+    const idx ri = t / j.col_items, ci = t % j.col_items;
     const idx r0 = j.row_units * ri / j.row_items * ks.mr;
     const idx r1 = j.row_units * (ri + 1) / j.row_items * ks.mr;
     const idx c0 = j.col_units * ci / j.col_items * ks.nr;
@@ -223,27 +249,27 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
 
   for (idx ib = 0; ib < M; ib += mb_max) {
     const idx mb = M - ib < mb_max ? M - ib : mb_max;
-    const idx mr_rows = round_up(mb, mr);
-    const T* a = ta ? A + ib : A + ib * lda;
-    for (idx pc = 0; pc < K; pc += kc_max) {
-      const idx kc = K - pc < kc_max ? K - pc : kc_max;
-      ks.pack_a(ta, ta ? a + pc * lda : a + pc, lda, mb, kc, Ap + mr_rows * pc);
-    }
     BlockJob<T> job;
     job.ks = &ks;
+    job.ta = ta;
     job.tb = tb;
     job.mb = mb;
     job.N = N;
     job.K = K;
     job.kc_max = kc_max;
-    job.mr_rows = mr_rows;
+    job.mr_rows = round_up(mb, mr);
     job.alpha = alpha;
     job.beta = beta;
+    job.A = ta ? A + ib : A + ib * lda;
+    job.lda = lda;
     job.Ap = Ap;
     job.B = B;
     job.ldb = ldb;
     job.C = C + ib * ldc;
     job.ldc = ldc;
+    job.a_rows = round_up(kAPackRows, mr);
+    job.a_row_chunks = ceil_div(mb, job.a_rows);
+    job.a_items = job.a_row_chunks * ceil_div(K, kc_max);
     job.col_units = col_units;
     job.col_items = col_items;
     // Too few column items for the threads: split the rows as well (each row range then packs

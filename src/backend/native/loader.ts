@@ -4,7 +4,10 @@
  *
  * The addon is found relative to the package root, located by walking up from this module to the
  * nearest directory with a package.json that has the built addon next to it, so the same code works
- * from src/ (tsx) and from dist/ (tsc output). Set KINDLING_NO_NATIVE=1 to pretend it is absent.
+ * from src/ (tsx) and from dist/ (tsc output).
+ *
+ * Environment: KINDLING_NO_NATIVE=1 makes loadNative() return null; KINDLING_NUM_THREADS=n sets
+ * the addon's initial thread count; KINDLING_NATIVE_SIMD=avx2|generic caps the kernel family.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
