@@ -3,9 +3,8 @@
  * MNIST-size images (the MNIST CNN's conv stack), float32, plus the split by phase and, for the
  * record, the same second-layer forward as a plain direct loop (why conv2d uses im2col + GEMM).
  *
- *   npx tsx bench/conv.ts                     3 timed iterations on the current backend
- *   npx tsx bench/conv.ts --iters 5 --backend native
- *   npx tsx bench/conv.ts --native-gemm       js kernels but the native addon's GEMM (build/Release)
+ *   npx tsx bench/conv.ts                     3 timed iterations on the default (fastest loaded) backend
+ *   npx tsx bench/conv.ts --iters 5 --backend js    the plain-JS reference kernels (any of torch.availableBackends())
  *   npx tsx bench/conv.ts --no-direct         skip the direct-loop comparison
  *
  * Figures are the median of the timed iterations after one warm-up; other load on the machine
@@ -13,8 +12,6 @@
  */
 import * as torch from "../src/index.ts";
 import { conv2d } from "../src/ops/cnn_index.ts";
-import { jsBackend } from "../src/backend/js/index.ts";
-import { loadNative } from "../src/backend/native/loader.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -23,12 +20,7 @@ function arg(name: string): string | undefined {
 
 const iters = Number(arg("--iters") ?? 3);
 const backendName = arg("--backend");
-if (process.argv.includes("--native-gemm")) {
-  const addon = loadNative();
-  if (!addon) throw new Error("native addon not built (npm install builds build/Release/kindling_native.node)");
-  torch.registerBackend("js+native-gemm", () => ({ ...jsBackend, name: "js+native-gemm", gemm: addon.gemm.bind(addon) }));
-  torch.setBackend("js+native-gemm");
-} else if (backendName) torch.setBackend(backendName);
+if (backendName) torch.setBackend(backendName);
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
 
 torch.manualSeed(0);
