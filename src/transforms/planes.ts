@@ -171,14 +171,16 @@ export type Interpolation = "nearest" | "bilinear";
 export function warpAffine(p: Planes, m: readonly number[], mode: Interpolation, fill = 0): Planes {
   const { h, w } = p;
   const out = like(p, h, w);
-  const [a, b, c, d, e, f] = m as [number, number, number, number, number, number];
+  // The matrix is rescaled to grid_sample's [-1, 1] coordinates and back in the same order of float
+  // operations as torchvision, so nearest sampling breaks exact .5 ties the same way.
+  const [a, b, c, d, e, f] = m.map((v, i) => v / (i < 3 ? w / 2 : h / 2)) as [number, number, number, number, number, number];
   const n = h * w;
   for (let y = 0; y < h; y++) {
     const cy = y + 0.5 - h / 2;
     for (let x = 0; x < w; x++) {
       const cx = x + 0.5 - w / 2;
-      const ix = a * cx + b * cy + c + w / 2 - 0.5;
-      const iy = d * cx + e * cy + f + h / 2 - 0.5;
+      const ix = ((cx * a + cy * b + c + 1) * w - 1) / 2;
+      const iy = ((cx * d + cy * e + f + 1) * h - 1) / 2;
       const o = y * w + x;
       if (mode === "nearest") {
         // grid_sample rounds half to even (nearbyint).
