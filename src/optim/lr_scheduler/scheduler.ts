@@ -81,7 +81,9 @@ export abstract class LRScheduler {
       values = this.closedFormLr() ?? this.getLr();
     }
     const groups = this.optimizer.paramGroups;
-    groups.forEach((g, i) => (g.lr = values[i]!));
+    groups.forEach((g, i) => {
+      if (i < values.length) g.lr = values[i]!; // a group added after the scheduler keeps its lr (PyTorch's zip)
+    });
     this.lastLr = groups.map((g) => g.lr);
   }
 
