@@ -15,6 +15,7 @@ import { MNIST } from "../../src/datasets/mnist.ts";
 import { Compose, Grayscale, Normalize, RandomAffine, ToTensor } from "../../src/transforms/index.ts";
 import { DataLoader, Subset } from "../../src/utils/data/index.ts";
 import { writeBmpTree } from "../datasets/image_tree.ts";
+import { SlowRange } from "./recipe_dataset.ts";
 
 let root: string;
 before(() => {
@@ -82,6 +83,24 @@ describe("DataLoader worker threads", () => {
     for await (const _ of ok) n++;
     assert.equal(n, 3 + 25);
     await ok.close();
+    await dl.close();
+  });
+
+  it("deliver batches in sampler order even when one worker is slower", async () => {
+    const dl = new DataLoader(new SlowRange(64, { slowEvery: 8 }), { batchSize: 4, numWorkers: 2, prefetch: 3 });
+    const got: number[] = [];
+    for await (const b of dl) got.push(...(b.tolist() as number[]));
+    await dl.close();
+    assert.deepEqual(got, Array.from({ length: 64 }, (_, i) => i));
+  });
+
+  it("report a worker that dies, and start fresh workers for the next epoch", async () => {
+    const dl = new DataLoader(new SlowRange(40, { exitAt: 13 }), { batchSize: 4, numWorkers: 2 });
+    for (let epoch = 0; epoch < 2; epoch++) {
+      await assert.rejects(async () => {
+        for await (const _ of dl) void _;
+      }, /DataLoader worker 1 exited unexpectedly \(exit code 7\)/);
+    }
     await dl.close();
   });
 

@@ -188,6 +188,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       yield* this.syncEpoch();
       return;
     }
+    if (this.pool?.failed) await this.close();
     this.pool ??= new WorkerPool(this.recipe!, this.numWorkers);
     const pool = this.pool;
     const collateThere = this.autoCollate && this.collateFn === null;

@@ -1,5 +1,4 @@
 /** torch.utils.data */
-import "./seeding.ts";
 
 export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, randomSplit, type MapDataset, type SampleContext } from "./dataset.ts";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.ts";

@@ -1,17 +1,29 @@
 /**
  * PyTorch's index samplers (torch/utils/data/sampler.py, 1.13 semantics) over plain numbers, so they work
- * before, and without, any tensor. Randomness comes from an injected RandomSource; validation messages are
- * PyTorch's, snake_case names included, so they read the same as the Python a user ported from.
+ * before, and without, any tensor. Randomness comes from an injected RandomSource (by default kindling's
+ * seeded generators, see below); validation messages are PyTorch's, snake_case names included, so they read
+ * the same as the Python a user ported from.
  */
 import { ArgumentError } from "../../errors.ts";
+import { Generator, defaultGenerator } from "../../tensor/random.ts";
 
 /** Anything with a uniform [0, 1) draw; kindling's seeded Generator is one. */
 export interface RandomSource {
   random(): number;
 }
 
-const mathRandom: RandomSource = { random: () => Math.random() };
-let defaultFactory: () => RandomSource = () => mathRandom;
+/**
+ * By default each pass gets a fresh Generator seeded by one draw from kindling's default generator, as
+ * PyTorch 1.13's RandomSampler does: shuffles follow `manualSeed`, and other draws made while an epoch runs
+ * (dropout, a prefetching loader) cannot change them.
+ */
+function kindlingSource(): RandomSource {
+  const lo = defaultGenerator.nextUint32();
+  const hi = defaultGenerator.nextUint32() & 0x1fffff;
+  return new Generator(hi * 4294967296 + lo);
+}
+
+let defaultFactory: () => RandomSource = kindlingSource;
 
 /**
  * Sets where samplers without their own generator draw from. It is asked afresh on every iteration (every

@@ -2,8 +2,7 @@
  * Where the DataLoader's randomness comes from. Everything is derived from kindling Generators, so
  * `torch.manualSeed(n)` reproduces shuffles and augmentation, with or without worker threads.
  */
-import { Generator, defaultGenerator } from "../../tensor/random.ts";
-import { setDefaultRandomSource } from "./samplers.ts";
+import { Generator } from "../../tensor/random.ts";
 
 /** A 53-bit seed drawn from a generator (two words, so distinct epochs almost never share a seed). */
 export function drawSeed(g: Generator): number {
@@ -36,14 +35,3 @@ export function sampleSeed(baseSeed: number, index: number): number {
 export function sampleGenerator(baseSeed: number, index: number): Generator {
   return new Generator(sampleSeed(baseSeed, index));
 }
-
-/**
- * Samplers without a generator get, on each pass, a fresh Generator seeded by one draw from kindling's
- * default generator — PyTorch 1.13's RandomSampler does the same — so shuffles follow `manualSeed` and
- * do not interleave with other draws (dropout, init) made while the epoch runs.
- */
-export function useKindlingRandomSource(): void {
-  setDefaultRandomSource(() => new Generator(drawSeed(defaultGenerator)));
-}
-
-useKindlingRandomSource();

@@ -62,6 +62,11 @@ export class WorkerPool {
     return this.workers.length;
   }
 
+  /** A worker died; this pool serves nothing more and should be replaced. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
   /** Asks worker `w` for the batch at `indices`; resolves with the decoded batch (or sample list). */
   run(w: number, indices: readonly number[], baseSeed: number, collate: boolean): Promise<unknown> {
     if (this.closed) return Promise.reject(new ArgumentError("the DataLoader's workers were closed"));
