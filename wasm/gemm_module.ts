@@ -13,25 +13,30 @@ import { Fn, SIMD, encodeModule, type Memory } from "./encoder.ts";
 export interface KernelShape {
   MR: number;
   NR: number;
-  /** Unroll of the k loop (the remainder runs one step at a time). */
-  unroll: number;
   relaxed: boolean;
 }
 
-export const DEFAULT_SHAPE: Omit<KernelShape, "relaxed"> = { MR: 4, NR: 8, unroll: 4 };
+/**
+ * 4x8 is the largest tile V8 (11.x, x64) keeps in registers: its scheduler hoists the MR broadcasts
+ * above the FMAs, so MR*NR/4 accumulators + NR/4 B vectors + MR broadcasts must fit in xmm0-14;
+ * 5x8 and 6x8 spill and run at half speed. V8 unrolls the k loop by itself; unrolling it here was slower.
+ */
+export const DEFAULT_SHAPE: Omit<KernelShape, "relaxed"> = { MR: 4, NR: 8 };
 
 /**
- * macro(pA, pB, pC, mTiles, nTiles, kc, ldcBytes, alpha, beta, load):
+ * macro(pA, aK, aT, pB, bK, bT, pC, mTiles, nTiles, kc, ldc, alpha, beta, load):
  * C tile = alpha * (A tile @ B tile) + (load ? beta * C tile : 0), for every tile pair.
+ * Tile `it` of A starts at pA + it*aT and its column k at + k*aK (packed: aK = MR*4, aT = kc*MR*4;
+ * read in place from a staged K x M matrix: aK = its row stride, aT = MR*4); likewise for B.
  */
 function macroKernel(s: KernelShape): Fn {
-  const { MR, NR, unroll } = s;
+  const { MR, NR } = s;
   const NV = NR / 4;
-  const f = new Fn(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "f32", "f32", "i32"]);
-  const [pA, pB, pC, mTiles, nTiles, kc, ldc, alpha, beta, load] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const f = new Fn(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "f32", "f32", "i32"]);
+  const [pA, aK, aT, pB, bK, bT, pC, mTiles, nTiles, kc, ldc, alpha, beta, load] =
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
   const jt = f.local("i32"), it = f.local("i32"), a = f.local("i32"), b = f.local("i32");
-  const cCol = f.local("i32"), c = f.local("i32"), k = f.local("i32"), kMain = f.local("i32");
-  const bTile = f.local("i32");
+  const cCol = f.local("i32"), c = f.local("i32"), k = f.local("i32"), bTile = f.local("i32");
   const vAlpha = f.local("v128"), vBeta = f.local("v128");
   const acc: number[][] = [];
   for (let r = 0; r < MR; r++) acc.push(Array.from({ length: NV }, () => f.local("v128")));
@@ -40,40 +45,26 @@ function macroKernel(s: KernelShape): Fn {
 
   f.get(alpha).v(SIMD.f32x4Splat).set(vAlpha);
   f.get(beta).v(SIMD.f32x4Splat).set(vBeta);
-  // kMain = kc rounded down to the unroll.
-  f.get(kc).i32(-unroll).and().set(kMain);
-
-  /** One k step at element offset `step` from the current a/b pointers. */
-  const kStep = (step: number): void => {
-    for (let v = 0; v < NV; v++) f.get(b).v(SIMD.load, (step * NR + v * 4) * 4).set(bv[v]!);
-    for (let r = 0; r < MR; r++) {
-      f.get(a).v(SIMD.load32Splat, (step * MR + r) * 4, 2).set(av);
-      for (let v = 0; v < NV; v++) {
-        if (s.relaxed) f.get(av).get(bv[v]!).get(acc[r]![v]!).v(SIMD.f32x4RelaxedMadd).set(acc[r]![v]!);
-        else f.get(acc[r]![v]!).get(av).get(bv[v]!).v(SIMD.f32x4Mul).v(SIMD.f32x4Add).set(acc[r]![v]!);
-      }
-    }
-  };
 
   f.forLoop(jt, () => f.i32(0), () => f.get(nTiles), () => f.i32(1), () => {
-    // bTile = pB + jt * kc * NR * 4; cCol = pC + jt * NR * 4
-    f.get(pB).get(jt).get(kc).mul().i32(NR * 4).mul().add().set(bTile);
+    f.get(pB).get(jt).get(bT).mul().add().set(bTile);
     f.get(pC).get(jt).i32(NR * 4).mul().add().set(cCol);
     f.forLoop(it, () => f.i32(0), () => f.get(mTiles), () => f.i32(1), () => {
-      f.get(pA).get(it).get(kc).mul().i32(MR * 4).mul().add().set(a);
+      f.get(pA).get(it).get(aT).mul().add().set(a);
       f.get(bTile).set(b);
       for (const row of acc) for (const x of row) f.f32(0).v(SIMD.f32x4Splat).set(x);
-      f.forLoop(k, () => f.i32(0), () => f.get(kMain), () => f.i32(unroll), () => {
-        for (let u = 0; u < unroll; u++) kStep(u);
-        f.get(a).i32(unroll * MR * 4).add().set(a);
-        f.get(b).i32(unroll * NR * 4).add().set(b);
+      f.forLoop(k, () => f.i32(0), () => f.get(kc), () => f.i32(1), () => {
+        for (let v = 0; v < NV; v++) f.get(b).v(SIMD.load, v * 16, 2).set(bv[v]!);
+        for (let r = 0; r < MR; r++) {
+          f.get(a).v(SIMD.load32Splat, r * 4, 2).set(av);
+          for (let v = 0; v < NV; v++) {
+            if (s.relaxed) f.get(av).get(bv[v]!).get(acc[r]![v]!).v(SIMD.f32x4RelaxedMadd).set(acc[r]![v]!);
+            else f.get(acc[r]![v]!).get(av).get(bv[v]!).v(SIMD.f32x4Mul).v(SIMD.f32x4Add).set(acc[r]![v]!);
+          }
+        }
+        f.get(a).get(aK).add().set(a);
+        f.get(b).get(bK).add().set(b);
       });
-      f.forLoop(k, () => f.get(kMain), () => f.get(kc), () => f.i32(1), () => {
-        kStep(0);
-        f.get(a).i32(MR * 4).add().set(a);
-        f.get(b).i32(NR * 4).add().set(b);
-      });
-      // c = cCol + it * MR * ldc
       f.get(cCol).get(it).i32(MR).mul().get(ldc).mul().add().set(c);
       f.get(load).if_();
       for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) {
@@ -144,38 +135,54 @@ function min(f: Fn, a: () => void, b: () => void): void {
 
 /**
  * gemm(aRaw, aLd, aTrans, bRaw, bLd, bTrans, C, ldc, K, mt0, mt1, nt0, nt1, packA, packB,
- *      alpha, beta, loadC, KC, MCt, NCt):
+ *      alpha, beta, loadC, KC, MCt, NCt, direct):
  * the blocked loop nest (B panel kc x NC, A block MC x kc) over C tiles [mt0, mt1) x [nt0, nt1).
  * `aTrans` means the staged A holds op(A) column-wise rows (stored K x M), likewise for B.
+ * `direct` bit 0 (with aTrans) / bit 1 (without bTrans): the kernel reads that operand in place instead
+ * of packing it, which pays when it is reused by few tiles of the other operand.
  * Threads run it on disjoint tile ranges with their own pack buffers.
  */
 function driver(s: KernelShape): Fn {
   const { MR, NR } = s;
   const f = new Fn(["i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32", "i32",
-    "i32", "i32", "f32", "f32", "i32", "i32", "i32", "i32"]);
+    "i32", "i32", "f32", "f32", "i32", "i32", "i32", "i32", "i32"]);
   const [aRaw, aLd, aTrans, bRaw, bLd, bTrans, C, ldc, K, mt0, mt1, nt0, nt1, packA, packB] =
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  const [alpha, beta, loadC, KC, MCt, NCt] = [15, 16, 17, 18, 19, 20];
+  const [alpha, beta, loadC, KC, MCt, NCt, direct] = [15, 16, 17, 18, 19, 20, 21];
   const jc = f.local("i32"), pc = f.local("i32"), ic = f.local("i32");
   const nt = f.local("i32"), kc = f.local("i32"), mt = f.local("i32");
+  const aBase = f.local("i32"), aK = f.local("i32"), aT = f.local("i32");
+  const bBase = f.local("i32"), bK = f.local("i32"), bT = f.local("i32");
   f.forLoop(jc, () => f.get(nt0), () => f.get(nt1), () => f.get(NCt), () => {
     min(f, () => f.get(NCt), () => f.get(nt1).get(jc).sub());
     f.set(nt);
     f.forLoop(pc, () => f.i32(0), () => f.get(K), () => f.get(KC), () => {
       min(f, () => f.get(KC), () => f.get(K).get(pc).sub());
       f.set(kc);
+      f.get(direct).i32(2).and().if_();
+      f.get(bRaw).get(pc).get(bLd).mul().add().get(jc).i32(NR * 4).mul().add().set(bBase);
+      f.get(bLd).set(bK).i32(NR * 4).set(bT);
+      f.else_();
       const bArgs = (): Fn => f.get(bRaw).get(bLd).get(pc).get(kc).get(jc).get(nt).get(packB);
       f.get(bTrans).if_();
       bArgs().call(FN.packBT).else_();
       bArgs().call(FN.packBN).end();
+      f.get(packB).set(bBase).i32(NR * 4).set(bK).get(kc).i32(NR * 4).mul().set(bT);
+      f.end();
       f.forLoop(ic, () => f.get(mt0), () => f.get(mt1), () => f.get(MCt), () => {
         min(f, () => f.get(MCt), () => f.get(mt1).get(ic).sub());
         f.set(mt);
+        f.get(direct).i32(1).and().if_();
+        f.get(aRaw).get(pc).get(aLd).mul().add().get(ic).i32(MR * 4).mul().add().set(aBase);
+        f.get(aLd).set(aK).i32(MR * 4).set(aT);
+        f.else_();
         const aArgs = (): Fn => f.get(aRaw).get(aLd).get(pc).get(kc).get(ic).get(mt).get(packA);
         f.get(aTrans).if_();
         aArgs().call(FN.packAN).else_();
         aArgs().call(FN.packAT).end();
-        f.get(packA).get(packB);
+        f.get(packA).set(aBase).i32(MR * 4).set(aK).get(kc).i32(MR * 4).mul().set(aT);
+        f.end();
+        f.get(aBase).get(aK).get(aT).get(bBase).get(bK).get(bT);
         f.get(C).get(ic).i32(MR).mul().get(ldc).mul().add().get(jc).i32(NR * 4).mul().add();
         f.get(mt).get(nt).get(kc).get(ldc).get(alpha);
         // After the first k block, C already holds the partial sum: accumulate with beta 1.

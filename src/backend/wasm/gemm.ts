@@ -11,8 +11,12 @@ import type { GemmPool } from "./threads.ts";
 
 const { MR, NR } = TILE;
 
-/** Cache blocking: a kc x NR B micro-panel stays in L1, an MC x kc A block in L2, kc x NC of B in L3. */
-export const BLOCKING = { KC: 256, MC: 128, NC: 2048 };
+/**
+ * Cache blocking: a kc x NR B micro-panel stays in L1, an MC x kc A block in L2, kc x NC of B in L3.
+ * An operand whose other side has at most DIRECT rows/columns is read in place rather than packed
+ * (when its staged layout allows it): each panel is reused too few times to repay the packing.
+ */
+export const BLOCKING = { KC: 256, MC: 128, NC: 2048, DIRECT: 64 };
 /** Below this many multiply-adds a call stays on one thread: the handoff would cost more than it saves. */
 export const THREAD_MIN_MACS = 1 << 21;
 
@@ -25,6 +29,11 @@ export interface GemmContext {
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 const align = (bytes: number): number => roundUp(bytes, 64);
+/**
+ * Row stride for a staged matrix read in place along its rows: a multiple of 256 bytes would map the
+ * kc rows of one micro-panel onto a few L1 sets, so such strides get a half-line skew.
+ */
+const skew = (cols: number): number => (cols % 64 === 0 ? cols + 8 : cols);
 
 /**
  * Copies a rows x cols row-major block (row stride sLd) to dst with row stride dLd, zeroing the
@@ -64,7 +73,8 @@ export function wasmGemm(ctx: GemmContext,
   const Mp = roundUp(M, MR), Np = roundUp(N, NR);
   const mT = Mp / MR, nT = Np / NR;
   const { KC, MC, NC } = BLOCKING;
-  const kcMax = Math.min(KC, K);
+  // Equal k blocks: a short last block would pay the per-tile C update for little work.
+  const kc = Math.ceil(K / Math.ceil(K / KC));
 
   // Split the dimension whose operand is larger: each thread re-packs all of the other operand.
   const macs = M * N * K;
@@ -72,27 +82,31 @@ export function wasmGemm(ctx: GemmContext,
   const splitN = N >= M ? nT >= threads : mT < threads;
   threads = Math.max(1, Math.min(threads, splitN ? nT : mT));
 
-  const aBytes = align(Mp * K * 4), bBytes = align(Np * K * 4), cBytes = align(Mp * Np * 4);
-  const packABytes = align(Math.min(MC, Mp) * kcMax * 4);
-  const packBBytes = align(Math.min(NC, Np) * kcMax * 4);
+  const aDirect = transA && N <= BLOCKING.DIRECT, bDirect = !transB && M <= BLOCKING.DIRECT;
+  const aLd = transA ? (aDirect ? skew(Mp) : Mp) : K, bLd = transB ? K : (bDirect ? skew(Np) : Np);
+  const aBytes = align(Math.max(Mp * K, transA ? aLd * K : 0) * 4);
+  const bBytes = align(Math.max(Np * K, transB ? 0 : bLd * K) * 4);
+  const cBytes = align(Mp * Np * 4);
+  const packABytes = align(Math.min(MC, Mp) * kc * 4);
+  const packBBytes = align(Math.min(NC, Np) * kc * 4);
   const aPos = 64, bPos = aPos + aBytes, cPos = bPos + bBytes, packPos = cPos + cBytes;
   const total = packPos + threads * (packABytes + packBBytes);
   if (!rt.reserve(total)) return false;
   const f = rt.f32();
 
-  if (transA) stage(f, aPos / 4, Mp, A, aOff, lda, K, M, K);
+  if (transA) stage(f, aPos / 4, aLd, A, aOff, lda, K, M, K);
   else stage(f, aPos / 4, K, A, aOff, lda, M, K, Mp);
   if (transB) stage(f, bPos / 4, K, B, bOff, ldb, N, K, Np);
-  else stage(f, bPos / 4, Np, B, bOff, ldb, K, N, K);
+  else stage(f, bPos / 4, bLd, B, bOff, ldb, K, N, K);
   const loadC = beta !== 0;
   if (loadC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
 
   const argsFor = (t: number, m0: number, m1: number, n0: number, n1: number): number[] => {
     const pA = packPos + t * (packABytes + packBBytes);
     return [
-      aPos, (transA ? Mp : K) * 4, transA ? 1 : 0, bPos, (transB ? K : Np) * 4, transB ? 1 : 0,
+      aPos, aLd * 4, transA ? 1 : 0, bPos, bLd * 4, transB ? 1 : 0,
       cPos, Np * 4, K, m0, m1, n0, n1, pA, pA + packABytes, alpha, beta, loadC ? 1 : 0,
-      KC, MC / MR, NC / NR,
+      kc, MC / MR, NC / NR, (aDirect ? 1 : 0) | (bDirect ? 2 : 0),
     ];
   };
   const jobs = split(splitN ? nT : mT, threads)

@@ -40,14 +40,19 @@ interface WasmBackend extends Backend {
   dispose(): Promise<void>;
 }
 
-/** Runs a few small GEMMs of each layout so V8 tiers the kernels up before the first real call. */
+/**
+ * Runs small GEMMs of each layout, packed and read-in-place, until V8 has tiered every kernel up
+ * (its baseline code is several times slower), so the first real call runs optimized code.
+ */
 function warmUp(ctx: GemmContext): void {
-  const n = 48;
-  const a = new Float32Array(n * n).fill(0.5), c = new Float32Array(n * n);
+  const big = 384, n = 96, m = 16;
+  const a = new Float32Array(big * n).fill(0.5), c = new Float32Array(big * n);
   const single = { ...ctx, pool: null };
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 3; i++) {
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-      wasmGemm(single, ta, tb, n, n, n, 1, a, 0, n, a, 0, n, i & 1, c, 0, n);
+      for (const [M, N] of [[n, big], [big, n], [m, n], [n, m]]) {
+        wasmGemm(single, ta, tb, M!, N!, n, 1, a, 0, ta ? M! : n, a, 0, tb ? n : N!, i & 1, c, 0, N!);
+      }
     }
   }
 }

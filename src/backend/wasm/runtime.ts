@@ -19,7 +19,7 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-/** gemm(aRaw, aLd, aTrans, bRaw, bLd, bTrans, C, ldc, K, mt0, mt1, nt0, nt1, packA, packB, alpha, beta, loadC, KC, MCt, NCt) */
+/** gemm(aRaw, aLd, aTrans, bRaw, bLd, bTrans, C, ldc, K, mt0, mt1, nt0, nt1, packA, packB, alpha, beta, loadC, KC, MCt, NCt, direct) */
 export type GemmFn = (...args: number[]) => void;
 
 export interface WasmRuntime {

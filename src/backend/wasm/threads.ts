@@ -31,7 +31,7 @@ export function cpuCount(): number {
 
 /** Control words: [state, ready, -, -, args...]; state 0 idle, 1 posted, 2 done, 3 failed. */
 const ARGS = 4;
-const NARGS = 21;
+const NARGS = 22;
 /** Argument positions that are f32 (alpha, beta); the rest are i32. */
 const FLOAT_ARGS = [15, 16];
 const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3;
