@@ -18,7 +18,7 @@ import { squeeze, unsqueeze } from "./views.ts";
  *
  * Why im2col rather than a direct loop (bench/conv.ts, conv 32->64 3x3 on 64x26x26): with the plain
  * JS GEMM both take ~2-3 s (same multiply-adds, same unit-stride inner loop), but im2col hands all the
- * arithmetic to the backend's GEMM, so a SIMD GEMM (wasm, native) runs it in ~80-120 ms, and backward
+ * arithmetic to the backend's GEMM, so a SIMD GEMM (native, wasm) runs it in ~30-120 ms, and backward
  * needs no kernels beyond im2col/col2im.
  */
 
