@@ -3,7 +3,7 @@
  * through the transform as DecodedImages, or through ToTensor when there is none. `getBatch` builds whole
  * batches straight from the array when the pipeline allows it, which is what makes an MNIST epoch cheap.
  */
-import { ArgumentError } from "../errors.ts";
+import { ArgumentError, IndexError } from "../errors.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { Tensor } from "../tensor/tensor.ts";
 // The whole package, so every built-in transform is registered before a worker rebuilds one from JSON.
@@ -74,7 +74,7 @@ export class ImageArrayDataset<X = Tensor, Y = number> extends Dataset<[X, Y]> {
 
   private checkIndex(index: number): number {
     if (!Number.isInteger(index) || index < -this.count || index >= this.count) {
-      throw new ArgumentError(`index ${index} is out of range for a dataset of ${this.count} images`);
+      throw new IndexError(`index ${index} is out of range for a dataset of ${this.count} images`);
     }
     return index < 0 ? index + this.count : index;
   }

@@ -4,7 +4,7 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ArgumentError, FormatError } from "../errors.ts";
+import { ArgumentError, FormatError, IndexError } from "../errors.ts";
 import { decodeImage, toGray } from "../io/image/index.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { dropChannels } from "../io/image/types.ts";
@@ -140,7 +140,7 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
 
   getItem(index: number, ctx?: SampleContext): [X, Y] {
     const n = this.samples.length;
-    if (!Number.isInteger(index) || index < -n || index >= n) throw new ArgumentError(`index ${index} is out of range for ${n} images`);
+    if (!Number.isInteger(index) || index < -n || index >= n) throw new IndexError(`index ${index} is out of range for ${n} images`);
     let i = index < 0 ? index + n : index;
     let img: DecodedImage | null = null;
     for (let tries = 0; img === null; tries++) {

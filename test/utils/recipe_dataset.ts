@@ -32,7 +32,7 @@ export class SlowRange extends Dataset<number> {
   }
 
   static fromRecipe(args: JsonValue): SlowRange {
-    const a = args as { n: number } & SlowRangeOptions;
+    const a = args as unknown as { n: number } & SlowRangeOptions;
     return new SlowRange(a.n, a);
   }
 }

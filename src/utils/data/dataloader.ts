@@ -12,12 +12,11 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import { type Generator, defaultGenerator } from "../../tensor/random.ts";
-import type { Collated } from "./collate.ts";
+import { type Collated, defaultCollate } from "./collate.ts";
 import { IterableDataset, type MapDataset, noRecipe } from "./dataset.ts";
 import type { DatasetRecipe } from "./recipe.ts";
 import { BatchSampler, RandomSampler, SequentialSampler, type Sized } from "./samplers.ts";
 import { drawSeed } from "./seeding.ts";
-import { defaultCollate } from "./collate.ts";
 import { fetchBatch } from "./transport.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -173,7 +172,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     const ds = this.dataset as MapDataset<T>;
     const collateHere = this.autoCollate && this.collateFn === null;
     const base = drawSeed(this.generator ?? defaultGenerator);
-    for (const indices of this.indexBatches()) yield this.finish(fetchBatch(ds, indices, base, collateHere), collateHere);
+    for (const indices of this.indexBatches()) yield this.finish(fetchBatch(ds, indices, base, collateHere).value, collateHere);
   }
 
   [Symbol.iterator](): Iterator<B> {

@@ -24,11 +24,18 @@ export function failedSampleIndex(e: unknown): number | undefined {
   return typeof e === "object" && e !== null ? (e as { [SAMPLE_INDEX]?: number })[SAMPLE_INDEX] : undefined;
 }
 
+export interface Fetched {
+  value: unknown;
+  /** Built here by defaultCollate, so nothing else holds its buffers and they may be moved to another thread. */
+  fresh: boolean;
+}
+
 /** Loads one batch: the dataset's getBatch fast path when collating by default, else sample by sample. */
-export function fetchBatch<T>(ds: MapDataset<T>, indices: readonly number[], baseSeed: number, collate: boolean): unknown {
+export function fetchBatch<T>(ds: MapDataset<T>, indices: readonly number[], baseSeed: number, collate: boolean): Fetched {
   if (collate && ds.getBatch) {
     const fast = ds.getBatch(indices);
-    if (fast !== undefined) return fast;
+    // A dataset's own batch may share memory with what it keeps, so it is copied, never moved.
+    if (fast !== undefined) return { value: fast, fresh: false };
   }
   const samples = indices.map((i) => {
     try {
@@ -37,7 +44,7 @@ export function fetchBatch<T>(ds: MapDataset<T>, indices: readonly number[], bas
       throw annotate(e, i);
     }
   });
-  return collate ? defaultCollate(samples) : samples;
+  return collate ? { value: defaultCollate(samples), fresh: true } : { value: samples, fresh: false };
 }
 
 interface EncodedTensor {

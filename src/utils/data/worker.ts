@@ -34,9 +34,7 @@ function run(ds: MapDataset<unknown>, task: WorkerTask): void {
   let reply: WorkerReply;
   try {
     const out = fetchBatch(ds, task.indices, task.baseSeed, task.collate);
-    // A default-collated batch is freshly allocated here, so its buffers can be moved; samples may be
-    // views into the dataset's own arrays and must be copied.
-    reply = { id: task.id, value: encode(out, task.collate ? transfer : null) };
+    reply = { id: task.id, value: encode(out.value, out.fresh ? transfer : null) };
   } catch (e) {
     reply = { id: task.id, error: serializeError(e) };
   }
