@@ -142,8 +142,14 @@ export function copyStrided(src: StridedView, shape: readonly number[], out: Sto
   let o = 0;
   const st = src.strides;
   for (let r = 0; r < outer; r++) {
-    if (s === 1) for (let j = 0; j < last; j++) out[o++] = data[p + j]!;
-    else for (let j = 0, q = p; j < last; j++, q += s) out[o++] = data[q]!;
+    if (s === 1) {
+      out.set(data.subarray(p, p + last), o);
+      o += last;
+    } else if (s === 0) {
+      // A broadcast row (bias, expanded gradient): one fill instead of a loop of loads.
+      out.fill(data[p]!, o, o + last);
+      o += last;
+    } else for (let j = 0, q = p; j < last; j++, q += s) out[o++] = data[q]!;
     for (let d = nd - 2; d >= 0; d--) {
       p += st[d]!;
       if (++idx[d]! < shape[d]!) break;
