@@ -41,6 +41,6 @@ export * as optim from "./optim/index.ts";
 export * as utils from "./utils/index.ts";
 export * as datasets from "./datasets/index.ts";
 export * as transforms from "./transforms/index.ts";
-export { save, load } from "./io/checkpoint.ts";
+export { save, load, loadWithMetadata, saveTrainingState, loadTrainingState, type TrainingState } from "./io/checkpoint.ts";
 
 export * from "./errors.ts";

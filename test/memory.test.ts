@@ -45,5 +45,7 @@ test("a training-style loop keeps heap and RSS flat", { skip: gc ? false : "run 
   const heap = after.heapUsed - before.heapUsed;
   const ab = after.arrayBuffers - before.arrayBuffers;
   assert.ok(heap < 2e6, `heap grew by ${heap} bytes over 300 steps`);
-  assert.ok(ab < 1e6, `array buffers grew by ${ab} bytes over 300 steps`);
+  // One step allocates ~0.5 MB of short-lived buffers that V8 frees lazily; a leak of even one
+  // 128x128 float32 buffer per step would add 19 MB over these 300 steps.
+  assert.ok(ab < 4e6, `array buffers grew by ${ab} bytes over 300 steps`);
 });
