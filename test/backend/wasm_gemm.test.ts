@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { jsBackend } from "../../src/backend/js/index.ts";
 import { createWasmBackend, loadWasmBackend } from "../../src/backend/wasm/index.ts";
-import { THREAD_MIN_MACS } from "../../src/backend/wasm/gemm.ts";
+import { BLOCKING } from "../../src/backend/wasm/gemm.ts";
 import type { Backend } from "../../src/backend/backend.ts";
 
 /** Deterministic uniform [-1, 1) (mulberry32). */
@@ -117,7 +117,7 @@ test("two threads give the same result as one", async () => {
   if (b2.info().threads < 2) return; // no shared memory here: nothing to compare
   assert.equal(b2.info().readyWorkers, 1);
   const [M, N, K] = [96, 200, 160];
-  assert.ok(M * N * K >= THREAD_MIN_MACS, "the case is large enough to be split");
+  assert.ok(M * N * K >= BLOCKING.THREAD_MIN_MACS, "the case is large enough to be split");
   for (const [ta, tb] of LAYOUTS) {
     check(b2, { ta, tb, M, N, K, alpha: 1.5, beta: 0.5, offs: [1, 2, 3], pads: [1, 2, 3] });
     check(b2, { ta, tb, M: 300, N: 9, K: 1000, alpha: 1, beta: 0 }); // split along M

@@ -7,7 +7,7 @@
  */
 import { TILE } from "./gemm_bytes.ts";
 import type { WasmRuntime } from "./runtime.ts";
-import type { GemmPool } from "./threads.ts";
+import { MAX_CHUNKS, type GemmPool } from "./threads.ts";
 
 const { MR, NR } = TILE;
 
@@ -16,9 +16,11 @@ const { MR, NR } = TILE;
  * An operand whose other side has at most DIRECT rows/columns is read in place rather than packed
  * (when its staged layout allows it): each panel is reused too few times to repay the packing.
  */
-export const BLOCKING = { KC: 256, MC: 128, NC: 2048, DIRECT: 64 };
-/** Below this many multiply-adds a call stays on one thread: the handoff would cost more than it saves. */
-export const THREAD_MIN_MACS = 1 << 21;
+export const BLOCKING = {
+  KC: 256, MC: 128, NC: 2048, DIRECT: 64,
+  /** Below this many multiply-adds a call stays on one thread: the handoff would cost more than it saves. */
+  THREAD_MIN_MACS: 1 << 21,
+};
 
 export interface GemmContext {
   rt: WasmRuntime;
@@ -26,6 +28,8 @@ export interface GemmContext {
   /** Threads to use in total, the calling one included. */
   threads: number;
 }
+
+const CHUNKS_PER_THREAD = 3;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 const align = (bytes: number): number => roundUp(bytes, 64);
@@ -78,7 +82,7 @@ export function wasmGemm(ctx: GemmContext,
 
   // Split the dimension whose operand is larger: each thread re-packs all of the other operand.
   const macs = M * N * K;
-  let threads = macs < THREAD_MIN_MACS || !ctx.pool ? 1 : Math.min(ctx.threads, 1 + ctx.pool.readyCount());
+  let threads = macs < BLOCKING.THREAD_MIN_MACS || !ctx.pool ? 1 : Math.min(ctx.threads, 1 + ctx.pool.readyCount());
   const splitN = N >= M ? nT >= threads : mT < threads;
   threads = Math.max(1, Math.min(threads, splitN ? nT : mT));
 
@@ -101,21 +105,22 @@ export function wasmGemm(ctx: GemmContext,
   const loadC = beta !== 0;
   if (loadC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
 
-  const argsFor = (t: number, m0: number, m1: number, n0: number, n1: number): number[] => {
-    const pA = packPos + t * (packABytes + packBBytes);
-    return [
-      aPos, aLd * 4, transA ? 1 : 0, bPos, bLd * 4, transB ? 1 : 0,
-      cPos, Np * 4, K, m0, m1, n0, n1, pA, pA + packABytes, alpha, beta, loadC ? 1 : 0,
-      kc, MC / MR, NC / NR, (aDirect ? 1 : 0) | (bDirect ? 2 : 0),
-    ];
-  };
-  const jobs = split(splitN ? nT : mT, threads)
-    .map(([lo, hi], t) => (splitN ? argsFor(t, 0, mT, lo, hi) : argsFor(t, lo, hi, 0, nT)));
-  if (jobs.length > 1) ctx.pool!.post(jobs.slice(1));
-  try {
-    rt.gemm(...jobs[0]!);
-  } finally {
-    if (jobs.length > 1) ctx.pool!.join();
+  const args = [
+    aPos, aLd * 4, transA ? 1 : 0, bPos, bLd * 4, transB ? 1 : 0,
+    cPos, Np * 4, K, 0, mT, 0, nT, packPos, packPos + packABytes, alpha, beta, loadC ? 1 : 0,
+    kc, MC / MR, NC / NR, (aDirect ? 1 : 0) | (bDirect ? 2 : 0),
+  ];
+  if (threads === 1) {
+    rt.gemm(...args);
+  } else {
+    // A few chunks per thread, claimed dynamically: a thread the OS runs late takes fewer of them.
+    const tiles = splitN ? nT : mT;
+    const chunks = split(tiles, Math.min(tiles, threads * CHUNKS_PER_THREAD, MAX_CHUNKS));
+    const packs = Array.from({ length: threads }, (_, t): [number, number] => {
+      const p = packPos + t * (packABytes + packBBytes);
+      return [p, p + packABytes];
+    });
+    ctx.pool!.run(rt.gemm, args, chunks, splitN, packs);
   }
 
   const out = rt.f32();

@@ -66,7 +66,8 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const ctx: GemmContext = { rt, pool: null, threads: 1 };
   const setThreads = (n: number): void => {
     const threads = Math.max(1, Math.floor(n));
-    if (threads > 1 && rt.shared && nodeWorkers() !== null && (!pool || ctx.threads < threads)) {
+    // A pool only grows: fewer threads just leave some workers asleep.
+    if (threads > 1 && rt.shared && nodeWorkers() !== null && (!pool || pool.size < threads - 1)) {
       void pool?.terminate();
       pool = new GemmPool(rt.module, rt.memory, threads - 1);
     }

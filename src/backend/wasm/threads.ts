@@ -1,10 +1,12 @@
 /**
  * Worker threads that run slices of one GEMM over the shared WebAssembly memory.
  *
- * Each worker instantiates the same compiled module against the same memory, then sleeps in
- * Atomics.wait on its own control words. The main thread writes the driver's arguments there, wakes
- * it, runs its own slice, and waits for "done": one handoff per GEMM call, no messages.
- * Workers are unref'd so they never keep the process alive.
+ * Each worker instantiates the same compiled module against the same memory and sleeps in
+ * Atomics.wait on a generation counter. To run a GEMM the calling thread writes the driver's arguments
+ * and a table of chunks (tile ranges) into a control buffer, bumps the generation and then claims
+ * chunks itself; woken workers claim the rest from the same atomic counter. So a worker that the OS
+ * runs late (other jobs on the machine) simply gets fewer chunks instead of stalling the call.
+ * One handoff per GEMM, no messages. Workers are unref'd so they never keep the process alive.
  */
 import type { Worker } from "node:worker_threads";
 import type { WasmMemory, WasmModule } from "./runtime.ts";
@@ -29,103 +31,153 @@ export function cpuCount(): number {
   return nav?.hardwareConcurrency ?? 1;
 }
 
-/** Control words: [state, ready, -, -, args...]; state 0 idle, 1 posted, 2 done, 3 failed. */
-const ARGS = 4;
-const NARGS = 22;
-/** Argument positions that are f32 (alpha, beta); the rest are i32. */
+/**
+ * The driver's argument list (see wasm/gemm_module.ts) with the tile range and pack buffers left to
+ * each chunk and thread: indices of those slots, and of the f32 arguments.
+ */
+export const NARGS = 22;
+const M0 = 9, M1 = 10, N0 = 11, N1 = 12, PACK_A = 13, PACK_B = 14;
 const FLOAT_ARGS = [15, 16];
-const IDLE = 0, POSTED = 1, DONE = 2, FAILED = 3;
+export const MAX_CHUNKS = 64;
+
+// Control words (Int32, the f32 arguments aliased through a Float32Array view).
+const GEN = 0, NEXT = 1, FINISHED = 2, NCHUNKS = 3, FAILED = 4, SPLIT_N = 5, READY = 6, ACTIVE = 7;
+const ARGS = 8, CHUNKS = ARGS + NARGS, PACKS = CHUNKS + 2 * MAX_CHUNKS;
+
+/**
+ * Claims and runs chunks of job `gen` until none are left. NEXT holds (gen << 16 | next chunk), so a
+ * thread that wakes late for a finished job (and may have read half-rewritten arguments of the next)
+ * fails its claim instead of running with them. The worker source below carries a plain-JS copy of
+ * this loop (it cannot import); keep the two in step.
+ */
+function runChunks(i32: Int32Array, f32: Float32Array, slot: number, gen: number, gemm: (...a: number[]) => void, args: number[]): void {
+  for (let i = 0; i < NARGS; i++) args[i] = FLOAT_ARGS.includes(i) ? f32[ARGS + i]! : i32[ARGS + i]!;
+  args[PACK_A] = i32[PACKS + 2 * slot]!;
+  args[PACK_B] = i32[PACKS + 2 * slot + 1]!;
+  const n = i32[NCHUNKS]!, splitN = i32[SPLIT_N] === 1, tag = (gen & 0xffff) << 16;
+  for (;;) {
+    const w = Atomics.load(i32, NEXT);
+    if ((w & ~0xffff) !== tag || (w & 0xffff) >= n) return;
+    if (Atomics.compareExchange(i32, NEXT, w, w + 1) !== w) continue;
+    const c = w & 0xffff;
+    const lo = i32[CHUNKS + 2 * c]!, hi = i32[CHUNKS + 2 * c + 1]!;
+    if (splitN) { args[N0] = lo; args[N1] = hi; } else { args[M0] = lo; args[M1] = hi; }
+    try {
+      gemm(...args);
+    } catch {
+      Atomics.store(i32, FAILED, 1);
+    }
+    if (Atomics.add(i32, FINISHED, 1) + 1 === n) Atomics.notify(i32, FINISHED);
+  }
+}
+
+const WORKER_RUN_CHUNKS = `
+function runChunks(gen) {
+  for (let i = 0; i < ${NARGS}; i++) args[i] = ${JSON.stringify(FLOAT_ARGS)}.includes(i) ? f32[${ARGS} + i] : i32[${ARGS} + i];
+  args[${PACK_A}] = i32[${PACKS} + 2 * slot];
+  args[${PACK_B}] = i32[${PACKS} + 2 * slot + 1];
+  const n = i32[${NCHUNKS}], splitN = i32[${SPLIT_N}] === 1, tag = (gen & 0xffff) << 16;
+  for (;;) {
+    const w = Atomics.load(i32, ${NEXT});
+    if ((w & ~0xffff) !== tag || (w & 0xffff) >= n) return;
+    if (Atomics.compareExchange(i32, ${NEXT}, w, w + 1) !== w) continue;
+    const c = w & 0xffff;
+    const lo = i32[${CHUNKS} + 2 * c], hi = i32[${CHUNKS} + 2 * c + 1];
+    if (splitN) { args[${N0}] = lo; args[${N1}] = hi; } else { args[${M0}] = lo; args[${M1}] = hi; }
+    try { gemm(...args); } catch { Atomics.store(i32, ${FAILED}, 1); }
+    if (Atomics.add(i32, ${FINISHED}, 1) + 1 === n) Atomics.notify(i32, ${FINISHED});
+  }
+}`;
 
 // Plain JS (CommonJS, eval'd) so it runs the same from src/ under tsx and from the compiled dist/.
 const WORKER_SRC = `
 const { workerData, parentPort } = require("node:worker_threads");
-const { module, memory, ctl } = workerData;
+const { module, memory, ctl, slot } = workerData;
 const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
-const i32 = new Int32Array(ctl), f32 = new Float32Array(ctl);
-const args = new Array(${NARGS});
-Atomics.store(i32, 1, 1);
+const i32 = new Int32Array(ctl), f32 = new Float32Array(ctl), args = new Array(${NARGS});
+${WORKER_RUN_CHUNKS}
+Atomics.add(i32, ${READY}, 1);
 parentPort.postMessage("ready");
+let gen = Atomics.load(i32, ${GEN});
 for (;;) {
-  const s = Atomics.load(i32, 0);
-  if (s !== ${POSTED}) { Atomics.wait(i32, 0, s); continue; }
-  try {
-    for (let i = 0; i < ${NARGS}; i++) args[i] = ${JSON.stringify(FLOAT_ARGS)}.includes(i) ? f32[${ARGS} + i] : i32[${ARGS} + i];
-    gemm(...args);
-    Atomics.store(i32, 0, ${DONE});
-  } catch (e) {
-    Atomics.store(i32, 0, ${FAILED});
-  }
-  Atomics.notify(i32, 0);
+  Atomics.wait(i32, ${GEN}, gen);
+  gen = Atomics.load(i32, ${GEN});
+  // Slots past ACTIVE have no pack buffers in this call: those workers sit it out.
+  if (slot < Atomics.load(i32, ${ACTIVE})) runChunks(gen);
 }
 `;
 
-interface Slot {
-  worker: Worker;
-  i32: Int32Array;
-  f32: Float32Array;
-}
-
 export class GemmPool {
-  private readonly slots: Slot[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly i32: Int32Array;
+  private readonly f32: Float32Array;
+  private readonly args: number[] = new Array<number>(NARGS);
+  private readonly maxThreads: number;
   readonly ready: Promise<void>;
 
   constructor(module: WasmModule, memory: WasmMemory, workers: number) {
     const { Worker } = nodeWorkers()!;
+    this.maxThreads = workers + 1;
+    const ctl = new SharedArrayBuffer((PACKS + 2 * this.maxThreads) * 4);
+    this.i32 = new Int32Array(ctl);
+    this.f32 = new Float32Array(ctl);
     const started: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {
-      const ctl = new SharedArrayBuffer((ARGS + NARGS) * 4);
-      const worker = new Worker(WORKER_SRC, { eval: true, workerData: { module, memory, ctl } });
+      const worker = new Worker(WORKER_SRC, { eval: true, workerData: { module, memory, ctl, slot: w + 1 } });
       worker.unref();
       started.push(new Promise((resolve) => {
         worker.once("message", () => resolve());
         worker.once("error", () => resolve());
         worker.once("exit", () => resolve());
       }));
-      this.slots.push({ worker, i32: new Int32Array(ctl), f32: new Float32Array(ctl) });
+      this.workers.push(worker);
     }
     this.ready = Promise.all(started).then(() => undefined);
   }
 
+  get size(): number {
+    return this.workers.length;
+  }
+
   /** Workers that finished starting (a call made before that runs on fewer threads). */
   readyCount(): number {
-    return this.slots.filter((s) => Atomics.load(s.i32, 1) === 1).length;
+    return Atomics.load(this.i32, READY);
   }
 
-  /** Posts one argument list per ready worker (in order), without waiting. */
-  post(argLists: number[][]): void {
-    let k = 0;
-    for (const s of this.slots) {
-      if (k >= argLists.length) break;
-      if (Atomics.load(s.i32, 1) !== 1) continue;
-      const args = argLists[k++]!;
-      for (let i = 0; i < NARGS; i++) {
-        if (FLOAT_ARGS.includes(i)) s.f32[ARGS + i] = args[i]!;
-        else s.i32[ARGS + i] = args[i]!;
-      }
-      Atomics.store(s.i32, 0, POSTED);
-      Atomics.notify(s.i32, 0);
+  /**
+   * Runs the driver over `chunks` (tile ranges along N when splitN, else M) on this thread and the
+   * first packs.length - 1 workers; packs[t] = [packA, packB] byte offsets for thread slot t
+   * (0 = the calling thread).
+   * Returns when every chunk is done; throws if one trapped.
+   */
+  run(gemm: (...a: number[]) => void, args: number[], chunks: [number, number][], splitN: boolean, packs: [number, number][]): void {
+    const { i32, f32 } = this;
+    if (packs.length > this.maxThreads || chunks.length > MAX_CHUNKS) throw new Error("GemmPool.run: too many threads or chunks");
+    for (let i = 0; i < NARGS; i++) {
+      if (FLOAT_ARGS.includes(i)) f32[ARGS + i] = args[i]!;
+      else i32[ARGS + i] = args[i]!;
     }
-  }
-
-  /** Blocks until every posted job finished; throws if one trapped. */
-  join(): void {
-    let failed = false;
-    for (const s of this.slots) {
-      for (;;) {
-        const st = Atomics.load(s.i32, 0);
-        if (st === IDLE) break;
-        if (st === DONE || st === FAILED) {
-          failed ||= st === FAILED;
-          Atomics.store(s.i32, 0, IDLE);
-          break;
-        }
-        Atomics.wait(s.i32, 0, st);
-      }
+    chunks.forEach(([lo, hi], c) => { i32[CHUNKS + 2 * c] = lo; i32[CHUNKS + 2 * c + 1] = hi; });
+    packs.forEach(([a, b], t) => { i32[PACKS + 2 * t] = a; i32[PACKS + 2 * t + 1] = b; });
+    i32[NCHUNKS] = chunks.length;
+    i32[SPLIT_N] = splitN ? 1 : 0;
+    i32[ACTIVE] = packs.length;
+    Atomics.store(i32, FAILED, 0);
+    Atomics.store(i32, FINISHED, 0);
+    const gen = (Atomics.load(i32, GEN) + 1) & 0xffff;
+    Atomics.store(i32, NEXT, gen << 16);
+    Atomics.store(i32, GEN, gen);
+    Atomics.notify(i32, GEN);
+    runChunks(i32, f32, 0, gen, gemm, this.args);
+    for (;;) {
+      const done = Atomics.load(i32, FINISHED);
+      if (done >= chunks.length) break;
+      Atomics.wait(i32, FINISHED, done);
     }
-    if (failed) throw new Error("wasm gemm worker failed");
+    if (Atomics.load(i32, FAILED)) throw new Error("wasm gemm trapped");
   }
 
   terminate(): Promise<unknown> {
-    return Promise.all(this.slots.map((s) => s.worker.terminate()));
+    return Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
