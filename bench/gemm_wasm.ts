@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   for (const v of variants) {
     for (const t of threads) {
       const be = v.be!;
-      cols.push({ label: `${v.relaxed ? "relaxed" : "mul+add"} ${t}T`, threads: t, set: () => be.setThreads(t), gemm: be.gemm });
+      cols.push({ label: `${v.relaxed ? "relaxed" : "mul+add"} ${t}T`, threads: t, set: () => be.setNumThreads(t), gemm: be.gemm });
     }
   }
   if (withJs) cols.push({ label: "js", threads: 1, set: () => {}, gemm: jsBackend.gemm });

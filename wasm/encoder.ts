@@ -53,7 +53,10 @@ function f32bytes(x: number): number[] {
 /** SIMD opcodes (after the 0xfd prefix) used by the generator. */
 export const SIMD = {
   load: 0x00, load32Splat: 0x09, store: 0x0b, f32x4Splat: 0x13,
-  f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Max: 0xe9,
+  f32x4Gt: 0x44, v128And: 0x4e, f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
+  f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3,
+  f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f32x4Max: 0xe9,
+  f64x2Add: 0xf0,
   f32x4RelaxedMadd: 0x105,
 } as const;
 
@@ -102,6 +105,16 @@ export class Fn {
     this.op(0xfd, ...uleb(opcode));
     if (offset !== undefined) this.op(align, ...uleb(offset));
     return this;
+  }
+
+  /** i8x16.shuffle of the two vectors on the stack: result byte i = byte lanes[i] of (a ++ b). */
+  shuffle(lanes: number[]): this {
+    return this.op(0xfd, ...uleb(0x0d), ...lanes);
+  }
+  /** A v128 constant from four f32 lanes. */
+  v128f32(x: number): this {
+    const b = f32bytes(x);
+    return this.op(0xfd, ...uleb(0x0c), ...b, ...b, ...b, ...b);
   }
 
   block(): this { return this.op(0x02, 0x40); }

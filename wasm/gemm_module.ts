@@ -9,6 +9,7 @@
  *   handles edges; the driver copies only the valid part back out.
  */
 import { Fn, SIMD, encodeModule, type Memory } from "./encoder.ts";
+import { elementwiseFunctions } from "./elementwise_module.ts";
 
 export interface KernelShape {
   MR: number;
@@ -204,5 +205,7 @@ export function buildGemmModule(shape: KernelShape, mem: Memory): Uint8Array {
     { name: "packBN", fn: packContiguous(NR) },
     { name: "packBT", fn: packStrided(NR) },
     { name: "gemm", fn: driver(shape) },
+    // After the GEMM functions, whose indices FN fixes.
+    ...elementwiseFunctions(),
   ]);
 }

@@ -1,18 +1,20 @@
 /**
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
- * mul+add otherwise), worker-thread parallel in Node when shared memory is available. Every other
- * kernel, and float64 GEMM, is the JS backend's.
+ * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and SIMD
+ * float32 kernels for the hot elementwise ops and column sums. Every other kernel, float64 and integer
+ * dtypes, and layouts the SIMD kernels do not cover run on the JS backend.
  *
  * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
  */
 import type { Backend } from "../backend.ts";
 import { jsBackend } from "../js/index.ts";
+import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { wasmGemm, type GemmContext } from "./gemm.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 
 export interface WasmBackendOptions extends RuntimeOptions {
-  /** Total threads for large GEMMs (default: the CPU count up to 4; 1 without shared memory or outside Node). */
+  /** Total threads for large GEMMs (default: the CPU count up to 8; 1 without shared memory or outside Node). */
   threads?: number;
   /** Calls with fewer multiply-adds go to the JS kernel (default 2048; 0 sends everything to WASM). */
   minMacs?: number;
@@ -35,7 +37,9 @@ interface WasmBackend extends Backend {
   readonly info: () => WasmBackendInfo;
   /** Resolves once the worker threads are ready (a no-op for one thread). */
   readonly whenReady: () => Promise<void>;
-  setThreads(n: number): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  describe(): string;
   /** Stops the workers; the backend keeps working single-threaded. */
   dispose(): Promise<void>;
 }
@@ -61,10 +65,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const rt = createRuntime(opts);
   if (!rt) return null;
   const minMacs = opts.minMacs ?? MIN_MACS;
-  const wanted = opts.threads ?? Math.min(cpuCount(), 4);
+  const wanted = opts.threads ?? Math.min(cpuCount(), 8);
   let pool: GemmPool | null = null;
   const ctx: GemmContext = { rt, pool: null, threads: 1 };
-  const setThreads = (n: number): void => {
+  const setNumThreads = (n: number): void => {
     const threads = Math.max(1, Math.floor(n));
     // A pool only grows: fewer threads just leave some workers asleep.
     if (threads > 1 && rt.shared && nodeWorkers() !== null && (!pool || pool.size < threads - 1)) {
@@ -75,7 +79,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     ctx.threads = ctx.pool ? threads : 1;
   };
   warmUp(ctx);
-  setThreads(wanted);
+  setNumThreads(wanted);
 
   const gemm: Backend["gemm"] = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
     const f32 = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array;
@@ -88,9 +92,23 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     ...jsBackend,
     name: "wasm",
     gemm,
+    unary: (op, x, out, n) => {
+      if (!wasmUnary(rt, op, x, out, n)) jsBackend.unary(op, x, out, n);
+    },
+    binary: (op, a, b, out, shape) => {
+      if (!wasmBinary(rt, op, a, b, out, shape)) jsBackend.binary(op, a, b, out, shape);
+    },
+    binaryScalar: (op, x, s, out, n, scalarFirst) => {
+      if (!wasmBinaryScalar(rt, op, x, s, out, n, scalarFirst)) jsBackend.binaryScalar(op, x, s, out, n, scalarFirst);
+    },
+    reduce: (op, x, out, outer, size, inner, indices) => {
+      if (indices || !wasmReduce(rt, op, x, out, outer, size, inner)) jsBackend.reduce(op, x, out, outer, size, inner, indices);
+    },
     info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads: ctx.threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
     whenReady: () => ctx.pool?.ready ?? Promise.resolve(),
-    setThreads,
+    setNumThreads,
+    getNumThreads: () => ctx.threads,
+    describe: () => `${rt.relaxed ? "relaxed-simd" : "simd"}, ${ctx.threads} thread${ctx.threads > 1 ? "s" : ""}`,
     async dispose() {
       const p = pool;
       pool = null;

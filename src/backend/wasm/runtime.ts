@@ -28,6 +28,8 @@ export interface WasmRuntime {
   readonly shared: boolean;
   readonly relaxed: boolean;
   readonly gemm: GemmFn;
+  /** Every export by name (the elementwise kernels are looked up here). */
+  readonly exports: Readonly<Record<string, (...args: number[]) => unknown>>;
   /** A Float32Array over the whole memory, refreshed after growth. */
   f32(): Float32Array;
   /** Makes the memory at least `bytes` long; false when it cannot grow that far. */
@@ -79,7 +81,7 @@ export function createRuntime(opts: RuntimeOptions = {}): WasmRuntime | null {
     try {
       const module = new WA.Module(bytes);
       const inst = new WA.Instance(module, { env: { memory } });
-      return finish(module, memory, shared, relaxed, inst.exports["gemm"] as GemmFn);
+      return finish(module, memory, shared, relaxed, inst.exports as WasmRuntime["exports"]);
     } catch {
       // e.g. shared memory rejected by this host: try the next variant
     }
@@ -87,10 +89,11 @@ export function createRuntime(opts: RuntimeOptions = {}): WasmRuntime | null {
   return null;
 }
 
-function finish(module: WasmModule, memory: WasmMemory, shared: boolean, relaxed: boolean, gemm: GemmFn): WasmRuntime {
+function finish(module: WasmModule, memory: WasmMemory, shared: boolean, relaxed: boolean,
+  exports: WasmRuntime["exports"]): WasmRuntime {
   let view = new Float32Array(memory.buffer);
   return {
-    module, memory, shared, relaxed, gemm,
+    module, memory, shared, relaxed, exports, gemm: exports["gemm"] as GemmFn,
     f32() {
       if (view.buffer !== memory.buffer || view.byteLength !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
       return view;
