@@ -11,13 +11,14 @@
 //   KD_NS       namespace for this instantiation (a file may include this header several times)
 //   KD_SET_NAME name of the KernelSet<T> object to define, KD_SET_LABEL its name string,
 //               KD_KC its K blocking
-//   KD_PACK_A_FAST / KD_PACK_B_FAST (optional) names of functions in KD_NS, declared before the
-//               include, that pack one full panel of a non-transposed A / transposed B and return
-//               false when they do not apply:
-//                 bool f(const T* src, idx ld, idx kc, T* dst)
+//   KD_PACK_A_FAST(src, ld, kc, dst) / KD_PACK_B_FAST(src, ld, kc, dst) (optional) expressions,
+//               evaluated inside KD_NS (where kMR / kNR are visible), that pack one full panel of
+//               a non-transposed A / a transposed B (rows of src become packed columns) and yield
+//               false when they do not apply
 //
-// Everything here has internal linkage, so each ISA's instantiations stay in its own translation
-// unit and can never be picked by the linker for code that runs on a lesser CPU.
+// Everything here but the KernelSet object has internal linkage, so each ISA's instantiations stay
+// in its own translation unit and can never be picked by the linker for code that runs on a lesser
+// CPU.
 #include <array>
 #include <utility>
 
