@@ -6,6 +6,7 @@
  *   npm run bench:wasm -- --threads 1,2     thread counts
  *   npm run bench:wasm -- --reps 9          repetitions (best is reported)
  *   npm run bench:wasm -- --js              add the JS backend as a baseline column (slow)
+ *   npm run bench:wasm -- --ew              elementwise kernels instead: microseconds, JS vs WASM
  *
  * Node 20 validates relaxed SIMD only behind --experimental-wasm-relaxed-simd; this script turns the
  * V8 flag on for itself (before any module is compiled) so both variants can be compared. The library
@@ -13,6 +14,7 @@
  * Each cell is "wall / cpu": see measure().
  */
 import { setFlagsFromString } from "node:v8";
+import type { Backend } from "../src/backend/backend.ts";
 import { jsBackend } from "../src/backend/js/index.ts";
 import { createWasmBackend } from "../src/backend/wasm/index.ts";
 
@@ -63,7 +65,43 @@ function measure(run: () => void, flops: number, reps: number, threads: number):
   return { wall: flops / wall / 1e6, cpu: flops / Math.max(cpu, wall / 4) / 1e6 };
 }
 
+/** Microseconds per call of the hot elementwise kernels on the JS and WASM backends (CPU time). */
+function elementwise(be: Backend): void {
+  const usec = (fn: () => void): number => {
+    for (let i = 0; i < 200; i++) fn();
+    let best = Infinity;
+    for (let r = 0; r < 7; r++) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < 100; i++) fn();
+      const c = process.cpuUsage(c0);
+      best = Math.min(best, (c.user + c.system) / 100);
+    }
+    return best;
+  };
+  console.log("elementwise float32, microseconds per call (CPU time), js / wasm");
+  for (const n of [4096, 32768, 262144]) {
+    const x = new Float32Array(n).map(() => Math.random() - 0.5), y = x.map((v) => v * 2), out = new Float32Array(n);
+    const row = 1024, outer = n / row;
+    const v = (data: Float32Array, strides: number[]) => ({ data, offset: 0, strides });
+    const cases: [string, (b: Backend) => void][] = [
+      ["relu", (b) => b.unary("relu", x, out, n)],
+      ["add", (b) => b.binary("add", v(x, [1]), v(y, [1]), out, [n])],
+      ["bias add", (b) => b.binary("add", v(x, [row, 1]), v(y, [0, 1]), out, [outer, row])],
+      ["reluGrad", (b) => b.binary("reluGrad", v(x, [1]), v(y, [1]), out, [n])],
+      ["mul 0.5", (b) => b.binaryScalar("mul", x, 0.5, out, n, false)],
+      ["column sum", (b) => b.reduce("sum", x, out, 1, outer, row)],
+    ];
+    const cells = cases.map(([name, fn]) => `${name} ${usec(() => fn(jsBackend)).toFixed(1)} / ${usec(() => fn(be)).toFixed(1)}`);
+    console.log(`n=${n}`.padEnd(9), cells.join("   "));
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--ew")) {
+    const be = createWasmBackend({ threads: 1 });
+    if (be) elementwise(be);
+    return;
+  }
   const threads = (arg("--threads") ?? "1,2").split(",").map(Number).filter((t) => t >= 1);
   const reps = Number(arg("--reps") ?? 7);
   const withJs = process.argv.includes("--js");

@@ -127,6 +127,18 @@ test("two threads give the same result as one", async () => {
   check(b2, { ta: false, tb: false, M, N, K, alpha: 1, beta: 0 });
 });
 
+test("workers start only when a GEMM is big enough to split", async () => {
+  const b = createWasmBackend({ threads: 2 })!;
+  if (b.info().threads < 2) return;
+  check(b, { ta: false, tb: false, M: 20, N: 20, K: 20, alpha: 1, beta: 0 });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(b.info().readyWorkers, 0, "no worker for small calls");
+  check(b, { ta: false, tb: false, M: 128, N: 128, K: 160, alpha: 1, beta: 0 }); // runs alone, starts the pool
+  for (let i = 0; i < 100 && b.info().readyWorkers === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(b.info().readyWorkers, 1);
+  await b.dispose();
+});
+
 test("ordinary (non-shared) memory variant", () => {
   const b = createWasmBackend({ shared: false, threads: 2 })!;
   assert.equal(b.info().shared, false);

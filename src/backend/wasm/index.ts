@@ -9,7 +9,7 @@
 import type { Backend } from "../backend.ts";
 import { jsBackend } from "../js/index.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
-import { wasmGemm, type GemmContext } from "./gemm.ts";
+import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 
@@ -24,7 +24,7 @@ export interface WasmBackendInfo {
   relaxed: boolean;
   shared: boolean;
   threads: number;
-  /** Workers that have finished starting (threads - 1 once warm). */
+  /** Workers that have finished starting (threads - 1 once started and warm). */
   readyWorkers: number;
 }
 
@@ -35,7 +35,7 @@ type F = Float32Array | Float64Array;
 
 interface WasmBackend extends Backend {
   readonly info: () => WasmBackendInfo;
-  /** Resolves once the worker threads are ready (a no-op for one thread). */
+  /** Starts the worker threads if they are not yet, and resolves once they are ready (a no-op for one thread). */
   readonly whenReady: () => Promise<void>;
   setNumThreads(n: number): void;
   getNumThreads(): number;
@@ -66,24 +66,34 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   if (!rt) return null;
   const minMacs = opts.minMacs ?? MIN_MACS;
   const wanted = opts.threads ?? Math.min(cpuCount(), 8);
+  // Workers start on the first GEMM big enough to split (or whenReady()), not at load: a backend
+  // that is only probed (availableBackends, setNumThreads on every backend) costs no threads.
+  const canThread = rt.shared && nodeWorkers() !== null;
+  let threads = 1;
   let pool: GemmPool | null = null;
   const ctx: GemmContext = { rt, pool: null, threads: 1 };
-  const setNumThreads = (n: number): void => {
-    const threads = Math.max(1, Math.floor(n));
+  const startPool = (): void => {
     // A pool only grows: fewer threads just leave some workers asleep.
-    if (threads > 1 && rt.shared && nodeWorkers() !== null && (!pool || pool.size < threads - 1)) {
+    if (threads > 1 && (!pool || pool.size < threads - 1)) {
       void pool?.terminate();
       pool = new GemmPool(rt.module, rt.memory, threads - 1);
     }
     ctx.pool = threads > 1 ? pool : null;
-    ctx.threads = ctx.pool ? threads : 1;
+  };
+  const setNumThreads = (n: number): void => {
+    threads = canThread ? Math.max(1, Math.floor(n)) : 1;
+    ctx.threads = threads;
+    ctx.pool = threads > 1 ? pool : null;
+    if (pool && pool.size < threads - 1) startPool();
   };
   warmUp(ctx);
   setNumThreads(wanted);
 
   const gemm: Backend["gemm"] = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
     const f32 = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array;
-    if (f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && M * N * K >= minMacs &&
+    const macs = M * N * K;
+    if (threads > 1 && !ctx.pool && macs >= BLOCKING.THREAD_MIN_MACS) startPool();
+    if (f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && macs >= minMacs &&
       wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
     jsBackend.gemm(transA, transB, M, N, K, alpha, A as F, aOff, lda, B as F, bOff, ldb, beta, C as F, cOff, ldc);
   };
@@ -104,16 +114,18 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     reduce: (op, x, out, outer, size, inner, indices) => {
       if (indices || !wasmReduce(rt, op, x, out, outer, size, inner)) jsBackend.reduce(op, x, out, outer, size, inner, indices);
     },
-    info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads: ctx.threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
-    whenReady: () => ctx.pool?.ready ?? Promise.resolve(),
+    info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
+    whenReady: () => {
+      startPool();
+      return ctx.pool?.ready ?? Promise.resolve();
+    },
     setNumThreads,
-    getNumThreads: () => ctx.threads,
-    describe: () => `${rt.relaxed ? "relaxed-simd" : "simd"}, ${ctx.threads} thread${ctx.threads > 1 ? "s" : ""}`,
+    getNumThreads: () => threads,
+    describe: () => `${rt.relaxed ? "relaxed-simd" : "simd"}, ${threads} thread${threads > 1 ? "s" : ""}`,
     async dispose() {
       const p = pool;
       pool = null;
-      ctx.pool = null;
-      ctx.threads = 1;
+      setNumThreads(1);
       await p?.terminate();
     },
   };
