@@ -16,7 +16,7 @@ import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 export interface WasmBackendOptions extends RuntimeOptions {
   /** Total threads for large GEMMs (default: the CPU count up to 8; 1 without shared memory or outside Node). */
   threads?: number;
-  /** Calls with fewer multiply-adds go to the JS kernel (default 2048; 0 sends everything to WASM). */
+  /** Calls with fewer multiply-adds go to the JS kernel (default 384; 0 sends everything to WASM). */
   minMacs?: number;
 }
 
@@ -29,11 +29,11 @@ export interface WasmBackendInfo {
 }
 
 /** Below this many multiply-adds the JS kernel wins: staging and the call cost more than the math. */
-const MIN_MACS = 2048;
+const MIN_MACS = 384;
 
 type F = Float32Array | Float64Array;
 
-interface WasmBackend extends Backend {
+export interface WasmBackend extends Backend {
   readonly info: () => WasmBackendInfo;
   /** Starts the worker threads if they are not yet, and resolves once they are ready (a no-op for one thread). */
   readonly whenReady: () => Promise<void>;
