@@ -1,6 +1,7 @@
 import type { Generator } from "../tensor/random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { checkDropoutP, dropout } from "./functional/activation.ts";
+import { featureDropout } from "../ops/cnn_index.ts";
+import { type DropoutOptions, checkDropoutP, dropout } from "./functional/activation.ts";
 import { Module } from "./module.ts";
 import { pyFloat } from "./repr.ts";
 
@@ -20,6 +21,39 @@ export class Dropout extends Module {
 
   override forward(x: Tensor): Tensor {
     return dropout(x, this.p, { training: this.training, generator: this.generator });
+  }
+
+  override extraRepr(): string {
+    return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}
+
+/**
+ * Channel dropout (`F.dropout2d`): zeroes whole channels of x [N, C, ...] with probability p and
+ * scales the rest by 1/(1-p); identity when not training. Like PyTorch 1.13, a 3-D input is taken as
+ * [N, C, L] (channel-wise 1-D dropout), not as an unbatched image.
+ */
+export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
+  checkDropoutP(p);
+  return featureDropout(x, p, opts.training ?? true, opts.generator);
+}
+
+/**
+ * Dropout2d: in training, zeroes entire channels of [N, C, H, W] with probability p (one draw per
+ * sample and channel) and scales the kept ones by 1/(1-p); identity in eval mode.
+ */
+export class Dropout2d extends Module {
+  readonly p: number;
+  readonly generator: Generator | undefined;
+
+  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+    super();
+    this.p = checkDropoutP(p);
+    this.generator = opts.generator;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, { training: this.training, generator: this.generator });
   }
 
   override extraRepr(): string {

@@ -1,5 +1,5 @@
 /**
- * `torch.nn`: modules, parameters, layers, losses, `nn.functional` (alias `nn.F`) and `nn.init`.
+ * `torch.nn`: modules, parameters, layers, losses, `nn.functional` (alias `nn.F`), `nn.init` and `nn.utils`.
  *
  *     const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
  *     const loss = new nn.CrossEntropyLoss().forward(model.forward(x), y);
@@ -11,10 +11,14 @@ export { type StateDict, type StateDictLike, type LoadResult, StateDictError } f
 export { Parameter, isParameter, type ParameterConstructor } from "./parameter.ts";
 export { Linear, type LinearOptions } from "./linear.ts";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, GELU, Softmax, LogSoftmax, Flatten, Identity } from "./activation.ts";
-export { Dropout } from "./dropout.ts";
+export { Dropout, Dropout2d } from "./dropout.ts";
+export { Conv1d, Conv2d, type ConvModuleOptions, type PaddingMode } from "./conv.ts";
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dModuleOptions, type MaxPoolOutput, type AvgPool2dModuleOptions, type AdaptiveSize } from "./pooling.ts";
+export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from "./normalization.ts";
 export { Sequential, ModuleList, ModuleDict, IndexedModules } from "./container.ts";
 export { Loss, WeightedLoss, L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./loss.ts";
 export type { Reduction } from "./functional/reduction.ts";
 export * as functional from "./functional/index.ts";
 export * as F from "./functional/index.ts";
 export * as init from "./init.ts";
+export * as utils from "./utils/clip_grad.ts";

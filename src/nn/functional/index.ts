@@ -1,5 +1,6 @@
 /**
- * `torch.nn.functional` (also exported as `nn.F`): stateless layers, activations and losses.
+ * `torch.nn.functional` (also exported as `nn.F`): stateless layers (linear, conv, pooling, normalisation,
+ * dropout, pad), activations and losses.
  *
  *     const loss = nn.F.crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 });
  */
@@ -7,3 +8,8 @@ export { relu, sigmoid, tanh, flatten, leakyRelu, gelu, softmax, logSoftmax, dro
 export { mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits, type ReductionOptions } from "./loss.ts";
 export { crossEntropy, nllLoss, type ClassLossOptions, type CrossEntropyOptions } from "./cross_entropy.ts";
 export type { Reduction } from "./reduction.ts";
+export {
+  conv1d, conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm, layerNorm, pad,
+  type ConvOptions, type ConvPadding, type IntOrTuple, type MaxPool2dOptions, type AvgPool2dOptions, type PadMode, type PadOptions,
+} from "../../ops/cnn_index.ts";
+export { dropout2d } from "../dropout.ts";

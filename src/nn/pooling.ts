@@ -1,0 +1,130 @@
+import { type IntOrTuple, adaptiveAvgPool2d, avgPool2d, maxPool2d } from "../ops/cnn_index.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { pyIntTuple } from "./conv.ts";
+import { Module } from "./module.ts";
+import { pyBool } from "./repr.ts";
+
+/**
+ * 2-D pooling layers over [N, C, H, W] (or unbatched [C, H, W]), thin modules over the functional
+ * ops. Sizes are kept as given (an int or a tuple), so they print as PyTorch prints them.
+ */
+
+/** An int or tuple argument kept as the caller gave it (arrays copied). */
+function keep(v: IntOrTuple): IntOrTuple {
+  return typeof v === "number" ? v : [...v];
+}
+
+export interface MaxPool2dModuleOptions<R extends boolean = boolean> {
+  /** Defaults to the kernel size. */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  /** Also return the flat h*W + w position of each maximum (for MaxUnpool). */
+  returnIndices?: R;
+  ceilMode?: boolean;
+}
+
+/** MaxPool2d's output: the pooled tensor, or [values, indices] with `returnIndices: true`. */
+export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
+
+/**
+ * Max pooling: `new nn.MaxPool2d(2)` halves H and W (stride defaults to the kernel size).
+ * `new nn.MaxPool2d(2, { returnIndices: true })` returns [values, indices] from forward.
+ */
+export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPoolOutput<R>> {
+  readonly kernelSize: IntOrTuple;
+  readonly stride: IntOrTuple;
+  readonly padding: IntOrTuple;
+  readonly dilation: IntOrTuple;
+  readonly returnIndices: R;
+  readonly ceilMode: boolean;
+
+  constructor(kernelSize: IntOrTuple, opts: MaxPool2dModuleOptions<R> = {}) {
+    super();
+    this.kernelSize = keep(kernelSize);
+    this.stride = keep(opts.stride ?? kernelSize);
+    this.padding = keep(opts.padding ?? 0);
+    this.dilation = keep(opts.dilation ?? 1);
+    this.returnIndices = (opts.returnIndices ?? false) as R;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  override forward(x: Tensor): MaxPoolOutput<R> {
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    const out = this.returnIndices ? maxPool2d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool2d(x, this.kernelSize, o);
+    return out as MaxPoolOutput<R>;
+  }
+
+  override extraRepr(): string {
+    return (
+      `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}, ` +
+      `dilation=${pyIntTuple(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`
+    );
+  }
+}
+
+export interface AvgPool2dModuleOptions {
+  /** Defaults to the kernel size. */
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+  /** Count the zero padding in each window's divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide every window by this instead of its size. */
+  divisorOverride?: number | null;
+}
+
+/** Average pooling; `new nn.AvgPool2d(2)` averages 2x2 blocks. */
+export class AvgPool2d extends Module {
+  readonly kernelSize: IntOrTuple;
+  readonly stride: IntOrTuple;
+  readonly padding: IntOrTuple;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: IntOrTuple, opts: AvgPool2dModuleOptions = {}) {
+    super();
+    this.kernelSize = keep(kernelSize);
+    this.stride = keep(opts.stride ?? kernelSize);
+    this.padding = keep(opts.padding ?? 0);
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}`;
+  }
+}
+
+/** An adaptive pool's target size: one int for a square, or [H, W] where null keeps the input's size. */
+export type AdaptiveSize = number | readonly (number | null)[];
+
+/** Averages each plane down to a fixed size, whatever the input's: `new nn.AdaptiveAvgPool2d(1)` is global average pooling. */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: AdaptiveSize;
+
+  constructor(outputSize: AdaptiveSize) {
+    super();
+    this.outputSize = typeof outputSize === "number" ? outputSize : [...outputSize];
+  }
+
+  override forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pyIntTuple(this.outputSize)}`;
+  }
+}
