@@ -5,7 +5,7 @@ import { Generator, manualSeed } from "../tensor/random.ts";
 import { getBackend } from "../backend/registry.ts";
 import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
 import type { ResolvedConfig } from "./config.ts";
-import { batches, loadTaskData, take, type TaskData } from "./data.ts";
+import { loadTaskData, loader, type TaskData } from "./data.ts";
 import { evaluate } from "./evaluate.ts";
 import { buildModel } from "./models.ts";
 import { plotConfusion, plotCurves, plotFit } from "./plots.ts";
@@ -44,7 +44,7 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
   const record = new RunRecord(config);
   record.writeConfig();
   const { dataGen, data, model, meta } = prepare(config);
-  const nTrain = data.train.x.shape[0]!;
+  const nTrain = data.train.length;
   const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
   const { scheduler, perBatch } = buildScheduler(config.scheduler, optimizer, config.epochs, stepsPerEpoch);
@@ -71,6 +71,8 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
   }
   say(`model: ${model.toString().replace(/\n\s*/g, " ")}`);
 
+  // Shuffles and augmentation draw from dataGen, whose state the last checkpoint keeps.
+  const trainLoader = loader(data.train, config.batchSize, dataGen);
   for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
     const t0 = performance.now();
     model.train();
@@ -78,14 +80,13 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
     let lossSum = 0;
     let seen = 0;
     let step = 0;
-    for (const idx of batches(nTrain, config.batchSize, dataGen)) {
-      const b = take(data.train, idx);
-      const loss = lossFn.forward(model.forward(b.x), b.y);
+    for (const [x, y] of trainLoader) {
+      const loss = lossFn.forward(model.forward(x), y);
       optimizer.zeroGrad();
       loss.backward();
       optimizer.step();
       if (perBatch) (scheduler as optim.lrScheduler.LRScheduler).step();
-      const m = idx.shape[0]!;
+      const m = x.shape[0]!;
       lossSum += loss.item() * m;
       seen += m;
       progress.batch(++step, m, lossSum / seen);
@@ -133,13 +134,14 @@ export async function runTest(config: ResolvedConfig, progress: Progress, record
   const r = evaluate(model, split, config.task, d.classes.length);
   if (config.task === "classification") {
     await plotConfusion(r.confusion!, d.classes, join(record.dir, "confusion.svg"));
-    const line = `test accuracy ${(100 * r.accuracy!).toFixed(2)}% on ${split.x.shape[0]} ${name} samples`;
+    const line = `test accuracy ${(100 * r.accuracy!).toFixed(2)}% on ${split.length} ${name} samples`;
     record.log(line);
     progress.final(line, { split: name, accuracy: r.accuracy, loss: r.loss });
     return { accuracy: r.accuracy!, split: name };
   }
-  await plotFit(split.x.toTypedArray(), r.predictions!, split.y.toTypedArray(), join(record.dir, "fit.svg"));
-  const line = `test mean absolute error ${r.mae!.toExponential(3)} on ${split.x.shape[0]} ${name} points`;
+  const xs = r.inputs!;
+  await plotFit(xs, r.predictions!, xs.map(Math.sin), join(record.dir, "fit.svg"));
+  const line = `test mean absolute error ${r.mae!.toExponential(3)} on ${split.length} ${name} points`;
   record.log(line);
   progress.final(line, { split: name, mae: r.mae, loss: r.loss });
   return { mae: r.mae!, split: name };

@@ -33,7 +33,7 @@ function smallConfig(dir: string, recordPath: string): string {
     file,
     JSON.stringify({
       task: "classification",
-      model: { type: "mlp", hidden: [256, 128], dropout: 0.1 },
+      model: { type: "mlp", hidden: [512, 256], dropout: 0.1 },
       data: { source: "folder", path: join(dir, "data") },
       optimizer: { name: "adam", lr: 0.001 },
       scheduler: { name: "step", stepSize: 2, gamma: 0.5 },
@@ -55,7 +55,8 @@ async function finalWeights(run: string): Promise<Map<string, Uint8Array>> {
 
 test("a run killed with SIGKILL during epoch 2 resumes to the same final weights bit for bit", { timeout: 600_000 }, async () => {
   const dir = tempDir("resume");
-  makeCharFolder(join(dir, "data"), 5, 60, 7);
+  // Enough data that an epoch lasts well over the moment it takes to deliver the kill.
+  makeCharFolder(join(dir, "data"), 5, 160, 7);
   const straight = smallConfig(dir, "rec_straight");
   const r = runCli(["train", straight, "--quiet"], dir);
   assert.equal(r.code, 0, r.stderr);
