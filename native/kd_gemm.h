@@ -3,6 +3,7 @@
 // Layout of the implementation:
 //   kd_gemm.h        this header: kernel-set description, driver entry points, ISA selection
 //   kd_ukernel.h     register-tiled micro-kernel and packing templates, included once per ISA
+//   kd_transpose.h   in-register 8x8 / 4x4 transposes for packing row-major panels (x86 only)
 //   kern_avx512.cc   AVX-512 kernel set (compiled with target attributes, selected at run time)
 //   kern_avx2.cc     AVX2+FMA kernel set (idem)
 //   kern_generic.cc  portable kernel set (plain C++, whatever the baseline compiler flags give)
