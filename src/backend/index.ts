@@ -4,8 +4,10 @@
  */
 import { loadNativeBackend } from "./native/backend.ts";
 import { registerBackend, selectDefaultBackend } from "./registry.ts";
+import { loadWasmBackend } from "./wasm/index.ts";
 
 registerBackend("native", loadNativeBackend);
+registerBackend("wasm", loadWasmBackend);
 selectDefaultBackend();
 
 export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads, backend } from "./registry.ts";
