@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from "commander";
-import { setBackend } from "../backend/registry.ts";
+import { getBackend, setBackend } from "../backend/index.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { predict } from "./predict.ts";
 import { Progress, pickMode } from "./progress.ts";

@@ -38,14 +38,29 @@ export function buildModel(model: ResolvedConfig["model"], shape: ModelShape): n
   return buildCnn(model, shape);
 }
 
-/** Filled in by the CNN layers; until then a CNN config is refused with a clear message. */
-let cnnBuilder: ((model: Extract<ResolvedConfig["model"], { type: "cnn" }>, shape: ModelShape) => nn.Sequential) | null = null;
-
-export function registerCnnBuilder(fn: NonNullable<typeof cnnBuilder>): void {
-  cnnBuilder = fn;
-}
-
+/**
+ * The seed's "next step": conv blocks (Conv2d 3x3 - ReLU, the second of each pair followed by a 2x2
+ * max-pool), then Flatten - Linear(hidden) - ReLU - Dropout - Linear(classes). With the default
+ * channels [32, 64] this is exactly PyTorch's classic MNIST example network.
+ */
 function buildCnn(model: Extract<ResolvedConfig["model"], { type: "cnn" }>, shape: ModelShape): nn.Sequential {
-  if (!cnnBuilder) throw new Error("model.type 'cnn' is not available in this build");
-  return cnnBuilder(model, shape);
+  const channels = model.channels ?? [32, 64];
+  let [c, h, w] = shape.input as [number, number, number];
+  const layers: nn.AnyModule[] = [];
+  channels.forEach((out, i) => {
+    layers.push(new nn.Conv2d(c, out, 3), new nn.ReLU());
+    c = out;
+    h -= 2;
+    w -= 2;
+    if (i % 2 === 1 || i === channels.length - 1) {
+      layers.push(new nn.MaxPool2d(2));
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+    }
+  });
+  if (h < 1 || w < 1) throw new Error(`model.channels: ${channels.length} conv layers shrink a ${shape.input.join("x")} input to nothing`);
+  layers.push(new nn.Flatten(), new nn.Linear(c * h * w, model.hidden ?? 128), new nn.ReLU());
+  if (model.dropout) layers.push(new nn.Dropout(model.dropout));
+  layers.push(new nn.Linear(model.hidden ?? 128, shape.outputs));
+  return new nn.Sequential(...layers);
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import * as nn from "../nn/index.ts";
 import * as optim from "../optim/index.ts";
 import { Generator, manualSeed } from "../tensor/random.ts";
-import { getBackend } from "../backend/registry.ts";
+import { getBackend } from "../backend/index.ts";
 import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { loadTaskData, loader, type TaskData } from "./data.ts";

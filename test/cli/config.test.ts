@@ -8,7 +8,7 @@ import { ROOT, runCli, tempDir } from "./helpers.ts";
 const base = () => JSON.parse(readFileSync(join(ROOT, "configs/sin.json"), "utf8")) as Record<string, unknown>;
 
 test("shipped configs parse", () => {
-  for (const f of ["sin.json", "mnist-mlp.json"]) {
+  for (const f of ["sin.json", "mnist-mlp.json", "mnist-cnn.json"]) {
     const c = loadConfig(join(ROOT, "configs", f));
     assert.match(c.hashId, /^[0-9a-f]{8}$/);
   }
