@@ -1,0 +1,88 @@
+/**
+ * One training step of the MNIST CNN: Conv2d(1,32,3)-ReLU-Conv2d(32,64,3)-ReLU-MaxPool2d(2)-Flatten-
+ * Linear(9216,128)-ReLU-Linear(128,10), batch 64 of 1x28x28, float32, SGD lr 0.01 momentum 0.9,
+ * cross-entropy. ms/step per backend and thread count.
+ *
+ *   npx tsx bench/cnn_step.ts                        native and wasm at 1 and 2 threads
+ *   npx tsx bench/cnn_step.ts --backends js --threads 1 --budget 10000
+ *   npx tsx bench/cnn_step.ts --json                 one JSON line for bench/run.ts
+ *
+ * Fixed batch; each cell gets a fresh model (same seed), 2 warm-up steps, then steps timed one by one
+ * until `--budget` ms have passed (at least 3, at most 20).
+ */
+import * as torch from "../src/index.ts";
+import {
+  type PartReport, type StepCell, argList, argValue, emit, errorText, releaseBackends, threadList, timeSteps,
+  useKindlingBackend,
+} from "./common.ts";
+
+export const CNN_BATCH = 64;
+
+function buildCnn(): torch.nn.Sequential {
+  const nn = torch.nn;
+  return new nn.Sequential(
+    new nn.Conv2d(1, 32, 3), new nn.ReLU(),
+    new nn.Conv2d(32, 64, 3), new nn.ReLU(),
+    new nn.MaxPool2d(2), new nn.Flatten(),
+    new nn.Linear(9216, 128), new nn.ReLU(),
+    new nn.Linear(128, 10),
+  );
+}
+
+async function main(): Promise<void> {
+  const backends = argList("--backends", ["native", "wasm"]);
+  const threads = threadList();
+  const budgetMs = Number(argValue("--budget") ?? 4000);
+  const report: PartReport<StepCell> = {
+    engine: "kindling",
+    info: [`CNN conv32-conv64-pool-fc128-fc10, batch ${CNN_BATCH}, float32, SGD lr 0.01 momentum 0.9, cross-entropy`],
+    cells: [],
+    unavailable: [],
+  };
+
+  torch.manualSeed(0);
+  const x = torch.randn([CNN_BATCH, 1, 28, 28]);
+  const y = torch.randint(0, 10, [CNN_BATCH]);
+  const criterion = new torch.nn.CrossEntropyLoss();
+
+  for (const name of backends) {
+    for (const t of threads) {
+      let desc: string;
+      try {
+        desc = await useKindlingBackend(name, t);
+      } catch (e) {
+        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
+        continue;
+      }
+      report.info.push(`${name}: ${desc}`);
+      torch.manualSeed(1);
+      const model = buildCnn();
+      const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+      const step = (): number => {
+        opt.zeroGrad();
+        const loss = criterion.forward(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      };
+      const r = await timeSteps(step, { warmup: 2, warmupMs: 0, minSteps: 3, maxSteps: 20, budgetMs });
+      report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
+    }
+  }
+  await releaseBackends();
+
+  if (process.argv.includes("--json")) {
+    emit(report);
+    return;
+  }
+  for (const line of report.info) console.log(line);
+  for (const u of report.unavailable) console.log(`${u.what}: n/a (${u.reason})`);
+  console.log("backend  threads  ms/step median     best   steps  last loss");
+  for (const c of report.cells) {
+    console.log(`${c.backend.padEnd(8)} ${String(c.threads).padStart(7)} ${c.medianMs.toFixed(0).padStart(15)} ` +
+      `${c.bestMs.toFixed(0).padStart(8)} ${String(c.n).padStart(7)}  ${c.loss.toFixed(4)}`);
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,93 @@
+/**
+ * One training step of the seed MLP (784-1024-2048-512-10, ReLU, batch 32, float32, SGD lr 0.03,
+ * cross-entropy): zeroGrad, forward, loss, backward, optimizer step. Steps/s per backend and threads.
+ *
+ *   npx tsx bench/mlp_step.ts                        native and wasm at 1 and 2 threads, js at 1
+ *   npx tsx bench/mlp_step.ts --backends wasm --threads 2 --budget 5000
+ *   npx tsx bench/mlp_step.ts --json                 one JSON line for bench/run.ts
+ *
+ * The same fixed batch is used every step (data loading is not measured). Each cell gets a fresh model
+ * (same seed), warm-up steps (at least 5 and 0.5 s), then steps timed one by one until `--budget` ms
+ * have passed (at least 5, at most 60); js (~0.7 s a step) gets one warm-up and 3 timed steps.
+ */
+import * as torch from "../src/index.ts";
+import {
+  type PartReport, type StepCell, argList, argValue, emit, errorText, releaseBackends, threadList, timeSteps,
+  useKindlingBackend,
+} from "./common.ts";
+
+export const MLP_SIZES = [784, 1024, 2048, 512, 10] as const;
+export const MLP_BATCH = 32;
+export const MLP_LR = 0.03;
+
+function buildMlp(): torch.nn.Sequential {
+  const layers: torch.nn.Module[] = [];
+  for (let i = 0; i + 1 < MLP_SIZES.length; i++) {
+    if (i > 0) layers.push(new torch.nn.ReLU());
+    layers.push(new torch.nn.Linear(MLP_SIZES[i]!, MLP_SIZES[i + 1]!));
+  }
+  return new torch.nn.Sequential(...layers);
+}
+
+async function main(): Promise<void> {
+  const backends = argList("--backends", ["native", "wasm", "js"]);
+  const threads = threadList();
+  const budgetMs = Number(argValue("--budget") ?? 2000);
+  const report: PartReport<StepCell> = {
+    engine: "kindling",
+    info: [`MLP ${MLP_SIZES.join("-")}, batch ${MLP_BATCH}, float32, SGD lr ${MLP_LR}, cross-entropy`],
+    cells: [],
+    unavailable: [],
+  };
+
+  torch.manualSeed(0);
+  const x = torch.randn([MLP_BATCH, MLP_SIZES[0]]);
+  const y = torch.randint(0, MLP_SIZES[MLP_SIZES.length - 1]!, [MLP_BATCH]);
+  const criterion = new torch.nn.CrossEntropyLoss();
+
+  for (const name of backends) {
+    for (const t of threads) {
+      if (name === "js" && t > 1) continue;
+      let desc: string;
+      try {
+        desc = await useKindlingBackend(name, t);
+      } catch (e) {
+        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
+        continue;
+      }
+      report.info.push(`${name}: ${desc}`);
+      // A fresh model per cell, so every cell starts from the same weights.
+      torch.manualSeed(1);
+      const model = buildMlp();
+      const opt = new torch.optim.SGD(model.parameters(), { lr: MLP_LR });
+      const step = (): number => {
+        opt.zeroGrad();
+        const loss = criterion.forward(model.forward(x), y);
+        loss.backward();
+        opt.step();
+        return loss.item();
+      };
+      const slow = name === "js";
+      const r = await timeSteps(step, slow
+        ? { warmup: 1, warmupMs: 0, minSteps: 3, maxSteps: 3, budgetMs: 0 }
+        : { warmup: 5, warmupMs: 500, minSteps: 5, maxSteps: 60, budgetMs });
+      report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
+    }
+  }
+  await releaseBackends();
+
+  if (process.argv.includes("--json")) {
+    emit(report);
+    return;
+  }
+  for (const line of report.info) console.log(line);
+  for (const u of report.unavailable) console.log(`${u.what}: n/a (${u.reason})`);
+  console.log("backend  threads  ms/step median   best  steps/s   steps  last loss");
+  for (const c of report.cells) {
+    console.log(`${c.backend.padEnd(8)} ${String(c.threads).padStart(7)} ${c.medianMs.toFixed(1).padStart(15)} ` +
+      `${c.bestMs.toFixed(1).padStart(6)} ${(1000 / c.medianMs).toFixed(1).padStart(8)} ${String(c.n).padStart(7)}  ${c.loss.toFixed(4)}`);
+  }
+}
+
+await main();
+process.exit(0);
