@@ -5,11 +5,8 @@ import { type DropoutOptions, checkDropoutP, dropout } from "./functional/activa
 import { Module } from "./module.ts";
 import { pyFloat } from "./repr.ts";
 
-/**
- * Inverted dropout: in training, zeroes elements with probability p and scales the rest by 1/(1-p);
- * identity in eval mode. Masks come from the default generator (or `generator`).
- */
-export class Dropout extends Module {
+/** What Dropout and Dropout2d share (PyTorch's _DropoutNd): p, an optional generator, the repr. */
+abstract class DropoutNd extends Module {
   readonly p: number;
   readonly generator: Generator | undefined;
 
@@ -19,12 +16,18 @@ export class Dropout extends Module {
     this.generator = opts.generator;
   }
 
-  override forward(x: Tensor): Tensor {
-    return dropout(x, this.p, { training: this.training, generator: this.generator });
-  }
-
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=False`;
+  }
+}
+
+/**
+ * Inverted dropout: in training, zeroes elements with probability p and scales the rest by 1/(1-p);
+ * identity in eval mode. Masks come from the default generator (or `generator`).
+ */
+export class Dropout extends DropoutNd {
+  override forward(x: Tensor): Tensor {
+    return dropout(x, this.p, { training: this.training, generator: this.generator });
   }
 }
 
@@ -42,21 +45,8 @@ export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor
  * Dropout2d: in training, zeroes entire channels of [N, C, H, W] with probability p (one draw per
  * sample and channel) and scales the kept ones by 1/(1-p); identity in eval mode.
  */
-export class Dropout2d extends Module {
-  readonly p: number;
-  readonly generator: Generator | undefined;
-
-  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
-    super();
-    this.p = checkDropoutP(p);
-    this.generator = opts.generator;
-  }
-
+export class Dropout2d extends DropoutNd {
   override forward(x: Tensor): Tensor {
     return dropout2d(x, this.p, { training: this.training, generator: this.generator });
-  }
-
-  override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }
