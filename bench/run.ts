@@ -93,6 +93,7 @@ async function torchSide<C>(part: string, extra: string[]): Promise<Outcome<C>> 
       "--what", part, ...extra], 600, torchEnv());
     all.push(...r.reports);
     error ??= r.error;
+    if (r.reports.length === 0) break; // torch cannot start: the other thread counts would fail alike
   }
   return { reports: all, error };
 }
@@ -110,6 +111,12 @@ function notes(label: string, o: Outcome<unknown>): void {
   for (const r of o.reports) for (const u of r.unavailable) console.log(`  ${label} ${u.what}: n/a (${u.reason})`);
 }
 
+/** "kindling: native avx512, 1 threads; ..." from the parts' "name: description" info lines. */
+function backendsLine(o: Outcome<unknown>): void {
+  const lines = o.reports.flatMap((r) => r.info.filter((l) => /^(native|wasm|js): /.test(l)));
+  if (lines.length > 0) console.log(`  kindling ${lines.join("; ")}`);
+}
+
 const progress = (what: string): boolean => process.stderr.write(`[bench] running ${what} ...\n`);
 
 async function gemmSection(): Promise<void> {
@@ -125,7 +132,7 @@ async function gemmSection(): Promise<void> {
   const find = (key: string, b: string, n: number): GemmCell | undefined =>
     cells.find((c) => c.shape === key && c.backend === b && c.threads === n);
   console.log(`\n1. GEMM float32, GFLOP/s best/median of ${samples} samples (kindling Backend.gemm vs torch.mm)`);
-  for (const r of k.reports) for (const l of r.info) console.log(`  kindling ${l}`);
+  backendsLine(k);
   notes("kindling", k);
   notes("torch", t);
   const rows = [["shape (op M x N x K)", ...cols.map(([b, n]) => `${b} ${n}t`), ...threads.map((n) => `native/torch ${n}t`)]];
@@ -188,7 +195,8 @@ async function mlpSection(): Promise<void> {
   const tr = stepRows("PyTorch", t);
   const fr = stepRows("tfjs", f);
   console.log("\n2. MLP training step 784-1024-2048-512-10, batch 32, float32, SGD lr 0.03, cross-entropy (zeroGrad+fwd+loss+bwd+step)");
-  for (const r of [...k.reports, ...f.reports]) for (const l of r.info) console.log(`  ${r.engine} ${l}`);
+  backendsLine(k);
+  for (const r of f.reports) console.log(`  tfjs: ${r.info.join("; ")}`);
   notes("kindling", k);
   notes("PyTorch", t);
   notes("tfjs", f);
@@ -212,6 +220,7 @@ async function cnnSection(): Promise<void> {
   const kr = stepRows("kindling", k);
   const tr = stepRows("PyTorch", t);
   console.log("\n3. CNN training step conv(1,32,3)-relu-conv(32,64,3)-relu-maxpool2-fc(9216,128)-relu-fc(128,10), batch 64, SGD momentum 0.9");
+  backendsLine(k);
   notes("kindling", k);
   notes("PyTorch", t);
   stepTable([...kr, ...tr], [["time ratio vs PyTorch same thr", (r) => tr.find((x) => x.threads === r.threads)?.t]], "time");

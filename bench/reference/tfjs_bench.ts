@@ -22,15 +22,19 @@ type Tf = typeof import("@tensorflow/tfjs");
 const SIZES = [784, 1024, 2048, 512, 10];
 const BATCH = 32;
 
-async function loadTf(): Promise<{ tf: Tf; version: string }> {
+/** tfjs itself, and why its wasm backend cannot load (null when it can). */
+async function loadTf(): Promise<{ tf: Tf; wasmError: string | null }> {
   const tf = await import("@tensorflow/tfjs");
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve("@tensorflow/tfjs-backend-wasm/package.json");
-  wasm.setWasmPaths(join(dirname(pkg), "dist") + "/");
   // PROD: no debug checks and no "install tfjs-node" banner.
   tf.env().set("PROD", true);
-  return { tf, version: tf.version.tfjs };
+  try {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    const pkg = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json");
+    wasm.setWasmPaths(join(dirname(pkg), "dist") + "/");
+    return { tf, wasmError: null };
+  } catch (e) {
+    return { tf, wasmError: `tfjs-backend-wasm failed to load: ${errorText(e)}` };
+  }
 }
 
 /** The MLP and its data on the current tfjs backend: a step (returns the loss) and a disposer. */
@@ -40,8 +44,14 @@ function mlpStep(tf: Tf): { step: () => number; dispose: () => void } {
   for (let i = 0; i + 1 < SIZES.length; i++) {
     // PyTorch's Linear init: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
     const bound = 1 / Math.sqrt(SIZES[i]!);
-    const w = tf.variable(tf.randomUniform([SIZES[i]!, SIZES[i + 1]!], -bound, bound, "float32", 1 + i));
-    const b = tf.variable(tf.randomUniform([SIZES[i + 1]!], -bound, bound, "float32", 11 + i));
+    const init = (shape: number[], seed: number): Variable => {
+      const t = tf.randomUniform(shape, -bound, bound, "float32", seed);
+      const v = tf.variable(t);
+      t.dispose();
+      return v;
+    };
+    const w = init([SIZES[i]!, SIZES[i + 1]!], 1 + i);
+    const b = init([SIZES[i + 1]!], 11 + i);
     layers.push({ w, b });
     vars.push(w, b);
   }
@@ -74,17 +84,18 @@ async function main(): Promise<void> {
   const backends = argList("--backends", ["cpu", "wasm"]);
   const budgetMs = Number(argValue("--budget") ?? 2000);
   const report: PartReport<StepCell> = { engine: "tfjs", info: [], cells: [], unavailable: [] };
-  let loaded: { tf: Tf; version: string } | null = null;
+  let loaded: { tf: Tf; wasmError: string | null } | null = null;
   try {
     loaded = await loadTf();
-    report.info.push(`TensorFlow.js ${loaded.version}`);
+    report.info.push(`TensorFlow.js ${loaded.tf.version.tfjs}`);
   } catch (e) {
     for (const b of backends) report.unavailable.push({ what: b, reason: `tfjs failed to load: ${errorText(e)}` });
   }
   if (loaded) {
-    const { tf } = loaded;
+    const { tf, wasmError } = loaded;
     for (const name of backends) {
       try {
+        if (name === "wasm" && wasmError) throw new Error(wasmError);
         if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
         await tf.ready();
         const simd = name === "wasm" ? `, simd ${String(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT"))}, ` +
@@ -99,7 +110,7 @@ async function main(): Promise<void> {
         report.cells.push({ backend: name, threads: 1, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
         dispose();
         const leaked = tf.memory().numTensors - before;
-        if (leaked > 0) report.info.push(`${name}: ${leaked} tensors left after the run (a leak inflates step times)`);
+        if (leaked > 0) report.info.push(`${name}: ${leaked} tensors leaked over the run (leaks slow tfjs down)`);
       } catch (e) {
         report.unavailable.push({ what: name, reason: errorText(e) });
       }

@@ -33,8 +33,11 @@ ARGS = parse_args()
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(ARGS.threads)
 
-import torch  # noqa: E402  (after the thread variables)
-from torch import nn  # noqa: E402
+try:
+    import torch  # noqa: E402  (after the thread variables)
+    from torch import nn  # noqa: E402
+except ImportError as e:
+    sys.exit(f"PyTorch not importable by {sys.executable}: {e} (apt-get install -y python3-torch)")
 
 DEFAULT_SHAPES = [
     [False, False, 32, 1024, 784], [False, False, 32, 2048, 1024], [False, False, 256, 1024, 1024],
