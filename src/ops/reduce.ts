@@ -1,7 +1,7 @@
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
-import { type DType, isFloating } from "../tensor/dtype.ts";
+import { type DType, type Storage, isFloating } from "../tensor/dtype.ts";
 import { normDims, numelOf, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { div, mul, sub, sqrt, square, log, exp, add, eq } from "./elementwise.ts";
@@ -44,6 +44,13 @@ function reduceRaw(op: "sum" | "max" | "min" | "prod", x: Tensor, dims: readonly
     shape = [...out.shape];
   }
   return Tensor.fromStorage(data, dtype, shape);
+}
+
+/** Column sums of a contiguous [rows, cols] array: the bias gradient of a linear layer. */
+export function reduceRows(data: Storage, rows: number, cols: number, dtype: DType): Tensor {
+  const out = fresh([cols], dtype);
+  backend().reduce("sum", data, out.storage, 1, rows, cols);
+  return out;
 }
 
 /** Sums g over the dims that broadcasting expanded, giving the shape of the original operand. */

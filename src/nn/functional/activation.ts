@@ -2,9 +2,8 @@ import "../../ops/methods.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { add, eq, gelu as geluErf, gt, lt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
-import { matmul } from "../../ops/matmul.ts";
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.ts";
-import { flatten, transpose, unsqueeze } from "../../ops/views.ts";
+import { flatten, unsqueeze } from "../../ops/views.ts";
 import { arange, rand } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
@@ -16,6 +15,7 @@ import { pyFloat } from "../repr.ts";
 /** Activations and layers as functions (`torch.nn.functional`), composed from differentiable core ops. */
 
 export { relu, sigmoid, tanh, flatten };
+export { linear } from "../../ops/linear.ts";
 
 /** max(0, x) + negativeSlope * min(0, x); the gradient at 0 is negativeSlope, as PyTorch's. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
@@ -76,13 +76,6 @@ export function dropout(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
     return mul(keep.to(x.dtype), 1 / (1 - p));
   });
   return mul(x, scale);
-}
-
-/** y = x W^T + b, with W [out, in]: the transpose is a view that GEMM reads in place. */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`);
-  const y = matmul(x, transpose(weight, 0, 1));
-  return bias === null ? y : add(y, bias);
 }
 
 /** Class indices -> one-hot rows (int64), `numClasses` -1 meaning max + 1. */

@@ -1,0 +1,55 @@
+import { backend } from "../backend/registry.ts";
+import { record } from "../autograd/record.ts";
+import { DTypeError, ShapeError } from "../errors.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { fmtShape, numelOf } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { reduceRows } from "./reduce.ts";
+import { denseData, fresh } from "./util.ts";
+
+/**
+ * y = x W^T + b as one op (PyTorch's addmm): the bias is written into the output first and the GEMM
+ * accumulates onto it, and backward hands W and b their gradients directly in their own layouts —
+ * dW = g^T x, db = column sums of g, dx = g W — with no transposed views or broadcast adds in the graph.
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`);
+  const [outF, inF] = weight.shape as [number, number];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    const rows = x.ndim <= 1 ? 1 : numelOf(x.shape.slice(0, -1));
+    throw new ShapeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.ndim - 1] ?? 1} and ${inF}x${outF})`);
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+    throw new ShapeError(`linear: bias of shape ${fmtShape(bias.shape)} does not match out_features=${outF}`);
+  }
+  if (!isFloating(x.dtype) || x.dtype !== weight.dtype || (bias !== null && bias.dtype !== x.dtype)) {
+    throw new DTypeError(`linear: expected input, weight and bias of one floating dtype, got ${x.dtype}, ${weight.dtype}${bias ? `, ${bias.dtype}` : ""}`);
+  }
+  const rows = numelOf(x.shape.slice(0, -1));
+  const xs = denseData(x) as Float32Array | Float64Array;
+  const ws = denseData(weight) as Float32Array | Float64Array;
+  const out = fresh([...x.shape.slice(0, -1), outF], x.dtype);
+  const C = out.storage as Float32Array | Float64Array;
+  if (bias !== null) {
+    const bs = denseData(bias);
+    for (let r = 0; r < rows; r++) C.set(bs, r * outF);
+  }
+  const k = backend();
+  k.gemm(false, true, rows, outF, inF, 1, xs, 0, inF, ws, 0, inF, bias === null ? 0 : 1, C, 0, outF);
+  return record(out, "AddmmBackward", [x, weight, bias], (g, needs) => {
+    const gs = denseData(g) as Float32Array | Float64Array;
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    let gb: Tensor | null = null;
+    if (needs[0]) {
+      gx = fresh(x.shape, x.dtype);
+      k.gemm(false, false, rows, inF, outF, 1, gs, 0, outF, ws, 0, inF, 0, gx.storage as Float32Array | Float64Array, 0, inF);
+    }
+    if (needs[1]) {
+      gw = fresh([outF, inF], weight.dtype);
+      k.gemm(true, false, outF, inF, rows, 1, gs, 0, outF, xs, 0, inF, 0, gw.storage as Float32Array | Float64Array, 0, inF);
+    }
+    if (needs[2] && bias !== null) gb = reduceRows(gs, rows, outF, bias.dtype);
+    return [gx, gw, gb];
+  });
+}
