@@ -29,7 +29,7 @@ export async function plotCurves(metrics: readonly EpochMetrics[], task: "classi
       data: { values: loss },
       mark: { type: "line", point: metrics.length < 40 },
       encoding: {
-        x: { field: "epoch", type: "quantitative" },
+        x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
         y: { field: "value", type: "quantitative", title: "loss", scale: { type: "log" } },
         color: { field: "split", type: "nominal" },
       },
@@ -48,7 +48,7 @@ export async function plotCurves(metrics: readonly EpochMetrics[], task: "classi
       data: { values },
       mark: { type: "line", point: metrics.length < 40 },
       encoding: {
-        x: { field: "epoch", type: "quantitative" },
+        x: { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } },
         y: { field: "value", type: "quantitative", title: name, scale: { zero: false } },
       },
     },
