@@ -16,11 +16,13 @@ export function pickMode(opts: { quiet?: boolean; json?: boolean }): ProgressMod
 
 const fmtLoss = (v: number) => (v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(3) : v.toFixed(4));
 
+const fmtSecs = (s: number) => (s < 10 ? s.toFixed(2) : s.toFixed(1));
+
 const fmtMetric = (m: EpochMetrics) =>
   `train loss ${fmtLoss(m.trainLoss)}  valid loss ${fmtLoss(m.validLoss)}  ` +
   (m.validAccuracy !== undefined ? `valid acc ${(100 * m.validAccuracy).toFixed(2)}%  ` : "") +
   (m.validMae !== undefined ? `valid mae ${m.validMae.toExponential(3)}  ` : "") +
-  `lr ${m.lr.toPrecision(3)}  ${m.seconds.toFixed(1)}s`;
+  `lr ${m.lr.toPrecision(3)}  ${fmtSecs(m.seconds)}s`;
 
 export class Progress {
   private bar: cliProgress.SingleBar | null = null;
@@ -69,7 +71,7 @@ export class Progress {
     const cls = all[0]!.validAccuracy !== undefined;
     const table = new Table({ head: ["epoch", "train loss", "valid loss", cls ? "valid acc" : "valid mae", "lr", "s"] });
     for (const m of all) {
-      table.push([m.epoch, fmtLoss(m.trainLoss), fmtLoss(m.validLoss), cls ? `${(100 * m.validAccuracy!).toFixed(2)}%` : m.validMae!.toExponential(3), m.lr.toPrecision(3), m.seconds.toFixed(1)]);
+      table.push([m.epoch, fmtLoss(m.trainLoss), fmtLoss(m.validLoss), cls ? `${(100 * m.validAccuracy!).toFixed(2)}%` : m.validMae!.toExponential(3), m.lr.toPrecision(3), fmtSecs(m.seconds)]);
     }
     console.log(table.toString());
   }
