@@ -1,9 +1,7 @@
 import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
-import { ArgumentError } from "../errors.ts";
 import { type DType, type Storage, allocStorage } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
-import { contiguousStrides } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
 /** Shared plumbing for ops: strided views for kernels, dtype casts, contiguous data. */
@@ -23,12 +21,6 @@ export function denseData(t: Tensor): Storage {
   const out = allocStorage(t.dtype, n);
   backend().copy(sv(t), t.shape, out);
   return out;
-}
-
-/** A contiguous tensor with the same values (t itself when already contiguous). No autograd. */
-export function contiguousRaw(t: Tensor): Tensor {
-  if (t.isContiguous()) return t;
-  return Tensor.fromStorage(denseData(t), t.dtype, t.shape);
 }
 
 /** Values of t in another dtype, as a fresh contiguous tensor (t itself when the dtype matches). No autograd. */
@@ -60,13 +52,3 @@ export function defaultFloat(): DType {
   return getDefaultDType();
 }
 
-export function checkNumber(v: unknown, arg: string): number {
-  if (typeof v !== "number") throw new ArgumentError(`${arg} must be a number, got ${typeof v}`);
-  return v;
-}
-
-export function asTensorArg(v: unknown, arg: string): Tensor {
-  return Tensor.check(v, arg);
-}
-
-export { contiguousStrides };

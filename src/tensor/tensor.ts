@@ -1,4 +1,5 @@
-import { Node } from "../autograd/node.ts";
+import type { Node } from "../autograd/node.ts";
+import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, type Storage, allocStorage, isFloating } from "./dtype.ts";
 import { contiguousStrides, fmtShape, numelOf, normDim } from "./shape.ts";
@@ -122,18 +123,6 @@ export class Tensor {
     return this;
   }
 
-  /** The element at a flat row-major index of this view. */
-  private flatGet(i: number): number {
-    let rem = i;
-    let pos = this.offset;
-    for (let d = this.ndim - 1; d >= 0; d--) {
-      const s = this.shape[d]!;
-      pos += (rem % s) * this.strides[d]!;
-      rem = Math.floor(rem / s);
-    }
-    return this.storage[pos]!;
-  }
-
   /** The value of a one-element tensor as a JS number (bool tensors give 1 or 0). */
   item(): number {
     const n = this.numel();
@@ -167,7 +156,7 @@ export class Tensor {
     const n = this.numel();
     if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + n) as Storage;
     const out = allocStorage(this.dtype, n);
-    for (let i = 0; i < n; i++) out[i] = this.flatGet(i);
+    backend().copy({ data: this.storage, offset: this.offset, strides: this.strides }, this.shape, out);
     return out;
   }
 
