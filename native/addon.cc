@@ -1,8 +1,11 @@
-// Node-API binding of the kindling native GEMM.
+// Node-API binding of the kindling native GEMM, and the module's entry point (the other kernels'
+// bindings are in addon_ops.cc and addon_optim.cc).
 //
 //   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc): void
 //   setNumThreads(n): void          getNumThreads(): number
 //   simdLevel(): string             setSimdLevel(level): string      supportedSimdLevels(): string[]
+//
+// The thread count and the SIMD level apply to every kernel of the addon.
 //
 // Every argument is validated before any memory is touched; violations throw TypeError or
 // RangeError. The typed arrays' memory is used in place.
@@ -19,86 +22,13 @@
 #include <node_api.h>
 
 #include "kd_gemm.h"
+#include "kd_napi.h"
 #include "thread_pool.h"
 
 namespace {
 
 using kd::idx;
-
-constexpr double kMaxSafeInteger = 9007199254740991.0;
-
-napi_value undefined_value(napi_env env) {
-  napi_value v;
-  napi_get_undefined(env, &v);
-  return v;
-}
-
-// Throws and returns false, so that checks read `if (!check(...)) return nullptr;`.
-bool throw_type(napi_env env, const char* msg) {
-  napi_throw_type_error(env, nullptr, msg);
-  return false;
-}
-bool throw_range(napi_env env, const char* msg) {
-  napi_throw_range_error(env, nullptr, msg);
-  return false;
-}
-
-bool get_bool(napi_env env, napi_value v, const char* fn, const char* name, bool* out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_boolean) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "%s: %s must be a boolean", fn, name);
-    return throw_type(env, msg);
-  }
-  napi_get_value_bool(env, v, out);
-  return true;
-}
-
-bool get_number(napi_env env, napi_value v, const char* fn, const char* name, double* out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "%s: %s must be a number", fn, name);
-    return throw_type(env, msg);
-  }
-  napi_get_value_double(env, v, out);
-  return true;
-}
-
-bool get_index(napi_env env, napi_value v, const char* fn, const char* name, idx* out) {
-  double d;
-  if (!get_number(env, v, fn, name, &d)) return false;
-  if (!(d >= 0 && d <= kMaxSafeInteger && std::floor(d) == d)) {
-    char msg[200];
-    std::snprintf(msg, sizeof msg, "%s: %s must be a non-negative integer (got %g)", fn, name, d);
-    return throw_range(env, msg);
-  }
-  *out = idx(d);
-  return true;
-}
-
-struct ArrayArg {
-  napi_typedarray_type type;
-  std::size_t length;  // elements
-  void* data;          // first element
-};
-
-const char* typed_array_name(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "typed array";
-  }
-}
+using namespace kd::napi;
 
 bool get_float_array(napi_env env, napi_value v, const char* name, ArrayArg* out) {
   bool is_ta = false;
@@ -249,12 +179,6 @@ napi_value GetNumThreads(napi_env env, napi_callback_info) {
   return v;
 }
 
-napi_value make_string(napi_env env, const char* s) {
-  napi_value v;
-  napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
-  return v;
-}
-
 napi_value SimdLevel(napi_env env, napi_callback_info) {
   return make_string(env, kd::simd_name(kd::current_simd()));
 }
@@ -326,5 +250,6 @@ NAPI_MODULE_INIT() {
       {"supportedSimdLevels", nullptr, SupportedSimdLevels, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
+  if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports)) return nullptr;
   return exports;
 }

@@ -15,6 +15,7 @@
  */
 import { ArgumentError } from "../errors.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
+import { type AdamScalars, adamBatch } from "./fused.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
 
 export interface AdamOptions extends GroupOptions {
@@ -54,6 +55,8 @@ export class Adam extends Optimizer<AdamOptions> {
   protected updateGroup(group: ParamGroup<AdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, weightDecay, amsgrad, maximize } = group;
+    // Updates run through a batch: one fused call for the whole group when the backend has one.
+    const batch = adamBatch((it) => adamKernel(it.p, it.g, it.m, it.v, it.vmax, it.s));
     for (const param of group.params) {
       const grad = param.grad;
       if (grad === null) continue;
@@ -67,7 +70,7 @@ export class Adam extends Optimizer<AdamOptions> {
       const vmax = amsgrad ? bufferData(state, "max_exp_avg_sq", param) : null;
       const bc1 = 1 - beta1 ** step;
       const bc2 = 1 - beta2 ** step;
-      adamKernel(v.p, v.g, m, s, vmax, {
+      batch.add({ p: v.p, g: v.g, m, v: s, vmax, s: {
         maximize,
         l2: this.decoupled ? 0 : fr(weightDecay),
         decay: this.decoupled ? fr(1 - lr * weightDecay) : 1,
@@ -78,9 +81,9 @@ export class Adam extends Optimizer<AdamOptions> {
         bc2Sqrt: fr(Math.sqrt(bc2)),
         eps: fr(group.eps),
         negStepSize: fr(-(lr / bc1)),
-      });
-      v.commit();
+      } }, v.commit);
     }
+    batch.flush();
   }
 }
 
@@ -93,19 +96,6 @@ export class AdamW extends Adam {
   protected override get decoupled(): boolean {
     return true;
   }
-}
-
-interface AdamScalars {
-  maximize: boolean;
-  l2: number;
-  decay: number;
-  b1: number;
-  omb1: number;
-  b2: number;
-  omb2: number;
-  bc2Sqrt: number;
-  eps: number;
-  negStepSize: number;
 }
 
 /**

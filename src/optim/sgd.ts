@@ -11,6 +11,7 @@
 import { ArgumentError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
+import { type SGDScalars, sgdBatch } from "./fused.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
 
 export interface SGDOptions extends GroupOptions {
@@ -38,6 +39,8 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected updateGroup(group: ParamGroup<SGDOptions>): void {
     const { momentum, nesterov, maximize } = group;
+    // Updates run through a batch: one fused call for the whole group when the backend has one.
+    const batch = sgdBatch((it) => sgdKernel(it.p, it.g, it.buf, it.first, it.s));
     for (const param of group.params) {
       const grad = param.grad;
       if (grad === null) continue;
@@ -52,26 +55,11 @@ export class SGD extends Optimizer<SGDOptions> {
       } else {
         state.momentum_buffer ??= null;
       }
-      sgdKernel(v.p, v.g, buf, first, {
-        negLr: fr(-group.lr),
-        wd: fr(group.weightDecay),
-        mom: fr(momentum),
-        damp1: fr(1 - group.dampening),
-        nesterov,
-        maximize,
-      });
-      v.commit();
+      const s = { negLr: fr(-group.lr), wd: fr(group.weightDecay), mom: fr(momentum), damp1: fr(1 - group.dampening), nesterov, maximize };
+      batch.add({ p: v.p, g: v.g, buf, first, s }, v.commit);
     }
+    batch.flush();
   }
-}
-
-interface SGDScalars {
-  negLr: number;
-  wd: number;
-  mom: number;
-  damp1: number;
-  nesterov: boolean;
-  maximize: boolean;
 }
 
 /**

@@ -30,7 +30,7 @@ export interface NativeAddon {
     B: Float32Array | Float64Array, bOff: number, ldb: number,
     beta: number, C: Float32Array | Float64Array, cOff: number, ldc: number,
   ): void;
-  /** Threads used by gemm (1..256, process-wide). Default: the number of logical CPUs. */
+  /** Threads used by every kernel (1..256, process-wide). Default: the number of logical CPUs. */
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** The kernel family in use. */
@@ -39,6 +39,65 @@ export interface NativeAddon {
   setSimdLevel(level: NativeSimdLevel): NativeSimdLevel;
   /** Kernel families this CPU supports, lowest first. */
   supportedSimdLevels(): NativeSimdLevel[];
+}
+
+/** Op names per kernel family, in op-code order: `unary(names.unary.indexOf("exp"), ...)`. */
+export interface NativeOpNames {
+  unary: string[];
+  binary: string[];
+  reduce: string[];
+}
+
+type F = Float32Array | Float64Array;
+type AnyArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * The addon's elementwise, reduction, softmax, copy and fused-optimizer kernels (addon_ops.cc,
+ * addon_optim.cc). They work on the typed arrays' memory in place and return true, or return false
+ * without touching anything when the call is valid but outside what they cover (integer or mixed
+ * dtypes, more than 16 dims, an output overlapping an input other than exactly in place), so the
+ * caller runs its reference kernel instead. Malformed arguments (a view reaching outside its array,
+ * an unknown op code) throw TypeError / RangeError. float32 results are bit-identical to the JS
+ * backend's for everything but exp/log/tanh/sigmoid/expm1 and sums (within an ulp of double there).
+ */
+export interface NativeKernels {
+  opNames(): NativeOpNames;
+  /** out[i] = op(x[i]) for i < n; x, out both Float32Array or both Float64Array (out may be x). */
+  unary(op: number, x: AnyArray, out: AnyArray, n: number): boolean;
+  /**
+   * out (contiguous) = op(a, b) over strided views; layout = [nd, shape[nd], aStrides[nd], bStrides[nd]].
+   * Comparisons write 0/1 into a Uint8Array out.
+   */
+  binary(op: number, a: AnyArray, aOff: number, b: AnyArray, bOff: number, out: AnyArray, layout: Float64Array): boolean;
+  binaryScalar(op: number, x: AnyArray, s: number, out: AnyArray, n: number, scalarFirst: boolean): boolean;
+  /** [outer, size, inner] -> [outer, inner]; indices (max/min positions) must be a Float64Array. */
+  reduce(op: number, x: AnyArray, out: AnyArray, outer: number, size: number, inner: number, indices: AnyArray | null): boolean;
+  softmax(x: AnyArray, out: AnyArray, outer: number, size: number, inner: number, log: boolean): boolean;
+  softmaxBackward(g: AnyArray, y: AnyArray, out: AnyArray, outer: number, size: number, inner: number, log: boolean): boolean;
+  /** Strided view (layout = [nd, shape[nd], strides[nd]]) -> contiguous out, same type or float32 <-> float64. */
+  copy(src: AnyArray, srcOff: number, out: AnyArray, layout: Float64Array): boolean;
+  /**
+   * One SGD step over many parameters (src/optim/sgd.ts's float32/float64 loops, bit for bit):
+   * bufs null without momentum; first[i]: bufs[i] is new this step. Scalars rounded to the params' precision.
+   */
+  sgdStep(
+    params: F[], grads: F[], bufs: F[] | null, first: boolean[] | null,
+    negLr: number, wd: number, mom: number, damp1: number, nesterov: boolean, maximize: boolean,
+  ): boolean;
+  /** One Adam/AdamW step over many parameters (src/optim/adam.ts's loops, bit for bit). */
+  adamStep(
+    params: F[], grads: F[], expAvg: F[], expAvgSq: F[], maxExpAvgSq: F[] | null,
+    negStepSize: number[], bc2Sqrt: number[],
+    l2: number, decay: number, b1: number, omb1: number, b2: number, omb2: number, eps: number, maximize: boolean,
+  ): boolean;
+}
+
+const KERNEL_FUNCTIONS = ["opNames", "unary", "binary", "binaryScalar", "reduce", "softmax", "softmaxBackward", "copy", "sgdStep", "adamStep"];
+
+/** Whether the loaded addon has the kernels beyond GEMM (an addon built from older sources has only GEMM). */
+export function hasKernels(addon: NativeAddon): addon is NativeAddon & NativeKernels {
+  const o = addon as unknown as Record<string, unknown>;
+  return KERNEL_FUNCTIONS.every((k) => typeof o[k] === "function");
 }
 
 const ADDON_PATH = join("build", "Release", "kindling_native.node");

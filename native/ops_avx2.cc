@@ -1,0 +1,12 @@
+// AVX2 instantiation of the elementwise / reduction / softmax / optimizer kernels. Compiled for any
+// x86-64; reached only after run-time CPU detection (the same level as the GEMM kernels).
+#include "kd_gemm.h"
+
+#if KD_X86_SIMD
+#define KD_TGT __attribute__((target("avx2,fma")))
+#define KD_VBYTES 32
+#define KD_NS ops_avx2
+#define KD_OPS_NAME kOpsAvx2
+#define KD_OPS_LABEL "avx2"
+#include "kd_ops_kernels.h"
+#endif  // KD_X86_SIMD
