@@ -4,9 +4,11 @@
 // Layout of the implementation:
 //   kd_ops.h          this header: op lists, the per-ISA kernel table, driver entry points
 //   kd_vmath.h        exp / expm1 / log / tanh / sigmoid over vectors of doubles (included per ISA)
-//   kd_ops_kernels.h  the kernel loops, written once and included per ISA like kd_ukernel.h
+//   kd_ops_kernels.h  the kernel table, written once and included per ISA like kd_ukernel.h; the
+//                     loops it includes: kd_ops_elementwise.h, kd_ops_reduce.h, kd_ops_optim.h
 //   ops_avx512.cc, ops_avx2.cc, ops_generic.cc   the three instantiations
-//   ops_driver.cc     layout analysis (dim coalescing), threading split, ISA dispatch
+//   ops_driver.cc     layout analysis (dim coalescing, kd_layout.h), threading split
+//                     (kd_parallel.h), ISA dispatch
 //   copy.cc           strided -> contiguous copies (blocked transposes)
 //   optim.cc          fused SGD / Adam over many parameters
 //   addon_ops.cc, addon_optim.cc   Node-API bindings
