@@ -4,6 +4,7 @@ import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { noGrad } from "./grad_mode.ts";
+import { GradLedger } from "./ledger.ts";
 import type { Node } from "./node.ts";
 
 export interface BackwardOptions {
@@ -26,14 +27,15 @@ function cloneDense(t: Tensor): Tensor {
   return Tensor.fromStorage(out, t.dtype, t.shape);
 }
 
-function accumulateLeaf(leaf: Tensor, g: Tensor): void {
+/** Adds g into leaf.grad; `adopt` says g is a buffer no one else holds, so it can become .grad as is. */
+function accumulateLeaf(leaf: Tensor, g: Tensor, adopt: (g: Tensor) => boolean = () => false): void {
   if (!sameShape(leaf.shape, g.shape)) {
     throw new ShapeError(`gradient of shape ${fmtShape(g.shape)} does not match leaf of shape ${fmtShape(leaf.shape)}`);
   }
   if (g.dtype !== leaf.dtype) g = castTo(g, leaf);
   const prev = leaf.grad;
   if (prev === null || !prev.isDense() || prev.dtype !== leaf.dtype || !sameShape(prev.shape, leaf.shape)) {
-    leaf.grad = prev === null ? cloneDense(g) : sum(prev, g);
+    leaf.grad = prev !== null ? sum(prev, g) : adopt(g) ? g.detach() : cloneDense(g);
     return;
   }
   // In place into the leaf's own gradient buffer: a training loop allocates nothing here after step 1.
@@ -98,10 +100,13 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: Ba
       return;
     }
     const grads = new Map<Node, Tensor>([[root.gradFn, seed]]);
+    const ledger = new GradLedger(seed);
     for (const node of topoOrder(root.gradFn)) {
       const g = grads.get(node);
       if (!g) continue;
       grads.delete(node);
+      ledger.drop(g);
+      // A retained gradient is always a copy, so g stays free to be adopted further down.
       if (node.retained) accumulateLeaf(node.retained, g);
       if (node.backwardFn === null) {
         throw new AutogradError(
@@ -116,10 +121,13 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: Ba
         const e = node.next[i];
         const gi = inGrads[i];
         if (!e || !gi) continue;
-        if (e instanceof Tensor) accumulateLeaf(e, gi);
+        if (e instanceof Tensor) accumulateLeaf(e, gi, (t) => t === gi && ledger.adopt(t, inGrads));
         else {
           const prev = grads.get(e);
-          grads.set(e, prev ? sum(prev, gi) : gi);
+          const next = prev ? sum(prev, gi) : gi;
+          if (prev) ledger.drop(prev);
+          ledger.hold(next);
+          grads.set(e, next);
         }
       }
     }

@@ -187,6 +187,12 @@ function writeInPlace(t: Tensor, values: Tensor, op: string): Tensor {
   if (t.requiresGrad && t.isLeaf && isGradEnabled()) {
     throw new AutogradError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
   }
+  if (values.numel() === 1 && t.isContiguous()) {
+    // zero_/fill_ and scalar copies: one fill, no full-size temporary.
+    const v = castRaw(values, t.dtype);
+    t.storage.fill(v.storage[v.offset]!, t.offset, t.offset + t.numel());
+    return t;
+  }
   const src = castRaw(V.expand(values.detach(), t.shape), t.dtype);
   backend().scatterInto(denseData(src), sv(t), t.shape);
   return t;

@@ -97,3 +97,33 @@ test("gradcheck catches a wrong backward", () => {
   assert.throws(() => torch.autograd.gradcheck(wrong, [x]), { name: "AutogradError", message: /Jacobian mismatch.*input 0/ });
   assert.throws(() => torch.autograd.gradcheck((t) => t.mul(2), [torch.ones([2], { requiresGrad: true })]), { name: "DTypeError" });
 });
+
+test("leaves never share a gradient buffer with each other or with the caller's seed", () => {
+  const a = torch.ones([3], { requiresGrad: true });
+  const b = torch.ones([3], { requiresGrad: true });
+  a.add(b).sum().backward();
+  assert.notEqual(a.grad!.storage, b.grad!.storage);
+  torch.noGrad(() => a.grad!.mul_(10));
+  assert.deepEqual(b.grad!.tolist(), [1, 1, 1]);
+
+  const x = torch.zeros([2, 3], { requiresGrad: true });
+  const seed = torch.ones([6]);
+  x.reshape(6).backward(seed);
+  assert.notEqual(x.grad!.storage, seed.storage);
+  torch.noGrad(() => x.grad!.mul_(3));
+  assert.deepEqual(seed.tolist(), [1, 1, 1, 1, 1, 1]);
+
+  const w = torch.ones([2], { requiresGrad: true });
+  w.add(w).sum().backward();
+  assert.deepEqual(w.grad!.tolist(), [2, 2]);
+});
+
+test("a gradient nobody else holds becomes the leaf's .grad without a copy", () => {
+  const x = torch.ones([4], { requiresGrad: true });
+  const y = x.mul(3);
+  y.retainGrad();
+  y.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [3, 3, 3, 3]);
+  assert.ok(x.grad!.isDense());
+  assert.notEqual(x.grad!.storage, y.grad!.storage);
+});
