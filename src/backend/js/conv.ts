@@ -35,8 +35,8 @@ export function im2col(x: F, xOff: number, win: Window2d, cols: F, colsOff: numb
           }
           const src = plane + ih * W + off;
           if (lo > 0) cols.fill(0, dst, dst + lo);
-          // Unit stride is the common case and a straight copy; keep it a separate, simple loop.
-          if (sW === 1) for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow]!;
+          // Unit stride is the common case: one contiguous run, copied as a block.
+          if (sW === 1) cols.set(x.subarray(src + lo, src + hi), dst + lo);
           else for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sW]!;
           if (hi < oW) cols.fill(0, dst + hi, dst + oW);
         }
