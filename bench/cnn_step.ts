@@ -12,8 +12,7 @@
  */
 import * as torch from "../src/index.ts";
 import {
-  type PartReport, type StepCell, argList, argValue, emit, errorText, releaseBackends, threadList, timeSteps,
-  useKindlingBackend,
+  type PartReport, type StepCell, argList, argValue, emit, forEachBackend, threadList, timeSteps, trainingStep,
 } from "./common.ts";
 
 export const CNN_BATCH = 64;
@@ -45,31 +44,13 @@ async function main(): Promise<void> {
   const y = torch.randint(0, 10, [CNN_BATCH]);
   const criterion = new torch.nn.CrossEntropyLoss();
 
-  for (const name of backends) {
-    for (const t of threads) {
-      let desc: string;
-      try {
-        desc = await useKindlingBackend(name, t);
-      } catch (e) {
-        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
-        continue;
-      }
-      report.info.push(`${name}: ${desc}`);
-      torch.manualSeed(1);
-      const model = buildCnn();
-      const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-      const step = (): number => {
-        opt.zeroGrad();
-        const loss = criterion.forward(model.forward(x), y);
-        loss.backward();
-        opt.step();
-        return loss.item();
-      };
-      const r = await timeSteps(step, { warmup: 2, warmupMs: 0, minSteps: 3, maxSteps: 20, budgetMs });
-      report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
-    }
-  }
-  await releaseBackends();
+  await forEachBackend(backends, threads, report, async (name, t) => {
+    torch.manualSeed(1);
+    const model = buildCnn();
+    const step = trainingStep(model, new torch.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 }), criterion, x, y);
+    const r = await timeSteps(step, { warmup: 2, warmupMs: 0, minSteps: 3, maxSteps: 20, budgetMs });
+    report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
+  });
 
   if (process.argv.includes("--json")) {
     emit(report);

@@ -3,6 +3,7 @@
  * timing loops, the JSON line each part prints for bench/run.ts, and the result shapes. The PyTorch
  * side (reference/torch_bench.py) writes the same JSON shapes.
  */
+import type * as torch from "../src/index.ts";
 
 /** Milliseconds per call: median and best of `n` samples. */
 export interface Timing {
@@ -145,6 +146,44 @@ export async function useKindlingBackend(name: string, threads: number): Promise
   const got = b.getNumThreads?.() ?? 1;
   if (got !== threads) throw new Error(`${name} runs ${got} thread(s), not ${threads}`);
   return b.describe?.() ?? `${threads} thread${threads > 1 ? "s" : ""}`;
+}
+
+/**
+ * Runs `cell` for each backend and thread count (js only at 1 thread, it has no threads), noting in
+ * the report what each backend is and why one that cannot run was skipped; frees the backends after.
+ */
+export async function forEachBackend<C>(
+  backends: readonly string[], threads: readonly number[], report: PartReport<C>,
+  cell: (name: string, threads: number) => void | Promise<void>,
+): Promise<void> {
+  for (const name of backends) {
+    for (const t of threads) {
+      if (name === "js" && t > 1) continue;
+      let desc: string;
+      try {
+        desc = await useKindlingBackend(name, t);
+      } catch (e) {
+        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
+        continue;
+      }
+      report.info.push(`${name}: ${desc}`);
+      await cell(name, t);
+    }
+  }
+  await releaseBackends();
+}
+
+/** One training step (zeroGrad, forward, loss, backward, optimizer step), returning the loss. */
+export function trainingStep(
+  model: torch.nn.Sequential, opt: torch.optim.Optimizer, criterion: torch.nn.CrossEntropyLoss, x: torch.Tensor, y: torch.Tensor,
+): () => number {
+  return () => {
+    opt.zeroGrad();
+    const loss = criterion.forward(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item();
+  };
 }
 
 /** Frees what a backend holds (the wasm worker pool) so the process can exit promptly. */

@@ -12,8 +12,8 @@
  */
 import { backend } from "../src/backend/index.ts";
 import {
-  GEMM_SHAPES, type GemmCell, type GemmShape, type PartReport, argList, argValue, emit, errorText, gflops,
-  releaseBackends, shapeKey, threadList, timeRepeated, useKindlingBackend,
+  GEMM_SHAPES, type GemmCell, type GemmShape, type PartReport, argList, argValue, emit, forEachBackend, gflops,
+  shapeKey, threadList, timeRepeated,
 } from "./common.ts";
 
 const JS_MAX_MACS = 32 * 2048 * 1024;
@@ -34,30 +34,18 @@ async function main(): Promise<void> {
   const report: PartReport<GemmCell> = { engine: "kindling", info: [], cells: [], unavailable: [] };
   const data = GEMM_SHAPES.map(operands);
 
-  for (const name of backends) {
-    for (const t of threads) {
-      if (name === "js" && t > 1) continue;
-      let desc: string;
-      try {
-        desc = await useKindlingBackend(name, t);
-      } catch (e) {
-        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
-        continue;
-      }
-      report.info.push(`${name}: ${desc}`);
-      const b = backend();
-      GEMM_SHAPES.forEach((s, i) => {
-        if (name === "js" && s.M * s.N * s.K > JS_MAX_MACS) return;
-        const { A, B, C } = data[i]!;
-        const lda = s.transA ? s.M : s.K;
-        const ldb = s.transB ? s.K : s.N;
-        const run = (): void => b.gemm(s.transA, s.transB, s.M, s.N, s.K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, s.N);
-        const timing = timeRepeated(run, name === "js" ? Math.min(samples, 3) : samples);
-        report.cells.push({ shape: shapeKey(s), backend: name, threads: t, ...timing });
-      });
-    }
-  }
-  await releaseBackends();
+  await forEachBackend(backends, threads, report, (name, t) => {
+    const b = backend();
+    GEMM_SHAPES.forEach((s, i) => {
+      if (name === "js" && s.M * s.N * s.K > JS_MAX_MACS) return;
+      const { A, B, C } = data[i]!;
+      const lda = s.transA ? s.M : s.K;
+      const ldb = s.transB ? s.K : s.N;
+      const run = (): void => b.gemm(s.transA, s.transB, s.M, s.N, s.K, 1, A, 0, lda, B, 0, ldb, 0, C, 0, s.N);
+      const timing = timeRepeated(run, name === "js" ? Math.min(samples, 3) : samples);
+      report.cells.push({ shape: shapeKey(s), backend: name, threads: t, ...timing });
+    });
+  });
 
   if (process.argv.includes("--json")) {
     emit(report);

@@ -12,8 +12,7 @@
  */
 import * as torch from "../src/index.ts";
 import {
-  type PartReport, type StepCell, argList, argValue, emit, errorText, releaseBackends, threadList, timeSteps,
-  useKindlingBackend,
+  type PartReport, type StepCell, argList, argValue, emit, forEachBackend, threadList, timeSteps, trainingStep,
 } from "./common.ts";
 
 export const MLP_SIZES = [784, 1024, 2048, 512, 10] as const;
@@ -45,36 +44,16 @@ async function main(): Promise<void> {
   const y = torch.randint(0, MLP_SIZES[MLP_SIZES.length - 1]!, [MLP_BATCH]);
   const criterion = new torch.nn.CrossEntropyLoss();
 
-  for (const name of backends) {
-    for (const t of threads) {
-      if (name === "js" && t > 1) continue;
-      let desc: string;
-      try {
-        desc = await useKindlingBackend(name, t);
-      } catch (e) {
-        report.unavailable.push({ what: `${name} ${t} thr`, reason: errorText(e) });
-        continue;
-      }
-      report.info.push(`${name}: ${desc}`);
-      // A fresh model per cell, so every cell starts from the same weights.
-      torch.manualSeed(1);
-      const model = buildMlp();
-      const opt = new torch.optim.SGD(model.parameters(), { lr: MLP_LR });
-      const step = (): number => {
-        opt.zeroGrad();
-        const loss = criterion.forward(model.forward(x), y);
-        loss.backward();
-        opt.step();
-        return loss.item();
-      };
-      const slow = name === "js";
-      const r = await timeSteps(step, slow
-        ? { warmup: 1, warmupMs: 0, minSteps: 3, maxSteps: 3, budgetMs: 0 }
-        : { warmup: 5, warmupMs: 500, minSteps: 5, maxSteps: 60, budgetMs });
-      report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
-    }
-  }
-  await releaseBackends();
+  await forEachBackend(backends, threads, report, async (name, t) => {
+    // A fresh model per cell, so every cell starts from the same weights.
+    torch.manualSeed(1);
+    const model = buildMlp();
+    const step = trainingStep(model, new torch.optim.SGD(model.parameters(), { lr: MLP_LR }), criterion, x, y);
+    const r = await timeSteps(step, name === "js"
+      ? { warmup: 1, warmupMs: 0, minSteps: 3, maxSteps: 3, budgetMs: 0 }
+      : { warmup: 5, warmupMs: 500, minSteps: 5, maxSteps: 60, budgetMs });
+    report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
+  });
 
   if (process.argv.includes("--json")) {
     emit(report);
