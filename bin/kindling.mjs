@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// The `kindling` command. Runs the compiled CLI from dist/ when built, else the TypeScript sources via tsx.
-import { existsSync } from "node:fs";
+// The `kindling` command. In a checkout (tsx installed) it runs the TypeScript sources, so edits take
+// effect without a build; an installed package without tsx runs the compiled dist/.
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = new URL("..", import.meta.url);
-const built = fileURLToPath(new URL("dist/cli/main.js", root));
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
-} else {
-  const { register } = await import("tsx/esm/api");
-  register();
+let tsx = null;
+try {
+  tsx = await import("tsx/esm/api");
+} catch {
+  // No tsx: a published install, which ships dist/.
+}
+if (tsx) {
+  tsx.register();
   await import(new URL("src/cli/main.ts", root).href);
+} else {
+  await import(pathToFileURL(fileURLToPath(new URL("dist/cli/main.js", root))).href);
 }
