@@ -56,7 +56,7 @@ async function finalWeights(run: string): Promise<Map<string, Uint8Array>> {
 test("a run killed with SIGKILL during epoch 2 resumes to the same final weights bit for bit", { timeout: 600_000 }, async () => {
   const dir = tempDir("resume");
   // Enough data that an epoch lasts well over the moment it takes to deliver the kill.
-  makeCharFolder(join(dir, "data"), 5, 160, 7);
+  makeCharFolder(join(dir, "data"), 5, 400, 7);
   const straight = smallConfig(dir, "rec_straight");
   const r = runCli(["train", straight, "--quiet"], dir);
   assert.equal(r.code, 0, r.stderr);
