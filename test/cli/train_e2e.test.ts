@@ -78,7 +78,8 @@ test("a run killed with SIGKILL during epoch 2 resumes to the same final weights
   });
   await new Promise((res) => child.on("exit", res));
   assert.equal(killedAtEpoch, 1);
-  const runOf = (rec: string) => join(dir, rec, readdirSync(join(dir, rec))[0]!);
+  // The record folder holds the run (named by its 8-hex hash_id) beside the image cache.
+  const runOf = (rec: string) => join(dir, rec, readdirSync(join(dir, rec)).find((d) => /^[0-9a-f]{8}$/.test(d))!);
   const before = readFileSync(join(runOf("rec_killed"), "metrics.jsonl"), "utf8").trim().split("\n");
   assert.equal(before.length, 1, "only epoch 1 finished before the kill");
 
