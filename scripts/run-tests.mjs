@@ -8,7 +8,7 @@
 // KINDLING_TEST_BACKENDS=js,wasm picks the extra backends (default: every available one but the
 // default); KINDLING_TEST_BACKENDS=none skips the extra passes.
 // Exits non-zero if any pass fails.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,12 +35,29 @@ function collect(dir) {
   return out;
 }
 
+const totals = { pass: 0, fail: 0, skipped: 0 };
+
+/** Runs one pass, streaming its output and adding its closing counts to the totals. */
 function runTests(files, env) {
-  const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", "--test", "--test-reporter=spec", ...files], {
-    stdio: "inherit",
-    env,
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+      stdio: ["inherit", "pipe", "inherit"],
+      // Output goes through a pipe: keep the runner's colours when a person is watching.
+      env: process.stdout.isTTY ? { FORCE_COLOR: "1", ...env } : env,
+    });
+    let tail = "";
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString().replace(/\x1b\[[0-9;]*m/g, "")).slice(-4096);
+    });
+    child.on("close", (code) => {
+      for (const key of Object.keys(totals)) {
+        const m = new RegExp(`^ℹ ${key} (\\d+)$`, "m").exec(tail);
+        if (m) totals[key] += Number(m[1]);
+      }
+      resolveRun(code ?? 1);
+    });
   });
-  return r.status ?? 1;
 }
 
 /** The default backend and the available ones, as a fresh process with this environment sees them. */
@@ -66,7 +83,7 @@ if (files.length === 0) {
 const backends = probeBackends();
 const results = [];
 console.log(`# all tests, default backend: ${backends?.current ?? "unknown"}`);
-results.push([`all tests (${backends?.current ?? "default backend"})`, runTests(files, process.env)]);
+results.push([`all tests (${backends?.current ?? "default backend"})`, await runTests(files, process.env)]);
 
 const opFiles = files.filter((f) => OP_SUITES.some((s) => relative(".", f).startsWith(s)));
 const wanted = process.env["KINDLING_TEST_BACKENDS"];
@@ -81,10 +98,12 @@ if (backends === null) {
       continue;
     }
     console.log(`\n# op suites (${opFiles.length} files) on backend: ${name}`);
-    results.push([`op suites on ${name}`, runTests(opFiles, { ...process.env, KINDLING_BACKEND: name })]);
+    results.push([`op suites on ${name}`, await runTests(opFiles, { ...process.env, KINDLING_BACKEND: name })]);
   }
 }
 
 console.log("\n# summary");
 for (const [label, status] of results) console.log(`#   ${status === 0 ? "pass" : "FAIL"}  ${label}`);
+// One plain closing line over every pass, so a CI log reader counts all of them.
+console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(results.every(([, s]) => s === 0) ? 0 : 1);
