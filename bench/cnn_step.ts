@@ -12,7 +12,7 @@
  */
 import * as torch from "../src/index.ts";
 import {
-  type PartReport, type StepCell, argList, argValue, emit, forEachBackend, threadList, timeSteps, trainingStep,
+  type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps, trainingStep,
 } from "./common.ts";
 
 export const CNN_BATCH = 64;
@@ -52,12 +52,7 @@ async function main(): Promise<void> {
     report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
   });
 
-  if (process.argv.includes("--json")) {
-    emit(report);
-    return;
-  }
-  for (const line of report.info) console.log(line);
-  for (const u of report.unavailable) console.log(`${u.what}: n/a (${u.reason})`);
+  if (!presentReport(report)) return;
   console.log("backend  threads  ms/step median     best   steps  last loss");
   for (const c of report.cells) {
     console.log(`${c.backend.padEnd(8)} ${String(c.threads).padStart(7)} ${c.medianMs.toFixed(0).padStart(15)} ` +

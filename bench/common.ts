@@ -173,6 +173,22 @@ export async function forEachBackend<C>(
   await releaseBackends();
 }
 
+/**
+ * Ends a part: with --json, one result line for bench/run.ts (returns false); otherwise prints the
+ * title, what each backend was and why any was skipped, and returns true for the caller's table.
+ */
+export function presentReport<C>(report: PartReport<C>, title?: string): boolean {
+  if (process.argv.includes("--json")) {
+    emit(report);
+    return false;
+  }
+  const indent = title ? "  " : "";
+  if (title) console.log(title);
+  for (const line of report.info) console.log(`${indent}${line}`);
+  for (const u of report.unavailable) console.log(`${indent}${u.what}: n/a (${u.reason})`);
+  return true;
+}
+
 /** One training step (zeroGrad, forward, loss, backward, optimizer step), returning the loss. */
 export function trainingStep(
   model: torch.nn.Sequential, opt: torch.optim.Optimizer, criterion: torch.nn.CrossEntropyLoss, x: torch.Tensor, y: torch.Tensor,

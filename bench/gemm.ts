@@ -12,7 +12,7 @@
  */
 import { backend } from "../src/backend/index.ts";
 import {
-  GEMM_SHAPES, type GemmCell, type GemmShape, type PartReport, argList, argValue, emit, forEachBackend, gflops,
+  GEMM_SHAPES, type GemmCell, type GemmShape, type PartReport, argList, argValue, forEachBackend, presentReport, gflops,
   shapeKey, threadList, timeRepeated,
 } from "./common.ts";
 
@@ -47,13 +47,7 @@ async function main(): Promise<void> {
     });
   });
 
-  if (process.argv.includes("--json")) {
-    emit(report);
-    return;
-  }
-  console.log(`kindling gemm, float32, GFLOP/s best / median of ${samples} samples`);
-  for (const line of report.info) console.log(`  ${line}`);
-  for (const u of report.unavailable) console.log(`  ${u.what}: n/a (${u.reason})`);
+  if (!presentReport(report, `kindling gemm, float32, GFLOP/s best / median of ${samples} samples`)) return;
   const cols = [...new Set(report.cells.map((c) => `${c.backend} ${c.threads}t`))];
   console.log(["shape".padEnd(20), ...cols.map((c) => c.padStart(12))].join(""));
   for (const s of GEMM_SHAPES) {

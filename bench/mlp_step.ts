@@ -12,7 +12,7 @@
  */
 import * as torch from "../src/index.ts";
 import {
-  type PartReport, type StepCell, argList, argValue, emit, forEachBackend, threadList, timeSteps, trainingStep,
+  type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps, trainingStep,
 } from "./common.ts";
 
 export const MLP_SIZES = [784, 1024, 2048, 512, 10] as const;
@@ -55,12 +55,7 @@ async function main(): Promise<void> {
     report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
   });
 
-  if (process.argv.includes("--json")) {
-    emit(report);
-    return;
-  }
-  for (const line of report.info) console.log(line);
-  for (const u of report.unavailable) console.log(`${u.what}: n/a (${u.reason})`);
+  if (!presentReport(report)) return;
   console.log("backend  threads  ms/step median   best  steps/s   steps  last loss");
   for (const c of report.cells) {
     console.log(`${c.backend.padEnd(8)} ${String(c.threads).padStart(7)} ${c.medianMs.toFixed(1).padStart(15)} ` +
