@@ -11,6 +11,7 @@
         "native/kern_avx512.cc",
         "native/addon_ops.cc",
         "native/addon_optim.cc",
+        "native/addon_alloc.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

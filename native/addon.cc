@@ -5,7 +5,7 @@
 //   setNumThreads(n): void          getNumThreads(): number
 //   simdLevel(): string             setSimdLevel(level): string      supportedSimdLevels(): string[]
 //
-// The thread count and the SIMD level apply to every kernel of the addon.
+// The thread count and the SIMD level apply to every kernel of the addon. tuneAllocator is in addon_alloc.cc.
 //
 // Every argument is validated before any memory is touched; violations throw TypeError or
 // RangeError. The typed arrays' memory is used in place.
@@ -250,6 +250,6 @@ NAPI_MODULE_INIT() {
       {"supportedSimdLevels", nullptr, SupportedSimdLevels, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
-  if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports)) return nullptr;
+  if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports) || !kd::register_alloc(env, exports)) return nullptr;
   return exports;
 }

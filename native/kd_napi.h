@@ -161,6 +161,7 @@ inline bool ranges_overlap(const void* a, std::size_t a_bytes, const void* b, st
 // Define the functions of addon_ops.cc / addon_optim.cc on the module's exports.
 bool register_ops(napi_env env, napi_value exports);
 bool register_optim(napi_env env, napi_value exports);
+bool register_alloc(napi_env env, napi_value exports);
 
 }  // namespace kd
 

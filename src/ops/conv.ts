@@ -6,7 +6,7 @@ import { allocStorage, isFloating } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sum } from "./reduce.ts";
-import { denseData, fresh } from "./util.ts";
+import { denseData, fresh, freshOutput } from "./util.ts";
 import { squeeze, unsqueeze } from "./views.ts";
 
 /**
@@ -141,7 +141,7 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
     return [scratch, 0];
   };
 
-  const out = fresh([N, O, oH, oW], x.dtype);
+  const out = freshOutput([N, O, oH, oW], x.dtype);
   const Y = out.storage as F;
   // Bias first, broadcast over samples and positions, so the GEMMs accumulate onto it (beta = 1).
   if (bias) k.copy({ data: bias.storage, offset: bias.offset, strides: [0, bias.strides[0]!, 0] }, [N, O, L], Y);

@@ -6,7 +6,7 @@ import { type DType, isFloating, promoteTypes, promoteWithScalar } from "../tens
 import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
-import { type TensorLike, castRaw, defaultFloat, denseData, fresh } from "./util.ts";
+import { type TensorLike, castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
 
 /**
  * Elementwise ops. Forward formulas live in the backend's table; here each op has its gradient
@@ -50,7 +50,7 @@ const U: Record<UnaryOp, UnarySpec> = {
 
 function unaryRaw(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
   const src = castRaw(x, dtype);
-  const out = fresh(x.shape, dtype);
+  const out = freshOutput(x.shape, dtype);
   backend().unary(op, denseData(src), out.storage, out.numel());
   return out;
 }
@@ -113,14 +113,14 @@ export function binaryRaw(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   if (!(b instanceof Tensor) || !(a instanceof Tensor)) {
     const t = (a instanceof Tensor ? a : b) as Tensor;
     const s = (a instanceof Tensor ? b : a) as number;
-    const out = fresh(t.shape, outDtype);
+    const out = freshOutput(t.shape, outDtype);
     k.binaryScalar(op, denseData(castRaw(t, dt)), s, out.storage, out.numel(), !(a instanceof Tensor));
     return out;
   }
   const shape = broadcastShapes(a.shape, b.shape);
   const ca = castRaw(a, dt);
   const cb = castRaw(b, dt);
-  const out = fresh(shape, outDtype);
+  const out = freshOutput(shape, outDtype);
   if (ca.ndim === 0 && cb.isContiguous() && sameShape(cb.shape, shape)) {
     k.binaryScalar(op, denseData(cb), ca.storage[ca.offset]!, out.storage, out.numel(), true);
   } else if (cb.ndim === 0 && ca.isContiguous() && sameShape(ca.shape, shape)) {

@@ -5,7 +5,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { reduceRows } from "./reduce.ts";
-import { denseData, fresh } from "./util.ts";
+import { denseData, freshOutput } from "./util.ts";
 
 /**
  * y = x W^T + b as one op (PyTorch's addmm): the bias is written into the output first and the GEMM
@@ -28,7 +28,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const rows = numelOf(x.shape.slice(0, -1));
   const xs = denseData(x) as Float32Array | Float64Array;
   const ws = denseData(weight) as Float32Array | Float64Array;
-  const out = fresh([...x.shape.slice(0, -1), outF], x.dtype);
+  const out = freshOutput([...x.shape.slice(0, -1), outF], x.dtype);
   const C = out.storage as Float32Array | Float64Array;
   if (bias !== null) {
     const bs = denseData(bias);
@@ -42,11 +42,11 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     let gw: Tensor | null = null;
     let gb: Tensor | null = null;
     if (needs[0]) {
-      gx = fresh(x.shape, x.dtype);
+      gx = freshOutput(x.shape, x.dtype);
       k.gemm(false, false, rows, inF, outF, 1, gs, 0, outF, ws, 0, inF, 0, gx.storage as Float32Array | Float64Array, 0, inF);
     }
     if (needs[1]) {
-      gw = fresh([outF, inF], weight.dtype);
+      gw = freshOutput([outF, inF], weight.dtype);
       k.gemm(true, false, outF, inF, rows, 1, gs, 0, outF, xs, 0, inF, 0, gw.storage as Float32Array | Float64Array, 0, inF);
     }
     if (needs[2] && bias !== null) gb = reduceRows(gs, rows, outF, bias.dtype);

@@ -5,7 +5,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
-import { denseData, fresh } from "./util.ts";
+import { denseData, fresh, freshOutput } from "./util.ts";
 import { reshape, squeeze, transpose, unsqueeze } from "./views.ts";
 
 /**
@@ -42,7 +42,7 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB);
-  const out = fresh([...batch, M, N], a.dtype);
+  const out = freshOutput([...batch, M, N], a.dtype);
   let la = layout(a);
   if (!la) {
     a = canonical(a);

@@ -3,7 +3,7 @@ import { record } from "../autograd/record.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { castRaw, defaultFloat, denseData, fresh } from "./util.ts";
+import { castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
 
 /**
  * Softmax and log-softmax as fused kernels: max-subtracted forward (stable for inputs of +-1e4) and
@@ -15,11 +15,11 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean): Tensor {
   const outer = numelOf(x.shape.slice(0, d));
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   const inner = numelOf(x.shape.slice(d + 1));
-  const out = fresh(x.shape, xf.dtype);
+  const out = freshOutput(x.shape, xf.dtype);
   backend().softmax(denseData(xf), out.storage, outer, size, inner, log);
   const y = out.storage;
   return record(out, log ? "LogSoftmaxBackward" : "SoftmaxBackward", [x], (g) => {
-    const gx = fresh(x.shape, xf.dtype);
+    const gx = freshOutput(x.shape, xf.dtype);
     backend().softmaxBackward(denseData(castRaw(g, xf.dtype)), y, gx.storage, outer, size, inner, log);
     return [gx];
   });

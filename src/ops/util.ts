@@ -1,6 +1,6 @@
 import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
-import { type DType, type Storage, allocStorage } from "../tensor/dtype.ts";
+import { type DType, type Storage, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
@@ -18,7 +18,7 @@ export function denseData(t: Tensor): Storage {
   if (t.isContiguous()) {
     return t.offset === 0 && t.storage.length === n ? t.storage : (t.storage.subarray(t.offset, t.offset + n) as Storage);
   }
-  const out = allocStorage(t.dtype, n);
+  const out = allocUninitialized(t.dtype, n);
   backend().copy(sv(t), t.shape, out);
   return out;
 }
@@ -44,8 +44,14 @@ export function scalarTensor(v: number, dtype: DType): Tensor {
   return Tensor.fromStorage(s, dtype, []);
 }
 
+/** A new contiguous tensor of zeros. */
 export function fresh(shape: readonly number[], dtype: DType): Tensor {
   return Tensor.empty(shape, dtype);
+}
+
+/** A new contiguous tensor with unspecified values, for an output the kernel writes in full. */
+export function freshOutput(shape: readonly number[], dtype: DType): Tensor {
+  return Tensor.uninitialized(shape, dtype);
 }
 
 export function defaultFloat(): DType {

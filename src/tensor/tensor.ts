@@ -1,7 +1,7 @@
 import type { Node } from "../autograd/node.ts";
 import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
-import { type DType, type Storage, allocStorage, isFloating } from "./dtype.ts";
+import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "./dtype.ts";
 import { contiguousStrides, fmtShape, numelOf, normDim } from "./shape.ts";
 
 /** Nested JS arrays, as `tolist()` returns them. */
@@ -29,6 +29,11 @@ export class Tensor {
   /** A tensor over existing storage. The caller guarantees the view stays inside it. */
   static fromStorage(storage: Storage, dtype: DType, shape: readonly number[], strides?: readonly number[], offset = 0): Tensor {
     return new Tensor(storage, dtype, shape, strides ?? contiguousStrides(shape), offset);
+  }
+
+  /** A fresh contiguous tensor whose values are unspecified: only for outputs written in full. */
+  static uninitialized(shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(allocUninitialized(dtype, numelOf(shape)), dtype, shape, contiguousStrides(shape), 0);
   }
 
   /** A fresh contiguous tensor of zeros. */
