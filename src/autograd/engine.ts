@@ -33,9 +33,9 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, adopt: (g: Tensor) => boolean =
     throw new ShapeError(`gradient of shape ${fmtShape(g.shape)} does not match leaf of shape ${fmtShape(leaf.shape)}`);
   }
   if (g.dtype !== leaf.dtype) g = castTo(g, leaf);
-  const prev = leaf.grad;
+  const prev = Tensor.peekGrad(leaf);
   if (prev === null || !prev.isDense() || prev.dtype !== leaf.dtype || !sameShape(prev.shape, leaf.shape)) {
-    leaf.grad = prev !== null ? sum(prev, g) : adopt(g) ? g.detach() : cloneDense(g);
+    Tensor.setOwnGrad(leaf, prev !== null ? sum(prev, g) : adopt(g) ? g.detach() : cloneDense(g));
     return;
   }
   // In place into the leaf's own gradient buffer: a training loop allocates nothing here after step 1.

@@ -240,11 +240,14 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const toNone = opts.setToNone ?? true;
     for (const p of this.parameters()) {
-      if (p.grad === null) continue;
-      if (toNone) p.grad = null;
-      else {
-        if (p.grad.gradFn !== null) p.grad = p.grad.detach();
+      const g = Tensor.peekGrad(p);
+      if (g === null) continue;
+      if (toNone) Tensor.releaseGrad(p);
+      else if (g.gradFn !== null) {
+        p.grad = g.detach();
         noGrad(() => p.grad!.zero_());
+      } else {
+        noGrad(() => g.zero_());
       }
     }
   }

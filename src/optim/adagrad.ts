@@ -9,7 +9,7 @@
  * state dict lists every parameter even before the first step.
  */
 import { ArgumentError } from "../errors.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, bufferLike, paramView } from "./dense.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamsArg } from "./optimizer.ts";
 
@@ -50,7 +50,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {
     for (const param of group.params) {
-      const grad = param.grad;
+      const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
       const v = paramView(param, grad, "Adagrad");

@@ -14,6 +14,7 @@
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
  */
 import { ArgumentError } from "../errors.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type AdamScalars, adamBatch } from "./fused.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
@@ -58,7 +59,7 @@ export class Adam extends Optimizer<AdamOptions> {
     // Updates run through a batch: one fused call for the whole group when the backend has one.
     const batch = adamBatch((it) => adamKernel(it.p, it.g, it.m, it.v, it.vmax, it.s));
     for (const param of group.params) {
-      const grad = param.grad;
+      const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
       const v = paramView(param, grad, this.constructor.name);

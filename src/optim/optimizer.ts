@@ -126,10 +126,10 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
-        const g = p.grad;
+        const g = Tensor.peekGrad(p);
         if (g === null) continue;
         if (setToNone) {
-          p.grad = null;
+          Tensor.releaseGrad(p);
         } else {
           if (g.gradFn !== null) g.detach_();
           else g.requiresGrad = false;

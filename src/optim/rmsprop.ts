@@ -11,6 +11,7 @@
  * State per parameter: `step` (a count), `square_avg`, and `momentum_buffer` / `grad_avg` when used.
  */
 import { ArgumentError } from "../errors.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
 
@@ -39,7 +40,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
     const { alpha, momentum, centered, maximize } = group;
     for (const param of group.params) {
-      const grad = param.grad;
+      const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
       const v = paramView(param, grad, "RMSprop");

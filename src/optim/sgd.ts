@@ -42,7 +42,7 @@ export class SGD extends Optimizer<SGDOptions> {
     // Updates run through a batch: one fused call for the whole group when the backend has one.
     const batch = sgdBatch((it) => sgdKernel(it.p, it.g, it.buf, it.first, it.s));
     for (const param of group.params) {
-      const grad = param.grad;
+      const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
       const v = paramView(param, grad, "SGD");
@@ -75,6 +75,11 @@ function sgdKernel(p: FloatArray, g: FloatArray, buf: FloatArray | null, first: 
 function sgd32(p: Float32Array, g: Float32Array, buf: Float32Array | null, first: boolean, s: SGDScalars): void {
   const f = Math.fround;
   const { negLr, wd, mom, damp1, nesterov, maximize } = s;
+  if (buf === null && wd === 0 && !maximize) {
+    // Plain SGD, the common case: the same expression without the per-element branches (~3x faster in V8).
+    for (let i = 0; i < p.length; i++) p[i] = f(p[i]! + negLr * g[i]!);
+    return;
+  }
   for (let i = 0; i < p.length; i++) {
     let d = maximize ? -g[i]! : g[i]!;
     if (wd !== 0) d = f(d + wd * p[i]!);

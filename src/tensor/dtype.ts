@@ -1,4 +1,5 @@
 import { DTypeError } from "../errors.ts";
+import { markIssued, takeStorage } from "./pool.ts";
 
 /** The dtypes kindling knows. Names are PyTorch's without the `torch.` prefix. */
 export type DType = "float32" | "float64" | "int32" | "int64" | "bool";
@@ -43,23 +44,31 @@ const UNINIT_MIN_BYTES = 1 << 16;
 
 /**
  * Storage whose contents are unspecified (PyTorch's torch.empty), for outputs a kernel overwrites in
- * full. Node's Buffer.allocUnsafeSlow gives an ArrayBuffer of its own that is not zero-filled; elsewhere
- * (browsers) this is allocStorage.
+ * full: a recycled gradient buffer (pool.ts) when one of this size is free, else, in Node, an ArrayBuffer
+ * of its own that is not zero-filled (Buffer.allocUnsafeSlow); elsewhere (browsers) a zeroed one.
  */
 export function allocUninitialized(dtype: DType, n: number): Storage {
   const bytes = n * (dtype === "float32" || dtype === "int32" ? 4 : dtype === "bool" ? 1 : 8);
-  if (!NodeBuffer || bytes < UNINIT_MIN_BYTES) return allocStorage(dtype, n);
-  const { buffer } = NodeBuffer.allocUnsafeSlow(bytes);
+  if (bytes < UNINIT_MIN_BYTES) return allocStorage(dtype, n);
+  const ctor = storageClass(dtype);
+  const recycled = takeStorage(ctor, n);
+  if (recycled) return recycled;
+  const out = NodeBuffer ? new ctor(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, n) : allocStorage(dtype, n);
+  markIssued(out);
+  return out;
+}
+
+function storageClass(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
   switch (dtype) {
     case "float32":
-      return new Float32Array(buffer, 0, n);
+      return Float32Array;
     case "float64":
     case "int64":
-      return new Float64Array(buffer, 0, n);
+      return Float64Array;
     case "int32":
-      return new Int32Array(buffer, 0, n);
+      return Int32Array;
     case "bool":
-      return new Uint8Array(buffer, 0, n);
+      return Uint8Array;
   }
 }
 

@@ -2,6 +2,7 @@ import type { Node } from "../autograd/node.ts";
 import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "./dtype.ts";
+import { releaseStorage } from "./pool.ts";
 import { contiguousStrides, fmtShape, numelOf, normDim } from "./shape.ts";
 
 /** Nested JS arrays, as `tolist()` returns them. */
@@ -14,8 +15,48 @@ export type NestedArray = number | boolean | NestedArray[];
  */
 export class Tensor {
   requiresGrad = false;
-  grad: Tensor | null = null;
   gradFn: Node | null = null;
+  #grad: Tensor | null = null;
+  /**
+   * Whether #grad is a buffer the autograd engine made that no code outside kindling has been given
+   * (neither read through `.grad` nor assigned by the caller), so zeroGrad may recycle it (pool.ts).
+   */
+  #gradPrivate = false;
+
+  /** The accumulated gradient (PyTorch's `.grad`), or null. */
+  get grad(): Tensor | null {
+    this.#gradPrivate = false;
+    return this.#grad;
+  }
+
+  set grad(g: Tensor | null) {
+    this.#grad = g;
+    this.#gradPrivate = false;
+  }
+
+  /** @internal kindling's own reads of `.grad` (engine, optimizers, clipping), which hand it to nobody. */
+  static peekGrad(t: Tensor): Tensor | null {
+    return t.#grad;
+  }
+
+  /** @internal The engine sets a gradient it made and nobody else holds. */
+  static setOwnGrad(t: Tensor, g: Tensor): void {
+    t.#grad = g;
+    t.#gradPrivate = true;
+  }
+
+  /**
+   * @internal zeroGrad({ setToNone: true }): drops `.grad`, and gives its buffer to the pool when nothing
+   * outside kindling can still hold it.
+   */
+  static releaseGrad(t: Tensor): void {
+    const g = t.#grad;
+    if (g !== null && t.#gradPrivate && g.gradFn === null && g.offset === 0 && g.storage.length === g.numel()) {
+      releaseStorage(g.storage);
+    }
+    t.#grad = null;
+    t.#gradPrivate = false;
+  }
 
   private constructor(
     /** The flat backing array, shared by views. */

@@ -1,0 +1,60 @@
+import type { Storage } from "./dtype.ts";
+
+/**
+ * Recycles large gradient buffers between training steps. A step's weight gradients are new typed
+ * arrays (zeroGrad sets them to null, as PyTorch 2 does), and allocating ~16 MB of them per step of the
+ * seed MLP costs a V8 scavenge for the external memory, fresh pages or a memset, and cold caches.
+ * zeroGrad hands a gradient's buffer back here when kindling can prove nobody else holds it (the engine
+ * made it, no code outside kindling read `.grad`, see Tensor.releaseGrad), and the next op that
+ * overwrites its whole output takes it (allocUninitialized).
+ *
+ * Only buffers this module issued are accepted back (`issued`), so a user's tensor can never end up
+ * here even if a custom backward returned it. The pool keeps at most MAX_BYTES.
+ */
+const MAX_BYTES = 256 << 20;
+
+type StorageCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+
+const free = new Map<StorageCtor, Map<number, Storage[]>>();
+const issued = new WeakSet<Storage>();
+let heldBytes = 0;
+
+/** A free buffer of exactly n elements of this class, or null. */
+export function takeStorage(ctor: StorageCtor, n: number): Storage | null {
+  const list = free.get(ctor)?.get(n);
+  const s = list?.pop();
+  if (!s) return null;
+  heldBytes -= s.byteLength;
+  return s;
+}
+
+/** Marks a buffer as one the pool may later take back. */
+export function markIssued(s: Storage): void {
+  issued.add(s);
+}
+
+/** Gives back a buffer nobody holds any more; returns whether the pool kept it. */
+export function releaseStorage(s: Storage): boolean {
+  if (!issued.has(s) || s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) return false;
+  if (heldBytes + s.byteLength > MAX_BYTES) return false;
+  const ctor = s.constructor as StorageCtor;
+  let bySize = free.get(ctor);
+  if (!bySize) free.set(ctor, (bySize = new Map()));
+  let list = bySize.get(s.length);
+  if (!list) bySize.set(s.length, (list = []));
+  if (list.includes(s)) return false;
+  list.push(s);
+  heldBytes += s.byteLength;
+  return true;
+}
+
+/** Drops every pooled buffer (for tests, and for programs done training that want the memory back). */
+export function clearStoragePool(): void {
+  free.clear();
+  heldBytes = 0;
+}
+
+/** Bytes the pool holds now. */
+export function pooledBytes(): number {
+  return heldBytes;
+}
