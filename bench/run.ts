@@ -8,6 +8,7 @@
  *   npm run bench -- --quick                         fewer samples, shorter step budgets
  *   npm run bench -- --skip tfjs,cnn --threads 1     parts: gemm mlp cnn, sides: torch tfjs
  *   npm run bench -- --torch-blas system             torch on the system BLAS, even if OpenBLAS is found
+ *   npm run bench -- --torch-malloc default          torch on glibc's default malloc thresholds (see torchEnv)
  *   npm run bench -- --rounds 3                      training-step parts: 3 alternating rounds per side (default 2)
  *
  * Each side runs in its own process (bench/gemm.ts, mlp_step.ts, cnn_step.ts, reference/tfjs_bench.ts,
@@ -19,6 +20,7 @@ import { existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ALLOCATOR } from "../src/backend/native/loader.ts";
 import {
   GEMM_SHAPES, type GemmCell, type PartReport, RESULT_TAG, type StepCell, type Timing, argList, gflops, shapeKey,
 } from "./common.ts";
@@ -87,8 +89,20 @@ function torchEnv(): NodeJS.ProcessEnv {
   delete env["OPENBLAS_L2_SIZE"];
   const dir = openblasDir();
   if (dir) env["LD_LIBRARY_PATH"] = [dir, env["LD_LIBRARY_PATH"]].filter(Boolean).join(":");
+  if (torchMallocTuned) {
+    env["MALLOC_MMAP_THRESHOLD_"] = String(ALLOCATOR.mmapThreshold);
+    env["MALLOC_TRIM_THRESHOLD_"] = String(ALLOCATOR.trimThreshold);
+  }
   return env;
 }
+
+/**
+ * kindling's native addon raises glibc's mmap/trim thresholds in its own process (loader.ts); torch
+ * gets the same thresholds through glibc's environment variables so neither side pays page faults the
+ * other does not (with glibc's defaults torch's median MLP step measured 2x its tuned one).
+ * `--torch-malloc default` leaves torch on glibc's defaults.
+ */
+const torchMallocTuned = argList("--torch-malloc", ["tuned"])[0] !== "default";
 
 const PYTHON = process.env["KINDLING_BENCH_PYTHON"] ?? "/usr/bin/python3";
 
@@ -288,6 +302,9 @@ async function torchHeader(): Promise<void> {
   for (const l of info.slice(1)) console.log(`  ${l}`);
   console.log(dir ? `  torch runs with LD_LIBRARY_PATH=${dir} (OpenBLAS instead of the system libblas.so.3)`
     : "  torch runs on the system libblas.so.3 (no OpenBLAS found; see bench/README.md)");
+  console.log(torchMallocTuned
+    ? `  torch runs with MALLOC_MMAP_THRESHOLD_=${ALLOCATOR.mmapThreshold} MALLOC_TRIM_THRESHOLD_=${ALLOCATOR.trimThreshold} (the thresholds kindling sets in-process; --torch-malloc default for glibc's)`
+    : "  torch runs with glibc's default malloc thresholds (--torch-malloc default); kindling's native addon raises its own");
 }
 
 function loadLine(when: string): void {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -32,8 +33,12 @@
 namespace kd {
 namespace {
 
-// How long a thread busy-waits before it goes to sleep.
-constexpr auto kSpinTime = std::chrono::microseconds(100);
+// How long a thread busy-waits before it goes to sleep (KD_SPIN_US overrides, for experiments).
+const auto kSpinTime = std::chrono::microseconds([] {
+  const char* s = std::getenv("KD_SPIN_US");
+  const long v = s ? std::atol(s) : 0;
+  return v > 0 ? v : 100L;
+}());
 
 constexpr std::uint64_t kClosed = std::uint64_t(1) << 31;
 constexpr std::uint64_t kCountMask = kClosed - 1;
