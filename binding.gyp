@@ -12,6 +12,7 @@
         "native/addon_ops.cc",
         "native/addon_optim.cc",
         "native/addon_alloc.cc",
+        "native/addon_conv.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

@@ -162,6 +162,7 @@ inline bool ranges_overlap(const void* a, std::size_t a_bytes, const void* b, st
 bool register_ops(napi_env env, napi_value exports);
 bool register_optim(napi_env env, napi_value exports);
 bool register_alloc(napi_env env, napi_value exports);
+bool register_conv(napi_env env, napi_value exports);
 
 }  // namespace kd
 

@@ -34,11 +34,12 @@ export function im2col(x: F, xOff: number, win: Window2d, cols: F, colsOff: numb
             continue;
           }
           const src = plane + ih * W + off;
-          if (lo > 0) cols.fill(0, dst, dst + lo);
-          // Unit stride is the common case: one contiguous run, copied as a block.
-          if (sW === 1) cols.set(x.subarray(src + lo, src + hi), dst + lo);
+          // Element loops, not fill/set over subarrays: the runs are short (one output row), and a
+          // subarray per run made ~440k short-lived objects per conv layer and batch (GC-bound).
+          for (let ow = 0; ow < lo; ow++) cols[dst + ow] = 0;
+          if (sW === 1) for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow]!;
           else for (let ow = lo; ow < hi; ow++) cols[dst + ow] = x[src + ow * sW]!;
-          if (hi < oW) cols.fill(0, dst + hi, dst + oW);
+          for (let ow = hi; ow < oW; ow++) cols[dst + ow] = 0;
         }
       }
     }

@@ -1,8 +1,8 @@
-import type { Backend } from "../backend.ts";
+import type { Backend, Window2d } from "../backend.ts";
 import { jsBackend } from "../js/index.ts";
 import { type NativeFusedOptimizer, nativeFusedOptimizer } from "./fused_optim.ts";
 import { nativeKernels } from "./kernels.ts";
-import { hasKernels, loadNative } from "./loader.ts";
+import { type NativeAddon, hasKernels, loadNative } from "./loader.ts";
 
 /**
  * The native backend: kernels the addon provides (GEMM; elementwise, broadcast, reduction, softmax
@@ -32,6 +32,27 @@ export function loadNativeBackend(): NativeBackend | null {
     getNumThreads: () => addon.getNumThreads(),
     describe: () => `${addon.simdLevel()}, ${addon.getNumThreads()} threads`,
     ...(full ? { fusedOptimizer: nativeFusedOptimizer(full) } : {}),
+    ...convKernels(addon),
   };
   return cached;
+}
+
+/** im2col/col2im from the addon when it has them (the JS loops were ~40% of a CNN step). */
+function convKernels(addon: NativeAddon): Partial<Backend> {
+  const { im2col, col2im } = addon;
+  if (typeof im2col !== "function" || typeof col2im !== "function") return {};
+  const win = new Float64Array(13);
+  const pack = (w: Window2d): Float64Array => {
+    win[0] = w.C; win[1] = w.H; win[2] = w.W; win[3] = w.kH; win[4] = w.kW; win[5] = w.sH; win[6] = w.sW;
+    win[7] = w.pH; win[8] = w.pW; win[9] = w.dH; win[10] = w.dW; win[11] = w.oH; win[12] = w.oW;
+    return win;
+  };
+  return {
+    im2col: (x, xOff, w, cols, colsOff) => {
+      if (!im2col.call(addon, x, xOff, cols, colsOff, pack(w))) jsBackend.im2col(x, xOff, w, cols, colsOff);
+    },
+    col2im: (cols, colsOff, w, x, xOff) => {
+      if (!col2im.call(addon, cols, colsOff, x, xOff, pack(w))) jsBackend.col2im(cols, colsOff, w, x, xOff);
+    },
+  };
 }

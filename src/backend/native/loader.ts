@@ -45,6 +45,13 @@ export interface NativeAddon {
    * not glibc. Absent from addons built before it existed.
    */
   tuneAllocator?(mmapThreshold: number, trimThreshold: number): boolean;
+  /**
+   * Convolution's im2col (x[C,H,W] -> cols[C*kH*kW, oH*oW]) and col2im (cols added back into x), the JS
+   * backend's loops bit for bit; win = [C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW]. false when the
+   * arrays are not both float32 or both float64 (nothing written). Absent from older builds.
+   */
+  im2col?(x: Float32Array | Float64Array, xOff: number, cols: Float32Array | Float64Array, colsOff: number, win: Float64Array): boolean;
+  col2im?(cols: Float32Array | Float64Array, colsOff: number, x: Float32Array | Float64Array, xOff: number, win: Float64Array): boolean;
 }
 
 /**

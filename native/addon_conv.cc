@@ -1,0 +1,174 @@
+// im2col / col2im for convolution (src/backend/js/conv.ts's loops, same layout and results):
+//
+//   im2col(x, xOff, cols, colsOff, win): boolean     cols[C*kH*kW, oH*oW] from one sample x[C, H, W]
+//   col2im(cols, colsOff, x, xOff, win): boolean     x[C, H, W] += the columns folded back
+//
+// win = Float64Array [C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW]. Both arrays Float32Array or both
+// Float64Array, else false (the caller runs the JS loop). Channels are split across threads: each
+// channel owns its rows of cols and its plane of x, so no two threads write the same element, and
+// col2im adds in the JS loop's order within a channel (bit-identical results).
+#include <cmath>
+#include <cstdio>
+
+#include <node_api.h>
+
+#include "kd_napi.h"
+#include "kd_parallel.h"
+
+namespace {
+
+using kd::idx;
+using namespace kd::napi;
+
+struct Win {
+  idx C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW;
+};
+
+// Output columns [lo, hi) whose tap at offset off = j*dW - pW lands inside [0, W).
+void valid_range(idx off, idx s, idx W, idx o, idx* lo, idx* hi) {
+  idx l = off < 0 ? (-off + s - 1) / s : 0;
+  if (l > o) l = o;
+  idx h = W - 1 - off < 0 ? 0 : (W - 1 - off) / s + 1;
+  if (h > o) h = o;
+  if (h < l) h = l;
+  *lo = l;
+  *hi = h;
+}
+
+template <class T>
+void im2col_channels(const T* x, T* cols, const Win& w, idx c0, idx c1) {
+  const idx L = w.oH * w.oW;
+  for (idx c = c0; c < c1; ++c) {
+    const T* plane = x + c * w.H * w.W;
+    T* row = cols + c * w.kH * w.kW * L;
+    for (idx i = 0; i < w.kH; ++i) {
+      for (idx j = 0; j < w.kW; ++j, row += L) {
+        const idx off = j * w.dW - w.pW;
+        idx lo, hi;
+        valid_range(off, w.sW, w.W, w.oW, &lo, &hi);
+        for (idx oh = 0; oh < w.oH; ++oh) {
+          T* dst = row + oh * w.oW;
+          const idx ih = oh * w.sH - w.pH + i * w.dH;
+          if (ih < 0 || ih >= w.H || lo >= hi) {
+            for (idx ow = 0; ow < w.oW; ++ow) dst[ow] = T(0);
+            continue;
+          }
+          const T* src = plane + ih * w.W + off;
+          for (idx ow = 0; ow < lo; ++ow) dst[ow] = T(0);
+          if (w.sW == 1) {
+            for (idx ow = lo; ow < hi; ++ow) dst[ow] = src[ow];
+          } else {
+            for (idx ow = lo; ow < hi; ++ow) dst[ow] = src[ow * w.sW];
+          }
+          for (idx ow = hi; ow < w.oW; ++ow) dst[ow] = T(0);
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+void col2im_channels(const T* cols, T* x, const Win& w, idx c0, idx c1) {
+  const idx L = w.oH * w.oW;
+  for (idx c = c0; c < c1; ++c) {
+    T* plane = x + c * w.H * w.W;
+    const T* row = cols + c * w.kH * w.kW * L;
+    for (idx i = 0; i < w.kH; ++i) {
+      for (idx j = 0; j < w.kW; ++j, row += L) {
+        const idx off = j * w.dW - w.pW;
+        idx lo, hi;
+        valid_range(off, w.sW, w.W, w.oW, &lo, &hi);
+        if (lo >= hi) continue;
+        for (idx oh = 0; oh < w.oH; ++oh) {
+          const idx ih = oh * w.sH - w.pH + i * w.dH;
+          if (ih < 0 || ih >= w.H) continue;
+          const T* src = row + oh * w.oW;
+          T* dst = plane + ih * w.W + off;
+          for (idx ow = lo; ow < hi; ++ow) dst[ow * w.sW] += src[ow];
+        }
+      }
+    }
+  }
+}
+
+bool get_win(napi_env env, napi_value v, const char* fn, Win* w) {
+  ArrayArg a;
+  if (!get_typed_array(env, v, fn, "win", &a)) return false;
+  if (a.type != napi_float64_array || a.length != 13) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "%s: win must be a Float64Array of 13 numbers", fn);
+    return throw_type(env, msg);
+  }
+  const double* d = static_cast<const double*>(a.data);
+  idx* f[13] = {&w->C, &w->H, &w->W, &w->kH, &w->kW, &w->sH, &w->sW, &w->pH, &w->pW, &w->dH, &w->dW, &w->oH, &w->oW};
+  for (int i = 0; i < 13; ++i) {
+    const bool positive = i == 5 || i == 6 || i == 9 || i == 10;  // strides and dilations
+    if (!(d[i] >= (positive ? 1 : 0) && d[i] <= 9007199254740991.0 && std::floor(d[i]) == d[i])) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "%s: win[%d] must be a %s integer (got %g)", fn, i, positive ? "positive" : "non-negative", d[i]);
+      return throw_range(env, msg);
+    }
+    *f[i] = idx(d[i]);
+  }
+  return true;
+}
+
+// Shared by both directions: argv = [first, firstOff, second, secondOff, win] where the columns are
+// first for col2im and second for im2col.
+napi_value Run(napi_env env, napi_callback_info info, bool to_cols) {
+  const char* fn = to_cols ? "im2col" : "col2im";
+  napi_value argv[5];
+  ArrayArg a, b;
+  idx aOff, bOff;
+  Win w;
+  if (!get_args(env, info, fn, 5, argv) || !get_typed_array(env, argv[0], fn, to_cols ? "x" : "cols", &a) ||
+      !get_index(env, argv[1], fn, to_cols ? "xOff" : "colsOff", &aOff) ||
+      !get_typed_array(env, argv[2], fn, to_cols ? "cols" : "x", &b) ||
+      !get_index(env, argv[3], fn, to_cols ? "colsOff" : "xOff", &bOff) || !get_win(env, argv[4], fn, &w)) {
+    return nullptr;
+  }
+  if (a.type != b.type || (a.type != napi_float32_array && a.type != napi_float64_array)) return make_bool(env, false);
+  const ArrayArg& xa = to_cols ? a : b;
+  const ArrayArg& ca = to_cols ? b : a;
+  const idx xOff = to_cols ? aOff : bOff, cOff = to_cols ? bOff : aOff;
+  const double x_need = double(xOff) + double(w.C) * double(w.H) * double(w.W);
+  const double c_need = double(cOff) + double(w.C) * double(w.kH) * double(w.kW) * double(w.oH) * double(w.oW);
+  if (x_need > double(xa.length) || c_need > double(ca.length)) {
+    char msg[200];
+    std::snprintf(msg, sizeof msg, "%s: the window reaches outside its arrays (x needs %.0f of %zu, cols %.0f of %zu)", fn,
+                  x_need, xa.length, c_need, ca.length);
+    throw_range(env, msg);
+    return nullptr;
+  }
+  if (ranges_overlap(xa.data, xa.length * (xa.type == napi_float32_array ? 4 : 8), ca.data,
+                     ca.length * (ca.type == napi_float32_array ? 4 : 8))) {
+    return make_bool(env, false);
+  }
+  const double work = c_need - double(cOff);
+  const auto run = [&](auto* xp, auto* cp) {
+    kd::parallel_for(w.C, work, 1, [&](idx c0, idx c1) {
+      if (to_cols) im2col_channels(xp + xOff, cp + cOff, w, c0, c1);
+      else col2im_channels(cp + cOff, xp + xOff, w, c0, c1);
+    });
+  };
+  if (a.type == napi_float32_array) run(static_cast<float*>(xa.data), static_cast<float*>(ca.data));
+  else run(static_cast<double*>(xa.data), static_cast<double*>(ca.data));
+  return make_bool(env, true);
+}
+
+napi_value Im2col(napi_env env, napi_callback_info info) { return Run(env, info, true); }
+napi_value Col2im(napi_env env, napi_callback_info info) { return Run(env, info, false); }
+
+}  // namespace
+
+namespace kd {
+
+bool register_conv(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"im2col", nullptr, Im2col, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"col2im", nullptr, Col2im, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  return napi_define_properties(env, exports, 2, props) == napi_ok;
+}
+
+}  // namespace kd
