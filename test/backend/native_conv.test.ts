@@ -29,14 +29,19 @@ for (const Ctor of [Float32Array, Float64Array]) {
   test(`native im2col/col2im equal the JS loops bit for bit (${Ctor.name})`, (t) => {
     const nb = loadNativeBackend();
     if (!nb || !loadNative()?.im2col) return t.skip("native addon (with conv kernels) not built");
+    const fill = (n: number, f: (i: number) => number): Float32Array | Float64Array => {
+      const a = new Ctor(n);
+      for (let i = 0; i < n; i++) a[i] = f(i);
+      return a;
+    };
     for (const w of WINDOWS) {
       const L = w.oH * w.oW, rows = w.C * w.kH * w.kW, xOff = 3, cOff = 5;
-      const x = Ctor.from({ length: xOff + w.C * w.H * w.W }, (_, i) => Math.sin(i * 0.37) * 3);
+      const x = fill(xOff + w.C * w.H * w.W, (i) => Math.sin(i * 0.37) * 3);
       const want = new Ctor(cOff + rows * L).fill(7), got = new Ctor(cOff + rows * L).fill(-7);
       jsBackend.im2col(x, xOff, w, want, cOff);
       nb.im2col(x, xOff, w, got, cOff);
       assert.deepEqual(got.subarray(cOff), want.subarray(cOff), `im2col ${JSON.stringify(w)}`);
-      const gx1 = Ctor.from({ length: xOff + w.C * w.H * w.W }, (_, i) => i * 0.01), gx2 = gx1.slice();
+      const gx1 = fill(xOff + w.C * w.H * w.W, (i) => i * 0.01), gx2 = gx1.slice();
       jsBackend.col2im(want, cOff, w, gx1, xOff);
       nb.col2im(want, cOff, w, gx2, xOff);
       assert.deepEqual(gx2, gx1, `col2im ${JSON.stringify(w)}`);
