@@ -3,6 +3,8 @@ import type { Tensor } from "../tensor/tensor.ts";
 /**
  * Computes the gradients of an op's inputs from the gradient of its output. `needs[i]` says whether
  * input i wants one, so a backward can skip work (e.g. the weight gradient of a frozen layer).
+ * Return new tensors (or views of `grad`), never one the caller keeps: a returned gradient may become a
+ * leaf's `.grad` without a copy, and its buffer may be reused after `zeroGrad()`.
  */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
 
