@@ -140,8 +140,7 @@ napi_value Run(napi_env env, napi_callback_info info, bool to_cols) {
     throw_range(env, msg);
     return nullptr;
   }
-  if (ranges_overlap(xa.data, xa.length * (xa.type == napi_float32_array ? 4 : 8), ca.data,
-                     ca.length * (ca.type == napi_float32_array ? 4 : 8))) {
+  if (ranges_overlap(xa.data, xa.length * element_size(xa.type), ca.data, ca.length * element_size(ca.type))) {
     return make_bool(env, false);
   }
   const double work = c_need - double(cOff);

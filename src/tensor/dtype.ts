@@ -17,18 +17,26 @@ export function isFloating(d: DType): boolean {
   return d === "float32" || d === "float64";
 }
 
-export function allocStorage(dtype: DType, n: number): Storage {
+/** The typed-array class that holds a dtype's elements. */
+export type StorageClass = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+
+export function storageClass(dtype: DType): StorageClass {
   switch (dtype) {
     case "float32":
-      return new Float32Array(n);
+      return Float32Array;
     case "float64":
     case "int64":
-      return new Float64Array(n);
+      return Float64Array;
     case "int32":
-      return new Int32Array(n);
+      return Int32Array;
     case "bool":
-      return new Uint8Array(n);
+      return Uint8Array;
   }
+}
+
+/** Zero-filled storage for n elements. */
+export function allocStorage(dtype: DType, n: number): Storage {
+  return new (storageClass(dtype))(n);
 }
 
 interface UnsafeBufferApi {
@@ -48,43 +56,19 @@ const UNINIT_MIN_BYTES = 1 << 16;
  * of its own that is not zero-filled (Buffer.allocUnsafeSlow); elsewhere (browsers) a zeroed one.
  */
 export function allocUninitialized(dtype: DType, n: number): Storage {
-  const bytes = n * (dtype === "float32" || dtype === "int32" ? 4 : dtype === "bool" ? 1 : 8);
-  if (bytes < UNINIT_MIN_BYTES) return allocStorage(dtype, n);
   const ctor = storageClass(dtype);
+  const bytes = n * ctor.BYTES_PER_ELEMENT;
+  if (bytes < UNINIT_MIN_BYTES) return new ctor(n);
   const recycled = takeStorage(ctor, n);
   if (recycled) return recycled;
-  const out = NodeBuffer ? new ctor(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, n) : allocStorage(dtype, n);
+  const out = NodeBuffer ? new ctor(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, n) : new ctor(n);
   markIssued(out);
   return out;
 }
 
-function storageClass(dtype: DType): Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor {
-  switch (dtype) {
-    case "float32":
-      return Float32Array;
-    case "float64":
-    case "int64":
-      return Float64Array;
-    case "int32":
-      return Int32Array;
-    case "bool":
-      return Uint8Array;
-  }
-}
-
 /** The storage class a dtype uses, for checks on user-supplied typed arrays. */
 export function storageMatches(dtype: DType, s: Storage): boolean {
-  switch (dtype) {
-    case "float32":
-      return s instanceof Float32Array;
-    case "float64":
-    case "int64":
-      return s instanceof Float64Array;
-    case "int32":
-      return s instanceof Int32Array;
-    case "bool":
-      return s instanceof Uint8Array;
-  }
+  return s instanceof storageClass(dtype);
 }
 
 /** Bytes per element in a file (safetensors), not in memory. */

@@ -1,4 +1,4 @@
-import type { Storage } from "./dtype.ts";
+import type { Storage, StorageClass } from "./dtype.ts";
 
 /**
  * Recycles large gradient buffers between training steps. A step's weight gradients are new typed
@@ -13,14 +13,12 @@ import type { Storage } from "./dtype.ts";
  */
 const MAX_BYTES = 256 << 20;
 
-type StorageCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
-
-const free = new Map<StorageCtor, Map<number, Storage[]>>();
+const free = new Map<StorageClass, Map<number, Storage[]>>();
 const issued = new WeakSet<Storage>();
 let heldBytes = 0;
 
 /** A free buffer of exactly n elements of this class, or null. */
-export function takeStorage(ctor: StorageCtor, n: number): Storage | null {
+export function takeStorage(ctor: StorageClass, n: number): Storage | null {
   const list = free.get(ctor)?.get(n);
   const s = list?.pop();
   if (!s) return null;
@@ -37,7 +35,7 @@ export function markIssued(s: Storage): void {
 export function releaseStorage(s: Storage): boolean {
   if (!issued.has(s) || s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) return false;
   if (heldBytes + s.byteLength > MAX_BYTES) return false;
-  const ctor = s.constructor as StorageCtor;
+  const ctor = s.constructor as StorageClass;
   let bySize = free.get(ctor);
   if (!bySize) free.set(ctor, (bySize = new Map()));
   let list = bySize.get(s.length);

@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 
 import { loadNative } from "../../src/backend/native/loader.ts";
 import type { NativeAddon, NativeSimdLevel } from "../../src/backend/native/loader.ts";
+import { mulberry32 } from "../helpers/rng.ts";
 
 const addon = loadNative();
 const SKIP_MSG = "native addon not built (npm install / npx node-gyp rebuild)";
@@ -23,16 +24,10 @@ function need(t: TestContext): NativeAddon | null {
 type FloatArray = Float32Array | Float64Array;
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
-/** Deterministic uniform [-1, 1) generator (mulberry32). */
+/** Deterministic uniform [-1, 1). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
 }
 
 const SENTINEL = 12345.5;

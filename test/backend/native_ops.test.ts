@@ -15,6 +15,7 @@ import { jsBackend } from "../../src/backend/js/index.ts";
 import { loadNativeBackend } from "../../src/backend/native/backend.ts";
 import { hasKernels, loadNative } from "../../src/backend/native/loader.ts";
 import type { NativeAddon, NativeKernels } from "../../src/backend/native/loader.ts";
+import { mulberry32 } from "../helpers/rng.ts";
 
 const addon = loadNative();
 const full = addon && hasKernels(addon) ? addon : null;
@@ -28,20 +29,9 @@ const CTORS: [FCtor, string][] = [[Float32Array, "f32"], [Float64Array, "f64"]];
 const SIZES = [1, 3, 17, 33, 1023, 65537];
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-40, -1e-42, 3e38, -3e38, 88.5, -104, 710, -746, 1, -1, 0.5];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Values over many magnitudes and both signs, with the specials sprinkled in. */
 function data(Ctor: FCtor, n: number, seed: number, specials = true): F {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const x = new Ctor(n);
   for (let i = 0; i < n; i++) x[i] = (r() - 0.5) * 2 * 10 ** (r() * 6 - 3);
   if (specials) for (let i = 0; i < SPECIALS.length && i < n; i++) x[Math.floor(r() * n)] = SPECIALS[i]!;
@@ -408,7 +398,7 @@ test("copy of transposed, permuted, sliced and broadcast views matches JS for ev
       const n = c.shape.reduce((a, b) => a * b, 1);
       for (const T of types) {
         const src = new T(c.len);
-        const r = rng(c.len);
+        const r = mulberry32(c.len);
         for (let i = 0; i < c.len; i++) src[i] = T === Uint8Array ? Math.floor(r() * 256) : (r() - 0.5) * 1e4;
         for (const O of types) {
           const want = new O(n), got = new O(n);

@@ -12,6 +12,7 @@ import * as torch from "../../src/index.ts";
 import { loadNativeBackend } from "../../src/backend/native/backend.ts";
 import { hasKernels, loadNative } from "../../src/backend/native/loader.ts";
 import { type FusedOptimizer, fusedOptimizer } from "../../src/optim/fused.ts";
+import { mulberry32 } from "../helpers/rng.ts";
 
 type Tensor = torch.Tensor;
 const addon = loadNative();
@@ -21,15 +22,10 @@ const SKIP = "native addon (with kernels) not built";
 // The native capability has the shape the optimizers look for (checked by the type checker).
 const capability: FusedOptimizer | undefined = full ? loadNativeBackend()?.fusedOptimizer : undefined;
 
+/** Deterministic uniform [-0.5, 0.5). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const u = mulberry32(seed);
+  return () => u() - 0.5;
 }
 
 const SHAPES = [[1], [17], [65537], [33, 3]];

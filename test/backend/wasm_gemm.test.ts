@@ -11,16 +11,12 @@ import { jsBackend } from "../../src/backend/js/index.ts";
 import { createWasmBackend, loadWasmBackend } from "../../src/backend/wasm/index.ts";
 import { BLOCKING } from "../../src/backend/wasm/gemm.ts";
 import type { Backend } from "../../src/backend/backend.ts";
+import { mulberry32 } from "../helpers/rng.ts";
 
-/** Deterministic uniform [-1, 1) (mulberry32). */
+/** Deterministic uniform [-1, 1). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => u() * 2 - 1;
 }
 
 const SENTINEL = 777.25;

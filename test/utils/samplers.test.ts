@@ -13,19 +13,11 @@ import {
   randperm,
   setDefaultRandomSource,
 } from "../../src/utils/data/samplers.ts";
+import { mulberry32 } from "../helpers/rng.ts";
 
-/** mulberry32: a tiny seeded source so the statistical tests are deterministic. */
+/** A seeded source (mulberry32) so the statistical tests are deterministic. */
 function seeded(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return {
-    random() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+  return { random: mulberry32(seed) };
 }
 
 /** Replays fixed draws, to pin down exactly how samplers consume randomness. */
