@@ -21,10 +21,11 @@ function sum(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-function cloneDense(t: Tensor): Tensor {
-  const out = allocStorage(t.dtype, t.numel());
+/** A contiguous copy of t, converted to `dtype` when it differs. */
+function cloneDense(t: Tensor, dtype = t.dtype): Tensor {
+  const out = allocStorage(dtype, t.numel());
   backend().copy(view(t), t.shape, out);
-  return Tensor.fromStorage(out, t.dtype, t.shape);
+  return Tensor.fromStorage(out, dtype, t.shape);
 }
 
 /** Adds g into leaf.grad; `adopt` says g is a buffer no one else holds, so it can become .grad as is. */
@@ -32,7 +33,7 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, adopt: (g: Tensor) => boolean =
   if (!sameShape(leaf.shape, g.shape)) {
     throw new ShapeError(`gradient of shape ${fmtShape(g.shape)} does not match leaf of shape ${fmtShape(leaf.shape)}`);
   }
-  if (g.dtype !== leaf.dtype) g = castTo(g, leaf);
+  if (g.dtype !== leaf.dtype) g = cloneDense(g, leaf.dtype);
   const prev = Tensor.peekGrad(leaf);
   if (prev === null || !prev.isDense() || prev.dtype !== leaf.dtype || !sameShape(prev.shape, leaf.shape)) {
     Tensor.setOwnGrad(leaf, prev !== null ? sum(prev, g) : adopt(g) ? g.detach() : cloneDense(g));
@@ -40,12 +41,6 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, adopt: (g: Tensor) => boolean =
   }
   // In place into the leaf's own gradient buffer: a training loop allocates nothing here after step 1.
   backend().binary("add", view(prev), view(g), prev.storage, prev.shape);
-}
-
-function castTo(g: Tensor, like: Tensor): Tensor {
-  const out = allocStorage(like.dtype, g.numel());
-  backend().copy(view(g), g.shape, out);
-  return Tensor.fromStorage(out, like.dtype, g.shape);
 }
 
 /** Nodes reachable from root, ordered so each node comes before every node it feeds gradients to. */
