@@ -13,6 +13,7 @@
         "native/addon_optim.cc",
         "native/addon_alloc.cc",
         "native/addon_conv.cc",
+        "native/addon_pool.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

@@ -14,26 +14,15 @@
 
 #include "kd_napi.h"
 #include "kd_parallel.h"
+#include "kd_window.h"
 
 namespace {
 
 using kd::idx;
+using kd::Win;
+using kd::get_win;
+using kd::valid_range;
 using namespace kd::napi;
-
-struct Win {
-  idx C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW;
-};
-
-// Output columns [lo, hi) whose tap at offset off = j*dW - pW lands inside [0, W).
-void valid_range(idx off, idx s, idx W, idx o, idx* lo, idx* hi) {
-  idx l = off < 0 ? (-off + s - 1) / s : 0;
-  if (l > o) l = o;
-  idx h = W - 1 - off < 0 ? 0 : (W - 1 - off) / s + 1;
-  if (h > o) h = o;
-  if (h < l) h = l;
-  *lo = l;
-  *hi = h;
-}
 
 template <class T>
 void im2col_channels(const T* x, T* cols, const Win& w, idx c0, idx c1) {
@@ -89,28 +78,6 @@ void col2im_channels(const T* cols, T* x, const Win& w, idx c0, idx c1) {
       }
     }
   }
-}
-
-bool get_win(napi_env env, napi_value v, const char* fn, Win* w) {
-  ArrayArg a;
-  if (!get_typed_array(env, v, fn, "win", &a)) return false;
-  if (a.type != napi_float64_array || a.length != 13) {
-    char msg[160];
-    std::snprintf(msg, sizeof msg, "%s: win must be a Float64Array of 13 numbers", fn);
-    return throw_type(env, msg);
-  }
-  const double* d = static_cast<const double*>(a.data);
-  idx* f[13] = {&w->C, &w->H, &w->W, &w->kH, &w->kW, &w->sH, &w->sW, &w->pH, &w->pW, &w->dH, &w->dW, &w->oH, &w->oW};
-  for (int i = 0; i < 13; ++i) {
-    const bool positive = i == 5 || i == 6 || i == 9 || i == 10;  // strides and dilations
-    if (!(d[i] >= (positive ? 1 : 0) && d[i] <= 9007199254740991.0 && std::floor(d[i]) == d[i])) {
-      char msg[160];
-      std::snprintf(msg, sizeof msg, "%s: win[%d] must be a %s integer (got %g)", fn, i, positive ? "positive" : "non-negative", d[i]);
-      return throw_range(env, msg);
-    }
-    *f[i] = idx(d[i]);
-  }
-  return true;
 }
 
 // Shared by both directions: argv = [first, firstOff, second, secondOff, win] where the columns are

@@ -32,27 +32,41 @@ export function loadNativeBackend(): NativeBackend | null {
     getNumThreads: () => addon.getNumThreads(),
     describe: () => `${addon.simdLevel()}, ${addon.getNumThreads()} threads`,
     ...(full ? { fusedOptimizer: nativeFusedOptimizer(full) } : {}),
-    ...convKernels(addon),
+    ...windowKernels(addon),
   };
   return cached;
 }
 
-/** im2col/col2im from the addon when it has them (the JS loops were ~40% of a CNN step). */
-function convKernels(addon: NativeAddon): Partial<Backend> {
-  const { im2col, col2im } = addon;
-  if (typeof im2col !== "function" || typeof col2im !== "function") return {};
+/**
+ * The sliding-window kernels (im2col/col2im, max pooling) from the addon when it has them: in JS they
+ * were ~40% (im2col) and ~25% (max pooling) of a CNN training step.
+ */
+function windowKernels(addon: NativeAddon): Partial<Backend> {
   const win = new Float64Array(13);
   const pack = (w: Window2d): Float64Array => {
     win[0] = w.C; win[1] = w.H; win[2] = w.W; win[3] = w.kH; win[4] = w.kW; win[5] = w.sH; win[6] = w.sW;
     win[7] = w.pH; win[8] = w.pW; win[9] = w.dH; win[10] = w.dW; win[11] = w.oH; win[12] = w.oW;
     return win;
   };
-  return {
-    im2col: (x, xOff, w, cols, colsOff) => {
+  const out: Partial<Backend> = {};
+  const { im2col, col2im, maxPool2d, maxPool2dBackward } = addon;
+  if (typeof im2col === "function" && typeof col2im === "function") {
+    out.im2col = (x, xOff, w, cols, colsOff) => {
       if (!im2col.call(addon, x, xOff, cols, colsOff, pack(w))) jsBackend.im2col(x, xOff, w, cols, colsOff);
-    },
-    col2im: (cols, colsOff, w, x, xOff) => {
+    };
+    out.col2im = (cols, colsOff, w, x, xOff) => {
       if (!col2im.call(addon, cols, colsOff, x, xOff, pack(w))) jsBackend.col2im(cols, colsOff, w, x, xOff);
-    },
-  };
+    };
+  }
+  if (typeof maxPool2d === "function" && typeof maxPool2dBackward === "function") {
+    out.maxPool2d = (x, w, y, indices) => {
+      if (!(indices instanceof Float64Array) || !maxPool2d.call(addon, x, y, indices, pack(w))) jsBackend.maxPool2d(x, w, y, indices);
+    };
+    out.maxPool2dBackward = (g, indices, w, gx) => {
+      if (!(indices instanceof Float64Array) || !maxPool2dBackward.call(addon, g, indices, gx, pack(w))) {
+        jsBackend.maxPool2dBackward(g, indices, w, gx);
+      }
+    };
+  }
+  return out;
 }

@@ -52,6 +52,13 @@ export interface NativeAddon {
    */
   im2col?(x: Float32Array | Float64Array, xOff: number, cols: Float32Array | Float64Array, colsOff: number, win: Float64Array): boolean;
   col2im?(cols: Float32Array | Float64Array, colsOff: number, x: Float32Array | Float64Array, xOff: number, win: Float64Array): boolean;
+  /**
+   * Max pooling over win[0] planes and its backward (gx[plane, indices[k]] += g[k]), the JS loops bit for
+   * bit; indices is int64 storage (a Float64Array). false, with nothing written, for other array types,
+   * overlapping arrays, or (backward) an index outside its plane. Absent from older builds.
+   */
+  maxPool2d?(x: Float32Array | Float64Array, out: Float32Array | Float64Array, indices: Float64Array, win: Float64Array): boolean;
+  maxPool2dBackward?(g: Float32Array | Float64Array, indices: Float64Array, gx: Float32Array | Float64Array, win: Float64Array): boolean;
 }
 
 /**
