@@ -117,9 +117,39 @@ function sumMiddle(): Fn {
   return f;
 }
 
+/**
+ * sgd(p, g, n, negLr): p[i] = fround(p[i] + negLr * g[i]) over n floats rounded up to whole vectors,
+ * computed in doubles like src/optim/sgd.ts's plain-SGD loop (the product of two float32 values is
+ * exact in a double, so this is the JS expression bit for bit).
+ */
+function sgdPlain(): Fn {
+  const f = new Fn(["i32", "i32", "i32", "f32"]);
+  const [p, g, n, negLr] = [0, 1, 2, 3];
+  const q = f.local("i32"), end = f.local("i32"), nl = f.local("v128");
+  const vp = f.local("v128"), vg = f.local("v128"), lo = f.local("v128");
+  const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+  f.get(negLr).v(SIMD.f32x4Splat).v(SIMD.f64x2PromoteLowF32x4).set(nl);
+  f.get(n).i32(4).mul().set(end);
+  f.forLoop(q, () => f.i32(0), () => f.get(end), () => f.i32(16), () => {
+    f.get(p).get(q).add().v(SIMD.load, 0, 2).set(vp);
+    f.get(g).get(q).add().v(SIMD.load, 0, 2).set(vg);
+    f.get(vp).v(SIMD.f64x2PromoteLowF32x4).get(vg).v(SIMD.f64x2PromoteLowF32x4).get(nl).v(SIMD.f64x2Mul)
+      .v(SIMD.f64x2Add).v(SIMD.f32x4DemoteF64x2Zero).set(lo);
+    f.get(p).get(q).add();
+    f.get(lo);
+    f.get(vp).get(vp).shuffle(HIGH).v(SIMD.f64x2PromoteLowF32x4);
+    f.get(vg).get(vg).shuffle(HIGH).v(SIMD.f64x2PromoteLowF32x4).get(nl).v(SIMD.f64x2Mul);
+    f.v(SIMD.f64x2Add).v(SIMD.f32x4DemoteF64x2Zero);
+    f.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+    f.v(SIMD.store, 0, 2);
+  });
+  return f;
+}
+
 export function elementwiseFunctions(): { name: string; fn: Fn }[] {
   const fns = UNARY_OPS.map((op) => ({ name: `u_${op}`, fn: unary(op) }));
   for (const op of BINARY_OPS) for (const mode of BINARY_MODES) fns.push({ name: `b_${op}_${mode}`, fn: binary(op, mode) });
   fns.push({ name: "sum_mid", fn: sumMiddle() });
+  fns.push({ name: "sgd", fn: sgdPlain() });
   return fns;
 }

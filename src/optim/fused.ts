@@ -1,52 +1,28 @@
 /**
  * Fused optimizer updates: the seam between the update rules and a backend that can run a whole
- * group's update in one call (the native backend does, with the same float32 roundings as the JS
- * loops, so results are bit-identical either way).
+ * group's update in one call (the native and wasm backends do, with the same float32 roundings as
+ * the JS loops, so results are bit-identical either way).
  *
  * The seam is a capability, not a kernel of the Backend interface: a backend may carry a
- * `fusedOptimizer` object of the shape declared here, and `fusedOptimizer()` finds it on the active
- * backend (so KINDLING_BACKEND=js, or a backend without it, runs the JS loops). Nothing here imports
+ * `fusedOptimizer` object (its shape is in src/backend/fused_optimizer.ts), and `fusedOptimizer()`
+ * finds it on the active backend (so KINDLING_BACKEND=js, or a backend without it, runs the JS loops). Nothing here imports
  * a particular backend; the JS loops in sgd.ts / adam.ts stay the reference, and the only thing an
  * optimizer does differently is to hand its updates to an UpdateBatch instead of running them.
  */
+import type { FusedAdamScalars, FusedOptimizer, FusedSgdScalars } from "../backend/fused_optimizer.ts";
 import { backend } from "../backend/registry.ts";
 import type { FloatArray } from "./dense.ts";
 
 /** SGD's scalars for one group and precision (rounded to it, as the JS loop uses them). */
-export interface SGDScalars {
-  negLr: number;
-  wd: number;
-  mom: number;
-  damp1: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+export type SGDScalars = FusedSgdScalars;
 
 /** Adam's scalars; `negStepSize` and `bc2Sqrt` differ per parameter (each has its own step count). */
-export interface AdamScalars {
-  maximize: boolean;
-  l2: number;
-  decay: number;
-  b1: number;
-  omb1: number;
-  b2: number;
-  omb2: number;
+export interface AdamScalars extends FusedAdamScalars {
   bc2Sqrt: number;
-  eps: number;
   negStepSize: number;
 }
 
-/**
- * What a backend offers: each call updates every listed parameter (all Float32Array or all
- * Float64Array) and returns true, or returns false having written nothing.
- */
-export interface FusedOptimizer {
-  sgdStep(params: FloatArray[], grads: FloatArray[], bufs: FloatArray[] | null, first: boolean[] | null, s: SGDScalars): boolean;
-  adamStep(
-    params: FloatArray[], grads: FloatArray[], expAvg: FloatArray[], expAvgSq: FloatArray[], maxExpAvgSq: FloatArray[] | null,
-    negStepSize: number[], bc2Sqrt: number[], s: Omit<AdamScalars, "negStepSize" | "bc2Sqrt">,
-  ): boolean;
-}
+export type { FusedOptimizer };
 
 /** The active backend's fused optimizer, or null. */
 export function fusedOptimizer(): FusedOptimizer | null {

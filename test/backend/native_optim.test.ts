@@ -107,7 +107,7 @@ for (const [name, make] of CONFIGS) {
   });
 }
 
-test("the optimizers find the fused capability on the native backend only", (t) => {
+test("the optimizers find the fused capability on the native backend, not on the js one", (t) => {
   if (!full) return t.skip(SKIP);
   const saved = torch.getBackend();
   try {

@@ -1,6 +1,7 @@
 import type { Backend, Window2d } from "../backend.ts";
 import { jsBackend } from "../js/index.ts";
-import { type NativeFusedOptimizer, nativeFusedOptimizer } from "./fused_optim.ts";
+import type { FusedOptimizer } from "../fused_optimizer.ts";
+import { nativeFusedOptimizer } from "./fused_optim.ts";
 import { nativeKernels } from "./kernels.ts";
 import { type NativeAddon, hasKernels, loadNative } from "./loader.ts";
 
@@ -13,7 +14,7 @@ import { type NativeAddon, hasKernels, loadNative } from "./loader.ts";
  * src/optim/fused.ts looks for on the active backend: whole-group SGD/Adam updates in one call.
  */
 export interface NativeBackend extends Backend {
-  readonly fusedOptimizer?: NativeFusedOptimizer;
+  readonly fusedOptimizer?: FusedOptimizer;
 }
 
 let cached: NativeBackend | null | undefined;

@@ -1,15 +1,17 @@
 /**
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
  * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and SIMD
- * float32 kernels for the hot elementwise ops and column sums. Every other kernel, float64 and integer
+ * float32 kernels for the hot elementwise ops, column sums and plain SGD updates. Every other kernel, float64 and integer
  * dtypes, and layouts the SIMD kernels do not cover run on the JS backend.
  *
  * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
  */
 import type { Backend } from "../backend.ts";
+import type { FusedOptimizer } from "../fused_optimizer.ts";
 import { jsBackend } from "../js/index.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
+import { wasmFusedOptimizer } from "./optim.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 
@@ -34,6 +36,7 @@ const MIN_MACS = 384;
 type F = Float32Array | Float64Array;
 
 export interface WasmBackend extends Backend {
+  readonly fusedOptimizer: FusedOptimizer;
   readonly info: () => WasmBackendInfo;
   /** Starts the worker threads if they are not yet, and resolves once they are ready (a no-op for one thread). */
   readonly whenReady: () => Promise<void>;
@@ -114,6 +117,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     reduce: (op, x, out, outer, size, inner, indices) => {
       if (indices || !wasmReduce(rt, op, x, out, outer, size, inner)) jsBackend.reduce(op, x, out, outer, size, inner, indices);
     },
+    fusedOptimizer: wasmFusedOptimizer(rt),
     info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
     whenReady: () => {
       startPool();
