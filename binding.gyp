@@ -14,6 +14,7 @@
         "native/addon_alloc.cc",
         "native/addon_conv.cc",
         "native/addon_pool.cc",
+        "native/addon_conv_batch.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

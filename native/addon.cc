@@ -252,6 +252,7 @@ NAPI_MODULE_INIT() {
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
   if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports) || !kd::register_alloc(env, exports) ||
       !kd::register_conv(env, exports) ||
-      !kd::register_pool(env, exports)) return nullptr;
+      !kd::register_pool(env, exports) ||
+      !kd::register_conv_batch(env, exports)) return nullptr;
   return exports;
 }

@@ -88,6 +88,15 @@ bool spin_wait(Pred pred) {
   }
 }
 
+// Set while this thread runs a job's fn: a parallel_run from inside it runs inline.
+thread_local bool t_in_job = false;
+
+void run_job(TaskFn fn, void* ctx) {
+  t_in_job = true;
+  fn(ctx);
+  t_in_job = false;
+}
+
 // Joins job `gen` if it is still open; runs it and leaves.
 void try_join(Pool& p, unsigned gen) {
   std::uint64_t e = p.entry.load(std::memory_order_acquire);
@@ -95,7 +104,7 @@ void try_join(Pool& p, unsigned gen) {
     if ((e >> 32) != gen || (e & kClosed)) return;
     if (p.entry.compare_exchange_weak(e, e + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
   }
-  p.fn(p.ctx);
+  run_job(p.fn, p.ctx);
   e = p.entry.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if ((e & kClosed) && (e & kCountMask) == 0) {
     std::lock_guard<std::mutex> lock(p.done_mu);
@@ -132,7 +141,7 @@ void ensure_workers(Pool& p, int n) {
 
 void parallel_run(int n, TaskFn fn, void* ctx) {
   if (n > kMaxThreads) n = kMaxThreads;
-  if (n <= 1) {
+  if (n <= 1 || t_in_job) {
     fn(ctx);
     return;
   }
@@ -154,7 +163,7 @@ void parallel_run(int n, TaskFn fn, void* ctx) {
     if (wk.sleeping) wk.cv.notify_one();
   }
 
-  fn(ctx);
+  run_job(fn, ctx);
 
   const std::uint64_t e = p.entry.fetch_or(kClosed, std::memory_order_acq_rel);
   if ((e & kCountMask) == 0) return;

@@ -13,7 +13,8 @@ using TaskFn = void (*)(void* ctx);
 // from a shared queue in ctx (e.g. an atomic counter) and return when the queue is empty: a worker
 // that wakes up only after the caller has drained the queue does not run fn at all, so a slow or
 // descheduled worker never delays the caller by more than the item it is working on.
-// Nested or concurrent calls (pool busy) just run fn on the calling thread.
+// Nested calls (from inside fn, on any thread) and concurrent ones (pool busy) just run fn on the
+// calling thread, so a kernel may call another (e.g. a GEMM per sample of a batch) freely.
 void parallel_run(int n, TaskFn fn, void* ctx);
 
 }  // namespace kd

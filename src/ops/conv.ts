@@ -1,4 +1,5 @@
 import type { Window2d } from "../backend/backend.ts";
+import type { ConvDims, ConvPasses } from "../backend/conv_passes.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
@@ -15,6 +16,8 @@ import { squeeze, unsqueeze } from "./views.ts";
  * kernels with GEMM's transpose flags (weight^T @ grad, then col2im; grad @ columns^T), so no
  * transposed copy is ever made. Per-sample columns keep the scratch buffer small (one image's worth);
  * a 1x1 stride-1 unpadded conv skips im2col since the input already is its own column matrix.
+ * A backend with `convPasses` (the native one) runs the same per-sample steps itself, samples split
+ * across threads (src/backend/conv_passes.ts); the loops here are the reference and the fallback.
  *
  * Why im2col rather than a direct loop (bench/conv.ts, conv 32->64 3x3 on 64x26x26): with the plain
  * JS GEMM both take ~2-3 s (same multiply-adds, same unit-stride inner loop), but im2col hands all the
@@ -132,23 +135,29 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
   const k = backend();
   const X = denseData(x) as F;
   const Wt = denseData(weight) as F;
-  const scratch = identityCols ? null : (allocStorage(x.dtype, K * L) as F);
+  let scratch: F | null = null;
   /** The column matrix of sample n, group g as (array, offset); computed into scratch unless identity. */
   const columns = (n: number, g: number): [F, number] => {
     const xOff = (n * C + g * Cg) * H * W;
-    if (!scratch) return [X, xOff];
+    if (identityCols) return [X, xOff];
+    scratch ??= allocStorage(x.dtype, K * L) as F;
     k.im2col(X, xOff, win, scratch, 0);
     return [scratch, 0];
   };
+
+  const passes = (k as { convPasses?: ConvPasses }).convPasses;
+  const dims: ConvDims = { N, C, O, G };
 
   const out = freshOutput([N, O, oH, oW], x.dtype);
   const Y = out.storage as F;
   // Bias first, broadcast over samples and positions, so the GEMMs accumulate onto it (beta = 1).
   if (bias) k.copy({ data: bias.storage, offset: bias.offset, strides: [0, bias.strides[0]!, 0] }, [N, O, L], Y);
-  for (let n = 0; n < N; n++) {
-    for (let g = 0; g < G; g++) {
-      const [B, bOff] = columns(n, g);
-      k.gemm(false, false, Og, L, K, 1, Wt, g * Og * K, K, B, bOff, L, bias ? 1 : 0, Y, (n * O + g * Og) * L, L);
+  if (!passes?.forward(X, Wt, Y, win, dims, bias ? 1 : 0)) {
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < G; g++) {
+        const [B, bOff] = columns(n, g);
+        k.gemm(false, false, Og, L, K, 1, Wt, g * Og * K, K, B, bOff, L, bias ? 1 : 0, Y, (n * O + g * Og) * L, L);
+      }
     }
   }
 
@@ -159,23 +168,27 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
     if (needs[0]) {
       gx = fresh(x.shape, x.dtype);
       const GX = gx.storage as F;
-      const gcols = identityCols ? null : (allocStorage(x.dtype, K * L) as F);
-      for (let n = 0; n < N; n++) {
-        for (let g = 0; g < G; g++) {
-          const xOff = (n * C + g * Cg) * H * W;
-          const [D, dOff] = gcols ? [gcols, 0] : [GX, xOff];
-          k.gemm(true, false, K, L, Og, 1, Wt, g * Og * K, K, Gd, (n * O + g * Og) * L, L, 0, D, dOff, L);
-          if (gcols) k.col2im(gcols, 0, win, GX, xOff);
+      if (!passes?.backwardInput(Gd, Wt, GX, win, dims)) {
+        const gcols = identityCols ? null : (allocStorage(x.dtype, K * L) as F);
+        for (let n = 0; n < N; n++) {
+          for (let g = 0; g < G; g++) {
+            const xOff = (n * C + g * Cg) * H * W;
+            const [D, dOff] = gcols ? [gcols, 0] : [GX, xOff];
+            k.gemm(true, false, K, L, Og, 1, Wt, g * Og * K, K, Gd, (n * O + g * Og) * L, L, 0, D, dOff, L);
+            if (gcols) k.col2im(gcols, 0, win, GX, xOff);
+          }
         }
       }
     }
     if (needs[1]) {
       gw = fresh(weight.shape, weight.dtype);
       const GW = gw.storage as F;
-      for (let n = 0; n < N; n++) {
-        for (let g = 0; g < G; g++) {
-          const [B, bOff] = columns(n, g);
-          k.gemm(false, true, Og, K, L, 1, Gd, (n * O + g * Og) * L, L, B, bOff, L, 1, GW, g * Og * K, K);
+      if (!passes?.backwardWeight(Gd, X, GW, win, dims)) {
+        for (let n = 0; n < N; n++) {
+          for (let g = 0; g < G; g++) {
+            const [B, bOff] = columns(n, g);
+            k.gemm(false, true, Og, K, L, 1, Gd, (n * O + g * Og) * L, L, B, bOff, L, 1, GW, g * Og * K, K);
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 import type { Backend, Window2d } from "../backend.ts";
 import { jsBackend } from "../js/index.ts";
+import type { ConvDims, ConvPasses } from "../conv_passes.ts";
 import type { FusedOptimizer } from "../fused_optimizer.ts";
 import { nativeFusedOptimizer } from "./fused_optim.ts";
 import { nativeKernels } from "./kernels.ts";
@@ -10,11 +11,13 @@ import { type NativeAddon, hasKernels, loadNative } from "./loader.ts";
  * and copy kernels for float32/float64) run natively on the tensors' own memory; the rest fall
  * through to the JS kernels, so the backend is complete even while the addon grows.
  *
- * Beyond the Backend interface it carries `fusedOptimizer`, an optional capability that
- * src/optim/fused.ts looks for on the active backend: whole-group SGD/Adam updates in one call.
+ * Beyond the Backend interface it carries two optional capabilities: `fusedOptimizer`, which
+ * src/optim/fused.ts looks for (whole-group SGD/Adam updates in one call), and `convPasses`, which
+ * src/ops/conv.ts looks for (whole-batch convolution passes).
  */
 export interface NativeBackend extends Backend {
   readonly fusedOptimizer?: FusedOptimizer;
+  readonly convPasses?: ConvPasses;
 }
 
 let cached: NativeBackend | null | undefined;
@@ -34,8 +37,34 @@ export function loadNativeBackend(): NativeBackend | null {
     describe: () => `${addon.simdLevel()}, ${addon.getNumThreads()} threads`,
     ...(full ? { fusedOptimizer: nativeFusedOptimizer(full) } : {}),
     ...windowKernels(addon),
+    ...convPasses(addon),
   };
   return cached;
+}
+
+/** The whole-batch convolution passes when the addon has them. */
+function convPasses(addon: NativeAddon): { convPasses?: ConvPasses } {
+  const { convForward, convBackwardInput, convBackwardWeight } = addon;
+  if (typeof convForward !== "function" || typeof convBackwardInput !== "function" || typeof convBackwardWeight !== "function") return {};
+  const win = new Float64Array(13), dims = new Float64Array(4), dimsBeta = new Float64Array(5);
+  const packWin = (w: Window2d): Float64Array => {
+    win.set([w.C, w.H, w.W, w.kH, w.kW, w.sH, w.sW, w.pH, w.pW, w.dH, w.dW, w.oH, w.oW]);
+    return win;
+  };
+  const packDims = (d: ConvDims): Float64Array => {
+    dims.set([d.N, d.C, d.O, d.G]);
+    return dims;
+  };
+  return {
+    convPasses: {
+      forward: (x, w, y, wn, d, beta) => {
+        dimsBeta.set([d.N, d.C, d.O, d.G, beta]);
+        return convForward.call(addon, x, w, y, packWin(wn), dimsBeta);
+      },
+      backwardInput: (g, w, gx, wn, d) => convBackwardInput.call(addon, g, w, gx, packWin(wn), packDims(d)),
+      backwardWeight: (g, x, gw, wn, d) => convBackwardWeight.call(addon, g, x, gw, packWin(wn), packDims(d)),
+    },
+  };
 }
 
 /**

@@ -59,6 +59,14 @@ export interface NativeAddon {
    */
   maxPool2d?(x: Float32Array | Float64Array, out: Float32Array | Float64Array, indices: Float64Array, win: Float64Array): boolean;
   maxPool2dBackward?(g: Float32Array | Float64Array, indices: Float64Array, gx: Float32Array | Float64Array, win: Float64Array): boolean;
+  /**
+   * Whole-batch convolution passes (src/backend/conv_passes.ts), samples split across threads; dims =
+   * [N, C, O, G] (forward: and beta). false, with nothing written, for mixed or non-float arrays,
+   * overlapping outputs, or scratch memory that cannot be had. Absent from older builds.
+   */
+  convForward?(x: Float32Array | Float64Array, w: Float32Array | Float64Array, y: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convBackwardInput?(g: Float32Array | Float64Array, w: Float32Array | Float64Array, gx: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convBackwardWeight?(g: Float32Array | Float64Array, x: Float32Array | Float64Array, gw: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
 }
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * An optional capability a backend may carry as `convPasses`: whole-batch convolution passes, which
+ * src/ops/conv.ts uses instead of its per-sample loop of im2col + GEMM calls when the backend has
+ * them. The window is one group's (C = channels / groups); `y` holds the bias (beta 1) or is
+ * overwritten (beta 0); `gx` is zero-filled by the caller; `gw` is overwritten with the sum over the
+ * batch. Each returns false, having written nothing, when it declines the call.
+ */
+import type { Window2d } from "./backend.ts";
+
+type F = Float32Array | Float64Array;
+
+/** Batch size, input channels, output channels and groups. */
+export interface ConvDims {
+  N: number;
+  C: number;
+  O: number;
+  G: number;
+}
+
+export interface ConvPasses {
+  forward(x: F, w: F, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean;
+  backwardInput(g: F, w: F, gx: F, win: Window2d, dims: ConvDims): boolean;
+  backwardWeight(g: F, x: F, gw: F, win: Window2d, dims: ConvDims): boolean;
+}
