@@ -35,7 +35,7 @@ function collect(dir) {
   return out;
 }
 
-const totals = { pass: 0, fail: 0, skipped: 0 };
+const totals = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
 
 /** Runs one pass, streaming its output and adding its closing counts to the totals. */
 function runTests(files, env) {
@@ -105,5 +105,6 @@ if (backends === null) {
 console.log("\n# summary");
 for (const [label, status] of results) console.log(`#   ${status === 0 ? "pass" : "FAIL"}  ${label}`);
 // One plain closing line over every pass, so a CI log reader counts all of them.
-console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
+// Cancelled tests (e.g. a promise left pending when the event loop ran dry) fail their pass too.
+console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.cancelled} cancelled, ${totals.skipped} skipped`);
 process.exit(results.every(([, s]) => s === 0) ? 0 : 1);
