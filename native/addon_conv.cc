@@ -12,9 +12,9 @@
 
 #include <node_api.h>
 
+#include "kd_im2col.h"
 #include "kd_napi.h"
 #include "kd_parallel.h"
-#include "kd_im2col.h"
 #include "kd_window.h"
 
 namespace {

@@ -339,6 +339,9 @@ bool simd_from_name(const char* name, Simd* out) {
 }
 
 int get_num_threads() {
+  // Inside a job (e.g. one GEMM per sample of a batch split across threads) a kernel plans for the
+  // one thread it will get: its own parallel_run would run inline.
+  if (in_parallel_job()) return 1;
   int n = g_threads.load(std::memory_order_relaxed);
   if (n <= 0) {
     n = int(std::thread::hardware_concurrency());

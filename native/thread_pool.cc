@@ -139,6 +139,8 @@ void ensure_workers(Pool& p, int n) {
 
 }  // namespace
 
+bool in_parallel_job() { return t_in_job; }
+
 void parallel_run(int n, TaskFn fn, void* ctx) {
   if (n > kMaxThreads) n = kMaxThreads;
   if (n <= 1 || t_in_job) {

@@ -17,6 +17,9 @@ using TaskFn = void (*)(void* ctx);
 // calling thread, so a kernel may call another (e.g. a GEMM per sample of a batch) freely.
 void parallel_run(int n, TaskFn fn, void* ctx);
 
+// True on a thread that is running a parallel_run job (where nested calls run inline).
+bool in_parallel_job();
+
 }  // namespace kd
 
 #endif
