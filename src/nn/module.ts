@@ -1,5 +1,5 @@
 import "../ops/methods.ts";
-import { noGrad } from "../autograd/grad_mode.ts";
+import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, KindlingError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -238,18 +238,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Clears parameter gradients: to null by default (PyTorch 2's default), or to zeros in place. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    const toNone = opts.setToNone ?? true;
-    for (const p of this.parameters()) {
-      const g = Tensor.peekGrad(p);
-      if (g === null) continue;
-      if (toNone) Tensor.releaseGrad(p);
-      else if (g.gradFn !== null) {
-        p.grad = g.detach();
-        noGrad(() => p.grad!.zero_());
-      } else {
-        noGrad(() => g.zero_());
-      }
-    }
+    zeroGradOf(this.parameters(), opts.setToNone ?? true);
   }
 
   requiresGrad_(flag = true): this {

@@ -6,6 +6,7 @@
  * modules that hold the tensors see the new values.
  */
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
+import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
@@ -124,19 +125,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
    * gets no gradient next time is skipped by step(); false zeroes them in place instead.
    */
   zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
-    for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        const g = Tensor.peekGrad(p);
-        if (g === null) continue;
-        if (setToNone) {
-          Tensor.releaseGrad(p);
-        } else {
-          if (g.gradFn !== null) g.detach_();
-          else g.requiresGrad = false;
-          noGrad(() => g.zero_());
-        }
-      }
-    }
+    for (const group of this.paramGroups) zeroGradOf(group.params, setToNone);
   }
 
   /** Adds a group (e.g. layers unfrozen while fine-tuning); missing options come from the defaults. */

@@ -205,3 +205,14 @@ test("Linear init: U(-1/sqrt(in), 1/sqrt(in)), reproducible under manualSeed, op
   assert.deepEqual(nb.namedParameters().map(([k]) => k), ["weight"]);
   assert.equal(nb.toString(), "Linear(in_features=3, out_features=2, bias=False)");
 });
+
+test("zeroGrad({ setToNone: false }) detaches a gradient that has a graph in place, as PyTorch does", () => {
+  const lin = new nn.Linear(2, 1);
+  const g = torch.ones([1, 2]).requiresGrad_().mul(3);
+  lin.weight.grad = g;
+  lin.zeroGrad({ setToNone: false });
+  assert.equal(lin.weight.grad, g, "same tensor");
+  assert.equal(g.gradFn, null);
+  assert.equal(g.requiresGrad, false);
+  assert.deepEqual(g.tolist(), [[0, 0]]);
+});
