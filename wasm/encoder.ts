@@ -96,9 +96,11 @@ export class Fn {
   ne(): this { return this.op(0x47); }
   select(): this { return this.op(0x1b); }
 
+  i32load(offset = 0): this { return this.op(0x28, 2, ...uleb(offset)); }
   f32load(offset = 0): this { return this.op(0x2a, 2, ...uleb(offset)); }
   f32store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   f32mul(): this { return this.op(0x94); }
+  f32add(): this { return this.op(0x92); }
 
   /** A SIMD instruction; memory ones take a byte offset. */
   v(opcode: number, offset?: number, align = 4): this {

@@ -10,6 +10,7 @@
  */
 import { Fn, SIMD, encodeModule, type Memory } from "./encoder.ts";
 import { elementwiseFunctions } from "./elementwise_module.ts";
+import { windowFunctions } from "./window_module.ts";
 
 export interface KernelShape {
   MR: number;
@@ -207,5 +208,6 @@ export function buildGemmModule(shape: KernelShape, mem: Memory): Uint8Array {
     { name: "gemm", fn: driver(shape) },
     // After the GEMM functions, whose indices FN fixes.
     ...elementwiseFunctions(),
+    ...windowFunctions(),
   ]);
 }

@@ -10,7 +10,7 @@ type F = Float32Array | Float64Array;
  */
 
 /** The output columns ow whose tap at offset `off` (= j*dW - pW) lands inside [0, W): [lo, hi). */
-function validRange(off: number, s: number, W: number, o: number): [number, number] {
+export function validRange(off: number, s: number, W: number, o: number): [number, number] {
   const lo = Math.min(o, Math.max(0, Math.ceil(-off / s)));
   const hi = Math.min(o, Math.max(lo, Math.floor((W - 1 - off) / s) + 1));
   return [lo, hi];

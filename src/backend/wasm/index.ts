@@ -1,7 +1,7 @@
 /**
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
  * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and SIMD
- * float32 kernels for the hot elementwise ops, column sums and plain SGD updates. Every other kernel, float64 and integer
+ * float32 kernels for the hot elementwise ops, column sums, im2col/col2im and plain SGD updates. Every other kernel, float64 and integer
  * dtypes, and layouts the SIMD kernels do not cover run on the JS backend.
  *
  * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
@@ -12,6 +12,7 @@ import { jsBackend } from "../js/index.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
+import { wasmCol2im, wasmIm2col } from "./window.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 
@@ -116,6 +117,12 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     },
     reduce: (op, x, out, outer, size, inner, indices) => {
       if (indices || !wasmReduce(rt, op, x, out, outer, size, inner)) jsBackend.reduce(op, x, out, outer, size, inner, indices);
+    },
+    im2col: (x, xOff, win, cols, colsOff) => {
+      if (!wasmIm2col(rt, x, xOff, win, cols, colsOff)) jsBackend.im2col(x, xOff, win, cols, colsOff);
+    },
+    col2im: (cols, colsOff, win, x, xOff) => {
+      if (!wasmCol2im(rt, cols, colsOff, win, x, xOff)) jsBackend.col2im(cols, colsOff, win, x, xOff);
     },
     fusedOptimizer: wasmFusedOptimizer(rt),
     info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
