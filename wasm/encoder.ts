@@ -101,6 +101,10 @@ export class Fn {
   f32store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   f32mul(): this { return this.op(0x94); }
   f32add(): this { return this.op(0x92); }
+  f32gt(): this { return this.op(0x5e); }
+  f32ne(): this { return this.op(0x5c); }
+  f64store(offset = 0): this { return this.op(0x39, 3, ...uleb(offset)); }
+  f64ConvertI32S(): this { return this.op(0xb7); }
 
   /** A SIMD instruction; memory ones take a byte offset. */
   v(opcode: number, offset?: number, align = 4): this {

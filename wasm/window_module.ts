@@ -1,5 +1,5 @@
 /**
- * im2col / col2im for float32 (src/backend/js/conv.ts's loops, same layout and results: they only
+ * im2col / col2im and max pooling for float32 (src/backend/js/conv.ts's loops, same layout and results: they only
  * copy, or add one float32 to another, so the bits match). The driver (src/backend/wasm/window.ts)
  * stages one sample and a table of [lo, hi) output-column ranges per kernel column j (the columns
  * whose tap lands inside the row; validRange in the JS loop).
@@ -59,6 +59,51 @@ function windowFn(toCols: boolean): Fn {
   return f;
 }
 
+
+/**
+ * max_pool(x, out, indices, rows, colsTable, C, H, W, dH, dW, oH, oW): for each of C planes, each output's
+ * maximum over rows [h0, h1) step dH and columns [w0, w1) step dW (from the two range tables, as the
+ * JS loop computes them), and its flat index h*W + w as an f64. A tap is taken when it is greater or
+ * NaN (so the first maximum and the last NaN win), with selects rather than branches.
+ */
+function maxPool(): Fn {
+  const f = new Fn(Array.from({ length: 12 }, () => "i32" as const));
+  const [x, out, indices, rows, colsTable, C, H, W, dH, dW, oH, oW] = Array.from({ length: 12 }, (_, i) => i) as [
+    number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  const p = f.local("i32"), oh = f.local("i32"), ow = f.local("i32"), h = f.local("i32"), c = f.local("i32");
+  const plane = f.local("i32"), h0 = f.local("i32"), h1 = f.local("i32"), w0 = f.local("i32"), w1 = f.local("i32");
+  const k = f.local("i32"), at = f.local("i32"), pos = f.local("i32"), take = f.local("i32");
+  const best = f.local("f32"), v = f.local("f32");
+  f.i32(0).set(k);
+  f.forLoop(p, () => f.i32(0), () => f.get(C), () => f.i32(1), () => {
+    f.get(x).get(p).get(H).mul().get(W).mul().i32(4).mul().add().set(plane);
+    f.forLoop(oh, () => f.i32(0), () => f.get(oH), () => f.i32(1), () => {
+      f.get(rows).get(oh).i32(8).mul().add().i32load(0).set(h0);
+      f.get(rows).get(oh).i32(8).mul().add().i32load(4).set(h1);
+      f.forLoop(ow, () => f.i32(0), () => f.get(oW), () => f.i32(1), () => {
+        f.get(colsTable).get(ow).i32(8).mul().add().i32load(0).set(w0);
+        f.get(colsTable).get(ow).i32(8).mul().add().i32load(4).set(w1);
+        f.f32(-Infinity).set(best);
+        f.get(h0).get(W).mul().get(w0).add().set(at);
+        f.forLoop(h, () => f.get(h0), () => f.get(h1), () => f.get(dH), () => {
+          f.forLoop(c, () => f.get(w0), () => f.get(w1), () => f.get(dW), () => {
+            f.get(h).get(W).mul().get(c).add().set(pos);
+            f.get(plane).get(pos).i32(4).mul().add().f32load(0).set(v);
+            f.get(v).get(best).f32gt().get(v).get(v).f32ne().or().set(take);
+            f.get(v).get(best).get(take).select().set(best);
+            f.get(pos).get(at).get(take).select().set(at);
+          });
+        });
+        f.get(out).get(k).i32(4).mul().add().get(best).f32store(0);
+        f.get(indices).get(k).i32(8).mul().add().get(at).f64ConvertI32S().f64store(0);
+        f.get(k).i32(1).add().set(k);
+      });
+    });
+  });
+  return f;
+}
+
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }];
+  return [{ name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }];
 }

@@ -45,3 +45,32 @@ test("wasm im2col/col2im equal the JS loops bit for bit", (t) => {
     assert.deepEqual(bytes(gx2), bytes(gx1), `col2im ${JSON.stringify(w)}`);
   }
 });
+
+/** Values with ties, signed zeros, -Infinity and a few NaNs. */
+function poolData(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => {
+    const h = Math.abs(Math.sin(i * 12.9898 + seed) * 43758.5453) % 1;
+    return h < 0.03 ? NaN : h < 0.08 ? -Infinity : h < 0.2 ? 0 : h < 0.3 ? -0 : Math.floor(h * 7) - 3 + (h > 0.9 ? 0.5 : 0);
+  });
+}
+
+test("wasm maxPool2d equals the JS loop bit for bit (values and int64 indices)", (t) => {
+  if (!wasm) return t.skip("WebAssembly SIMD not available");
+  const pools: Window2d[] = [
+    win(16, 24, 24, [2, 2], [2, 2], [0, 0], [1, 1]),
+    win(40, 13, 11, [3, 3], [2, 2], [1, 1], [1, 1]),
+    win(10, 17, 15, [3, 2], [1, 2], [1, 1], [2, 1]),
+    { ...win(40, 11, 11, [2, 2], [2, 2], [0, 0], [1, 1]), oH: 6, oW: 6 }, // ceil mode: the last window is clipped
+  ];
+  for (const [n, w] of pools.entries()) {
+    const L = w.C * w.oH * w.oW;
+    assert.ok(L >= 1024, "every pool is large enough for the wasm path");
+    const x = poolData(w.C * w.H * w.W, n);
+    const want = new Float32Array(L).fill(7), got = new Float32Array(L).fill(-7);
+    const wantIx = new Float64Array(L).fill(-1), gotIx = new Float64Array(L).fill(-2);
+    jsBackend.maxPool2d(x, w, want, wantIx);
+    wasm.maxPool2d(x, w, got, gotIx);
+    assert.deepEqual(bytes(got), bytes(want), `values ${JSON.stringify(w)}`);
+    assert.deepEqual(gotIx, wantIx, `indices ${JSON.stringify(w)}`);
+  }
+});

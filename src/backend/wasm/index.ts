@@ -1,8 +1,9 @@
 /**
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
- * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and SIMD
- * float32 kernels for the hot elementwise ops, column sums, im2col/col2im and plain SGD updates. Every other kernel, float64 and integer
- * dtypes, and layouts the SIMD kernels do not cover run on the JS backend.
+ * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and float32
+ * kernels for the hot elementwise ops, column sums, im2col/col2im, max pooling and plain SGD updates.
+ * Every other kernel, float64 and integer dtypes, and layouts these kernels do not cover run on the
+ * JS backend.
  *
  * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
  */
@@ -12,7 +13,7 @@ import { jsBackend } from "../js/index.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
-import { wasmCol2im, wasmIm2col } from "./window.ts";
+import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from "./window.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
 
@@ -123,6 +124,9 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     },
     col2im: (cols, colsOff, win, x, xOff) => {
       if (!wasmCol2im(rt, cols, colsOff, win, x, xOff)) jsBackend.col2im(cols, colsOff, win, x, xOff);
+    },
+    maxPool2d: (x, win, out, indices) => {
+      if (!wasmMaxPool2d(rt, x, win, out, indices)) jsBackend.maxPool2d(x, win, out, indices);
     },
     fusedOptimizer: wasmFusedOptimizer(rt),
     info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
