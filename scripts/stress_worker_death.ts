@@ -1,7 +1,7 @@
 /**
  * Stress check for the DataLoader's worker shutdown (not part of npm test: ~40 s). Each round makes
  * worker 1 die mid-epoch (exit code 7) in two epochs, then closes the loader, all under top-level
- * await. Before WorkerPool.close() held the event loop open, 4 of 6 runs ended early with exit code
+ * await. Before WorkerPool.close() held the event loop open, 4-5 of 6 runs ended early with exit code
  * 13 (an unsettled await).
  *
  *   node --import tsx scripts/stress_worker_death.ts [rounds]    prints "ok <2 x rounds>", exit 0

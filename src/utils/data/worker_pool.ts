@@ -114,7 +114,8 @@ export class WorkerPool {
     });
     // Node 20's terminate() promise did not always hold the event loop open until the worker's exit:
     // after a sibling worker died, a program awaiting close() ended with exit code 13 (unsettled
-    // await) in 5 of 6 runs of 40 die-and-restart rounds, and in none with this timer.
+    // await) in 4-5 of 6 runs of 40 die-and-restart rounds (scripts/stress_worker_death.ts), in none
+    // of 6 with this timer.
     const keepAlive = setInterval(() => {}, 1000);
     try {
       await Promise.all(this.workers.map((w) => w.terminate()));
