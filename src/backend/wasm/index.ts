@@ -13,9 +13,9 @@ import { jsBackend } from "../js/index.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
-import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from "./window.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
+import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from "./window.ts";
 
 export interface WasmBackendOptions extends RuntimeOptions {
   /** Total threads for large GEMMs (default: the CPU count up to 8; 1 without shared memory or outside Node). */

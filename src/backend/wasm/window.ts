@@ -4,6 +4,7 @@
  * 1 ns per element and were ~30% of a CNN training step on this backend, max pooling another ~8%.
  * Results equal the JS backend's bit for bit.
  */
+import type { Storage } from "../../tensor/dtype.ts";
 import type { Window2d } from "../backend.ts";
 import { validRange } from "../js/conv.ts";
 import type { WasmRuntime } from "./runtime.ts";
@@ -76,7 +77,7 @@ function writeSpans(t: Int32Array, n: number, s: number, p: number, k: number, d
 
 /** Max pooling of win.C float32 planes; indices as int64 storage (Float64Array). */
 export function wasmMaxPool2d(rt: WasmRuntime, x: Float32Array | Float64Array, win: Window2d,
-  out: Float32Array | Float64Array, indices: unknown): boolean {
+  out: Float32Array | Float64Array, indices: Storage): boolean {
   const { C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW } = win;
   const n = C * oH * oW;
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(indices instanceof Float64Array) ||
