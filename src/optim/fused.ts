@@ -5,9 +5,10 @@
  *
  * The seam is a capability, not a kernel of the Backend interface: a backend may carry a
  * `fusedOptimizer` object (its shape is in src/backend/fused_optimizer.ts), and `fusedOptimizer()`
- * finds it on the active backend (so KINDLING_BACKEND=js, or a backend without it, runs the JS loops). Nothing here imports
- * a particular backend; the JS loops in sgd.ts / adam.ts stay the reference, and the only thing an
- * optimizer does differently is to hand its updates to an UpdateBatch instead of running them.
+ * finds it on the active backend (so KINDLING_BACKEND=js, or a backend without it, runs the JS
+ * loops). Nothing here imports a particular backend; the JS loops in sgd.ts / adam.ts stay the
+ * reference, and the only thing an optimizer does differently is to hand its updates to an
+ * UpdateBatch instead of running them.
  */
 import type { FusedAdamScalars, FusedOptimizer, FusedSgdScalars } from "../backend/fused_optimizer.ts";
 import { backend } from "../backend/registry.ts";
