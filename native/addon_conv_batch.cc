@@ -73,17 +73,18 @@ void run(void* ctx) {
   const Dims& d = j.d;
   const idx HW = w.H * w.W, K = j.K, L = j.L, Og = j.Og, Cg = d.C / d.G;
   T* cols = j.scratch[j.slots.fetch_add(1, std::memory_order_relaxed)];
+  // The column matrix of sample n, group g of x: the input itself for a 1x1 conv, else im2col's.
+  const auto columns = [&](const T* x, idx n, idx g) -> const T* {
+    const T* xg = x + (n * d.C + g * Cg) * HW;
+    if (j.identity) return xg;
+    kd::im2col_channels(xg, cols, w, 0, Cg);
+    return cols;
+  };
   for (idx item; (item = j.next.fetch_add(1, std::memory_order_relaxed)) < j.items;) {
     if (j.pass == Pass::Forward) {
       const idx n = item;
       for (idx g = 0; g < d.G; ++g) {
-        const T* xg = j.a + (n * d.C + g * Cg) * HW;
-        const T* B = xg;
-        if (!j.identity) {
-          kd::im2col_channels(xg, cols, w, 0, Cg);
-          B = cols;
-        }
-        gemm<T>(false, false, Og, L, K, j.b + g * Og * K, K, B, L, T(d.beta), j.out + (n * d.O + g * Og) * L, L);
+        gemm<T>(false, false, Og, L, K, j.b + g * Og * K, K, columns(j.a, n, g), L, T(d.beta), j.out + (n * d.O + g * Og) * L, L);
       }
     } else if (j.pass == Pass::Input) {
       const idx n = item;
@@ -104,13 +105,7 @@ void run(void* ctx) {
       const idx n1 = (item + 1) * per < d.N ? (item + 1) * per : d.N;
       for (idx n = item * per; n < n1; ++n) {
         for (idx g = 0; g < d.G; ++g) {
-          const T* xg = j.b + (n * d.C + g * Cg) * HW;
-          const T* B = xg;
-          if (!j.identity) {
-            kd::im2col_channels(xg, cols, w, 0, Cg);
-            B = cols;
-          }
-          gemm<T>(false, true, Og, K, L, j.a + (n * d.O + g * Og) * L, L, B, L, T(1), partial + g * Og * K, K);
+          gemm<T>(false, true, Og, K, L, j.a + (n * d.O + g * Og) * L, L, columns(j.b, n, g), L, T(1), partial + g * Og * K, K);
         }
       }
     }
