@@ -17,7 +17,7 @@ const UNARY = new Set<UnaryOp>(["relu", "neg", "abs", "sqrt", "square"]);
 const BINARY = new Set<BinaryOp>(["add", "sub", "mul", "div", "reluGrad"]);
 
 /** Byte size of a staged buffer of n floats: whole vectors plus slack for the last row's spill. */
-const slot = (n: number): number => Math.ceil((n * 4 + 16) / 64) * 64;
+export const slot = (n: number): number => Math.ceil((n * 4 + 16) / 64) * 64;
 
 /** Reserves `sizes` consecutive buffers after a small header; returns their byte offsets or null. */
 function layout(rt: WasmRuntime, sizes: number[]): number[] | null {

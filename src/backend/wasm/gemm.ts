@@ -32,7 +32,8 @@ export interface GemmContext {
 const CHUNKS_PER_THREAD = 3;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
-const align = (bytes: number): number => roundUp(bytes, 64);
+/** Bytes rounded up to a whole cache line. */
+export const align = (bytes: number): number => roundUp(bytes, 64);
 /**
  * Row stride for a staged matrix read in place along its rows: a multiple of 256 bytes would map the
  * kc rows of one micro-panel onto a few L1 sets, so such strides get a half-line skew.

@@ -6,12 +6,11 @@
  * float64, Adam) is declined and runs the JS loop; results are bit-identical either way.
  */
 import type { FusedOptimizer } from "../fused_optimizer.ts";
+import { slot } from "./elementwise.ts";
 import type { WasmRuntime } from "./runtime.ts";
 
 /** Below this many elements a parameter is updated by the JS loop (the staging costs more). */
 const MIN_ELEMS = 2048;
-
-const slot = (n: number): number => Math.ceil((n * 4 + 16) / 64) * 64;
 
 export function wasmFusedOptimizer(rt: WasmRuntime): FusedOptimizer {
   const kernel = rt.exports["sgd"];

@@ -7,17 +7,16 @@
 import type { Storage } from "../../tensor/dtype.ts";
 import type { Window2d } from "../backend.ts";
 import { validRange } from "../js/conv.ts";
+import { align } from "./gemm.ts";
 import type { WasmRuntime } from "./runtime.ts";
 
 /** Below this many column elements the JS loop wins (the staging and the call cost more). */
 const MIN_ELEMS = 4096;
 
-const slot = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
 /** Byte offsets of the range table, the sample and the columns; null when memory cannot grow. */
 function layout(rt: WasmRuntime, win: Window2d): [number, number, number] | null {
-  const t = 64, x = t + slot(8 * win.kW), c = x + slot(4 * win.C * win.H * win.W);
-  return rt.reserve(c + slot(4 * win.C * win.kH * win.kW * win.oH * win.oW)) ? [t, x, c] : null;
+  const t = 64, x = t + align(8 * win.kW), c = x + align(4 * win.C * win.H * win.W);
+  return rt.reserve(c + align(4 * win.C * win.kH * win.kW * win.oH * win.oW)) ? [t, x, c] : null;
 }
 
 /** For each kernel column j, the output columns [lo, hi) whose tap lands inside a row (as the JS loop). */
@@ -28,40 +27,38 @@ function writeRanges(rt: WasmRuntime, at: number, win: Window2d): void {
 
 type Fn = (...a: number[]) => unknown;
 
-function run(rt: WasmRuntime, name: "im2col" | "col2im", win: Window2d, pos: [number, number, number]): void {
+/**
+ * im2col (x -> cols) or col2im (cols added into x) of one sample: x is staged in (col2im adds onto it),
+ * cols too for col2im, and the written side is copied back. false, having written nothing, where the
+ * JS loop should run instead.
+ */
+function runWindow(rt: WasmRuntime, name: "im2col" | "col2im", x: Float32Array | Float64Array, xOff: number,
+  win: Window2d, cols: Float32Array | Float64Array, colsOff: number): boolean {
   const { C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW } = win;
-  (rt.exports[name] as Fn)(pos[1], pos[2], pos[0], C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW);
+  const nx = C * H * W, nc = C * kH * kW * oH * oW;
+  if (!(x instanceof Float32Array) || !(cols instanceof Float32Array) || nc < MIN_ELEMS || !rt.exports[name]) return false;
+  const pos = layout(rt, win);
+  if (!pos) return false;
+  const [table, xPos, cPos] = pos;
+  writeRanges(rt, table, win);
+  const f = rt.f32();
+  f.set(x.subarray(xOff, xOff + nx), xPos / 4);
+  if (name === "col2im") f.set(cols.subarray(colsOff, colsOff + nc), cPos / 4);
+  (rt.exports[name] as Fn)(xPos, cPos, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW);
+  const out = rt.f32();
+  if (name === "im2col") cols.set(out.subarray(cPos / 4, cPos / 4 + nc), colsOff);
+  else x.set(out.subarray(xPos / 4, xPos / 4 + nx), xOff);
+  return true;
 }
-
-const sizes = (win: Window2d): [number, number] => [win.C * win.H * win.W, win.C * win.kH * win.kW * win.oH * win.oW];
 
 export function wasmIm2col(rt: WasmRuntime, x: Float32Array | Float64Array, xOff: number, win: Window2d,
   cols: Float32Array | Float64Array, colsOff: number): boolean {
-  const [nx, nc] = sizes(win);
-  if (!(x instanceof Float32Array) || !(cols instanceof Float32Array) || nc < MIN_ELEMS || !rt.exports["im2col"]) return false;
-  const pos = layout(rt, win);
-  if (!pos) return false;
-  writeRanges(rt, pos[0], win);
-  const f = rt.f32();
-  f.set(x.subarray(xOff, xOff + nx), pos[1] / 4);
-  run(rt, "im2col", win, pos);
-  cols.set(rt.f32().subarray(pos[2] / 4, pos[2] / 4 + nc), colsOff);
-  return true;
+  return runWindow(rt, "im2col", x, xOff, win, cols, colsOff);
 }
 
 export function wasmCol2im(rt: WasmRuntime, cols: Float32Array | Float64Array, colsOff: number, win: Window2d,
   x: Float32Array | Float64Array, xOff: number): boolean {
-  const [nx, nc] = sizes(win);
-  if (!(x instanceof Float32Array) || !(cols instanceof Float32Array) || nc < MIN_ELEMS || !rt.exports["col2im"]) return false;
-  const pos = layout(rt, win);
-  if (!pos) return false;
-  writeRanges(rt, pos[0], win);
-  const f = rt.f32();
-  f.set(x.subarray(xOff, xOff + nx), pos[1] / 4);
-  f.set(cols.subarray(colsOff, colsOff + nc), pos[2] / 4);
-  run(rt, "col2im", win, pos);
-  x.set(rt.f32().subarray(pos[1] / 4, pos[1] / 4 + nx), xOff);
-  return true;
+  return runWindow(rt, "col2im", x, xOff, win, cols, colsOff);
 }
 
 /** Start and end of each window along one axis, clipped to the input, as the JS loop computes them. */
@@ -82,8 +79,8 @@ export function wasmMaxPool2d(rt: WasmRuntime, x: Float32Array | Float64Array, w
   const n = C * oH * oW;
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(indices instanceof Float64Array) ||
     n < MIN_ELEMS / 4 || H * W > 2 ** 31 / 8 || !rt.exports["max_pool"]) return false;
-  const rows = 64, cols = rows + slot(8 * oH), xs = cols + slot(8 * oW), os = xs + slot(4 * C * H * W), is = os + slot(4 * n);
-  if (!rt.reserve(is + slot(8 * n))) return false;
+  const rows = 64, cols = rows + align(8 * oH), xs = cols + align(8 * oW), os = xs + align(4 * C * H * W), is = os + align(4 * n);
+  if (!rt.reserve(is + align(8 * n))) return false;
   writeSpans(new Int32Array(rt.memory.buffer, rows, 2 * oH), oH, sH, pH, kH, dH, H);
   writeSpans(new Int32Array(rt.memory.buffer, cols, 2 * oW), oW, sW, pW, kW, dW, W);
   rt.f32().set(x.subarray(0, C * H * W), xs / 4);
