@@ -9,13 +9,9 @@ import { jsBackend } from "../../src/backend/js/index.ts";
 import type { Window2d } from "../../src/backend/backend.ts";
 import { loadNative } from "../../src/backend/native/loader.ts";
 import { loadNativeBackend } from "../../src/backend/native/backend.ts";
+import { window2d } from "../helpers/window.ts";
 
-const out = (size: number, k: number, s: number, p: number, d: number): number => Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
-
-function win(C: number, H: number, W: number, k: [number, number], s: [number, number], p: [number, number], d: [number, number]): Window2d {
-  return { C, H, W, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pH: p[0], pW: p[1], dH: d[0], dW: d[1],
-    oH: out(H, k[0], s[0], p[0], d[0]), oW: out(W, k[1], s[1], p[1], d[1]) };
-}
+const win = window2d;
 
 const WINDOWS: Window2d[] = [
   win(1, 5, 5, [3, 3], [1, 1], [0, 0], [1, 1]),

@@ -11,6 +11,7 @@ import type { Window2d } from "../../src/backend/backend.ts";
 import { loadNative } from "../../src/backend/native/loader.ts";
 import { loadNativeBackend } from "../../src/backend/native/backend.ts";
 import { mulberry32 } from "../helpers/rng.ts";
+import { bytes } from "../helpers/window.ts";
 
 type F = Float32Array | Float64Array;
 const nb = loadNativeBackend();
@@ -82,8 +83,6 @@ function passes(c: Case, win: Window2d, x: F, w: F, bias: F | null, g: F) {
   assert.equal(p.backwardWeight(g, x, gw, win, dims), true);
   return { y, gx, gw };
 }
-
-const bytes = (a: F): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 for (const Ctor of [Float32Array, Float64Array]) {
   test(`native conv passes equal the per-sample loops (${Ctor.name})`, (t) => {

@@ -10,16 +10,9 @@ import { jsBackend } from "../../src/backend/js/index.ts";
 import type { Window2d } from "../../src/backend/backend.ts";
 import { loadNative } from "../../src/backend/native/loader.ts";
 import { loadNativeBackend } from "../../src/backend/native/backend.ts";
+import { bytes, poolValues, window2d } from "../helpers/window.ts";
 
-function win(C: number, H: number, W: number, k: [number, number], s: [number, number], p: [number, number], d: [number, number], ceil = false): Window2d {
-  const size = (n: number, i: 0 | 1): number => {
-    const span = n + 2 * p[i] - d[i] * (k[i] - 1) - 1;
-    let o = (ceil ? Math.ceil(span / s[i]) : Math.floor(span / s[i])) + 1;
-    if (ceil && (o - 1) * s[i] >= n + p[i]) o--; // PyTorch: the last window must start inside the input or left padding
-    return o;
-  };
-  return { C, H, W, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pH: p[0], pW: p[1], dH: d[0], dW: d[1], oH: size(H, 0), oW: size(W, 1) };
-}
+const win = window2d;
 
 const WINDOWS: Window2d[] = [
   win(5, 24, 24, [2, 2], [2, 2], [0, 0], [1, 1]),
@@ -30,32 +23,20 @@ const WINDOWS: Window2d[] = [
   win(1, 5, 6, [2, 3], [1, 4], [1, 1], [2, 2], true),
 ];
 
-/** Values with ties (small integers), signed zeros, -Infinity and a few NaNs. */
-function data(n: number, seed: number): number[] {
-  const v: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const h = Math.abs(Math.sin(i * 12.9898 + seed) * 43758.5453) % 1;
-    v.push(h < 0.03 ? NaN : h < 0.08 ? -Infinity : h < 0.2 ? 0 : h < 0.3 ? -0 : Math.floor(h * 7) - 3 + (h > 0.9 ? 0.5 : 0));
-  }
-  return v;
-}
-
-const bytes = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-
 for (const Ctor of [Float32Array, Float64Array]) {
   test(`native maxPool2d and its backward equal the JS loops bit for bit (${Ctor.name})`, (t) => {
     const nb = loadNativeBackend();
     if (!nb || !loadNative()?.maxPool2d) return t.skip("native addon (with pool kernels) not built");
     for (const [n, w] of WINDOWS.entries()) {
       const L = w.C * w.oH * w.oW;
-      const x = Ctor.from(data(w.C * w.H * w.W, n));
+      const x = Ctor.from(poolValues(w.C * w.H * w.W, n));
       const want = new Ctor(L).fill(7), got = new Ctor(L).fill(-7);
       const wantIx = new Float64Array(L).fill(-1), gotIx = new Float64Array(L).fill(-2);
       jsBackend.maxPool2d(x, w, want, wantIx);
       nb.maxPool2d(x, w, got, gotIx);
       assert.deepEqual(bytes(got), bytes(want), `values ${JSON.stringify(w)}`);
       assert.deepEqual(gotIx, wantIx, `indices ${JSON.stringify(w)}`);
-      const g = Ctor.from(data(L, n + 100).map((v, i) => (Number.isFinite(v) ? v + i * 0.125 : 1)));
+      const g = Ctor.from(poolValues(L, n + 100).map((v, i) => (Number.isFinite(v) ? v + i * 0.125 : 1)));
       const gx1 = new Ctor(w.C * w.H * w.W).fill(0.25), gx2 = gx1.slice();
       jsBackend.maxPool2dBackward(g, wantIx, w, gx1);
       nb.maxPool2dBackward(g, wantIx, w, gx2);
