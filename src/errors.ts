@@ -1,28 +1,88 @@
 /**
  * Typed errors. Messages follow PyTorch's wording so a PyTorch user recognises them;
  * the class says which family of mistake it is, so callers can catch precisely.
+ *
+ * Each class sets its name explicitly: `new.target.name` would be mangled by a minifier, and callers
+ * (the CLI, the browser build) tell error families apart by name.
  */
 export class KindlingError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = new.target.name;
+    this.name = "KindlingError";
   }
 }
 
 /** Shapes that do not fit together: matmul, broadcasting, view, cat, ... */
-export class ShapeError extends KindlingError {}
+export class ShapeError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "ShapeError";
+  }
+}
 
 /** A dtype that the operation does not accept. */
-export class DTypeError extends KindlingError {}
+export class DTypeError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "DTypeError";
+  }
+}
 
 /** A bad argument value: dim out of range, negative size, unknown option. */
-export class ArgumentError extends KindlingError {}
+export class ArgumentError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "ArgumentError";
+  }
+}
 
 /** Autograd misuse: backward twice through a freed graph, non-scalar backward without a gradient. */
-export class AutogradError extends KindlingError {}
+export class AutogradError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "AutogradError";
+  }
+}
 
 /** A file whose bytes are not what its format promises (checkpoint, image, IDX, cache). */
-export class FormatError extends KindlingError {}
+export class FormatError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "FormatError";
+  }
+}
 
 /** Index out of range: class index in a loss, gather index, item of a wrong position. */
-export class IndexError extends KindlingError {}
+export class IndexError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "IndexError";
+  }
+}
+
+/**
+ * A path that cannot be used as asked: missing, a directory or FIFO where a file is needed, too large,
+ * not readable or writable, or a disk that is full. The message names the path and what to do.
+ */
+export class FileError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "FileError";
+  }
+}
+
+/** A loss, parameter or gradient that became NaN or infinite where finite numbers are required. */
+export class NonFiniteError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "NonFiniteError";
+  }
+}
+
+/** A wait that ran past its limit (a DataLoader `timeout`, a worker that never answers). */
+export class TimeoutError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TimeoutError";
+  }
+}

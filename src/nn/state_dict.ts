@@ -16,7 +16,12 @@ export interface LoadResult {
 }
 
 /** `loadStateDict` refused: missing or unexpected keys (strict), size mismatches, non-tensor values. */
-export class StateDictError extends KindlingError {}
+export class StateDictError extends KindlingError {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateDictError";
+  }
+}
 
 function entries(sd: StateDictLike): Map<string, unknown> {
   if (sd instanceof Map) return new Map(sd);
