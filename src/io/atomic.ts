@@ -94,3 +94,44 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
   }
   fsyncDirSync(dir);
 }
+
+const TEMP_NAME = /\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temp files that killed atomic writes left in `dir` (not recursive): files named like
+ * `tempPathFor`'s output whose writing process is gone. Returns the names removed. A file of a live
+ * process is left alone, since its write may still be in flight.
+ */
+export function removeStaleTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null || processAlive(Number(m[1]))) continue;
+    try {
+      const p = resolve(dir, name);
+      if (!fs.lstatSync(p).isFile()) continue;
+      fs.rmSync(p, { force: true });
+      removed.push(name);
+    } catch {
+      // a file that vanished or cannot be removed is not worth failing a run over
+    }
+  }
+  return removed;
+}
