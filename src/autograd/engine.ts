@@ -3,6 +3,7 @@ import { AutogradError, ShapeError } from "../errors.ts";
 import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { checkBackward, isAnomalyEnabled } from "./anomaly.ts";
 import { noGrad } from "./grad_mode.ts";
 import { GradLedger } from "./ledger.ts";
 import type { Node } from "./node.ts";
@@ -111,6 +112,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: Ba
       }
       const needs = node.next.map((e) => e !== null);
       const inGrads = node.backwardFn(g, needs);
+      if (isAnomalyEnabled()) checkBackward(node, inGrads);
       if (!opts.retainGraph) node.release();
       for (let i = 0; i < node.next.length; i++) {
         const e = node.next[i];

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.ts";
+import { checkForward, isAnomalyEnabled } from "./anomaly.ts";
 import { isGradEnabled } from "./grad_mode.ts";
 import { type BackwardFn, type Edge, Node } from "./node.ts";
 
@@ -20,5 +21,6 @@ export function record(
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? (t.gradFn ?? t) : null));
   out.gradFn = new Node(name, next, backward, savesTensors);
   out.requiresGrad = true;
+  if (isAnomalyEnabled()) checkForward(out, out.gradFn, inputs);
   return out;
 }

@@ -34,8 +34,14 @@ export class Linear extends Module {
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype }));
-    this.bias = opts.bias === false ? null : Parameter(empty([outFeatures], { dtype: opts.dtype }));
+    try {
+      this.weight = Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype }));
+      this.bias = opts.bias === false ? null : Parameter(empty([outFeatures], { dtype: opts.dtype }));
+    } catch (err) {
+      // Which layer could not be made matters more to the caller than which tensor inside it.
+      if (err instanceof ArgumentError) throw new ArgumentError(`Linear(${inFeatures}, ${outFeatures}): ${err.message}`);
+      throw err;
+    }
     this.resetParameters(opts.generator);
   }
 

@@ -1,6 +1,7 @@
 import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
-import { type DType, type Storage, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
+import { truncateToInt64 } from "../tensor/cast.ts";
+import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
@@ -33,6 +34,8 @@ export function castRaw(t: Tensor, dtype: DType): Tensor {
     backend().binaryScalar("ne", denseData(t), 0, out, n, false);
   } else {
     backend().copy(sv(t), t.shape, out);
+    // int64 shares Float64Array with float64: a plain copy would keep fractions and values past 2^53.
+    if (dtype === "int64" && isFloating(t.dtype)) truncateToInt64(out as Float64Array, "to(int64)");
   }
   return Tensor.fromStorage(out, dtype, t.shape);
 }

@@ -1,5 +1,6 @@
 import { ArgumentError, DTypeError } from "../errors.ts";
-import { type DType, type Storage, allocStorage, castValue, checkDType, isFloating } from "./dtype.ts";
+import { castChecked, integerRange } from "./cast.ts";
+import { type DType, type Storage, allocStorage, checkDType, isFloating } from "./dtype.ts";
 import { getDefaultDType } from "./default_dtype.ts";
 import { Generator, defaultGenerator } from "./random.ts";
 import { checkShape, fmtShape } from "./shape.ts";
@@ -40,7 +41,7 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     const dtype = opts.dtype ?? inferred;
     const src = data as unknown as ArrayLike<number | bigint>;
     const out = allocStorage(dtype, src.length);
-    for (let i = 0; i < src.length; i++) out[i] = castValue(dtype, Number(src[i]));
+    for (let i = 0; i < src.length; i++) out[i] = castChecked(dtype, Number(src[i]), "tensor()");
     return finish(Tensor.fromStorage(out, dtype, [src.length]), opts);
   }
   const shape: number[] = [];
@@ -57,7 +58,8 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     if (d === shape.length) {
       if (typeof v === "number") {
         sawNumber = true;
-        if (!Number.isInteger(v)) sawFloat = true;
+        // Past 2^53 a JS number is no longer an exact integer (1e20 is a float literal), so it means float.
+        if (!Number.isSafeInteger(v)) sawFloat = true;
         flat.push(v);
       } else if (typeof v === "boolean") {
         sawBool = true;
@@ -77,78 +79,53 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
   const inferred: DType =
     sawFloat || flat.length === 0 || opts.requiresGrad ? getDefaultDType() : sawBool && !sawNumber ? "bool" : "int64";
   const dtype = opts.dtype ?? inferred;
-  const out = allocStorage(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) out[i] = castValue(dtype, flat[i]!);
+  const out = allocStorage(dtype, flat.length, shape);
+  for (let i = 0; i < flat.length; i++) out[i] = castChecked(dtype, flat[i]!, "tensor()");
   return finish(Tensor.fromStorage(out, dtype, shape), opts);
 }
 
 /** `zeros(2, 3)` or `zeros([2, 3], opts)`. */
 export type SizeArgs = [readonly number[], TensorOptions?] | number[];
 
-function parseSize<O extends object>(args: readonly unknown[]): [number[], O] {
+function parseSize<O extends object>(fn: string, args: readonly unknown[]): [number[], O] {
   if (Array.isArray(args[0])) return [checkShape(args[0] as number[]), (args[1] ?? {}) as O];
   const dims: number[] = [];
   let opts = {} as O;
   for (const a of args) {
     if (typeof a === "number") dims.push(a);
-    else if (a && typeof a === "object") opts = a as O;
+    else if (a && typeof a === "object" && !Array.isArray(a)) opts = a as O;
+    else if (a !== undefined) throw new ArgumentError(`${fn}(): expected integer sizes or an options object, got ${typeof a} ${String(a)}`);
   }
   return [checkShape(dims), opts];
 }
 
 export function full(size: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   const shape = checkShape(size);
+  if (typeof value !== "number" && typeof value !== "boolean") {
+    throw new ArgumentError(`full(): fill_value must be a number or boolean, got ${typeof value}`);
+  }
   const v = typeof value === "boolean" ? (value ? 1 : 0) : value;
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : typeof value === "boolean" ? "bool" : getDefaultDType();
+  const fill = castChecked(dtype, v, "full()");
   const t = Tensor.empty(shape, dtype);
-  t.storage.fill(castValue(dtype, v));
+  // Fresh storage is already zeros: writing them again would touch every page of a large tensor.
+  if (!Object.is(fill, 0)) t.storage.fill(fill);
   return finish(t, opts);
 }
 
 export function zeros(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  const [shape, opts] = parseSize<TensorOptions>(args);
+  const [shape, opts] = parseSize<TensorOptions>("zeros", args);
   return full(shape, 0, opts);
 }
 
 export function ones(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  const [shape, opts] = parseSize<TensorOptions>(args);
+  const [shape, opts] = parseSize<TensorOptions>("ones", args);
   return full(shape, 1, opts);
 }
 
 export function empty(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  return zeros(...args);
-}
-
-/** Values start, start+step, ... < end. One argument means [0, end). Integer arguments give int64. */
-export function arange(end: number, opts?: TensorOptions): Tensor;
-export function arange(start: number, end: number, step?: number, opts?: TensorOptions): Tensor;
-export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts: TensorOptions = {}): Tensor {
-  let end: number | undefined;
-  if (typeof endOrOpts === "object") opts = endOrOpts;
-  else end = endOrOpts;
-  if (end === undefined) {
-    end = start;
-    start = 0;
-  }
-  if (step === 0) throw new ArgumentError("step must be nonzero");
-  if ((end - start) / step < 0) throw new ArgumentError("upper bound and larger bound inconsistent with step sign");
-  const n = Math.max(0, Math.ceil((end - start) / step));
-  const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
-  const dtype = opts.dtype ?? (allInt ? "int64" : getDefaultDType());
-  const out = allocStorage(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = start + i * step;
-  return finish(Tensor.fromStorage(out, dtype, [n]), opts);
-}
-
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ArgumentError(`number of steps must be non-negative, got ${steps}`);
-  const dtype = opts.dtype ?? getDefaultDType();
-  const out = allocStorage(dtype, steps);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
-  const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) out[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
-  return finish(Tensor.fromStorage(out, dtype, [steps]), opts);
+  const [shape, opts] = parseSize<TensorOptions>("empty", args);
+  return full(shape, 0, opts);
 }
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
@@ -165,7 +142,7 @@ function floatDType(opts: TensorOptions, fn: string): DType {
 
 /** Uniform on [0, 1). */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>(args);
+  const [shape, opts] = parseSize<RandomOptions>("rand", args);
   const dtype = floatDType(opts, "rand");
   const g = opts.generator ?? defaultGenerator;
   const t = Tensor.empty(shape, dtype);
@@ -177,7 +154,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 
 /** Standard normal. */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>(args);
+  const [shape, opts] = parseSize<RandomOptions>("randn", args);
   const dtype = floatDType(opts, "randn");
   const t = Tensor.empty(shape, dtype);
   (opts.generator ?? defaultGenerator).fillNormal(t.storage as Float32Array | Float64Array);
@@ -186,10 +163,15 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
 
 /** Uniform integers in [low, high). */
 export function randint(low: number, high: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ArgumentError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high)) {
+    throw new ArgumentError(`randint(): low and high must be finite integers, got low=${low}, high=${high}`);
   }
-  const dtype = opts.dtype ?? "int64";
+  if (high <= low) throw new ArgumentError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : "int64";
+  if (integerRange(dtype) !== null) {
+    castChecked(dtype, low, "randint(): low");
+    castChecked(dtype, high - 1, "randint(): high - 1");
+  }
   const g = opts.generator ?? defaultGenerator;
   const t = Tensor.empty(checkShape(size), dtype);
   const s = t.storage;
@@ -199,10 +181,11 @@ export function randint(low: number, high: number, size: readonly number[], opts
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`n must be non-negative, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`randperm(): n must be a non-negative integer up to 2^53-1, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
-  const dtype = opts.dtype ?? "int64";
-  const s: Storage = allocStorage(dtype, n);
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : "int64";
+  if (n > 0 && integerRange(dtype) !== null) castChecked(dtype, n - 1, "randperm(): n - 1");
+  const s: Storage = allocStorage(dtype, n, [n]);
   for (let i = 0; i < n; i++) s[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = g.randomInt(i + 1);
@@ -222,3 +205,4 @@ export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand([...t.shap
 export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn([...t.shape], likeOpts(t, opts));
 
 export { fmtShape };
+export { arange, linspace } from "./ranges.ts";

@@ -1,4 +1,5 @@
 import { DTypeError } from "../errors.ts";
+import { MAX_STORAGE_LENGTH, allocationFailed, checkStorageLength } from "./limits.ts";
 import { markIssued, takeStorage } from "./pool.ts";
 
 /** The dtypes kindling knows. Names are PyTorch's without the `torch.` prefix. */
@@ -34,9 +35,19 @@ export function storageClass(dtype: DType): StorageClass {
   }
 }
 
-/** Zero-filled storage for n elements. */
-export function allocStorage(dtype: DType, n: number): Storage {
-  return new (storageClass(dtype))(n);
+/**
+ * Zero-filled storage for n elements. `shape` (default [n]) only names the tensor in the ArgumentError
+ * thrown, before allocating, when n is past the platform's typed-array limit, or when the engine finds
+ * no memory for it.
+ */
+export function allocStorage(dtype: DType, n: number, shape?: readonly number[]): Storage {
+  const ctor = storageClass(dtype);
+  checkStorageLength(n, dtype, shape ?? [n], ctor.BYTES_PER_ELEMENT);
+  try {
+    return new ctor(n);
+  } catch (err) {
+    throw allocationFailed(err, dtype, shape ?? [n], ctor.BYTES_PER_ELEMENT);
+  }
 }
 
 interface UnsafeBufferApi {
@@ -55,13 +66,21 @@ const UNINIT_MIN_BYTES = 1 << 16;
  * full: a recycled gradient buffer (pool.ts) when one of this size is free, else, in Node, an ArrayBuffer
  * of its own that is not zero-filled (Buffer.allocUnsafeSlow); elsewhere (browsers) a zeroed one.
  */
-export function allocUninitialized(dtype: DType, n: number): Storage {
+export function allocUninitialized(dtype: DType, n: number, shape?: readonly number[]): Storage {
   const ctor = storageClass(dtype);
   const bytes = n * ctor.BYTES_PER_ELEMENT;
-  if (bytes < UNINIT_MIN_BYTES) return new ctor(n);
+  if (bytes < UNINIT_MIN_BYTES) return allocStorage(dtype, n, shape);
   const recycled = takeStorage(ctor, n);
   if (recycled) return recycled;
-  const out = NodeBuffer ? new ctor(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, n) : new ctor(n);
+  checkStorageLength(n, dtype, shape ?? [n], ctor.BYTES_PER_ELEMENT);
+  let out: Storage;
+  try {
+    // Node's Buffer is limited in bytes where a typed array is limited in elements (Node 20: both 2^32),
+    // so a larger Float32Array is still possible, zero-filled.
+    out = NodeBuffer && bytes <= MAX_STORAGE_LENGTH ? new ctor(NodeBuffer.allocUnsafeSlow(bytes).buffer, 0, n) : new ctor(n);
+  } catch (err) {
+    throw allocationFailed(err, dtype, shape ?? [n], ctor.BYTES_PER_ELEMENT);
+  }
   markIssued(out);
   return out;
 }

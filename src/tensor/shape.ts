@@ -23,12 +23,16 @@ export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
 }
 
+/** A user-given size: integers (safe ones, so the shape is exact), none negative, with PyTorch's messages. */
 export function checkShape(shape: readonly number[], what = "size"): number[] {
   if (!Array.isArray(shape)) throw new ArgumentError(`${what} must be an array of integers, got ${String(shape)}`);
-  for (const s of shape) {
-    if (!Number.isSafeInteger(s) || s < 0) {
-      throw new ArgumentError(`${what} must contain non-negative integers, got ${fmtShape(shape)}`);
+  for (let i = 0; i < shape.length; i++) {
+    const s: unknown = shape[i];
+    if (typeof s !== "number" || !Number.isSafeInteger(s)) {
+      const v = typeof s === "number" ? String(s) : `${typeof s} ${String(s)}`;
+      throw new ArgumentError(`${what} must be a list of integers up to 2^53-1, but found ${v} at position ${i} of ${fmtShape(shape)}`);
     }
+    if (s < 0) throw new ArgumentError(`Trying to create tensor with negative dimension ${s}: ${fmtShape(shape)}`);
   }
   return [...shape];
 }

@@ -74,12 +74,12 @@ export class Tensor {
 
   /** A fresh contiguous tensor whose values are unspecified: only for outputs written in full. */
   static uninitialized(shape: readonly number[], dtype: DType): Tensor {
-    return new Tensor(allocUninitialized(dtype, numelOf(shape)), dtype, shape, contiguousStrides(shape), 0);
+    return new Tensor(allocUninitialized(dtype, numelOf(shape), shape), dtype, shape, contiguousStrides(shape), 0);
   }
 
   /** A fresh contiguous tensor of zeros. */
   static empty(shape: readonly number[], dtype: DType): Tensor {
-    return new Tensor(allocStorage(dtype, numelOf(shape)), dtype, shape, contiguousStrides(shape), 0);
+    return new Tensor(allocStorage(dtype, numelOf(shape), shape), dtype, shape, contiguousStrides(shape), 0);
   }
 
   get ndim(): number {
@@ -201,7 +201,7 @@ export class Tensor {
   toTypedArray(): Storage {
     const n = this.numel();
     if (this.isContiguous()) return this.storage.slice(this.offset, this.offset + n) as Storage;
-    const out = allocStorage(this.dtype, n);
+    const out = allocStorage(this.dtype, n, this.shape);
     backend().copy({ data: this.storage, offset: this.offset, strides: this.strides }, this.shape, out);
     return out;
   }
