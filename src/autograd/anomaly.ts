@@ -30,11 +30,10 @@ export function setDetectAnomaly(mode: boolean, opts: AnomalyOptions = {}): void
   checkNan = opts.checkNan ?? true;
 }
 
-// Node 20.4+ has Symbol.dispose; before it, TypeScript's and esbuild's `using` look up this registered symbol.
-const DISPOSE = ((Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
-
 /** The mode in force before a detectAnomaly() scope; disposing the scope puts it back (once). */
-export class AnomalyScope {
+export class AnomalyScope implements Disposable {
+  /** `using` calls it; defined on the prototype below, under whichever symbol this runtime uses. */
+  declare [Symbol.dispose]: () => void;
   readonly #prev: readonly [boolean, boolean];
   #open = true;
 
@@ -47,11 +46,17 @@ export class AnomalyScope {
     this.#open = false;
     [enabled, checkNan] = this.#prev;
   }
-
-  [DISPOSE](): void {
-    this.dispose();
-  }
 }
+
+// Node 20.4+ has Symbol.dispose; without it, TypeScript's and esbuild's `using` look up this registered symbol.
+const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
+Object.defineProperty(AnomalyScope.prototype, DISPOSE, {
+  value(this: AnomalyScope): void {
+    this.dispose();
+  },
+  writable: true,
+  configurable: true,
+});
 
 /**
  * Anomaly detection for a scope: `detectAnomaly(() => { ... })` (sync or async; the previous mode comes

@@ -38,7 +38,7 @@ test("the forward op that first turns finite inputs into NaN is named", () => {
     throwsNaN(() => x.div(x), "Function 'DivBackward' returned nan values in its forward output from inputs without NaN");
     // An input that already holds NaN is not the first NaN: no error in forward.
     const n = torch.tensor([NaN, 1], { requiresGrad: true });
-    assert.ok(Number.isNaN(n.mul(2).tolist()[0] as number));
+    assert.ok(Number.isNaN((n.mul(2).tolist() as number[])[0]!));
   });
 });
 
