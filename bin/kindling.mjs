@@ -10,9 +10,16 @@ try {
 } catch {
   // No tsx: a published install, which ships dist/.
 }
-if (tsx) {
-  tsx.register();
-  await import(new URL("src/cli/main.ts", root).href);
-} else {
-  await import(pathToFileURL(fileURLToPath(new URL("dist/cli/main.js", root))).href);
+try {
+  if (tsx) {
+    tsx.register();
+    await import(new URL("src/cli/main.ts", root).href);
+  } else {
+    await import(pathToFileURL(fileURLToPath(new URL("dist/cli/main.js", root))).href);
+  }
+} catch (e) {
+  // Only a broken install gets here (the CLI reports its own errors): still one line unless --debug.
+  if (process.argv.includes("--debug")) console.error(e);
+  else console.error(`kindling: internal error: cannot load kindling: ${String(e?.message ?? e).split("\n")[0]} (rerun with --debug for the stack trace)`);
+  process.exit(1);
 }

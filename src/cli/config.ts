@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { readTextFileChecked } from "../io/file.ts";
 
 /**
  * Trainer configs: kindling's own JSON shape, and the seed report's flat snake_case shape, which is
@@ -13,6 +14,13 @@ export class ConfigError extends Error {
 }
 
 const positiveInt = z.number().int().positive();
+/** A path: not empty, and without the NUL byte that no file system accepts. */
+const pathString = z.string().min(1, { message: "a path cannot be empty" }).refine((p) => !p.includes("\0"), { message: "a path cannot contain a NUL character" });
+
+/** The largest image size a folder may be resized to (the decoders' default limit). */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+/** Config files are a few hundred bytes; anything far larger is not a config. */
+const MAX_CONFIG_BYTES = 1 << 20;
 const lr = z.number().positive({ message: "learning rate must be > 0" });
 
 const optimizerSchema = z.strictObject({
@@ -21,7 +29,7 @@ const optimizerSchema = z.strictObject({
   momentum: z.number().min(0).optional(),
   nesterov: z.boolean().optional(),
   weightDecay: z.number().min(0).optional(),
-  betas: z.tuple([z.number(), z.number()]).optional(),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).optional(),
 });
 
 const schedulerSchema = z.discriminatedUnion("name", [
@@ -49,11 +57,11 @@ const modelSchema = z.discriminatedUnion("type", [
 ]);
 
 const dataSchema = z.discriminatedUnion("source", [
-  z.strictObject({ source: z.literal("mnist"), root: z.string().optional() }),
+  z.strictObject({ source: z.literal("mnist"), root: pathString.optional() }),
   z.strictObject({
     source: z.literal("folder"),
-    path: z.string(),
-    testPath: z.string().optional(),
+    path: pathString,
+    testPath: pathString.optional(),
     size: z.tuple([positiveInt, positiveInt]).optional(),
   }),
   z.strictObject({ source: z.literal("sin"), samples: positiveInt.optional(), low: z.number().optional(), high: z.number().optional() }),
@@ -77,8 +85,8 @@ export const configSchema = z.strictObject({
   seed: z.number().int().min(0).optional(),
   validSplit: z.number().gt(0).lt(1).optional(),
   mode: z.enum(["train", "test", "train_and_test"]).optional(),
-  recordPath: z.string().optional(),
-  savePath: z.string().optional(),
+  recordPath: pathString.optional(),
+  savePath: pathString.optional(),
   augment: augmentSchema.nullable().optional(),
   hashId: z.string().regex(/^[0-9a-f]{8}$/).optional(),
   /** Free text: why this config exists. */
@@ -103,10 +111,10 @@ const seedSchema = z.strictObject({
   learning_rate: lr,
   mode: z.enum(["train", "test", "train_and_test"]),
   random_seed: z.number().int().min(0),
-  raw_data_path: z.string(),
-  data_path: z.string().optional(),
-  record_path: z.string().optional(),
-  save_path: z.string().optional(),
+  raw_data_path: pathString,
+  data_path: pathString.optional(),
+  record_path: pathString.optional(),
+  save_path: pathString.optional(),
   hash_id: z.string().regex(/^[0-9a-f]{8}$/).optional(),
 });
 
@@ -169,6 +177,7 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
     if (!r.success) throw new ConfigError(describe(r.error.issues, file));
     config = r.data;
   }
+  checkCombination(config, file);
   // Relative paths are taken from the working directory, as the seed's scripts did.
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   const data = config.data.source === "folder"
@@ -198,12 +207,35 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
   return resolved;
 }
 
+/** Key combinations that each validate alone but cannot run together. */
+function checkCombination(c: Config, file: string): void {
+  const sin = c.data.source === "sin";
+  if (c.task === "regression" && !sin) throw new ConfigError(`${file}: task: "regression" fits sin(x) only; use data.source "sin", or task "classification" for images`);
+  if (c.task === "classification" && sin) throw new ConfigError(`${file}: task: data.source "sin" is a regression task; set task to "regression"`);
+  if (c.model.type === "cnn" && sin) throw new ConfigError(`${file}: model.type: a "cnn" needs image data (data.source "mnist" or "folder"); use an "mlp" for sin`);
+  if (c.data.source === "folder" && c.data.size && c.data.size[0] * c.data.size[1] > MAX_IMAGE_PIXELS) {
+    throw new ConfigError(`${file}: data.size: ${c.data.size[0]}x${c.data.size[1]} is more than ${MAX_IMAGE_PIXELS / 1e6} megapixels per image; use a smaller size such as [28, 28]`);
+  }
+}
+
+function folderKind(p: string): string | null {
+  let st;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? "does not exist" : `cannot be read (${code ?? String(e)})`;
+  }
+  return st.isDirectory() ? null : "is not a folder";
+}
+
 function checkPaths(c: ResolvedConfig, file: string): void {
   if (c.data.source === "folder") {
     for (const [key, p] of [["data.path", c.data.path], ["data.testPath", c.data.testPath]] as const) {
       if (p === undefined) continue;
-      if (!existsSync(p)) throw new ConfigError(`${file}: ${key}: folder ${p} does not exist`);
-      if (!statSync(p).isDirectory()) throw new ConfigError(`${file}: ${key}: ${p} is not a folder`);
+      const problem = folderKind(p);
+      if (problem === "does not exist") throw new ConfigError(`${file}: ${key}: folder ${p} does not exist`);
+      if (problem) throw new ConfigError(`${file}: ${key}: ${p} ${problem}`);
     }
   }
   if (c.data.source === "mnist" && c.data.root !== undefined && !existsSync(c.data.root)) {
@@ -212,12 +244,8 @@ function checkPaths(c: ResolvedConfig, file: string): void {
 }
 
 export function loadConfig(file: string): ResolvedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new ConfigError(`${file}: cannot read config file`);
-  }
+  // Only a regular file is read: a FIFO or /dev/zero given as the config fails at once instead of hanging.
+  const text = readTextFileChecked(file, { what: "config file", maxBytes: MAX_CONFIG_BYTES });
   let json: unknown;
   try {
     json = JSON.parse(text);

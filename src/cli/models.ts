@@ -1,4 +1,8 @@
+import { ArgumentError, FormatError } from "../errors.ts";
 import * as nn from "../nn/index.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { modelSize } from "./budget.ts";
+import type { ModelMeta } from "./checkpoint.ts";
 import type { ResolvedConfig } from "./config.ts";
 
 /** Builds the network a config asks for. Layer order and names match the PyTorch equivalent. */
@@ -58,9 +62,25 @@ function buildCnn(model: Extract<ResolvedConfig["model"], { type: "cnn" }>, shap
       w = Math.floor(w / 2);
     }
   });
-  if (h < 1 || w < 1) throw new Error(`model.channels: ${channels.length} conv layers shrink a ${shape.input.join("x")} input to nothing`);
+  if (h < 1 || w < 1) throw new ArgumentError(`model.channels: ${channels.length} conv layers shrink a ${shape.input.join("x")} input to nothing; use fewer conv layers or larger images`);
   layers.push(new nn.Flatten(), new nn.Linear(c * h * w, model.hidden ?? 128), new nn.ReLU());
   if (model.dropout) layers.push(new nn.Dropout(model.dropout));
   layers.push(new nn.Linear(model.hidden ?? 128, shape.outputs));
   return new nn.Sequential(...layers);
+}
+
+/**
+ * The network a saved best model describes, with its weights. The metadata's layer sizes must account
+ * for exactly the weights the file holds, so damaged metadata cannot make it allocate a huge network.
+ */
+export function buildSavedModel(path: string, tensors: Record<string, Tensor>, meta: ModelMeta): nn.Sequential {
+  const outputs = meta.task === "classification" ? meta.classes.length : 1;
+  const expected = modelSize(meta.model, meta.inputShape, outputs).parameters;
+  const held = Object.values(tensors).reduce((n, t) => n + t.numel(), 0);
+  if (expected !== held) {
+    throw new FormatError(`${path}: its kindling.model metadata describes ${expected} weights but the file holds ${held} (a damaged checkpoint; retrain or use another file)`);
+  }
+  const model = buildModel(meta.model, { input: meta.inputShape, outputs });
+  model.loadStateDict(tensors);
+  return model;
 }

@@ -1,6 +1,7 @@
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { writeFileAtomic } from "../io/atomic.ts";
+import { describeFsError } from "../io/file.ts";
 import type { EpochMetrics } from "./records.ts";
 
 /** Training pictures as SVG, drawn by Vega-Lite (rendered headless, no browser or canvas needed). */
@@ -12,7 +13,9 @@ async function render(spec: Spec, path: string): Promise<void> {
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
-  await writeFileAtomic(path, svg);
+  await writeFileAtomic(path, svg).catch((e: unknown) => {
+    throw (e as NodeJS.ErrnoException | null)?.code ? describeFsError(path, e, "plot") : e;
+  });
 }
 
 export async function plotCurves(metrics: readonly EpochMetrics[], task: "classification" | "regression", dir: string): Promise<string[]> {

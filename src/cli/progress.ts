@@ -66,6 +66,12 @@ export class Progress {
     else if (this.mode !== "quiet") console.log(`epoch ${m.epoch}/${this.totalEpochs}  ${fmtMetric(m)}`);
   }
 
+  /** Stops a live bar left running by an epoch that failed, so the error line prints on a clean line. */
+  abort(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+
   summary(all: readonly EpochMetrics[]): void {
     if (this.mode !== "tty" || all.length === 0) return;
     const cls = all[0]!.validAccuracy !== undefined;

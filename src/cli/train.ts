@@ -1,22 +1,28 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { FileError, FormatError, NonFiniteError } from "../errors.ts";
 import * as nn from "../nn/index.ts";
-import * as optim from "../optim/index.ts";
 import { Generator, manualSeed } from "../tensor/random.ts";
 import { getBackend } from "../backend/index.ts";
+import { checkDataFits, checkModelFits } from "./budget.ts";
 import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
-import type { ResolvedConfig } from "./config.ts";
+import { ConfigError, type ResolvedConfig } from "./config.ts";
 import { loadTaskData, loader, type TaskData } from "./data.ts";
+import { type EpochContext, runEpoch } from "./epoch.ts";
 import { evaluate } from "./evaluate.ts";
-import { buildModel } from "./models.ts";
+import { buildModel, buildSavedModel } from "./models.ts";
+import { ensureFolder, ensureOutputFile } from "./paths.ts";
 import { plotConfusion, plotCurves, plotFit } from "./plots.ts";
 import type { Progress } from "./progress.ts";
 import { RunRecord, type EpochMetrics } from "./records.ts";
-import { buildOptimizer, buildScheduler, currentLr } from "./setup.ts";
+import { buildOptimizer, buildScheduler } from "./setup.ts";
 
 /** The seed's `model` module as a loop: train, validate, keep the best, checkpoint every epoch. */
 
 export interface TrainOptions {
   resume: boolean;
+  /** Keep training when the loss or a weight is NaN or infinite (such a model is still never saved as best). */
+  allowNonfinite?: boolean;
   progress: Progress;
 }
 
@@ -30,8 +36,15 @@ function prepare(config: ResolvedConfig) {
   manualSeed(config.seed);
   // Splitting and shuffling draw from their own stream, so model init and dropout do not shift them.
   const dataGen = new Generator(config.seed);
+  checkDataFits(config);
   const data = loadTaskData(config, dataGen);
   const outputs = config.task === "classification" ? data.classes.length : 1;
+  for (const [name, split] of [["training", data.train], ["validation", data.valid]] as const) {
+    if (split.length === 0) {
+      throw new ConfigError(`${config.source}: validSplit: the ${name} split is empty (${data.train.length + data.valid.length} samples, validSplit ${config.validSplit}); add data or change validSplit`);
+    }
+  }
+  checkModelFits(config, data.inputShape, outputs, data.train.length);
   const model = buildModel(config.model, { input: data.inputShape, outputs });
   const meta: ModelMeta = { model: config.model, task: config.task, classes: data.classes, inputShape: data.inputShape };
   return { dataGen, data, model, meta };
@@ -39,13 +52,22 @@ function prepare(config: ResolvedConfig) {
 
 const better = (task: ResolvedConfig["task"], a: number, b: number | null) => b === null || (task === "classification" ? a > b : a < b);
 
+/** The output locations, made and checked before any work, and the leftovers of a killed run removed. */
+function openRecord(config: ResolvedConfig): { record: RunRecord; removed: string[] } {
+  const record = new RunRecord(config);
+  ensureOutputFile(config.savePath, "savePath");
+  if (config.data.source === "folder") ensureFolder(join(config.recordPath, "cache"), "recordPath");
+  return { record, removed: record.removeStaleTemps() };
+}
+
 export async function train(config: ResolvedConfig, opts: TrainOptions): Promise<RunResult> {
   const { progress } = opts;
-  const record = new RunRecord(config);
+  const allowNonfinite = opts.allowNonfinite ?? false;
+  const { record, removed } = openRecord(config);
   record.writeConfig();
+  if (removed.length) record.log(`removed ${removed.length} temp file(s) left by a killed write: ${removed.join(", ")}`);
   const { dataGen, data, model, meta } = prepare(config);
-  const nTrain = data.train.length;
-  const stepsPerEpoch = Math.ceil(nTrain / config.batchSize);
+  const stepsPerEpoch = Math.ceil(data.train.length / config.batchSize);
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
   const { scheduler, perBatch } = buildScheduler(config.scheduler, optimizer, config.epochs, stepsPerEpoch);
   const lossFn = config.task === "classification" ? new nn.CrossEntropyLoss() : new nn.MSELoss();
@@ -61,7 +83,7 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
   say(`run ${config.hashId}: ${config.task}, ${data.description}, backend ${getBackend()}`);
   for (const note of config.notes) say(`note: ${note}`);
   if (opts.resume) {
-    const state = await loadLast(lastPath, { model, optimizer, scheduler, dataGen });
+    const state = await loadLast(lastPath, config, { model, optimizer, scheduler, dataGen }, { allowNonfinite });
     if (state) {
       startEpoch = state.epoch + 1;
       bestMetric = state.bestMetric;
@@ -73,62 +95,50 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
 
   // Shuffles and augmentation draw from dataGen, whose state the last checkpoint keeps.
   const trainLoader = loader(data.train, config.batchSize, dataGen);
-  for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
-    const t0 = performance.now();
-    model.train();
-    progress.startEpoch(epoch, stepsPerEpoch);
-    let lossSum = 0;
-    let seen = 0;
-    let step = 0;
-    for (const [x, y] of trainLoader) {
-      const loss = lossFn.forward(model.forward(x), y);
-      optimizer.zeroGrad();
-      loss.backward();
-      optimizer.step();
-      if (perBatch) (scheduler as optim.lrScheduler.LRScheduler).step();
-      const m = x.shape[0]!;
-      lossSum += loss.item() * m;
-      seen += m;
-      progress.batch(++step, m, lossSum / seen);
+  const ctx: EpochContext = { config, data, model, optimizer, scheduler, perBatch, lossFn, trainLoader, stepsPerEpoch, allowNonfinite, progress, say };
+  try {
+    for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
+      const { entry, metric, finite } = runEpoch(ctx, epoch);
+      metrics.push(entry);
+      record.writeMetrics(metrics);
+      if (!finite) say(`epoch ${epoch}: the model is not finite; not saved as best (--allow-nonfinite)`);
+      else if (better(config.task, metric, bestMetric)) {
+        bestMetric = metric;
+        await saveBest(config.savePath, model, meta, { "kindling.epoch": String(epoch), "kindling.hash_id": config.hashId });
+      }
+      await saveLast(lastPath, { model, optimizer, scheduler, dataGen, state: { epoch, bestMetric } });
+      record.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
+      progress.endEpoch(entry);
     }
-    const lr = currentLr(optimizer);
-    const v = evaluate(model, data.valid, config.task, data.classes.length);
-    if (scheduler instanceof optim.lrScheduler.ReduceLROnPlateau) scheduler.step(v.loss);
-    else if (scheduler && !perBatch) scheduler.step();
-    const entry: EpochMetrics = {
-      epoch,
-      trainLoss: lossSum / seen,
-      validLoss: v.loss,
-      ...(v.accuracy !== undefined ? { validAccuracy: v.accuracy } : {}),
-      ...(v.mae !== undefined ? { validMae: v.mae } : {}),
-      lr,
-      seconds: (performance.now() - t0) / 1000,
-    };
-    metrics.push(entry);
-    record.writeMetrics(metrics);
-    const metric = (v.accuracy ?? v.mae)!;
-    if (better(config.task, metric, bestMetric)) {
-      bestMetric = metric;
-      await saveBest(config.savePath, model, meta, { "kindling.epoch": String(epoch), "kindling.hash_id": config.hashId });
-    }
-    await saveLast(lastPath, { model, optimizer, scheduler, dataGen, state: { epoch, bestMetric } });
-    record.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
-    progress.endEpoch(entry);
+  } catch (e) {
+    if (e instanceof NonFiniteError) record.log(`stopped: ${e.message}`);
+    throw e;
+  } finally {
+    progress.abort();
   }
   progress.summary(metrics);
   await plotCurves(metrics, config.task, record.dir);
   say(`records in ${record.dir}; best model ${config.savePath}`);
-  const test = config.mode === "train_and_test" ? await runTest(config, progress, record, data) : null;
+  if (config.mode === "train_and_test" && bestMetric === null) {
+    throw new NonFiniteError(`no epoch of this run gave a finite model, so none was saved to ${config.savePath} and there is nothing to test; try a smaller learning rate (optimizer.lr)`);
+  }
+  const test = config.mode === "train_and_test" ? await runTest(config, progress, { allowNonfinite }, record, data) : null;
   return { record, metrics, test };
 }
 
 /** Evaluates the best saved model on the test split (or the validation split when there is none). */
-export async function runTest(config: ResolvedConfig, progress: Progress, record = new RunRecord(config), data?: TaskData): Promise<RunResult["test"]> {
+export async function runTest(config: ResolvedConfig, progress: Progress, opts: { allowNonfinite?: boolean } = {}, record?: RunRecord, data?: TaskData): Promise<RunResult["test"]> {
+  if (!existsSync(config.savePath)) {
+    throw new FileError(`${config.savePath}: no saved model to test; mode "test" evaluates the model a training run saved (train first, e.g. with mode "train_and_test")`);
+  }
+  record ??= openRecord(config).record;
   const prepared = data ? null : prepare(config);
   const d = data ?? prepared!.data;
-  const { tensors, meta } = await loadBest(config.savePath);
-  const model = buildModel(meta.model, { input: meta.inputShape, outputs: meta.task === "classification" ? meta.classes.length : 1 });
-  model.loadStateDict(tensors);
+  const { tensors, meta } = await loadBest(config.savePath, opts);
+  if (meta.task !== config.task || meta.classes.join("\0") !== d.classes.join("\0")) {
+    throw new FormatError(`${config.savePath}: this model was trained for another task or other classes than the config's data (savePath points at another run's model?)`);
+  }
+  const model = buildSavedModel(config.savePath, tensors, meta);
   const split = d.test ?? d.valid;
   const name = d.test ? "test" : "valid (no separate test set)";
   const r = evaluate(model, split, config.task, d.classes.length);

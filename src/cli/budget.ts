@@ -1,0 +1,109 @@
+import { totalmem } from "node:os";
+import type { ResolvedConfig } from "./config.ts";
+import { ConfigError } from "./config.ts";
+
+/**
+ * Sizes checked before anything is allocated: a config asking for a model or a data set that cannot
+ * fit in this machine's memory fails at once with the key to change, instead of an allocation error
+ * deep inside (or the kernel's OOM killer, which leaves no message at all).
+ */
+
+const BYTES = 4; // float32
+
+/** The memory kindling may plan for: the machine's, or the container's limit when that is lower. */
+export function memoryLimit(): number {
+  const total = totalmem();
+  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
+  return constrained && constrained > 0 && constrained < total ? constrained : total;
+}
+
+const gb = (n: number) => `${n < 1e10 ? (n / 1e9).toFixed(1) : n < 1e15 ? (n / 1e9).toFixed(0) : (n / 1e9).toExponential(1)} GB`;
+
+/** Float buffers per parameter besides the weight itself: its gradient and the optimizer's slots. */
+function copiesPerParameter(o: ResolvedConfig["optimizer"]): number {
+  const momentum = (o.momentum ?? 0) > 0 ? 1 : 0;
+  switch (o.name) {
+    case "sgd":
+      return 1 + momentum;
+    case "adam":
+    case "adamw":
+      return 3;
+    case "rmsprop":
+      return 2 + momentum;
+    case "adagrad":
+      return 2;
+  }
+}
+
+export interface ModelSize {
+  parameters: number;
+  /** Floats of activations (with what backward keeps) per sample. */
+  activationsPerSample: number;
+}
+
+/** Parameter and activation counts of the network buildModel makes, computed without building it. */
+export function modelSize(model: ResolvedConfig["model"], input: readonly number[], outputs: number): ModelSize {
+  if (model.type === "mlp") {
+    let width = input.reduce((a, b) => a * b, 1);
+    let parameters = 0;
+    let acts = width;
+    for (const h of [...model.hidden, outputs]) {
+      parameters += width * h + h;
+      acts += 3 * h; // linear output, activation, dropout mask
+      width = h;
+    }
+    return { parameters, activationsPerSample: acts };
+  }
+  let [c, h, w] = input as [number, number, number];
+  const channels = model.channels ?? [32, 64];
+  let parameters = 0;
+  let acts = c * h * w;
+  channels.forEach((out, i) => {
+    parameters += c * out * 9 + out;
+    h = Math.max(h - 2, 0);
+    w = Math.max(w - 2, 0);
+    acts += c * 9 * h * w + 2 * out * h * w; // im2col columns, conv output, ReLU
+    c = out;
+    if (i % 2 === 1 || i === channels.length - 1) {
+      h = Math.floor(h / 2);
+      w = Math.floor(w / 2);
+      acts += c * h * w;
+    }
+  });
+  const hidden = model.hidden ?? 128;
+  parameters += c * h * w * hidden + hidden + hidden * outputs + outputs;
+  acts += 3 * hidden + outputs;
+  return { parameters, activationsPerSample: acts };
+}
+
+/** Throws a ConfigError naming `model` (or `batchSize`) when training this model cannot fit in memory. */
+export function checkModelFits(config: ResolvedConfig, input: readonly number[], outputs: number, samples: number): void {
+  const size = modelSize(config.model, input, outputs);
+  const limit = memoryLimit();
+  const weights = size.parameters * BYTES * (1 + copiesPerParameter(config.optimizer));
+  if (!Number.isFinite(weights) || weights > limit) {
+    const key = config.model.type === "mlp" ? "model.hidden" : "model.channels / model.hidden";
+    throw new ConfigError(
+      `${config.source}: ${key}: this network has ${size.parameters.toExponential(2)} parameters, about ${gb(weights)} with gradients and optimizer state, more than this machine's ${gb(limit)} of memory; use smaller layers`,
+    );
+  }
+  const batch = Math.min(config.batchSize, Math.max(samples, 1));
+  const acts = size.activationsPerSample * BYTES * 2 * batch; // forward values and their gradients
+  if (weights + acts > limit) {
+    throw new ConfigError(
+      `${config.source}: batchSize: a batch of ${batch} needs about ${gb(acts)} of activations beside ${gb(weights)} of weights, more than this machine's ${gb(limit)}; use a smaller batchSize`,
+    );
+  }
+}
+
+/** Generated data sets (sin) are sized by the config: refuse what cannot fit before generating it. */
+export function checkDataFits(config: ResolvedConfig): void {
+  if (config.data.source !== "sin") return;
+  const n = config.data.samples ?? 10000;
+  // x, sin(x), the temporaries of scaling them, and the split's permutation.
+  const bytes = n * 40;
+  const limit = memoryLimit();
+  if (bytes > limit / 2) {
+    throw new ConfigError(`${config.source}: data.samples: ${n} points need about ${gb(bytes)}, more than half of this machine's ${gb(limit)}; use fewer samples`);
+  }
+}
