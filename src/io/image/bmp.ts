@@ -6,7 +6,8 @@
  * 16/32-bit BI_RGB or BI_BITFIELDS / BI_ALPHABITFIELDS, 24-bit; bottom-up and top-down rows. RLE and
  * embedded JPEG/PNG are refused. Every malformed field becomes a FormatError naming the file.
  */
-import { type DecodedImage, MAX_IMAGE_SIDE, checkImage, compactRGBA, formatError } from "./types.ts";
+import { type ImageLimits, checkDeclaredSize, resolveLimits } from "./limits.ts";
+import { type DecodedImage, allocPixels, checkImage, compactRGBA, formatError } from "./types.ts";
 
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;
@@ -40,16 +41,9 @@ function scale(v: number, ch: Channel): number {
   return ch.max === 255 ? x : Math.round((x * 255) / ch.max);
 }
 
-function alloc(n: number, fail: (w: string) => Error): Uint8Array {
-  try {
-    return new Uint8Array(n);
-  } catch {
-    throw fail(`image needs ${n} bytes of memory, more than can be allocated`);
-  }
-}
-
-export function decodeBMP(bytes: Uint8Array, source: string): DecodedImage {
+export function decodeBMP(bytes: Uint8Array, source: string, options?: Partial<ImageLimits>): DecodedImage {
   const fail = (what: string): Error => formatError(source, `invalid BMP: ${what}`);
+  const limits = resolveLimits(options);
   const len = bytes.length;
   if (len < 18 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) {
     throw len >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d
@@ -73,9 +67,7 @@ export function decodeBMP(bytes: Uint8Array, source: string): DecodedImage {
   const height = Math.abs(rawHeight);
 
   if (width <= 0 || height === 0) throw fail(`image has zero or negative size ${width}x${rawHeight}`);
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-    throw fail(`absurd dimensions ${width}x${height} (more than ${MAX_IMAGE_SIDE} pixels per side)`);
-  }
+  checkDeclaredSize(source, "BMP", width, height, limits);
   if (COMPRESSION_NAMES[compression] !== undefined) {
     throw fail(`compression ${COMPRESSION_NAMES[compression]} is not supported (only uncompressed BMP)`);
   }
@@ -137,7 +129,7 @@ export function decodeBMP(bytes: Uint8Array, source: string): DecodedImage {
 
   if (palette !== null) return decodePaletted(bytes, width, height, bpp, palette, paletteSize, rowStart, fail);
   if (bpp === 24) {
-    const out = alloc(width * height * 3, fail);
+    const out = allocPixels(width * height * 3, fail);
     for (let y = 0; y < height; y++) {
       let s = rowStart(y);
       for (let x = 0, o = y * width * 3; x < width; x++, s += 3, o += 3) {
@@ -153,7 +145,7 @@ export function decodeBMP(bytes: Uint8Array, source: string): DecodedImage {
   if (r.mask === 0 || g.mask === 0 || b.mask === 0) throw fail("a red, green or blue bit mask is zero");
   const hasAlpha = a.mask !== 0;
   const channels = hasAlpha ? 4 : 3;
-  const out = alloc(width * height * channels, fail);
+  const out = allocPixels(width * height * channels, fail);
   const bytesPer = bpp / 8;
   let anyAlpha = false;
   for (let y = 0; y < height; y++) {
@@ -190,7 +182,7 @@ function decodePaletted(
     gray = palette[i * 3] === palette[i * 3 + 1] && palette[i * 3] === palette[i * 3 + 2];
   }
   const channels = gray ? 1 : 3;
-  const out = alloc(width * height * channels, fail);
+  const out = allocPixels(width * height * channels, fail);
   const perByte = 8 / bpp;
   const mask = (1 << bpp) - 1;
   for (let y = 0; y < height; y++) {

@@ -4,11 +4,13 @@
  */
 import { decodeBMP, encodeBMP } from "./bmp.ts";
 import { decodeJPEG } from "./jpeg.ts";
+import type { ImageLimits } from "./limits.ts";
 import { decodePNG } from "./png.ts";
 import { type DecodedImage, checkImage, formatError } from "./types.ts";
 
 export type { DecodedImage } from "./types.ts";
-export { MAX_IMAGE_SIDE, MAX_PIXELS } from "./types.ts";
+export type { ImageLimits } from "./limits.ts";
+export { MAX_IMAGE_SIDE, MAX_PIXELS, getImageLimits, setImageLimits } from "./limits.ts";
 export { decodeBMP, decodeJPEG, decodePNG, encodeBMP };
 
 export type ImageFormat = "bmp" | "png" | "jpeg";
@@ -35,15 +37,19 @@ function describeStart(bytes: Uint8Array): string {
  * Decodes a BMP, PNG or JPEG file into 8-bit HWC pixels. Channels: 1 when the file is grayscale (gray colour
  * type, one JPEG component, or an all-gray palette), 4 when it has an alpha channel that is not opaque
  * everywhere, otherwise 3 (an all-opaque alpha channel is dropped). `source` names the file in errors.
+ *
+ * Any bytes give either an image or a FormatError naming `source`, the same one on every call. An image
+ * declaring more pixels than the limits (`options`, else `getImageLimits()`: 100 megapixels by default) is
+ * refused before its pixels are allocated.
  */
-export function decodeImage(bytes: Uint8Array, source: string): DecodedImage {
+export function decodeImage(bytes: Uint8Array, source: string, options?: Partial<ImageLimits>): DecodedImage {
   switch (sniffImageFormat(bytes)) {
     case "bmp":
-      return decodeBMP(bytes, source);
+      return decodeBMP(bytes, source, options);
     case "png":
-      return decodePNG(bytes, source);
+      return decodePNG(bytes, source, options);
     case "jpeg":
-      return decodeJPEG(bytes, source);
+      return decodeJPEG(bytes, source, options);
     case null:
       if (bytes.length === 0) throw formatError(source, "not a BMP, PNG or JPEG image (the file is empty)");
       throw formatError(source, `not a BMP, PNG or JPEG image (starts with ${describeStart(bytes)})`);

@@ -11,21 +11,18 @@ export interface DecodedImage {
   data: Uint8Array;
 }
 
-/**
- * Above this many pixels per side a header is far more likely corrupt (or hostile) than real; refusing it
- * early turns a would-be multi-gigabyte allocation into a clear error.
- */
-export const MAX_IMAGE_SIDE = 32768;
-
-/**
- * Compressed formats can claim a huge canvas in a tiny file (a zlib or JPEG bomb); 100 megapixels is
- * jpeg-js's own default and far above any training image.
- */
-export const MAX_PIXELS = 100_000_000;
-
 /** Every decoder error names the file, since a dataset of 60 000 images is useless to debug otherwise. */
 export function formatError(source: string, what: string): FormatError {
   return new FormatError(`${source}: ${what}`);
+}
+
+/** A zeroed buffer of `n` bytes, or a FormatError (not a RangeError) when the platform cannot allocate it. */
+export function allocPixels(n: number, fail: (what: string) => Error): Uint8Array {
+  try {
+    return new Uint8Array(n);
+  } catch {
+    throw fail(`image needs ${n} bytes of memory, more than can be allocated`);
+  }
 }
 
 export function checkImage(img: DecodedImage, argName = "image"): void {
