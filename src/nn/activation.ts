@@ -1,23 +1,42 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { type GeluApproximate, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, tanh } from "./functional/activation.ts";
+import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 import { pyFloat, pyStr } from "./repr.ts";
 
-/** Activation layers: thin modules over `nn.functional`, printing as PyTorch's do. */
+/**
+ * Activation layers: thin modules over `nn.functional`, printing as PyTorch's do. Arguments are checked
+ * at run time (see options.ts): `new nn.ReLU(true)` (PyTorch's inplace) is an error, not ignored.
+ */
 
 export class ReLU extends Module {
+  constructor() {
+    super();
+    checkArity("nn.ReLU()", arguments, 0);
+  }
+
   override forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
 export class Sigmoid extends Module {
+  constructor() {
+    super();
+    checkArity("nn.Sigmoid()", arguments, 0);
+  }
+
   override forward(x: Tensor): Tensor {
     return sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  constructor() {
+    super();
+    checkArity("nn.Tanh()", arguments, 0);
+  }
+
   override forward(x: Tensor): Tensor {
     return tanh(x);
   }
@@ -26,6 +45,8 @@ export class Tanh extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkArity("nn.LeakyReLU()", arguments, 1);
+    checkArg("nn.LeakyReLU()", negativeSlope, "number", 1, "negativeSlope");
   }
 
   override forward(x: Tensor): Tensor {
@@ -42,6 +63,8 @@ export class GELU extends Module {
 
   constructor(opts: { approximate?: GeluApproximate } = {}) {
     super();
+    checkArity("nn.GELU()", arguments, 1);
+    checkOptions("nn.GELU()", opts, { approximate: "string" }, { index: 1, positional: "approximate" });
     this.approximate = opts.approximate ?? "none";
   }
 
@@ -58,6 +81,8 @@ export class GELU extends Module {
 export class Softmax extends Module {
   constructor(readonly dim?: number) {
     super();
+    checkArity("nn.Softmax()", arguments, 1);
+    checkArg("nn.Softmax()", dim, "int?", 1, "dim");
   }
 
   override forward(x: Tensor): Tensor {
@@ -72,6 +97,8 @@ export class Softmax extends Module {
 export class LogSoftmax extends Module {
   constructor(readonly dim?: number) {
     super();
+    checkArity("nn.LogSoftmax()", arguments, 1);
+    checkArg("nn.LogSoftmax()", dim, "int?", 1, "dim");
   }
 
   override forward(x: Tensor): Tensor {
@@ -87,6 +114,9 @@ export class LogSoftmax extends Module {
 export class Flatten extends Module {
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
+    checkArity("nn.Flatten()", arguments, 2);
+    checkArg("nn.Flatten()", startDim, "int", 1, "startDim");
+    checkArg("nn.Flatten()", endDim, "int", 2, "endDim");
   }
 
   override forward(x: Tensor): Tensor {

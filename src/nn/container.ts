@@ -1,5 +1,6 @@
 import { ArgumentError, IndexError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
+import { checkArg, checkArity } from "../options.ts";
 import { type AnyModule, Module } from "./module.ts";
 
 /** Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys. */
@@ -102,6 +103,8 @@ export class Sequential extends IndexedModules {
 /** A list of modules, registered so their parameters are found; it has no forward of its own. */
 export class ModuleList extends IndexedModules {
   constructor(modules: Iterable<AnyModule> = []) {
+    checkArity("nn.ModuleList()", arguments, 1); // before super: `ModuleList(a, b)` must not iterate `a`
+    checkArg("nn.ModuleList()", modules, "object", 1, "modules");
     super(modules);
   }
 }
@@ -113,6 +116,8 @@ export class ModuleList extends IndexedModules {
 export class ModuleDict extends Module {
   constructor(modules: ReadonlyMap<string, AnyModule> | Readonly<Record<string, AnyModule>> | Iterable<readonly [string, AnyModule]> = []) {
     super();
+    checkArity("nn.ModuleDict()", arguments, 1);
+    checkArg("nn.ModuleDict()", modules, "object", 1, "modules");
     this.update(modules);
   }
 

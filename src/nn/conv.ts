@@ -6,6 +6,7 @@ import type { DType } from "../tensor/dtype.ts";
 import type { Generator } from "../tensor/random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "./init.ts";
+import { type OptionSpec, checkArg, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 
@@ -32,6 +33,10 @@ export interface ConvModuleOptions {
 }
 
 const PADDING_MODES: readonly string[] = ["zeros", "reflect", "replicate", "circular"];
+
+const CONV_OPTIONS: OptionSpec = {
+  stride: "ints", padding: "any", dilation: "ints", groups: "int", bias: "boolean", paddingMode: "string", dtype: "string", generator: "object",
+};
 
 /** A Python int or tuple as repr prints it: 2, (3, 3), (3,), or None for null. */
 export function pyIntTuple(v: number | null | readonly (number | null)[]): string {
@@ -60,8 +65,12 @@ abstract class ConvNd extends Module {
   /** F.pad's argument for the non-"zeros" modes: (before, after) per spatial dim, last dim first. */
   private readonly padArg: number[];
 
-  protected constructor(k: number, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions) {
+  protected constructor(where: string, args: IArguments, k: number, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions) {
     super();
+    // PyTorch's 4th positional argument is the stride: `Conv2d(1, 4, 3, 2)` must not mean stride 1.
+    checkOptions(where, opts, CONV_OPTIONS, { index: 4, positional: "stride" });
+    checkArity(where, args, 4);
+    checkArg(where, kernelSize, "ints", 3, "kernelSize");
     checkCount("in_channels", inChannels);
     checkCount("out_channels", outChannels);
     const groups = opts.groups ?? 1;
@@ -143,7 +152,7 @@ abstract class ConvNd extends Module {
  */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, opts);
+    super("nn.Conv2d()", arguments, 2, inChannels, outChannels, kernelSize, opts);
   }
 
   protected override conv(x: Tensor, padding: ConvPadding): Tensor {
@@ -154,7 +163,7 @@ export class Conv2d extends ConvNd {
 /** 1-D convolution over [N, C, L] (or unbatched [C, L]); weight [out, in/groups, k]. */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, opts);
+    super("nn.Conv1d()", arguments, 1, inChannels, outChannels, kernelSize, opts);
   }
 
   protected override conv(x: Tensor, padding: ConvPadding): Tensor {

@@ -2,16 +2,23 @@ import type { Generator } from "../tensor/random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { featureDropout } from "../ops/cnn_index.ts";
 import { type DropoutOptions, checkDropoutP, dropout } from "./functional/activation.ts";
+import { checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 import { pyFloat } from "./repr.ts";
+
+export interface DropoutModuleOptions {
+  generator?: Generator;
+}
 
 /** What Dropout and Dropout2d share (PyTorch's _DropoutNd): p, an optional generator, the repr. */
 abstract class DropoutNd extends Module {
   readonly p: number;
   readonly generator: Generator | undefined;
 
-  constructor(p = 0.5, opts: { generator?: Generator } = {}) {
+  protected constructor(where: string, args: IArguments, p: number, opts: DropoutModuleOptions) {
     super();
+    checkArity(where, args, 2);
+    checkOptions(where, opts, { generator: "object" }, { index: 2 });
     this.p = checkDropoutP(p);
     this.generator = opts.generator;
   }
@@ -26,6 +33,10 @@ abstract class DropoutNd extends Module {
  * identity in eval mode. Masks come from the default generator (or `generator`).
  */
 export class Dropout extends DropoutNd {
+  constructor(p = 0.5, opts: DropoutModuleOptions = {}) {
+    super("nn.Dropout()", arguments, p, opts);
+  }
+
   override forward(x: Tensor): Tensor {
     return dropout(x, this.p, { training: this.training, generator: this.generator });
   }
@@ -37,6 +48,8 @@ export class Dropout extends DropoutNd {
  * [N, C, L] (channel-wise 1-D dropout), not as an unbatched image.
  */
 export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
+  checkArity("F.dropout2d()", arguments, 3);
+  checkOptions("F.dropout2d()", opts, { training: "boolean", generator: "object" }, { index: 3, positional: "training" });
   checkDropoutP(p);
   return featureDropout(x, p, opts.training ?? true, opts.generator);
 }
@@ -46,6 +59,10 @@ export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor
  * sample and channel) and scales the kept ones by 1/(1-p); identity in eval mode.
  */
 export class Dropout2d extends DropoutNd {
+  constructor(p = 0.5, opts: DropoutModuleOptions = {}) {
+    super("nn.Dropout2d()", arguments, p, opts);
+  }
+
   override forward(x: Tensor): Tensor {
     return dropout2d(x, this.p, { training: this.training, generator: this.generator });
   }

@@ -2,25 +2,45 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { type CrossEntropyOptions, crossEntropy, nllLoss } from "./functional/cross_entropy.ts";
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, l1Loss, mseLoss, smoothL1Loss } from "./functional/loss.ts";
 import { type Reduction, checkReduction } from "./functional/reduction.ts";
+import { type OptionSpec, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 
 /**
  * Loss modules: `loss = criterion.forward(input, target)`. Class weights and BCE's posWeight are
  * buffers named "weight" / "pos_weight", so they appear in `stateDict()` as in PyTorch.
+ *
+ * Each class declares its name and options as statics; Loss's constructor checks the options object
+ * against those of the class actually constructed (`new.target`), so a subclass that passes its
+ * options up is checked as itself.
  */
 export class Loss extends Module<[Tensor, Tensor], Tensor> {
+  /** How argument errors name the class (a class's own name does not survive minification). */
+  protected static readonly callName: string = "nn.Loss()";
+  /** The options the constructor accepts, checked at run time (see options.ts). */
+  protected static readonly optionSpec: OptionSpec = { reduction: "string" };
+  /** PyTorch's first positional argument, where it is one of the options (the class weight). */
+  protected static readonly firstPositional: string | undefined = undefined;
+
   readonly reduction: Reduction;
 
   constructor(opts: { reduction?: Reduction } = {}) {
     super();
+    const cls = new.target;
+    checkOptions(cls.callName, opts, cls.optionSpec, { index: 1, positional: cls.firstPositional });
+    checkArity(cls.callName, arguments, 1);
     this.reduction = checkReduction(opts.reduction ?? "mean");
   }
 }
 
 /** A loss with an optional per-class (or per-element) rescaling weight, kept as the buffer "weight". */
 export class WeightedLoss extends Loss {
+  protected static override readonly callName: string = "nn.WeightedLoss()";
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?" };
+  protected static override readonly firstPositional: string | undefined = "weight";
+
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null } = {}) {
     super(opts);
+    checkArity(new.target.callName, arguments, 1);
     this.registerBuffer("weight", opts.weight ?? null);
   }
 
@@ -30,22 +50,30 @@ export class WeightedLoss extends Loss {
 }
 
 export class L1Loss extends Loss {
+  protected static override readonly callName: string = "nn.L1Loss()";
+
   override forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction });
   }
 }
 
 export class MSELoss extends Loss {
+  protected static override readonly callName: string = "nn.MSELoss()";
+
   override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
   }
 }
 
 export class SmoothL1Loss extends Loss {
+  protected static override readonly callName: string = "nn.SmoothL1Loss()";
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", beta: "number" };
+
   readonly beta: number;
 
   constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
     super(opts);
+    checkArity(SmoothL1Loss.callName, arguments, 1);
     this.beta = opts.beta ?? 1;
   }
 
@@ -55,10 +83,14 @@ export class SmoothL1Loss extends Loss {
 }
 
 export class NLLLoss extends WeightedLoss {
+  protected static override readonly callName: string = "nn.NLLLoss()";
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?", ignoreIndex: "int" };
+
   readonly ignoreIndex: number;
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number } = {}) {
     super(opts);
+    checkArity(NLLLoss.callName, arguments, 1);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
 
@@ -69,11 +101,17 @@ export class NLLLoss extends WeightedLoss {
 
 /** Cross entropy of logits against class indices [N] (int64) or class probabilities [N, C]. */
 export class CrossEntropyLoss extends WeightedLoss {
+  protected static override readonly callName: string = "nn.CrossEntropyLoss()";
+  protected static override readonly optionSpec: OptionSpec = {
+    reduction: "string", weight: "object?", ignoreIndex: "int", labelSmoothing: "number",
+  };
+
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
   constructor(opts: CrossEntropyOptions = {}) {
     super(opts);
+    checkArity(CrossEntropyLoss.callName, arguments, 1);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
   }
@@ -90,6 +128,8 @@ export class CrossEntropyLoss extends WeightedLoss {
 
 /** Binary cross entropy on probabilities in [0, 1] (logs clamped to >= -100). */
 export class BCELoss extends WeightedLoss {
+  protected static override readonly callName: string = "nn.BCELoss()";
+
   override forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
   }
@@ -97,8 +137,12 @@ export class BCELoss extends WeightedLoss {
 
 /** Sigmoid + binary cross entropy in one numerically stable step; `posWeight` weighs positives per class. */
 export class BCEWithLogitsLoss extends WeightedLoss {
+  protected static override readonly callName: string = "nn.BCEWithLogitsLoss()";
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?", posWeight: "object?" };
+
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
     super(opts);
+    checkArity(BCEWithLogitsLoss.callName, arguments, 1);
     this.registerBuffer("pos_weight", opts.posWeight ?? null);
   }
 

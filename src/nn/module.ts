@@ -3,12 +3,15 @@ import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, KindlingError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { checkArg, checkOptions } from "../options.ts";
 import { isParameter } from "./parameter.ts";
 import { addIndent } from "./repr.ts";
 import { castTensors, checkName, joinName, newSlots, slots } from "./slots.ts";
 import { type LoadResult, type StateDict, type StateDictLike, collectState, loadInto } from "./state_dict.ts";
 
 export type { LoadResult, StateDict, StateDictLike };
+
+const MEMBER_OPTIONS = { prefix: "string", recurse: "boolean" } as const;
 
 /** Any module, whatever its forward signature (containers, `apply`, `modules()` hold these). */
 export type AnyModule = Module<unknown[], unknown>;
@@ -180,18 +183,22 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions("nn.Module.namedParameters()", opts, MEMBER_OPTIONS, { index: 1, positional: "prefix" });
     return this.namedMembers((m) => m.localParameters(), opts);
   }
 
   parameters(recurse = true): Tensor[] {
+    checkArg("nn.Module.parameters()", recurse, "boolean", 1, "recurse");
     return this.namedParameters({ recurse }).map(([, p]) => p);
   }
 
   namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
+    checkOptions("nn.Module.namedBuffers()", opts, MEMBER_OPTIONS, { index: 1, positional: "prefix" });
     return this.namedMembers((m) => m.localBuffers(), opts);
   }
 
   buffers(recurse = true): Tensor[] {
+    checkArg("nn.Module.buffers()", recurse, "boolean", 1, "recurse");
     return this.namedBuffers({ recurse }).map(([, b]) => b);
   }
 
@@ -238,10 +245,12 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** Clears parameter gradients: to null by default (PyTorch 2's default), or to zeros in place. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    checkOptions("nn.Module.zeroGrad()", opts, { setToNone: "boolean" }, { index: 1, positional: "setToNone" });
     zeroGradOf(this.parameters(), opts.setToNone ?? true);
   }
 
   requiresGrad_(flag = true): this {
+    checkArg("nn.Module.requiresGrad_()", flag, "boolean", 1, "requiresGrad");
     for (const p of this.parameters()) p.requiresGrad_(flag);
     return this;
   }
@@ -281,6 +290,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * (`keepVars` returns the parameters themselves).
    */
   stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    checkOptions("nn.Module.stateDict()", opts, { prefix: "string", keepVars: "boolean" }, { index: 1 });
     const out: StateDict = {};
     collectState(this as AnyModule, opts.prefix ?? "", opts.keepVars ?? false, out);
     return out;
@@ -292,6 +302,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * also refuses missing and unexpected keys. Size mismatches are always errors, as in PyTorch.
    */
   loadStateDict(sd: StateDictLike, opts: { strict?: boolean } = {}): LoadResult {
+    checkOptions("nn.Module.loadStateDict()", opts, { strict: "boolean" }, { index: 2, positional: "strict" });
     return loadInto(this.getName(), this.stateDict({ keepVars: true }), sd, opts.strict ?? true);
   }
 

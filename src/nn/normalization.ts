@@ -5,6 +5,7 @@ import { ones, tensor, zeros } from "../tensor/creation.ts";
 import type { DType } from "../tensor/dtype.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { pyIntTuple } from "./conv.ts";
+import { type OptionSpec, checkArg, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
 import { pyBool, pyFloat } from "./repr.ts";
@@ -25,6 +26,8 @@ export interface BatchNormOptions {
   dtype?: DType;
 }
 
+const BATCH_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number?", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
+
 function checkFeatures(name: string, n: number): number {
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${n}`);
   return n;
@@ -40,8 +43,10 @@ abstract class BatchNormBase extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
 
-  protected constructor(numFeatures: number, opts: BatchNormOptions) {
+  protected constructor(where: string, args: IArguments, numFeatures: number, opts: BatchNormOptions) {
     super();
+    checkOptions(where, opts, BATCH_NORM_OPTIONS, { index: 2, positional: "eps" });
+    checkArity(where, args, 2);
     this.numFeatures = checkFeatures("num_features", numFeatures);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
@@ -116,7 +121,7 @@ abstract class BatchNormBase extends Module {
 /** Batch normalisation over [N, C] or [N, C, L], per channel C. */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts);
+    super("nn.BatchNorm1d()", arguments, numFeatures, opts);
   }
 
   protected override checkInputDim(x: Tensor): void {
@@ -127,7 +132,7 @@ export class BatchNorm1d extends BatchNormBase {
 /** Batch normalisation over [N, C, H, W], per channel C. */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
-    super(numFeatures, opts);
+    super("nn.BatchNorm2d()", arguments, numFeatures, opts);
   }
 
   protected override checkInputDim(x: Tensor): void {
@@ -152,6 +157,9 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
+    checkArg("nn.LayerNorm()", normalizedShape, "ints", 1, "normalizedShape");
+    checkOptions("nn.LayerNorm()", opts, { eps: "number", elementwiseAffine: "boolean", dtype: "string" }, { index: 2, positional: "eps" });
+    checkArity("nn.LayerNorm()", arguments, 2);
     const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
     shape.forEach((s) => checkFeatures("normalized_shape", s));
     this.normalizedShape = shape;

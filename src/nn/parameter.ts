@@ -1,3 +1,4 @@
+import { checkArg, checkArity } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
 /**
@@ -36,6 +37,9 @@ export interface ParameterConstructor {
 
 /** Callable with or without `new`; both return the parameter Tensor. */
 export const Parameter = function Parameter(data: Tensor, requiresGrad = true): Tensor {
+  checkArity("nn.Parameter()", arguments, 2);
+  // `{ requiresGrad: false }` would be truthy: a plain-JS slip that must not leave the parameter trainable.
+  checkArg("nn.Parameter()", requiresGrad, "boolean", 2, "requiresGrad");
   return makeParameter(data, requiresGrad);
 } as unknown as ParameterConstructor;
 

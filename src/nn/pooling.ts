@@ -1,4 +1,6 @@
+import { ArgumentError } from "../errors.ts";
 import { type IntOrTuple, adaptiveAvgPool2d, avgPool2d, maxPool2d } from "../ops/cnn_index.ts";
+import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { pyIntTuple } from "./conv.ts";
 import { Module } from "./module.ts";
@@ -41,6 +43,13 @@ export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPo
 
   constructor(kernelSize: IntOrTuple, opts: MaxPool2dModuleOptions<R> = {}) {
     super();
+    checkArg("nn.MaxPool2d()", kernelSize, "ints", 1, "kernelSize");
+    checkOptions(
+      "nn.MaxPool2d()", opts,
+      { stride: "ints?", padding: "ints", dilation: "ints", returnIndices: "boolean", ceilMode: "boolean" },
+      { index: 2, positional: "stride" },
+    );
+    checkArity("nn.MaxPool2d()", arguments, 2);
     this.kernelSize = keep(kernelSize);
     this.stride = keep(opts.stride ?? kernelSize);
     this.padding = keep(opts.padding ?? 0);
@@ -85,6 +94,13 @@ export class AvgPool2d extends Module {
 
   constructor(kernelSize: IntOrTuple, opts: AvgPool2dModuleOptions = {}) {
     super();
+    checkArg("nn.AvgPool2d()", kernelSize, "ints", 1, "kernelSize");
+    checkOptions(
+      "nn.AvgPool2d()", opts,
+      { stride: "ints?", padding: "ints", ceilMode: "boolean", countIncludePad: "boolean", divisorOverride: "int?" },
+      { index: 2, positional: "stride" },
+    );
+    checkArity("nn.AvgPool2d()", arguments, 2);
     this.kernelSize = keep(kernelSize);
     this.stride = keep(opts.stride ?? kernelSize);
     this.padding = keep(opts.padding ?? 0);
@@ -117,6 +133,10 @@ export class AdaptiveAvgPool2d extends Module {
 
   constructor(outputSize: AdaptiveSize) {
     super();
+    checkArity("nn.AdaptiveAvgPool2d()", arguments, 1);
+    if (!(typeof outputSize === "number" || (Array.isArray(outputSize) && outputSize.every((s) => s === null || typeof s === "number")))) {
+      throw new ArgumentError(`nn.AdaptiveAvgPool2d(): argument 1 (outputSize) must be an int or a tuple of ints and nulls, got ${describeValue(outputSize)}`);
+    }
     this.outputSize = typeof outputSize === "number" ? outputSize : [...outputSize];
   }
 

@@ -11,7 +11,7 @@
 import { ArgumentError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, bufferLike, paramView } from "./dense.ts";
-import { type GroupOptions, Optimizer, type ParamGroup, type ParamGroupSpec, type ParamsArg } from "./optimizer.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, optimizerOptions } from "./optimizer.ts";
 
 export interface AdagradOptions extends GroupOptions {
   lrDecay: number;
@@ -21,9 +21,24 @@ export interface AdagradOptions extends GroupOptions {
   maximize: boolean;
 }
 
+const ADAGRAD_OPTIONS: OptionTypes<AdagradOptions> = {
+  lr: "number", lrDecay: "number", weightDecay: "number", initialAccumulatorValue: "number", eps: "number", maximize: "boolean",
+};
+
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsArg<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
+    super(params, {
+      lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false,
+      ...optimizerOptions("Adagrad()", options, arguments, ADAGRAD_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "Adagrad";
+  }
+
+  protected override get optionTypes(): OptionTypes<AdagradOptions> {
+    return ADAGRAD_OPTIONS;
   }
 
   override addParamGroup(spec: ParamGroupSpec<AdagradOptions>): void {
@@ -53,7 +68,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
-      const v = paramView(param, grad, "Adagrad");
+      const v = paramView(param, grad, this.typeName);
       const fr = v.fr;
       const step = (typeof state.step === "number" ? state.step : 0) + 1;
       state.step = step;

@@ -17,7 +17,7 @@ import { ArgumentError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type AdamScalars, adamBatch } from "./fused.ts";
-import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "./optimizer.ts";
 
 export interface AdamOptions extends GroupOptions {
   betas: readonly [number, number];
@@ -39,9 +39,24 @@ export function validateAdam(o: Partial<AdamOptions>): void {
   if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
 }
 
+const ADAM_OPTIONS: OptionTypes<AdamOptions> = {
+  lr: "number", betas: "numbers", eps: "number", weightDecay: "number", amsgrad: "boolean", maximize: "boolean",
+};
+
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super(params, {
+      lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false,
+      ...optimizerOptions("Adam()", options, arguments, ADAM_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "Adam";
+  }
+
+  protected override get optionTypes(): OptionTypes<AdamOptions> {
+    return ADAM_OPTIONS;
   }
 
   /** AdamW overrides this: weight decay applied to the parameter instead of the gradient. */
@@ -62,7 +77,7 @@ export class Adam extends Optimizer<AdamOptions> {
       const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
-      const v = paramView(param, grad, this.constructor.name);
+      const v = paramView(param, grad, this.typeName);
       const fr = v.fr;
       const step = (typeof state.step === "number" ? state.step : 0) + 1;
       state.step = step;
@@ -91,7 +106,11 @@ export class Adam extends Optimizer<AdamOptions> {
 /** torch.optim.AdamW: Adam with decoupled weight decay (default 1e-2). */
 export class AdamW extends Adam {
   constructor(params: ParamsArg<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { weightDecay: 1e-2, ...options });
+    super(params, { weightDecay: 1e-2, ...optimizerOptions("AdamW()", options, arguments, ADAM_OPTIONS) });
+  }
+
+  protected override get typeName(): string {
+    return "AdamW";
   }
 
   protected override get decoupled(): boolean {

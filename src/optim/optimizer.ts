@@ -8,6 +8,7 @@
 import { enableGrad, noGrad } from "../autograd/grad_mode.ts";
 import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, ShapeError } from "../errors.ts";
+import { type ValueType, checkArity, checkOptions } from "../options.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -56,6 +57,27 @@ export type OptimizerStateDict = {
 
 export type Closure = () => Tensor | number;
 
+/** The group options LR schedulers write; a group given to an optimizer may carry them too. */
+type SchedulerKey = Exclude<keyof GroupOptions, "lr">;
+const SCHEDULER_KEYS: Readonly<Record<SchedulerKey, ValueType>> = {
+  initialLr: "number", maxLr: "number", minLr: "number", maxMomentum: "number", baseMomentum: "number",
+};
+
+/** An optimizer's own options with the type each must hold (the scheduler-written ones excepted). */
+export type OptionTypes<O extends GroupOptions> = Readonly<Record<Exclude<keyof O, SchedulerKey> & string, ValueType>>;
+
+/**
+ * A built-in optimizer's options, checked: at most (params, options), options a plain object with
+ * known keys of the right types (PyTorch passes lr positionally, `SGD(ps, 0.1)`, so a number there is
+ * named as such). Returns the options that are set, to spread over the defaults: an option given
+ * as undefined keeps its default.
+ */
+export function optimizerOptions<O extends GroupOptions>(where: string, options: Partial<O>, args: IArguments, types: OptionTypes<O>): Partial<O> {
+  checkOptions(where, options, types, { index: 2, positional: "lr" });
+  checkArity(where, args, 2);
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<O>;
+}
+
 export const toSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -86,6 +108,8 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   paramGroups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on a parameter's first update (Adagrad: at construction). */
   state = new Map<Tensor, ParamState>();
+  /** While the constructor adds the groups it was given: how errors name the group. */
+  private groupWhere: string | null = null;
 
   constructor(params: ParamsArg<O>, defaults: Partial<O>) {
     this.validate(defaults);
@@ -98,7 +122,24 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new ArgumentError("optimizer got an empty parameter list");
     const groups = list[0] instanceof Tensor ? [{ params: list }] : list;
-    for (const g of groups) this.addParamGroup(g as ParamGroupSpec<O>);
+    groups.forEach((g, i) => {
+      this.groupWhere = `${this.typeName}(): param group ${i}`;
+      this.addParamGroup(g as ParamGroupSpec<O>);
+    });
+    this.groupWhere = null;
+  }
+
+  /** The class name as PyTorch prints it (`SGD`); built-ins spell it out, as minifiers rename classes. */
+  protected get typeName(): string {
+    return this.constructor.name;
+  }
+
+  /**
+   * The options a group may set, with their types; unknown keys in a group are errors. Built-ins list
+   * theirs; a subclass that does not is held to the keys of its defaults.
+   */
+  protected get optionTypes(): Readonly<Record<string, ValueType>> | undefined {
+    return undefined;
   }
 
   /** The update rule for one group; runs under noGrad. */
@@ -124,8 +165,9 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
    * Clears the gradients. `setToNone` (the default, as in PyTorch 2) drops them, so a parameter that
    * gets no gradient next time is skipped by step(); false zeroes them in place instead.
    */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void {
-    for (const group of this.paramGroups) zeroGradOf(group.params, setToNone);
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    checkOptions(`${this.typeName}.zeroGrad()`, opts, { setToNone: "boolean" }, { index: 1, positional: "setToNone" });
+    for (const group of this.paramGroups) zeroGradOf(group.params, opts.setToNone ?? true);
   }
 
   /** Adds a group (e.g. layers unfrozen while fine-tuning); missing options come from the defaults. */
@@ -133,6 +175,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     if (spec === null || typeof spec !== "object" || spec instanceof Tensor || Array.isArray(spec)) {
       throw new ArgumentError(`param group must be an object with a "params" field, got ${describe(spec)}`);
     }
+    checkOptions(this.groupWhere ?? `${this.typeName}.addParamGroup()`, spec, this.groupKeys());
     const raw: unknown = spec.params;
     let params: unknown[];
     if (raw instanceof Tensor) params = [raw];
@@ -164,6 +207,12 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     }
     group.params = tensors;
     this.paramGroups.push(group as unknown as ParamGroup<O>);
+  }
+
+  /** What a group may hold: its tensors, the optimizer's options, and what LR schedulers write. */
+  private groupKeys(): Readonly<Record<string, ValueType>> {
+    const own = this.optionTypes ?? Object.fromEntries(["lr", ...Object.keys(this.defaults)].map((k): [string, ValueType] => [k, "any"]));
+    return { params: "any", ...own, ...SCHEDULER_KEYS };
   }
 
   /** The state of `p`, created empty on first use. */
@@ -257,7 +306,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   }
 
   toString(): string {
-    const lines = [`${this.constructor.name} (`];
+    const lines = [`${this.typeName} (`];
     this.paramGroups.forEach((g, i) => {
       lines.push(`Parameter Group ${i}`);
       for (const k of Object.keys(g).sort()) if (k !== "params") lines.push(`    ${k}: ${JSON.stringify((g as unknown as Record<string, unknown>)[k])}`);

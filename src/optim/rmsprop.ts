@@ -13,7 +13,7 @@
 import { ArgumentError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
-import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "./optimizer.ts";
 
 export interface RMSpropOptions extends GroupOptions {
   alpha: number;
@@ -24,9 +24,24 @@ export interface RMSpropOptions extends GroupOptions {
   maximize: boolean;
 }
 
+const RMSPROP_OPTIONS: OptionTypes<RMSpropOptions> = {
+  lr: "number", alpha: "number", eps: "number", weightDecay: "number", momentum: "number", centered: "boolean", maximize: "boolean",
+};
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsArg<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+    super(params, {
+      lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false,
+      ...optimizerOptions("RMSprop()", options, arguments, RMSPROP_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "RMSprop";
+  }
+
+  protected override get optionTypes(): OptionTypes<RMSpropOptions> {
+    return RMSPROP_OPTIONS;
   }
 
   protected override validate(o: Partial<RMSpropOptions>): void {
@@ -43,7 +58,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
-      const v = paramView(param, grad, "RMSprop");
+      const v = paramView(param, grad, this.typeName);
       const fr = v.fr;
       state.step = (typeof state.step === "number" ? state.step : 0) + 1;
       const sq = bufferData(state, "square_avg", param);

@@ -12,7 +12,7 @@ import { ArgumentError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, paramView } from "./dense.ts";
 import { type SGDScalars, sgdBatch } from "./fused.ts";
-import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg } from "./optimizer.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "./optimizer.ts";
 
 export interface SGDOptions extends GroupOptions {
   momentum: number;
@@ -22,10 +22,25 @@ export interface SGDOptions extends GroupOptions {
   maximize: boolean;
 }
 
+const SGD_OPTIONS: OptionTypes<SGDOptions> = {
+  lr: "number", momentum: "number", dampening: "number", weightDecay: "number", nesterov: "boolean", maximize: "boolean",
+};
+
 export class SGD extends Optimizer<SGDOptions> {
   /** `lr` has no default (PyTorch's `required`): give it here or in every group. */
   constructor(params: ParamsArg<SGDOptions>, options: Partial<SGDOptions> = {}) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super(params, {
+      momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false,
+      ...optimizerOptions("SGD()", options, arguments, SGD_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "SGD";
+  }
+
+  protected override get optionTypes(): OptionTypes<SGDOptions> {
+    return SGD_OPTIONS;
   }
 
   protected override validate(o: Partial<SGDOptions>): void {
@@ -45,7 +60,7 @@ export class SGD extends Optimizer<SGDOptions> {
       const grad = Tensor.peekGrad(param);
       if (grad === null) continue;
       const state = this.paramState(param);
-      const v = paramView(param, grad, "SGD");
+      const v = paramView(param, grad, this.typeName);
       const fr = v.fr;
       let buf: FloatArray | null = null;
       let first = false;

@@ -4,6 +4,7 @@
  */
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError } from "../../errors.ts";
+import { checkArity, checkOptions } from "../../options.ts";
 import { type DType, promoteTypes } from "../../tensor/dtype.ts";
 import { getDefaultDType } from "../../tensor/default_dtype.ts";
 import { Tensor } from "../../tensor/tensor.ts";
@@ -74,8 +75,11 @@ export function clipGradNorm_(
   parameters: Tensor | Iterable<Tensor>,
   maxNorm: number,
   normType = 2,
-  { errorIfNonfinite = false }: ClipGradNormOptions = {},
+  opts: ClipGradNormOptions = {},
 ): Tensor {
+  checkOptions("nn.utils.clipGradNorm_()", opts, { errorIfNonfinite: "boolean" }, { index: 4, positional: "errorIfNonfinite" });
+  checkArity("nn.utils.clipGradNorm_()", arguments, 4);
+  const errorIfNonfinite = opts.errorIfNonfinite ?? false;
   const grads = gradsOf(parameters);
   if (typeof maxNorm !== "number" || typeof normType !== "number") throw new ArgumentError("maxNorm and normType must be numbers");
   if (grads.length === 0) return Tensor.fromStorage(new (getDefaultDType() === "float64" ? Float64Array : Float32Array)(1), getDefaultDType(), []);
@@ -108,6 +112,7 @@ export function clipGradNorm_(
 
 /** Clamps every gradient element into [-clipValue, clipValue], in place. */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
+  checkArity("nn.utils.clipGradValue_()", arguments, 2);
   if (typeof clipValue !== "number" || Number.isNaN(clipValue)) throw new ArgumentError("clipValue must be a number");
   for (const g of gradsOf(parameters)) {
     const d = flat(g);

@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { type JSONValue, LRScheduler, type SchedulerStateDict, numberField } from "./scheduler.ts";
+import { type JSONValue, LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField } from "./scheduler.ts";
 
 const lrsOf = (o: Optimizer): number[] => o.paramGroups.map((g) => g.lr);
 
@@ -25,7 +25,9 @@ export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1, lastEpoch = -1 }: StepLROptions) {
+  constructor(optimizer: Optimizer, opts: StepLROptions) {
+    checkSchedulerArgs("StepLR()", arguments, { stepSize: "number", gamma: "number", lastEpoch: "int" }, "stepSize", ["stepSize"]);
+    const { stepSize, gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.stepSize = positiveInt(stepSize, "step_size");
     this.gamma = gamma;
@@ -63,7 +65,9 @@ export class MultiStepLR extends LRScheduler {
   milestones: Map<number, number>;
   gamma: number;
 
-  constructor(optimizer: Optimizer, { milestones, gamma = 0.1, lastEpoch = -1 }: MultiStepLROptions) {
+  constructor(optimizer: Optimizer, opts: MultiStepLROptions) {
+    checkSchedulerArgs("MultiStepLR()", arguments, { milestones: "int[]", gamma: "number", lastEpoch: "int" }, "milestones", ["milestones"]);
+    const { milestones, gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.milestones = new Map();
     for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
@@ -103,7 +107,9 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: Optimizer, { gamma, lastEpoch = -1 }: { gamma: number; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, opts: { gamma: number; lastEpoch?: number }) {
+    checkSchedulerArgs("ExponentialLR()", arguments, { gamma: "number", lastEpoch: "int" }, "gamma", ["gamma"]);
+    const { gamma, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();
@@ -142,7 +148,9 @@ export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer, { tMax, etaMin = 0, lastEpoch = -1 }: CosineAnnealingLROptions) {
+  constructor(optimizer: Optimizer, opts: CosineAnnealingLROptions) {
+    checkSchedulerArgs("CosineAnnealingLR()", arguments, { tMax: "number", etaMin: "number", lastEpoch: "int" }, "tMax", ["tMax"]);
+    const { tMax, etaMin = 0, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     this.tMax = positiveInt(tMax, "T_max");
     this.etaMin = etaMin;
@@ -182,7 +190,9 @@ export type LrLambda = (epoch: number) => number;
 export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, { lrLambda, lastEpoch = -1 }: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number }) {
+  constructor(optimizer: Optimizer, opts: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number }) {
+    checkSchedulerArgs("LambdaLR()", arguments, { lrLambda: "any", lastEpoch: "int" }, "lrLambda", ["lrLambda"]);
+    const { lrLambda, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     const n = optimizer.paramGroups.length;
     if (typeof lrLambda === "function") {

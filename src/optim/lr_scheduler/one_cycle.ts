@@ -6,7 +6,8 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { GroupOptions, Optimizer, ParamGroup } from "../optimizer.ts";
-import { LRScheduler, type SchedulerStateDict, checkOptimizer, numberField } from "./scheduler.ts";
+import type { OptionSpec } from "../../options.ts";
+import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField } from "./scheduler.ts";
 
 type PhaseKey = "initialLr" | "maxLr" | "minLr" | "maxMomentum" | "baseMomentum";
 
@@ -37,6 +38,12 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
+const ONE_CYCLE_OPTIONS: OptionSpec = {
+  maxLr: "numbers", totalSteps: "number", epochs: "number", stepsPerEpoch: "number", pctStart: "number", annealStrategy: "string",
+  cycleMomentum: "boolean", baseMomentum: "numbers", maxMomentum: "numbers", divFactor: "number", finalDivFactor: "number",
+  threePhase: "boolean", lastEpoch: "int",
+};
+
 /** The groups of an optimizer that has momentum or betas. */
 type MomentumGroup = ParamGroup<GroupOptions> & { momentum?: number; betas?: readonly number[] };
 
@@ -64,6 +71,7 @@ export class OneCycleLR extends LRScheduler {
   private phases: Phase[];
 
   constructor(optimizer: Optimizer, opts: OneCycleLROptions) {
+    checkSchedulerArgs("OneCycleLR()", arguments, ONE_CYCLE_OPTIONS, "maxLr", ["maxLr"]);
     const o = checkOptimizer(optimizer);
     const {
       pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95,

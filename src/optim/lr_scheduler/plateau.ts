@@ -7,7 +7,7 @@
 import { ArgumentError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { type SchedulerStateDict, checkOptimizer, numberArray, numberField } from "./scheduler.ts";
+import { type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberArray, numberField } from "./scheduler.ts";
 
 export type PlateauMode = "min" | "max";
 export type ThresholdMode = "rel" | "abs";
@@ -22,6 +22,11 @@ export interface ReduceLROnPlateauOptions {
   minLr?: number | readonly number[];
   eps?: number;
 }
+
+const PLATEAU_OPTIONS = {
+  mode: "string", factor: "number", patience: "number", threshold: "number", thresholdMode: "string", cooldown: "number",
+  minLr: "numbers", eps: "number",
+} as const;
 
 function checkModes(mode: unknown, thresholdMode: unknown): void {
   if (mode !== "min" && mode !== "max") throw new ArgumentError(`mode ${String(mode)} is unknown!`);
@@ -46,6 +51,7 @@ export class ReduceLROnPlateau {
   private lastLr: number[];
 
   constructor(optimizer: Optimizer, opts: ReduceLROnPlateauOptions = {}) {
+    checkSchedulerArgs("ReduceLROnPlateau()", arguments, PLATEAU_OPTIONS, "mode");
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (!(factor < 1.0)) throw new ArgumentError("Factor should be < 1.0.");
     this.optimizer = checkOptimizer(optimizer);

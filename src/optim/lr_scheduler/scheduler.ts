@@ -8,6 +8,7 @@
  * can be combined; step(epoch) uses the closed form where one exists.
  */
 import { ArgumentError } from "../../errors.ts";
+import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
 import { Optimizer } from "../optimizer.ts";
 
 export type JSONValue = number | string | boolean | null | JSONValue[] | { [key: string]: JSONValue };
@@ -20,6 +21,16 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
     throw new ArgumentError(`${name} is not an Optimizer`);
   }
   return optimizer;
+}
+
+/**
+ * Checks a scheduler's constructor arguments, (optimizer, options): options a plain object with known
+ * keys of the right types. `positional` is PyTorch's second positional argument (`StepLR(opt, 30)`
+ * means step_size), named in the message when a bare value comes instead.
+ */
+export function checkSchedulerArgs(where: string, args: IArguments, spec: OptionSpec, positional: string, required: readonly string[] = []): void {
+  checkOptions(where, args[1], spec, { index: 2, positional, required });
+  checkArity(where, args, 2);
 }
 
 export function numberArray(v: JSONValue | undefined, key: string): number[] {
