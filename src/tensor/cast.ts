@@ -1,5 +1,5 @@
 import { ArgumentError } from "../errors.ts";
-import { type DType, castValue } from "./dtype.ts";
+import { type DType, type Storage, castValue } from "./dtype.ts";
 
 /**
  * Checked conversion of numbers into integer dtypes. int64 lives in a Float64Array, which holds every
@@ -54,5 +54,21 @@ export function truncateToInt64(data: Float64Array, where: string): void {
     const t = Math.trunc(data[i]!);
     if (!(t >= -INT64_MAX && t <= INT64_MAX)) throw new ArgumentError(outOfRangeMessage("int64", data[i]!, `${where} (element ${i})`));
     data[i] = t + 0;
+  }
+}
+
+/** out[i] = castChecked(dtype, values[i]) for every i, with the range test hoisted out of the loop. */
+export function storeChecked(out: Storage, values: ArrayLike<number>, dtype: DType, where: string): void {
+  const n = values.length;
+  const range = integerRange(dtype);
+  if (range === null) {
+    for (let i = 0; i < n; i++) out[i] = castValue(dtype, values[i]!);
+    return;
+  }
+  const [lo, hi] = range;
+  for (let i = 0; i < n; i++) {
+    const t = Math.trunc(values[i]!);
+    if (!(t >= lo && t <= hi)) throw new ArgumentError(outOfRangeMessage(dtype, values[i]!, where));
+    out[i] = t + 0;
   }
 }

@@ -1,5 +1,5 @@
 import { ArgumentError, DTypeError } from "../errors.ts";
-import { castChecked, integerRange } from "./cast.ts";
+import { castChecked, integerRange, storeChecked } from "./cast.ts";
 import { type DType, type Storage, allocStorage, checkDType, isFloating } from "./dtype.ts";
 import { getDefaultDType } from "./default_dtype.ts";
 import { Generator, defaultGenerator } from "./random.ts";
@@ -39,9 +39,9 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     const inferred = typedArrayDType(data);
     if (inferred === null) throw new DTypeError(`unsupported typed array ${data.constructor.name}`);
     const dtype = opts.dtype ?? inferred;
-    const src = data as unknown as ArrayLike<number | bigint>;
-    const out = allocStorage(dtype, src.length);
-    for (let i = 0; i < src.length; i++) out[i] = castChecked(dtype, Number(src[i]), "tensor()");
+    const out = allocStorage(dtype, data.length);
+    const src = data instanceof BigInt64Array ? Array.from(data, Number) : (data as ArrayLike<number>);
+    storeChecked(out, src, dtype, "tensor()");
     return finish(Tensor.fromStorage(out, dtype, [src.length]), opts);
   }
   const shape: number[] = [];
@@ -80,7 +80,7 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
     sawFloat || flat.length === 0 || opts.requiresGrad ? getDefaultDType() : sawBool && !sawNumber ? "bool" : "int64";
   const dtype = opts.dtype ?? inferred;
   const out = allocStorage(dtype, flat.length, shape);
-  for (let i = 0; i < flat.length; i++) out[i] = castChecked(dtype, flat[i]!, "tensor()");
+  storeChecked(out, flat, dtype, "tensor()");
   return finish(Tensor.fromStorage(out, dtype, shape), opts);
 }
 
