@@ -37,7 +37,7 @@ describe("clipGradNorm_", () => {
 
   it("clips a non-contiguous gradient in place", () => {
     const p = torch.zeros([2, 3], { requiresGrad: true });
-    p.grad = torch.tensor([[3, 0, 0], [4, 0, 0]]).t().contiguous().t();
+    p.grad = torch.tensor([[3, 0, 0], [4, 0, 0]], { dtype: "float32" }).t().contiguous().t();
     assert.equal(p.grad.isContiguous(), false);
     const g = p.grad;
     clipGradNorm_(p, 0.5, 2);
