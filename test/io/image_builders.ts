@@ -271,3 +271,71 @@ export function insertJpegSegment(bytes: Uint8Array, marker: number, payload: nu
   const seg = Uint8Array.from([0xff, marker, len >> 8, len & 255, ...payload]);
   return concatBytes([bytes.subarray(0, 2), seg, bytes.subarray(2)]);
 }
+
+export interface DcJpegSpec {
+  width: number;
+  height: number;
+  /** DC refinement scans after the first DC scan (one raw bit per block each). */
+  dcRefines?: number;
+  /** Progressive AC scans (spectral band 1..63), each coding every block in end-of-band runs. */
+  acScans?: number;
+  /** Entropy-coded bytes written for the first DC scan; default exactly enough (one bit per block). */
+  dcBytes?: number;
+}
+
+/** Packs bits MSB first, pads the last byte with 1 bits and stuffs a 0 after every 0xff, as JPEG scans do. */
+function scanBytes(bits: number[]): number[] {
+  const bytes = new Array<number>(Math.ceil(bits.length / 8)).fill(0xff);
+  bits.forEach((b, i) => {
+    if (b === 0) bytes[i >> 3] &= ~(0x80 >> (i & 7));
+  });
+  const out: number[] = [];
+  for (const b of bytes) {
+    out.push(b);
+    if (b === 0xff) out.push(0x00);
+  }
+  return out;
+}
+
+/**
+ * A hand-built progressive grayscale JPEG whose every coefficient is zero (a flat 128 gray image), with as
+ * few entropy-coded bits as the format allows: the cheapest file that declares a given size. The DC table
+ * has the single one-bit code "0" for difference category 0. The AC table codes EOB14 (a run of 16384 to
+ * 32767 blocks, with 14 extra bits) as "0" and EOB0..EOB13 as the 5-bit codes 10000..11101.
+ */
+export function buildDcJpeg(s: DcJpegSpec): Uint8Array {
+  const blocks = Math.ceil(s.width / 8) * Math.ceil(s.height / 8);
+  const seg = (marker: number, payload: number[]): number[] => {
+    const len = payload.length + 2;
+    return [0xff, marker, len >> 8, len & 255, ...payload];
+  };
+  const sos = (ss: number, se: number, ah: number, al: number): number[] => seg(0xda, [1, 1, 0x00, ss, se, (ah << 4) | al]);
+  const parts: number[] = [0xff, 0xd8];
+  const push = (...arrays: number[][]): void => {
+    for (const arr of arrays) for (const v of arr) parts.push(v);
+  };
+  push(seg(0xdb, [0x00, ...new Array<number>(64).fill(1)]));
+  push(seg(0xc2, [8, s.height >> 8, s.height & 255, s.width >> 8, s.width & 255, 1, 1, 0x11, 0]));
+  push(seg(0xc4, [0x00, 1, ...new Array<number>(15).fill(0), 0x00]));
+  const acCounts = [1, 0, 0, 0, 14, ...new Array<number>(11).fill(0)];
+  const acSymbols = [0xe0, ...Array.from({ length: 14 }, (_, n) => n << 4)];
+  push(seg(0xc4, [0x10, ...acCounts, ...acSymbols]));
+  push(sos(0, 0, 0, 1));
+  const zeros = new Array<number>(blocks).fill(0);
+  push(s.dcBytes === undefined ? scanBytes(zeros) : new Array<number>(s.dcBytes).fill(0));
+  for (let r = 0; r < (s.dcRefines ?? 0); r++) push(sos(0, 0, 1, 0), scanBytes(zeros));
+  for (let a = 0; a < (s.acScans ?? 0); a++) {
+    const bits: number[] = [];
+    for (let left = blocks; left > 0; ) {
+      const n = Math.min(14, Math.floor(Math.log2(left)));
+      const run = Math.min(left, 2 ** (n + 1) - 1);
+      const code = n === 14 ? [0] : [1, (n >> 3) & 1, (n >> 2) & 1, (n >> 1) & 1, n & 1];
+      for (const b of code) bits.push(b);
+      for (let b = n - 1; b >= 0; b--) bits.push(((run - 2 ** n) >> b) & 1);
+      left -= run;
+    }
+    push(sos(1, 63, 0, 0), scanBytes(bits));
+  }
+  parts.push(0xff, 0xd9);
+  return Uint8Array.from(parts);
+}

@@ -8,9 +8,9 @@
  */
 import { inflateSync } from "node:zlib";
 import { type ImageLimits, checkDeclaredSize, resolveLimits } from "./limits.ts";
-import { GRAY, GRAY_ALPHA, PALETTE, RGBA, type PngChunks, readPngChunks } from "./png_chunks.ts";
-import { type PixelTarget, expandPixels, inflatedSize } from "./png_pixels.ts";
-import { type DecodedImage, allocPixels, compactRGBA, formatError } from "./types.ts";
+import { GRAY, GRAY_ALPHA, PALETTE, type PngChunks, readPngChunks } from "./png_chunks.ts";
+import { expandPixels, inflatedSize, scanAlpha, unfilter } from "./png_pixels.ts";
+import { type DecodedImage, allocPixels, formatError } from "./types.ts";
 
 /**
  * Deflate's densest code spends 2 bits per 258-byte match (1-bit length and distance codes), so n input
@@ -40,37 +40,36 @@ function inflateExact(idat: Uint8Array, size: number, fail: (w: string) => Error
   return raw;
 }
 
-/** Where the pixels go: straight to 1 or 3 channels when no alpha can occur, else RGBA then compacted. */
-function chooseTarget(c: PngChunks): { channels: 1 | 3 | 4; gray: boolean } {
+/** Gray-ness comes from the header (and an all-gray palette), as for BMP; alpha from the pixels. */
+function isGray(c: PngChunks): boolean {
   const { colorType } = c.header;
-  let gray = colorType === GRAY || colorType === GRAY_ALPHA;
-  let alpha = colorType === GRAY_ALPHA || colorType === RGBA || c.transparency !== null;
-  if (colorType === PALETTE) {
-    // A palette of only grays is how some tools store 8-bit grayscale; treat it like BMP's gray palettes.
-    const p = c.palette as Uint8Array;
-    gray = true;
-    for (let i = 0; i < p.length && gray; i += 3) gray = p[i] === p[i + 1] && p[i] === p[i + 2];
-    alpha = c.transparency !== null && c.transparency.some((a) => a !== 255);
-  }
-  if (alpha) return { channels: 4, gray };
-  return { channels: gray ? 1 : 3, gray };
+  if (colorType !== PALETTE) return colorType === GRAY || colorType === GRAY_ALPHA;
+  // A palette of only grays is how some tools store 8-bit grayscale; treat it like BMP's gray palettes.
+  const p = c.palette as Uint8Array;
+  for (let i = 0; i < p.length; i += 3) if (p[i] !== p[i + 1] || p[i] !== p[i + 2]) return false;
+  return true;
 }
 
 /**
  * Decodes a PNG into 8-bit pixels (16-bit samples rounded, low depths scaled to 0..255). Channels: 1 for
  * gray colour types and all-gray palettes, 4 when some pixel is not opaque, else 3. `source` names the file
  * in errors; `options` overrides the thread's image limits.
+ *
+ * Memory: the inflated scanlines plus the output, nothing else that grows with the image (transparency is
+ * found before the output is allocated, so it is made once with its final channel count).
  */
 export function decodePNG(bytes: Uint8Array, source: string, options?: Partial<ImageLimits>): DecodedImage {
   const fail = (what: string): Error => formatError(source, `invalid PNG: ${what}`);
   const limits = resolveLimits(options);
   const chunks = readPngChunks(bytes, fail, (h) => checkDeclaredSize(source, "PNG", h.width, h.height, limits));
-  const h = chunks.header;
-  const raw = inflateExact(chunks.idat, inflatedSize(h), fail);
-  const { channels, gray } = chooseTarget(chunks);
-  const target: PixelTarget = { channels, data: allocPixels(h.width * h.height * channels, fail) };
-  const err = expandPixels(raw, h, chunks.palette, chunks.transparency, target);
-  if (err !== null) throw fail(err);
-  if (channels !== 4) return { width: h.width, height: h.height, channels, data: target.data };
-  return compactRGBA(h.width, h.height, target.data, gray);
+  const { width, height } = chunks.header;
+  const raw = inflateExact(chunks.idat, inflatedSize(chunks.header), fail);
+  const filterFault = unfilter(raw, chunks.header);
+  if (filterFault !== null) throw fail(filterFault);
+  const { transparent, fault } = scanAlpha(raw, chunks);
+  if (fault !== null) throw fail(fault);
+  const channels = transparent ? 4 : isGray(chunks) ? 1 : 3;
+  const data = allocPixels(width * height * channels, fail);
+  expandPixels(raw, chunks, channels, data);
+  return { width, height, channels, data };
 }

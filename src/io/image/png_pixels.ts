@@ -123,92 +123,143 @@ function scaleTable(depth: number): Uint8Array {
   return t;
 }
 
-export interface PixelTarget {
-  /** 1 (gray), 3 (RGB) or 4 (RGBA): how many channels `data` holds per pixel. */
-  channels: 1 | 3 | 4;
-  data: Uint8Array;
+/** The parts of a PNG that turn samples into colours. */
+export interface PngColours {
+  header: PngHeader;
+  /** RGB triples (colour type 3). */
+  palette: Uint8Array | null;
+  /** tRNS: alpha per palette entry, or the sample values of the transparent gray/RGB colour. */
+  transparency: Uint8Array | Uint16Array | null;
 }
 
 /**
- * Unfilters `raw` (exactly `inflatedSize(h)` bytes, modified in place) and writes every pixel of the image
- * into `target`. For channels 1 and 3 the caller guarantees there is no alpha to keep. Returns an error
- * description for a bad filter type or palette index, else null.
+ * Undoes every scanline's filter in place; `raw` is exactly `inflatedSize(h)` bytes. Returns a description
+ * of the first unknown filter type, else null.
  */
-export function expandPixels(
-  raw: Uint8Array,
-  h: PngHeader,
-  palette: Uint8Array | null,
-  transparency: Uint8Array | Uint16Array | null,
-  target: PixelTarget,
-): string | null {
-  const spp = SAMPLES_PER_PIXEL[h.colorType];
-  const filterBpp = Math.max(1, (spp * h.depth) >> 3);
-  const scale = h.colorType === PALETTE ? null : scaleTable(h.depth);
-  const entries = palette === null ? 0 : palette.length / 3;
-  const { channels, data } = target;
-  const px = new Uint8Array(4);
+export function unfilter(raw: Uint8Array, h: PngHeader): string | null {
+  const filterBpp = Math.max(1, (SAMPLES_PER_PIXEL[h.colorType] * h.depth) >> 3);
   let pos = 0;
   for (const pass of passesOf(h)) {
-    const samples = new Uint16Array(pass.width * spp);
     let prev = -1;
     for (let r = 0; r < pass.height; r++) {
       if (!unfilterRow(raw, pos, prev, pass.rowBytes, filterBpp)) {
         return `unknown filter type ${raw[pos]} in scanline ${r}${h.interlaced ? " of an interlaced pass" : ""}`;
       }
-      readSamples(raw, pos + 1, pass.width * spp, h.depth, samples);
       prev = pos;
       pos += pass.rowBytes + 1;
-      const y = pass.y0 + r * pass.dy;
-      for (let i = 0, s = 0; i < pass.width; i++, s += spp) {
-        const err = toRGBA(h.colorType, samples, s, scale, palette, entries, transparency, px);
-        if (err !== null) return `${err} at pixel (${pass.x0 + i * pass.dx}, ${y})`;
-        const o = (y * h.width + pass.x0 + i * pass.dx) * channels;
-        data[o] = px[0];
-        if (channels > 1) {
-          data[o + 1] = px[1];
-          data[o + 2] = px[2];
-          if (channels === 4) data[o + 3] = px[3];
-        }
-      }
     }
   }
   return null;
 }
 
-/** One pixel's samples as 8-bit RGBA in `px`; a description of the fault, or null. */
-function toRGBA(
-  colorType: number,
-  s: Uint16Array,
-  i: number,
-  scale: Uint8Array | null,
-  palette: Uint8Array | null,
-  entries: number,
-  trns: Uint8Array | Uint16Array | null,
-  px: Uint8Array,
-): string | null {
-  if (colorType === PALETTE) {
-    const k = s[i];
-    if (k >= entries || palette === null) return `palette index ${k} past the ${entries}-colour palette`;
-    px[0] = palette[k * 3];
-    px[1] = palette[k * 3 + 1];
-    px[2] = palette[k * 3 + 2];
-    px[3] = trns !== null && k < trns.length ? trns[k] : 255;
-    return null;
+type Samples = Uint8Array | Uint16Array;
+
+/**
+ * Calls `row` with each unfiltered scanline's samples (8-bit rows are passed as views of `raw`, other depths
+ * unpacked), its pass and its image row.
+ */
+function forEachRow(raw: Uint8Array, h: PngHeader, row: (samples: Samples, pass: Pass, y: number) => void): void {
+  const spp = SAMPLES_PER_PIXEL[h.colorType];
+  let pos = 0;
+  for (const pass of passesOf(h)) {
+    const n = pass.width * spp;
+    const unpacked = new Uint16Array(h.depth === 8 ? 0 : n);
+    for (let r = 0; r < pass.height; r++) {
+      let samples: Samples = unpacked;
+      if (h.depth === 8) samples = raw.subarray(pos + 1, pos + 1 + n);
+      else readSamples(raw, pos + 1, n, h.depth, unpacked);
+      row(samples, pass, pass.y0 + r * pass.dy);
+      pos += pass.rowBytes + 1;
+    }
   }
-  const t = scale as Uint8Array;
-  if (colorType === GRAY || colorType === GRAY_ALPHA) {
-    px[0] = px[1] = px[2] = t[s[i]];
-    if (colorType === GRAY_ALPHA) px[3] = t[s[i + 1]];
-    else px[3] = trns !== null && s[i] === trns[0] ? 0 : 255;
-    return null;
-  }
-  px[0] = t[s[i]];
-  px[1] = t[s[i + 1]];
-  px[2] = t[s[i + 2]];
-  if (colorType === RGB) {
-    px[3] = trns !== null && s[i] === trns[0] && s[i + 1] === trns[1] && s[i + 2] === trns[2] ? 0 : 255;
-  } else {
-    px[3] = t[s[i + 3]];
-  }
-  return null;
+}
+
+/**
+ * Whether some pixel is not fully opaque, and the first palette index past the palette (as a description),
+ * found before the output is allocated so that it can be made with its final channel count.
+ */
+export function scanAlpha(raw: Uint8Array, c: PngColours): { transparent: boolean; fault: string | null } {
+  const { header: h, palette, transparency: t } = c;
+  let transparent = false;
+  let fault: string | null = null;
+  // Gray or RGB without tRNS cannot be transparent and has no index to check.
+  if ((h.colorType === GRAY || h.colorType === RGB) && t === null) return { transparent, fault };
+  const max = 2 ** h.depth - 1;
+  const entries = palette === null ? 0 : palette.length / 3;
+  forEachRow(raw, h, (s, pass, y) => {
+    if (fault !== null) return;
+    const n = pass.width;
+    switch (h.colorType) {
+      case PALETTE:
+        for (let i = 0; i < n; i++) {
+          const k = s[i];
+          if (k >= entries) {
+            fault = `palette index ${k} past the ${entries}-colour palette at pixel (${pass.x0 + i * pass.dx}, ${y})`;
+            return;
+          }
+          if (t !== null && k < t.length && t[k] !== 255) transparent = true;
+        }
+        return;
+      case GRAY:
+        for (let i = 0; i < n && !transparent; i++) transparent = s[i] === (t as Samples)[0];
+        return;
+      case RGB: {
+        const tt = t as Samples;
+        for (let i = 0; i < 3 * n && !transparent; i += 3) {
+          transparent = s[i] === tt[0] && s[i + 1] === tt[1] && s[i + 2] === tt[2];
+        }
+        return;
+      }
+      default: {
+        const spp = SAMPLES_PER_PIXEL[h.colorType];
+        for (let i = spp - 1; i < spp * n && !transparent; i += spp) transparent = s[i] !== max;
+      }
+    }
+  });
+  return { transparent, fault };
+}
+
+/**
+ * Writes every pixel of the unfiltered image into `out`, `channels` (1, 3 or 4) bytes per pixel: gray or
+ * the palette's first component for 1, RGB for 3, RGBA for 4. Indexes were checked by `scanAlpha`.
+ */
+export function expandPixels(raw: Uint8Array, c: PngColours, channels: 1 | 3 | 4, out: Uint8Array): void {
+  const { header: h, palette, transparency: t } = c;
+  const ct = h.colorType;
+  const scale = scaleTable(ct === PALETTE ? 8 : h.depth);
+  const pal = palette ?? new Uint8Array(0);
+  const spp = SAMPLES_PER_PIXEL[ct];
+  forEachRow(raw, h, (s, pass, y) => {
+    const step = pass.dx * channels;
+    let o = (y * h.width + pass.x0) * channels;
+    const end = pass.width * spp;
+    for (let k = 0; k < end; k += spp, o += step) {
+      let r: number;
+      let g: number;
+      let b: number;
+      let a = 255;
+      if (ct === PALETTE) {
+        const e = s[k] * 3;
+        r = pal[e];
+        g = pal[e + 1];
+        b = pal[e + 2];
+        if (t !== null && s[k] < t.length) a = t[s[k]];
+      } else if (ct === GRAY || ct === GRAY_ALPHA) {
+        r = g = b = scale[s[k]];
+        if (ct === GRAY_ALPHA) a = scale[s[k + 1]];
+        else if (t !== null && s[k] === t[0]) a = 0;
+      } else {
+        r = scale[s[k]];
+        g = scale[s[k + 1]];
+        b = scale[s[k + 2]];
+        if (ct !== RGB) a = scale[s[k + 3]];
+        else if (t !== null && s[k] === t[0] && s[k + 1] === t[1] && s[k + 2] === t[2]) a = 0;
+      }
+      out[o] = r;
+      if (channels === 1) continue;
+      out[o + 1] = g;
+      out[o + 2] = b;
+      if (channels === 4) out[o + 3] = a;
+    }
+  });
 }
