@@ -248,7 +248,7 @@ export function zlibBomb(size: number): Uint8Array {
 
 /** Sets a JPEG's frame size (the first SOF0/1/2 segment) in a copy. */
 export function setJpegSize(bytes: Uint8Array, width: number, height: number): Uint8Array {
-  const out = bytes.slice();
+  const out = new Uint8Array(bytes); // a copy even for a Buffer, whose slice() is a view
   let i = 2;
   while (i + 4 < out.length) {
     const m = out[i + 1];
@@ -281,6 +281,8 @@ export interface DcJpegSpec {
   acScans?: number;
   /** Entropy-coded bytes written for the first DC scan; default exactly enough (one bit per block). */
   dcBytes?: number;
+  /** Components declared in the frame besides the gray one, which no scan ever codes. */
+  unscanned?: number;
 }
 
 /** Packs bits MSB first, pads the last byte with 1 bits and stuffs a 0 after every 0xff, as JPEG scans do. */
@@ -315,7 +317,9 @@ export function buildDcJpeg(s: DcJpegSpec): Uint8Array {
     for (const arr of arrays) for (const v of arr) parts.push(v);
   };
   push(seg(0xdb, [0x00, ...new Array<number>(64).fill(1)]));
-  push(seg(0xc2, [8, s.height >> 8, s.height & 255, s.width >> 8, s.width & 255, 1, 1, 0x11, 0]));
+  const extra = Array.from({ length: s.unscanned ?? 0 }, (_, i) => [2 + i, 0x11, 0]).flat();
+  const nf = 1 + (s.unscanned ?? 0);
+  push(seg(0xc2, [8, s.height >> 8, s.height & 255, s.width >> 8, s.width & 255, nf, 1, 0x11, 0, ...extra]));
   push(seg(0xc4, [0x00, 1, ...new Array<number>(15).fill(0), 0x00]));
   const acCounts = [1, 0, 0, 0, 14, ...new Array<number>(11).fill(0)];
   const acSymbols = [0xe0, ...Array.from({ length: 14 }, (_, n) => n << 4)];

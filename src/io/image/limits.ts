@@ -76,7 +76,7 @@ export function checkDeclaredSize(
     );
   }
   if (width * height > limits.maxPixels) {
-    const mp = (n: number): string => `${Number((n / 1e6).toPrecision(4))} megapixels`;
+    const mp = (n: number): string => `${n / 1e6} megapixels`;
     throw formatError(
       source,
       `${format} declares ${width}x${height} = ${mp(width * height)}, over the limit of ${mp(limits.maxPixels)} ` +
