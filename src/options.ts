@@ -25,7 +25,9 @@ export type ValueKind =
   | "numbers"
   /** An array of ints (milestones). */
   | "int[]"
-  /** Any non-null object (a Tensor, a Generator): the callee checks further. */
+  /** A Tensor (recognised by its dtype and shape, so this file imports nothing above errors.ts). */
+  | "tensor"
+  /** Any non-null object that is not an array (a Generator): the callee checks further. */
   | "object"
   | "function"
   | "any";
@@ -54,6 +56,7 @@ const EXPECTED: Record<ValueKind, string> = {
   ints: "an int or a tuple of ints",
   numbers: "a number or an array of numbers",
   "int[]": "an array of ints",
+  tensor: "a Tensor",
   object: "an object",
   function: "a function",
   any: "a value",
@@ -69,7 +72,8 @@ const MATCHES: Record<ValueKind, (v: unknown) => boolean> = {
   ints: (v) => isInt(v) || (Array.isArray(v) && v.every(isInt)),
   numbers: (v) => typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "number")),
   "int[]": (v) => Array.isArray(v) && v.every(isInt),
-  object: (v) => typeof v === "object" && v !== null,
+  tensor: (v) => isTensorLike(v),
+  object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
   function: (v) => typeof v === "function",
   any: () => true,
 };
@@ -91,10 +95,12 @@ export function describeValue(v: unknown): string {
       return "a symbol";
   }
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  const o = v as object;
-  // Duck-typed so this file imports nothing above errors.ts.
-  if ("dtype" in o && "shape" in o) return "a Tensor";
-  return isPlainObject(o) ? "an object" : "an instance of a class";
+  if (isTensorLike(v)) return "a Tensor";
+  return isPlainObject(v as object) ? "an object" : "an instance of a class";
+}
+
+function isTensorLike(v: unknown): boolean {
+  return typeof v === "object" && v !== null && "dtype" in v && "shape" in v;
 }
 
 /** How a value reads in a `(pass { name: value })` hint. */
@@ -130,6 +136,9 @@ const folded = (k: string): string => k.replace(/_/g, "").toLowerCase();
 export function suggestOption(key: string, allowed: readonly string[]): string | undefined {
   const same = allowed.find((a) => folded(a) === folded(key));
   if (same !== undefined) return same;
+  // A shortened name (`train` for `training`), from three letters on.
+  const longer = folded(key).length >= 3 ? allowed.find((a) => folded(a).startsWith(folded(key))) : undefined;
+  if (longer !== undefined) return longer;
   let best: string | undefined;
   let bestD = Infinity;
   for (const a of allowed) {

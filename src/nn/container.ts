@@ -1,12 +1,12 @@
 import { ArgumentError, IndexError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { checkArg, checkArity } from "../options.ts";
+import { checkArity, describeValue } from "../options.ts";
 import { type AnyModule, Module } from "./module.ts";
 
 /** Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys. */
 
 function checkModule(m: unknown, where: string): AnyModule {
-  if (!(m instanceof Module)) throw new ArgumentError(`${where}: ${String(m)} is not a Module subclass`);
+  if (!(m instanceof Module)) throw new ArgumentError(`${where}: ${describeValue(m)} is not a Module subclass`);
   return m as AnyModule;
 }
 
@@ -44,12 +44,12 @@ export class IndexedModules extends Module {
 
   set(i: number, module: AnyModule): void {
     const entries = this.registeredModules();
-    entries[this.index(i)]![1] = checkModule(module, "set");
+    entries[this.index(i)]![1] = checkModule(module, "set()");
     this.setRegisteredModules(entries);
   }
 
   append(module: AnyModule): this {
-    this.addModule(String(this.length), checkModule(module, "append"));
+    this.addModule(String(this.length), checkModule(module, "append()"));
     return this;
   }
 
@@ -60,7 +60,7 @@ export class IndexedModules extends Module {
 
   insert(i: number, module: AnyModule): this {
     const list = this.list();
-    list.splice(this.index(i, true), 0, checkModule(module, "insert"));
+    list.splice(this.index(i, true), 0, checkModule(module, "insert()"));
     this.renumber(list);
     return this;
   }
@@ -87,9 +87,10 @@ export class Sequential extends IndexedModules {
   constructor(...modules: AnyModule[] | [ReadonlyMap<string, AnyModule>]) {
     const first = modules[0];
     const named = modules.length === 1 && first instanceof Map;
+    if (!named) modules.forEach((m) => checkModule(m, "nn.Sequential()"));
     super(named ? [] : (modules as AnyModule[]));
     if (named) {
-      for (const [k, m] of first as ReadonlyMap<string, AnyModule>) this.addModule(k, checkModule(m, "Sequential"));
+      for (const [k, m] of first as ReadonlyMap<string, AnyModule>) this.addModule(k, checkModule(m, "nn.Sequential()"));
     }
   }
 
@@ -104,7 +105,9 @@ export class Sequential extends IndexedModules {
 export class ModuleList extends IndexedModules {
   constructor(modules: Iterable<AnyModule> = []) {
     checkArity("nn.ModuleList()", arguments, 1); // before super: `ModuleList(a, b)` must not iterate `a`
-    checkArg("nn.ModuleList()", modules, "object", 1, "modules");
+    if (typeof (modules as Partial<Iterable<AnyModule>> | null)?.[Symbol.iterator] !== "function") {
+      throw new ArgumentError(`nn.ModuleList(): argument 1 (modules) must be an iterable of Modules, got ${describeValue(modules)}`);
+    }
     super(modules);
   }
 }
@@ -117,7 +120,9 @@ export class ModuleDict extends Module {
   constructor(modules: ReadonlyMap<string, AnyModule> | Readonly<Record<string, AnyModule>> | Iterable<readonly [string, AnyModule]> = []) {
     super();
     checkArity("nn.ModuleDict()", arguments, 1);
-    checkArg("nn.ModuleDict()", modules, "object", 1, "modules");
+    if (typeof modules !== "object" || modules === null) {
+      throw new ArgumentError(`nn.ModuleDict(): argument 1 (modules) must be a Map, an object or an iterable of [key, module] pairs, got ${describeValue(modules)}`);
+    }
     this.update(modules);
   }
 
@@ -138,7 +143,7 @@ export class ModuleDict extends Module {
   }
 
   set(key: string, module: AnyModule): this {
-    this.addModule(key, checkModule(module, "ModuleDict"));
+    this.addModule(key, checkModule(module, "ModuleDict.set()"));
     return this;
   }
 

@@ -35,7 +35,7 @@ export class Loss extends Module<[Tensor, Tensor], Tensor> {
 /** A loss with an optional per-class (or per-element) rescaling weight, kept as the buffer "weight". */
 export class WeightedLoss extends Loss {
   protected static override readonly callName: string = "nn.WeightedLoss()";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?" };
   protected static override readonly firstPositional: string | undefined = "weight";
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null } = {}) {
@@ -84,7 +84,7 @@ export class SmoothL1Loss extends Loss {
 
 export class NLLLoss extends WeightedLoss {
   protected static override readonly callName: string = "nn.NLLLoss()";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?", ignoreIndex: "int" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ignoreIndex: "int" };
 
   readonly ignoreIndex: number;
 
@@ -103,7 +103,7 @@ export class NLLLoss extends WeightedLoss {
 export class CrossEntropyLoss extends WeightedLoss {
   protected static override readonly callName: string = "nn.CrossEntropyLoss()";
   protected static override readonly optionSpec: OptionSpec = {
-    reduction: "string", weight: "object?", ignoreIndex: "int", labelSmoothing: "number",
+    reduction: "string", weight: "tensor?", ignoreIndex: "int", labelSmoothing: "number",
   };
 
   readonly ignoreIndex: number;
@@ -138,7 +138,7 @@ export class BCELoss extends WeightedLoss {
 /** Sigmoid + binary cross entropy in one numerically stable step; `posWeight` weighs positives per class. */
 export class BCEWithLogitsLoss extends WeightedLoss {
   protected static override readonly callName: string = "nn.BCEWithLogitsLoss()";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "object?", posWeight: "object?" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", posWeight: "tensor?" };
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
     super(opts);

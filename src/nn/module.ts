@@ -3,7 +3,7 @@ import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, KindlingError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { checkArg, checkOptions } from "../options.ts";
+import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { isParameter } from "./parameter.ts";
 import { addIndent } from "./repr.ts";
 import { castTensors, checkName, joinName, newSlots, slots } from "./slots.ts";
@@ -36,6 +36,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   training = true;
 
   constructor() {
+    checkArity("nn.Module()", arguments, 0);
     newSlots(this);
   }
 

@@ -1,0 +1,195 @@
+/**
+ * Every public constructor and function of nn and optim checks its arguments at run time (issue 12,
+ * point 6). The table below is enumerated against the exports of `nn`, `nn.utils`, `optim` and
+ * `optim.lrScheduler`: a new export must be added to it (rejecting a PyTorch-style snake_case key, or
+ * an extra argument when it takes no options) or be listed as exempt with the reason, so a class
+ * without the check cannot slip in unnoticed.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.ts";
+
+const { nn, optim } = torch;
+const { lrScheduler } = optim;
+
+/** `new C(...args)` without TypeScript's argument checks: the calls below are plain-JS mistakes. */
+function make(C: unknown, ...args: unknown[]): unknown {
+  return Reflect.construct(C as new (...a: unknown[]) => unknown, args);
+}
+
+function call(f: unknown, ...args: unknown[]): unknown {
+  return (f as (...a: unknown[]) => unknown)(...args);
+}
+
+const params = (): torch.Tensor[] => [torch.zeros([2], { requiresGrad: true })];
+const sgd = (): torch.optim.SGD => new optim.SGD(params(), { lr: 0.1, momentum: 0.9 });
+
+/** Export -> a wrong call and the ArgumentError message it must raise. */
+const CHECKED: Record<string, [() => unknown, string]> = {
+  // nn layers: a snake_case key of a real option
+  "nn.Conv1d": [() => make(nn.Conv1d, 1, 4, 3, { padding_mode: "zeros" }), "nn.Conv1d(): unknown option 'padding_mode' (did you mean 'paddingMode'?)"],
+  "nn.Conv2d": [() => make(nn.Conv2d, 1, 4, 3, { padding_mode: "zeros" }), "nn.Conv2d(): unknown option 'padding_mode' (did you mean 'paddingMode'?)"],
+  "nn.MaxPool2d": [() => make(nn.MaxPool2d, 2, { ceil_mode: true }), "nn.MaxPool2d(): unknown option 'ceil_mode' (did you mean 'ceilMode'?)"],
+  "nn.AvgPool2d": [() => make(nn.AvgPool2d, 2, { count_include_pad: false }), "nn.AvgPool2d(): unknown option 'count_include_pad' (did you mean 'countIncludePad'?)"],
+  "nn.BatchNorm1d": [() => make(nn.BatchNorm1d, 4, { track_running_stats: false }), "nn.BatchNorm1d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.BatchNorm2d": [() => make(nn.BatchNorm2d, 4, { track_running_stats: false }), "nn.BatchNorm2d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.LayerNorm": [() => make(nn.LayerNorm, 4, { elementwise_affine: false }), "nn.LayerNorm(): unknown option 'elementwise_affine' (did you mean 'elementwiseAffine'?)"],
+  "nn.Dropout": [() => make(nn.Dropout, 0.5, { inplace: true }), "nn.Dropout(): unknown option 'inplace' (allowed options: 'generator')"],
+  "nn.Dropout2d": [() => make(nn.Dropout2d, 0.5, { inplace: true }), "nn.Dropout2d(): unknown option 'inplace' (allowed options: 'generator')"],
+  "nn.GELU": [() => make(nn.GELU, { approximate_: "tanh" }), "nn.GELU(): unknown option 'approximate_' (did you mean 'approximate'?)"],
+  // nn layers whose PyTorch arguments are positional: an options object there is a wrong type
+  "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): argument 1 (negativeSlope) must be a number, got an object"],
+  "nn.Softmax": [() => make(nn.Softmax, { dim: 1 }), "nn.Softmax(): argument 1 (dim) must be an int or null, got an object"],
+  "nn.LogSoftmax": [() => make(nn.LogSoftmax, { dim: 1 }), "nn.LogSoftmax(): argument 1 (dim) must be an int or null, got an object"],
+  "nn.Flatten": [() => make(nn.Flatten, { start_dim: 0 }), "nn.Flatten(): argument 1 (startDim) must be an int, got an object"],
+  "nn.AdaptiveAvgPool2d": [
+    () => make(nn.AdaptiveAvgPool2d, { output_size: 1 }),
+    "nn.AdaptiveAvgPool2d(): argument 1 (outputSize) must be an int or a tuple of ints and nulls, got an object",
+  ],
+  "nn.Parameter": [() => call(nn.Parameter, torch.zeros([2]), { requires_grad: false }), "nn.Parameter(): argument 2 (requiresGrad) must be a boolean, got an object"],
+  // losses
+  "nn.Loss": [() => make(nn.Loss, { size_average: true }), "nn.Loss(): unknown option 'size_average' (allowed options: 'reduction')"],
+  "nn.WeightedLoss": [() => make(nn.WeightedLoss, { pos_weight: null }), "nn.WeightedLoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight')"],
+  "nn.L1Loss": [() => make(nn.L1Loss, { reduction_: "sum" }), "nn.L1Loss(): unknown option 'reduction_' (did you mean 'reduction'?)"],
+  "nn.MSELoss": [() => make(nn.MSELoss, { reduction_: "sum" }), "nn.MSELoss(): unknown option 'reduction_' (did you mean 'reduction'?)"],
+  "nn.SmoothL1Loss": [() => make(nn.SmoothL1Loss, { Beta: 0.5 }), "nn.SmoothL1Loss(): unknown option 'Beta' (did you mean 'beta'?)"],
+  "nn.NLLLoss": [() => make(nn.NLLLoss, { ignore_index: 0 }), "nn.NLLLoss(): unknown option 'ignore_index' (did you mean 'ignoreIndex'?)"],
+  "nn.CrossEntropyLoss": [
+    () => make(nn.CrossEntropyLoss, { label_smoothing: 0.5 }),
+    "nn.CrossEntropyLoss(): unknown option 'label_smoothing' (did you mean 'labelSmoothing'?)",
+  ],
+  "nn.BCELoss": [() => make(nn.BCELoss, { pos_weight: null }), "nn.BCELoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight')"],
+  "nn.BCEWithLogitsLoss": [() => make(nn.BCEWithLogitsLoss, { pos_weight: null }), "nn.BCEWithLogitsLoss(): unknown option 'pos_weight' (did you mean 'posWeight'?)"],
+  // containers
+  "nn.Sequential": [() => make(nn.Sequential, [new nn.ReLU()]), "nn.Sequential(): an array of length 1 is not a Module subclass"],
+  "nn.ModuleList": [() => make(nn.ModuleList, new nn.ReLU(), new nn.Tanh()), "nn.ModuleList(): takes at most 1 argument but 2 were given"],
+  "nn.ModuleDict": [() => make(nn.ModuleDict, { act: new nn.ReLU() }, { bogus_key: 1 }), "nn.ModuleDict(): takes at most 1 argument but 2 were given"],
+  // no options: an extra argument (PyTorch's `inplace`) is refused
+  "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
+  "nn.ReLU": [() => make(nn.ReLU, true), "nn.ReLU(): takes no arguments but 1 was given"],
+  "nn.Sigmoid": [() => make(nn.Sigmoid, { bogus_key: 1 }), "nn.Sigmoid(): takes no arguments but 1 was given"],
+  "nn.Tanh": [() => make(nn.Tanh, { bogus_key: 1 }), "nn.Tanh(): takes no arguments but 1 was given"],
+  // nn.utils
+  "nn.utils.clipGradNorm_": [
+    () => call(nn.utils.clipGradNorm_, params(), 1, 2, { error_if_nonfinite: true }),
+    "nn.utils.clipGradNorm_(): unknown option 'error_if_nonfinite' (did you mean 'errorIfNonfinite'?)",
+  ],
+  "nn.utils.clipGradValue_": [() => call(nn.utils.clipGradValue_, params(), 1, { foreach: true }), "nn.utils.clipGradValue_(): takes at most 2 arguments but 3 were given"],
+  // optimizers
+  "optim.SGD": [() => make(optim.SGD, params(), { lr: 0.1, weight_decay: 0.5 }), "SGD(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.Adam": [() => make(optim.Adam, params(), { weight_decay: 0.5 }), "Adam(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.AdamW": [() => make(optim.AdamW, params(), { weight_decay: 0.5 }), "AdamW(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.RMSprop": [() => make(optim.RMSprop, params(), { weight_decay: 0.5 }), "RMSprop(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.Adagrad": [() => make(optim.Adagrad, params(), { lr_decay: 0.5 }), "Adagrad(): unknown option 'lr_decay' (did you mean 'lrDecay'?)"],
+  // schedulers
+  "optim.lrScheduler.StepLR": [() => make(lrScheduler.StepLR, sgd(), { step_size: 3 }), "StepLR(): unknown option 'step_size' (did you mean 'stepSize'?)"],
+  "optim.lrScheduler.MultiStepLR": [
+    () => make(lrScheduler.MultiStepLR, sgd(), { milestones: [2], last_epoch: -1 }),
+    "MultiStepLR(): unknown option 'last_epoch' (did you mean 'lastEpoch'?)",
+  ],
+  "optim.lrScheduler.ExponentialLR": [() => make(lrScheduler.ExponentialLR, sgd(), { gamma: 0.9, last_epoch: -1 }), "ExponentialLR(): unknown option 'last_epoch' (did you mean 'lastEpoch'?)"],
+  "optim.lrScheduler.CosineAnnealingLR": [() => make(lrScheduler.CosineAnnealingLR, sgd(), { T_max: 10 }), "CosineAnnealingLR(): unknown option 'T_max' (did you mean 'tMax'?)"],
+  "optim.lrScheduler.LambdaLR": [() => make(lrScheduler.LambdaLR, sgd(), { lr_lambda: () => 1 }), "LambdaLR(): unknown option 'lr_lambda' (did you mean 'lrLambda'?)"],
+  "optim.lrScheduler.OneCycleLR": [
+    () => make(lrScheduler.OneCycleLR, sgd(), { maxLr: 1, totalSteps: 10, pct_start: 0.5 }),
+    "OneCycleLR(): unknown option 'pct_start' (did you mean 'pctStart'?)",
+  ],
+  "optim.lrScheduler.ReduceLROnPlateau": [() => make(lrScheduler.ReduceLROnPlateau, sgd(), { min_lr: 0.01 }), "ReduceLROnPlateau(): unknown option 'min_lr' (did you mean 'minLr'?)"],
+};
+
+/** Exports that take no options object and no checked arguments, and why. */
+const EXEMPT: Record<string, string> = {
+  "nn.Identity": "accepts and ignores any arguments, as PyTorch's",
+  "nn.IndexedModules": "base of Sequential and ModuleList; its constructor is protected",
+  "nn.StateDictError": "an error class",
+  "nn.isParameter": "a predicate of one value",
+  "optim.Optimizer": "abstract; its groups are checked for every subclass (see test/optim/options.test.ts)",
+  "optim.lrScheduler.LRScheduler": "abstract; subclasses check their own options",
+};
+
+/** Covered, but the check lives in a file being changed elsewhere: runs as a todo until it lands. */
+const PENDING: Record<string, [() => unknown, string]> = {
+  "nn.Linear": [() => make(nn.Linear, 3, 4, { bias_: false }), "nn.Linear(): unknown option 'bias_' (did you mean 'bias'?)"],
+};
+
+/** Every function exported by a namespace (namespaces inside are listed by their own entry). */
+function functionsOf(prefix: string, ns: object): string[] {
+  return Object.entries(ns)
+    .filter(([, v]) => typeof v === "function")
+    .map(([k]) => `${prefix}.${k}`);
+}
+
+const EXPORTS = [
+  ...functionsOf("nn", nn),
+  ...functionsOf("nn.utils", nn.utils),
+  ...functionsOf("optim", optim),
+  ...functionsOf("optim.lrScheduler", lrScheduler),
+];
+
+function rejects(fn: () => unknown, message: string): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof torch.ArgumentError, `expected an ArgumentError, got ${String(e)}`);
+    assert.equal(e.message, message);
+    return true;
+  });
+}
+
+describe("every public constructor and function of nn and optim checks its arguments", () => {
+  it("each export is in the table, exempt with a reason, or pending", () => {
+    const listed = new Set([...Object.keys(CHECKED), ...Object.keys(EXEMPT), ...Object.keys(PENDING)]);
+    assert.deepEqual(EXPORTS.filter((name) => !listed.has(name)), [], "exports missing from the table: add a row (and the check)");
+    assert.deepEqual([...listed].filter((name) => !EXPORTS.includes(name)), [], "table rows for names that are not exported");
+  });
+
+  for (const [name, [fn, message]] of Object.entries(CHECKED)) {
+    it(`${name} rejects a wrong call with an ArgumentError`, () => rejects(fn, message));
+  }
+
+  for (const [name, [fn, message]] of Object.entries(PENDING)) {
+    it(`${name} rejects a wrong call with an ArgumentError`, { todo: "check pending in its owner's change" }, () => rejects(fn, message));
+  }
+});
+
+describe("the examples of issue 12", () => {
+  it("new optim.SGD(ps, { lr: 0.1, weight_decay: 0.5 }) names the camelCase option", () => {
+    rejects(() => make(optim.SGD, params(), { lr: 0.1, weight_decay: 0.5 }), "SGD(): unknown option 'weight_decay' (did you mean 'weightDecay'?)");
+  });
+
+  it("new nn.Conv2d(1, 4, 3, 2) (PyTorch's positional stride) is an error, not stride 1", () => {
+    rejects(() => make(nn.Conv2d, 1, 4, 3, 2), "nn.Conv2d(): expected an options object as argument 4, got number 2 (pass { stride: 2 })");
+    rejects(() => make(nn.Conv2d, 1, 4, 3, {}, 1), "nn.Conv2d(): takes at most 4 arguments but 5 were given");
+  });
+
+  it("PyTorch's positional lr is named", () => {
+    rejects(() => make(optim.SGD, params(), 0.1), "SGD(): expected an options object as argument 2, got number 0.1 (pass { lr: 0.1 })");
+    rejects(() => make(optim.Adam, params(), 1e-3), "Adam(): expected an options object as argument 2, got number 0.001 (pass { lr: 0.001 })");
+  });
+});
+
+describe("nn and optim methods with options", () => {
+  const model = (): torch.nn.Sequential => new nn.Sequential(new nn.Conv2d(1, 2, 3), new nn.BatchNorm2d(2));
+
+  it("Module methods", () => {
+    rejects(() => call(model().zeroGrad.bind(model()), { set_to_none: false }), "nn.Module.zeroGrad(): unknown option 'set_to_none' (did you mean 'setToNone'?)");
+    rejects(() => call(model().stateDict.bind(model()), { keep_vars: true }), "nn.Module.stateDict(): unknown option 'keep_vars' (did you mean 'keepVars'?)");
+    const m = model();
+    rejects(() => call(m.loadStateDict.bind(m), m.stateDict(), false), "nn.Module.loadStateDict(): expected an options object as argument 2, got boolean false (pass { strict: false })");
+    rejects(() => call(m.namedParameters.bind(m), { remove_duplicate: true }), "nn.Module.namedParameters(): unknown option 'remove_duplicate' (allowed options: 'prefix', 'recurse')");
+    rejects(() => call(m.namedBuffers.bind(m), "bn"), 'nn.Module.namedBuffers(): expected an options object as argument 1, got string "bn" (pass { prefix: "bn" })');
+    // `{ recurse: false }` is truthy: it must not be read as recurse = true
+    rejects(() => call(m.parameters.bind(m), { recurse: false }), "nn.Module.parameters(): argument 1 (recurse) must be a boolean, got an object");
+    rejects(() => call(m.buffers.bind(m), { recurse: false }), "nn.Module.buffers(): argument 1 (recurse) must be a boolean, got an object");
+    rejects(() => call(m.requiresGrad_.bind(m), { requires_grad: false }), "nn.Module.requiresGrad_(): argument 1 (requiresGrad) must be a boolean, got an object");
+  });
+
+  it("Optimizer methods", () => {
+    const o = sgd();
+    rejects(() => call(o.zeroGrad.bind(o), { set_to_none: false }), "SGD.zeroGrad(): unknown option 'set_to_none' (did you mean 'setToNone'?)");
+    rejects(() => o.addParamGroup({ params: params(), weight_decay: 0.1 } as never), "SGD.addParamGroup(): unknown option 'weight_decay' (did you mean 'weightDecay'?)");
+  });
+
+  it("F.dropout2d (defined beside nn.Dropout2d)", () => {
+    rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, false), "F.dropout2d(): expected an options object as argument 3, got boolean false (pass { training: false })");
+    rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, { train: false }), "F.dropout2d(): unknown option 'train' (did you mean 'training'?)");
+  });
+});
