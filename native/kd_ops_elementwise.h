@@ -10,7 +10,8 @@ struct UAbs { template <class T> static KD_INL T f(T x) { return std::fabs(x); }
 struct USqrt { template <class T> static KD_INL T f(T x) { return std::sqrt(x); } };
 struct URelu { template <class T> static KD_INL T f(T x) { return x > T(0) ? x : (x == x ? T(0) : x); } };
 struct USquare { template <class T> static KD_INL T f(T x) { return x * x; } };
-struct USign { template <class T> static KD_INL T f(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : x); } };
+// NaN and -0 give +0, as PyTorch 1.13's sign.
+struct USign { template <class T> static KD_INL T f(T x) { return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0)); } };
 struct URecip { template <class T> static KD_INL T f(T x) { return T(1) / x; } };
 struct UFloor { template <class T> static KD_INL T f(T x) { return std::floor(x); } };
 struct UCeil { template <class T> static KD_INL T f(T x) { return std::ceil(x); } };
@@ -68,7 +69,8 @@ struct BDiv { template <class T> static KD_INL T f(T x, T y) { return x / y; } }
 // NaN wins; on ties (including +0 vs -0) y is returned, as the JS formula does.
 struct BMax { template <class T> static KD_INL T f(T x, T y) { return x > y ? x : (y == y ? (x == x ? y : x) : y); } };
 struct BMin { template <class T> static KD_INL T f(T x, T y) { return x < y ? x : (y == y ? (x == x ? y : x) : y); } };
-struct BReluGrad { template <class T> static KD_INL T f(T x, T y) { return x > T(0) ? y : T(0); } };
+// Blocks the gradient y where x <= 0 and passes it elsewhere, NaN x included (threshold_backward).
+struct BReluGrad { template <class T> static KD_INL T f(T x, T y) { return x <= T(0) ? T(0) : y; } };
 struct BEq { template <class T> static KD_INL bool f(T x, T y) { return x == y; } };
 struct BNe { template <class T> static KD_INL bool f(T x, T y) { return x != y; } };
 struct BGt { template <class T> static KD_INL bool f(T x, T y) { return x > y; } };

@@ -18,11 +18,11 @@ export { broadcastShapes } from "./tensor/shape.ts";
 
 export {
   add, sub, mul, div, pow, neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, sin, cos, square, reciprocal,
-  log1p, expm1, floor, ceil, round, erf, gelu, clamp, maximum, minimum,
+  log1p, expm1, floor, ceil, round, trunc, erf, gelu, clamp, maximum, minimum,
   eq, ne, gt, lt, ge, le, logicalNot, logicalAnd, logicalOr,
 } from "./ops/elementwise.ts";
-export { sum, mean, max, min, argmax, argmin, amax, logsumexp, variance as var, std, prod, type ValuesIndices, type VarOptions } from "./ops/reduce.ts";
-export { matmul, matmul as mm } from "./ops/matmul.ts";
+export { sum, mean, max, min, argmax, argmin, amax, amin, logsumexp, variance as var, std, prod, type ValuesIndices, type VarOptions } from "./ops/reduce.ts";
+export { matmul, mm, bmm } from "./ops/matmul.ts";
 export { softmax, logSoftmax } from "./ops/softmax.ts";
 export { gather, indexSelect, maskedFill, where } from "./ops/indexing.ts";
 export { cat, stack } from "./ops/join.ts";

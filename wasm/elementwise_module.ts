@@ -32,8 +32,8 @@ function unaryOp(f: Fn, op: (typeof UNARY_OPS)[number], x: number): void {
 /** Pushes op(x, y) for v128 locals x, y. */
 function binaryOp(f: Fn, op: (typeof BINARY_OPS)[number], x: number, y: number): void {
   if (op === "reluGrad") {
-    // y where x > 0, else +0 (NaN x compares false).
-    f.get(y).get(x).v128f32(0).v(SIMD.f32x4Gt).v(SIMD.v128And);
+    // +0 where x <= 0, else y: a NaN x compares false and passes y, as the JS formula.
+    f.get(y).get(x).v128f32(0).v(SIMD.f32x4Le).v(SIMD.v128AndNot);
     return;
   }
   const code = { add: SIMD.f32x4Add, sub: SIMD.f32x4Sub, mul: SIMD.f32x4Mul, div: SIMD.f32x4Div }[op];

@@ -11,14 +11,14 @@ import type { Storage } from "../tensor/dtype.ts";
 /** Elementwise ops of one input; names index the op table in `unary_ops.ts`. */
 export type UnaryOp =
   | "neg" | "exp" | "log" | "sqrt" | "abs" | "tanh" | "sigmoid" | "relu" | "sign"
-  | "sin" | "cos" | "square" | "reciprocal" | "log1p" | "expm1" | "floor" | "ceil" | "round"
+  | "sin" | "cos" | "square" | "reciprocal" | "log1p" | "expm1" | "floor" | "ceil" | "round" | "trunc"
   | "logicalNot" | "gelu" | "geluGrad" | "erf";
 
 /** Elementwise ops of two inputs; comparisons write 1/0. */
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
   | "eq" | "ne" | "gt" | "lt" | "ge" | "le"
-  | "reluGrad" | "logicalAnd" | "logicalOr" | "atan2" | "remainder";
+  | "reluGrad" | "logicalAnd" | "logicalOr" | "atan2" | "remainder" | "truncDivide" | "floorDivide";
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 
@@ -45,6 +45,15 @@ export interface Window2d {
   pW: number;
   dH: number;
   dW: number;
+  oH: number;
+  oW: number;
+}
+
+/** Adaptive pooling of `C` planes of H x W to oH x oW (the windows are implied by the sizes). */
+export interface AdaptiveWindow {
+  C: number;
+  H: number;
+  W: number;
   oH: number;
   oW: number;
 }
@@ -146,4 +155,13 @@ export interface Backend {
 
   /** The adjoint of avgPool2d; gx is pre-zeroed by the caller. */
   avgPool2dBackward(g: Floats, win: Window2d, gx: Floats, countIncludePad: boolean, divisor: number): void;
+
+  /**
+   * Adaptive average pooling of `win.C` contiguous planes: output (i, j) averages input rows
+   * [floor(i H / oH), ceil((i+1) H / oH)) and the columns likewise.
+   */
+  adaptiveAvgPool2d(x: Floats, win: AdaptiveWindow, out: Floats): void;
+
+  /** The adjoint of adaptiveAvgPool2d; gx is pre-zeroed by the caller. */
+  adaptiveAvgPool2dBackward(g: Floats, win: AdaptiveWindow, gx: Floats): void;
 }

@@ -6,7 +6,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, normDim, numelOf } from ".
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
 import { type TensorLike, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
-import { promoteTypes } from "../tensor/dtype.ts";
+import { resultType } from "./promotion.ts";
 
 /** Index-driven ops: gather, indexSelect, where, maskedFill, and their adjoints. */
 
@@ -78,11 +78,8 @@ function viewAs(t: Tensor, shape: readonly number[]) {
 /** cond ? a : b with broadcasting; cond must be bool. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (cond.dtype !== "bool") throw new DTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
-  const dt =
-    a instanceof Tensor && b instanceof Tensor ? promoteTypes(a.dtype, b.dtype)
-    : a instanceof Tensor ? a.dtype
-    : b instanceof Tensor ? b.dtype
-    : "float32";
+  // PyTorch's promotion: a 0-d tensor or a number widens only across categories (promotion.ts).
+  const dt = resultType(a, b);
   const ta = a instanceof Tensor ? castRaw(a, dt) : scalarTensor(a, dt);
   const tb = b instanceof Tensor ? castRaw(b, dt) : scalarTensor(b, dt);
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);

@@ -42,6 +42,8 @@ function matmulRaw(a: Tensor, b: Tensor): Tensor {
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB);
+  // An empty sum is 0 (K = 0), and an empty operand has no layout for GEMM to read.
+  if (M === 0 || N === 0 || K === 0) return fresh([...batch, M, N], a.dtype);
   const out = freshOutput([...batch, M, N], a.dtype);
   let la = layout(a);
   if (!la) {
@@ -86,7 +88,7 @@ function isTransposed(t: Tensor): boolean {
  * view such as W^T it is computed as (g^T a)^T, so the view's backward hands W a contiguous gradient
  * and no strided copy of a large matrix is ever made.
  */
-function mm(a: Tensor, b: Tensor): Tensor {
+function product(a: Tensor, b: Tensor): Tensor {
   const out = matmulRaw(a, b);
   return record(out, "MmBackward", [a, b], (g, needs) => {
     const ad = a.detach();
@@ -125,8 +127,30 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
   }
-  if (a.ndim === 1 && b.ndim === 1) return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), []);
-  if (a.ndim === 1) return squeeze(mm(unsqueeze(a, 0), b), -2);
-  if (b.ndim === 1) return squeeze(mm(a, unsqueeze(b, 1)), -1);
-  return mm(a, b);
+  if (a.ndim === 1 && b.ndim === 1) return reshape(product(unsqueeze(a, 0), unsqueeze(b, 1)), []);
+  if (a.ndim === 1) return squeeze(product(unsqueeze(a, 0), b), -2);
+  if (b.ndim === 1) return squeeze(product(a, unsqueeze(b, 1)), -1);
+  return product(a, b);
+}
+
+/** The product of two matrices; unlike matmul, neither vectors nor batches. */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  Tensor.check(a, "input");
+  Tensor.check(b, "mat2");
+  if (a.ndim !== 2) throw new ShapeError("self must be a matrix");
+  if (b.ndim !== 2) throw new ShapeError("mat2 must be a matrix");
+  return matmul(a, b);
+}
+
+/** Batched matrix product of [B, n, m] and [B, m, p] tensors (no broadcasting, as PyTorch's). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  Tensor.check(a, "input");
+  Tensor.check(b, "mat2");
+  if (a.ndim !== 3) throw new ShapeError("batch1 must be a 3D tensor");
+  if (b.ndim !== 3) throw new ShapeError("batch2 must be a 3D tensor");
+  const [B, , m] = a.shape as [number, number, number];
+  if (b.shape[0] !== B || b.shape[1] !== m) {
+    throw new ShapeError(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${m}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  return matmul(a, b);
 }

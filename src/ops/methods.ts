@@ -8,9 +8,9 @@ import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { cat } from "./join.ts";
 import { gather, indexSelect, maskedFill, where } from "./indexing.ts";
-import { matmul } from "./matmul.ts";
+import { bmm, matmul, mm } from "./matmul.ts";
 import * as R from "./reduce.ts";
-import { logSoftmax, softmax } from "./softmax.ts";
+import { type SoftmaxOptions, logSoftmax, softmax } from "./softmax.ts";
 import { backend } from "../backend/registry.ts";
 import { castRaw, denseData, sv, type TensorLike } from "./util.ts";
 import * as V from "./views.ts";
@@ -23,10 +23,10 @@ type Sizes = (number | readonly number[])[];
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
-    add(other: TensorLike, opts?: { alpha?: number }): Tensor;
-    sub(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    add(other: TensorLike, opts?: E.AlphaOptions): Tensor;
+    sub(other: TensorLike, opts?: E.AlphaOptions): Tensor;
     mul(other: TensorLike): Tensor;
-    div(other: TensorLike): Tensor;
+    div(other: TensorLike, opts?: E.DivOptions): Tensor;
     pow(exponent: TensorLike): Tensor;
     neg(): Tensor;
     exp(): Tensor;
@@ -42,9 +42,12 @@ declare module "../tensor/tensor.ts" {
     square(): Tensor;
     reciprocal(): Tensor;
     log1p(): Tensor;
+    expm1(): Tensor;
+    erf(): Tensor;
     floor(): Tensor;
     ceil(): Tensor;
     round(): Tensor;
+    trunc(): Tensor;
     clamp(min?: number | null, max?: number | null): Tensor;
     maximum(other: Tensor): Tensor;
     minimum(other: Tensor): Tensor;
@@ -55,12 +58,16 @@ declare module "../tensor/tensor.ts" {
     ge(other: TensorLike): Tensor;
     le(other: TensorLike): Tensor;
     logicalNot(): Tensor;
-    sum(dim?: R.Dims | null, keepdim?: boolean): Tensor;
-    mean(dim?: R.Dims | null, keepdim?: boolean): Tensor;
+    sum(dim?: R.Dims | null, keepdim?: boolean, opts?: R.DTypeOption): Tensor;
+    mean(dim?: R.Dims | null, keepdim?: boolean, opts?: R.DTypeOption): Tensor;
     max(): Tensor;
+    max(other: Tensor): Tensor;
     max(dim: number, keepdim?: boolean): R.ValuesIndices;
     min(): Tensor;
+    min(other: Tensor): Tensor;
     min(dim: number, keepdim?: boolean): R.ValuesIndices;
+    amax(dim?: R.Dims, keepdim?: boolean): Tensor;
+    amin(dim?: R.Dims, keepdim?: boolean): Tensor;
     argmax(dim?: number, keepdim?: boolean): Tensor;
     argmin(dim?: number, keepdim?: boolean): Tensor;
     logsumexp(dim: R.Dims, keepdim?: boolean): Tensor;
@@ -69,8 +76,9 @@ declare module "../tensor/tensor.ts" {
     prod(dim?: number, keepdim?: boolean): Tensor;
     matmul(other: Tensor): Tensor;
     mm(other: Tensor): Tensor;
-    softmax(dim: number): Tensor;
-    logSoftmax(dim: number): Tensor;
+    bmm(other: Tensor): Tensor;
+    softmax(dim: number, opts?: SoftmaxOptions): Tensor;
+    logSoftmax(dim: number, opts?: SoftmaxOptions): Tensor;
     gather(dim: number, index: Tensor): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     maskedFill(mask: Tensor, value: number | Tensor): Tensor;
@@ -91,7 +99,8 @@ declare module "../tensor/tensor.ts" {
     slice(dim: number, start?: number, end?: number, step?: number): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
-    to(dtype: DType): Tensor;
+    /** Another dtype, or "cpu" (the only device: the tensor itself). */
+    to(dtype: DType | "cpu"): Tensor;
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
@@ -103,10 +112,10 @@ declare module "../tensor/tensor.ts" {
     copy_(src: TensorLike): Tensor;
     zero_(): Tensor;
     fill_(value: number): Tensor;
-    add_(other: TensorLike, opts?: { alpha?: number }): Tensor;
-    sub_(other: TensorLike, opts?: { alpha?: number }): Tensor;
+    add_(other: TensorLike, opts?: E.AlphaOptions): Tensor;
+    sub_(other: TensorLike, opts?: E.AlphaOptions): Tensor;
     mul_(other: TensorLike): Tensor;
-    div_(other: TensorLike): Tensor;
+    div_(other: TensorLike, opts?: E.DivOptions): Tensor;
     clamp_(min?: number | null, max?: number | null): Tensor;
   }
 }
@@ -115,18 +124,24 @@ const P = Tensor.prototype as unknown as Record<string, unknown>;
 const define = (methods: Record<string, (this: Tensor, ...args: never[]) => unknown>) => Object.assign(P, methods);
 
 define({
-  add(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return E.add(this, o, opts); },
-  sub(this: Tensor, o: TensorLike, opts?: { alpha?: number }) { return E.sub(this, o, opts); },
+  add(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return E.add(this, o, opts); },
+  sub(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return E.sub(this, o, opts); },
   mul(this: Tensor, o: TensorLike) { return E.mul(this, o); },
-  div(this: Tensor, o: TensorLike) { return E.div(this, o); },
+  div(this: Tensor, o: TensorLike, opts?: E.DivOptions) { return E.div(this, o, opts); },
   pow(this: Tensor, o: TensorLike) { return E.pow(this, o); },
   clamp(this: Tensor, lo?: number | null, hi?: number | null) { return E.clamp(this, lo, hi); },
   maximum(this: Tensor, o: Tensor) { return E.maximum(this, o); },
   minimum(this: Tensor, o: Tensor) { return E.minimum(this, o); },
-  sum(this: Tensor, d?: R.Dims | null, k?: boolean) { return R.sum(this, d, k); },
-  mean(this: Tensor, d?: R.Dims | null, k?: boolean) { return R.mean(this, d, k); },
-  max(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.max(this) : R.max(this, d, k); },
-  min(this: Tensor, d?: number, k?: boolean) { return d === undefined ? R.min(this) : R.min(this, d, k); },
+  sum(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.sum(this, d, k, o); },
+  mean(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.mean(this, d, k, o); },
+  max(this: Tensor, d?: number | Tensor, k?: boolean) {
+    return d === undefined ? R.max(this) : d instanceof Tensor ? R.max(this, d) : R.max(this, d, k);
+  },
+  min(this: Tensor, d?: number | Tensor, k?: boolean) {
+    return d === undefined ? R.min(this) : d instanceof Tensor ? R.min(this, d) : R.min(this, d, k);
+  },
+  amax(this: Tensor, d?: R.Dims, k?: boolean) { return R.amax(this, d, k); },
+  amin(this: Tensor, d?: R.Dims, k?: boolean) { return R.amin(this, d, k); },
   argmax(this: Tensor, d?: number, k?: boolean) { return R.argmax(this, d, k); },
   argmin(this: Tensor, d?: number, k?: boolean) { return R.argmin(this, d, k); },
   logsumexp(this: Tensor, d: R.Dims, k?: boolean) { return R.logsumexp(this, d, k); },
@@ -134,9 +149,10 @@ define({
   std(this: Tensor, d?: R.Dims | null, o?: R.VarOptions) { return R.std(this, d, o); },
   prod(this: Tensor, d?: number, k?: boolean) { return R.prod(this, d, k); },
   matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
-  mm(this: Tensor, o: Tensor) { return matmul(this, o); },
-  softmax(this: Tensor, d: number) { return softmax(this, d); },
-  logSoftmax(this: Tensor, d: number) { return logSoftmax(this, d); },
+  mm(this: Tensor, o: Tensor) { return mm(this, o); },
+  bmm(this: Tensor, o: Tensor) { return bmm(this, o); },
+  softmax(this: Tensor, d: number, o?: SoftmaxOptions) { return softmax(this, d, o); },
+  logSoftmax(this: Tensor, d: number, o?: SoftmaxOptions) { return logSoftmax(this, d, o); },
   gather(this: Tensor, d: number, i: Tensor) { return gather(this, d, i); },
   indexSelect(this: Tensor, d: number, i: Tensor) { return indexSelect(this, d, i); },
   maskedFill(this: Tensor, m: Tensor, v: number | Tensor) { return maskedFill(this, m, v); },
@@ -156,7 +172,7 @@ define({
   slice(this: Tensor, d: number, s?: number, e?: number, st?: number) { return V.slice(this, d, s, e, st); },
   contiguous(this: Tensor) { return V.contiguous(this); },
   clone(this: Tensor) { return V.clone(this); },
-  to(this: Tensor, d: DType) { return V.to(this, d); },
+  to(this: Tensor, d: DType | "cpu") { return V.to(this, d); },
   float(this: Tensor) { return V.to(this, "float32"); },
   double(this: Tensor) { return V.to(this, "float64"); },
   int(this: Tensor) { return V.to(this, "int32"); },
@@ -166,7 +182,7 @@ define({
   toString(this: Tensor) { return formatTensor(this); },
 });
 
-for (const name of ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "sin", "cos", "square", "reciprocal", "log1p", "floor", "ceil", "round", "logicalNot"] as const) {
+for (const name of ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "sin", "cos", "square", "reciprocal", "log1p", "expm1", "erf", "floor", "ceil", "round", "trunc", "logicalNot"] as const) {
   P[name] = function (this: Tensor) { return E[name](this); };
 }
 for (const name of ["eq", "ne", "gt", "lt", "ge", "le"] as const) {
@@ -207,10 +223,10 @@ define({
   },
   zero_(this: Tensor) { return writeInPlace(this, full([], 0, { dtype: this.dtype }), "zero_"); },
   fill_(this: Tensor, v: number) { return writeInPlace(this, full([], v, { dtype: this.dtype }), "fill_"); },
-  add_: inPlace((t, o: TensorLike, opts?: { alpha?: number }) => E.add(t, o, opts), "add_"),
-  sub_: inPlace((t, o: TensorLike, opts?: { alpha?: number }) => E.sub(t, o, opts), "sub_"),
+  add_: inPlace((t, o: TensorLike, opts?: E.AlphaOptions) => E.add(t, o, opts), "add_"),
+  sub_: inPlace((t, o: TensorLike, opts?: E.AlphaOptions) => E.sub(t, o, opts), "sub_"),
   mul_: inPlace((t, o: TensorLike) => E.mul(t, o), "mul_"),
-  div_: inPlace((t, o: TensorLike) => E.div(t, o), "div_"),
+  div_: inPlace((t, o: TensorLike, opts?: E.DivOptions) => E.div(t, o, opts), "div_"),
   clamp_: inPlace((t, lo?: number | null, hi?: number | null) => E.clamp(t, lo, hi), "clamp_"),
 });
 

@@ -3,17 +3,15 @@ import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
-import { fmtShape } from "../tensor/shape.ts";
+import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type IntOrTuple, tupleArg } from "./conv.ts";
-import { matmul } from "./matmul.ts";
-import { transpose } from "./views.ts";
 import { denseData, fresh } from "./util.ts";
 
 /**
  * 2-D pooling over [N, C, H, W] or unbatched [C, H, W]. Max and average pools run backend kernels
- * over all N*C planes at once; adaptive average pooling is two small matmuls with averaging matrices
- * (its windows are separable: out = A_h @ x @ A_w^T), so it gets its gradient from matmul's.
+ * over all N*C planes at once, and so does adaptive average pooling (a kernel of its own: as two
+ * matmuls with averaging matrices, a NaN would spread to every window through 0 * NaN).
  */
 
 type F = Float32Array | Float64Array;
@@ -111,17 +109,6 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPool2d
   }, false);
 }
 
-/** [out, size] rows averaging PyTorch's adaptive windows [floor(i*size/out), ceil((i+1)*size/out)). */
-function averagingMatrix(out: number, size: number, x: Tensor): Tensor {
-  const m = fresh([out, size], x.dtype);
-  for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * size) / out);
-    const end = Math.ceil(((i + 1) * size) / out);
-    m.storage.fill(1 / (end - start), i * size + start, i * size + end);
-  }
-  return m;
-}
-
 /** Average pooling to a fixed output size; a null entry keeps that input dim's size. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (number | null)[]): Tensor {
   Tensor.check(input, "input");
@@ -143,7 +130,12 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (
   if (!Number.isInteger(oH) || !Number.isInteger(oW) || oH < 0 || oW < 0) {
     throw new ArgumentError(`adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {${oH}, ${oW}}`);
   }
-  const rows = averagingMatrix(oH, H, input);
-  const cols = averagingMatrix(oW, W, input);
-  return matmul(matmul(rows, input), transpose(cols, 0, 1));
+  const win = { C: numelOf(input.shape.slice(0, -2)), H, W, oH, oW };
+  const out = fresh([...input.shape.slice(0, -2), oH, oW], input.dtype);
+  backend().adaptiveAvgPool2d(denseData(input) as F, win, out.storage as F);
+  return record(out, "AdaptiveAvgPool2DBackward0", [input], (g) => {
+    const gx = fresh(input.shape, input.dtype);
+    backend().adaptiveAvgPool2dBackward(denseData(g) as F, win, gx.storage as F);
+    return [gx];
+  }, false);
 }

@@ -1,34 +1,45 @@
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
-import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
+import { DTypeError, IndexError } from "../errors.ts";
 import { type DType, type Storage, isFloating } from "../tensor/dtype.ts";
-import { normDims, numelOf, sameShape } from "../tensor/shape.ts";
+import { normDim, normDims, numelOf, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { div, mul, sub, sqrt, square, log, exp, add, eq } from "./elementwise.ts";
-import { scatterAddRaw } from "./indexing.ts";
-import { expand, reshape, squeeze } from "./views.ts";
+import { add, div, eq, exp, log, logicalAnd, mul, sqrt, square, sub } from "./elementwise.ts";
+import { amax } from "./extremum.ts";
+import { where } from "./indexing.ts";
+import { expand, reshape } from "./views.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
+
+export { amax, amin, argmax, argmin, max, min, type ValuesIndices } from "./extremum.ts";
 
 /** Reductions over dims. Forward runs one [outer, size, inner] kernel call per reduced dim. */
 
 export type Dims = number | readonly number[];
 
-function resolveDims(x: Tensor, dim: Dims | null | undefined): number[] {
+/**
+ * The dims to reduce, normalised (null, undefined or [] mean all). A 0-d tensor takes dim 0 or -1, as
+ * PyTorch's, and has nothing to reduce over.
+ */
+export function resolveDims(x: Tensor, dim: Dims | null | undefined): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
   if (Array.isArray(dim) && dim.length === 0) return x.shape.map((_, i) => i);
+  if (x.ndim === 0) {
+    for (const d of typeof dim === "number" ? [dim] : dim) normDim(d, 0);
+    return [];
+  }
   return normDims(dim, x.ndim);
 }
 
-function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
+export function keptShape(shape: readonly number[], dims: readonly number[]): number[] {
   return shape.map((s, i) => (dims.includes(i) ? 1 : s));
 }
 
-function finalShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
+export function finalShape(shape: readonly number[], dims: readonly number[], keepdim: boolean): number[] {
   return keepdim ? keptShape(shape, dims) : shape.filter((_, i) => !dims.includes(i));
 }
 
 /** Reduces a contiguous copy one dim at a time, highest first, keeping size-1 dims. */
-function reduceRaw(op: "sum" | "max" | "min" | "prod", x: Tensor, dims: readonly number[], dtype: DType): Tensor {
+export function reduceRaw(op: "sum" | "max" | "min" | "prod", x: Tensor, dims: readonly number[], dtype: DType, name: string = op): Tensor {
   let data = denseData(castRaw(x, dtype));
   let shape = [...x.shape];
   for (const d of [...dims].sort((a, b) => b - a)) {
@@ -36,7 +47,7 @@ function reduceRaw(op: "sum" | "max" | "min" | "prod", x: Tensor, dims: readonly
     const size = shape[d]!;
     const inner = numelOf(shape.slice(d + 1));
     if (size === 0 && op !== "sum" && op !== "prod") {
-      throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+      throw new IndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
     }
     const out = fresh([...shape.slice(0, d), 1, ...shape.slice(d + 1)], dtype);
     backend().reduce(op, data, out.storage, outer, size, inner);
@@ -63,106 +74,43 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(r, shape);
 }
 
-/** Broadcasts a reduced gradient back over the reduced dims. */
-function expandBack(g: Tensor, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+/** Broadcasts a reduced value (a gradient, a result) back over the reduced dims. */
+export function expandBack(g: Tensor, x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
   const kept = keepdim ? g : reshape(g, keptShape(x.shape, dims));
   return expand(kept, x.shape);
 }
 
-export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+export interface DTypeOption {
+  /** The dtype the input is cast to before reducing (PyTorch's `dtype=`). */
+  dtype?: DType;
+}
+
+export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
   const dims = resolveDims(x, dim);
   const dtype = opts.dtype ?? (isFloating(x.dtype) ? x.dtype : "int64");
   const raw = reduceRaw("sum", x, dims, dtype);
-  const out = reshape(raw, finalShape(x.shape, dims, keepdim));
-  return record(out.detach(), "SumBackward", [x], (g) => [castRaw(expandBack(g, x, dims, keepdim), x.dtype)], false);
+  const out = reshape(raw, finalShape(x.shape, dims, keepdim)).detach();
+  if (!isFloating(dtype)) return out;
+  return record(out, "SumBackward", [x], (g) => [castRaw(expandBack(g, x, dims, keepdim), x.dtype)], false);
 }
 
-export function mean(x: Tensor, dim?: Dims | null, keepdim = false): Tensor {
-  if (!isFloating(x.dtype)) {
+export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
+  const dtype = opts.dtype ?? x.dtype;
+  if (!isFloating(dtype)) {
     throw new DTypeError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
     );
   }
   const dims = resolveDims(x, dim);
   const count = numelOf(dims.map((d) => x.shape[d]!));
-  return div(sum(x, dims, keepdim), count);
-}
-
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
-}
-
-function extremum(op: "max" | "min", x: Tensor, dim: number | undefined, keepdim: boolean): Tensor | ValuesIndices {
-  if (dim === undefined) {
-    if (x.numel() === 0) {
-      throw new ArgumentError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    }
-    const all = x.shape.map((_, i) => i);
-    const out = reshape(reduceRaw(op, x, all, x.dtype), []).detach();
-    // Ties share the gradient evenly, as PyTorch does for a full max/min.
-    return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => {
-      const mask = castRaw(eq(x, out), x.dtype);
-      return [mul(div(mask, sum(mask)), g)];
-    });
-  }
-  const [d] = normDims(dim, x.ndim);
-  const outer = numelOf(x.shape.slice(0, d));
-  const size = x.shape[d!]!;
-  const inner = numelOf(x.shape.slice(d! + 1));
-  if (size === 0) throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
-  const kept = keptShape(x.shape, [d!]);
-  const values = fresh(kept, x.dtype);
-  const indices = fresh(kept, "int64");
-  backend().reduce(op, denseData(x), values.storage, outer, size, inner, indices.storage);
-  const shaped = keepdim ? values : squeeze(values, d);
-  const idx = keepdim ? indices : squeeze(indices, d);
-  const v = record(shaped.detach(), op === "max" ? "MaxBackward0" : "MinBackward0", [x], (g) => {
-    const gk = keepdim ? g : reshape(g, kept);
-    return [scatterAddRaw(gk, indices, d!, x.shape)];
-  });
-  return { values: v, indices: idx.detach() };
-}
-
-export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return extremum("max", x, dim, keepdim);
-}
-
-export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  return extremum("min", x, dim, keepdim);
-}
-
-function argExtremum(op: "max" | "min", x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  if (dim === undefined) {
-    const flat = reshape(x.detach(), [-1]);
-    const r = (extremum(op, flat, 0, false) as ValuesIndices).indices;
-    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
-  }
-  return (extremum(op, x.detach(), dim, keepdim) as ValuesIndices).indices;
-}
-
-export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return argExtremum("max", x, dim, keepdim);
-}
-
-export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return argExtremum("min", x, dim, keepdim);
-}
-
-export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  const dims = resolveDims(x, dim);
-  return reshape(reduceRaw("max", x.detach(), dims, x.dtype), finalShape(x.shape, dims, keepdim));
+  return div(sum(x, dims, keepdim, { dtype }), count);
 }
 
 /** log(sum(exp(x))) computed around the max, so it stays finite for large inputs. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const dims = resolveDims(x, dim);
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
-  const m = amax(xf, dims, true);
+  const m = amax(xf.detach(), dims, true);
   // An all -inf (or +inf) slice would give inf - inf = NaN; shift by 0 there instead.
   const finite = Tensor.fromStorage(denseData(m).map((v) => (Number.isFinite(v) ? v : 0)), m.dtype, m.shape);
   const s = add(log(sum(exp(sub(xf, finite)), dims, true)), finite);
@@ -185,14 +133,29 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
   return div(sum(square(centered), dims, opts.keepdim ?? false), Math.max(n - correction, 0));
 }
 
+/** sqrt(variance); its gradient is 0 where the spread is 0 (PyTorch's), not 0 * inf. */
 export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(x, dim, opts));
+  const v = variance(x, dim, opts);
+  const out = sqrt(v.detach());
+  return record(out, "StdBackward", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))]);
 }
 
+/**
+ * Product over one dim or all. Its gradient is prod / x where the slice has no zero; with one zero,
+ * the product of the others at the zero and 0 elsewhere; with two or more, 0 (PyTorch's prod_backward).
+ */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const dims = resolveDims(x, dim);
   const dtype = isFloating(x.dtype) ? x.dtype : "int64";
   const out = reshape(reduceRaw("prod", x, dims, dtype), finalShape(x.shape, dims, keepdim)).detach();
-  // d prod / dx_i = prod / x_i (inputs with zeros are rare in training; PyTorch special-cases them).
-  return record(out, "ProdBackward", [x], (g) => [div(mul(expandBack(g, x, dims, keepdim), expandBack(out, x, dims, keepdim)), x)]);
+  if (!isFloating(dtype)) return out;
+  return record(out, "ProdBackward", [x], (g) => {
+    const xd = x.detach();
+    const isZero = eq(xd, 0);
+    const zeros = expandBack(reduceRaw("sum", isZero, dims, "int64"), x, dims, true);
+    const othersAtZero = expandBack(reduceRaw("prod", where(isZero, 1, xd), dims, xd.dtype), x, dims, true);
+    const noZero = div(expandBack(out, x, dims, keepdim), xd);
+    const local = where(eq(zeros, 0), noZero, where(logicalAnd(eq(zeros, 1), isZero), othersAtZero, 0));
+    return [mul(local, expandBack(g, x, dims, keepdim))];
+  });
 }

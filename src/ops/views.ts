@@ -1,7 +1,7 @@
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
-import type { DType } from "../tensor/dtype.ts";
+import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
 import { fmtShape, inferShape, normDim, numelOf, sameShape, viewStrides } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
@@ -209,9 +209,13 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return squeeze(sliceView(x, d, i, 1, 1), d);
 }
 
-/** Values in another dtype. Differentiable between float dtypes. */
-export function to(x: Tensor, dtype: DType): Tensor {
-  if (x.dtype === dtype) return x;
-  const out = castRaw(x, dtype);
+/**
+ * Values in another dtype, differentiable between float dtypes; an integer or bool result ends the
+ * graph, as in PyTorch. "cpu", the only device, returns x itself.
+ */
+export function to(x: Tensor, dtype: DType | "cpu"): Tensor {
+  if (dtype === "cpu" || x.dtype === dtype) return x;
+  const out = castRaw(x, checkDType(dtype));
+  if (!isFloating(dtype)) return out;
   return record(out, "ToCopyBackward", [x], (g) => [castRaw(g, x.dtype)], false);
 }

@@ -14,7 +14,8 @@ export const UNARY_FORMULAS: Record<UnaryOp, string> = {
   // Written to avoid exp overflow for large |x|: both branches only exponentiate non-positive numbers.
   sigmoid: "(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))",
   relu: "(x > 0 ? x : (x === x ? 0 : x))",
-  sign: "(x > 0 ? 1 : x < 0 ? -1 : x)",
+  // NaN and -0 give +0, as PyTorch 1.13's sign.
+  sign: "(x > 0 ? 1 : x < 0 ? -1 : 0)",
   sin: "Math.sin(x)",
   cos: "Math.cos(x)",
   square: "x * x",
@@ -25,7 +26,9 @@ export const UNARY_FORMULAS: Record<UnaryOp, string> = {
   ceil: "Math.ceil(x)",
   // PyTorch rounds half to even.
   round: "(Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x))",
-  logicalNot: "(x ? 0 : 1)",
+  trunc: "Math.trunc(x)",
+  // Every non-zero value is true, NaN included (JS's truthiness would call NaN false).
+  logicalNot: "(x !== 0 ? 0 : 1)",
   erf: "h.erf(x)",
   gelu: "0.5 * x * (1 + h.erf(x * 0.7071067811865476))",
   // d/dx [x * Phi(x)] = Phi(x) + x * phi(x)
@@ -37,7 +40,8 @@ export const BINARY_FORMULAS: Record<BinaryOp, string> = {
   sub: "x - y",
   mul: "x * y",
   div: "x / y",
-  pow: "Math.pow(x, y)",
+  // C's pow, not JS's: 1^y and x^0 are 1 for every y and x (NaN too), (-1)^±inf is 1.
+  pow: "(x === 1 || y === 0 ? 1 : x === -1 && (y === Infinity || y === -Infinity) ? 1 : Math.pow(x, y))",
   // NaN wins, as in PyTorch's maximum/minimum.
   maximum: "(x > y ? x : y === y ? (x === x ? y : x) : y)",
   minimum: "(x < y ? x : y === y ? (x === x ? y : x) : y)",
@@ -47,25 +51,33 @@ export const BINARY_FORMULAS: Record<BinaryOp, string> = {
   lt: "(x < y ? 1 : 0)",
   ge: "(x >= y ? 1 : 0)",
   le: "(x <= y ? 1 : 0)",
-  // y is the gradient flowing in, x the forward input: relu passes it where x > 0.
-  reluGrad: "(x > 0 ? y : 0)",
-  logicalAnd: "(x && y ? 1 : 0)",
-  logicalOr: "(x || y ? 1 : 0)",
+  // y is the gradient flowing in, x the forward input: relu blocks it where x <= 0 and passes it
+  // elsewhere, NaN included (PyTorch's threshold_backward on the output).
+  reluGrad: "(x <= 0 ? 0 : y)",
+  logicalAnd: "(x !== 0 && y !== 0 ? 1 : 0)",
+  logicalOr: "(x !== 0 || y !== 0 ? 1 : 0)",
   atan2: "Math.atan2(x, y)",
   // Python-style modulo: the result takes the sign of the divisor, as torch.remainder does.
   remainder: "(x - Math.floor(x / y) * y)",
+  truncDivide: "Math.trunc(x / y)",
+  floorDivide: "h.floorDivide(x, y)",
 };
 
-/** erf with |error| < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit), enough for float32 GELU. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? 1 - r : r - 1;
+/**
+ * Python's floor division of doubles as PyTorch computes it (div_floor_floating): from the remainder,
+ * so -0.5 // 0.25 is exactly -2 even where x / y rounds across an integer.
+ */
+export function floorDivide(x: number, y: number): number {
+  if (y === 0) return x / y;
+  const mod = x % y;
+  let div = (x - mod) / y;
+  if (mod !== 0 && y < 0 !== mod < 0) div -= 1;
+  if (div === 0) {
+    const q = x / y;
+    return q < 0 || Object.is(q, -0) ? -0 : 0;
+  }
+  let fl = Math.floor(div);
+  if (div - fl > 0.5) fl += 1;
+  return fl;
 }
+

@@ -22,8 +22,8 @@ export function gemm(
     for (let i = 0; i < M; i++) {
       const c0 = cOff + i * ldc;
       for (let k = 0; k < K; k++) {
+        // No skip for a == 0: 0 * NaN and 0 * inf in B must give NaN, as in BLAS and the other backends.
         const a = alpha * A[aOff + i * sai + k * sak]!;
-        if (a === 0) continue;
         const b0 = bOff + k * ldb;
         for (let j = 0; j < N; j++) C[c0 + j]! += a * B[b0 + j]!;
       }

@@ -1,5 +1,6 @@
 import type { Backend } from "../backend.ts";
 import { binaryStrided, copyStrided, scalarKernel, scatterStrided, unaryKernel, whereStrided } from "./elementwise.ts";
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from "./adaptive_pool.ts";
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
 import { gemm } from "./gemm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
@@ -28,4 +29,6 @@ export const jsBackend: Backend = {
   maxPool2dBackward,
   avgPool2d,
   avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
 };

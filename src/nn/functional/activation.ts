@@ -2,7 +2,8 @@ import "../../ops/methods.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { add, eq, gelu as geluErf, gt, lt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
-import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.ts";
+import { type SoftmaxOptions, logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.ts";
+import { scalarTypeName } from "../../ops/promotion.ts";
 import { flatten, unsqueeze } from "../../ops/views.ts";
 import { arange, rand } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
@@ -31,6 +32,7 @@ export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): T
   const approx = opts.approximate ?? "none";
   if (approx === "none") return geluErf(x);
   if (approx !== "tanh") throw new ArgumentError(`approximate argument must be either none or tanh (got '${String(approx)}')`);
+  if (!isFloating(x.dtype)) throw new DTypeError(`"GeluKernelImpl" not implemented for '${scalarTypeName(x.dtype)}'`);
   // 0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))
   const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), SQRT_2_OVER_PI);
   return mul(mul(x, 0.5), add(tanh(inner), 1));
@@ -41,12 +43,12 @@ export function implicitSoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-export function softmax(x: Tensor, dim?: number): Tensor {
-  return softmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim));
+export function softmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
+  return softmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
 }
 
-export function logSoftmax(x: Tensor, dim?: number): Tensor {
-  return logSoftmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim));
+export function logSoftmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
+  return logSoftmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
 }
 
 export function checkDropoutP(p: number): number {

@@ -102,7 +102,11 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
   const picked = squeeze(gather(t.x, 1, unsqueeze(t.safe, 1)), 1);
   const loss = neg(mul(picked, t.wy));
   if (r === "none") return t.unbatched ? reshape(loss, []) : loss;
-  return r === "sum" ? sum(loss) : div(sum(loss), sum(t.wy));
+  if (r === "sum") return sum(loss);
+  // Every target ignored: the mean is 0/0 = NaN, as PyTorch's, but its gradient is 0, not 0 * inf.
+  const total = noGrad(() => sum(t.wy));
+  const none = eq(total, 0);
+  return where(none, NaN, div(sum(loss), where(none, 1, total)));
 }
 
 /**
@@ -151,7 +155,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       const smooth = sub(mul(p, total), wb ?? 1);
       gx = add(gx, mul(smooth, unsqueeze(mul(valid, eps / classes), 1)));
     }
-    const scale = r === "none" ? unsqueeze(reshape(g, safe.shape), 1) : r === "sum" ? g : div(g, forward.denom);
+    // With every target ignored gx is 0, and stays 0 rather than 0 / 0 (PyTorch's gradient).
+    const denom = where(eq(forward.denom, 0), 1, forward.denom);
+    const scale = r === "none" ? unsqueeze(reshape(g, safe.shape), 1) : r === "sum" ? g : div(g, denom);
     return [mul(gx, scale)];
   });
   return loss;

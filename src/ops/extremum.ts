@@ -1,0 +1,114 @@
+import { backend } from "../backend/registry.ts";
+import { record } from "../autograd/record.ts";
+import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { normDim, numelOf } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { div, eq, maximum, minimum, mul } from "./elementwise.ts";
+import { scatterAddRaw } from "./indexing.ts";
+import { type Dims, expandBack, finalShape, keptShape, reduceRaw, resolveDims, sum } from "./reduce.ts";
+import { castRaw, denseData, fresh } from "./util.ts";
+import { reshape, squeeze } from "./views.ts";
+
+/** max/min (whole, along a dim with indices, or of two tensors), argmax/argmin, amax/amin. */
+
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+type Op = "max" | "min";
+
+/** Ties share the gradient evenly (PyTorch's amax/amin and whole-tensor max/min); a NaN result gets NaN. */
+function evenSplit(g: Tensor, x: Tensor, out: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+  const mask = castRaw(eq(x.detach(), expandBack(out, x, dims, keepdim)), g.dtype);
+  return mul(div(mask, sum(mask, dims, true)), expandBack(g, x, dims, keepdim));
+}
+
+function whole(op: Op, x: Tensor): Tensor {
+  if (x.numel() === 0) {
+    throw new ArgumentError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+  const all = x.shape.map((_, i) => i);
+  const out = reshape(reduceRaw(op, x, all, x.dtype), []).detach();
+  if (!isFloating(x.dtype)) return out;
+  return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => [evenSplit(g, x, out, all, false)]);
+}
+
+function alongDim(op: Op, x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  if (x.ndim === 0) {
+    normDim(dim, 0);
+    return alongDim(op, reshape(x, [1]), 0, false);
+  }
+  const d = normDim(dim, x.ndim);
+  const outer = numelOf(x.shape.slice(0, d));
+  const size = x.shape[d]!;
+  const inner = numelOf(x.shape.slice(d + 1));
+  if (size === 0) throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  const kept = keptShape(x.shape, [d]);
+  const values = fresh(kept, x.dtype);
+  const indices = fresh(kept, "int64");
+  backend().reduce(op, denseData(x), values.storage, outer, size, inner, indices.storage);
+  const shaped = keepdim ? values : squeeze(values, d);
+  const idx = keepdim ? indices : squeeze(indices, d);
+  if (!isFloating(x.dtype)) return { values: shaped.detach(), indices: idx.detach() };
+  const v = record(shaped.detach(), op === "max" ? "MaxBackward0" : "MinBackward0", [x], (g) => {
+    const gk = keepdim ? g : reshape(g, kept);
+    return [scatterAddRaw(gk, indices, d, x.shape)];
+  });
+  return { values: v, indices: idx.detach() };
+}
+
+/** max(x): the largest element; max(x, dim): values and indices along dim; max(x, other): elementwise. */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  Tensor.check(x, "input");
+  if (dim instanceof Tensor) return maximum(x, dim);
+  return dim === undefined ? whole("max", x) : alongDim("max", x, dim, keepdim);
+}
+
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  Tensor.check(x, "input");
+  if (dim instanceof Tensor) return minimum(x, dim);
+  return dim === undefined ? whole("min", x) : alongDim("min", x, dim, keepdim);
+}
+
+function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
+  Tensor.check(x, "input");
+  if (x.dtype === "bool") throw new DTypeError(`"arg${op}_cpu" not implemented for 'Bool'`);
+  if (dim === undefined) {
+    const r = alongDim(op, reshape(x.detach(), [-1]), 0, false).indices;
+    return keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+  }
+  return alongDim(op, x.detach(), dim, keepdim).indices;
+}
+
+export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum("max", x, dim, keepdim);
+}
+
+export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  return argExtremum("min", x, dim, keepdim);
+}
+
+function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
+  Tensor.check(x, "input");
+  const dims = resolveDims(x, dim);
+  const out = reshape(reduceRaw(op, x.detach(), dims, x.dtype, `a${op}`), finalShape(x.shape, dims, keepdim)).detach();
+  if (!isFloating(x.dtype)) return out;
+  return record(out, op === "max" ? "AmaxBackward" : "AminBackward", [x], (g) => [evenSplit(g, x, out, dims, keepdim)]);
+}
+
+/** The largest values over dims (all when omitted), without indices; ties share the gradient. */
+export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return amExtremum("max", x, dim, keepdim);
+}
+
+export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return amExtremum("min", x, dim, keepdim);
+}
