@@ -9,6 +9,9 @@
  * numWorkers > 0: samples are loaded and collated in worker threads that rebuild the dataset from its
  * `workerRecipe()`; batches still arrive in sampler order, and each sample's random augmentation comes from
  * a generator seeded by (epoch base seed, sample index), so results equal numWorkers 0 for the same seed.
+ * As in PyTorch, workers start with each epoch and stop at its end (or at `break`), unless
+ * `persistentWorkers` keeps them until `close()`; a loader or iterator dropped without either has its
+ * workers stopped when it is garbage-collected.
  */
 import { ArgumentError } from "../../errors.ts";
 import { type Generator, defaultGenerator } from "../../tensor/random.ts";
@@ -17,8 +20,9 @@ import { IterableDataset, type MapDataset, noRecipe } from "./dataset.ts";
 import type { DatasetRecipe } from "./recipe.ts";
 import { BatchSampler, RandomSampler, SequentialSampler, type Sized } from "./samplers.ts";
 import { drawSeed } from "./seeding.ts";
+import { PoolSlot, releaseWithOwner } from "./pool_slot.ts";
 import { fetchBatch } from "./transport.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { workerEpoch } from "./worker_epoch.ts";
 
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1); null turns batching off and yields samples one by one. */
@@ -36,8 +40,13 @@ export interface DataLoaderOptions<T, B> {
   numWorkers?: number;
   /** Batches in flight per worker (PyTorch's prefetch_factor, default 2). */
   prefetch?: number;
-  /** Keep workers between epochs (default true); false starts and stops them every epoch. */
+  /** Keep the workers between epochs until `close()` (default false: they start and stop with each epoch). */
   persistentWorkers?: boolean;
+  /**
+   * Seconds to wait for each batch from the workers (default 0: forever). A batch that takes longer raises
+   * a TimeoutError naming it and stops the workers. Needs numWorkers > 0.
+   */
+  timeout?: number;
 }
 
 type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
@@ -57,7 +66,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   readonly batchSampler: (Iterable<readonly number[]> & Sized) | null;
   readonly collateFn: ((batch: T[]) => B) | null;
   private readonly recipe: DatasetRecipe | null = null;
-  private pool: WorkerPool | null = null;
+  private timeoutSeconds = 0;
+  /** Slots now holding workers (the persistent one, and each running epoch's otherwise). */
+  private readonly active = new Set<PoolSlot>();
+  private readonly keptWorkers: PoolSlot | null = null;
 
   constructor(
     readonly dataset: AnyDataset<T>,
@@ -99,7 +111,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     this.dropLast = dropLast;
     this.numWorkers = numWorkers;
     this.prefetch = prefetch;
-    this.persistentWorkers = o.persistentWorkers ?? true;
+    this.persistentWorkers = o.persistentWorkers ?? false;
+    this.timeout = o.timeout ?? 0;
     this.generator = o.generator;
     this.collateFn = o.collateFn ?? null;
     if (iterable) {
@@ -115,7 +128,24 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
       // Asked now, so a dataset or transform that cannot go to a worker (a Lambda) fails here, not mid-epoch.
       if (typeof map.workerRecipe !== "function") throw noRecipe(map);
       this.recipe = map.workerRecipe();
+      if (this.persistentWorkers) {
+        this.keptWorkers = new PoolSlot(this.recipe, numWorkers, this.active);
+        releaseWithOwner(this, this.keptWorkers);
+      }
     }
+  }
+
+  /** Seconds to wait for each batch from the workers (0: forever); read when an epoch starts. */
+  get timeout(): number {
+    return this.timeoutSeconds;
+  }
+
+  set timeout(t: number) {
+    if (typeof t !== "number" || !(t >= 0)) throw new ArgumentError(`timeout option should be non-negative, but got timeout=${String(t)}`);
+    if (t > 0 && this.numWorkers === 0) {
+      throw new ArgumentError("timeout option needs num_workers > 0 (a batch loading on the calling thread cannot be interrupted)");
+    }
+    this.timeoutSeconds = t;
   }
 
   /** Batches per epoch (samples, when batching is off). */
@@ -182,46 +212,32 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     return this.syncEpoch();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<B> {
-    if (this.numWorkers === 0) {
-      yield* this.syncEpoch();
-      return;
-    }
-    if (this.pool?.failed) await this.close();
-    this.pool ??= new WorkerPool(this.recipe!, this.numWorkers);
-    const pool = this.pool;
-    const collateThere = this.autoCollate && this.collateFn === null;
-    const base = drawSeed(this.generator ?? defaultGenerator);
-    const batches = this.indexBatches();
-    const inflight: Promise<unknown>[] = [];
-    let nextWorker = 0;
-    const fill = () => {
-      while (inflight.length < this.prefetch * pool.size) {
-        const r = batches.next();
-        if (r.done) return;
-        const p = pool.run(nextWorker, r.value, base, collateThere);
-        // Marked handled now: after an early `break` nobody awaits the rest.
-        p.catch(() => {});
-        inflight.push(p);
-        nextWorker = (nextWorker + 1) % pool.size;
-      }
-    };
-    try {
-      fill();
-      while (inflight.length > 0) {
-        const loaded = await inflight.shift()!;
-        fill();
-        yield this.finish(loaded, collateThere);
-      }
-    } finally {
-      if (!this.persistentWorkers) await this.close();
-    }
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    if (this.numWorkers === 0) return this.syncAsync();
+    const collate = this.autoCollate && this.collateFn === null;
+    let slot = this.keptWorkers;
+    if (slot === null) slot = new PoolSlot(this.recipe!, this.numWorkers, this.active);
+    const epoch = workerEpoch({
+      slot,
+      batches: this.indexBatches(),
+      baseSeed: drawSeed(this.generator ?? defaultGenerator),
+      collate,
+      prefetch: this.prefetch,
+      timeout: this.timeout,
+      keepWorkers: this.persistentWorkers,
+      finish: (loaded) => this.finish(loaded, collate),
+    });
+    // An iterator abandoned mid-epoch without return() still has its workers stopped once collected.
+    if (slot !== this.keptWorkers) releaseWithOwner(epoch, slot);
+    return epoch;
   }
 
-  /** Stops the worker threads (a later epoch starts new ones). */
+  private async *syncAsync(): AsyncGenerator<B, void, undefined> {
+    yield* this.syncEpoch();
+  }
+
+  /** Stops every worker thread of this loader (a later epoch starts new ones). */
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = null;
-    await pool?.close();
+    await Promise.all([...this.active].map((slot) => slot.release()));
   }
 }

@@ -12,8 +12,15 @@ import { sampleGenerator } from "./seeding.ts";
 
 const SAMPLE_INDEX = Symbol.for("kindling.dataloader.sampleIndex");
 
+/**
+ * A worker's progress word (first of the two Float64 it shares with the main thread; the second is the
+ * sample index being loaded, or -1): a task id while loading, or one of these states.
+ */
+export const BUILDING = -2;
+export const IDLE = -1;
+
 /** Remembers which sample failed on the error itself, so the message can name it after the fact. */
-function annotate(e: unknown, index: number): unknown {
+export function annotate(e: unknown, index: number): unknown {
   if (typeof e === "object" && e !== null && !(SAMPLE_INDEX in e)) {
     Object.defineProperty(e, SAMPLE_INDEX, { value: index, enumerable: false });
   }
@@ -30,14 +37,24 @@ export interface Fetched {
   fresh: boolean;
 }
 
-/** Loads one batch: the dataset's getBatch fast path when collating by default, else sample by sample. */
-export function fetchBatch<T>(ds: MapDataset<T>, indices: readonly number[], baseSeed: number, collate: boolean): Fetched {
+/**
+ * Loads one batch: the dataset's getBatch fast path when collating by default, else sample by sample,
+ * telling `onSample` each index before loading it.
+ */
+export function fetchBatch<T>(
+  ds: MapDataset<T>,
+  indices: readonly number[],
+  baseSeed: number,
+  collate: boolean,
+  onSample?: (index: number) => void,
+): Fetched {
   if (collate && ds.getBatch) {
     const fast = ds.getBatch(indices);
     // A dataset's own batch may share memory with what it keeps, so it is copied, never moved.
     if (fast !== undefined) return { value: fast, fresh: false };
   }
   const samples = indices.map((i) => {
+    onSample?.(i);
     try {
       return ds.getItem(i, { generator: sampleGenerator(baseSeed, i) });
     } catch (e) {
