@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { encodeBMP } from "../../src/io/image/index.ts";
@@ -11,9 +11,27 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `kindling-${prefix}-`));
 }
 
-export function runCli(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, KINDLING_LOG: "warn" } });
+/** Runs the CLI; a run past `timeoutMs` is killed and reported with code -1 (a hang, for tests of FIFOs). */
+export function runCli(args: string[], cwd: string, timeoutMs?: number): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, KINDLING_LOG: "warn" }, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The sin config shrunk to a run of a second or two, with `changes` merged in at the top level. */
+export function sinConfig(dir: string, name: string, changes: Record<string, unknown> = {}): string {
+  const file = join(dir, `${name}.json`);
+  const base = JSON.parse(readFileSync(join(ROOT, "configs/sin.json"), "utf8")) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...base, data: { source: "sin", samples: 200 }, epochs: 2, recordPath: join(dir, `rec-${name}`), ...changes }));
+  return file;
+}
+
+/** stderr as it must look for a failure: exactly one line, `kindling: ...`, with no stack frames. */
+export function oneLineError(stderr: string): string {
+  const lines = stderr.trimEnd().split("\n");
+  if (lines.length !== 1 || !lines[0]!.startsWith("kindling: ") || /\n\s+at /.test(stderr)) {
+    throw new Error(`expected one "kindling: " line on stderr, got ${lines.length} line(s):\n${stderr}`);
+  }
+  return lines[0]!;
 }
 
 export { spawn };
