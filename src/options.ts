@@ -4,7 +4,7 @@
  * lets through, so a PyTorch habit such as `{ weight_decay: 0.5 }` or `new nn.Conv2d(1, 4, 3, 2)`
  * is an ArgumentError instead of an option silently ignored.
  *
- *     checkOptions("optim.SGD()", options, SGD_OPTIONS, { index: 2, positional: "lr" });
+ *     checkOptions("SGD()", options, SGD_OPTIONS, { index: 2, positional: "lr" });
  *     checkArity("nn.ReLU()", arguments, 0);
  *
  * `where` names the function as the user called it (`nn.Conv2d()`): a class's own name would not

@@ -1,6 +1,6 @@
 import { ArgumentError, IndexError } from "../errors.ts";
-import type { Tensor } from "../tensor/tensor.ts";
 import { checkArity, describeValue } from "../options.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import { type AnyModule, Module } from "./module.ts";
 
 /** Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys. */

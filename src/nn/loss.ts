@@ -1,8 +1,8 @@
+import { type OptionSpec, checkArity, checkOptions } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type CrossEntropyOptions, crossEntropy, nllLoss } from "./functional/cross_entropy.ts";
 import { binaryCrossEntropy, binaryCrossEntropyWithLogits, l1Loss, mseLoss, smoothL1Loss } from "./functional/loss.ts";
 import { type Reduction, checkReduction } from "./functional/reduction.ts";
-import { type OptionSpec, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 
 /**
