@@ -1,4 +1,5 @@
 import { ArgumentError } from "../errors.ts";
+import { checkArity, checkOptions } from "../options.ts";
 import { empty } from "../tensor/creation.ts";
 import type { DType } from "../tensor/dtype.ts";
 import type { Generator } from "../tensor/random.ts";
@@ -29,6 +30,8 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super();
+    checkArity("nn.Linear()", arguments, 3);
+    checkOptions("nn.Linear()", opts, { bias: "boolean", dtype: "string", generator: "object" }, { index: 3, positional: "bias" });
     for (const [name, v] of [["in_features", inFeatures], ["out_features", outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`Linear: ${name} must be a non-negative integer, got ${v}`);
     }
