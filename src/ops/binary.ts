@@ -2,7 +2,7 @@ import type { BinaryOp } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
-import { type DType, isFloating } from "../tensor/dtype.ts";
+import { type DType, castValue, isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { log, neg } from "./elementwise.ts";
@@ -39,7 +39,9 @@ export function binaryRaw(op0: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const k = backend();
   if (!(b instanceof Tensor) || !(a instanceof Tensor)) {
     const t = (a instanceof Tensor ? a : b) as Tensor;
-    const s = (a instanceof Tensor ? b : a) as number;
+    // The number becomes a value of the computation dtype first, as in PyTorch: it wraps to int32 and
+    // rounds to float32 (so float32 * 0.1 is the float32 product, and x == 0.1 holds for x = 0.1f).
+    const s = castValue(dt, (a instanceof Tensor ? b : a) as number);
     const out = freshOutput(t.shape, outDtype);
     k.binaryScalar(op, denseData(castRaw(t, dt)), s, out.storage, out.numel(), !(a instanceof Tensor));
     return out;

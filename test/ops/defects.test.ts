@@ -126,6 +126,13 @@ cases({
   gt_int32_0d_float_0d: bin((x, y) => x.gt(y)),
   eq_bool_int64_0d: bin((x, y) => x.eq(y)),
   ne_int32_0d_int64: bin((x, y) => x.ne(y)),
+  lt_int32_number_wraps: un((x) => x.lt(3000000000)),
+  eq_int32_number_wraps: un((x) => x.eq(4294967297)),
+  eq_f32_number_rounds: un((x) => x.eq(0.1)),
+  lt_f32_number_rounds: un((x) => x.lt(0.1)),
+  mul_f32_number_rounds: un((x) => x.mul(0.1)),
+  add_f32_number_rounds: un((x) => x.add(0.1)),
+  mul_f32_number_rounds_big: un((x) => x.mul(0.1)),
 
   sign_nan_float32: un((x) => torch.sign(x)),
   sign_nan_float64: un((x) => x.sign()),
