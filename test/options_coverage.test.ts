@@ -17,6 +17,8 @@ function make(C: unknown, ...args: unknown[]): unknown {
   return Reflect.construct(C as new (...a: unknown[]) => unknown, args);
 }
 
+const w = (): torch.Tensor => torch.empty([3, 4]);
+
 function call(f: unknown, ...args: unknown[]): unknown {
   return (f as (...a: unknown[]) => unknown)(...args);
 }
@@ -70,6 +72,13 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.ReLU": [() => make(nn.ReLU, true), "nn.ReLU(): takes no arguments but 1 was given"],
   "nn.Sigmoid": [() => make(nn.Sigmoid, { bogus_key: 1 }), "nn.Sigmoid(): takes no arguments but 1 was given"],
   "nn.Tanh": [() => make(nn.Tanh, { bogus_key: 1 }), "nn.Tanh(): takes no arguments but 1 was given"],
+  // nn.init: fills with options
+  "nn.init.uniform_": [() => call(nn.init.uniform_, w(), 0, 1, { gen: null }), "nn.init.uniform_(): unknown option 'gen' (did you mean 'generator'?)"],
+  "nn.init.normal_": [() => call(nn.init.normal_, w(), 0, { std: 1 }), "nn.init.normal_(): argument 3 (std) must be a number, got an object"],
+  "nn.init.xavierUniform_": [() => call(nn.init.xavierUniform_, w(), 1, { gain: 2 }), "nn.init.xavierUniform_(): unknown option 'gain' (allowed options: 'generator')"],
+  "nn.init.xavierNormal_": [() => call(nn.init.xavierNormal_, w(), 1, { gain: 2 }), "nn.init.xavierNormal_(): unknown option 'gain' (allowed options: 'generator')"],
+  "nn.init.kaimingUniform_": [() => call(nn.init.kaimingUniform_, w(), { mode: "fan_in", non_linearity: "relu" }), "nn.init.kaimingUniform_(): unknown option 'non_linearity' (did you mean 'nonlinearity'?)"],
+  "nn.init.kaimingNormal_": [() => call(nn.init.kaimingNormal_, w(), { negative_slope: 0.1 }), "nn.init.kaimingNormal_(): unknown option 'negative_slope' (allowed options: 'generator', 'a', 'mode', 'nonlinearity')"],
   // nn.utils
   "nn.utils.clipGradNorm_": [
     () => call(nn.utils.clipGradNorm_, params(), 1, 2, { error_if_nonfinite: true }),
@@ -100,6 +109,11 @@ const CHECKED: Record<string, [() => unknown, string]> = {
 
 /** Exports that take no options object and no checked arguments, and why. */
 const EXEMPT: Record<string, string> = {
+  "nn.init.calculateGain": "positional only (nonlinearity, param), as PyTorch's",
+  "nn.init.calculateFanInAndFanOut": "one tensor argument",
+  "nn.init.constant_": "positional only (tensor, value)",
+  "nn.init.zeros_": "one tensor argument",
+  "nn.init.ones_": "one tensor argument",
   "nn.Identity": "accepts and ignores any arguments, as PyTorch's",
   "nn.IndexedModules": "base of Sequential and ModuleList; its constructor is protected",
   "nn.StateDictError": "an error class",
@@ -122,6 +136,7 @@ function functionsOf(prefix: string, ns: object): string[] {
 const EXPORTS = [
   ...functionsOf("nn", nn),
   ...functionsOf("nn.utils", nn.utils),
+  ...functionsOf("nn.init", nn.init),
   ...functionsOf("optim", optim),
   ...functionsOf("optim.lrScheduler", lrScheduler),
 ];

@@ -1,6 +1,7 @@
 import "../ops/methods.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
+import { checkArg, checkOptions } from "../options.ts";
 import { rand, randn } from "../tensor/creation.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import type { Generator } from "../tensor/random.ts";
@@ -15,6 +16,9 @@ import { Tensor } from "../tensor/tensor.ts";
 export interface InitOptions {
   generator?: Generator;
 }
+
+const INIT_OPTIONS = { generator: "object" } as const;
+const KAIMING_OPTIONS = { generator: "object", a: "number", mode: "string", nonlinearity: "string" } as const;
 
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
@@ -67,6 +71,9 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 /** Uniform on [a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
   checkFloat(t, "uniform_");
+  checkArg("nn.init.uniform_()", a, "number", 2, "a");
+  checkArg("nn.init.uniform_()", b, "number", 3, "b");
+  checkOptions("nn.init.uniform_()", opts, INIT_OPTIONS, { index: 4 });
   if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
   return fill(t, () => rand([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(b - a).add(a));
 }
@@ -74,6 +81,9 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 /** Normal with the given mean and standard deviation. */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
   checkFloat(t, "normal_");
+  checkArg("nn.init.normal_()", mean, "number", 2, "mean");
+  checkArg("nn.init.normal_()", std, "number", 3, "std");
+  checkOptions("nn.init.normal_()", opts, INIT_OPTIONS, { index: 4 });
   if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
   return fill(t, () => randn([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(std).add(mean));
 }
@@ -94,6 +104,8 @@ export function ones_(t: Tensor): Tensor {
 
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  checkArg("nn.init.xavierUniform_()", gain, "number", 2, "gain");
+  checkOptions("nn.init.xavierUniform_()", opts, INIT_OPTIONS, { index: 3 });
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
   return uniform_(t, -a, a, opts);
@@ -101,6 +113,8 @@ export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Ten
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
+  checkArg("nn.init.xavierNormal_()", gain, "number", 2, "gain");
+  checkOptions("nn.init.xavierNormal_()", opts, INIT_OPTIONS, { index: 3 });
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
@@ -120,13 +134,15 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
 
 /** He uniform: U(-b, b), b = gain * sqrt(3 / fan). A zero-element tensor is left as is. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  checkOptions("nn.init.kaimingUniform_()", opts, KAIMING_OPTIONS, { index: 2 });
   if (t.numel() === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, opts);
-  return uniform_(t, -bound, bound, opts);
+  return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
+  checkOptions("nn.init.kaimingNormal_()", opts, KAIMING_OPTIONS, { index: 2 });
   if (t.numel() === 0) return t;
-  return normal_(t, 0, kaimingStd(t, opts), opts);
+  return normal_(t, 0, kaimingStd(t, opts), { generator: opts.generator });
 }
