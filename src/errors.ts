@@ -65,9 +65,12 @@ export class IndexError extends KindlingError {
  * not readable or writable, or a disk that is full. The message names the path and what to do.
  */
 export class FileError extends KindlingError {
-  constructor(message: string) {
+  /** The fs error code behind it ("ENOENT" for a missing file, ...), so callers can tell "not there yet" apart. */
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
     super(message);
     this.name = "FileError";
+    this.code = code;
   }
 }
 

@@ -5,17 +5,19 @@
  * it is written atomically, and a damaged cache is detected and rebuilt with a warning.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
-import { ArgumentError, FormatError } from "../errors.ts";
+import { ArgumentError, FileError, FormatError } from "../errors.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
+import { describeFsError, isMissingFile, readFileChecked } from "../io/file.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { resizeImage } from "../transforms/geometry.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { type CacheContents, CACHE_VERSION, decodeCache, encodeCache } from "./cache_format.ts";
 import { ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
-import { IMG_EXTENSIONS, listImageFolder, loadImage } from "./image_folder.ts";
+import { type SkippedEntry, describeSkipped } from "./folder_walk.ts";
+import { DEFAULT_MAX_IMAGE_FILE_BYTES, IMG_EXTENSIONS, listImageFolder, loadImage } from "./image_folder.ts";
 
 export interface CachedImageFolderOptions<X, Y> extends ImageTransformOptions<X, Y> {
   /** [height, width] every image is resized to (bilinear); required unless all images share one size. */
@@ -23,8 +25,14 @@ export interface CachedImageFolderOptions<X, Y> extends ImageTransformOptions<X,
   /** One gray channel (true) or RGB (false, default). */
   grayscale?: boolean;
   extensions?: readonly string[];
-  /** "throw" (default) on a corrupt image, or "skip" it (with a warning) and leave it out of the cache. */
+  /** "throw" (default) on a corrupt or unreadable image, or "skip" it (with a warning) and leave it out of the cache. */
   onError?: "throw" | "skip";
+  /** Image files larger than this are refused before reading (default DEFAULT_MAX_IMAGE_FILE_BYTES). */
+  maxFileBytes?: number;
+}
+
+function readCache(path: string): CacheContents {
+  return decodeCache(readFileChecked(path, { what: "image cache" }), path);
 }
 
 export class CachedImageFolder<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
@@ -32,6 +40,8 @@ export class CachedImageFolder<X = Tensor, Y = number> extends ImageArrayDataset
   readonly classToIdx: Record<string, number>;
   /** [absolute path, class index] of each cached image. */
   readonly samples: [string, number][];
+  /** Entries of the folder left out of its listing (links to directories, FIFOs, ...), with the reason. */
+  readonly skipped: readonly SkippedEntry[];
 
   constructor(
     readonly root: string,
@@ -41,12 +51,14 @@ export class CachedImageFolder<X = Tensor, Y = number> extends ImageArrayDataset
     readonly fromCache: boolean,
     contents: CacheContents,
     options: ImageTransformOptions<X, Y>,
+    skipped: readonly SkippedEntry[] = [],
   ) {
     const { header, pixels, labels } = contents;
     super(pixels, labels, { count: header.count, height: header.height, width: header.width, channels: header.channels }, options);
     this.classes = header.classes;
     this.classToIdx = Object.fromEntries(header.classes.map((c, i) => [c, i]));
     this.samples = header.samples.map(([p, c]) => [join(root, p), c]);
+    this.skipped = skipped;
   }
 
   workerRecipe(): DatasetRecipe {
@@ -56,14 +68,19 @@ export class CachedImageFolder<X = Tensor, Y = number> extends ImageArrayDataset
   /** A worker reads the cache file its parent made (verified again by checksum), never rebuilding it. */
   static fromRecipe(args: JsonValue): CachedImageFolder<unknown, unknown> {
     const a = args as { root: string; cachePath: string; transform: JsonValue; targetTransform: JsonValue };
-    const contents = decodeCache(readFileSync(a.cachePath), a.cachePath);
+    const contents = readCache(a.cachePath);
     return new CachedImageFolder(a.root, a.cachePath, true, contents, transformsFromJson(a));
   }
 }
 
 function folderKey(root: string, samples: [string, number][], classes: string[], opts: object): string {
   const files = samples.map(([p, c]) => {
-    const st = statSync(p);
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      throw describeFsError(p, e, "image");
+    }
     return [relative(root, p), c, st.size, st.mtimeMs];
   });
   return createHash("sha256").update(JSON.stringify({ v: CACHE_VERSION, opts, classes, files })).digest("hex");
@@ -76,9 +93,9 @@ function build(root: string, classes: string[], samples: [string, number][], key
   for (const [path, cls] of samples) {
     let img: DecodedImage;
     try {
-      img = loadImage(path, o.grayscale ? "L" : "RGB");
+      img = loadImage(path, o.grayscale ? "L" : "RGB", { maxBytes: o.maxFileBytes });
     } catch (e) {
-      if (o.onError !== "skip" || !(e instanceof FormatError)) throw e;
+      if (o.onError !== "skip" || !(e instanceof FormatError || e instanceof FileError)) throw e;
       console.warn(`cachedImageFolder: skipping unreadable image: ${e.message}`);
       continue;
     }
@@ -112,25 +129,35 @@ function removeStale(cacheDir: string, prefix: string, keep: string): void {
 export function cachedImageFolder<X = Tensor, Y = number>(root: string, cacheDir: string, options: CachedImageFolderOptions<X, Y> = {}): CachedImageFolder<X, Y> {
   const absRoot = resolve(root);
   const extensions = options.extensions ?? IMG_EXTENSIONS;
-  const { classes, samples } = listImageFolder(absRoot, extensions);
-  const keyOpts = { size: options.size ?? null, grayscale: options.grayscale ?? false, extensions, onError: options.onError ?? "throw" };
+  const { classes, samples, skipped } = listImageFolder(absRoot, extensions);
+  if (skipped.length > 0) console.warn(describeSkipped(`cachedImageFolder ${absRoot}`, skipped));
+  const keyOpts = {
+    size: options.size ?? null, grayscale: options.grayscale ?? false, extensions, onError: options.onError ?? "throw",
+    // Only when given, so that caches built before the option existed keep their key.
+    ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
+  };
   const key = folderKey(absRoot, samples, classes, keyOpts);
   const prefix = `${basename(absRoot)}-`;
   const file = `${prefix}${key.slice(0, 16)}.kimg`;
   const cachePath = join(resolve(cacheDir), file);
   const transforms: ImageTransformOptions<X, Y> = { transform: options.transform, targetTransform: options.targetTransform };
-  if (existsSync(cachePath)) {
-    try {
-      const contents = decodeCache(readFileSync(cachePath), cachePath);
-      if (contents.header.key !== key) throw new FormatError(`${cachePath}: built from a different folder listing`);
-      return new CachedImageFolder(absRoot, cachePath, true, contents, transforms);
-    } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
+  try {
+    const contents = readCache(cachePath);
+    if (contents.header.key !== key) throw new FormatError(`${cachePath}: built from a different folder listing`);
+    return new CachedImageFolder(absRoot, cachePath, true, contents, transforms, skipped);
+  } catch (e) {
+    // A cache that is missing is built; one that is damaged, or is a FIFO or folder, is replaced.
+    if (!isMissingFile(e)) {
+      if (!(e instanceof FormatError || e instanceof FileError)) throw e;
       console.warn(`cachedImageFolder: ${e.message}; rebuilding the cache`);
     }
   }
-  const bytes = build(absRoot, classes, samples, key, { ...keyOpts, size: options.size });
-  writeFileAtomicSync(cachePath, bytes);
+  const bytes = build(absRoot, classes, samples, key, { ...keyOpts, size: options.size, maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_IMAGE_FILE_BYTES });
+  try {
+    writeFileAtomicSync(cachePath, bytes);
+  } catch (e) {
+    throw describeFsError(cachePath, e, "image cache");
+  }
   removeStale(resolve(cacheDir), prefix, file);
-  return new CachedImageFolder(absRoot, cachePath, false, decodeCache(bytes, cachePath), transforms);
+  return new CachedImageFolder(absRoot, cachePath, false, decodeCache(bytes, cachePath), transforms, skipped);
 }

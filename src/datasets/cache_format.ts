@@ -11,6 +11,7 @@
  * instead of silently training on garbage.
  */
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { FormatError } from "../errors.ts";
 
 const MAGIC = Buffer.from("KDLIMGS\0", "latin1");
@@ -37,6 +38,20 @@ export interface CacheContents {
   labels: Int32Array;
 }
 
+const count = z.number().int().nonnegative();
+const HEADER = z.object({
+  version: z.literal(CACHE_VERSION),
+  key: z.string(),
+  count,
+  height: count,
+  width: count,
+  channels: z.union([z.literal(1), z.literal(3)]),
+  classes: z.array(z.string()),
+  samples: z.array(z.tuple([z.string(), count])),
+  payloadBytes: count,
+  sha256: z.string(),
+});
+
 function sha256(...parts: Uint8Array[]): string {
   const h = createHash("sha256");
   for (const p of parts) h.update(p);
@@ -60,16 +75,22 @@ export function decodeCache(bytes: Uint8Array, source: string): CacheContents {
   if (buf.length < 12 || !buf.subarray(0, 8).equals(MAGIC)) throw fail("not a kindling image cache (bad magic)");
   const headerLen = buf.readUInt32LE(8);
   if (12 + headerLen > buf.length) throw fail(`truncated header: ${headerLen} bytes announced, ${buf.length - 12} present`);
-  let header: CacheHeader;
+  let parsed: unknown;
   try {
-    header = JSON.parse(buf.subarray(12, 12 + headerLen).toString("utf8")) as CacheHeader;
+    parsed = JSON.parse(buf.subarray(12, 12 + headerLen).toString("utf8"));
   } catch {
     throw fail("corrupt header JSON");
   }
-  if (header.version !== CACHE_VERSION) throw fail(`cache format version ${header.version}, expected ${CACHE_VERSION}`);
+  const version = (parsed as { version?: unknown } | null)?.version;
+  if (version !== CACHE_VERSION) throw fail(`cache format version ${String(version)}, expected ${CACHE_VERSION}`);
+  const checked = HEADER.safeParse(parsed);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw fail(`invalid header: ${issue ? `${issue.path.map(String).join(".") || "header"}: ${issue.message}` : "does not match the format"}`);
+  }
+  const header: CacheHeader = checked.data;
   const { count, height, width, channels } = header;
   const pixelBytes = count * height * width * channels;
-  if (![count, height, width].every((v) => Number.isInteger(v) && v >= 0) || (channels !== 1 && channels !== 3)) throw fail("invalid image geometry in header");
   if (header.payloadBytes !== pixelBytes + count * 4) throw fail("header payload size disagrees with its image geometry");
   const payload = buf.subarray(12 + headerLen);
   if (payload.length !== header.payloadBytes) throw fail(`payload is ${payload.length} bytes, header says ${header.payloadBytes} (truncated or padded file)`);
@@ -77,6 +98,9 @@ export function decodeCache(bytes: Uint8Array, source: string): CacheContents {
   if (!Array.isArray(header.samples) || header.samples.length !== count) throw fail("sample list does not match the image count");
   const pixels = new Uint8Array(payload.subarray(0, pixelBytes));
   const labels = new Int32Array(count);
-  for (let i = 0; i < count; i++) labels[i] = payload.readInt32LE(pixelBytes + 4 * i);
+  for (let i = 0; i < count; i++) {
+    labels[i] = payload.readInt32LE(pixelBytes + 4 * i);
+    if (labels[i]! < 0 || labels[i]! >= header.classes.length) throw fail(`label ${labels[i]} of image ${i} is not one of the ${header.classes.length} classes`);
+  }
   return { header, pixels, labels };
 }

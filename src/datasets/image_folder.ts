@@ -2,9 +2,9 @@
  * torchvision's ImageFolder: root/<class>/[sub-folders/]<image>, one folder per class, classes sorted by name.
  * Images are decoded by content (BMP, PNG, JPEG), whatever their extension says.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { ArgumentError, FormatError, IndexError } from "../errors.ts";
+import { resolve } from "node:path";
+import { ArgumentError, FileError, FormatError, IndexError } from "../errors.ts";
+import { readFileChecked } from "../io/file.ts";
 import { decodeImage, toGray } from "../io/image/index.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { dropChannels } from "../io/image/types.ts";
@@ -12,7 +12,10 @@ import { toTransform } from "../transforms/compose.ts";
 import type { Transform, TransformLike } from "../transforms/types.ts";
 import { Dataset, type SampleContext } from "../utils/data/dataset.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
+import { type ImageFolderListing, type SkippedEntry, describeSkipped, findClassFolders, listFolder } from "./folder_walk.ts";
 import { transformsFromJson } from "./image_array.ts";
+
+export type { ImageFolderListing, SkippedEntry } from "./folder_walk.ts";
 
 /** The extensions kindling can decode (torchvision also lists formats it has no decoder for here). */
 export const IMG_EXTENSIONS = [".jpg", ".jpeg", ".png", ".bmp"];
@@ -26,60 +29,28 @@ export interface ImageFolderOptions<X, Y> {
   /** Files counted as images, compared case-insensitively (default IMG_EXTENSIONS). */
   extensions?: readonly string[];
   /**
-   * "throw" (default): a corrupt image raises a FormatError naming the file. "skip": it is reported once
-   * with console.warn and the next readable image (in index order, wrapping) is returned in its place.
+   * "throw" (default): a corrupt or unreadable image raises a FormatError or FileError naming the file.
+   * "skip": it is reported once with console.warn and the next readable image (in index order, wrapping)
+   * is returned in its place.
    */
   onError?: "throw" | "skip";
   mode?: ImageMode;
+  /** Image files larger than this are refused before reading (default DEFAULT_MAX_IMAGE_FILE_BYTES). */
+  maxFileBytes?: number;
   /** A listing made earlier (by a worker's parent), so the folder is not scanned again. */
-  listing?: { classes: string[]; samples: [string, number][] };
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  listing?: { classes: string[]; samples: [string, number][]; skipped?: readonly SkippedEntry[] };
 }
 
 export function findClasses(root: string): string[] {
-  const classes = readdirSync(root).filter((name) => isDir(join(root, name))).sort();
-  if (classes.length === 0) throw new ArgumentError(`Couldn't find any class folder in ${root}.`);
-  return classes;
+  return findClassFolders(root);
 }
 
-/** Files under dir, ordered as torchvision's sorted(os.walk(dir)) then sorted(files). */
-function walk(dir: string): string[] {
-  const groups: [string, string[]][] = [];
-  const visit = (d: string) => {
-    const files: string[] = [];
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (isDir(p)) visit(p);
-      else files.push(name);
-    }
-    groups.push([d, files.sort()]);
-  };
-  visit(dir);
-  groups.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return groups.flatMap(([d, files]) => files.map((f) => join(d, f)));
-}
-
-export function listImageFolder(root: string, extensions: readonly string[] = IMG_EXTENSIONS): { classes: string[]; samples: [string, number][] } {
-  const classes = findClasses(root);
-  const exts = extensions.map((e) => e.toLowerCase());
-  const samples: [string, number][] = [];
-  const empty: string[] = [];
-  classes.forEach((cls, idx) => {
-    const files = walk(join(root, cls)).filter((p) => exts.some((e) => p.toLowerCase().endsWith(e)));
-    if (files.length === 0) empty.push(cls);
-    for (const f of files) samples.push([f, idx]);
-  });
-  if (empty.length > 0) {
-    throw new ArgumentError(`Found no valid file for the classes ${empty.join(", ")}. Supported extensions are: ${extensions.join(", ")}`);
-  }
-  return { classes, samples };
+/**
+ * Classes and [path, class] samples of root/<class>/..., plus what was left out: links to directories
+ * (never followed), broken links, link loops, FIFOs and devices with an image's name.
+ */
+export function listImageFolder(root: string, extensions: readonly string[] = IMG_EXTENSIONS): ImageFolderListing {
+  return listFolder(root, extensions);
 }
 
 export function convertMode(img: DecodedImage, mode: ImageMode): DecodedImage {
@@ -92,9 +63,15 @@ export function convertMode(img: DecodedImage, mode: ImageMode): DecodedImage {
   return { width: img.width, height: img.height, channels: 3, data: out };
 }
 
-/** Reads and decodes one file; every failure to make an image of it is a FormatError naming the file. */
-export function loadImage(path: string, mode: ImageMode): DecodedImage {
-  const bytes = readFileSync(path);
+/** An image file larger than this is refused before reading (a 100-megapixel RGBA BMP is 400 MB). */
+export const DEFAULT_MAX_IMAGE_FILE_BYTES = 512 * 2 ** 20;
+
+/**
+ * Reads and decodes one file. A path that is not a regular file or is larger than `maxBytes` is a
+ * FileError naming it; every failure to make an image of its bytes is a FormatError naming it.
+ */
+export function loadImage(path: string, mode: ImageMode, opts: { maxBytes?: number } = {}): DecodedImage {
+  const bytes = readFileChecked(path, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_IMAGE_FILE_BYTES, what: "image" });
   try {
     return convertMode(decodeImage(bytes, path), mode);
   } catch (e) {
@@ -116,6 +93,9 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
   readonly mode: ImageMode;
   readonly transform: Transform<DecodedImage, X> | null;
   readonly targetTransform: Transform<number, Y> | null;
+  readonly maxFileBytes: number;
+  /** Entries left out of the listing (links to directories, broken links, FIFOs, ...), with the reason. */
+  readonly skipped: readonly SkippedEntry[];
   private readonly reported = new Set<number>();
 
   constructor(root: string, options: ImageFolderOptions<X, Y> = {}) {
@@ -125,7 +105,11 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
     this.onError = options.onError ?? "throw";
     if (this.onError !== "throw" && this.onError !== "skip") throw new ArgumentError(`onError must be "throw" or "skip", got ${String(this.onError)}`);
     this.mode = options.mode ?? "RGB";
-    const { classes, samples } = options.listing ?? listImageFolder(this.root, this.extensions);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_IMAGE_FILE_BYTES;
+    const listing = options.listing ?? listImageFolder(this.root, this.extensions);
+    const { classes, samples } = listing;
+    this.skipped = listing.skipped ?? [];
+    if (this.skipped.length > 0) console.warn(describeSkipped(`ImageFolder ${this.root}`, this.skipped));
     this.classes = classes;
     this.classToIdx = Object.fromEntries(classes.map((c, i) => [c, i]));
     this.samples = samples;
@@ -145,9 +129,9 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
     let img: DecodedImage | null = null;
     for (let tries = 0; img === null; tries++) {
       try {
-        img = loadImage(this.samples[i]![0], this.mode);
+        img = loadImage(this.samples[i]![0], this.mode, { maxBytes: this.maxFileBytes });
       } catch (e) {
-        if (this.onError === "throw" || !(e instanceof FormatError) || tries + 1 >= n) throw e;
+        if (this.onError === "throw" || !(e instanceof FormatError || e instanceof FileError) || tries + 1 >= n) throw e;
         if (!this.reported.has(i)) {
           this.reported.add(i);
           console.warn(`ImageFolder: skipping unreadable image: ${e.message}`);
@@ -167,6 +151,7 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
       extensions: [...this.extensions],
       onError: this.onError,
       mode: this.mode,
+      maxFileBytes: this.maxFileBytes,
       classes: this.classes,
       samples: this.samples,
       transform: this.transform?.toJSON() ?? null,
@@ -176,8 +161,8 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
   }
 
   static fromRecipe(args: JsonValue): ImageFolder<unknown, unknown> {
-    const a = args as { root: string; extensions: string[]; onError: "throw" | "skip"; mode: ImageMode; classes: string[]; samples: [string, number][]; transform: JsonValue; targetTransform: JsonValue };
-    return new ImageFolder(a.root, { extensions: a.extensions, onError: a.onError, mode: a.mode, listing: { classes: a.classes, samples: a.samples }, ...transformsFromJson(a) });
+    const a = args as { root: string; extensions: string[]; onError: "throw" | "skip"; mode: ImageMode; maxFileBytes: number; classes: string[]; samples: [string, number][]; transform: JsonValue; targetTransform: JsonValue };
+    return new ImageFolder(a.root, { extensions: a.extensions, onError: a.onError, mode: a.mode, maxFileBytes: a.maxFileBytes, listing: { classes: a.classes, samples: a.samples }, ...transformsFromJson(a) });
   }
 }
 

@@ -1,6 +1,9 @@
 /** torchvision.datasets: MNIST, ImageFolder, and a cached (preprocessed) image folder. */
 export { MNIST, defaultMnistRoot, type MNISTOptions } from "./mnist.ts";
-export { ImageFolder, IMG_EXTENSIONS, listImageFolder, loadImage, type ImageFolderOptions, type ImageMode } from "./image_folder.ts";
+export {
+  ImageFolder, IMG_EXTENSIONS, DEFAULT_MAX_IMAGE_FILE_BYTES, listImageFolder, loadImage,
+  type ImageFolderOptions, type ImageFolderListing, type ImageMode, type SkippedEntry,
+} from "./image_folder.ts";
 export { ImageArrayDataset, type ImageArrayShape, type ImageTransformOptions } from "./image_array.ts";
 export { CachedImageFolder, cachedImageFolder, type CachedImageFolderOptions } from "./cache.ts";
 export { CACHE_VERSION, decodeCache, encodeCache, type CacheHeader } from "./cache_format.ts";

@@ -3,11 +3,11 @@
  * (plain IDX files installed with the project, so it works offline); a `root` may hold the files plain or
  * gzipped, directly or under MNIST/raw as torchvision lays them out.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { ArgumentError, FormatError } from "../errors.ts";
-import { readIdx } from "../io/idx.ts";
+import { readIdxFile } from "../io/idx.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
@@ -36,8 +36,8 @@ function load(root: string, train: boolean): { images: Uint8Array; labels: Uint8
   const prefix = train ? "train" : "t10k";
   const imagesPath = findFile(root, `${prefix}-images-idx3-ubyte`);
   const labelsPath = findFile(root, `${prefix}-labels-idx1-ubyte`);
-  const images = readIdx(readFileSync(imagesPath), imagesPath);
-  const labels = readIdx(readFileSync(labelsPath), labelsPath);
+  const images = readIdxFile(imagesPath);
+  const labels = readIdxFile(labelsPath);
   if (images.dtype !== "uint8" || images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
     throw new FormatError(`${imagesPath}: expected uint8 images of shape [N, 28, 28], got ${images.dtype} [${images.shape.join(", ")}]`);
   }

@@ -9,7 +9,7 @@
  */
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { FileError } from "../errors.ts";
+import { ArgumentError, FileError } from "../errors.ts";
 
 /** The largest file read whole by default: far above any checkpoint or image this library makes. */
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 31 - 1;
@@ -40,6 +40,16 @@ function kindOf(st: fs.Stats): string {
 /** Turns an fs error code into one line a user can act on. */
 export function describeFsError(path: string, e: unknown, what = "file"): FileError {
   const code = (e as NodeJS.ErrnoException | null)?.code;
+  const err = describeCode(path, code, e, what);
+  return code === undefined ? err : new FileError(err.message, code);
+}
+
+/** True when `e` says the file is not there (as opposed to there but unusable): "no checkpoint yet". */
+export function isMissingFile(e: unknown): boolean {
+  return e instanceof FileError && e.code === "ENOENT";
+}
+
+function describeCode(path: string, code: string | undefined, e: unknown, what: string): FileError {
   switch (code) {
     case "ENOENT":
       return new FileError(`${path}: no such ${what} (check the path)`);
@@ -65,6 +75,9 @@ export function describeFsError(path: string, e: unknown, what = "file"): FileEr
       return new FileError(`${path}: too many open files (raise the limit with ulimit -n)`);
     case "EIO":
       return new FileError(`${path}: input/output error from the device`);
+    case "ENXIO":
+    case "ENODEV":
+      return new FileError(`${path}: is a socket or device, expected a regular ${what}`);
     default: {
       const msg = e instanceof Error ? e.message : String(e);
       return new FileError(`${path}: cannot use this ${what}: ${msg}`);
@@ -73,23 +86,32 @@ export function describeFsError(path: string, e: unknown, what = "file"): FileEr
 }
 
 function checkStat(path: string, st: fs.Stats, maxBytes: number, what: string): void {
-  if (!st.isFile()) throw new FileError(`${path}: is ${kindOf(st)}, expected a regular ${what}`);
+  if (!st.isFile()) throw new FileError(`${path}: is ${kindOf(st)}, expected a regular ${what}`, st.isDirectory() ? "EISDIR" : undefined);
   if (st.size > maxBytes) {
     throw new FileError(
       `${path}: ${what} is ${formatBytes(st.size)}, larger than the limit of ${formatBytes(maxBytes)}`,
+      "EFBIG",
     );
   }
 }
+
+function checkOptions(path: string, opts: ReadFileOptions): { maxBytes: number; what: string } {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (typeof maxBytes !== "number" || !(maxBytes >= 0)) throw new ArgumentError(`maxBytes must be a non-negative number, got ${String(maxBytes)}`);
+  if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
+    throw new FileError(`${JSON.stringify(String(path))}: not a valid path`);
+  }
+  return { maxBytes, what: opts.what ?? "file" };
+}
+
+/** One read call never asks for more than this: fs.read's length is a 32-bit int on some platforms. */
+const READ_CHUNK = 2 ** 30;
 
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /** Reads a whole regular file synchronously, or throws a FileError naming the path. */
 export function readFileChecked(path: string, opts: ReadFileOptions = {}): Uint8Array {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const what = opts.what ?? "file";
-  if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
-    throw new FileError(`${JSON.stringify(String(path))}: not a valid path`);
-  }
+  const { maxBytes, what } = checkOptions(path, opts);
   let fd: number;
   try {
     fd = fs.openSync(path, OPEN_FLAGS);
@@ -102,7 +124,7 @@ export function readFileChecked(path: string, opts: ReadFileOptions = {}): Uint8
     const out = new Uint8Array(st.size);
     let off = 0;
     while (off < out.length) {
-      const n = fs.readSync(fd, out, off, out.length - off, off);
+      const n = fs.readSync(fd, out, off, Math.min(READ_CHUNK, out.length - off), off);
       if (n === 0) break;
       off += n;
     }
@@ -119,11 +141,7 @@ export function readFileChecked(path: string, opts: ReadFileOptions = {}): Uint8
 
 /** Reads a whole regular file asynchronously, or rejects with a FileError naming the path. */
 export async function readFileCheckedAsync(path: string, opts: ReadFileOptions = {}): Promise<Uint8Array> {
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const what = opts.what ?? "file";
-  if (typeof path !== "string" || path.length === 0 || path.includes("\0")) {
-    throw new FileError(`${JSON.stringify(String(path))}: not a valid path`);
-  }
+  const { maxBytes, what } = checkOptions(path, opts);
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(path, OPEN_FLAGS);
@@ -136,7 +154,7 @@ export async function readFileCheckedAsync(path: string, opts: ReadFileOptions =
     const out = new Uint8Array(st.size);
     let off = 0;
     while (off < out.length) {
-      const { bytesRead } = await fh.read(out, off, out.length - off, off);
+      const { bytesRead } = await fh.read(out, off, Math.min(READ_CHUNK, out.length - off), off);
       if (bytesRead === 0) break;
       off += bytesRead;
     }

@@ -4,6 +4,7 @@
  */
 import { gunzipSync } from "node:zlib";
 import { FormatError } from "../errors.ts";
+import { type ReadFileOptions, readFileChecked } from "./file.ts";
 
 export type IdxDType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -38,6 +39,14 @@ function gunzip(bytes: Uint8Array, source: string): Uint8Array {
   } catch (e) {
     throw new FormatError(`${source}: corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);
   }
+}
+
+/**
+ * Reads an IDX file (plain or gzipped). A path that is not a regular file or is over `maxBytes` (default
+ * 2 GiB - 1) is a FileError naming it, before anything is read; bad bytes are a FormatError naming it.
+ */
+export function readIdxFile(path: string, opts: ReadFileOptions = {}): IdxArray {
+  return readIdx(readFileChecked(path, { what: "IDX file", ...opts }), path);
 }
 
 export function readIdx(bytes: Uint8Array, source: string): IdxArray {

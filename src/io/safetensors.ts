@@ -6,11 +6,11 @@
  * Decoding treats the bytes as hostile: every fault becomes a FormatError naming the source, and no
  * allocation is made that the file's own size does not justify.
  */
-import { readFile } from "node:fs/promises";
 import { ArgumentError, DTypeError, FormatError } from "../errors.ts";
 import { type DType, type Storage, fileItemSize, storageMatches } from "../tensor/dtype.ts";
 import { headerKeys } from "./safetensors_json.ts";
 import { writeFileAtomic } from "./atomic.ts";
+import { readFileCheckedAsync } from "./file.ts";
 
 export interface RawTensor {
   dtype: DType;
@@ -149,7 +149,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<buffer>"): Decod
   } catch (e) {
     if (e instanceof FormatError) throw e;
     // Any other failure (an allocation, an engine limit) is still a bad file to the caller.
-    throw new FormatError(`${source}: invalid safetensors file (${e instanceof Error ? e.message : String(e)})`);
+    // The cause is kept so that the fuzz script can count these: each one is a check the decoder lacks.
+    const err = new FormatError(`${source}: invalid safetensors file (${e instanceof Error ? e.message : String(e)})`);
+    throw Object.assign(err, { cause: e });
   }
 }
 
@@ -303,16 +305,17 @@ export async function saveSafetensorsFile(
   await writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
-export async function loadSafetensorsFile(path: string): Promise<DecodedSafetensors> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      // Keep the errno code so callers can still tell "no checkpoint yet" from a corrupt one.
-      throw Object.assign(new Error(`safetensors file not found: ${path}`, { cause: e }), { code: "ENOENT", path });
-    }
-    throw e;
-  }
+export interface LoadFileOptions {
+  /** Refuse files larger than this many bytes, before reading (default: 2 GiB - 1, one Node read). */
+  maxBytes?: number;
+}
+
+/**
+ * Reads and decodes a safetensors file. A path that is missing, a directory, a FIFO, a device or larger
+ * than `maxBytes` is a FileError naming it (code "ENOENT" when missing: see isMissingFile); bad bytes
+ * are a FormatError naming it.
+ */
+export async function loadSafetensorsFile(path: string, opts: LoadFileOptions = {}): Promise<DecodedSafetensors> {
+  const bytes = await readFileCheckedAsync(path, { maxBytes: opts.maxBytes, what: "safetensors file" });
   return decodeSafetensors(bytes, path);
 }

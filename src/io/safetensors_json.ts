@@ -63,3 +63,28 @@ export function headerKeys(text: string): { topLevel: string[]; duplicate: strin
   });
   return { topLevel, duplicate };
 }
+
+/**
+ * The deepest nesting of arrays and objects in `text`, counting no further than `limit + 1`. Safe on any
+ * text, valid JSON or not, so it can run before JSON.parse to refuse a deep text without parsing it.
+ */
+export function maxDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string, escapes included; an unterminated one ends the text.
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
+}
