@@ -23,7 +23,7 @@
  *   {"$object": [[key, value], ...]}. A Python reader: json.loads(metadata["kindling.state"]) and
  *   substitute the tensors.
  */
-import type { ZodType } from "zod";
+import { type ZodType, z } from "zod";
 import { ArgumentError, FormatError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type TrainingState, decodeState, encodeState, toRaw } from "./checkpoint_state.ts";
@@ -40,6 +40,9 @@ export interface SaveOptions {
 }
 
 export const TRAINING_STATE_KEY = "kindling.state";
+
+/** A zod schema for a Tensor, for `loadTrainingState`'s schema (z.instanceof needs a public constructor). */
+export const tensorSchema = z.custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
 
 /** The largest training-state JSON read by default; parsing costs up to ~20x its size in memory. */
 export const DEFAULT_MAX_STATE_JSON_BYTES = 16 * 2 ** 20;
@@ -89,7 +92,7 @@ export async function saveTrainingState(path: string, state: TrainingState, opts
 export interface LoadTrainingStateOptions<T = TrainingState> extends LoadFileOptions {
   /**
    * A zod schema the decoded state must satisfy, e.g.
-   * `z.object({ epoch: z.number().int().nonnegative(), model: z.record(z.string(), z.instanceof(Tensor)) })`;
+   * `z.object({ epoch: z.number().int().nonnegative(), model: z.record(z.string(), tensorSchema) })`;
    * a mismatch is a FormatError naming the file and the field. Without one the state is only checked
    * to be what saveTrainingState writes.
    */
