@@ -2,11 +2,12 @@
  * Measures what DataLoaders dropped without close() leave behind: OS threads and RSS of this process
  * before, right after, and after garbage collection. Not part of npm test (about 10-20 s).
  *
- *   node --expose-gc --import tsx test/utils/dropped_loaders.ts [mode] [loaders] [workers]
+ *   node --expose-gc --import tsx test/utils/dropped_loaders.ts [mode] [loaders] [workers] [rounds]
  *
  * mode: epoch (one full epoch with the default options, then dropped), persistent (the same with
  * persistentWorkers: true), break (a `for await` left after one batch), abandon (an iterator read once
- * by hand and dropped without return()). Linux only (/proc/self/status).
+ * by hand and dropped without return()). Rounds repeat the whole, to tell memory kept by the allocator
+ * (flat across rounds) from a leak (growing). Linux only (/proc/self/status).
  */
 import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
@@ -17,6 +18,7 @@ import { DataLoader, type DataLoaderOptions } from "../../src/utils/data/index.t
 const mode = process.argv[2] ?? "epoch";
 const loaders = Number(process.argv[3] ?? 30);
 const workers = Number(process.argv[4] ?? 2);
+const rounds = Number(process.argv[5] ?? 1);
 
 /** gc() without --expose-gc: the flag can still be set at run time and read through a fresh context. */
 function collector(): () => void {
@@ -49,11 +51,13 @@ const gc = collector();
 const ds = new MNIST({ train: false });
 snapshot("before");
 const t0 = performance.now();
-for (let i = 0; i < loaders; i++) await useAndDrop(ds);
-snapshot(`after ${loaders} loaders (${mode}, ${workers} workers)`);
-for (let round = 0; round < 20; round++) {
-  gc();
-  await new Promise((r) => setTimeout(r, 100));
+for (let r = 1; r <= rounds; r++) {
+  for (let i = 0; i < loaders; i++) await useAndDrop(ds);
+  snapshot(`round ${r}: ${loaders} loaders (${mode}, ${workers} workers)`);
+  for (let k = 0; k < 20; k++) {
+    gc();
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  snapshot(`round ${r}: after gc + 2 s`);
 }
-snapshot("after gc + 2 s");
 console.log(`took ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -81,8 +81,9 @@ const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => 
 describe("DataLoader timeout", () => {
   it("is validated as PyTorch does: non-negative, and only with workers", () => {
     const arg = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: unknown) => e instanceof ArgumentError && re.test(e.message));
-    arg(() => loader(8, {}, { timeout: -1 }), /^timeout option should be non-negative, but got timeout=-1$/);
-    arg(() => loader(8, {}, { timeout: Number.NaN }), /^timeout option should be non-negative, but got timeout=NaN$/);
+    arg(() => loader(8, {}, { timeout: -1 }), /^timeout option should be non-negative \(seconds\), but got timeout=-1$/);
+    arg(() => loader(8, {}, { timeout: Number.NaN }), /^timeout option should be non-negative \(seconds\), but got timeout=NaN$/);
+    arg(() => loader(8, {}, { timeout: "5" as unknown as number }), /got timeout="5"$/);
     arg(() => loader(8, {}, { numWorkers: 0, timeout: 2 }), /^timeout option needs num_workers > 0/);
     arg(() => loader(8, {}, { numWorkers: 0, persistentWorkers: true }), /^persistent_workers option needs num_workers > 0$/);
     const dl = loader(8, {}, {});

@@ -141,7 +141,10 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   }
 
   set timeout(t: number) {
-    if (typeof t !== "number" || !(t >= 0)) throw new ArgumentError(`timeout option should be non-negative, but got timeout=${String(t)}`);
+    if (typeof t !== "number" || !(t >= 0)) {
+      const got = typeof t === "string" ? JSON.stringify(t) : String(t);
+      throw new ArgumentError(`timeout option should be non-negative (seconds), but got timeout=${got}`);
+    }
     if (t > 0 && this.numWorkers === 0) {
       throw new ArgumentError("timeout option needs num_workers > 0 (a batch loading on the calling thread cannot be interrupted)");
     }
