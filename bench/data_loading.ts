@@ -86,7 +86,7 @@ async function folder(images: number, workers: number): Promise<void> {
     console.log(`  numWorkers 0: epoch 1 ${s1[0]}, epoch 2 ${s2[0]}`);
     manualSeed(1);
     t0 = performance.now();
-    const parallel = new DataLoader(ds, { batchSize: 32, shuffle: true, numWorkers: workers });
+    const parallel = new DataLoader(ds, { batchSize: 32, shuffle: true, numWorkers: workers, persistentWorkers: true });
     const p1 = await epoch(parallel);
     const p2 = await epoch(parallel);
     await parallel.close();
