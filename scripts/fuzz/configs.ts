@@ -242,15 +242,27 @@ function makeMutant(i: number, bases: ReturnType<typeof baseConfigs>, ws: Return
 // ---------------------------------------------------------------------------------------------
 // Running one mutant
 
-type Outcome = "trained" | "oneLine" | "internal" | "multiLine" | "hang" | "signal";
+type Outcome = "trained" | "oneLine" | "oneLineAndWarnings" | "internal" | "multiLine" | "hang" | "signal";
 interface Result {
   i: number;
   what: string;
   outcome: Outcome;
   afterStart: boolean;
   startSeconds: number | null;
+  /** For a hang: the CPU seconds it had used when it was killed. */
+  cpuSeconds: number | null;
   warnings: number;
   stderr: string;
+}
+
+/** User + system CPU seconds of a live process (Linux /proc), or null where that cannot be read. */
+function cpuOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 function run(i: number, m: ReturnType<typeof makeMutant>, cwd: string): Promise<Result> {
@@ -266,23 +278,32 @@ function run(i: number, m: ReturnType<typeof makeMutant>, cwd: string): Promise<
       if (started === null && (stdout.includes('"message":"model: ') || stdout.includes('"event":"result"'))) started = performance.now();
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    let cpuSeconds: number | null = null;
     const timer = setInterval(() => {
       const now = performance.now();
-      if (started === null && now - t0 > opts.startLimit * 1000) (stoppedBy = "hang"), child.kill("SIGKILL");
+      if (started === null && now - t0 > opts.startLimit * 1000) {
+        // CPU time tells a blocked process (0 s) from a busy one, or from one slowed by a loaded machine.
+        cpuSeconds = cpuOf(child.pid);
+        stoppedBy = "hang";
+        child.kill("SIGKILL");
+      }
       else if (started !== null && now - started > opts.trainSeconds * 1000) (stoppedBy = "time"), child.kill("SIGKILL");
     }, 100);
     child.on("close", (code, signal) => {
       clearInterval(timer);
       const lines = stderr.split("\n").filter((l) => l.trim() !== "");
-      const warnings = lines.filter((l) => /^kindling (warn|info|debug): /.test(l)).length;
-      const errors = lines.filter((l) => !/^kindling (warn|info|debug): /.test(l));
+      const errorLines = lines.filter((l) => l.startsWith("kindling: "));
+      const stackLines = lines.filter((l) => /^\s+at |^\s*\^\s*$|^\w*Error\b/.test(l));
+      // Anything else on stderr is a warning a library part printed (a skipped file, a rebuilt cache).
+      const warnings = lines.length - errorLines.length - stackLines.length;
       let outcome: Outcome;
       if (stoppedBy === "hang") outcome = "hang";
-      else if (stoppedBy === "time" || code === 0) outcome = errors.length === 0 ? "trained" : "multiLine";
+      else if (stoppedBy === "time" || code === 0) outcome = errorLines.length + stackLines.length === 0 ? "trained" : "multiLine";
       else if (signal) outcome = "signal";
-      else if (errors.length === 1 && errors[0]!.startsWith("kindling: ")) outcome = errors[0]!.includes("internal error") ? "internal" : "oneLine";
-      else outcome = "multiLine";
-      done({ i, what: m.what, outcome, afterStart: started !== null, startSeconds: started === null ? null : (started - t0) / 1000, warnings, stderr });
+      else if (errorLines.length === 1 && stackLines.length === 0) {
+        outcome = errorLines[0]!.includes("internal error") ? "internal" : warnings > 0 ? "oneLineAndWarnings" : "oneLine";
+      } else outcome = "multiLine";
+      done({ i, what: m.what, outcome, afterStart: started !== null, startSeconds: started === null ? null : (started - t0) / 1000, cpuSeconds, warnings, stderr });
     });
   });
 }
@@ -317,14 +338,15 @@ async function main(): Promise<void> {
   const slowest = Math.max(0, ...results.map((r) => r.startSeconds ?? 0));
   console.log(`fuzz:configs: ${results.length} mutants of ${bases.length} configs (seed ${opts.seed}) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   console.log(`  passed validation and trained:            ${count("trained")} (slowest start of training ${slowest.toFixed(1)} s)`);
-  console.log(`  failed with exactly one line:              ${count("oneLine") + count("internal")} (${count("oneLine", false)} before training, ${count("oneLine", true)} during it; ${count("internal")} of them internal errors)`);
+  console.log(`  failed with exactly one stderr line:       ${count("oneLine") + count("internal")} (${count("oneLine", false)} before training, ${count("oneLine", true)} during it; ${count("internal")} of them internal errors)`);
+  console.log(`  failed with one error line after warnings: ${count("oneLineAndWarnings")}`);
   console.log(`  failed with a stack trace or several lines: ${count("multiLine")}`);
   console.log(`  hung over ${opts.startLimit} s before training started:     ${count("hang")}`);
   console.log(`  killed by a signal (OOM?):                 ${count("signal")}`);
-  console.log(`  runs that printed library warnings:        ${results.filter((r) => r.warnings > 0).length}`);
-  for (const o of ["multiLine", "hang", "signal", "internal"] as const) {
+  console.log(`  runs that printed warnings:                ${results.filter((r) => r.warnings > 0).length}`);
+  for (const o of ["multiLine", "hang", "signal", "internal", "oneLineAndWarnings"] as const) {
     for (const r of results.filter((x) => x.outcome === o).slice(0, 5)) {
-      console.log(`  ${o} #${r.i} (${r.what}): ${r.stderr.trim().split("\n").slice(0, 3).join(" | ").slice(0, 300)}`);
+      console.log(`  ${o} #${r.i} (${r.what})${r.cpuSeconds !== null ? ` [${r.cpuSeconds} s CPU]` : ""}: ${r.stderr.trim().split("\n").slice(0, 3).join(" | ").slice(0, 300)}`);
     }
   }
   if (count("multiLine") + count("hang") + count("signal") > 0) process.exitCode = 1;

@@ -118,15 +118,23 @@ const seedSchema = z.strictObject({
   hash_id: z.string().regex(/^[0-9a-f]{8}$/).optional(),
 });
 
+/** A key as the user wrote it, quoted; odd ones (control characters, very long) escaped and shortened. */
+function quoteKey(k: string): string {
+  const short = k.length > 60 ? `${k.slice(0, 60)}...` : k;
+  return /^[\w.$-]+$/.test(short) ? `'${short}'` : JSON.stringify(short);
+}
+
 function describe(issues: z.core.$ZodIssue[], file: string): string {
   const i = issues[0]!;
   if (i.code === "unrecognized_keys") {
-    const where = i.path.length ? ` in ${i.path.join(".")}` : "";
-    return `${file}: unknown key ${i.keys.map((k) => `'${k}'`).join(", ")}${where}`;
+    const where = i.path.length ? ` in ${i.path.map(String).map(quoteKey).join(".")}` : "";
+    return `${file}: unknown key ${i.keys.map(quoteKey).join(", ")}${where}`;
   }
   const key = i.path.join(".") || "(root)";
   if (i.code === "invalid_type" && i.message.includes("received undefined")) return `${file}: missing key '${key}'`;
-  return `${file}: ${key}: ${i.message}`;
+  // zod states the safe-integer range of .int() as raw numbers.
+  const message = i.message.replace(/expected int to be [<>]=-?9007199254740991/, "expected a whole number within ±2^53");
+  return `${file}: ${key}: ${message}`;
 }
 
 function fromSeed(raw: z.infer<typeof seedSchema>): { config: Config; notes: string[] } {
