@@ -6,6 +6,7 @@
  * Node's zlib with a hard output cap one byte above that size and must come out at exactly that length;
  * a size no deflate stream of the file's length could reach is refused without inflating at all.
  */
+import { constants } from "node:buffer";
 import { inflateSync } from "node:zlib";
 import { type ImageLimits, checkDeclaredSize, resolveLimits } from "./limits.ts";
 import { GRAY, GRAY_ALPHA, PALETTE, type PngChunks, readPngChunks } from "./png_chunks.ts";
@@ -23,6 +24,7 @@ function inflateExact(idat: Uint8Array, size: number, fail: (w: string) => Error
   if (size > MAX_DEFLATE_RATIO * idat.length + DEFLATE_SLACK) {
     throw fail(`image data is truncated: ${idat.length} compressed bytes cannot hold the ${size} bytes the header needs`);
   }
+  if (size + 1 > constants.MAX_LENGTH) throw fail(`image needs ${size} bytes of scanlines, more than can be allocated`);
   let raw: Uint8Array;
   try {
     // One output chunk of the final size: no concatenation copy, and nothing beyond the cap is produced.
