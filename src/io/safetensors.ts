@@ -8,7 +8,7 @@
  */
 import { ArgumentError, DTypeError, FormatError } from "../errors.ts";
 import { type DType, type Storage, fileItemSize, storageMatches } from "../tensor/dtype.ts";
-import { headerKeys } from "./safetensors_json.ts";
+import { headerKeys, maxDepth } from "./safetensors_json.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { readFileCheckedAsync } from "./file.ts";
 
@@ -35,6 +35,7 @@ const UNSUPPORTED = new Set([
 /** The reference implementation's limit; a larger header is a corrupt length field, not a model. */
 export const MAX_HEADER_BYTES = 100_000_000;
 const METADATA_KEY = "__metadata__";
+const MAX_HEADER_DEPTH = 64;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Typed arrays use host byte order; the file is little-endian. No-op on every common host. */
@@ -172,6 +173,10 @@ function decodeUnchecked(bytes: Uint8Array, source: string): DecodedSafetensors 
   } catch {
     fail("header is not valid UTF-8");
   }
+  // The format nests 3 deep (header, entry, shape); the limit leaves room for the extra fields the
+  // reference ignores, and refusing deeper text before parsing keeps a megabyte of brackets from
+  // costing a second of parsing.
+  if (maxDepth(text, MAX_HEADER_DEPTH) > MAX_HEADER_DEPTH) fail(`header nests deeper than ${MAX_HEADER_DEPTH} levels`);
   let header: unknown;
   try {
     header = JSON.parse(text);

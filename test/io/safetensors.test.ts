@@ -166,7 +166,9 @@ describe("safetensors encode/decode", () => {
     assertFormatError(build({ a: { dtype: "I64", shape: [], data_offsets: [0, 8] } }, big), "2^53");
     assertFormatError(build({ a: f32([0, 8], [2 ** 52, 2 ** 52]) }, d8), "too many");
     // Arbitrary nesting must not overflow the stack.
-    assertFormatError(build(`{"__metadata__":${"[".repeat(100000)}${"]".repeat(100000)}}`), "not an object");
+    assertFormatError(build(`{"__metadata__":${"[".repeat(100000)}${"]".repeat(100000)}}`), "nests deeper than 64 levels");
+    assertFormatError(build(`{"a":${'{"b":'.repeat(64)}1${"}".repeat(64)}}`), "nests deeper than 64 levels");
+    assertFormatError(build(`{"a":${'{"b":'.repeat(63)}1${"}".repeat(63)}}`), 'tensor "a" has no "dtype"');
   });
 
   it("accepts what the reference accepts: null metadata, zero-size tensors anywhere, extra fields", () => {
