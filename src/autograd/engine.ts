@@ -110,6 +110,7 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: Ba
             "Saved intermediate values of the graph are freed when you call .backward(). Specify retainGraph: true if you need to backward through the graph a second time.",
         );
       }
+      node.saved?.check(node.name);
       const needs = node.next.map((e) => e !== null);
       const inGrads = node.backwardFn(g, needs);
       if (isAnomalyEnabled()) checkBackward(node, inGrads);

@@ -1,7 +1,4 @@
 import { runBackward, type BackwardOptions } from "../autograd/engine.ts";
-import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
-import { full } from "../tensor/creation.ts";
-import { AutogradError } from "../errors.ts";
 import type { DType } from "../tensor/dtype.ts";
 import { formatTensor } from "../tensor/format.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -11,9 +8,9 @@ import { gather, indexSelect, maskedFill, where } from "./indexing.ts";
 import { bmm, matmul, mm } from "./matmul.ts";
 import * as R from "./reduce.ts";
 import { type SoftmaxOptions, logSoftmax, softmax } from "./softmax.ts";
-import { backend } from "../backend/registry.ts";
-import { castRaw, denseData, sv, type TensorLike } from "./util.ts";
+import type { TensorLike } from "./util.ts";
 import * as V from "./views.ts";
+import "./inplace_methods.ts";
 
 /**
  * Tensor methods, attached to the prototype so `x.add(y).relu().sum()` reads like PyTorch while
@@ -108,15 +105,6 @@ declare module "../tensor/tensor.ts" {
     bool(): Tensor;
     backward(gradient?: Tensor, opts?: BackwardOptions): void;
     toString(): string;
-    /** In-place updates; refused on leaves that require grad while grad mode is on, as in PyTorch. */
-    copy_(src: TensorLike): Tensor;
-    zero_(): Tensor;
-    fill_(value: number): Tensor;
-    add_(other: TensorLike, opts?: E.AlphaOptions): Tensor;
-    sub_(other: TensorLike, opts?: E.AlphaOptions): Tensor;
-    mul_(other: TensorLike): Tensor;
-    div_(other: TensorLike, opts?: E.DivOptions): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
   }
 }
 
@@ -196,38 +184,6 @@ Object.defineProperty(Tensor.prototype, "T", {
 // Node's console.log/inspect uses this symbol; a string key keeps the core free of node: imports.
 Object.defineProperty(Tensor.prototype, Symbol.for("nodejs.util.inspect.custom"), {
   value(this: Tensor) { return formatTensor(this); },
-});
-
-/** Writes `values` (broadcast to this shape) into this tensor's memory. */
-function writeInPlace(t: Tensor, values: Tensor, op: string): Tensor {
-  if (t.requiresGrad && t.isLeaf && isGradEnabled()) {
-    throw new AutogradError(`a leaf Variable that requires grad is being used in an in-place operation (${op}).`);
-  }
-  if (values.numel() === 1 && t.isContiguous()) {
-    // zero_/fill_ and scalar copies: one fill, no full-size temporary.
-    const v = castRaw(values, t.dtype);
-    t.storage.fill(v.storage[v.offset]!, t.offset, t.offset + t.numel());
-    return t;
-  }
-  const src = castRaw(V.expand(values.detach(), t.shape), t.dtype);
-  backend().scatterInto(denseData(src), sv(t), t.shape);
-  return t;
-}
-
-const inPlace = (fn: (t: Tensor, ...a: never[]) => Tensor, op: string) =>
-  function (this: Tensor, ...args: never[]) { return writeInPlace(this, noGrad(() => fn(this.detach(), ...args)), op); };
-
-define({
-  copy_(this: Tensor, src: TensorLike) {
-    return writeInPlace(this, src instanceof Tensor ? src : full([], src, { dtype: this.dtype }), "copy_");
-  },
-  zero_(this: Tensor) { return writeInPlace(this, full([], 0, { dtype: this.dtype }), "zero_"); },
-  fill_(this: Tensor, v: number) { return writeInPlace(this, full([], v, { dtype: this.dtype }), "fill_"); },
-  add_: inPlace((t, o: TensorLike, opts?: E.AlphaOptions) => E.add(t, o, opts), "add_"),
-  sub_: inPlace((t, o: TensorLike, opts?: E.AlphaOptions) => E.sub(t, o, opts), "sub_"),
-  mul_: inPlace((t, o: TensorLike) => E.mul(t, o), "mul_"),
-  div_: inPlace((t, o: TensorLike, opts?: E.DivOptions) => E.div(t, o, opts), "div_"),
-  clamp_: inPlace((t, lo?: number | null, hi?: number | null) => E.clamp(t, lo, hi), "clamp_"),
 });
 
 export { cat };

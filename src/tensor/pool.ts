@@ -1,4 +1,5 @@
 import type { Storage, StorageClass } from "./dtype.ts";
+import { resetVersion } from "./version.ts";
 
 /**
  * Recycles large gradient buffers between training steps. A step's weight gradients are new typed
@@ -23,6 +24,7 @@ export function takeStorage(ctor: StorageClass, n: number): Storage | null {
   const s = list?.pop();
   if (!s) return null;
   heldBytes -= s.byteLength;
+  resetVersion(s);
   return s;
 }
 

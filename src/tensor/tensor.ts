@@ -3,7 +3,20 @@ import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "./dtype.ts";
 import { releaseStorage } from "./pool.ts";
-import { contiguousStrides, fmtShape, numelOf, normDim } from "./shape.ts";
+import { contiguousStrides, fmtShape, numelOf, normDim, sameShape } from "./shape.ts";
+import { versionOf } from "./version.ts";
+
+/** How a view relates to the memory it shows (PyTorch's differentiable view metadata). */
+interface ViewMeta {
+  /** The root of the view chain; null for a view made under noGrad (only `noGrad` matters then). */
+  readonly base: Tensor | null;
+  /** Made while grad mode was off: PyTorch refuses to record an in-place op on such a view. */
+  readonly noGrad: boolean;
+  /** For a view made under noGrad: whether its base required grad then. */
+  readonly baseRequiresGrad: boolean;
+  /** The base's rebase count when this view's gradFn was made. */
+  stamp: number;
+}
 
 /** Nested JS arrays, as `tolist()` returns them. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -14,8 +27,12 @@ export type NestedArray = number | boolean | NestedArray[];
  * attached as methods by `src/ops/methods.ts`.
  */
 export class Tensor {
-  requiresGrad = false;
-  gradFn: Node | null = null;
+  #requiresGrad = false;
+  #gradFn: Node | null = null;
+  /** Set on the outputs of view ops (see record()); null for tensors that own their memory's layout. */
+  #view: ViewMeta | null = null;
+  /** How many times an in-place op replaced this tensor's history; its views remake their gradFn after one. */
+  #rebases = 0;
   #grad: Tensor | null = null;
   /**
    * Whether #grad is a buffer the autograd engine made that no code outside kindling has been given
@@ -30,8 +47,97 @@ export class Tensor {
   }
 
   set grad(g: Tensor | null) {
+    if (g !== null) checkAssignedGrad(this, g);
     this.#grad = g;
     this.#gradPrivate = false;
+  }
+
+  /** Whether ops on this tensor are recorded for backward. A view follows its base after an in-place op on it. */
+  get requiresGrad(): boolean {
+    if (this.#view !== null) this.#followBase();
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    this.#requiresGrad = flag;
+  }
+
+  /** The node that made this tensor (null for a leaf). */
+  get gradFn(): Node | null {
+    if (this.#view !== null) this.#followBase();
+    return this.#gradFn;
+  }
+
+  set gradFn(node: Node | null) {
+    this.#gradFn = node;
+  }
+
+  /**
+   * PyTorch's `_version`: how many in-place writes this tensor's memory has seen. Shared by every view
+   * of the same storage; a backward that saved the tensor refuses to run once it has moved on.
+   */
+  get version(): number {
+    return versionOf(this.storage);
+  }
+
+  /** PyTorch's spelling of `version`. */
+  get _version(): number {
+    return versionOf(this.storage);
+  }
+
+  /**
+   * An in-place op on the base (or on another view of it) replaced the base's history: this view's
+   * values now come from that new history, so its gradFn is remade from it (PyTorch regenerates a
+   * view's grad_fn the same way, as an as_strided of the base).
+   */
+  #followBase(): void {
+    const m = this.#view!;
+    const base = m.base;
+    if (base === null || m.stamp === base.#rebases) return;
+    m.stamp = base.#rebases;
+    if (!base.#requiresGrad || Tensor.viewHistory === null) return;
+    this.#gradFn = Tensor.viewHistory(this, base);
+    this.#requiresGrad = true;
+  }
+
+  /**
+   * @internal Makes the gradFn of a view from its base's current history (set by ops/inplace.ts, which
+   * knows the as_strided gradient; the tensor layer knows no ops).
+   */
+  static viewHistory: ((view: Tensor, base: Tensor) => Node) | null = null;
+
+  /** @internal record(): `out` shows x's memory, so it is a view of x's base (x itself if x is no view). */
+  static markView(out: Tensor, x: Tensor, gradMode: boolean): void {
+    const xm = x.#view;
+    if (xm !== null && xm.noGrad) {
+      out.#view = xm;
+      return;
+    }
+    const root = xm?.base ?? x;
+    // A view made under noGrad keeps no reference to its base: it may outlive the base's graph.
+    out.#view = gradMode
+      ? { base: root, noGrad: false, baseRequiresGrad: false, stamp: root.#rebases }
+      : { base: null, noGrad: true, baseRequiresGrad: root.#requiresGrad, stamp: 0 };
+  }
+
+  /** @internal How t is a view: its root base (null for a view made under noGrad), or null if t is no view. */
+  static viewMeta(t: Tensor): Readonly<ViewMeta> | null {
+    return t.#view;
+  }
+
+  /**
+   * @internal An in-place op replaced t's history with `node` (t is no view: an op on a view rebases
+   * the view's base). A retained gradient moves to the new node, and t's views will follow.
+   */
+  static setHistory(t: Tensor, node: Node): void {
+    const old = t.#gradFn;
+    if (old !== null && old.retained === t) {
+      old.retained = null;
+      node.retained = t;
+    }
+    t.#gradFn = node;
+    t.#requiresGrad = true;
+    t.#rebases++;
   }
 
   /** @internal kindling's own reads of `.grad` (engine, optimizers, clipping), which hand it to nobody. */
@@ -164,8 +270,11 @@ export class Tensor {
 
   /** Detaches in place: this becomes a leaf that does not require grad. */
   detach_(): this {
-    this.gradFn = null;
-    this.requiresGrad = false;
+    if (this.#view !== null) {
+      throw new AutogradError("Can't detach views in-place. Use detach() instead.");
+    }
+    this.#gradFn = null;
+    this.#requiresGrad = false;
     return this;
   }
 
@@ -228,6 +337,18 @@ export class Tensor {
   static check(t: unknown, arg: string): Tensor {
     if (!(t instanceof Tensor)) throw new ArgumentError(`${arg} must be a Tensor, got ${describe(t)}`);
     return t;
+  }
+}
+
+/** PyTorch's checks on `t.grad = g`: a tensor (not t itself) of t's shape and dtype. */
+function checkAssignedGrad(t: Tensor, g: unknown): void {
+  if (!(g instanceof Tensor)) {
+    throw new ArgumentError(`assigned grad expected to be a Tensor or None but got grad of type ${describe(g)}`);
+  }
+  if (g === t) throw new AutogradError("can't assign Variable as its own grad");
+  if (g.dtype !== t.dtype) throw new DTypeError(`assigned grad has data of a different type (grad ${g.dtype}, tensor ${t.dtype})`);
+  if (!sameShape(g.shape, t.shape)) {
+    throw new ShapeError(`assigned grad has data of a different size (grad ${fmtShape(g.shape)}, tensor ${fmtShape(t.shape)})`);
   }
 }
 

@@ -68,7 +68,7 @@ describe("clipGradValue_", () => {
     assert.ok(Number.isNaN(a.grad!.get(3)));
     assert.deepEqual(b.grad!.tolist(), [[Math.fround(0.1)], [Math.fround(-0.2)]]);
     const p = torch.zeros([2, 2], { requiresGrad: true });
-    p.grad = torch.tensor([[5, -5], [0, 1]]).t();
+    p.grad = torch.tensor([[5, -5], [0, 1]], { dtype: "float32" }).t();
     clipGradValue_(p, 2);
     assert.deepEqual(p.grad.tolist(), [[2, 0], [-2, 1]]);
   });
