@@ -13,6 +13,7 @@
  * `persistentWorkers` keeps them until `close()`; a loader or iterator dropped without either has its
  * workers stopped when it is garbage-collected.
  */
+import { checkArity, checkOptions } from "../../options.ts";
 import { ArgumentError } from "../../errors.ts";
 import { type Generator, defaultGenerator } from "../../tensor/random.ts";
 import { type Collated, defaultCollate } from "./collate.ts";
@@ -49,6 +50,20 @@ export interface DataLoaderOptions<T, B> {
   timeout?: number;
 }
 
+const DATALOADER_OPTIONS = {
+  batchSize: "int?",
+  shuffle: "boolean",
+  sampler: "object",
+  batchSampler: "object",
+  collateFn: "function",
+  dropLast: "boolean",
+  generator: "object",
+  numWorkers: "int",
+  prefetch: "int",
+  persistentWorkers: "boolean",
+  timeout: "any",
+} as const;
+
 type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
 
 function isIterableDataset<T>(ds: AnyDataset<T>): ds is IterableDataset<T> {
@@ -75,6 +90,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     readonly dataset: AnyDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
+    checkArity("DataLoader()", arguments, 2);
+    checkOptions("DataLoader()", options, DATALOADER_OPTIONS, { index: 2, positional: "batchSize" });
     const o = options;
     const iterable = isIterableDataset(dataset);
     let shuffle = o.shuffle ?? false;
@@ -156,7 +173,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     if (this.batchSampler) return this.batchSampler.length;
     if (this.sampler) return this.sampler.length;
     const n = (this.dataset as { length?: unknown }).length;
-    if (typeof n !== "number") throw new TypeError(`object of type ${this.dataset.constructor.name} has no len()`);
+    if (typeof n !== "number") throw new ArgumentError("DataLoader: its dataset is an IterableDataset without a length, so the loader has no len()");
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }

@@ -4,6 +4,7 @@
  * seeded generators, see below); validation messages are PyTorch's, snake_case names included, so they read
  * the same as the Python a user ported from.
  */
+import { checkOptions } from "../../options.ts";
 import { ArgumentError } from "../../errors.ts";
 import { Generator, defaultGenerator } from "../../tensor/random.ts";
 
@@ -111,6 +112,7 @@ export class RandomSampler extends Sampler<number> {
     options: RandomSamplerOptions = {},
   ) {
     super();
+    checkOptions("RandomSampler()", options, { replacement: "any", numSamples: "any", generator: "object" }, { index: 2, positional: "replacement" });
     this.replacement = options.replacement ?? false;
     this._numSamples = options.numSamples;
     this.generator = options.generator;
@@ -149,6 +151,7 @@ export class SubsetRandomSampler extends Sampler<number> {
     options: { generator?: RandomSource } = {},
   ) {
     super();
+    checkOptions("SubsetRandomSampler()", options, { generator: "object" }, { index: 2, positional: "generator" });
     this.generator = options.generator;
   }
 
@@ -180,6 +183,7 @@ export class WeightedRandomSampler extends Sampler<number> {
     options: { replacement?: boolean; generator?: RandomSource } = {},
   ) {
     super();
+    checkOptions("WeightedRandomSampler()", options, { replacement: "any", generator: "object" }, { index: 3, positional: "replacement" });
     this.replacement = options.replacement ?? true;
     this.generator = options.generator;
     checkPositiveInt(numSamples, "num_samples");
