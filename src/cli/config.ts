@@ -174,6 +174,15 @@ export function hashConfig(c: Config): string {
 export function parseConfig(json: unknown, file: string): ResolvedConfig {
   if (!json || typeof json !== "object" || Array.isArray(json)) throw new ConfigError(`${file}: a config must be a JSON object`);
   const isSeed = "epoches" in json || "raw_data_path" in json || "learning_rate" in json;
+  if (isSeed) {
+    // A key of the other shape would otherwise be reported as missing seed keys, which misleads.
+    const own = (k: string) => Object.hasOwn(json, k);
+    const seedKeys = Object.keys(seedSchema.shape).filter((k) => k !== "mode" && own(k));
+    const ours = Object.keys(configSchema.shape).filter((k) => k !== "mode" && k !== "comment" && own(k));
+    if (ours.length > 0) {
+      throw new ConfigError(`${file}: mixes the seed report's keys (${seedKeys.join(", ")}) with kindling's (${ours.join(", ")}); use one of the two shapes (README, "The trainer")`);
+    }
+  }
   let config: Config;
   let notes: string[] = [];
   if (isSeed) {
@@ -232,7 +241,11 @@ function folderKind(p: string): string | null {
     st = statSync(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === "ENOENT" || code === "ENOTDIR" ? "does not exist" : `cannot be read (${code ?? String(e)})`;
+    if (code === "ENOENT" || code === "ENOTDIR") return "does not exist";
+    if (code === "ELOOP") return "is a loop of symbolic links";
+    if (code === "EACCES" || code === "EPERM") return "cannot be read (permission denied)";
+    if (code === "ENAMETOOLONG") return "is too long a path";
+    return `cannot be read (${code ?? String(e)})`;
   }
   return st.isDirectory() ? null : "is not a folder";
 }
