@@ -17,6 +17,7 @@ import { pathToFileURL } from "node:url";
 const OP_SUITES = [
   "test/ops/",
   "test/autograd/gradcheck_ops.test.ts",
+  "test/autograd/inplace",
   "test/nn/mlp_parity.test.ts",
   "test/nn/layers.test.ts",
   "test/nn/losses.test.ts",

@@ -32,7 +32,7 @@ function whole(op: Op, x: Tensor): Tensor {
   const all = x.shape.map((_, i) => i);
   const out = reshape(reduceRaw(op, x, all, x.dtype), []).detach();
   if (!isFloating(x.dtype)) return out;
-  return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => [evenSplit(g, x, out, all, false)]);
+  return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => [evenSplit(g, x, out, all, false)], [x, out]);
 }
 
 function alongDim(op: Op, x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
@@ -55,7 +55,7 @@ function alongDim(op: Op, x: Tensor, dim: number, keepdim: boolean): ValuesIndic
   const v = record(shaped.detach(), op === "max" ? "MaxBackward0" : "MinBackward0", [x], (g) => {
     const gk = keepdim ? g : reshape(g, kept);
     return [scatterAddRaw(gk, indices, d, x.shape)];
-  });
+  }, [indices]);
   return { values: v, indices: idx.detach() };
 }
 
@@ -101,7 +101,7 @@ function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean):
   const dims = resolveDims(x, dim);
   const out = reshape(reduceRaw(op, x.detach(), dims, x.dtype, `a${op}`), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(x.dtype)) return out;
-  return record(out, op === "max" ? "AmaxBackward" : "AminBackward", [x], (g) => [evenSplit(g, x, out, dims, keepdim)]);
+  return record(out, op === "max" ? "AmaxBackward" : "AminBackward", [x], (g) => [evenSplit(g, x, out, dims, keepdim)], [x, out]);
 }
 
 /** The largest values over dims (all when omitted), without indices; ties share the gradient. */

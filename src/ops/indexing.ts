@@ -48,7 +48,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const inner = numelOf(x.shape.slice(d + 1));
   const idx = denseData(index);
   backend().gather(denseData(x), idx, out.storage, outer, x.shape[d]!, index.shape[d]!, inner);
-  return record(out, "GatherBackward", [x], (g) => [scatterAddRaw(castRaw(g, x.dtype), index, d, x.shape)]);
+  return record(out, "GatherBackward", [x], (g) => [scatterAddRaw(castRaw(g, x.dtype), index, d, x.shape)], [index]);
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -68,7 +68,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     const gx = fresh(x.shape, x.dtype);
     backend().indexAdd(denseData(castRaw(g, x.dtype)), idx, gx.storage, outer, size, m, inner);
     return [gx];
-  });
+  }, [index]);
 }
 
 function viewAs(t: Tensor, shape: readonly number[]) {
@@ -96,7 +96,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       return castRaw(sumToShape(z, like.shape), like.dtype);
     };
     return [needs[0] ? pick(true, inA) : null, needs[1] ? pick(false, inB) : null];
-  });
+  }, [cond]);
 }
 
 /** x with `value` where mask is true (mask broadcasts to x's shape). */
@@ -116,5 +116,5 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
     const z = fresh(shape, g.dtype);
     backend().where(viewAs(mask, shape), viewAs(scalarTensor(0, g.dtype), shape), sv(g), z.storage, shape);
     return [z];
-  });
+  }, [mask]);
 }

@@ -44,7 +44,7 @@ export interface InPlaceSpec {
 const NO_GRAD_VIEW =
   "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is " +
   "ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either " +
-  "both inside the noGrad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
+  "both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
 /** Runs `fn` out of place on self and writes its result into self, recording it as PyTorch does. */
 export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPlaceSpec): Tensor {

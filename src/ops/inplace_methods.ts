@@ -67,9 +67,9 @@ const byOperand = (o: TensorLike): InPlaceSpec => spec(o instanceof Tensor ? "co
 const GENERATOR_OPTION = { generator: "object" } as const;
 
 /** The values of `src` (broadcast, cast to self's dtype); the gradient goes to src, none to self. */
-function copyFrom(self: Tensor, src: Tensor): Tensor {
+function copyFrom(self: Tensor, src: Tensor, name = "CopyBackwards"): Tensor {
   const values = clone(castRaw(expand(src.detach(), self.shape), self.dtype));
-  return record(values, "CopyBackwards", [self, src], (g, needs) => [
+  return record(values, name, [self, src], (g, needs) => [
     needs[0] ? fresh(g.shape, g.dtype) : null,
     needs[1] ? castRaw(sumToShape(g, src.shape), src.dtype) : null,
   ], false);
@@ -99,7 +99,7 @@ define({
   fill_(this: Tensor, v: number | boolean | Tensor) {
     if (v instanceof Tensor) {
       if (v.ndim !== 0) throw new ShapeError(`fill_ only supports 0-dimension value tensor but got tensor with ${v.ndim} dimensions.`);
-      return applyInPlace(this, (s) => copyFrom(s, v), spec("alias"));
+      return applyInPlace(this, (s) => copyFrom(s, v, "FillBackward"), spec("alias"));
     }
     checkArg("Tensor.fill_()", v, typeof v === "boolean" ? "boolean" : "number", 1, "value");
     const value = typeof v === "boolean" ? Number(v) : v;

@@ -49,7 +49,7 @@ function normalizeAffine(name: string, x: Tensor, dims: number[], w: Tensor | nu
     const gw = needs[1] && w ? sumToShape(mul(g, xhat), w.shape) : null;
     const gb = needs[2] && b ? sumToShape(g, b.shape) : null;
     return [gx, gw, gb];
-  });
+  }, [w, xhat]);
   return { out: y, mean: mu, var: v };
 }
 

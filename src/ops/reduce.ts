@@ -137,7 +137,7 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
 export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
   const v = variance(x, dim, opts);
   const out = sqrt(v.detach());
-  return record(out, "StdBackward", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))]);
+  return record(out, "StdBackward", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))], [out]);
 }
 
 /**
@@ -157,5 +157,5 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
     const noZero = div(expandBack(out, x, dims, keepdim), xd);
     const local = where(eq(zeros, 0), noZero, where(logicalAnd(eq(zeros, 1), isZero), othersAtZero, 0));
     return [mul(local, expandBack(g, x, dims, keepdim))];
-  });
+  }, [x, out]);
 }

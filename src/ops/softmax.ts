@@ -36,7 +36,7 @@ function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions
     const gx = freshOutput(x.shape, x.dtype);
     backend().softmaxBackward(denseData(castRaw(g, x.dtype)), y, gx.storage, outer, size, inner, log);
     return [gx];
-  });
+  }, [out]);
 }
 
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
