@@ -5,11 +5,19 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
+
+/**
+ * Names of the temp files this process is writing now (the random part makes a name unique). A temp named with our own pid but not listed
+ * here was left by an earlier process that had the same pid, as every run has in a container (pid 1).
+ */
+const inFlight = new Set<string>();
 
 function tempPathFor(path: string): string {
   // Same directory as the target: rename() is only atomic within one filesystem.
-  return `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
+  inFlight.add(basename(tmp));
+  return tmp;
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -61,6 +69,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     await fh?.close().catch(() => {});
     await fsp.rm(tmp, { force: true }).catch(() => {});
     throw e;
+  } finally {
+    inFlight.delete(basename(tmp));
   }
   await fsyncDir(dir);
 }
@@ -91,6 +101,8 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
       // the original error matters more
     }
     throw e;
+  } finally {
+    inFlight.delete(basename(tmp));
   }
   fsyncDirSync(dir);
 }
@@ -98,7 +110,6 @@ export function writeFileAtomicSync(path: string, data: Uint8Array | string): vo
 const TEMP_NAME = /\.tmp-(\d+)-[0-9a-f]{12}$/;
 
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -110,8 +121,9 @@ function processAlive(pid: number): boolean {
 
 /**
  * Removes the temp files that killed atomic writes left in `dir` (not recursive): files named like
- * `tempPathFor`'s output whose writing process is gone. Returns the names removed. A file of a live
- * process is left alone, since its write may still be in flight.
+ * `tempPathFor`'s output whose writing process is gone, or that carry this process's pid without being
+ * one of its writes in flight. Returns the names removed. A file of another live process is left alone,
+ * since its write may still be in flight.
  */
 export function removeStaleTemps(dir: string): string[] {
   let names: string[];
@@ -123,9 +135,11 @@ export function removeStaleTemps(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (m === null || processAlive(Number(m[1]))) continue;
+    if (m === null) continue;
+    const p = resolve(dir, name);
+    const pid = Number(m[1]);
+    if (pid === process.pid ? inFlight.has(name) : processAlive(pid)) continue;
     try {
-      const p = resolve(dir, name);
       if (!fs.lstatSync(p).isFile()) continue;
       fs.rmSync(p, { force: true });
       removed.push(name);

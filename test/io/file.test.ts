@@ -4,11 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FileError } from "../../src/errors.ts";
+import { removeStaleTemps, writeFileAtomic } from "../../src/io/atomic.ts";
 import { isMissingFile, readFileChecked, readFileCheckedAsync, readTextFileChecked } from "../../src/io/file.ts";
 
 const posix = process.platform !== "win32";
@@ -103,5 +104,39 @@ describe("readFileChecked", () => {
     await refused(() => readFileChecked(""), '""', /not a valid path/);
     await refused(() => readFileChecked("a\0b"), "a\\u0000b", /not a valid path/);
     await refused(() => readFileChecked(join(dir, "ok.bin", "x")), join(dir, "ok.bin", "x"), /not a directory/);
+  });
+});
+
+describe("removeStaleTemps", () => {
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+
+  it("removes temps of dead processes and of an earlier process with our pid, keeps live writers' and other files", async () => {
+    const d = join(dir, "record");
+    mkdirSync(d);
+    let dead = 4_000_000;
+    while (alive(dead)) dead--;
+    const names = {
+      dead: `last.safetensors.tmp-${dead}-0123456789ab`,
+      // In a container every run is pid 1: a temp with our pid that we are not writing is stale.
+      ours: `best.safetensors.tmp-${process.pid}-aaaaaaaaaaaa`,
+      live: `log.jsonl.tmp-${process.ppid}-bbbbbbbbbbbb`,
+      other: "notes.tmp-12-xyz",
+      plain: "last.safetensors",
+    };
+    for (const n of Object.values(names)) writeFileSync(join(d, n), "x");
+    mkdirSync(join(d, `dir.tmp-${dead}-cccccccccccc`));
+    assert.deepEqual(removeStaleTemps(d).sort(), [names.ours, names.dead].sort());
+    assert.deepEqual(readdirSync(d).sort(), [`dir.tmp-${dead}-cccccccccccc`, names.live, names.other, names.plain].sort());
+    // Our own writes still complete, and leave nothing behind.
+    await Promise.all([writeFileAtomic(join(d, "a.bin"), "1"), writeFileAtomic(join(d, "b.bin"), "2")]);
+    assert.deepEqual(removeStaleTemps(d), []);
+    assert.deepEqual(removeStaleTemps(join(dir, "no-such-folder")), []);
   });
 });
