@@ -19,23 +19,28 @@ function isFloat(t: Tensor): boolean {
   return t.dtype === "float32" || t.dtype === "float64";
 }
 
+/** One branch-free pass: x * 0 is 0 for every finite x and NaN for NaN and ±Infinity, so the sum says. */
+function anyNonFinite(values: Float32Array | Float64Array): boolean {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]! * 0;
+  return s !== 0;
+}
+
 /** The first tensor (in the given order) holding a NaN or an infinity, or null when all are finite. */
 export function firstNonFinite(tensors: Iterable<[string, Tensor]>): NonFinite | null {
   for (const [name, t] of tensors) {
     if (!isFloat(t)) continue;
     // A dense tensor is scanned in place; only views are copied.
     const values = (t.isContiguous() ? (t.storage as Float32Array | Float64Array).subarray(t.offset, t.offset + t.numel()) : t.toTypedArray()) as Float32Array | Float64Array;
+    if (!anyNonFinite(values)) continue;
     let count = 0;
     let example = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      // v - v is 0 for every finite v and NaN for NaN and ±Infinity: one comparison per value.
-      if (v - v !== 0) {
-        if (count === 0) example = v;
-        count++;
-      }
+    for (const v of values) {
+      if (Number.isFinite(v)) continue;
+      if (count === 0) example = v;
+      count++;
     }
-    if (count > 0) return { name, count, total: values.length, example };
+    return { name, count, total: values.length, example };
   }
   return null;
 }
