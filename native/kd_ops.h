@@ -2,7 +2,8 @@
 // copies and fused optimizer updates.
 //
 // Layout of the implementation:
-//   kd_ops.h          this header: op lists, the per-ISA kernel table, driver entry points
+//   kd_ops.h          this header: op enums, the per-ISA kernel table, driver entry points
+//   kd_ops_generated.h  the op lists, generated from src/ops/op_table_*.ts (npm run gen:ops)
 //   kd_vmath.h        exp / expm1 / log / tanh / sigmoid over vectors of doubles (included per ISA)
 //   kd_ops_kernels.h  the kernel table, written once and included per ISA like kd_ukernel.h; the
 //                     loops it includes: kd_ops_elementwise.h, kd_ops_reduce.h, kd_ops_optim.h
@@ -24,22 +25,18 @@
 #include <cstdint>
 
 #include "kd_gemm.h"
+#include "kd_ops_generated.h"
 
 namespace kd {
 
-// Unary ops (contiguous, out may alias x). Names match the Backend's UnaryOp.
-#define KD_UNARY_OPS(X) \
-  X(neg) X(exp) X(log) X(sqrt) X(abs) X(tanh) X(sigmoid) X(relu) X(square) X(sign) X(reciprocal) \
-  X(expm1) X(floor) X(ceil)
-
-// Binary ops producing the operands' type, then comparisons producing 0/1 bytes (bool).
-#define KD_ARITH_OPS(X) X(add) X(sub) X(mul) X(div) X(maximum) X(minimum) X(reluGrad)
-#define KD_COMPARE_OPS(X) X(eq) X(ne) X(gt) X(lt) X(ge) X(le)
+// The unary, arithmetic and comparison op lists come from the op tables in src/ops (npm run gen:ops):
+// X(name, ...) entries whose names match the Backend's UnaryOp/BinaryOp. Binary ops producing the
+// operands' type come first, then the comparisons producing 0/1 bytes (bool).
 #define KD_BINARY_OPS(X) KD_ARITH_OPS(X) KD_COMPARE_OPS(X)
 
 #define KD_REDUCE_OPS(X) X(sum) X(max) X(min)
 
-#define KD_ENUM_ITEM(name) name,
+#define KD_ENUM_ITEM(name, ...) name,
 enum class UnaryOp : int { KD_UNARY_OPS(KD_ENUM_ITEM) kCount };
 enum class BinaryOp : int { KD_BINARY_OPS(KD_ENUM_ITEM) kCount };
 enum class ReduceOp : int { KD_REDUCE_OPS(KD_ENUM_ITEM) kCount };
@@ -48,7 +45,9 @@ enum class ReduceOp : int { KD_REDUCE_OPS(KD_ENUM_ITEM) kCount };
 constexpr int kNumUnary = int(UnaryOp::kCount);
 constexpr int kNumBinary = int(BinaryOp::kCount);
 constexpr int kNumReduce = int(ReduceOp::kCount);
-constexpr int kFirstCompare = int(BinaryOp::eq);
+#define KD_COUNT_ITEM(...) +1
+constexpr int kFirstCompare = 0 KD_ARITH_OPS(KD_COUNT_ITEM);
+#undef KD_COUNT_ITEM
 
 inline bool is_compare(BinaryOp op) { return int(op) >= kFirstCompare; }
 

@@ -39,25 +39,17 @@ KD_TGT void unary_math(const void* xv, void* ov, idx n) {
   if (i < n) store_vd_part(o + i, Op::v(load_vd_part(x + i, n - i)), n - i);
 }
 
+// The op list (name, loop, functor) is KD_UNARY_OPS from kd_ops_generated.h.
 template <class T>
 kd::UnaryFn unary_table_entry(kd::UnaryOp op) {
+#define KD_UNARY_CASE(name, loop, functor, cost) \
+  case kd::UnaryOp::name:                        \
+    return &loop<functor, T>;
   switch (op) {
-    case kd::UnaryOp::neg: return &unary_simple<UNeg, T>;
-    case kd::UnaryOp::exp: return &unary_math<UExp, T>;
-    case kd::UnaryOp::log: return &unary_math<ULog, T>;
-    case kd::UnaryOp::sqrt: return &unary_simple<USqrt, T>;
-    case kd::UnaryOp::abs: return &unary_simple<UAbs, T>;
-    case kd::UnaryOp::tanh: return &unary_math<UTanh, T>;
-    case kd::UnaryOp::sigmoid: return &unary_math<USigmoid, T>;
-    case kd::UnaryOp::relu: return &unary_simple<URelu, T>;
-    case kd::UnaryOp::square: return &unary_simple<USquare, T>;
-    case kd::UnaryOp::sign: return &unary_simple<USign, T>;
-    case kd::UnaryOp::reciprocal: return &unary_simple<URecip, T>;
-    case kd::UnaryOp::expm1: return &unary_math<UExpm1, T>;
-    case kd::UnaryOp::floor: return &unary_simple<UFloor, T>;
-    case kd::UnaryOp::ceil: return &unary_simple<UCeil, T>;
+    KD_UNARY_OPS(KD_UNARY_CASE)
     default: return nullptr;
   }
+#undef KD_UNARY_CASE
 }
 
 // ---- binary ops --------------------------------------------------------------------------------
@@ -131,22 +123,20 @@ BinaryEntry binary_entry() {
           {&scalar_f32d<Op, false, O32>, &scalar_f32d<Op, true, O32>}};
 }
 
+// The op lists (name, functor) are KD_ARITH_OPS and KD_COMPARE_OPS from kd_ops_generated.h.
 BinaryEntry binary_table_entry(kd::BinaryOp op) {
   using U8 = unsigned char;
+#define KD_ARITH_CASE(name, functor) \
+  case kd::BinaryOp::name:           \
+    return binary_entry<functor, float, double>();
+#define KD_COMPARE_CASE(name, functor) \
+  case kd::BinaryOp::name:             \
+    return binary_entry<functor, U8, U8>();
   switch (op) {
-    case kd::BinaryOp::add: return binary_entry<BAdd, float, double>();
-    case kd::BinaryOp::sub: return binary_entry<BSub, float, double>();
-    case kd::BinaryOp::mul: return binary_entry<BMul, float, double>();
-    case kd::BinaryOp::div: return binary_entry<BDiv, float, double>();
-    case kd::BinaryOp::maximum: return binary_entry<BMax, float, double>();
-    case kd::BinaryOp::minimum: return binary_entry<BMin, float, double>();
-    case kd::BinaryOp::reluGrad: return binary_entry<BReluGrad, float, double>();
-    case kd::BinaryOp::eq: return binary_entry<BEq, U8, U8>();
-    case kd::BinaryOp::ne: return binary_entry<BNe, U8, U8>();
-    case kd::BinaryOp::gt: return binary_entry<BGt, U8, U8>();
-    case kd::BinaryOp::lt: return binary_entry<BLt, U8, U8>();
-    case kd::BinaryOp::ge: return binary_entry<BGe, U8, U8>();
-    case kd::BinaryOp::le: return binary_entry<BLe, U8, U8>();
+    KD_ARITH_OPS(KD_ARITH_CASE)
+    KD_COMPARE_OPS(KD_COMPARE_CASE)
     default: return BinaryEntry{};
   }
+#undef KD_ARITH_CASE
+#undef KD_COMPARE_CASE
 }

@@ -13,7 +13,7 @@
 
 namespace kd {
 
-#define KD_NAME_ITEM(name) #name,
+#define KD_NAME_ITEM(name, ...) #name,
 const char* const kUnaryNames[kNumUnary] = {KD_UNARY_OPS(KD_NAME_ITEM)};
 const char* const kBinaryNames[kNumBinary] = {KD_BINARY_OPS(KD_NAME_ITEM)};
 const char* const kReduceNames[kNumReduce] = {KD_REDUCE_OPS(KD_NAME_ITEM)};
@@ -32,16 +32,17 @@ const OpsKernels& ops_kernels() {
 
 namespace {
 
-// Relative cost per element, in units of a cheap elementwise op, for the threading threshold.
+// Relative cost per element, in units of a cheap elementwise op, for the threading threshold (the op
+// table's native cost).
 double unary_weight(UnaryOp op) {
+#define KD_WEIGHT_CASE(name, loop, functor, cost) \
+  case UnaryOp::name:                             \
+    return cost;
   switch (op) {
-    case UnaryOp::exp:
-    case UnaryOp::log:
-    case UnaryOp::tanh:
-    case UnaryOp::sigmoid:
-    case UnaryOp::expm1: return 8.0;
+    KD_UNARY_OPS(KD_WEIGHT_CASE)
     default: return 1.0;
   }
+#undef KD_WEIGHT_CASE
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
  * Names mirror PyTorch in camelCase.
  */
 import "./ops/methods.ts";
+import "./ops/table_methods.ts";
 
 export { Tensor, type NestedArray } from "./tensor/tensor.ts";
 export type { DType, Storage } from "./tensor/dtype.ts";
@@ -16,11 +17,8 @@ export {
 export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState, defaultGenerator } from "./tensor/random.ts";
 export { broadcastShapes } from "./tensor/shape.ts";
 
-export {
-  add, sub, mul, div, pow, neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, sin, cos, square, reciprocal,
-  log1p, expm1, floor, ceil, round, trunc, erf, gelu, clamp, maximum, minimum,
-  eq, ne, gt, lt, ge, le, logicalNot, logicalAnd, logicalOr,
-} from "./ops/elementwise.ts";
+export * from "./ops/op_functions.ts";
+export { clamp } from "./ops/elementwise.ts";
 export { sum, mean, max, min, argmax, argmin, amax, amin, logsumexp, variance as var, std, prod, type ValuesIndices, type VarOptions } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/matmul.ts";
 export { softmax, logSoftmax } from "./ops/softmax.ts";

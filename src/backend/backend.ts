@@ -1,4 +1,5 @@
 import type { Storage } from "../tensor/dtype.ts";
+import type { BinaryOp, UnaryOp } from "./elementwise_ops.ts";
 
 /**
  * The kernel seam. Ops call only these primitives; a backend (plain JS, WASM SIMD, native) implements
@@ -8,17 +9,8 @@ import type { Storage } from "../tensor/dtype.ts";
  * `offset + i0*strides[0] + i1*strides[1] + ...`. A stride of 0 broadcasts.
  */
 
-/** Elementwise ops of one input; names index the op table in `unary_ops.ts`. */
-export type UnaryOp =
-  | "neg" | "exp" | "log" | "sqrt" | "abs" | "tanh" | "sigmoid" | "relu" | "sign"
-  | "sin" | "cos" | "square" | "reciprocal" | "log1p" | "expm1" | "floor" | "ceil" | "round" | "trunc"
-  | "logicalNot" | "gelu" | "geluGrad" | "erf";
-
-/** Elementwise ops of two inputs; comparisons write 1/0. */
-export type BinaryOp =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
-  | "eq" | "ne" | "gt" | "lt" | "ge" | "le"
-  | "reluGrad" | "logicalAnd" | "logicalOr" | "atan2" | "remainder" | "truncDivide" | "floorDivide";
+/** Elementwise op names, generated from the op tables in src/ops (npm run gen:ops). */
+export type { BinaryOp, UnaryOp };
 
 export type ReduceOp = "sum" | "max" | "min" | "prod";
 

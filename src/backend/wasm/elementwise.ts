@@ -9,12 +9,14 @@
 import type { BinaryOp, ReduceOp, StridedView, UnaryOp } from "../backend.ts";
 import type { Storage } from "../../tensor/dtype.ts";
 import type { WasmRuntime } from "./runtime.ts";
+import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../elementwise_ops.ts";
 
 /** Below this many elements the JS loop wins (the fixed cost of the copies and the call). */
 export const EW_MIN = 2048;
 
-const UNARY = new Set<UnaryOp>(["relu", "neg", "abs", "sqrt", "square"]);
-const BINARY = new Set<BinaryOp>(["add", "sub", "mul", "div", "reluGrad"]);
+/** The op table's `wasm: true` rows: the ops the module has kernels for. */
+const UNARY = new Set<UnaryOp>(WASM_UNARY_OPS);
+const BINARY = new Set<BinaryOp>(WASM_BINARY_OPS);
 
 /** Byte size of a staged buffer of n floats: whole vectors plus slack for the last row's spill. */
 export const slot = (n: number): number => Math.ceil((n * 4 + 16) / 64) * 64;

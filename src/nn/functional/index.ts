@@ -13,3 +13,5 @@ export {
   type ConvOptions, type ConvPadding, type IntOrTuple, type MaxPool2dOptions, type AvgPool2dOptions, type PadMode, type PadOptions,
 } from "../../ops/cnn_index.ts";
 export { dropout2d } from "../dropout.ts";
+// Elementwise activations declared in the op tables with api "F" (generated).
+export * from "../../ops/op_functional.ts";

@@ -1,0 +1,134 @@
+import type { DType } from "../tensor/dtype.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { scalarTypeName } from "./promotion.ts";
+import type { TensorLike } from "./util.ts";
+
+/**
+ * The shape of one row of the elementwise op tables (op_table_unary.ts, op_table_binary.ts). A row is
+ * the whole op: what PyTorch calls it, where kindling exposes it, which dtypes it takes (and PyTorch's
+ * error for the others), its result dtype, its JS formula, its gradient and what that gradient reads,
+ * and the faster kernels that exist for it. `npm run gen:ops` (scripts/gen_ops.ts) writes the backend
+ * op lists, the exported functions, the native header and the OpInfo op list from the tables.
+ */
+
+/**
+ * Where an op is visible: `torch.name` and `tensor.name()`; `torch.name` only; `nn.functional.name`
+ * only; or nowhere (a kernel other ops call, such as the gradient of gelu).
+ */
+export type Api = "torch+method" | "torch" | "F" | "internal";
+
+/** Dtype families an op accepts. */
+export type Category = "bool" | "int" | "float";
+
+export function category(d: DType): Category {
+  return d === "bool" ? "bool" : isFloating(d) ? "float" : "int";
+}
+
+export const ALL: readonly Category[] = ["bool", "int", "float"];
+export const NUMBERS: readonly Category[] = ["int", "float"];
+export const FLOATS: readonly Category[] = ["float"];
+
+/** PyTorch's dispatch error for a kernel that has no loop for a dtype: `"abs_cpu" not implemented for 'Bool'`. */
+export const notImplemented = (kernel: string) => (d: DType): string => `"${kernel}" not implemented for '${scalarTypeName(d)}'`;
+
+/** One fixed message whatever the dtype. */
+export const message = (text: string) => (): string => text;
+
+/**
+ * The result dtype from the input's (unary) or the promoted operands' (binary) dtype: unchanged; a
+ * float (integers and bools become the default float dtype, as `exp(int)` does); or bool.
+ */
+export type ResultRule = "same" | "float" | "bool" | ((d: DType) => DType);
+
+/**
+ * The tensors a backward reads. Saved tensors are what an in-place change must not touch before
+ * backward (the version-counter check); an op that saves none can run backward after the graph is freed.
+ */
+export type UnarySaved = "input" | "output";
+export type BinarySaved = "a" | "b" | "output";
+
+export type UnaryGrad = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
+/** Gradients for (a, b); an operand that is a JS number gets none (return null or anything: it is dropped). */
+export type BinaryGrad = (g: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => readonly [Tensor | null, Tensor | null];
+
+/** Values finite-difference gradchecks and the OpInfo samples draw from: inside [lo, hi], away from `avoid`. */
+export interface Domain {
+  lo: number;
+  hi: number;
+  /** Kinks of the op: integers (floor), half-integers (round), or listed points (0 for abs). */
+  avoid?: "integers" | "halves" | readonly number[];
+}
+
+/** The C++ kernel of a unary op (native/kd_ops_elementwise.h): a functor and the loop that runs it. */
+export interface NativeUnary {
+  /** `simple`: T f(T) in the element type; `math`: vd v(vd) over vectors of doubles. */
+  loop: "simple" | "math";
+  struct: string;
+  /** Cost per element relative to an add, for the threading threshold (default 1). */
+  cost?: number;
+}
+
+export interface UnaryRow {
+  /** PyTorch's callable, for the fixtures: "torch.exp", "torch.nn.functional.silu". */
+  torch: string;
+  api: Api;
+  /** Input dtypes the op takes; others raise a DTypeError with `refuse`'s message (PyTorch's). */
+  accepts: readonly Category[];
+  refuse?: (d: DType) => string;
+  result: ResultRule;
+  /** The forward as a JS expression of `x` (the JS backend compiles one loop per op); `h.` reaches js/elementwise.ts's helpers. */
+  js: string;
+  /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
+  grad: UnaryGrad | "zero" | null;
+  saves: readonly UnarySaved[];
+  /** NaN, infinity, signed-zero and tie rules worth knowing (all checked by the OpInfo fixtures). */
+  edges?: string;
+  native?: NativeUnary;
+  /** Whether wasm/elementwise_module.ts has a float32 SIMD kernel for it (u_<name>). */
+  wasm?: boolean;
+  /** Where the op is differentiable and smooth; absent: the OpInfo defaults (all reals). */
+  domain?: Domain;
+}
+
+/** The C++ functor of a binary op (native/kd_ops_elementwise.h). */
+export interface NativeBinary {
+  struct: string;
+}
+
+export interface BinaryRow {
+  torch: string;
+  api: Api;
+  /** Operand dtypes the op takes; `refuse` gives PyTorch's message for the others (null: accepted). */
+  refuse?: (a: DType, b: DType, promoted: DType) => string | null;
+  /** "promote": the promoted dtype; "float": promoted, integers to the default float (true division); "bool": comparisons. */
+  result: "promote" | "float" | "bool";
+  /** The kernel that runs when the operands promote to bool (bool + bool is or, bool * bool is and). */
+  boolKernel?: string;
+  /** Both operands must be tensors (torch.maximum(x, 2) is a TypeError in PyTorch). */
+  tensorsOnly?: boolean;
+  js: string;
+  grad: BinaryGrad | "zero" | null;
+  saves: readonly BinarySaved[];
+  edges?: string;
+  native?: NativeBinary;
+  /** Whether wasm/elementwise_module.ts has float32 SIMD kernels for it (b_<name>_vv/vs/sv). */
+  wasm?: boolean;
+  /**
+   * The public function is hand-written in binary.ts (keyword options, value checks) and calls
+   * binaryOp/recordBinaryOp for the rest of the row.
+   */
+  custom?: boolean;
+  /** Keyword variants the OpInfo samples run besides the plain call ({ alpha: 2 }, { roundingMode: "floor" }). */
+  kwargs?: readonly Readonly<Record<string, number | string>>[];
+  /** Smooth region of each operand, for gradchecks and sample values. */
+  domain?: readonly [Domain, Domain];
+}
+
+/** The dtype a unary op returns for an input dtype. */
+export function unaryResult(rule: ResultRule, d: DType, defaultFloat: DType): DType {
+  if (typeof rule === "function") return rule(d);
+  if (rule === "bool") return "bool";
+  if (rule === "float") return isFloating(d) ? d : defaultFloat;
+  return d;
+}

@@ -1,0 +1,31 @@
+import { checkArity } from "../options.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import * as fns from "./op_functions.ts";
+import { BINARY } from "./op_table_binary.ts";
+import { UNARY } from "./op_table_unary.ts";
+import type { Api } from "./op_spec.ts";
+
+/**
+ * Installs a Tensor method for every table op whose api is "torch+method": `x.exp()` runs `torch.exp(x)`.
+ * Imported by src/index.ts after ops/methods.ts, so the table is what defines these names. The method
+ * declarations are generated beside the functions (op_functions.ts).
+ */
+const P = Tensor.prototype as unknown as Record<string, unknown>;
+const functions = fns as unknown as Record<string, (...args: unknown[]) => Tensor>;
+
+function install(rows: Record<string, { api: Api; custom?: boolean }>, arity: number): void {
+  for (const [name, row] of Object.entries(rows)) {
+    if (row.api !== "torch+method") continue;
+    const fn = functions[name];
+    if (typeof fn !== "function") throw new Error(`op table: ${name} has no generated function (run npm run gen:ops)`);
+    P[name] = row.custom
+      ? function (this: Tensor, ...args: unknown[]) { return fn(this, ...args); }
+      : function (this: Tensor, ...args: unknown[]) {
+        if (args.length > arity - 1) checkArity(`${name}()`, args, arity - 1);
+        return fn(this, ...args);
+      };
+  }
+}
+
+install(UNARY, 1);
+install(BINARY, 2);
