@@ -11,6 +11,7 @@ import { DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { bumpVersion } from "../tensor/version.ts";
 import "../ops/methods.ts";
 
 export type FloatArray = Float32Array | Float64Array;
@@ -52,6 +53,8 @@ export function paramView(param: Tensor, grad: Tensor, who: string): ParamView {
   const g = grad.dtype === param.dtype ? flatView(grad) ?? (grad.toTypedArray() as FloatArray) : (grad.to(param.dtype).toTypedArray() as FloatArray);
   const direct = flatView(param);
   const p = direct ?? (param.toTypedArray() as FloatArray);
+  // The update is an in-place write: a graph that saved the parameter must not backward through it.
+  if (direct) bumpVersion(param.storage);
   return {
     p,
     g,
