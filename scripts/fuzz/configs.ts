@@ -120,7 +120,8 @@ function baseConfigs(images: string, testImages: string): { name: string; config
 const INF = "__fuzz_infinity__"; // written as 1e999, which JSON.parse reads as Infinity
 const NUMBERS = [0, -0, -1, -1e-9, 1e-320, 0.5, 1.5, 3.7, 2 ** 31, 2 ** 32, 1e9, 1e15, 1e308, -1e308, 2 ** 53 + 2, INF];
 const VALUES: Json[] = ["abc", "", "1e3", "NaN", 0, -1, 1.5, 1e308, true, false, null, [], {}, [1, 2], { a: 1 }, [[]], INF];
-const PATH_KEYS = ["data.path", "data.testPath", "data.root", "recordPath", "savePath", "raw_data_path", "save_path", "record_path", "data_path"];
+const PATH_KEYS = ["data.path", "data.testPath", "data.root", "recordPath", "savePath"];
+const SEED_PATH_KEYS = ["raw_data_path", "save_path", "record_path", "data_path"];
 const ENUMS: Record<string, string[]> = {
   task: ["classification", "regression", "Regression", "detection"],
   mode: ["train", "test", "train_and_test", "eval"],
@@ -198,7 +199,9 @@ function mutate(r: Rng, c: { [k: string]: Json }, odd: string[]): string {
     return `extra key ${JSON.stringify(name.slice(0, 20))}`;
   }
   if (kind < 0.72) {
-    const key2 = pick(r, PATH_KEYS);
+    // Mostly a key of the config's own shape (the other shape's keys are refused as a mix).
+    const seedShape = "raw_data_path" in c;
+    const key2 = pick(r, (seedShape ? r() < 0.9 : r() < 0.1) ? SEED_PATH_KEYS : PATH_KEYS);
     const p = pick(r, odd);
     setPath(c, key2, p);
     return `${key2} = ${JSON.stringify(p.slice(0, 60))}`;
