@@ -1,3 +1,4 @@
+import { checkArg, checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { add, eq, gelu as geluErf, gt, lt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
@@ -29,6 +30,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** x * Phi(x) (`approximate: 'none'`) or PyTorch's tanh approximation. */
 export function gelu(x: Tensor, opts: { approximate?: GeluApproximate } = {}): Tensor {
+  checkOptions("F.gelu()", opts, { approximate: "string" }, { index: 2, positional: "approximate" });
   const approx = opts.approximate ?? "none";
   if (approx === "none") return geluErf(x);
   if (approx !== "tanh") throw new ArgumentError(`approximate argument must be either none or tanh (got '${String(approx)}')`);
@@ -44,10 +46,14 @@ export function implicitSoftmaxDim(ndim: number): number {
 }
 
 export function softmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
+  checkArg("F.softmax()", dim, "int?", 2, "dim");
+  checkOptions("F.softmax()", opts, { dtype: "string" }, { index: 3, positional: "dtype" });
   return softmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
 }
 
 export function logSoftmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
+  checkArg("F.logSoftmax()", dim, "int?", 2, "dim");
+  checkOptions("F.logSoftmax()", opts, { dtype: "string" }, { index: 3, positional: "dtype" });
   return logSoftmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
 }
 
@@ -69,6 +75,8 @@ export interface DropoutOptions {
  * training or when p is 0.
  */
 export function dropout(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
+  checkArg("F.dropout()", p, "number", 2, "p");
+  checkOptions("F.dropout()", opts, { training: "boolean", generator: "object" }, { index: 3, positional: "training" });
   checkDropoutP(p);
   if (opts.training === false || p === 0) return x;
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout expects a floating point input, got ${x.dtype}`);

@@ -1,3 +1,4 @@
+import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
@@ -95,6 +96,7 @@ function indexTargets(input: Tensor, target: Tensor, weight: Tensor | null | und
 
 /** Negative log likelihood of log-probabilities: -w[y] * input[n, y], ignored targets excluded. */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
+  checkOptions("F.nllLoss()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any" }, { index: 3, positional: "weight" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "nll_loss");
   Tensor.check(target, "target");
@@ -116,6 +118,7 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
  * input) compose log-softmax with a weighted sum, and are differentiable in the target too.
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  checkOptions("F.crossEntropy()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any", labelSmoothing: "number" }, { index: 3, positional: "weight" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "cross_entropy");
   Tensor.check(target, "target");

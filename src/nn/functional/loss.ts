@@ -1,3 +1,4 @@
+import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
@@ -10,12 +11,16 @@ import { type Reduction, checkFloatInput, checkReduction, checkSameSize, reduce 
 
 /** Regression and binary losses (`torch.nn.functional`), each with reduction 'mean' | 'sum' | 'none'. */
 
+/** The reduction string is checked by checkReduction, with PyTorch's message. */
+const REDUCTION = { reduction: "any" } as const;
+
 export interface ReductionOptions {
   reduction?: Reduction;
 }
 
 /** Mean squared error: (input - target)^2. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptions("F.mseLoss()", opts, REDUCTION, { index: 3, positional: "reduction" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "mse_loss");
   checkSameSize(input, target, "mse_loss");
@@ -25,6 +30,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error: |input - target| (gradient 0 where they are equal, as PyTorch's sign). */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  checkOptions("F.l1Loss()", opts, REDUCTION, { index: 3, positional: "reduction" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "l1_loss");
   checkSameSize(input, target, "l1_loss");
@@ -37,6 +43,7 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
  * the target (d = target - input): so with beta 0 both get -1 where input == target, as in PyTorch.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
+  checkOptions("F.smoothL1Loss()", opts, { reduction: "any", beta: "number" }, { index: 3, positional: "reduction" });
   const r = checkReduction(opts.reduction ?? "mean");
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new ArgumentError("smooth_l1_loss does not support negative values for beta.");
@@ -77,6 +84,7 @@ export function binaryCrossEntropy(
   target: Tensor,
   opts: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions("F.binaryCrossEntropy()", opts, { reduction: "any", weight: "tensor?" }, { index: 3, positional: "weight" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "binary_cross_entropy");
   Tensor.check(target, "target");
@@ -120,6 +128,7 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   opts: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkOptions("F.binaryCrossEntropyWithLogits()", opts, { reduction: "any", weight: "tensor?", posWeight: "tensor?" }, { index: 3, positional: "weight" });
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "binary_cross_entropy_with_logits");
   Tensor.check(target, "target");
