@@ -86,6 +86,8 @@ async function main(argv: string[]): Promise<void> {
 const debug = process.argv.includes("--debug");
 
 function fail(e: unknown): never {
+  // The reader of our output went away (`kindling train c.json | head -3`): nothing left to tell anyone.
+  if ((e as NodeJS.ErrnoException | null)?.code === "EPIPE") process.exit(0);
   if (e instanceof CommanderError) {
     // --help and --version end here too, having printed what was asked.
     if (e.exitCode === 0) process.exit(0);
