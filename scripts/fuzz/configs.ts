@@ -195,7 +195,8 @@ function mutate(r: Rng, c: { [k: string]: Json }, odd: string[]): string {
     const objects = all.map(([p, k]) => (p as Record<string | number, Json>)[k]).filter((v): v is { [k: string]: Json } => !!v && typeof v === "object" && !Array.isArray(v));
     const target = r() < 0.5 || objects.length === 0 ? c : pick(r, objects);
     const name = pick(r, ["__proto__", "constructor", "", "epoch", "batch_size", "lr", "extra", "x".repeat(300)]);
-    target[name] = pick(r, VALUES);
+    // defineProperty: assigning to "__proto__" would set the prototype, not add a key.
+    Object.defineProperty(target, name, { value: pick(r, VALUES), enumerable: true, writable: true, configurable: true });
     return `extra key ${JSON.stringify(name.slice(0, 20))}`;
   }
   if (kind < 0.72) {
