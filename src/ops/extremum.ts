@@ -1,3 +1,4 @@
+import { checkArg } from "../options.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
@@ -64,6 +65,7 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  checkArg("max()", keepdim, "boolean", 3, "keepdim");
   Tensor.check(x, "input");
   if (dim instanceof Tensor) return maximum(x, dim);
   return dim === undefined ? whole("max", x) : alongDim("max", x, dim, keepdim);
@@ -73,6 +75,7 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  checkArg("min()", keepdim, "boolean", 3, "keepdim");
   Tensor.check(x, "input");
   if (dim instanceof Tensor) return minimum(x, dim);
   return dim === undefined ? whole("min", x) : alongDim("min", x, dim, keepdim);
@@ -89,10 +92,12 @@ function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolea
 }
 
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkArg("argmax()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("max", x, dim, keepdim);
 }
 
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkArg("argmin()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("min", x, dim, keepdim);
 }
 
@@ -106,9 +111,11 @@ function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean):
 
 /** The largest values over dims (all when omitted), without indices; ties share the gradient. */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkArg("amax()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("max", x, dim, keepdim);
 }
 
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkArg("amin()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("min", x, dim, keepdim);
 }

@@ -77,6 +77,7 @@ function viewAs(t: Tensor, shape: readonly number[]) {
 
 /** cond ? a : b with broadcasting; cond must be bool. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  Tensor.check(cond, "condition");
   if (cond.dtype !== "bool") throw new DTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
   // PyTorch's promotion: a 0-d tensor or a number widens only across categories (promotion.ts).
   const dt = resultType(a, b);
@@ -101,6 +102,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** x with `value` where mask is true (mask broadcasts to x's shape). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  Tensor.check(mask, "mask");
   if (mask.dtype !== "bool") throw new DTypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   const shape = broadcastShapes(x.shape, mask.shape);
   if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {

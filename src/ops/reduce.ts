@@ -1,3 +1,4 @@
+import { checkArg, checkOptions } from "../options.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, IndexError } from "../errors.ts";
@@ -22,6 +23,7 @@ export type Dims = number | readonly number[];
  */
 export function resolveDims(x: Tensor, dim: Dims | null | undefined): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
+  if (typeof dim !== "number" && !Array.isArray(dim)) return normDims(dim, x.ndim);
   if (Array.isArray(dim) && dim.length === 0) return x.shape.map((_, i) => i);
   if (x.ndim === 0) {
     for (const d of typeof dim === "number" ? [dim] : dim) normDim(d, 0);
@@ -86,6 +88,7 @@ export interface DTypeOption {
 }
 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
+  checkArg("sum()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const dtype = opts.dtype ?? (isFloating(x.dtype) ? x.dtype : "int64");
   const raw = reduceRaw("sum", x, dims, dtype);
@@ -95,6 +98,7 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOp
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
+  checkArg("mean()", keepdim, "boolean", 3, "keepdim");
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
     throw new DTypeError(
@@ -108,6 +112,7 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeO
 
 /** log(sum(exp(x))) computed around the max, so it stays finite for large inputs. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+  checkArg("logsumexp()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
   const m = amax(xf.detach(), dims, true);
@@ -125,6 +130,7 @@ export interface VarOptions {
 }
 
 export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
+  checkOptions("var()", opts, { unbiased: "boolean", correction: "number", keepdim: "boolean" }, { index: 3, positional: "unbiased" });
   if (!isFloating(x.dtype)) throw new DTypeError(`var(): input dtype must be floating point, got ${x.dtype}`);
   const dims = resolveDims(x, dim);
   const n = numelOf(dims.map((d) => x.shape[d]!));
@@ -145,6 +151,7 @@ export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor
  * the product of the others at the zero and 0 elsewhere; with two or more, 0 (PyTorch's prod_backward).
  */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
+  checkArg("prod()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const dtype = isFloating(x.dtype) ? x.dtype : "int64";
   const out = reshape(reduceRaw("prod", x, dims, dtype), finalShape(x.shape, dims, keepdim)).detach();

@@ -95,7 +95,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
   let keep: boolean[];
   if (dim === undefined) keep = x.shape.map((s) => s !== 1);
   else {
-    const ds = (typeof dim === "number" ? [dim] : dim).map((d) => normDim(d, x.ndim));
+    const ds = (typeof dim === "number" || !Array.isArray(dim) ? [dim as number] : dim).map((d) => normDim(d, x.ndim));
     keep = x.shape.map((s, i) => !(ds.includes(i) && s === 1));
   }
   const out = viewOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
@@ -147,6 +147,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
 }
 
 export function expandAs(x: Tensor, other: Tensor): Tensor {
+  Tensor.check(other, "other");
   return expand(x, other.shape);
 }
 

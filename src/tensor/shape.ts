@@ -37,8 +37,16 @@ export function checkShape(shape: readonly number[], what = "size"): number[] {
   return [...shape];
 }
 
+/** Names what was passed where a dim belongs (`{ dim: 1 }` in an options habit is the usual one). */
+function describeDim(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "object") return `an object (${JSON.stringify(v)?.slice(0, 40) ?? "?"}); pass the dim positionally`;
+  return `${typeof v} ${String(v)}`;
+}
+
 /** Wraps a possibly negative dim into [0, ndim), with PyTorch's message when it is out of range. */
 export function normDim(dim: number, ndim: number, allowEnd = false): number {
+  if (typeof dim !== "number") throw new ArgumentError(`argument 'dim' must be an int, not ${describeDim(dim)}`);
   const n = allowEnd ? ndim + 1 : ndim;
   const lo = -Math.max(n, 1);
   const hi = Math.max(n, 1) - 1;
@@ -49,6 +57,9 @@ export function normDim(dim: number, ndim: number, allowEnd = false): number {
 }
 
 export function normDims(dims: number | readonly number[], ndim: number): number[] {
+  if (typeof dims !== "number" && !Array.isArray(dims)) {
+    throw new ArgumentError(`argument 'dim' must be an int or a list of ints, not ${describeDim(dims)}`);
+  }
   const list = typeof dims === "number" ? [dims] : [...dims];
   const out = list.map((d) => normDim(d, ndim));
   const seen = new Set<number>();
