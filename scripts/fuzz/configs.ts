@@ -173,25 +173,28 @@ function mutate(r: Rng, c: { [k: string]: Json }, odd: string[]): string {
     return "recordPath on an empty config";
   }
   const [parent, key] = pick(r, all);
-  const get = () => (parent as Record<string | number, Json>)[key]!;
   const set = (v: Json) => ((parent as Record<string | number, Json>)[key] = v);
   const kind = r();
-  if (kind < 0.18) {
+  if (kind < 0.1) {
     const v = pick(r, VALUES);
     set(v);
     return `${key} = ${JSON.stringify(v)}`;
   }
-  if (kind < 0.34) {
-    const v = typeof get() === "number" && r() < 0.3 ? (get() as number) * pick(r, [-1, 1000, 1e-3]) : pick(r, NUMBERS);
-    set(v);
-    return `${key} = ${v}`;
+  if (kind < 0.26) {
+    // A number where a number was (types stay valid, so the value's range is what gets tried).
+    const numeric = all.filter(([p, k]) => typeof (p as Record<string | number, Json>)[k] === "number");
+    const [p, k] = numeric.length ? pick(r, numeric) : [parent, key];
+    const old = (p as Record<string | number, Json>)[k];
+    const v = typeof old === "number" && r() < 0.3 ? old * pick(r, [-1, 1000, 1e-3]) : pick(r, NUMBERS);
+    (p as Record<string | number, Json>)[k] = v;
+    return `${k} = ${v}`;
   }
-  if (kind < 0.46) {
+  if (kind < 0.36) {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete parent[key as string];
     return `delete ${key}`;
   }
-  if (kind < 0.54) {
+  if (kind < 0.4) {
     const objects = all.map(([p, k]) => (p as Record<string | number, Json>)[k]).filter((v): v is { [k: string]: Json } => !!v && typeof v === "object" && !Array.isArray(v));
     const target = r() < 0.5 || objects.length === 0 ? c : pick(r, objects);
     const name = pick(r, ["__proto__", "constructor", "", "epoch", "batch_size", "lr", "extra", "x".repeat(300)]);
@@ -199,7 +202,7 @@ function mutate(r: Rng, c: { [k: string]: Json }, odd: string[]): string {
     Object.defineProperty(target, name, { value: pick(r, VALUES), enumerable: true, writable: true, configurable: true });
     return `extra key ${JSON.stringify(name.slice(0, 20))}`;
   }
-  if (kind < 0.72) {
+  if (kind < 0.62) {
     // Mostly a key of the config's own shape (the other shape's keys are refused as a mix).
     const seedShape = "raw_data_path" in c;
     const key2 = pick(r, (seedShape ? r() < 0.9 : r() < 0.1) ? SEED_PATH_KEYS : PATH_KEYS);
@@ -207,7 +210,7 @@ function mutate(r: Rng, c: { [k: string]: Json }, odd: string[]): string {
     setPath(c, key2, p);
     return `${key2} = ${JSON.stringify(p.slice(0, 60))}`;
   }
-  if (kind < 0.86) {
+  if (kind < 0.82) {
     const [key2, v] = pick(r, HUGE);
     setPath(c, key2, v());
     return `${key2} huge`;
@@ -227,7 +230,8 @@ function makeMutant(i: number, bases: ReturnType<typeof baseConfigs>, ws: Return
   if ("raw_data_path" in c) c.record_path = rec;
   else c.recordPath = rec;
   const changes: string[] = [];
-  const n = 1 + Math.floor(r() * 3);
+  // One or two changes: with more, nearly every mutant stops at validation and the code after it goes untried.
+  const n = 1 + Math.floor(r() * 2);
   for (let k = 0; k < n; k++) changes.push(mutate(r, c, ws.odd));
   let text = JSON.stringify(c, null, 1).replaceAll(`"${INF}"`, "1e999");
   const file = join(ws.work, `mutant-${i}.json`);
