@@ -92,11 +92,13 @@ function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolea
 }
 
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("argmax()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("max", x, dim, keepdim);
 }
 
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("argmin()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("min", x, dim, keepdim);
 }
@@ -111,11 +113,13 @@ function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean):
 
 /** The largest values over dims (all when omitted), without indices; ties share the gradient. */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("amax()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("max", x, dim, keepdim);
 }
 
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("amin()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("min", x, dim, keepdim);
 }

@@ -32,6 +32,7 @@ export function scatterAddRaw(g: Tensor, index: Tensor, dim: number, shape: read
 
 /** out[i][j][k] = x[i][index[i][j][k]][k] for dim 1 (PyTorch's gather). */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  Tensor.check(x, "input");
   const d = normDim(dim, x.ndim);
   if (index.ndim !== x.ndim) {
     throw new ShapeError(`gather(): Index tensor must have the same number of dimensions as input tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`);
@@ -52,6 +53,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  Tensor.check(x, "input");
   const d = normDim(dim, x.ndim);
   if (index.ndim > 1) throw new ShapeError(`index_select(): Index is supposed to be a vector (got shape ${fmtShape(index.shape)})`);
   checkIndex(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select");

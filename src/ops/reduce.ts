@@ -22,6 +22,7 @@ export type Dims = number | readonly number[];
  * PyTorch's, and has nothing to reduce over.
  */
 export function resolveDims(x: Tensor, dim: Dims | null | undefined): number[] {
+  Tensor.check(x, "input");
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
   if (typeof dim !== "number" && !Array.isArray(dim)) return normDims(dim, x.ndim);
   if (Array.isArray(dim) && dim.length === 0) return x.shape.map((_, i) => i);
@@ -88,6 +89,7 @@ export interface DTypeOption {
 }
 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
+  Tensor.check(x, "input");
   checkArg("sum()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const dtype = opts.dtype ?? (isFloating(x.dtype) ? x.dtype : "int64");
@@ -98,6 +100,7 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOp
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
+  Tensor.check(x, "input");
   checkArg("mean()", keepdim, "boolean", 3, "keepdim");
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
@@ -112,6 +115,7 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeO
 
 /** log(sum(exp(x))) computed around the max, so it stays finite for large inputs. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("logsumexp()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
@@ -130,6 +134,7 @@ export interface VarOptions {
 }
 
 export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
+  Tensor.check(x, "input");
   checkOptions("var()", opts, { unbiased: "boolean", correction: "number", keepdim: "boolean" }, { index: 3, positional: "unbiased" });
   if (!isFloating(x.dtype)) throw new DTypeError(`var(): input dtype must be floating point, got ${x.dtype}`);
   const dims = resolveDims(x, dim);
@@ -141,6 +146,7 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
 
 /** sqrt(variance); its gradient is 0 where the spread is 0 (PyTorch's), not 0 * inf. */
 export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor {
+  Tensor.check(x, "input");
   const v = variance(x, dim, opts);
   const out = sqrt(v.detach());
   return record(out, "StdBackward", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))], [out]);
@@ -151,6 +157,7 @@ export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor
  * the product of the others at the zero and 0 elsewhere; with two or more, 0 (PyTorch's prod_backward).
  */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
+  Tensor.check(x, "input");
   checkArg("prod()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const dtype = isFloating(x.dtype) ? x.dtype : "int64";

@@ -3,7 +3,7 @@ import { record } from "../autograd/record.ts";
 import { DTypeError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { castRaw, denseData, freshOutput } from "./util.ts";
 import { to } from "./views.ts";
@@ -40,9 +40,11 @@ function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions
 }
 
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  Tensor.check(x, "input");
   return softmaxImpl(x, dim, false, opts);
 }
 
 export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
+  Tensor.check(x, "input");
   return softmaxImpl(x, dim, true, opts);
 }

@@ -1,3 +1,4 @@
+import { checkArg } from "../options.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
@@ -23,6 +24,8 @@ export function shapeArgs(args: readonly (number | readonly number[])[]): number
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  Tensor.check(x, "input");
+  checkArg("view()", shape, "int[]", 2, "shape");
   const target = inferShape(shape, x.numel());
   const strides = viewStrides(x.shape, x.strides, target);
   if (strides === null) {
@@ -36,12 +39,15 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 
 /** A view when the layout allows, a copy otherwise. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  Tensor.check(x, "input");
+  checkArg("reshape()", shape, "int[]", 2, "shape");
   const target = inferShape(shape, x.numel());
   if (viewStrides(x.shape, x.strides, target) !== null) return view(x, target);
   return view(contiguous(x), target);
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  Tensor.check(x, "input");
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normDim(startDim, x.ndim);
   const e = normDim(endDim, x.ndim);
@@ -51,17 +57,21 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 }
 
 export function contiguous(x: Tensor): Tensor {
+  Tensor.check(x, "input");
   if (x.isContiguous()) return x;
   return clone(x);
 }
 
 export function clone(x: Tensor): Tensor {
+  Tensor.check(x, "input");
   const out = fresh(x.shape, x.dtype);
   backend().copy(sv(x), x.shape, out.storage);
   return record(out, "CloneBackward", [x], (g) => [g], false);
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  Tensor.check(x, "input");
+  checkArg("permute()", dims, "int[]", 2, "dims");
   if (dims.length !== x.ndim) {
     throw new ShapeError(
       `permute(): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`,
@@ -76,6 +86,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  Tensor.check(x, "input");
   if (x.ndim === 0) return x;
   const a = normDim(dim0, x.ndim);
   const b = normDim(dim1, x.ndim);
@@ -87,11 +98,13 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Transpose of a tensor of at most 2 dims (PyTorch's `t()`). */
 export function t(x: Tensor): Tensor {
+  Tensor.check(x, "input");
   if (x.ndim > 2) throw new ShapeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  Tensor.check(x, "input");
   let keep: boolean[];
   if (dim === undefined) keep = x.shape.map((s) => s !== 1);
   else {
@@ -103,6 +116,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  Tensor.check(x, "input");
   const d = normDim(dim, x.ndim, true);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -115,6 +129,8 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
 
 /** Broadcasts size-1 dims to larger sizes (and prepends dims) without copying: stride 0. */
 export function expand(x: Tensor, sizes: readonly number[]): Tensor {
+  Tensor.check(x, "input");
+  checkArg("expand()", sizes, "int[]", 2, "sizes");
   if (sizes.length < x.ndim) {
     throw new ShapeError(
       `expand: the number of sizes provided (${sizes.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
@@ -161,6 +177,7 @@ function embedInto(g: Tensor, x: Tensor, place: (z: Tensor) => Tensor): Tensor {
 
 /** Elements start..start+step*(n-1) along dim (PyTorch's basic slicing `x[:, start:end:step]`). */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
+  Tensor.check(x, "input");
   const d = normDim(dim, x.ndim);
   const size = x.shape[d]!;
   if (!Number.isInteger(step) || step <= 0) throw new ArgumentError(`slice step must be a positive integer, got ${step}`);
@@ -187,6 +204,7 @@ function sliceView(x: Tensor, d: number, start: number, len: number, step: numbe
 }
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  Tensor.check(x, "input");
   const d = normDim(dim, x.ndim);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
@@ -200,6 +218,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  Tensor.check(x, "input");
   if (x.ndim === 0) throw new IndexError("select() cannot be applied to a 0-dim tensor.");
   const d = normDim(dim, x.ndim);
   const size = x.shape[d]!;
@@ -215,6 +234,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
  * graph, as in PyTorch. "cpu", the only device, returns x itself.
  */
 export function to(x: Tensor, dtype: DType | "cpu"): Tensor {
+  Tensor.check(x, "input");
   if (dtype === "cpu" || x.dtype === dtype) return x;
   const out = castRaw(x, checkDType(dtype));
   if (!isFloating(dtype)) return out;
