@@ -5,6 +5,7 @@ import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { bumpVersion } from "../tensor/version.ts";
 import { add, div, mul, sqrt, square, sub } from "./elementwise.ts";
 import { mean, sumToShape } from "./reduce.ts";
 import { castRaw, denseData, sv } from "./util.ts";
@@ -56,6 +57,7 @@ function normalizeAffine(name: string, x: Tensor, dims: number[], w: Tensor | nu
 /** Overwrites t's elements with `value`'s (a running statistic updated in place, as PyTorch does). */
 function assign(t: Tensor, value: Tensor): void {
   backend().scatterInto(denseData(castRaw(value, t.dtype)), sv(t), t.shape);
+  bumpVersion(t.storage);
 }
 
 function checkParam(t: Tensor | null, name: string, C: number, dtype: string): void {

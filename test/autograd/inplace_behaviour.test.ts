@@ -159,6 +159,12 @@ describe("version counters", () => {
     });
   });
 
+  test("batch norm's running statistics are written in place (version 1 after one training step, as PyTorch)", () => {
+    const bn = new torch.nn.BatchNorm1d(3);
+    bn.forward(torch.randn([4, 3]));
+    assert.deepEqual([bn.runningMean!.version, bn.runningVar!.version], [1, 1]);
+  });
+
   test("saved tensors are checked again on a second backward with retainGraph", () => {
     const x = torch.tensor([0.5, -1], { requiresGrad: true });
     const y = x.softmax(0);
