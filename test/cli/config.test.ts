@@ -61,3 +61,17 @@ test("a missing data folder fails before training with one line from the CLI", (
   assert.equal(r2.code, 1);
   assert.match(r2.stderr.trim(), /^kindling: .*typo\.json: unknown key 'epoch'$/);
 });
+
+test("key combinations that cannot run together are named before anything runs", () => {
+  const dir = tempDir("combos");
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ ...base(), task: "classification" }, /^c\.json: task: data\.source "sin" is a regression task; set task to "regression"$/],
+    [{ ...base(), data: { source: "mnist" } }, /^c\.json: task: "regression" fits sin\(x\) only; use data\.source "sin"/],
+    [{ ...base(), model: { type: "cnn" } }, /^c\.json: model\.type: a "cnn" needs image data/],
+    [{ ...base(), task: "classification", data: { source: "folder", path: dir, size: [20000, 20000] } }, /^c\.json: data\.size: 20000x20000 is more than 100 megapixels per image/],
+    [{ ...base(), raw_data_path: dir }, /^c\.json: mixes the seed report's keys \(raw_data_path\) with kindling's \(task, model, data, optimizer, scheduler, batchSize, epochs, seed\); use one of the two shapes/],
+    [{ ...base(), recordPath: "rec\u0000x" }, /^c\.json: recordPath: a path cannot contain a NUL character$/],
+    [{ ...base(), "bad\nkey": 1 }, /^c\.json: unknown key "bad\\nkey"$/],
+  ];
+  for (const [cfg, message] of cases) assert.throws(() => parseConfig(cfg, "c.json"), (e: Error) => e.name === "ConfigError" && message.test(e.message), String(message));
+});
