@@ -133,9 +133,9 @@ function checkNoOverlap(t: Tensor): void {
 
 /** Copies values (self's shape and dtype) into self's memory and bumps its version. */
 function write(t: Tensor, values: Tensor): void {
-  if (values.numel() === 1 && t.isContiguous()) {
-    // zero_/fill_ and scalar copies: one fill, no full-size temporary.
-    t.storage.fill(values.storage[values.offset]!, t.offset, t.offset + t.numel());
+  if (t.isContiguous() && values.strides.every((s, d) => s === 0 || values.shape[d] === 1)) {
+    // zero_/fill_ and scalar copies (one value broadcast): one fill, no full-size temporary.
+    if (t.numel() > 0) t.storage.fill(values.storage[values.offset]!, t.offset, t.offset + t.numel());
   } else {
     // A source over self's own memory in another layout (a.copy_(a.t())) is copied out first.
     const src = values.storage === t.storage ? denseData(values).slice() : denseData(values);
