@@ -10,7 +10,7 @@ import { RandomAffine } from "../transforms/affine.ts";
 import { GaussianNoise, ToTensor } from "../transforms/tensor_ops.ts";
 import { DataLoader } from "../utils/data/dataloader.ts";
 import { type MapDataset, Subset, TensorDataset, randomSplit } from "../utils/data/dataset.ts";
-import type { ResolvedConfig } from "./config.ts";
+import { ConfigError, type ResolvedConfig } from "./config.ts";
 
 /**
  * The trainer's data as torch.utils.data datasets: MNIST and image folders (decoded once into a cache
@@ -78,6 +78,8 @@ function sinData(c: Extract<ResolvedConfig["data"], { source: "sin" }>, generato
   };
 }
 
+const names = (xs: string[]) => (xs.length > 8 ? `${xs.slice(0, 8).join(", ")}, ... ${xs.length} in all` : xs.join(", "));
+
 export function loadTaskData(config: ResolvedConfig, generator: Generator): TaskData {
   const d = config.data;
   if (d.source === "sin") return sinData(d, generator);
@@ -99,7 +101,9 @@ export function loadTaskData(config: ResolvedConfig, generator: Generator): Task
   let test: MapDataset<Sample> | null = null;
   if (d.testPath) {
     const t = cachedImageFolder(d.testPath, cacheDir, { size: [size[0], size[1]], grayscale: true });
-    if (t.classes.join("\0") !== folder.classes.join("\0")) throw new Error(`${d.testPath}: its class folders differ from ${d.path}'s`);
+    if (t.classes.join("\0") !== folder.classes.join("\0")) {
+      throw new ConfigError(`${config.source}: data.testPath: the class folders of ${d.testPath} (${names(t.classes)}) differ from those of data.path ${d.path} (${names(folder.classes)}); give both the same class folders`);
+    }
     test = views(t, null).plain as MapDataset<Sample>;
   }
   return {
