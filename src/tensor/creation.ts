@@ -1,3 +1,4 @@
+import { type ValueType, checkArg, checkArity, checkOptions } from "../options.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
 import { castChecked, integerRange, storeChecked } from "./cast.ts";
 import { type DType, type Storage, allocStorage, checkDType, isFloating } from "./dtype.ts";
@@ -19,6 +20,9 @@ export interface RandomOptions extends TensorOptions {
 
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number> | BigInt64Array;
 
+const TENSOR_OPTIONS = { dtype: "string", requiresGrad: "boolean" } as const;
+const RANDOM_OPTIONS = { dtype: "string", requiresGrad: "boolean", generator: "object" } as const;
+
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -34,6 +38,7 @@ function typedArrayDType(a: ArrayBufferView): DType | null {
 
 /** Builds a tensor from nested arrays, a number, or a typed array (which is copied). */
 export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
+  checkOptions("tensor()", opts, TENSOR_OPTIONS, { index: 2, positional: "dtype" });
   if (opts.dtype !== undefined) checkDType(opts.dtype);
   if (ArrayBuffer.isView(data)) {
     const inferred = typedArrayDType(data);
@@ -87,19 +92,28 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
 /** `zeros(2, 3)` or `zeros([2, 3], opts)`. */
 export type SizeArgs = [readonly number[], TensorOptions?] | number[];
 
-function parseSize<O extends object>(fn: string, args: readonly unknown[]): [number[], O] {
-  if (Array.isArray(args[0])) return [checkShape(args[0] as number[]), (args[1] ?? {}) as O];
+function parseSize<O extends object>(fn: string, args: readonly unknown[], random = false): [number[], O] {
+  const spec = random ? RANDOM_OPTIONS : TENSOR_OPTIONS;
+  if (Array.isArray(args[0])) {
+    checkArity(`${fn}()`, args, 2);
+    checkOptions(`${fn}()`, args[1], spec, { index: 2, positional: "dtype" });
+    return [checkShape(args[0] as number[]), (args[1] ?? {}) as O];
+  }
   const dims: number[] = [];
   let opts = {} as O;
   for (const a of args) {
     if (typeof a === "number") dims.push(a);
-    else if (a && typeof a === "object" && !Array.isArray(a)) opts = a as O;
+    else if (a && typeof a === "object" && !Array.isArray(a)) {
+      checkOptions(`${fn}()`, a, spec);
+      opts = a as O;
+    }
     else if (a !== undefined) throw new ArgumentError(`${fn}(): expected integer sizes or an options object, got ${typeof a} ${String(a)}`);
   }
   return [checkShape(dims), opts];
 }
 
 export function full(size: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+  checkOptions("full()", opts, TENSOR_OPTIONS, { index: 3, positional: "dtype" });
   const shape = checkShape(size);
   if (typeof value !== "number" && typeof value !== "boolean") {
     throw new ArgumentError(`full(): fill_value must be a number or boolean, got ${typeof value}`);
@@ -129,6 +143,9 @@ export function empty(...args: (number | readonly number[] | TensorOptions)[]): 
 }
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
+  checkArg("eye()", n, "int", 1, "n");
+  checkArg("eye()", m, "int", 2, "m");
+  checkOptions("eye()", opts, TENSOR_OPTIONS, { index: 3, positional: "dtype" });
   const t = zeros([n, m], { dtype: opts.dtype ?? getDefaultDType() });
   for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
   return finish(t, opts);
@@ -142,7 +159,7 @@ function floatDType(opts: TensorOptions, fn: string): DType {
 
 /** Uniform on [0, 1). */
 export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>("rand", args);
+  const [shape, opts] = parseSize<RandomOptions>("rand", args, true);
   const dtype = floatDType(opts, "rand");
   const g = opts.generator ?? defaultGenerator;
   const t = Tensor.empty(shape, dtype);
@@ -154,7 +171,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
 
 /** Standard normal. */
 export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>("randn", args);
+  const [shape, opts] = parseSize<RandomOptions>("randn", args, true);
   const dtype = floatDType(opts, "randn");
   const t = Tensor.empty(shape, dtype);
   (opts.generator ?? defaultGenerator).fillNormal(t.storage as Float32Array | Float64Array);
@@ -163,6 +180,8 @@ export function randn(...args: (number | readonly number[] | RandomOptions)[]): 
 
 /** Uniform integers in [low, high). */
 export function randint(low: number, high: number, size: readonly number[], opts: RandomOptions = {}): Tensor {
+  checkArg("randint()", size, "int[]", 3, "size");
+  checkOptions("randint()", opts, RANDOM_OPTIONS, { index: 4, positional: "generator" });
   if (!Number.isInteger(low) || !Number.isInteger(high)) {
     throw new ArgumentError(`randint(): low and high must be finite integers, got low=${low}, high=${high}`);
   }
@@ -181,6 +200,7 @@ export function randint(low: number, high: number, size: readonly number[], opts
 
 /** A random permutation of 0..n-1 (Fisher-Yates). */
 export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  checkOptions("randperm()", opts, RANDOM_OPTIONS, { index: 2, positional: "generator" });
   if (!Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`randperm(): n must be a non-negative integer up to 2^53-1, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : "int64";
@@ -196,13 +216,32 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   return finish(Tensor.fromStorage(s, dtype, [n]), opts);
 }
 
-const likeOpts = (t: Tensor, opts: TensorOptions) => ({ ...opts, dtype: opts.dtype ?? t.dtype });
+function likeOpts(fn: string, t: Tensor, opts: TensorOptions, spec: Readonly<Record<string, ValueType>> = TENSOR_OPTIONS, at = 2) {
+  Tensor.check(t, "input");
+  checkOptions(`${fn}()`, opts, spec, { index: at, positional: "dtype" });
+  return { ...opts, dtype: opts.dtype ?? t.dtype };
+}
 
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 0, likeOpts(t, opts));
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => full(t.shape, 1, likeOpts(t, opts));
-export const fullLike = (t: Tensor, v: number, opts: TensorOptions = {}) => full(t.shape, v, likeOpts(t, opts));
-export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand([...t.shape], likeOpts(t, opts));
-export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn([...t.shape], likeOpts(t, opts));
+export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  const o = likeOpts("zerosLike", t, opts);
+  return full(t.shape, 0, o);
+}
+export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
+  const o = likeOpts("onesLike", t, opts);
+  return full(t.shape, 1, o);
+}
+export function fullLike(t: Tensor, v: number, opts: TensorOptions = {}): Tensor {
+  const o = likeOpts("fullLike", t, opts, TENSOR_OPTIONS, 3);
+  return full(t.shape, v, o);
+}
+export function randLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  const o = likeOpts("randLike", t, opts, RANDOM_OPTIONS);
+  return rand([...t.shape], o);
+}
+export function randnLike(t: Tensor, opts: RandomOptions = {}): Tensor {
+  const o = likeOpts("randnLike", t, opts, RANDOM_OPTIONS);
+  return randn([...t.shape], o);
+}
 
 export { fmtShape };
 export { arange, linspace } from "./ranges.ts";

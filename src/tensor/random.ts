@@ -1,3 +1,4 @@
+import { checkArg } from "../options.ts";
 import { ArgumentError } from "../errors.ts";
 
 /**
@@ -139,5 +140,6 @@ export function getRngState(): number[] {
 }
 
 export function setRngState(state: readonly number[]): void {
+  checkArg("setRngState()", state, "int[]", 1, "state");
   defaultGenerator.setState(state);
 }

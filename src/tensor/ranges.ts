@@ -1,3 +1,4 @@
+import { checkOptions } from "../options.ts";
 import { ArgumentError } from "../errors.ts";
 import { castChecked, integerRange } from "./cast.ts";
 import { type DType, allocStorage, checkDType } from "./dtype.ts";
@@ -17,8 +18,9 @@ export function arange(end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end: number, step?: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts: TensorOptions = {}): Tensor {
   let end: number | undefined;
-  if (typeof endOrOpts === "object") opts = endOrOpts;
-  else end = endOrOpts;
+  if (typeof endOrOpts === "object" && endOrOpts !== null) opts = endOrOpts;
+  else end = endOrOpts as number | undefined;
+  checkOptions("arange()", opts, { dtype: "string", requiresGrad: "boolean" });
   if (end === undefined) {
     end = start;
     start = 0;
@@ -52,6 +54,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  checkOptions("linspace()", opts, { dtype: "string", requiresGrad: "boolean" }, { index: 4, positional: "dtype" });
   if (!Number.isSafeInteger(steps) || steps < 0) throw new ArgumentError(`number of steps must be non-negative, got ${steps}`);
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : getDefaultDType();
   const ints = integerRange(dtype) !== null;

@@ -1,3 +1,4 @@
+import { checkArg } from "../options.ts";
 import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
 
 /** Shape helpers shared by tensor creation, views and ops. Pure functions over number arrays. */
@@ -72,6 +73,8 @@ export function normDims(dims: number | readonly number[], ndim: number): number
 
 /** Broadcast two shapes (numpy/PyTorch rules) or throw naming both. */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
+  checkArg("broadcastShapes()", a, "int[]", 1, "shape");
+  checkArg("broadcastShapes()", b, "int[]", 2, "shape");
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {

@@ -62,3 +62,44 @@ describe("Tensor methods reject bad arguments with typed errors", () => {
     assert.throws(() => (torch.tensor(1.5).sum as (d: unknown) => unknown)({ dim: 0 }), torch.ArgumentError);
   });
 });
+
+/** torch.* functions that run callbacks, touch files or change global state. */
+const SKIP_FUNCTIONS = new Set(["noGrad", "enableGrad", "save", "load", "loadWithMetadata", "saveTrainingState", "loadTrainingState", "setNumThreads", "setBackend", "manualSeed", "setDefaultDType", "setDetectAnomaly", "detectAnomaly", "setImageLimits"]);
+/** Functions whose checks are still to come (each listed one is a known gap, not an exemption). */
+const PENDING_FUNCTIONS = new Set(["clamp"]);
+
+describe("torch.* functions reject bad arguments with typed errors", () => {
+  const ns = torch as unknown as Record<string, unknown>;
+  const names = Object.keys(ns).filter((n) => typeof ns[n] === "function" && !/^[A-Z]/.test(n) && !SKIP_FUNCTIONS.has(n));
+  const args: unknown[] = [{ dim: 1 }, "1", null, NaN, 1.5, [0, 1], true, -7, Infinity, () => 1, [[1]], undefined, torch.tensor([1, 2]), torch.randn([2, 3])];
+  it("covers the creation, view and reduction functions", () => {
+    for (const n of ["tensor", "zeros", "arange", "zerosLike", "reshape", "sum", "softmax", "gather"]) assert.ok(names.includes(n), n);
+  });
+  for (const [label, pending] of [["every function", false], ["pending functions", true]] as const) {
+    it(`no untyped error: ${label}`, pending ? { todo: "argument checks pending in their owner's change" } : {}, () => {
+      const untyped: string[] = [];
+      for (const n of names.filter((x) => PENDING_FUNCTIONS.has(x) === pending)) {
+        for (const a of args) {
+          for (const b of args.slice(0, 8)) {
+            for (const c of [undefined, { dim: 1 }, 1]) {
+              try {
+                const r = (ns[n] as (...x: unknown[]) => unknown)(a, b, c);
+                if (r instanceof Promise) r.catch(() => {});
+              } catch (e) {
+                if (!(e instanceof torch.KindlingError) && untyped.length < 20) {
+                  untyped.push(`${n}(${String(a)}, ${String(b)}, ${String(c)}): ${(e as Error).name}: ${(e as Error).message}`);
+                }
+              }
+            }
+          }
+        }
+      }
+      assert.deepEqual(untyped, []);
+    });
+  }
+  it("creation functions name unknown options (requires_grad was ignored before)", () => {
+    assert.throws(() => (torch.zeros as (...a: unknown[]) => unknown)([2], { requires_grad: true }), /unknown option 'requires_grad' \(did you mean 'requiresGrad'\?\)/);
+    assert.throws(() => (torch.tensor as (...a: unknown[]) => unknown)([1], { dType: "float64" }), torch.ArgumentError);
+    assert.equal(torch.zeros([2], { requiresGrad: true }).requiresGrad, true);
+  });
+});
