@@ -9,6 +9,8 @@ import { ConfigError } from "./config.ts";
  */
 
 const BYTES = 4; // float32
+/** From this many parameters, initializing the weights alone takes seconds: the log says why it waits. */
+const BIG_NETWORK = 1e8;
 
 /** The memory kindling may plan for: the machine's, or the container's limit when that is lower. */
 export function memoryLimit(): number {
@@ -76,8 +78,11 @@ export function modelSize(model: ResolvedConfig["model"], input: readonly number
   return { parameters, activationsPerSample: acts };
 }
 
-/** Throws a ConfigError naming `model` (or `batchSize`) when training this model cannot fit in memory. */
-export function checkModelFits(config: ResolvedConfig, input: readonly number[], outputs: number, samples: number): void {
+/**
+ * Throws a ConfigError naming `model` (or `batchSize`) when training this model cannot fit in memory;
+ * otherwise returns a note for the log when the network is big enough that building it takes a while.
+ */
+export function checkModelFits(config: ResolvedConfig, input: readonly number[], outputs: number, samples: number): string | null {
   const size = modelSize(config.model, input, outputs);
   const limit = memoryLimit();
   const weights = size.parameters * BYTES * (1 + copiesPerParameter(config.optimizer));
@@ -94,6 +99,7 @@ export function checkModelFits(config: ResolvedConfig, input: readonly number[],
       `${config.source}: batchSize: a batch of ${batch} needs about ${gb(acts)} of activations beside ${gb(weights)} of weights, more than this machine's ${gb(limit)}; use a smaller batchSize`,
     );
   }
+  return size.parameters >= BIG_NETWORK ? `building a network of ${size.parameters.toExponential(2)} parameters (about ${gb(weights)} with gradients and optimizer state); initializing it takes a while` : null;
 }
 
 /** Generated data sets (sin) are sized by the config: refuse what cannot fit before generating it. */

@@ -32,7 +32,7 @@ export interface RunResult {
   test: { accuracy?: number; mae?: number; split: string } | null;
 }
 
-function prepare(config: ResolvedConfig) {
+function prepare(config: ResolvedConfig, note: (line: string) => void = () => {}) {
   manualSeed(config.seed);
   // Splitting and shuffling draw from their own stream, so model init and dropout do not shift them.
   const dataGen = new Generator(config.seed);
@@ -44,7 +44,8 @@ function prepare(config: ResolvedConfig) {
       throw new ConfigError(`${config.source}: validSplit: the ${name} split is empty (${data.train.length + data.valid.length} samples, validSplit ${config.validSplit}); add data or change validSplit`);
     }
   }
-  checkModelFits(config, data.inputShape, outputs, data.train.length);
+  const big = checkModelFits(config, data.inputShape, outputs, data.train.length);
+  if (big) note(big);
   const model = buildModel(config.model, { input: data.inputShape, outputs });
   const meta: ModelMeta = { model: config.model, task: config.task, classes: data.classes, inputShape: data.inputShape };
   return { dataGen, data, model, meta };
@@ -66,7 +67,10 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
   const { record, removed } = openRecord(config);
   record.writeConfig();
   if (removed.length) record.log(`removed ${removed.length} temp file(s) left by a killed write: ${removed.join(", ")}`);
-  const { dataGen, data, model, meta } = prepare(config);
+  const { dataGen, data, model, meta } = prepare(config, (line) => {
+    record.log(line);
+    progress.info(line);
+  });
   const stepsPerEpoch = Math.ceil(data.train.length / config.batchSize);
   const optimizer = buildOptimizer(config.optimizer, model.parameters());
   const { scheduler, perBatch } = buildScheduler(config.scheduler, optimizer, config.epochs, stepsPerEpoch);
