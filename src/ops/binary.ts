@@ -2,11 +2,12 @@ import type { BinaryOp } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
-import { checkArity, checkOptions, describeValue } from "../options.ts";
+import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
 import { type DType, castValue, isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { where } from "./indexing.ts";
+import type { BinarySaved, BinarySaves } from "./op_spec.ts";
 import { type BinaryName, binaryRow } from "./op_table_binary.ts";
 import { isIntegral, resultType } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
@@ -28,8 +29,7 @@ function computeType(op: BinaryName, a: TensorLike, b: TensorLike): DType {
 export function binaryRaw(op0: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const dt = computeType(op0, a, b);
   const row = binaryRow(op0);
-  // Bool arithmetic stays bool, as in PyTorch: true + true is true (or), true * false is false (and).
-  const op = (dt === "bool" && row.boolKernel ? row.boolKernel : op0) as BinaryOp;
+  const op = (row.kernels?.[dt] ?? op0) as BinaryOp;
   const outDtype = row.result === "bool" ? "bool" : dt;
   const k = backend();
   if (!(b instanceof Tensor) || !(a instanceof Tensor)) {
@@ -101,8 +101,23 @@ export function recordBinary(op: BinaryName, out: Tensor, a: TensorLike, b: Tens
         needs[1] && gb && tb ? castRaw(sumToShape(gb, tb.shape), tb.dtype) : null,
       ];
     },
-    binaryRow(op).saves.length > 0,
+    savedTensors(binaryRow(op).saves, ta, tb, y),
   );
+}
+
+/** The tensors a row's `saves` names for the operands that require grad (numbers are not tensors), or false. */
+function savedTensors(saves: BinarySaves, a: Tensor | null, b: Tensor | null, y: Tensor): false | Tensor[] {
+  const names = new Set<BinarySaved>();
+  if (a?.requiresGrad) saves.a.forEach((s) => names.add(s));
+  if (b?.requiresGrad) saves.b.forEach((s) => names.add(s));
+  if (saves.a.includes("output") || saves.b.includes("output")) names.add("output");
+  if (names.size === 0) return false;
+  const out: Tensor[] = [];
+  for (const s of names) {
+    const t = s === "a" ? a : s === "b" ? b : y;
+    if (t) out.push(t);
+  }
+  return out;
 }
 
 /** op(a, b) with its checks and gradient: what every table op's public function runs. */
@@ -125,11 +140,16 @@ export function tensorFunction(op: BinaryName): (input: Tensor, other: Tensor) =
   return binaryFunction(op);
 }
 
-/** PyTorch's alpha check: an integer (or bool) result cannot take a fractional alpha. */
+/**
+ * alpha * b in the result dtype, PyTorch's way: an integer (or bool) result cannot take a fractional
+ * alpha, and in bool alpha is true or false (so bool + bool with alpha 2 stays bool).
+ */
 function scaled(a: TensorLike, b: TensorLike, alpha: number): TensorLike {
-  if (!isFloating(resultType(a, b)) && !Number.isInteger(alpha)) {
+  const dt = resultType(a, b);
+  if (!isFloating(dt) && !Number.isInteger(alpha)) {
     throw new DTypeError("For integral input tensors, argument alpha must not be a floating point number.");
   }
+  if (dt === "bool") return alpha !== 0 ? b : binaryRaw("logicalAnd", b, 0);
   return typeof b === "number" ? b * alpha : binaryOp("mul", b, alpha);
 }
 
@@ -186,15 +206,14 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
   return recordBinary(op, binaryRaw(op, a, b), a, b, "DivBackward");
 }
 
-/** pow's result for integer dtypes: computed as a double, truncated as C's integer pow would be. */
+/** pow's value checks for an integer result (the kernels themselves wrap around as C's integer pow). */
 function powRaw(a: TensorLike, b: TensorLike): Tensor {
   const dt = resultType(a, b);
-  if (!isIntegral(dt)) return binaryRaw("pow", a, b);
-  if (typeof b === "number" && b < 0) throw new DTypeError("Integers to negative integer powers are not allowed.");
-  const out = binaryRaw("pow", a, b);
-  // int32 storage truncates on store; int64 lives in a Float64Array, which keeps 2 ** -1 = 0.5.
-  if (dt === "int64") backend().unary("trunc", out.storage, out.storage, out.numel());
-  return out;
+  if (isIntegral(dt) && typeof b === "number") {
+    if (b < 0) throw new DTypeError("Integers to negative integer powers are not allowed.");
+    if (dt === "int32" && b > 2147483647) throw new ArgumentError("value cannot be converted to type int without overflow");
+  }
+  return binaryRaw("pow", a, b);
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
@@ -206,6 +225,11 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 
 /** Clamps into [min, max]; either bound may be absent. The gradient flows where the input was inside. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  // eslint-disable-next-line prefer-rest-params
+  if (arguments.length > 3) checkArity("clamp()", arguments, 3);
+  Tensor.check(x, "input");
+  checkArg("clamp()", min, "number?", 2, "min");
+  checkArg("clamp()", max, "number?", 3, "max");
   const hasMin = min !== undefined && min !== null;
   const hasMax = max !== undefined && max !== null;
   if (!hasMin && !hasMax) throw new DTypeError("torch.clamp: At least one of 'min' or 'max' must not be None");

@@ -38,12 +38,14 @@ export function unary(op: UnaryName, x: Tensor): Tensor {
   Tensor.check(x, "input");
   const row = unaryRow(op);
   const dtype = unaryResultType(op, x.dtype);
-  const out = unaryRaw(op, x, dtype);
+  const out = unaryRaw((row.kernels?.[dtype] ?? op) as UnaryOp, x, dtype);
   const grad = row.grad;
   if (grad === null || !isFloating(dtype)) return out;
   const y = out.detach();
   const backward = grad === "zero" ? (g: Tensor) => fresh(g.shape, g.dtype) : (g: Tensor) => grad(g, x, y);
-  return record(out, `${op[0]!.toUpperCase()}${op.slice(1)}Backward`, [x], (g) => [backward(g)], row.saves.length > 0);
+  // The saved tensors (the row's `saves`) are what an in-place write must not change before backward.
+  const saved = row.saves.length === 0 ? false : row.saves.map((s) => (s === "input" ? x : y));
+  return record(out, `${op[0]!.toUpperCase()}${op.slice(1)}Backward`, [x], (g) => [backward(g)], saved);
 }
 
 /** The public function of a table op: `torch.exp(x)`; extra arguments are an error, not ignored. */

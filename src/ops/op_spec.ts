@@ -48,6 +48,16 @@ export type ResultRule = "same" | "float" | "bool" | ((d: DType) => DType);
 export type UnarySaved = "input" | "output";
 export type BinarySaved = "a" | "b" | "output";
 
+/**
+ * What the gradient of each operand reads. As in PyTorch 1.13, an input is saved only when the gradient
+ * that reads it is needed (an operand that requires grad), the output whenever either gradient reads it;
+ * a JS number operand is never a saved tensor.
+ */
+export interface BinarySaves {
+  a: readonly BinarySaved[];
+  b: readonly BinarySaved[];
+}
+
 export type UnaryGrad = (g: Tensor, x: Tensor, y: Tensor) => Tensor;
 /** Gradients for (a, b); an operand that is a JS number gets none (return null or anything: it is dropped). */
 export type BinaryGrad = (g: Tensor, a: TensorLike, b: TensorLike, y: Tensor) => readonly [Tensor | null, Tensor | null];
@@ -77,6 +87,8 @@ export interface UnaryRow {
   accepts: readonly Category[];
   refuse?: (d: DType) => string;
   result: ResultRule;
+  /** Kernels (internal rows) that replace `js` for a computation dtype: integer wrap-around, PyTorch's float32 quirks. */
+  kernels?: Partial<Record<DType, string>>;
   /** The forward as a JS expression of `x` (the JS backend compiles one loop per op); `h.` reaches js/elementwise.ts's helpers. */
   js: string;
   /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
@@ -103,13 +115,16 @@ export interface BinaryRow {
   refuse?: (a: DType, b: DType, promoted: DType) => string | null;
   /** "promote": the promoted dtype; "float": promoted, integers to the default float (true division); "bool": comparisons. */
   result: "promote" | "float" | "bool";
-  /** The kernel that runs when the operands promote to bool (bool + bool is or, bool * bool is and). */
-  boolKernel?: string;
+  /**
+   * Kernels (internal rows) that replace `js` for a computation dtype: bool + bool is or, bool * bool is
+   * and; integer products wrap around as C's do.
+   */
+  kernels?: Partial<Record<DType, string>>;
   /** Both operands must be tensors (torch.maximum(x, 2) is a TypeError in PyTorch). */
   tensorsOnly?: boolean;
   js: string;
   grad: BinaryGrad | "zero" | null;
-  saves: readonly BinarySaved[];
+  saves: BinarySaves;
   edges?: string;
   native?: NativeBinary;
   /** Whether wasm/elementwise_module.ts has float32 SIMD kernels for it (b_<name>_vv/vs/sv). */

@@ -2,7 +2,7 @@ import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { binaryRaw, div, pow, sub } from "./binary.ts";
 import { where } from "./indexing.ts";
-import type { BinaryRow } from "./op_spec.ts";
+import { type BinaryRow, type BinarySaves, notImplemented } from "./op_spec.ts";
 import { log, mul, neg } from "./op_functions.ts";
 import type { TensorLike } from "./util.ts";
 import { fresh } from "./util.ts";
@@ -49,26 +49,32 @@ function extremumGrad(g: Tensor, a: TensorLike, b: TensorLike, isMax: boolean): 
   return [where(binaryRaw(isMax ? "lt" : "gt", a, b), 0, split), where(binaryRaw(isMax ? "gt" : "lt", a, b), 0, split)];
 }
 
+/** Refuses a computation in bool with PyTorch's kernel error. */
+const refuseBool = (kernel: string) => (_a: DType, _b: DType, d: DType) => (d === "bool" ? notImplemented(kernel)(d) : null);
+
+const NONE: BinarySaves = { a: [], b: [] };
+const BOTH: BinarySaves = { a: ["a", "b"], b: ["a", "b"] };
+
 const tensorOr = <T>(x: TensorLike, v: () => T): T | null => (x instanceof Tensor ? v() : null);
 
 const compare = (torch: string, js: string, struct: string): BinaryRow => ({
-  torch, api: "torch+method", result: "bool", js, grad: null, saves: [], native: { struct },
+  torch, api: "torch+method", result: "bool", js, grad: null, saves: NONE, native: { struct },
 });
 
 export const BINARY = {
   add: {
-    torch: "torch.add", api: "torch+method", result: "promote", boolKernel: "logicalOr", custom: true,
-    js: "x + y", grad: (g) => [g, g], saves: [], kwargs: [{ alpha: 2 }, { alpha: -0.5 }],
+    torch: "torch.add", api: "torch+method", result: "promote", kernels: { bool: "logicalOr" }, custom: true,
+    js: "x + y", grad: (g) => [g, g], saves: NONE, kwargs: [{ alpha: 2 }, { alpha: -0.5 }],
     native: { struct: "BAdd" }, wasm: true,
   },
   sub: {
     torch: "torch.sub", api: "torch+method", result: "promote", refuse: refuseBoolSub, custom: true,
-    js: "x - y", grad: (g) => [g, neg(g)], saves: [], kwargs: [{ alpha: 2 }],
+    js: "x - y", grad: (g) => [g, neg(g)], saves: NONE, kwargs: [{ alpha: 2 }],
     native: { struct: "BSub" }, wasm: true,
   },
   mul: {
-    torch: "torch.mul", api: "torch+method", result: "promote", boolKernel: "logicalAnd",
-    js: "x * y", grad: (g, a, b) => [tensorOr(a, () => mul(g, b)), tensorOr(b, () => mul(g, a))], saves: ["a", "b"],
+    torch: "torch.mul", api: "torch+method", result: "promote", kernels: { bool: "logicalAnd", int32: "mulInt32", int64: "mulInt64" },
+    js: "x * y", grad: (g, a, b) => [tensorOr(a, () => mul(g, b)), tensorOr(b, () => mul(g, a))], saves: { a: ["b"], b: ["a"] },
     native: { struct: "BMul" }, wasm: true,
   },
   div: {
@@ -76,28 +82,30 @@ export const BINARY = {
     js: "x / y",
     // Each branch starts from g (a Tensor), so a number operand never meets another number.
     grad: (g, a, b) => [tensorOr(a, () => div(g, b)), tensorOr(b, () => neg(div(div(mul(g, a), b), b)))],
-    saves: ["a", "b"], kwargs: [{ roundingMode: "trunc" }, { roundingMode: "floor" }],
+    saves: { a: ["b"], b: ["a", "b"] }, kwargs: [{ roundingMode: "trunc" }, { roundingMode: "floor" }],
     native: { struct: "BDiv" }, wasm: true,
     domain: [{ lo: -3, hi: 3 }, { lo: -3, hi: 3, avoid: [0] }],
   },
   pow: {
     torch: "torch.pow", api: "torch+method", result: "promote", custom: true,
+    refuse: (_a, _b, d) => (d === "bool" ? notImplemented("pow")(d) : null),
+    kernels: { int32: "powInt32", int64: "powInt64" },
     // C's pow, not JS's: 1^y and x^0 are 1 for every y and x (NaN too), (-1)^±inf is 1.
     js: "(x === 1 || y === 0 ? 1 : x === -1 && (y === Infinity || y === -Infinity) ? 1 : Math.pow(x, y))",
     grad: (g, a, b, y) => [tensorOr(a, () => powBaseGrad(g, a as Tensor, b)), tensorOr(b, () => powExponentGrad(g, a, b as Tensor, y))],
-    saves: ["a", "b", "output"],
+    saves: { a: ["a", "b"], b: ["a", "b", "output"] },
     domain: [{ lo: 0.2, hi: 3 }, { lo: -2, hi: 2 }],
   },
   maximum: {
     torch: "torch.maximum", api: "torch+method", result: "promote", tensorsOnly: true,
     // NaN wins; on a tie y is returned.
-    js: "(x > y ? x : y === y ? (x === x ? y : x) : y)", grad: (g, a, b) => extremumGrad(g, a, b, true), saves: ["a", "b"],
+    js: "(x > y ? x : y === y ? (x === x ? y : x) : y)", grad: (g, a, b) => extremumGrad(g, a, b, true), saves: BOTH,
     edges: "NaN wins; a tie splits the gradient evenly",
     native: { struct: "BMax" }, domain: [{ lo: -3, hi: 3 }, { lo: -3, hi: 3 }],
   },
   minimum: {
     torch: "torch.minimum", api: "torch+method", result: "promote", tensorsOnly: true,
-    js: "(x < y ? x : y === y ? (x === x ? y : x) : y)", grad: (g, a, b) => extremumGrad(g, a, b, false), saves: ["a", "b"],
+    js: "(x < y ? x : y === y ? (x === x ? y : x) : y)", grad: (g, a, b) => extremumGrad(g, a, b, false), saves: BOTH,
     edges: "NaN wins; a tie splits the gradient evenly",
     native: { struct: "BMin" }, domain: [{ lo: -3, hi: 3 }, { lo: -3, hi: 3 }],
   },
@@ -109,30 +117,38 @@ export const BINARY = {
   le: compare("torch.le", "(x <= y ? 1 : 0)", "BLe"),
   logicalAnd: {
     torch: "torch.logical_and", api: "torch+method", result: "bool",
-    js: "(x !== 0 && y !== 0 ? 1 : 0)", grad: null, saves: [], edges: "NaN is true",
+    js: "(x !== 0 && y !== 0 ? 1 : 0)", grad: null, saves: NONE, edges: "NaN is true",
   },
   logicalOr: {
     torch: "torch.logical_or", api: "torch+method", result: "bool",
-    js: "(x !== 0 || y !== 0 ? 1 : 0)", grad: null, saves: [], edges: "NaN is true",
+    js: "(x !== 0 || y !== 0 ? 1 : 0)", grad: null, saves: NONE, edges: "NaN is true",
   },
   reluGrad: {
     // x is relu's output, y the gradient flowing in: blocked where x <= 0, passed elsewhere (NaN too).
-    torch: "", api: "internal", result: "promote", js: "(x <= 0 ? 0 : y)", grad: null, saves: [],
+    torch: "", api: "internal", result: "promote", js: "(x <= 0 ? 0 : y)", grad: null, saves: NONE,
     native: { struct: "BReluGrad" }, wasm: true,
   },
   atan2: {
-    torch: "torch.atan2", api: "internal", result: "float", js: "Math.atan2(x, y)", grad: null, saves: [],
+    torch: "torch.atan2", api: "internal", result: "float", js: "Math.atan2(x, y)", grad: null, saves: NONE,
   },
   remainder: {
     // Python-style modulo: the result takes the sign of the divisor, as torch.remainder does.
-    torch: "torch.remainder", api: "internal", result: "promote", js: "(x - Math.floor(x / y) * y)", grad: null, saves: [],
+    torch: "torch.remainder", api: "internal", result: "promote", js: "(x - Math.floor(x / y) * y)", grad: null, saves: NONE,
   },
   truncDivide: {
-    torch: "", api: "internal", result: "promote", js: "Math.trunc(x / y)", grad: "zero", saves: [],
+    torch: "", api: "internal", result: "promote", refuse: refuseBool("div_trunc_cpu"),
+    js: "Math.trunc(x / y)", grad: "zero", saves: NONE,
   },
   floorDivide: {
-    torch: "", api: "internal", result: "promote", js: "h.floorDivide(x, y)", grad: "zero", saves: [],
+    torch: "", api: "internal", result: "promote", refuse: refuseBool("div_floor_cpu"),
+    js: "h.floorDivide(x, y)", grad: "zero", saves: NONE,
   },
+  // Integer kernels: C's wrap-around (int32 exactly; int64 exactly where the result is representable).
+  mulInt32: { torch: "", api: "internal", result: "promote", js: "Math.imul(x, y)", grad: null, saves: NONE },
+  mulInt64: { torch: "", api: "internal", result: "promote", js: "h.mulInt64(x, y)", grad: null, saves: NONE },
+  // PyTorch's powi: repeated squaring with wrap-around; a negative exponent gives 0 except for bases 1 and -1.
+  powInt32: { torch: "", api: "internal", result: "promote", js: "h.powInt(x, y, true)", grad: null, saves: NONE },
+  powInt64: { torch: "", api: "internal", result: "promote", js: "h.powInt(x, y, false)", grad: null, saves: NONE },
 } satisfies Record<string, BinaryRow>;
 
 export type BinaryName = keyof typeof BINARY;

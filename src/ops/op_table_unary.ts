@@ -76,7 +76,7 @@ export const UNARY = {
     js: "Math.cos(x)", grad: (g, x) => neg(mul(g, sin(x))), saves: ["input"],
   },
   square: {
-    torch: "torch.square", api: "torch+method", accepts: ALL,
+    torch: "torch.square", api: "torch+method", accepts: ALL, kernels: { int32: "squareInt32", int64: "squareInt64" },
     // PyTorch's square is pow(x, 2), which promotes bool like any integer exponent does.
     result: (d) => (d === "bool" ? "int64" : d),
     js: "x * x", grad: (g, x) => mul(g, mul(x, 2)), saves: ["input"],
@@ -88,8 +88,10 @@ export const UNARY = {
     native: { loop: "simple", struct: "URecip" }, domain: { lo: -3, hi: 3, avoid: [0] },
   },
   log1p: {
-    torch: "torch.log1p", api: "torch+method", accepts: ALL, result: "float",
-    js: "Math.log1p(x)", grad: (g, x) => div(g, add(x, 1)), saves: ["input"], domain: { lo: -0.9, hi: 4 },
+    torch: "torch.log1p", api: "torch+method", accepts: ALL, result: "float", kernels: { float32: "log1pFloat32" },
+    // PyTorch's (Sleef's) log1p overflows to inf above 1e307 (float64) and 1e38 (float32).
+    js: "(x > 1e307 ? Infinity : Math.log1p(x))", grad: (g, x) => div(g, add(x, 1)), saves: ["input"],
+    edges: "inf above 1e307 (float64) and 1e38 (float32), as PyTorch's vectorized log1p", domain: { lo: -0.9, hi: 4 },
   },
   expm1: {
     torch: "torch.expm1", api: "torch+method", accepts: ALL, result: "float",
@@ -127,6 +129,12 @@ export const UNARY = {
   gelu: {
     torch: "torch.nn.functional.gelu", api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
     js: `0.5 * x * (1 + h.erf(x * ${SQRT_2}))`, grad: (g, x) => mul(g, unaryRaw("geluGrad", x)), saves: ["input"],
+  },
+  // Per-dtype kernels of the rows above.
+  squareInt32: { torch: "", api: "internal", accepts: NUMBERS, result: "same", js: "Math.imul(x, x)", grad: null, saves: [] },
+  squareInt64: { torch: "", api: "internal", accepts: NUMBERS, result: "same", js: "h.mulInt64(x, x)", grad: null, saves: [] },
+  log1pFloat32: {
+    torch: "", api: "internal", accepts: FLOATS, result: "same", js: "(x > 9.999999680285692e37 ? Infinity : Math.log1p(x))", grad: null, saves: [],
   },
   geluGrad: {
     // d/dx [x * Phi(x)] = Phi(x) + x * phi(x)

@@ -12,9 +12,9 @@ import { GEMM_WASM } from "../../src/backend/wasm/gemm_bytes.ts";
 import { hasKernels, loadNative } from "../../src/backend/native/loader.ts";
 import { BINARY } from "../../src/ops/op_table_binary.ts";
 import { UNARY } from "../../src/ops/op_table_unary.ts";
-import type { Api } from "../../src/ops/op_spec.ts";
+import type { Api, BinaryRow, UnaryRow } from "../../src/ops/op_spec.ts";
 
-const rows: [string, { api: Api; grad: unknown; saves: readonly string[] }][] = [...Object.entries(UNARY), ...Object.entries(BINARY)];
+const rows: [string, { api: Api }][] = [...Object.entries(UNARY), ...Object.entries(BINARY)];
 
 test("generated op files are up to date (run `npm run gen:ops` if not)", () => {
   assert.deepEqual(staleFiles(), []);
@@ -33,9 +33,22 @@ test("every public op is a torch function, and a Tensor method where the table s
 });
 
 test("an op whose gradient reads nothing saves nothing, and the saved sets name real tensors", () => {
-  for (const [name, row] of rows) {
+  for (const [name, row] of Object.entries(UNARY) as [string, UnaryRow][]) {
     if (row.grad === null || row.grad === "zero") assert.deepEqual(row.saves, [], name);
-    for (const s of row.saves) assert.ok(["input", "output", "a", "b"].includes(s), `${name}: saves ${s}`);
+  }
+  for (const [name, row] of Object.entries(BINARY) as [string, BinaryRow][]) {
+    if (row.grad === null || row.grad === "zero") assert.deepEqual(row.saves, { a: [], b: [] }, name);
+  }
+});
+
+test("per-dtype kernels name internal rows of the same table", () => {
+  for (const [table, all] of [[UNARY, Object.keys(UNARY)], [BINARY, Object.keys(BINARY)]] as const) {
+    for (const [name, row] of Object.entries(table) as [string, { kernels?: Record<string, string> }][]) {
+      for (const k of Object.values(row.kernels ?? {})) {
+        assert.ok(all.includes(k), `${name}: kernel ${k} is not a row`);
+        assert.equal((table as Record<string, { api: Api }>)[k]!.api === "internal" || k === "logicalOr" || k === "logicalAnd", true, `${name}: ${k}`);
+      }
+    }
   }
 });
 
@@ -68,4 +81,29 @@ test("the WASM module exports a kernel for every table op marked wasm, and no ot
   const binary = [...new Set(exported.filter((n) => n.startsWith("b_")).map((n) => n.slice(2).replace(/_(vv|vs|sv)$/, "")))];
   assert.deepEqual(unary.sort(), [...WASM_UNARY_OPS].sort());
   assert.deepEqual(binary.sort(), [...WASM_BINARY_OPS].sort());
+});
+
+test("the table's saved sets are PyTorch's: an in-place write to a tensor the backward reads fails it, to any other does not", () => {
+  // Each row was run in PyTorch 1.13: true where its backward raises "modified by an inplace operation".
+  const X = () => torch.ones([3], { requiresGrad: true }).mul(1);
+  const W = () => torch.ones([3]).mul(2);
+  const cases: [string, () => void, boolean][] = [
+    ["mul: x * w, then x changes (w needs no grad, so x is not saved)", () => { const x = X(), y = x.mul(W()); x.add_(1); y.sum().backward(); }, false],
+    ["mul: w * x, then w changes", () => { const x = X(), w = W(), y = w.mul(x); w.add_(1); y.sum().backward(); }, true],
+    ["mul: x * 2, then x changes", () => { const x = X(), y = x.mul(2); x.add_(1); y.sum().backward(); }, false],
+    ["div: x / w, then x changes", () => { const x = X(), y = x.div(W()); x.add_(1); y.sum().backward(); }, false],
+    ["div: x / w, then w changes", () => { const x = X(), w = W(), y = x.div(w); w.add_(1); y.sum().backward(); }, true],
+    ["pow: x ** 2, then x changes", () => { const x = X(), y = x.pow(2); x.add_(1); y.sum().backward(); }, true],
+    ["pow: x ** w, then the output changes", () => { const x = X(), y = x.pow(W()); y.add_(1); y.sum().backward(); }, true],
+    ["maximum(x, w), then w changes", () => { const x = X(), w = W(), y = torch.maximum(x, w); w.add_(1); y.sum().backward(); }, true],
+    ["add: x + w, then both change", () => { const x = X(), w = W(), y = x.add(w); x.add_(1); w.add_(1); y.sum().backward(); }, false],
+    ["exp, then the output changes", () => { const y = X().exp(); y.add_(1); y.sum().backward(); }, true],
+    ["relu, then the output changes", () => { const y = X().relu(); y.add_(1); y.sum().backward(); }, true],
+    ["neg, then the output changes", () => { const y = X().neg(); y.add_(1); y.sum().backward(); }, false],
+    ["sin, then the input changes", () => { const x = X(), y = x.sin(); x.add_(1); y.sum().backward(); }, true],
+  ];
+  for (const [name, run, raises] of cases) {
+    if (raises) assert.throws(run, /modified by an inplace operation/, name);
+    else assert.doesNotThrow(run, name);
+  }
 });

@@ -23,3 +23,23 @@ export function floorDivide(x: number, y: number): number {
   return fl;
 }
 
+
+/** An int64 product with C's wrap-around modulo 2^64 (exact while the result is representable in a double). */
+export function mulInt64(x: number, y: number): number {
+  const p = x * y;
+  return Number.isSafeInteger(p) ? p + 0 : Number(BigInt.asIntN(64, BigInt(x) * BigInt(y)));
+}
+
+/**
+ * PyTorch's integer pow (powi): repeated squaring with wrap-around (int32 exactly through Math.imul); a
+ * negative exponent gives 1 for base 1, +-1 for base -1 and 0 otherwise.
+ */
+export function powInt(a: number, b: number, int32: boolean): number {
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+  let r = 1;
+  for (let e = b, base = a; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) r = int32 ? Math.imul(r, base) : mulInt64(r, base);
+    base = int32 ? Math.imul(base, base) : mulInt64(base, base);
+  }
+  return r;
+}

@@ -1,0 +1,68 @@
+/**
+ * Finite-difference gradchecks (float64) of every differentiable op in the op tables, derived from the
+ * table: inputs are drawn from each row's smooth domain (away from its kinks), contiguous and transposed;
+ * binary ops also broadcast, take a JS number on either side, and run each keyword variant.
+ */
+import { test } from "node:test";
+import * as torch from "../../src/index.ts";
+import { BINARY } from "../../src/ops/op_table_binary.ts";
+import { UNARY } from "../../src/ops/op_table_unary.ts";
+import type { Api, Domain } from "../../src/ops/op_spec.ts";
+import { mulberry32 } from "../helpers/rng.ts";
+
+type Tensor = torch.Tensor;
+type AnyFn = (...a: unknown[]) => Tensor;
+
+const DEFAULT: Domain = { lo: -3, hi: 3 };
+
+/** A value of the domain at least 0.1 from its kinks (as scripts/fixtures/gen_opinfo.py draws them). */
+function draw(d: Domain, rand: () => number): number {
+  let v = d.lo + (d.hi - d.lo) * rand();
+  const pts = d.avoid === "integers" ? [Math.round(v)] : d.avoid === "halves" ? [Math.floor(v) + 0.5] : d.avoid ?? [];
+  for (const p of pts) if (Math.abs(v - p) < 0.1) v = p + (v >= p ? 0.1 : -0.1);
+  return v;
+}
+
+function leaf(shape: number[], d: Domain | undefined, rand: () => number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Float64Array.from({ length: n }, () => draw(d ?? DEFAULT, rand));
+  return torch.tensor(data, { dtype: "float64" }).reshape(shape).detach().requiresGrad_(true);
+}
+
+function fnOf(name: string, api: Api): AnyFn {
+  return ((api === "F" ? torch.nn.F : torch) as unknown as Record<string, AnyFn>)[name]!;
+}
+
+const differentiable = <R extends { api: Api; grad: unknown }>(rows: Record<string, R>) =>
+  Object.entries(rows).filter(([, r]) => r.api !== "internal" && r.grad !== null);
+
+for (const [name, row] of differentiable(UNARY)) {
+  const f = fnOf(name, row.api);
+  const domain = (row as { domain?: Domain }).domain;
+  test(`gradcheck ${name}`, () => {
+    const rand = mulberry32(name.length * 7919 + name.charCodeAt(0));
+    torch.autograd.gradcheck((x) => f(x), [leaf([3, 4], domain, rand)]);
+    torch.autograd.gradcheck((x) => f(x.t()), [leaf([4, 3], domain, rand)]);
+  });
+}
+
+for (const [name, row] of differentiable(BINARY)) {
+  const f = fnOf(name, row.api);
+  const [da, db] = (row as { domain?: readonly [Domain, Domain] }).domain ?? [DEFAULT, DEFAULT];
+  const variants: (Record<string, number | string> | null)[] = [null, ...((row as { kwargs?: Record<string, number | string>[] }).kwargs ?? [])];
+  for (const kw of variants) {
+    const call = (a: unknown, b: unknown) => (kw ? f(a, b, kw) : f(a, b));
+    test(`gradcheck ${name}${kw ? ` ${JSON.stringify(kw)}` : ""}`, () => {
+      const rand = mulberry32(name.length * 104729 + name.charCodeAt(0));
+      torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 4], da, rand), leaf([3, 4], db, rand)]);
+      torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 1], da, rand), leaf([4], db, rand)]);
+      torch.autograd.gradcheck((a, b) => call(a!.t(), b), [leaf([4, 3], da, rand), leaf([3, 4], db, rand)]);
+      if (!(row as { tensorsOnly?: boolean }).tensorsOnly) {
+        const nb = Math.round(draw(db, rand) * 8 + 0.5) / 8 + 1 / 16;
+        const na = Math.round(draw(da, rand) * 8 + 0.5) / 8 + 1 / 16;
+        torch.autograd.gradcheck((a) => call(a, nb), [leaf([2, 3], da, rand)]);
+        torch.autograd.gradcheck((b) => call(na, b), [leaf([2, 3], db, rand)]);
+      }
+    });
+  }
+}
