@@ -42,3 +42,4 @@ export * as transforms from "./transforms/index.ts";
 export { save, load, loadWithMetadata, saveTrainingState, loadTrainingState, type TrainingState } from "./io/checkpoint.ts";
 
 export * from "./errors.ts";
+export * from "./api_autograd.ts";

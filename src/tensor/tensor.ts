@@ -2,6 +2,7 @@ import type { Node } from "../autograd/node.ts";
 import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "./dtype.ts";
+import { CPU, type Device, unavailable } from "./device.ts";
 import { releaseStorage } from "./pool.ts";
 import { contiguousStrides, fmtShape, numelOf, normDim, sameShape } from "./shape.ts";
 import { versionOf } from "./version.ts";
@@ -186,6 +187,25 @@ export class Tensor {
   /** A fresh contiguous tensor of zeros. */
   static empty(shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(allocStorage(dtype, numelOf(shape), shape), dtype, shape, contiguousStrides(shape), 0);
+  }
+
+  /** Where the data lives: always the cpu (see device.ts; the backend is a separate choice). */
+  get device(): Device {
+    return CPU;
+  }
+
+  get isCuda(): boolean {
+    return false;
+  }
+
+  /** The tensor itself: it is on the cpu already (PyTorch returns self too). */
+  cpu(): this {
+    return this;
+  }
+
+  /** There is no CUDA device: an error naming the devices that exist. */
+  cuda(): never {
+    throw unavailable("cuda");
   }
 
   get ndim(): number {

@@ -1,0 +1,7 @@
+/**
+ * The package face for devices, grad modes, custom autograd Functions and hooks (issue 13):
+ * `torch.device`, `torch.inferenceMode`, ... (torch.autograd.Function is under `autograd`).
+ */
+import "./device_methods.ts";
+
+export { device, Device, type DeviceLike, type DeviceType, type ToOptions } from "./tensor/device.ts";
