@@ -1,6 +1,7 @@
 import { NonFiniteError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { Node } from "./node.ts";
+import { ModeScope, runScoped } from "./scope.ts";
 
 /**
  * Anomaly detection, PyTorch's `torch.autograd.detect_anomaly`: while on, an op whose backward returns
@@ -31,32 +32,18 @@ export function setDetectAnomaly(mode: boolean, opts: AnomalyOptions = {}): void
 }
 
 /** The mode in force before a detectAnomaly() scope; disposing the scope puts it back (once). */
-export class AnomalyScope implements Disposable {
-  /** `using` calls it; defined on the prototype below, under whichever symbol this runtime uses. */
-  declare [Symbol.dispose]: () => void;
+export class AnomalyScope extends ModeScope {
   readonly #prev: readonly [boolean, boolean];
-  #open = true;
 
   constructor(prev: readonly [boolean, boolean]) {
+    super();
     this.#prev = prev;
   }
 
-  dispose(): void {
-    if (!this.#open) return;
-    this.#open = false;
+  protected restore(): void {
     [enabled, checkNan] = this.#prev;
   }
 }
-
-// Node 20.4+ has Symbol.dispose; without it, TypeScript's and esbuild's `using` look up this registered symbol.
-const DISPOSE: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for("Symbol.dispose");
-Object.defineProperty(AnomalyScope.prototype, DISPOSE, {
-  value(this: AnomalyScope): void {
-    this.dispose();
-  },
-  writable: true,
-  configurable: true,
-});
 
 /**
  * Anomaly detection for a scope: `detectAnomaly(() => { ... })` (sync or async; the previous mode comes
@@ -72,31 +59,7 @@ export function detectAnomaly<T>(fnOrOpts?: (() => T) | AnomalyOptions, opts?: A
     return scope;
   }
   setDetectAnomaly(true, opts);
-  let result: T;
-  try {
-    result = fnOrOpts();
-  } catch (err) {
-    scope.dispose();
-    throw err;
-  }
-  if (isThenable(result)) {
-    return result.then(
-      (v) => {
-        scope.dispose();
-        return v;
-      },
-      (err: unknown) => {
-        scope.dispose();
-        throw err;
-      },
-    ) as T;
-  }
-  scope.dispose();
-  return result;
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as PromiseLike<unknown>).then === "function";
+  return runScoped(scope, fnOrOpts);
 }
 
 // ---------------------------------------------------------------------------------------------

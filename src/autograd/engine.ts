@@ -4,9 +4,10 @@ import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkBackward, isAnomalyEnabled } from "./anomaly.ts";
-import { noGrad } from "./grad_mode.ts";
+import { withoutGrad } from "./grad_mode.ts";
 import { GradLedger } from "./ledger.ts";
-import type { Node } from "./node.ts";
+import { hasTensorHooks, hooksOf, runTensorHooks } from "./hooks.ts";
+import { type Node, MultiNode, OutputEdge } from "./node.ts";
 
 export interface BackwardOptions {
   /** Keep saved tensors so backward can run through this graph again. */
@@ -90,44 +91,78 @@ export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: Ba
     }
     seed = gradient.detach();
   }
-  noGrad(() => {
+  withoutGrad(() => {
     if (root.gradFn === null) {
-      accumulateLeaf(root, seed);
+      accumulateLeaf(root, runTensorHooks(root, seed));
       return;
     }
     const grads = new Map<Node, Tensor>([[root.gradFn, seed]]);
+    /** The output gradients gathered so far for each MultiNode (see OutputEdge). */
+    const gathered = new Map<MultiNode, (Tensor | null)[]>();
+    /** Leaves with hooks: their gradients are summed first, so the hooks run once, on the total. */
+    const hookedLeaves = new Map<Tensor, Tensor>();
     const ledger = new GradLedger(seed);
+    const hold = <K>(map: Map<K, Tensor>, key: K, gi: Tensor): void => {
+      const prev = map.get(key);
+      const next = prev ? sum(prev, gi) : gi;
+      if (prev) ledger.drop(prev);
+      ledger.hold(next);
+      map.set(key, next);
+    };
     for (const node of topoOrder(root.gradFn)) {
-      const g = grads.get(node);
-      if (!g) continue;
-      grads.delete(node);
-      ledger.drop(g);
-      // A retained gradient is always a copy, so g stays free to be adopted further down.
-      if (node.retained) accumulateLeaf(node.retained, g);
-      if (node.backwardFn === null) {
-        throw new AutogradError(
-          `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) at ${node.name}. ` +
-            "Saved intermediate values of the graph are freed when you call .backward(). Specify retainGraph: true if you need to backward through the graph a second time.",
-        );
-      }
-      node.saved?.check(node.name);
+      let inGrads: readonly (Tensor | null | undefined)[];
       const needs = node.next.map((e) => e !== null);
-      const inGrads = node.backwardFn(g, needs);
+      if (node instanceof MultiNode) {
+        const slots = gathered.get(node);
+        if (!slots) continue;
+        gathered.delete(node);
+        for (const s of slots) if (s) ledger.drop(s);
+        checkAlive(node, node.multiBackward);
+        node.saved?.check(node.name);
+        inGrads = node.multiBackward!(slots, needs);
+      } else {
+        let g = grads.get(node);
+        if (!g) continue;
+        grads.delete(node);
+        ledger.drop(g);
+        if (hasTensorHooks()) {
+          const hooked = runTensorHooks(node, g);
+          if (hooked !== g) ledger.disown(hooked);
+          g = hooked;
+        }
+        // A retained gradient is always a copy, so g stays free to be adopted further down.
+        if (node.retained) accumulateLeaf(node.retained, g);
+        if (node instanceof OutputEdge) {
+          let slots = gathered.get(node.owner);
+          if (!slots) gathered.set(node.owner, (slots = new Array<Tensor | null>(node.owner.outputCount).fill(null)));
+          slots[node.index] = g;
+          ledger.hold(g);
+          continue;
+        }
+        checkAlive(node, node.backwardFn);
+        node.saved?.check(node.name);
+        inGrads = node.backwardFn!(g, needs);
+      }
       if (isAnomalyEnabled()) checkBackward(node, inGrads);
       if (!opts.retainGraph) node.release();
+      if (node.foreignGrads) for (const gi of inGrads) if (gi) ledger.disown(gi);
       for (let i = 0; i < node.next.length; i++) {
         const e = node.next[i];
         const gi = inGrads[i];
         if (!e || !gi) continue;
-        if (e instanceof Tensor) accumulateLeaf(e, gi, (t) => t === gi && ledger.adopt(t, inGrads));
-        else {
-          const prev = grads.get(e);
-          const next = prev ? sum(prev, gi) : gi;
-          if (prev) ledger.drop(prev);
-          ledger.hold(next);
-          grads.set(e, next);
-        }
+        if (!(e instanceof Tensor)) hold(grads, e, gi);
+        else if (hooksOf(e)) hold(hookedLeaves, e, gi);
+        else accumulateLeaf(e, gi, (t) => t === gi && ledger.adopt(t, inGrads));
       }
     }
+    for (const [leaf, g] of hookedLeaves) accumulateLeaf(leaf, runTensorHooks(leaf, g));
   });
+}
+
+function checkAlive(node: Node, fn: unknown): void {
+  if (fn !== null) return;
+  throw new AutogradError(
+    `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) at ${node.name}. ` +
+      "Saved intermediate values of the graph are freed when you call .backward(). Specify retainGraph: true if you need to backward through the graph a second time.",
+  );
 }

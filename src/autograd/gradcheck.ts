@@ -1,7 +1,7 @@
 import { AutogradError, DTypeError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { runBackward } from "./engine.ts";
-import { noGrad } from "./grad_mode.ts";
+import { withoutGrad } from "./grad_mode.ts";
 
 export interface GradcheckOptions {
   eps?: number;
@@ -26,7 +26,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   }
   const out0 = fn(...inputs);
   const nOut = out0.numel();
-  const outFlat = () => noGrad(() => fn(...inputs)).toTypedArray();
+  const outFlat = () => withoutGrad(() => fn(...inputs)).toTypedArray();
   // Numerical Jacobian: numeric[i][o] for each differentiable input.
   const numeric = diff.map((t) => {
     const cols: Float64Array[] = [];

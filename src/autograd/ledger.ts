@@ -28,6 +28,11 @@ export class GradLedger {
     else this.pending.delete(t.storage);
   }
 
+  /** g (a hook's or a custom Function's result) may be held by user code: no leaf adopts it. */
+  disown(t: Tensor): void {
+    this.foreign.add(t.storage);
+  }
+
   /** Whether `g`, one of `outputs`, may become a leaf's own `.grad` without a copy; marks it taken if so. */
   adopt(g: Tensor, outputs: readonly (Tensor | null | undefined)[]): boolean {
     const s = g.storage;

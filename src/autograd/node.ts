@@ -9,6 +9,9 @@ import type { SavedVersions } from "./saved.ts";
  */
 export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
 
+/** The backward of a node with several outputs: one gradient per output (null where none arrived). */
+export type MultiBackwardFn = (grads: readonly (Tensor | null)[], needs: readonly boolean[]) => readonly (Tensor | null | undefined)[];
+
 /**
  * Where an input's gradient goes: the node that produced it, a leaf that accumulates `.grad`, or
  * nowhere. Nodes keep only these edges, not the input tensors, so intermediate activations are freed
@@ -40,11 +43,56 @@ export class Node {
     public saved: SavedVersions | null = null,
   ) {}
 
+  /**
+   * Its backward is user code (a custom Function, a hook): the gradients it returns may be tensors
+   * someone else holds, so a leaf copies them rather than adopting them as its `.grad`.
+   */
+  foreignGrads = false;
+
   /** Drops the saved tensors (the closure) so their memory can go. */
   release(): void {
     if (!this.savesTensors) return;
     this.backwardFn = null;
     this.saved = null;
     this.freed = true;
+  }
+}
+
+/** Stands in for the single-output backward of a MultiNode, which the engine never calls. */
+const UNUSED: BackwardFn = () => {
+  throw new Error("internal: a MultiNode's backward takes all its output gradients (multiBackward)");
+};
+
+/**
+ * A node with several outputs (a custom Function returning an array, a module's backward hook over
+ * its inputs). Each output tensor's gradFn is an OutputEdge that hands its gradient to this node; the
+ * engine runs `multiBackward` once all of them are in (topological order guarantees it).
+ */
+export class MultiNode extends Node {
+  constructor(
+    name: string,
+    next: readonly Edge[],
+    public multiBackward: MultiBackwardFn | null,
+    readonly outputCount: number,
+    savesTensors: boolean,
+    saved: SavedVersions | null = null,
+  ) {
+    super(name, next, UNUSED, savesTensors, saved);
+  }
+
+  override release(): void {
+    if (!this.savesTensors) return;
+    super.release();
+    this.multiBackward = null;
+  }
+}
+
+/** Output `index` of a MultiNode, the gradFn of that output tensor (its hooks and retainGrad attach here). */
+export class OutputEdge extends Node {
+  constructor(
+    readonly owner: MultiNode,
+    readonly index: number,
+  ) {
+    super(owner.name, [owner], null, false);
   }
 }

@@ -5,7 +5,7 @@
  */
 import { Tensor } from "../tensor/tensor.ts";
 import "../ops/methods.ts";
-import { noGrad } from "./grad_mode.ts";
+import { withoutGrad } from "./grad_mode.ts";
 
 export function zeroGradOf(params: Iterable<Tensor>, setToNone: boolean): void {
   for (const p of params) {
@@ -17,6 +17,6 @@ export function zeroGradOf(params: Iterable<Tensor>, setToNone: boolean): void {
     }
     if (g.gradFn !== null) g.detach_();
     else g.requiresGrad = false;
-    noGrad(() => g.zero_());
+    withoutGrad(() => g.zero_());
   }
 }
