@@ -122,6 +122,8 @@ function canCast(from: Tensor["dtype"], to: Tensor["dtype"]): boolean {
 
 /** PyTorch refuses to write through a view where several elements share one memory location. */
 function checkNoOverlap(t: Tensor): void {
+  // An empty tensor has no elements to share (its contiguous strides may hold zeros: [4, 0] has [0, 1]).
+  if (t.numel() === 0) return;
   for (let d = 0; d < t.ndim; d++) {
     if (t.strides[d] === 0 && t.shape[d]! > 1) {
       throw new ArgumentError(

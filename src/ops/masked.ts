@@ -41,7 +41,8 @@ export function maskedSelect(input: Tensor, mask: Tensor): Tensor {
   Tensor.check(mask, "mask");
   checkArity("maskedSelect()", arguments, 2);
   if (mask.dtype !== "bool") throw new DTypeError("masked_select: expected BoolTensor or ByteTensor for mask");
-  const shape = broadcastShapes(input.shape, mask.shape);
+  // PyTorch broadcasts (mask, input): its message names the mask "tensor a".
+  const shape = broadcastShapes(mask.shape, input.shape);
   const flat = reshape(expand(input, shape), [-1]);
   const { count, coords } = nonzeroCoords(reshape(expand(mask, shape), [-1]));
   return indexSelect(flat, 0, int64(coords[0] ?? new Float64Array(count), [count]));
