@@ -5,3 +5,5 @@
 import "./device_methods.ts";
 
 export { device, Device, type DeviceLike, type DeviceType, type ToOptions } from "./tensor/device.ts";
+export { inferenceMode, isInferenceModeEnabled, GradModeScope } from "./autograd/grad_mode.ts";
+export { RemovableHandle, type TensorHook } from "./autograd/hooks.ts";

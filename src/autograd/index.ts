@@ -4,3 +4,8 @@ export { Node, type BackwardFn } from "./node.ts";
 export {
   detectAnomaly, setDetectAnomaly, isAnomalyEnabled, isAnomalyCheckNanEnabled, AnomalyScope, type AnomalyOptions,
 } from "./anomaly.ts";
+export { AutogradFunction as Function, FunctionCtx, type FunctionClass, type GradResult } from "./function.ts";
+export { RemovableHandle, type TensorHook } from "./hooks.ts";
+export {
+  noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled, GradModeScope,
+} from "./grad_mode.ts";
