@@ -6,6 +6,7 @@ import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts
 import { type DType, castValue, isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
 import type { BinarySaved, BinarySaves } from "./op_spec.ts";
 import { type BinaryName, binaryRow } from "./op_table_binary.ts";
@@ -212,6 +213,11 @@ function powRaw(a: TensorLike, b: TensorLike): Tensor {
   if (isIntegral(dt) && typeof b === "number") {
     if (b < 0) throw new DTypeError("Integers to negative integer powers are not allowed.");
     if (dt === "int32" && b > 2147483647) throw new ArgumentError("value cannot be converted to type int without overflow");
+  }
+  if ((b === 0.5 || b === -0.5) && isFloating(dt)) {
+    // PyTorch computes these exponents as sqrt and 1 / sqrt, which differ from C's pow at -inf and -0.
+    const root = unaryRaw("sqrt", a as Tensor, dt);
+    return b === 0.5 ? root : unaryRaw("reciprocal", root, dt);
   }
   return binaryRaw("pow", a, b);
 }

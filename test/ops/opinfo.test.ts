@@ -27,6 +27,8 @@ interface OpInfoCase {
   name: string;
   args: ArgJson[];
   kwargs?: Record<string, number | string>;
+  /** Every tensor of the case is its values repeated this many times (long inputs for the vector kernels). */
+  tile?: number;
   out?: Tens & { rg: boolean };
   error?: ErrorJson;
   go?: Tens;
@@ -53,6 +55,23 @@ const TOL: Record<string, { rtol: number; atol: number }> = {
 };
 
 const asJson = (t: Tens) => ({ shape: t.s, dtype: t.d, data: t.v });
+
+function untiled<T extends Tens>(t: T, k: number): T {
+  return { ...t, s: [t.s[0]! * k], v: Array.from({ length: k }, () => t.v).flat() };
+}
+
+/** The case with tiled tensors written out in full. */
+function expand(c: OpInfoCase): OpInfoCase {
+  const k = c.tile;
+  if (!k) return c;
+  return {
+    ...c,
+    args: c.args.map((a) => ("n" in a ? a : untiled(a, k))),
+    out: c.out && untiled(c.out, k),
+    go: c.go && untiled(c.go, k),
+    grads: c.grads?.map((g) => g && untiled(g, k)),
+  };
+}
 
 function leafOf(a: Tens & { g?: boolean }): Tensor {
   const data = a.v.map(decode);
@@ -163,7 +182,7 @@ describe(`opinfo.json (PyTorch ${fixtures.torch}, backend ${torch.getBackend()})
   for (const c of fixtures.cases) byOp.set(c.op, [...(byOp.get(c.op) ?? []), c]);
   for (const [op, cases] of byOp) {
     describe(op, () => {
-      for (const c of cases) test(c.name, () => runCase(c));
+      for (const c of cases) test(c.name, () => runCase(expand(c)));
     });
   }
 });
