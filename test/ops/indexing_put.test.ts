@@ -59,3 +59,46 @@ describe(`x.indexPut_(expr, value): ${fixtures.put.length} assignments against P
     for (const c of fixtures.put.slice(0, 60)) replay(c, "array", true);
   });
 });
+
+describe("writes and autograd around indexing", () => {
+  test("a plain tensor written with a value that requires grad joins the graph", () => {
+    const x = torch.zeros([3], { dtype: "float64" });
+    const v = torch.tensor([2, 3], { dtype: "float64", requiresGrad: true });
+    x.indexPut_([[0, 2]], v);
+    assert.equal(x.requiresGrad, true);
+    assert.deepEqual(x.tolist(), [2, 0, 3]);
+    x.mul(torch.tensor([10, 20, 30], { dtype: "float64" })).sum().backward();
+    assert.deepEqual(v.grad!.tolist(), [10, 30]);
+  });
+  test("an in-place op on a basic index result writes the base and rebases its history (CopySlices)", () => {
+    const x = torch.tensor([[1, 2], [3, 4]], { dtype: "float64", requiresGrad: true });
+    const h = x.mul(1);
+    const row = h.index("1");
+    row.mul_(5);
+    assert.deepEqual(h.tolist(), [[1, 2], [15, 20]]);
+    assert.equal(h.gradFn!.name, "CopySlices");
+    h.sum().backward();
+    assert.deepEqual(x.grad!.tolist(), [[1, 1], [5, 5]]);
+  });
+  test("a view taken by index before a write sees it; a copy does not", () => {
+    const h = torch.arange(6).reshape(2, 3);
+    const view = h.index([torch.Slice(), 1]);
+    const copy = h.index([torch.Slice(), [1]]);
+    h.indexPut_("..., 1", 9);
+    assert.deepEqual(view.tolist(), [9, 9]);
+    assert.deepEqual(copy.tolist(), [[1], [4]]);
+  });
+  test("a backward that saved an indexed tensor refuses to run after it is written", () => {
+    const x = torch.tensor([1, 2, 3], { dtype: "float64", requiresGrad: true });
+    const h = x.mul(1);
+    const y = h.index([[0, 1]]).exp();
+    y.indexPut_([0], 0);
+    assert.throws(() => y.sum().backward(), /modified by an inplace operation/);
+  });
+  test("noGrad writes are not recorded", () => {
+    const x = torch.ones([2, 2], { requiresGrad: true });
+    torch.noGrad(() => x.indexPut_([0, 0], 5));
+    assert.equal(x.isLeaf, true);
+    assert.equal(x.get(0, 0), 5);
+  });
+});
