@@ -236,7 +236,7 @@ const nodeName = (name: string) => name.replace(/Backward\d$/, "Backward");
  * A unary op that saves its output (sigmoid, exp, tanh) must declare it to record(): elementwise.ts
  * passes `row.saves.length > 0` (inputs only) until it maps its row's saves to the tensors.
  */
-const PENDING = new Set(["sigmoid_then_mul_", "exp_view_mul_", "tanh_then_tanh_", "detached_alias_modified"]);
+const PENDING = new Set<string>([]);
 const PENDING_REASON = "needs src/ops/elementwise.ts to pass row.saves as tensors (input -> x, output -> y) to record()";
 
 /** Composed of two ops in kindling (add of a product), so the last node is AddBackward. */

@@ -66,7 +66,7 @@ describe("Tensor methods reject bad arguments with typed errors", () => {
 /** torch.* functions that run callbacks, touch files or change global state. */
 const SKIP_FUNCTIONS = new Set(["noGrad", "enableGrad", "save", "load", "loadWithMetadata", "saveTrainingState", "loadTrainingState", "setNumThreads", "setBackend", "manualSeed", "setDefaultDType", "setDetectAnomaly", "detectAnomaly", "setImageLimits"]);
 /** Functions whose checks are still to come (each listed one is a known gap, not an exemption). */
-const PENDING_FUNCTIONS = new Set(["clamp"]);
+const PENDING_FUNCTIONS = new Set<string>([]);
 
 describe("torch.* functions reject bad arguments with typed errors", () => {
   const ns = torch as unknown as Record<string, unknown>;
@@ -75,7 +75,8 @@ describe("torch.* functions reject bad arguments with typed errors", () => {
   it("covers the creation, view and reduction functions", () => {
     for (const n of ["tensor", "zeros", "arange", "zerosLike", "reshape", "sum", "softmax", "gather"]) assert.ok(names.includes(n), n);
   });
-  for (const [label, pending] of [["every function", false], ["pending functions", true]] as const) {
+  const passes = PENDING_FUNCTIONS.size > 0 ? ([["every function", false], ["pending functions", true]] as const) : ([["every function", false]] as const);
+  for (const [label, pending] of passes) {
     it(`no untyped error: ${label}`, pending ? { todo: "argument checks pending in their owner's change" } : {}, () => {
       const untyped: string[] = [];
       for (const n of names.filter((x) => PENDING_FUNCTIONS.has(x) === pending)) {
