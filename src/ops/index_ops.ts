@@ -1,9 +1,8 @@
-import { DTypeError, ShapeError } from "../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArity, checkOptions, describeValue } from "../options.ts";
 import { full } from "../tensor/creation.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { ArgumentError } from "../errors.ts";
 import { advancedIndex, fromLayout, planAdvanced, putRows, toLayout } from "./index_advanced.ts";
 import { type TensorIndex, alias, applySlicing } from "./index_basic.ts";
 import { type Indices, indexItems } from "./index_expr.ts";

@@ -11,7 +11,7 @@ import { scatter, scatterAdd, scatterAdd_, scatter_ } from "./scatter.ts";
  */
 
 export { Slice, Ellipsis, IndexSlice, type IndexItem, type IndexList, type Indices } from "./index_expr.ts";
-export { indexPut, scatter, scatterAdd, nonzero, maskedSelect, take, type IndexPutOptions, type NonzeroOptions };
+export { indexPut, indexPut_, scatter, scatterAdd, nonzero, maskedSelect, take, type IndexPutOptions, type NonzeroOptions };
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {

@@ -1,5 +1,6 @@
 /**
- * Reading test/fixtures/indexing.json (scripts/fixtures/gen_indexing.py): index expressions as JSON
+ * Reading test/fixtures/indexing.json and indexing_ops.json (scripts/fixtures/gen_indexing.py and
+ * gen_indexing_ops.py): index expressions as JSON
  * items turned into kindling's array form, inputs laid out as PyTorch made them (permuted views of a
  * contiguous base), and the expected errors.
  */
@@ -77,10 +78,11 @@ export interface IndexingFixtures {
   get: GetCase[];
   put: PutCase[];
   errors: ErrorCase[];
-  ops: OpCase[];
 }
 
-export const fixtures = JSON.parse(readFileSync(new URL("../fixtures/indexing.json", import.meta.url), "utf8")) as IndexingFixtures;
+const read = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8"));
+export const fixtures = read("indexing.json") as IndexingFixtures;
+export const opFixtures = read("indexing_ops.json") as { torch: string; ops: OpCase[] };
 
 /** One JSON item as kindling's index item. */
 export function item(j: ItemJson): torch.IndexItem {

@@ -1,12 +1,12 @@
 /**
  * scatter, scatterAdd (and their in-place forms), nonzero, maskedSelect and take against PyTorch 1.13
- * (test/fixtures/indexing.json "ops"): values, gradients of sum(out * w) for x and src, and errors.
+ * (test/fixtures/indexing_ops.json, scripts/fixtures/gen_indexing_ops.py): values, gradients of sum(out * w) for x and src, and errors.
  * Rerun on every backend by scripts/run-tests.mjs.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../../src/index.ts";
-import { type ArgJson, type OpCase, checkTensor, expectError, fixtures, fromJson } from "./indexing_fixture.ts";
+import { type ArgJson, type OpCase, checkTensor, expectError, fromJson, opFixtures as fixtures } from "./indexing_fixture.ts";
 
 type Tensor = torch.Tensor;
 
