@@ -1,12 +1,16 @@
 import "../ops/methods.ts";
 import { zeroGradOf } from "../autograd/zero_grad.ts";
 import { ArgumentError, KindlingError } from "../errors.ts";
+import type { RemovableHandle } from "../autograd/hooks.ts";
+import { type DeviceLike, type ToOptions, parseTo, unavailable } from "../tensor/device.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { isParameter } from "./parameter.ts";
 import { addIndent } from "./repr.ts";
-import { castTensors, checkName, joinName, newSlots, slots } from "./slots.ts";
+import { type BackwardHookFn, type ForwardHookFn, type ForwardPreHookFn, addModuleHook } from "./hooks.ts";
+import { castModules } from "./module_to.ts";
+import { checkName, joinName, newSlots, slots } from "./slots.ts";
 import { type LoadResult, type StateDict, type StateDictLike, collectState, loadInto } from "./state_dict.ts";
 
 export type { LoadResult, StateDict, StateDictLike };
@@ -61,8 +65,13 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   // ---- registration ----------------------------------------------------------------------------
 
-  /** PyTorch's `register_buffer`: state that is not a parameter (running statistics); in `stateDict()` when persistent. */
-  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+  /**
+   * PyTorch's `register_buffer`: state that is not a parameter (running statistics), in `stateDict()`
+   * unless `{ persistent: false }` (a positional boolean works too).
+   */
+  registerBuffer(name: string, tensor: Tensor | null, opts: { persistent?: boolean } | boolean = {}): void {
+    if (typeof opts !== "boolean") checkOptions("nn.Module.registerBuffer()", opts, { persistent: "boolean" }, { index: 3, positional: "persistent" });
+    const persistent = typeof opts === "boolean" ? opts : (opts.persistent ?? true);
     checkName(name, "buffer");
     if (tensor !== null) Tensor.check(tensor, `buffer '${name}'`);
     const own = Object.prototype.hasOwnProperty.call(this, name);
@@ -169,8 +178,15 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and all below it, depth first, each once; names are dotted paths ("" for this one). */
-  namedModules(prefix = "", memo: Set<AnyModule> = new Set()): [string, AnyModule][] {
+  /**
+   * This module and all below it, depth first, each once; names are dotted paths ("" for this one,
+   * or `prefix`): `namedModules()`, `namedModules({ prefix: "model" })`.
+   */
+  namedModules(prefix: string | { prefix?: string } = "", memo: Set<AnyModule> = new Set()): [string, AnyModule][] {
+    if (typeof prefix !== "string") {
+      checkOptions("nn.Module.namedModules()", prefix, { prefix: "string" }, { index: 1, positional: "prefix" });
+      prefix = prefix.prefix ?? "";
+    }
     const self = this as AnyModule;
     if (memo.has(self)) return [];
     memo.add(self);
@@ -264,15 +280,33 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   /**
-   * Casts floating-point parameters and buffers to `dtype`. The tensors' dtypes are fixed, so each is
-   * replaced by a new Parameter (shared parameters stay shared): create optimizers after calling this.
+   * PyTorch's `Module.to`: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)` or
+   * `to({ device, dtype })`. The cpu is the only device (another is an error); a floating dtype casts
+   * the floating parameters in place (the same Parameter objects, so an optimizer made before still
+   * holds them) and replaces floating buffers by converted copies. Returns this.
    */
-  to(dtype: DType): this {
+  to(device: DeviceLike, dtype?: DType, opts?: ToOptions): this;
+  to(dtype: DType, opts?: ToOptions): this;
+  to(tensor: Tensor, opts?: ToOptions): this;
+  to(opts: ToOptions): this;
+  to(...args: unknown[]): this {
+    const { dtype } = parseTo("nn.Module.to()", args);
+    if (dtype === null) return this;
     if (!isFloating(dtype)) {
       throw new ArgumentError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
     }
-    castTensors(this.modules(), dtype);
+    castModules(this.modules(), dtype);
     return this;
+  }
+
+  /** Every tensor is on the cpu already: returns this. */
+  cpu(): this {
+    return this;
+  }
+
+  /** There is no CUDA device: an error naming the devices that exist. */
+  cuda(): never {
+    throw unavailable("cuda");
   }
 
   double(): this {
@@ -281,6 +315,29 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   float(): this {
     return this.to("float32");
+  }
+
+  // ---- hooks (see hooks.ts: they fire whenever forward runs) --------------------------------------
+
+  /** `hook(module, args)` before each forward; returning an array (or one value) replaces the arguments. */
+  registerForwardPreHook(hook: (module: this, args: In) => In | In[0] | null | undefined | void): RemovableHandle {
+    return addModuleHook(this as AnyModule, "pre", hook as unknown as ForwardPreHookFn, "nn.Module.registerForwardPreHook()");
+  }
+
+  /** `hook(module, args, output)` after each forward; a returned value replaces the output. */
+  registerForwardHook(hook: (module: this, args: In, output: Out) => Out | null | undefined | void): RemovableHandle {
+    return addModuleHook(this as AnyModule, "forward", hook as unknown as ForwardHookFn, "nn.Module.registerForwardHook()");
+  }
+
+  /**
+   * `hook(module, gradInput, gradOutput)` once the gradients w.r.t. the module's inputs are computed:
+   * one entry per forward argument (null where none) and per output. Returning an array replaces
+   * gradInput for everything upstream.
+   */
+  registerFullBackwardHook(
+    hook: (module: this, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => readonly (Tensor | null)[] | null | undefined | void,
+  ): RemovableHandle {
+    return addModuleHook(this as AnyModule, "backward", hook as unknown as BackwardHookFn, "nn.Module.registerFullBackwardHook()");
   }
 
   // ---- state dict ---------------------------------------------------------------------------------

@@ -141,6 +141,20 @@ export class Tensor {
     t.#rebases++;
   }
 
+  /**
+   * @internal PyTorch's `t.data = src` (`set_data`): t keeps its identity, flags and history but shows
+   * src's memory, dtype and layout from now on. Module.to(dtype) casts parameters this way, so whoever
+   * holds a parameter (an optimizer, a tied layer) sees the converted one.
+   */
+  static setData(t: Tensor, src: Tensor): void {
+    const w = t as unknown as { storage: Storage; dtype: DType; shape: readonly number[]; strides: readonly number[]; offset: number };
+    w.storage = src.storage;
+    w.dtype = src.dtype;
+    w.shape = src.shape;
+    w.strides = src.strides;
+    w.offset = src.offset;
+  }
+
   /** @internal kindling's own reads of `.grad` (engine, optimizers, clipping), which hand it to nobody. */
   static peekGrad(t: Tensor): Tensor | null {
     return t.#grad;
