@@ -3,6 +3,7 @@ import { ArgumentError, DTypeError } from "../errors.ts";
 import { castChecked, integerRange, storeChecked } from "./cast.ts";
 import { type DType, type Storage, allocStorage, checkDType, isFloating } from "./dtype.ts";
 import { getDefaultDType } from "./default_dtype.ts";
+import { type DeviceLike, checkDevice } from "./device.ts";
 import { Generator, defaultGenerator } from "./random.ts";
 import { checkShape, fmtShape } from "./shape.ts";
 import { Tensor } from "./tensor.ts";
@@ -11,6 +12,8 @@ import { Tensor } from "./tensor.ts";
 
 export interface TensorOptions {
   dtype?: DType;
+  /** Accepted for PyTorch programs: "cpu" (or torch.device("cpu")); any other device is an error. */
+  device?: DeviceLike;
   requiresGrad?: boolean;
 }
 
@@ -20,10 +23,11 @@ export interface RandomOptions extends TensorOptions {
 
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number> | BigInt64Array;
 
-const TENSOR_OPTIONS = { dtype: "string", requiresGrad: "boolean" } as const;
-const RANDOM_OPTIONS = { dtype: "string", requiresGrad: "boolean", generator: "object" } as const;
+const TENSOR_OPTIONS = { dtype: "string", device: "any", requiresGrad: "boolean" } as const;
+const RANDOM_OPTIONS = { dtype: "string", device: "any", requiresGrad: "boolean", generator: "object" } as const;
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.device !== undefined) checkDevice(opts.device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }

@@ -4,11 +4,13 @@ import { castChecked, integerRange } from "./cast.ts";
 import { type DType, allocStorage, checkDType } from "./dtype.ts";
 import { getDefaultDType } from "./default_dtype.ts";
 import type { TensorOptions } from "./creation.ts";
+import { checkDevice } from "./device.ts";
 import { Tensor } from "./tensor.ts";
 
 /** arange and linspace: 1-d tensors of evenly spaced values. */
 
 function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.device !== undefined) checkDevice(opts.device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -20,7 +22,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
   let end: number | undefined;
   if (typeof endOrOpts === "object" && endOrOpts !== null) opts = endOrOpts;
   else end = endOrOpts as number | undefined;
-  checkOptions("arange()", opts, { dtype: "string", requiresGrad: "boolean" });
+  checkOptions("arange()", opts, { dtype: "string", device: "any", requiresGrad: "boolean" });
   if (end === undefined) {
     end = start;
     start = 0;
@@ -54,7 +56,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  checkOptions("linspace()", opts, { dtype: "string", requiresGrad: "boolean" }, { index: 4, positional: "dtype" });
+  checkOptions("linspace()", opts, { dtype: "string", device: "any", requiresGrad: "boolean" }, { index: 4, positional: "dtype" });
   if (!Number.isSafeInteger(steps) || steps < 0) throw new ArgumentError(`number of steps must be non-negative, got ${steps}`);
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : getDefaultDType();
   const ints = integerRange(dtype) !== null;
