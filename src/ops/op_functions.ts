@@ -51,6 +51,8 @@ export const logicalNot = unaryFunction("logicalNot");
 export const erf = unaryFunction("erf");
 /** torch.nn.functional.gelu */
 export const gelu = unaryFunction("gelu");
+/** torch.rsqrt */
+export const rsqrt = unaryFunction("rsqrt");
 /** torch.mul */
 export const mul = binaryFunction("mul");
 /** torch.maximum */
@@ -97,6 +99,7 @@ declare module "../tensor/tensor.ts" {
     trunc(): Tensor;
     logicalNot(): Tensor;
     erf(): Tensor;
+    rsqrt(): Tensor;
     add(...args: MethodArgs<typeof import("./binary.ts").add>): Tensor;
     sub(...args: MethodArgs<typeof import("./binary.ts").sub>): Tensor;
     mul(other: TensorLike): Tensor;

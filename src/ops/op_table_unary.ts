@@ -1,7 +1,8 @@
 import { ALL, FLOATS, NUMBERS, type UnaryRow, message, notImplemented } from "./op_spec.ts";
-import { add, binaryRaw, div, rsub } from "./binary.ts";
+import { add, binaryRaw, div, pow, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
-import { cos, exp, mul, neg, sign, sin } from "./op_functions.ts";
+import { where } from "./indexing.ts";
+import { cos, exp, gt, mul, neg, sigmoid, sign, sin } from "./op_functions.ts";
 
 /**
  * Every unary elementwise op, declared once (see op_spec.ts for the fields). After editing, run
@@ -129,6 +130,26 @@ export const UNARY = {
   gelu: {
     torch: "torch.nn.functional.gelu", api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
     js: `0.5 * x * (1 + h.erf(x * ${SQRT_2}))`, grad: (g, x) => mul(g, unaryRaw("geluGrad", x)), saves: ["input"],
+  },
+  rsqrt: {
+    torch: "torch.rsqrt", api: "torch+method", accepts: ALL, result: "float",
+    js: "1 / Math.sqrt(x)", grad: (g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), saves: ["output"],
+    edges: "-0 gives -inf, negatives NaN", domain: { lo: 0.1, hi: 4 },
+  },
+  silu: {
+    torch: "torch.nn.functional.silu", api: "F", accepts: FLOATS, refuse: notImplemented("silu_cpu"), result: "same",
+    js: "x / (1 + Math.exp(-x))",
+    // PyTorch's silu_backward: g * s * (1 + x * (1 - s)), s = sigmoid(x).
+    grad: (g, x) => {
+      const s = sigmoid(x);
+      return mul(g, mul(s, add(mul(x, rsub(1, s)), 1)));
+    },
+    saves: ["input"], edges: "-inf gives NaN (-inf / inf), as PyTorch's x / (1 + exp(-x))",
+  },
+  softplus: {
+    // PyTorch's defaults beta = 1, threshold = 20: the identity above the threshold.
+    torch: "torch.nn.functional.softplus", api: "F", accepts: FLOATS, refuse: notImplemented("softplus_cpu"), result: "same",
+    js: "(x > 20 ? x : Math.log1p(Math.exp(x)))", grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))), saves: ["input"],
   },
   // Per-dtype kernels of the rows above.
   squareInt32: { torch: "", api: "internal", accepts: NUMBERS, result: "same", js: "Math.imul(x, x)", grad: null, saves: [] },
