@@ -61,6 +61,9 @@ function backendFile(): string {
   ].join("\n");
 }
 
+/** A generated function's doc comment: PyTorch's name and the row's edge rules. */
+const doc = (r: { torch: string; edges?: string }) => `/** ${r.torch}${r.edges ? `: ${r.edges}` : ""}. */`;
+
 /** `torch.<op>` functions and the matching Tensor method declarations. */
 function functionsFile(): string {
   const pub = <R extends { api: string }>(rows: [string, R][]) => rows.filter(([, r]) => isPublic(r.api));
@@ -76,11 +79,11 @@ function functionsFile(): string {
     `export { ${custom.join(", ")} } from "./binary.ts";`,
     "",
   ];
-  for (const [n, r] of pub(unary)) lines.push(`/** ${r.torch} */`, `export const ${n} = unaryFunction(${JSON.stringify(n)});`);
+  for (const [n, r] of pub(unary)) lines.push(doc(r), `export const ${n} = unaryFunction(${JSON.stringify(n)});`);
   for (const [n, r] of pub(binary)) {
     if (r.custom) continue;
     const make = r.tensorsOnly ? "tensorFunction" : "binaryFunction";
-    lines.push(`/** ${r.torch} */`, `export const ${n} = ${make}(${JSON.stringify(n)});`);
+    lines.push(doc(r), `export const ${n} = ${make}(${JSON.stringify(n)});`);
   }
   lines.push("", 'declare module "../tensor/tensor.ts" {', "  interface Tensor {");
   for (const [n, r] of unary) if (r.api === "torch+method") lines.push(`    ${n}(): Tensor;`);
@@ -99,7 +102,7 @@ function functionalFile(): string {
   const lines = [`// ${HEADER}`, "// Re-exported by src/nn/functional/index.ts."];
   if (f.length > 0) lines.push('import { unaryFunction } from "./elementwise.ts";');
   lines.push("");
-  for (const [n, r] of f) lines.push(`/** ${r.torch} */`, `export const ${n} = unaryFunction(${JSON.stringify(n)});`);
+  for (const [n, r] of f) lines.push(doc(r), `export const ${n} = unaryFunction(${JSON.stringify(n)});`);
   if (f.length === 0) lines.push("export {};");
   lines.push("");
   return lines.join("\n");

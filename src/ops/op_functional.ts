@@ -2,7 +2,7 @@
 // Re-exported by src/nn/functional/index.ts.
 import { unaryFunction } from "./elementwise.ts";
 
-/** torch.nn.functional.silu */
+/** torch.nn.functional.silu: -inf gives NaN (-inf / inf), as PyTorch's x / (1 + exp(-x)). */
 export const silu = unaryFunction("silu");
-/** torch.nn.functional.softplus */
+/** torch.nn.functional.softplus. */
 export const softplus = unaryFunction("softplus");

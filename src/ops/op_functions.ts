@@ -7,73 +7,73 @@ import type { TensorLike } from "./util.ts";
 
 export { add, sub, div, pow } from "./binary.ts";
 
-/** torch.neg */
+/** torch.neg. */
 export const neg = unaryFunction("neg");
-/** torch.exp */
+/** torch.exp. */
 export const exp = unaryFunction("exp");
-/** torch.log */
+/** torch.log. */
 export const log = unaryFunction("log");
-/** torch.sqrt */
+/** torch.sqrt. */
 export const sqrt = unaryFunction("sqrt");
-/** torch.abs */
+/** torch.abs: the gradient at 0 is 0 (sign(0)). */
 export const abs = unaryFunction("abs");
-/** torch.tanh */
+/** torch.tanh. */
 export const tanh = unaryFunction("tanh");
-/** torch.sigmoid */
+/** torch.sigmoid. */
 export const sigmoid = unaryFunction("sigmoid");
-/** torch.relu */
+/** torch.relu: NaN stays NaN and passes the gradient; -0 gives +0. */
 export const relu = unaryFunction("relu");
-/** torch.sign */
+/** torch.sign: NaN and -0 give +0 (PyTorch 1.13). */
 export const sign = unaryFunction("sign");
-/** torch.sin */
+/** torch.sin. */
 export const sin = unaryFunction("sin");
-/** torch.cos */
+/** torch.cos. */
 export const cos = unaryFunction("cos");
-/** torch.square */
+/** torch.square. */
 export const square = unaryFunction("square");
-/** torch.reciprocal */
+/** torch.reciprocal. */
 export const reciprocal = unaryFunction("reciprocal");
-/** torch.log1p */
+/** torch.log1p: inf above 1e307 (float64) and 1e38 (float32), as PyTorch's vectorized log1p. */
 export const log1p = unaryFunction("log1p");
-/** torch.expm1 */
+/** torch.expm1. */
 export const expm1 = unaryFunction("expm1");
-/** torch.floor */
+/** torch.floor. */
 export const floor = unaryFunction("floor");
-/** torch.ceil */
+/** torch.ceil. */
 export const ceil = unaryFunction("ceil");
-/** torch.round */
+/** torch.round: ties go to the even neighbour. */
 export const round = unaryFunction("round");
-/** torch.trunc */
+/** torch.trunc. */
 export const trunc = unaryFunction("trunc");
-/** torch.logical_not */
+/** torch.logical_not: NaN is true. */
 export const logicalNot = unaryFunction("logicalNot");
-/** torch.erf */
+/** torch.erf. */
 export const erf = unaryFunction("erf");
-/** torch.nn.functional.gelu */
+/** torch.nn.functional.gelu. */
 export const gelu = unaryFunction("gelu");
-/** torch.rsqrt */
+/** torch.rsqrt: -0 gives -inf, negatives NaN. */
 export const rsqrt = unaryFunction("rsqrt");
-/** torch.mul */
+/** torch.mul. */
 export const mul = binaryFunction("mul");
-/** torch.maximum */
+/** torch.maximum: NaN wins; a tie splits the gradient evenly. */
 export const maximum = tensorFunction("maximum");
-/** torch.minimum */
+/** torch.minimum: NaN wins; a tie splits the gradient evenly. */
 export const minimum = tensorFunction("minimum");
-/** torch.eq */
+/** torch.eq. */
 export const eq = binaryFunction("eq");
-/** torch.ne */
+/** torch.ne. */
 export const ne = binaryFunction("ne");
-/** torch.gt */
+/** torch.gt. */
 export const gt = binaryFunction("gt");
-/** torch.lt */
+/** torch.lt. */
 export const lt = binaryFunction("lt");
-/** torch.ge */
+/** torch.ge. */
 export const ge = binaryFunction("ge");
-/** torch.le */
+/** torch.le. */
 export const le = binaryFunction("le");
-/** torch.logical_and */
+/** torch.logical_and: NaN is true. */
 export const logicalAnd = binaryFunction("logicalAnd");
-/** torch.logical_or */
+/** torch.logical_or: NaN is true. */
 export const logicalOr = binaryFunction("logicalOr");
 
 declare module "../tensor/tensor.ts" {
