@@ -1,5 +1,6 @@
 import { backend } from "../backend/registry.ts";
 import { AutogradError, ShapeError } from "../errors.ts";
+import { checkOptions } from "../options.ts";
 import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -69,8 +70,23 @@ function topoOrder(root: Node): Node[] {
   return order.reverse();
 }
 
+declare module "../tensor/tensor.ts" {
+  interface Tensor {
+    /** `loss.backward({ retainGraph: true })`: the options without a gradient. */
+    backward(opts: BackwardOptions): void;
+  }
+}
+
 /** Reverse-mode differentiation from `root`, seeded with `gradient`. */
-export function runBackward(root: Tensor, gradient: Tensor | undefined, opts: BackwardOptions = {}): void {
+export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptions | undefined, opts: BackwardOptions = {}): void {
+  let gradient = gradientOrOpts as Tensor | undefined;
+  // `loss.backward({ retainGraph: true })`, PyTorch's `loss.backward(retain_graph=True)`.
+  const g = gradientOrOpts as unknown;
+  if (typeof g === "object" && g !== null && !(g instanceof Tensor) && Object.getPrototypeOf(g) === Object.prototype) {
+    opts = g as BackwardOptions;
+    gradient = undefined;
+  }
+  checkOptions("backward()", opts, { retainGraph: "boolean" }, { index: 2 });
   if (!root.requiresGrad) {
     throw new AutogradError("element 0 of tensors does not require grad and does not have a grad_fn");
   }
