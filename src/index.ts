@@ -44,3 +44,4 @@ export { save, load, loadWithMetadata, saveTrainingState, loadTrainingState, typ
 export * from "./errors.ts";
 export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
+export * from "./ops/api_ops13.ts";

@@ -1,0 +1,147 @@
+import { DTypeError } from "../errors.ts";
+import { checkArity } from "../options.ts";
+import { type DType, checkDType } from "../tensor/dtype.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { type CumOptions, cumprod, cumsum } from "./cumulative.ts";
+import type { ValuesIndices } from "./extremum.ts";
+import { type AddmmOptions, type MatrixOrd, type VectorNormOptions, addmm, baddbmm, dot, norm, outer } from "./linalg.ts";
+import { type AllcloseOptions, all, allclose, any, equal, isclose } from "./logical_reduce.ts";
+import { type MultinomialOptions, multinomial } from "./multinomial.ts";
+
+import {
+  type DiffOptions, type RepeatInterleaveOptions,
+  chunk, diff, flip, repeat, repeatInterleave, roll, split, tile, tril, triu, unbind,
+} from "./shape_ops.ts";
+import { type SortOptions, type TopkOptions, argsort, sort, topk } from "./sorting.ts";
+import { shapeArgs, to, view } from "./views.ts";
+
+/**
+ * The public face of issue 13's ops: torch.* functions, Tensor methods, torch.linalg, dtype aliases,
+ * Tensor.data and Tensor.type. The ops themselves live in shape_ops, sorting, cumulative, linalg,
+ * logical_reduce, einsum and multinomial.
+ */
+
+export { chunk, split, unbind, flip, roll, tile, repeatInterleave, tril, triu, diff, meshgrid } from "./shape_ops.ts";
+export type { DiffOptions, MeshgridOptions, RepeatInterleaveOptions } from "./shape_ops.ts";
+export { sort, argsort, topk, type SortOptions, type TopkOptions } from "./sorting.ts";
+export { cumsum, cumprod, type CumOptions } from "./cumulative.ts";
+export { einsum } from "./einsum.ts";
+export { outer, dot, addmm, baddbmm, norm, type AddmmOptions, type VectorNormOptions, type MatrixOrd } from "./linalg.ts";
+export { all, any, equal, allclose, isclose, type AllcloseOptions } from "./logical_reduce.ts";
+export { multinomial, type MultinomialOptions } from "./multinomial.ts";
+export * as linalg from "./linalg_namespace.ts";
+
+// torch.float, torch.long...: kindling's dtypes are their names, so an alias is the string itself.
+const float32: DType = "float32";
+const float64: DType = "float64";
+const int32: DType = "int32";
+const int64: DType = "int64";
+const bool: DType = "bool";
+export { float32, float64, int32, int64, bool, float32 as float, float64 as double, int32 as int, int64 as long };
+
+/** PyTorch's legacy tensor type names, as `Tensor.type()` returns them. */
+const TYPE_NAMES: Record<DType, string> = {
+  float32: "torch.FloatTensor",
+  float64: "torch.DoubleTensor",
+  int32: "torch.IntTensor",
+  int64: "torch.LongTensor",
+  bool: "torch.BoolTensor",
+};
+
+function typeFromName(t: string): DType {
+  for (const [d, name] of Object.entries(TYPE_NAMES)) if (name === t) return d as DType;
+  if (t.startsWith("torch.")) {
+    if (Object.hasOwn(TYPE_NAMES, t.slice(6))) return t.slice(6) as DType;
+    throw new DTypeError(`invalid type: '${t}'`);
+  }
+  return checkDType(t);
+}
+
+type Sizes = (number | readonly number[])[];
+
+declare module "../tensor/tensor.ts" {
+  interface Tensor {
+    chunk(chunks: number, dim?: number): Tensor[];
+    split(splitSize: number | readonly number[], dim?: number): Tensor[];
+    unbind(dim?: number): Tensor[];
+    flip(...dims: Sizes): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
+    repeat(...sizes: Sizes): Tensor;
+    tile(...dims: Sizes): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number | null | RepeatInterleaveOptions): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
+    diff(n?: number, dim?: number, opts?: DiffOptions): Tensor;
+    sort(dim?: number | SortOptions, descending?: boolean): ValuesIndices;
+    argsort(dim?: number | SortOptions, descending?: boolean): Tensor;
+    topk(k: number, dim?: number | TopkOptions, largest?: boolean, sorted?: boolean): ValuesIndices;
+    cumsum(dim: number, opts?: CumOptions): Tensor;
+    cumprod(dim: number, opts?: CumOptions): Tensor;
+    outer(vec2: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, opts?: AddmmOptions): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, opts?: AddmmOptions): Tensor;
+    norm(p?: MatrixOrd | null, dim?: number | readonly number[] | null, keepdim?: boolean, opts?: VectorNormOptions): Tensor;
+    all(dim?: number, keepdim?: boolean): Tensor;
+    any(dim?: number, keepdim?: boolean): Tensor;
+    equal(other: Tensor): boolean;
+    allclose(other: Tensor, opts?: AllcloseOptions): boolean;
+    isclose(other: Tensor, opts?: AllcloseOptions): Tensor;
+    multinomial(numSamples: number, replacement?: boolean | MultinomialOptions, opts?: MultinomialOptions): Tensor;
+    viewAs(other: Tensor): Tensor;
+    /** With no argument, PyTorch's type name ("torch.FloatTensor"); with a dtype or type name, the cast. */
+    type(): string;
+    type(dtype: DType | string): Tensor;
+    /** A detached view sharing this tensor's memory; assigning replaces its memory, dtype and shape (set_data). */
+    data: Tensor;
+  }
+}
+
+const P = Tensor.prototype as unknown as Record<string, unknown>;
+Object.assign(P, {
+  chunk(this: Tensor, c: number, d?: number) { return chunk(this, c, d); },
+  split(this: Tensor, s: number | readonly number[], d?: number) { return split(this, s, d); },
+  unbind(this: Tensor, d?: number) { return unbind(this, d); },
+  flip(this: Tensor, ...d: Sizes) { return flip(this, shapeArgs(d)); },
+  roll(this: Tensor, s: number | readonly number[], d?: number | readonly number[] | null) { return roll(this, s, d); },
+  repeat(this: Tensor, ...s: Sizes) { return repeat(this, shapeArgs(s)); },
+  tile(this: Tensor, ...s: Sizes) { return tile(this, shapeArgs(s)); },
+  repeatInterleave(this: Tensor, r: number | Tensor, d?: number | null | RepeatInterleaveOptions) { return repeatInterleave(this, r, d); },
+  tril(this: Tensor, k?: number) { return tril(this, k); },
+  triu(this: Tensor, k?: number) { return triu(this, k); },
+  diff(this: Tensor, n?: number, d?: number, o?: DiffOptions) { return diff(this, n, d, o); },
+  sort(this: Tensor, d?: number | SortOptions, desc?: boolean) { return sort(this, d, desc); },
+  argsort(this: Tensor, d?: number | SortOptions, desc?: boolean) { return argsort(this, d, desc); },
+  topk(this: Tensor, k: number, d?: number | TopkOptions, l?: boolean, s?: boolean) { return topk(this, k, d, l, s); },
+  cumsum(this: Tensor, d: number, o?: CumOptions) { return cumsum(this, d, o); },
+  cumprod(this: Tensor, d: number, o?: CumOptions) { return cumprod(this, d, o); },
+  outer(this: Tensor, o: Tensor) { return outer(this, o); },
+  dot(this: Tensor, o: Tensor) { return dot(this, o); },
+  addmm(this: Tensor, a: Tensor, b: Tensor, o?: AddmmOptions) { return addmm(this, a, b, o); },
+  baddbmm(this: Tensor, a: Tensor, b: Tensor, o?: AddmmOptions) { return baddbmm(this, a, b, o); },
+  norm(this: Tensor, p?: MatrixOrd | null, d?: number | readonly number[] | null, k?: boolean, o?: VectorNormOptions) { return norm(this, p, d, k, o); },
+  all(this: Tensor, d?: number, k?: boolean) { return all(this, d, k); },
+  any(this: Tensor, d?: number, k?: boolean) { return any(this, d, k); },
+  equal(this: Tensor, o: Tensor) { return equal(this, o); },
+  allclose(this: Tensor, o: Tensor, opts?: AllcloseOptions) { return allclose(this, o, opts); },
+  isclose(this: Tensor, o: Tensor, opts?: AllcloseOptions) { return isclose(this, o, opts); },
+  multinomial(this: Tensor, n: number, r?: boolean | MultinomialOptions, o?: MultinomialOptions) { return multinomial(this, n, r, o); },
+  viewAs(this: Tensor, o: Tensor) { Tensor.check(o, "other"); return view(this, o.shape); },
+  type(this: Tensor, dtype?: DType | string) {
+    checkArity("Tensor.type()", arguments, 1);
+    if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    const d = typeFromName(dtype);
+    return d === this.dtype ? this : to(this, d);
+  },
+});
+
+Object.defineProperty(Tensor.prototype, "data", {
+  configurable: true,
+  get(this: Tensor) { return this.detach(); },
+  set(this: Tensor, src: Tensor) {
+    Tensor.check(src, "data");
+    Tensor.setData(this, src);
+  },
+});
+
+

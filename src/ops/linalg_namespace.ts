@@ -1,0 +1,22 @@
+import { ArgumentError } from "../errors.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { type MatrixOrd, type VectorNormOptions, matrixNorm, vectorNorm } from "./linalg.ts";
+
+/** torch.linalg: the norms kindling has, in camelCase. */
+export { vectorNorm, matrixNorm };
+
+/** torch.linalg.norm: a vector norm over one dim (or a flattened 1-d input), a matrix norm over two. */
+export function norm(A: Tensor, ord: MatrixOrd | null = null, dim: number | readonly number[] | null = null, keepdim = false, opts: VectorNormOptions = {}): Tensor {
+  Tensor.check(A, "input");
+  const dims = typeof dim === "number" ? [dim] : dim;
+  if (dims !== null && dims.length === 2) return matrixNorm(A, ord ?? "fro", dims, keepdim, opts);
+  if (dims === null && ord !== null && A.ndim === 2) return matrixNorm(A, ord, [-2, -1], keepdim, opts);
+  if (typeof ord === "string") {
+    if (dims === null && A.ndim !== 2) throw new ArgumentError(`linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got ${A.ndim}D.`);
+    throw new ArgumentError(`linalg.vector_norm: ord must be a number, got ${ord}`);
+  }
+  if (dims === null && ord !== null && A.ndim !== 1) {
+    throw new ArgumentError(`linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got ${A.ndim}D.`);
+  }
+  return vectorNorm(A, ord ?? 2, dims, keepdim, opts);
+}
