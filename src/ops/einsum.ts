@@ -70,13 +70,16 @@ function reduceTerm(term: Term, keep: Set<string>): Term {
 
 function sizeOf(terms: readonly Term[], l: string): number {
   let n = 1;
-  for (const { t, letters } of terms) {
+  terms.forEach(({ t, letters }, i) => {
     const d = letters.indexOf(l);
     if (d >= 0 && t.shape[d] !== 1) {
-      if (n !== 1 && n !== t.shape[d]) throw new ShapeError(`einsum(): operands do not broadcast with remapped shapes (original->remapped)`);
+      if (n !== 1 && n !== t.shape[d]) {
+        const name = /[a-zA-Z]/.test(l) ? `subscript ${l}` : "ellipsis dimension";
+        throw new ShapeError(`einsum(): ${name} has size ${t.shape[d]} for operand ${i} which does not broadcast with previously seen size ${n}`);
+      }
       n = t.shape[d]!;
     }
-  }
+  });
   return n;
 }
 
@@ -113,7 +116,7 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   const [lhs, rhs] = eq.includes("->") ? (eq.split("->") as [string, string]) : [eq, undefined];
   const specs = lhs.split(",");
   if (specs.length !== ops.length) {
-    throw new ArgumentError(`einsum(): ${specs.length > ops.length ? "more" : "fewer"} operands were provided than specified in the equation`);
+    throw new ArgumentError(`einsum(): ${specs.length > ops.length ? "fewer" : "more"} operands were provided than specified in the equation`);
   }
   const ell = { n: 0 };
   let terms: Term[] = specs.map((s, i) => ({ t: ops[i]!, letters: parseTerm(s, ops[i]!, ell, i) }));

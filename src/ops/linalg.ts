@@ -79,6 +79,11 @@ export interface VectorNormOptions {
 
 type Ord = number;
 
+/** An order as Python prints it (inf, -inf, 2, 0.5). */
+function fmtOrd(ord: number): string {
+  return Number.isFinite(ord) ? String(ord) : ord > 0 ? "inf" : "-inf";
+}
+
 function floatInput(x: Tensor, dtype: DType | null | undefined, where: string): Tensor {
   if (dtype !== undefined && dtype !== null) {
     if (!isFloating(dtype)) throw new DTypeError(`${where}: dtype should be floating point or complex, but got ${scalarTypeName(dtype)}`);
@@ -103,7 +108,6 @@ function normValue(x: Tensor, ord: Ord, dims: number[]): Tensor {
 
 /** PyTorch's norm_backward: finite where the norm is 0 (and, for ord < 1, where x is 0). */
 function normGrad(x: Tensor, norm: Tensor, g: Tensor, ord: Ord, dims: number[]): Tensor {
-  if (ord === 0) return E.mul(x, 0);
   if (ord === 1) return E.mul(E.sign(x), g);
   if (!Number.isFinite(ord)) {
     const a = E.abs(x);
@@ -126,11 +130,13 @@ export function vectorNorm(x: Tensor, ord: Ord = 2, dim: number | readonly numbe
   const xf = floatInput(x, opts.dtype, "linalg.vector_norm");
   const dims = resolveDims(xf, dim);
   if (xf.numel() === 0 && ord < 0) {
-    throw new ArgumentError(`linalg.vector_norm cannot compute the ${ord} norm on an empty tensor because the operation does not have an identity`);
+    throw new ArgumentError(`linalg.vector_norm cannot compute the ${fmtOrd(ord)} norm on an empty tensor because the operation does not have an identity`);
   }
   const kept = withoutGrad(() => normValue(xf.detach(), ord, dims));
   const shape = keepdim ? kept.shape : kept.shape.filter((_, i) => !dims.includes(i));
   const out = reshape(kept, shape).detach();
+  // The 0-"norm" counts non-zeros: PyTorch records it but its backward gives no gradient (None).
+  if (ord === 0) return record(out, "LinalgVectorNormBackward0", [xf], () => [null], false);
   return record(out, "LinalgVectorNormBackward0", [xf], (g) => [normGrad(xf, kept, keepdim ? g : reshape(g, kept.shape), ord, dims)]);
 }
 

@@ -52,7 +52,10 @@ export function isclose(a: Tensor, b: Tensor, opts: AllcloseOptions = {}): Tenso
   const x = a.detach();
   const y = b.detach();
   if (x.dtype === "bool") return E.eq(x, y);
-  let close = E.logicalOr(E.eq(x, y), E.le(E.abs(E.sub(x, y)), E.add(E.mul(E.abs(y), rtol), atol)));
+  const gap = E.abs(E.sub(x, y));
+  // An infinity is close only to itself (the eq term): inf <= inf would accept inf vs -inf.
+  const near = E.logicalAnd(E.le(gap, E.add(E.mul(E.abs(y), rtol), atol)), E.ne(gap, Infinity));
+  let close = E.logicalOr(E.eq(x, y), near);
   if (opts.equalNan) close = E.logicalOr(close, E.logicalAnd(E.ne(x, x), E.ne(y, y)));
   return close;
 }

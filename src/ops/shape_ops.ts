@@ -183,7 +183,7 @@ export function repeatInterleave(x: Tensor, repeats?: number | Tensor | RepeatIn
 function triangle(x: Tensor, diagonal: number, lower: boolean, name: string): Tensor {
   Tensor.check(x, "input");
   checkArg(`${name}()`, diagonal, "int", 2, "diagonal");
-  if (x.ndim < 2) throw new ShapeError(`${name}: input tensor must have at least 2 dimensions`);
+  normDim(-2, x.ndim);
   const r = x.shape[x.ndim - 2]!;
   const c = x.shape[x.ndim - 1]!;
   const rows = unsqueeze(arange(r, { dtype: "int64" }), 1);
@@ -215,7 +215,6 @@ export function diff(x: Tensor, n = 1, dim = -1, opts: DiffOptions = {}): Tensor
   checkArg("diff()", n, "int", 2, "n");
   checkOptions("diff()", opts, { prepend: "tensor?", append: "tensor?" }, { index: 4, positional: "prepend" });
   if (x.ndim === 0) throw new ShapeError("diff expects input to be at least one-dimensional");
-  if (n < 0) throw new ArgumentError(`order must be non-negative but got ${n}`);
   const d = normDim(dim, x.ndim);
   const parts = [opts.prepend, x, opts.append].filter((t): t is Tensor => t instanceof Tensor);
   let out = parts.length === 1 ? x : cat(parts, d);
