@@ -24,6 +24,9 @@ const OP_SUITES = [
   "test/nn/functional.test.ts",
   "test/nn/cnn_layers.test.ts",
   "test/optim/fixtures.test.ts",
+  "test/autograd/function_fixtures.test.ts",
+  "test/autograd/hooks_fixtures.test.ts",
+  "test/nn/module_hooks_fixtures.test.ts",
 ];
 
 function collect(dir) {

@@ -17,6 +17,7 @@ declare module "./tensor/tensor.ts" {
      * `to(other)`, `to({ dtype: "float64", copy: true })`. A device other than the cpu is an error.
      */
     to(device: DeviceLike, dtype?: DType, opts?: ToOptions): Tensor;
+    to(device: DeviceLike, opts?: ToOptions): Tensor;
     to(dtype: DType, opts?: ToOptions): Tensor;
     to(other: Tensor, opts?: ToOptions): Tensor;
     to(opts: ToOptions): Tensor;

@@ -286,6 +286,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
    * holds them) and replaces floating buffers by converted copies. Returns this.
    */
   to(device: DeviceLike, dtype?: DType, opts?: ToOptions): this;
+  to(device: DeviceLike, opts?: ToOptions): this;
   to(dtype: DType, opts?: ToOptions): this;
   to(tensor: Tensor, opts?: ToOptions): this;
   to(opts: ToOptions): this;
