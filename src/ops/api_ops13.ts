@@ -1,5 +1,5 @@
 import { DTypeError } from "../errors.ts";
-import { checkArity } from "../options.ts";
+import { checkArg, checkArity } from "../options.ts";
 import { type DType, checkDType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type CumOptions, cumprod, cumsum } from "./cumulative.ts";
@@ -130,6 +130,7 @@ Object.assign(P, {
   type(this: Tensor, dtype?: DType | string) {
     checkArity("Tensor.type()", arguments, 1);
     if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    checkArg("Tensor.type()", dtype, "string", 1, "dtype");
     const d = typeFromName(dtype);
     return d === this.dtype ? this : to(this, d);
   },

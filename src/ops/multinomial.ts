@@ -36,7 +36,10 @@ export function multinomial(input: Tensor, numSamples: number, replacement: bool
   const p = denseData(input);
   for (let i = 0; i < p.length; i++) {
     const v = p[i]!;
-    if (!(v >= 0) || v === Infinity) throw new ArgumentError("probability tensor contains either `inf`, `nan` or element < 0");
+    // PyTorch's two sampling paths word the same check differently.
+    if (!replacement && (!(v >= 0) || v === Infinity)) throw new ArgumentError("probability tensor contains either `inf`, `nan` or element < 0");
+    if (!(v >= 0)) throw new ArgumentError("invalid multinomial distribution (encountering probability entry < 0)");
+    if (v === Infinity) throw new ArgumentError("invalid multinomial distribution (encountering probability entry = infinity or NaN)");
   }
   const out = new Float64Array(rows * numSamples);
   const cdf = new Float64Array(n);

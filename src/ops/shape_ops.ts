@@ -94,6 +94,8 @@ export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
 /** torch.roll: elements shifted along dims, wrapping around; with no dims, over the flattened tensor. */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
   Tensor.check(x, "input");
+  checkArg("roll()", shifts, "ints", 2, "shifts");
+  checkArg("roll()", dims, "ints?", 3, "dims");
   const sh = typeof shifts === "number" ? [shifts] : [...shifts];
   if (dims === undefined || dims === null || (Array.isArray(dims) && dims.length === 0)) {
     if (sh.length !== 1) throw new ArgumentError(`shifts and dimensions must align. shifts: ${sh.length}, dims:0`);
