@@ -1,8 +1,10 @@
-import { ArgumentError, ShapeError } from "../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { eye } from "../tensor/creation.ts";
+import { isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { bmm } from "./matmul.ts";
+import { scalarTypeName } from "./promotion.ts";
 import { sum } from "./reduce.ts";
 import { expand, permute, reshape, unsqueeze } from "./views.ts";
 
@@ -103,7 +105,11 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
   const prod = (ls: string[]) => ls.reduce((p, l) => p * size(l), 1);
   const A = arrange(a, [...batch, ...left, ...summed], [...batch, ...left, ...summed].map(size));
   const B = arrange(b, [...batch, ...summed, ...right], [...batch, ...summed, ...right].map(size));
-  const out = bmm(reshape(A, [prod(batch), prod(left), prod(summed)]), reshape(B, [prod(batch), prod(summed), prod(right)]));
+  const [nb, nl, ns, nr] = [prod(batch), prod(left), prod(summed), prod(right)];
+  // bmm is floating-point only; integer operands take the broadcast product and a sum instead.
+  const out = isFloating(A.dtype)
+    ? bmm(reshape(A, [nb, nl, ns]), reshape(B, [nb, ns, nr]))
+    : sum(E.mul(reshape(A, [nb, nl, ns, 1]), reshape(B, [nb, 1, ns, nr])), 2);
   return { t: reshape(out, [...batch, ...left, ...right].map(size)), letters: [...batch, ...left, ...right] };
 }
 
@@ -112,6 +118,11 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   if (typeof equation !== "string") throw new ArgumentError("einsum(): argument 'equation' must be str");
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
   ops.forEach((t, i) => Tensor.check(t, `operands[${i}]`));
+  for (const t of ops) {
+    if (t.dtype !== ops[0]!.dtype) {
+      throw new DTypeError(`expected scalar type ${scalarTypeName(ops[0]!.dtype)} but found ${scalarTypeName(t.dtype)}`);
+    }
+  }
   const eq = equation.replace(/\s+/g, "");
   const [lhs, rhs] = eq.includes("->") ? (eq.split("->") as [string, string]) : [eq, undefined];
   const specs = lhs.split(",");
