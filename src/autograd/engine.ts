@@ -127,7 +127,6 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
     };
     for (const node of topoOrder(root.gradFn)) {
       let inGrads: readonly (Tensor | null | undefined)[];
-      const needs = node.next.map((e) => e !== null);
       if (node instanceof MultiNode) {
         const slots = gathered.get(node);
         if (!slots) continue;
@@ -135,7 +134,7 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         for (const s of slots) if (s) ledger.drop(s);
         checkAlive(node, node.multiBackward);
         node.saved?.check(node.name);
-        inGrads = node.multiBackward!(slots, needs);
+        inGrads = node.multiBackward!(slots, needsOf(node));
       } else {
         let g = grads.get(node);
         if (!g) continue;
@@ -157,7 +156,7 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         }
         checkAlive(node, node.backwardFn);
         node.saved?.check(node.name);
-        inGrads = node.backwardFn!(g, needs);
+        inGrads = node.backwardFn!(g, needsOf(node));
       }
       if (isAnomalyEnabled()) checkBackward(node, inGrads);
       if (!opts.retainGraph) node.release();
@@ -174,6 +173,8 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
     for (const [leaf, g] of hookedLeaves) accumulateLeaf(leaf, runTensorHooks(leaf, g));
   });
 }
+
+const needsOf = (node: Node): boolean[] => node.next.map((e) => e !== null);
 
 function checkAlive(node: Node, fn: unknown): void {
   if (fn !== null) return;
