@@ -1,9 +1,6 @@
-import { noGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError } from "../errors.ts";
-import { type DType, isFloating } from "../tensor/dtype.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { AnyModule } from "./module.ts";
-import { Parameter, isParameter } from "./parameter.ts";
 
 /**
  * A module's explicit registrations (buffers, `addModule`/`registerParameter` entries, key aliases),
@@ -36,29 +33,3 @@ export function checkName(name: unknown, what: string): string {
 }
 
 export const joinName = (prefix: string, name: string): string => (prefix ? `${prefix}.${name}` : name);
-
-/**
- * Module.to(dtype): replaces every floating parameter (assigned or registered) and buffer of these
- * modules by a converted copy. A tensor shared by several modules maps to one new tensor.
- */
-export function castTensors(modules: readonly AnyModule[], dtype: DType): void {
-  const memo = new Map<Tensor, Tensor>();
-  const cast = (t: Tensor): Tensor => {
-    if (!isFloating(t.dtype) || t.dtype === dtype) return t;
-    let out = memo.get(t);
-    if (!out) {
-      const data = noGrad(() => t.detach().to(dtype));
-      out = isParameter(t) ? Parameter(data, t.requiresGrad) : data;
-      if (t.grad) out.grad = noGrad(() => t.grad!.to(dtype));
-      memo.set(t, out);
-    }
-    return out;
-  };
-  for (const m of modules) {
-    const rec = m as unknown as Record<string, unknown>;
-    for (const k of Object.keys(m)) if (isParameter(rec[k])) rec[k] = cast(rec[k] as Tensor);
-    const s = slots(m);
-    for (const [k, v] of s.params) if (v) s.params.set(k, cast(v));
-    for (const [k, v] of s.buffers) if (v) s.buffers.set(k, cast(v));
-  }
-}
