@@ -219,6 +219,16 @@ export function diff(x: Tensor, n = 1, dim = -1, opts: DiffOptions = {}): Tensor
   if (x.ndim === 0) throw new ShapeError("diff expects input to be at least one-dimensional");
   const d = normDim(dim, x.ndim);
   const parts = [opts.prepend, x, opts.append].filter((t): t is Tensor => t instanceof Tensor);
+  for (const t of parts) {
+    if (t.ndim !== x.ndim) throw new ShapeError("diff expects prepend or append to be the same dimension as input");
+    for (let i = 0; i < x.ndim; i++) {
+      if (i !== d && t.shape[i] !== x.shape[i]) {
+        throw new ShapeError(
+          `diff expects the shape of tensor to prepend or append to match that of input except along the differencing dimension; input.size(${i}) = ${x.shape[i]}, but got tensor.size(${i}) = ${t.shape[i]}`,
+        );
+      }
+    }
+  }
   let out = parts.length === 1 ? x : cat(parts, d);
   for (let k = 0; k < n && out.shape[d]! > 0; k++) {
     const len = out.shape[d]! - 1;
