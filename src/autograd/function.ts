@@ -5,6 +5,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { bumpVersion } from "../tensor/version.ts";
+import { checkForward, isAnomalyEnabled } from "./anomaly.ts";
 import { FunctionCtx, type GradResult, ctxState } from "./function_ctx.ts";
 import { isGradEnabled, withoutGrad } from "./grad_mode.ts";
 import { type Edge, MultiNode, Node, OutputEdge } from "./node.ts";
@@ -69,6 +70,9 @@ function applyFunction(cls: FunctionClass, args: readonly unknown[]): unknown {
   for (const t of st.dirty) {
     if (!inputs.includes(t)) throw new AutogradError("mark_dirty: only tensors passed to forward can be marked dirty");
     if (executable && t.requiresGrad && t.isLeaf) throw new AutogradError("a leaf Variable that requires grad has been used in an in-place operation.");
+    if (executable && Tensor.viewMeta(t) !== null) {
+      throw new AutogradError("markDirty on a view is not supported by kindling: pass the view's base to the Function instead");
+    }
     // PyTorch counts marking dirty as a write of its own, on top of the in-place op forward ran.
     bumpVersion(t.storage);
   }
@@ -114,6 +118,10 @@ function applyFunction(cls: FunctionClass, args: readonly unknown[]): unknown {
   }
   node.foreignGrads = true;
   st.node = node;
+  if (isAnomalyEnabled()) {
+    const first = outs.find(isDiff);
+    if (first) checkForward(first, node, inputs);
+  }
   return Array.isArray(raw) ? outs : outs[0];
 }
 
