@@ -1,6 +1,7 @@
 import { ArgumentError, IndexError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
+import type { DType, Storage } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { ValuesIndices } from "./extremum.ts";
 import { gather } from "./indexing.ts";
@@ -19,29 +20,76 @@ export interface SortOptions {
   stable?: boolean;
 }
 
-// NaN sorts as the largest value, as in PyTorch: last ascending, first descending.
-function compare(a: number, b: number): number {
-  const an = Number.isNaN(a);
-  const bn = Number.isNaN(b);
-  if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0;
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/**
+ * 32-bit values as uint32 keys in PyTorch's order: floats by their bits (negatives flipped), NaN
+ * above +inf, -0 equal to +0; int32 offset; bool as is.
+ */
+function orderKey(v: number, dtype: DType): number {
+  if (dtype === "int32") return v + 2147483648;
+  if (dtype === "bool") return v;
+  if (v !== v) return 0xffc00000;
+  F32[0] = v === 0 ? 0 : v;
+  const bits = U32[0]!;
+  return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
 }
 
-/** The int64 permutation that sorts x along d. */
+/**
+ * Sorts 32-bit values with one native numeric sort of (key, position) packed into a double: ties
+ * order by position, so the result is stable, and no comparator is called. Needs size <= 2^21.
+ */
+function packedSort(data: Storage, dtype: DType, out: Float64Array, outer: number, size: number, inner: number, descending: boolean): void {
+  const shift = 2 ** Math.max(1, Math.ceil(Math.log2(size)));
+  const keys = new Float64Array(size);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * size * inner + i;
+      for (let k = 0; k < size; k++) {
+        const key = orderKey(data[base + k * inner]!, dtype);
+        keys[k] = (descending ? 0xffffffff - key : key) * shift + k;
+      }
+      keys.sort();
+      for (let k = 0; k < size; k++) out[base + k * inner] = keys[k]! % shift;
+    }
+  }
+}
+
+/** The int64 permutation that sorts x along d: stable, NaN as the largest value (PyTorch's order). */
 function sortIndices(x: Tensor, d: number, descending: boolean): Tensor {
   const size = x.shape[d]!;
   const outer = numelOf(x.shape.slice(0, d));
   const inner = numelOf(x.shape.slice(d + 1));
   const data = denseData(x);
+  if ((x.dtype === "float32" || x.dtype === "int32" || x.dtype === "bool") && size <= 2 ** 21) {
+    const out = new Float64Array(data.length);
+    packedSort(data, x.dtype, out, outer, size, inner, descending);
+    return Tensor.fromStorage(out, "int64", x.shape);
+  }
   const out = new Float64Array(data.length);
-  const order = new Array<number>(size);
+  const vals = new Float64Array(size);
+  const order = new Uint32Array(size);
+  // Ties fall back to position, so the order is stable whatever the engine's sort does.
+  const asc = (p: number, q: number) => { const a = vals[p]!; const b = vals[q]!; return a < b ? -1 : a > b ? 1 : p - q; };
+  const desc = (p: number, q: number) => { const a = vals[p]!; const b = vals[q]!; return a > b ? -1 : a < b ? 1 : p - q; };
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
-      for (let k = 0; k < size; k++) order[k] = k;
-      const at = (k: number) => data[base + k * inner]!;
-      order.sort(descending ? (p, q) => compare(at(q), at(p)) : (p, q) => compare(at(p), at(q)));
-      for (let k = 0; k < size; k++) out[base + k * inner] = order[k]!;
+      // NaNs are set aside (in order) and placed last ascending, first descending.
+      let n = 0;
+      const nans: number[] = [];
+      for (let k = 0; k < size; k++) {
+        const v = data[base + k * inner]!;
+        vals[k] = v;
+        if (v !== v) nans.push(k);
+        else order[n++] = k;
+      }
+      const sorted = order.subarray(0, n).sort(descending ? desc : asc);
+      let w = base;
+      if (descending) for (const k of nans) { out[w] = k; w += inner; }
+      for (let k = 0; k < n; k++) { out[w] = sorted[k]!; w += inner; }
+      if (!descending) for (const k of nans) { out[w] = k; w += inner; }
     }
   }
   return Tensor.fromStorage(out, "int64", x.shape);
@@ -73,6 +121,49 @@ export function argsort(x: Tensor, dimOrOpts?: number | SortOptions, descending?
   return sort(x, dimOrOpts, descending).indices;
 }
 
+/** Up to this k, topk keeps a running list instead of sorting whole rows (top-1 / top-5 accuracy). */
+const SELECT_MAX = 16;
+
+/** Whether a comes before b in the order (NaN largest); equal values keep their positions' order. */
+function before(a: number, b: number, largest: boolean): boolean {
+  if (a !== a) return largest && b === b;
+  if (b !== b) return !largest;
+  return largest ? a > b : a < b;
+}
+
+/** The positions of the k first elements of each row in sort order, by insertion into a short list. */
+function selectIndices(x: Tensor, d: number, k: number, largest: boolean): Tensor {
+  const size = x.shape[d]!;
+  const outer = numelOf(x.shape.slice(0, d));
+  const inner = numelOf(x.shape.slice(d + 1));
+  const data = denseData(x);
+  const shape = x.shape.map((s, i) => (i === d ? k : s));
+  const out = new Float64Array(outer * k * inner);
+  const vals = new Float64Array(k);
+  const idx = new Float64Array(k);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * size * inner + i;
+      let n = 0;
+      for (let j = 0; j < size; j++) {
+        const v = data[base + j * inner]!;
+        if (n === k && !before(v, vals[k - 1]!, largest)) continue;
+        let p = n < k ? n++ : k - 1;
+        while (p > 0 && before(v, vals[p - 1]!, largest)) {
+          vals[p] = vals[p - 1]!;
+          idx[p] = idx[p - 1]!;
+          p--;
+        }
+        vals[p] = v;
+        idx[p] = j;
+      }
+      const ob = o * k * inner + i;
+      for (let p = 0; p < k; p++) out[ob + p * inner] = idx[p]!;
+    }
+  }
+  return Tensor.fromStorage(out, "int64", shape);
+}
+
 export interface TopkOptions {
   dim?: number;
   largest?: boolean;
@@ -89,7 +180,12 @@ export function topk(x: Tensor, k: number, dimOrOpts?: number | TopkOptions, lar
   const d = x.ndim === 0 ? (normDim(dim, 0), 0) : normDim(dim, x.ndim);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (k < 0 || k > size) throw new IndexError("selected index k out of range");
-  const s = sort(x, { dim: d, descending: opts.largest ?? true });
+  const big = opts.largest ?? true;
+  if (x.ndim > 0 && k <= SELECT_MAX && k < size) {
+    const indices = selectIndices(x, d, k, big);
+    return { values: gather(x, d, indices), indices };
+  }
+  const s = sort(x, { dim: d, descending: big });
   if (x.ndim === 0) return s;
   return { values: narrow(s.values, d, 0, k), indices: narrow(s.indices, d, 0, k) };
 }
