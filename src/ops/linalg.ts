@@ -10,6 +10,7 @@ import { maskedFill } from "./indexing.ts";
 import { bmm, mm } from "./matmul.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { amax, amin, resolveDims, sum } from "./reduce.ts";
+import { spectralNorm } from "./svd_norms.ts";
 import { castRaw } from "./util.ts";
 import { expandAs, reshape, to, unsqueeze } from "./views.ts";
 import { full } from "../tensor/creation.ts";
@@ -153,9 +154,8 @@ export function matrixNorm(A: Tensor, ord: MatrixOrd = "fro", dim: readonly numb
   const d1 = normDim(dim[1]!, A.ndim);
   if (d0 === d1) throw new ArgumentError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
   if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, opts);
-  if (ord === "nuc" || ord === 2 || ord === -2) {
-    throw new ArgumentError(`linalg.matrix_norm: ord ${String(ord)} needs singular values, which kindling does not compute yet`);
-  }
+  if (ord === "nuc" || ord === 2 || ord === -2) return spectralNorm(floatInput(A, opts.dtype, "linalg.matrix_norm"), ord, d0, d1, keepdim);
+  if (typeof ord === "string") throw new ArgumentError(`linalg.matrix_norm: Order ${ord} not supported.`);
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
     throw new ArgumentError(`linalg.matrix_norm: Order ${ord} not supported.`);
   }
