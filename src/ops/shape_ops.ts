@@ -1,10 +1,11 @@
-import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
+import { ArgumentError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { arange } from "../tensor/ranges.ts";
 import { normDim, normDims } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { indexSelect, maskedFill } from "./indexing.ts";
+import { scalarTypeName } from "./promotion.ts";
 import { cat } from "./join.ts";
 import { clone, expand, flatten, narrow, reshape, select, unsqueeze } from "./views.ts";
 
@@ -121,8 +122,10 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
   if (sizes.length < x.ndim) {
     throw new ArgumentError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   }
-  if (sizes.some((s) => s < 0)) throw new ArgumentError(`Trying to create tensor with negative dimension ${sizes.find((s) => s < 0)}: [${sizes.join(", ")}]`);
   const padded = [...Array<number>(sizes.length - x.ndim).fill(1), ...x.shape];
+  const result = padded.map((s, i) => s * sizes[i]!);
+  const bad = result.find((s) => s < 0);
+  if (bad !== undefined) throw new ArgumentError(`Trying to create tensor with negative dimension ${bad}: [${result.join(", ")}]`);
   // [1, s0, 1, s1, ...] expanded to [r0, s0, r1, s1, ...]: expand's gradient sums the copies back.
   const inter = padded.flatMap((s) => [1, s]);
   const target = padded.flatMap((s, i) => [sizes[i]!, s]);
@@ -164,7 +167,7 @@ export function repeatInterleave(x: Tensor, repeats?: number | Tensor | RepeatIn
   if (src.ndim === 0) src = reshape(src, [1]);
   let counts: number[];
   if (repeats instanceof Tensor) {
-    if (repeats.dtype !== "int64" && repeats.dtype !== "int32") throw new ArgumentError("repeats has to be Long or Int tensor");
+    if (repeats.dtype !== "int64" && repeats.dtype !== "int32") throw new DTypeError(`"repeat_interleave_cpu" not implemented for '${scalarTypeName(repeats.dtype)}'`);
     if (repeats.ndim > 1) throw new ShapeError("repeats must be 0-dim or 1-dim tensor");
     counts = (repeats.reshape([-1]).tolist() as number[]);
     if (counts.length === 1) counts = Array<number>(size).fill(counts[0]!);
@@ -261,7 +264,7 @@ export function meshgrid(...args: (Tensor | readonly Tensor[] | MeshgridOptions)
   ts.forEach((t, i) => {
     Tensor.check(t, `tensors[${i}]`);
     if (t.ndim > 1) throw new ShapeError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.ndim}D`);
-    if (t.dtype !== ts[0]!.dtype) throw new ArgumentError("torch.meshgrid: expects all tensors to have the same dtype");
+    if (t.dtype !== ts[0]!.dtype) throw new ArgumentError("meshgrid expects all tensors to have the same dtype");
   });
   const flat = ts.map((t) => reshape(t, [-1]));
   // "xy" swaps the first two axes (Cartesian indexing), as NumPy.
