@@ -42,6 +42,15 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   return sum(E.mul(a, b), null, false, { dtype: a.dtype });
 }
 
+/** mm/bmm, which are floating-point only; integer matrices take a broadcast product and a sum. */
+function product(a: Tensor, b: Tensor, f: (a: Tensor, b: Tensor) => Tensor): Tensor {
+  const rank = f === bmm ? 3 : 2;
+  const fits = a.ndim === rank && b.ndim === rank && a.shape[rank - 1] === b.shape[rank - 2] && (rank === 2 || a.shape[0] === b.shape[0]);
+  // Anything else goes to f for its dtype and shape errors.
+  if (isFloating(a.dtype) || a.dtype !== b.dtype || !fits) return f(a, b);
+  return sum(E.mul(unsqueeze(a, -1), unsqueeze(b, -3)), -2);
+}
+
 export interface AddmmOptions {
   beta?: number;
   alpha?: number;
@@ -65,13 +74,13 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
   Tensor.check(mat2, "mat2");
   if (mat1.ndim !== 2) throw new ShapeError("mat1 must be a matrix, got " + mat1.ndim + "-D tensor");
   if (mat2.ndim !== 2) throw new ShapeError("mat2 must be a matrix, got " + mat2.ndim + "-D tensor");
-  return scaledSum(input, mm(mat1, mat2), opts, "addmm()");
+  return scaledSum(input, product(mat1, mat2, mm), opts, "addmm()");
 }
 
 /** torch.baddbmm: beta * input + alpha * (batch1 @ batch2), batched. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmOptions = {}): Tensor {
   Tensor.check(input, "input");
-  return scaledSum(input, bmm(batch1, batch2), opts, "baddbmm()");
+  return scaledSum(input, product(batch1, batch2, bmm), opts, "baddbmm()");
 }
 
 export interface VectorNormOptions {
