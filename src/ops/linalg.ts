@@ -95,14 +95,16 @@ function fmtOrd(ord: number): string {
 }
 
 function floatInput(x: Tensor, dtype: DType | null | undefined, where: string): Tensor {
-  if (dtype !== undefined && dtype !== null) {
-    if (!isFloating(dtype)) throw new DTypeError(`${where}: dtype should be floating point or complex, but got ${scalarTypeName(dtype)}`);
-    return to(x, dtype);
-  }
   if (!isFloating(x.dtype)) {
     throw new DTypeError(`${where}: Expected a floating point or complex tensor as input. Got ${scalarTypeName(x.dtype)}`);
   }
-  return x;
+  if (dtype === undefined || dtype === null) return x;
+  if (!isFloating(dtype)) throw new DTypeError(`${where}: dtype should be floating point or complex, but got ${scalarTypeName(dtype)}`);
+  // The dtype option only widens (PyTorch computes in it; it never narrows the input).
+  if (x.dtype === "float64" && dtype === "float32") {
+    throw new DTypeError(`${where}: the dtype of the input (Double) should be convertible without narrowing to the specified dtype (Float)`);
+  }
+  return to(x, dtype);
 }
 
 /** The norm's value (no graph) along dims, kept. */

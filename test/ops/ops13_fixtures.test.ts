@@ -43,6 +43,7 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   isclose: (a) => torch.isclose(T(a[0]!), T(a[1]!), { rtol: a[2] as N, atol: a[3] as N, equalNan: a[4] as boolean }),
   einsum: (a) => torch.einsum(a[0] as string, ...(a[1] as Tensor[])),
   viewAs: (a) => T(a[0]!).viewAs(T(a[1]!)),
+  vectorNormDtype: (a) => torch.linalg.vectorNorm(T(a[0]!), a[1] as N, null, false, { dtype: a[2] as torch.DType }),
   multinomial: (a) => torch.multinomial(T(a[0]!), a[1] as N, a[2] as boolean),
 };
 
