@@ -13,9 +13,22 @@ import { reshape, squeeze } from "./views.ts";
 
 /** max/min (whole, along a dim with indices, or of two tensors), argmax/argmin, amax/amin. */
 
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/**
+ * PyTorch's (values, indices) named tuple: read by name (`r.values`) or destructured like Python's
+ * tuple unpacking (`const [values, indices] = x.max(1)`).
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
+  readonly values: Tensor;
+  readonly indices: Tensor;
+}
+
+function* iterateValuesIndices(this: ValuesIndices): Generator<Tensor> {
+  yield this.values;
+  yield this.indices;
+}
+
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  return { values, indices, [Symbol.iterator]: iterateValuesIndices };
 }
 
 type Op = "max" | "min";
@@ -52,12 +65,12 @@ function alongDim(op: Op, x: Tensor, dim: number, keepdim: boolean): ValuesIndic
   backend().reduce(op, denseData(x), values.storage, outer, size, inner, indices.storage);
   const shaped = keepdim ? values : squeeze(values, d);
   const idx = keepdim ? indices : squeeze(indices, d);
-  if (!isFloating(x.dtype)) return { values: shaped.detach(), indices: idx.detach() };
+  if (!isFloating(x.dtype)) return valuesIndices(shaped.detach(), idx.detach());
   const v = record(shaped.detach(), op === "max" ? "MaxBackward0" : "MinBackward0", [x], (g) => {
     const gk = keepdim ? g : reshape(g, kept);
     return [scatterAddRaw(gk, indices, d, x.shape)];
   }, [indices]);
-  return { values: v, indices: idx.detach() };
+  return valuesIndices(v, idx.detach());
 }
 
 /** max(x): the largest element; max(x, dim): values and indices along dim; max(x, other): elementwise. */

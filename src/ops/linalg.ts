@@ -80,6 +80,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
 /** torch.baddbmm: beta * input + alpha * (batch1 @ batch2), batched. */
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmOptions = {}): Tensor {
   Tensor.check(input, "input");
+  Tensor.check(batch1, "batch1");
+  Tensor.check(batch2, "batch2");
   return scaledSum(input, product(batch1, batch2, bmm), opts, "baddbmm()");
 }
 

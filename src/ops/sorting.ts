@@ -3,7 +3,7 @@ import { checkArg, checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import type { DType, Storage } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import type { ValuesIndices } from "./extremum.ts";
+import { type ValuesIndices, valuesIndices } from "./extremum.ts";
 import { gather } from "./indexing.ts";
 import { denseData } from "./util.ts";
 import { narrow, reshape } from "./views.ts";
@@ -109,11 +109,11 @@ export function sort(x: Tensor, dimOrOpts?: number | SortOptions, descending?: b
   if (x.ndim === 0) {
     normDim(o.dim, 0);
     const r = sort(reshape(x, [1]), { dim: 0, descending: o.descending });
-    return { values: reshape(r.values, []), indices: reshape(r.indices, []) };
+    return valuesIndices(reshape(r.values, []), reshape(r.indices, []));
   }
   const d = normDim(o.dim, x.ndim);
   const indices = sortIndices(x, d, o.descending);
-  return { values: gather(x, d, indices), indices };
+  return valuesIndices(gather(x, d, indices), indices);
 }
 
 /** torch.argsort: the indices of sort. */
@@ -183,9 +183,9 @@ export function topk(x: Tensor, k: number, dimOrOpts?: number | TopkOptions, lar
   const big = opts.largest ?? true;
   if (x.ndim > 0 && k <= SELECT_MAX && k < size) {
     const indices = selectIndices(x, d, k, big);
-    return { values: gather(x, d, indices), indices };
+    return valuesIndices(gather(x, d, indices), indices);
   }
   const s = sort(x, { dim: d, descending: big });
   if (x.ndim === 0) return s;
-  return { values: narrow(s.values, d, 0, k), indices: narrow(s.indices, d, 0, k) };
+  return valuesIndices(narrow(s.values, d, 0, k), narrow(s.indices, d, 0, k));
 }

@@ -1,5 +1,5 @@
 /**
- * Replays test/fixtures/ops13.json (scripts/fixtures/gen_ops13.py): builds each case's arguments,
+ * Replays test/fixtures/composite_ops.json (scripts/fixtures/gen_ops13.py): builds each case's arguments,
  * runs the kindling op named by OPS, and checks values, dtypes, shapes, gradients and error messages.
  * Non-finite numbers are stored as strings; they must match exactly, finite values within a normwise
  * relative error of 1e-5 (float64) or 1e-4 (float32).
@@ -41,7 +41,7 @@ export function fromJson(t: TensJson): Tensor {
 }
 
 export function loadCases(): Case13[] {
-  const url = new URL("../fixtures/ops13.json", import.meta.url);
+  const url = new URL("../fixtures/composite_ops.json", import.meta.url);
   return (JSON.parse(readFileSync(url, "utf8")) as { cases: Case13[] }).cases;
 }
 

@@ -1,4 +1,4 @@
-/** issue 13's ops against PyTorch 1.13 (test/fixtures/ops13.json), on whichever backend is selected. */
+/** issue 13's ops against PyTorch 1.13 (test/fixtures/composite_ops.json), on whichever backend is selected. */
 import { describe, test } from "node:test";
 import * as torch from "../../src/index.ts";
 import { type Result, type Value, checkCase, loadCases } from "./ops13_fixture.ts";

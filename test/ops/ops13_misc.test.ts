@@ -133,3 +133,18 @@ describe("ops13 behaviour beyond the fixtures", () => {
     assert.ok(torch.autograd.gradcheck((t) => torch.linalg.matrixNorm(t, -2), [a]));
   });
 });
+
+describe("(values, indices) results unpack like PyTorch's named tuples", () => {
+  test("max(dim), min(dim), sort and topk destructure in order", () => {
+    const x = torch.tensor([[3, 1, 2], [0, 5, 4]], { dtype: "float32" });
+    const [mv, mi] = x.max(1);
+    assert.deepEqual([mv.tolist(), mi.tolist()], [[3, 5], [0, 1]]);
+    const [nv, ni] = x.min(1);
+    assert.deepEqual([nv.tolist(), ni.tolist()], [[1, 0], [1, 0]]);
+    const [sv, si] = x.sort(1);
+    assert.deepEqual([sv.tolist(), si.tolist()], [[[1, 2, 3], [0, 4, 5]], [[1, 2, 0], [0, 2, 1]]]);
+    const [tv, ti] = x.topk(1, 1);
+    assert.deepEqual([tv.tolist(), ti.tolist()], [[[3], [5]], [[0], [1]]]);
+    assert.deepEqual(x.max(1).values.tolist(), [3, 5]);
+  });
+});
