@@ -59,7 +59,7 @@ export const BINARY_FORMULAS: Readonly<Record<BinaryOp, string>> = {
   logicalOr: "(x !== 0 || y !== 0 ? 1 : 0)",
   reluGrad: "(x <= 0 ? 0 : y)",
   atan2: "Math.atan2(x, y)",
-  remainder: "(x - Math.floor(x / y) * y)",
+  remainder: "h.remainder(x, y)",
   truncDivide: "Math.trunc(x / y)",
   floorDivide: "h.floorDivide(x, y)",
   mulInt32: "Math.imul(x, y)",

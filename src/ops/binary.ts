@@ -194,6 +194,22 @@ export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor
   return binaryOp("div", a, b);
 }
 
+/** Integer division by zero is PyTorch's ZeroDivisionError (floats give inf or NaN). */
+function checkIntegerDivisor(a: TensorLike, b: TensorLike): void {
+  if (isIntegral(resultType(a, b)) && (b instanceof Tensor ? denseData(b).includes(0) : b === 0)) {
+    throw new ArgumentError("ZeroDivisionError");
+  }
+}
+
+/** Python's modulo (the result takes the divisor's sign), as torch.remainder. */
+export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  // eslint-disable-next-line prefer-rest-params
+  if (arguments.length > 2) checkArity("remainder()", arguments, 2);
+  checkBinary("remainder", a, b);
+  checkIntegerDivisor(a, b);
+  return binaryOp("remainder", a, b);
+}
+
 /** Division rounded to an integer value; its gradient is zero, as PyTorch's. */
 function roundedDiv(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
   if (mode !== "trunc" && mode !== "floor") {
@@ -201,9 +217,7 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
   }
   const op = mode === "trunc" ? "truncDivide" : "floorDivide";
   checkBinary(op, a, b);
-  if (isIntegral(resultType(a, b)) && (b instanceof Tensor ? denseData(b).includes(0) : b === 0)) {
-    throw new ArgumentError("ZeroDivisionError");
-  }
+  checkIntegerDivisor(a, b);
   return recordBinary(op, binaryRaw(op, a, b), a, b, "DivBackward");
 }
 

@@ -5,7 +5,7 @@ import { binaryFunction, tensorFunction } from "./binary.ts";
 import { unaryFunction } from "./elementwise.ts";
 import type { TensorLike } from "./util.ts";
 
-export { add, sub, div, pow } from "./binary.ts";
+export { add, sub, div, pow, remainder } from "./binary.ts";
 
 /** torch.neg. */
 export const neg = unaryFunction("neg");
@@ -75,6 +75,8 @@ export const le = binaryFunction("le");
 export const logicalAnd = binaryFunction("logicalAnd");
 /** torch.logical_or: NaN is true. */
 export const logicalOr = binaryFunction("logicalOr");
+/** torch.atan2. */
+export const atan2 = tensorFunction("atan2");
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
@@ -115,6 +117,8 @@ declare module "../tensor/tensor.ts" {
     le(other: TensorLike): Tensor;
     logicalAnd(other: TensorLike): Tensor;
     logicalOr(other: TensorLike): Tensor;
+    atan2(other: Tensor): Tensor;
+    remainder(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;
   }
 }
 

@@ -1,9 +1,10 @@
+import { AutogradError } from "../errors.ts";
 import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { binaryRaw, div, pow, sub } from "./binary.ts";
+import { add, binaryRaw, div, pow, sub } from "./binary.ts";
 import { where } from "./indexing.ts";
 import { type BinaryRow, type BinarySaves, notImplemented } from "./op_spec.ts";
-import { log, mul, neg } from "./op_functions.ts";
+import { log, mul, neg, reciprocal } from "./op_functions.ts";
 import type { TensorLike } from "./util.ts";
 import { fresh } from "./util.ts";
 
@@ -51,6 +52,19 @@ function extremumGrad(g: Tensor, a: TensorLike, b: TensorLike, isMax: boolean): 
 
 /** Refuses a computation in bool with PyTorch's kernel error. */
 const refuseBool = (kernel: string) => (_a: DType, _b: DType, d: DType) => (d === "bool" ? notImplemented(kernel)(d) : null);
+
+/** d atan2(a, b) = (b da - a db) / (a^2 + b^2). */
+function atan2Grad(g: Tensor, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const recip = reciprocal(add(mul(a, a), mul(b, b)));
+  return [mul(mul(g, b), recip), mul(mul(g, neg(a as Tensor)), recip)];
+}
+
+/** remainder(a, b) = a - b floor(a / b): g for a, -g floor(a / b) for b (none in PyTorch when a is a number). */
+function remainderGrad(g: Tensor, a: TensorLike, b: TensorLike): [Tensor, Tensor | null] {
+  if (!(b instanceof Tensor)) return [g, null];
+  if (!(a instanceof Tensor)) throw new AutogradError("derivative for aten::remainder is not implemented");
+  return [g, mul(neg(g), binaryRaw("floorDivide", a, b))];
+}
 
 const NONE: BinarySaves = { a: [], b: [] };
 const BOTH: BinarySaves = { a: ["a", "b"], b: ["a", "b"] };
@@ -129,11 +143,15 @@ export const BINARY = {
     native: { struct: "BReluGrad" }, wasm: true,
   },
   atan2: {
-    torch: "torch.atan2", api: "internal", result: "float", js: "Math.atan2(x, y)", grad: null, saves: NONE,
+    torch: "torch.atan2", api: "torch+method", result: "float", tensorsOnly: true, js: "Math.atan2(x, y)",
+    grad: atan2Grad, saves: BOTH,
   },
   remainder: {
-    // Python-style modulo: the result takes the sign of the divisor, as torch.remainder does.
-    torch: "torch.remainder", api: "internal", result: "promote", js: "(x - Math.floor(x / y) * y)", grad: null, saves: NONE,
+    // Python's modulo: the result takes the sign of the divisor (C's fmod, then + y where the signs differ).
+    torch: "torch.remainder", api: "torch+method", result: "promote", custom: true, refuse: refuseBool("remainder_cpu"),
+    js: "h.remainder(x, y)", grad: remainderGrad, saves: { a: [], b: ["a", "b"] },
+    edges: "PyTorch 1.13 has no gradient for a number divided by a tensor",
+    domain: [{ lo: -3, hi: 3 }, { lo: -3, hi: 3, avoid: [0] }],
   },
   truncDivide: {
     torch: "", api: "internal", result: "promote", refuse: refuseBool("div_trunc_cpu"),

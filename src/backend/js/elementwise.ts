@@ -1,7 +1,7 @@
 import type { BinaryOp, StridedView, UnaryOp } from "../backend.ts";
 import type { Storage } from "../../tensor/dtype.ts";
 import { erf } from "./erf.ts";
-import { BINARY_FORMULAS, UNARY_FORMULAS, floorDivide, mulInt64, powInt } from "./formulas.ts";
+import { BINARY_FORMULAS, UNARY_FORMULAS, floorDivide, mulInt64, powInt, remainder } from "./formulas.ts";
 
 /**
  * Elementwise kernels compiled from the formula table. Each op gets its own loop body, so V8 sees a
@@ -12,7 +12,7 @@ type UnaryKernel = (x: Storage, out: Storage, n: number) => void;
 type BinaryKernel = (a: Storage, ao: number, as: readonly number[], b: Storage, bo: number, bs: readonly number[], out: Storage, shape: readonly number[]) => void;
 type ScalarKernel = (x: Storage, s: number, out: Storage, n: number) => void;
 
-const helpers = { erf, floorDivide, mulInt64, powInt };
+const helpers = { erf, floorDivide, mulInt64, powInt, remainder };
 
 function compile<T>(body: string, params: string[]): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -43,3 +43,9 @@ export function powInt(a: number, b: number, int32: boolean): number {
   }
   return r;
 }
+
+/** torch.remainder: C's fmod, moved into the divisor's sign (so 5 % -3 is -1, -0 % 2 stays -0). */
+export function remainder(x: number, y: number): number {
+  const m = x % y;
+  return m !== 0 && y < 0 !== m < 0 ? m + y : m;
+}
