@@ -5,7 +5,7 @@ import { DTypeError } from "../errors.ts";
 import { checkArity } from "../options.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { category, unaryResult } from "./op_spec.ts";
+import { category, notImplemented, unaryResult } from "./op_spec.ts";
 import { type UnaryName, unaryRow } from "./op_table_unary.ts";
 import { castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
 
@@ -29,7 +29,7 @@ export function unaryRaw(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor
 export function unaryResultType(op: UnaryName, d: DType): DType {
   const row = unaryRow(op);
   if (!row.accepts.includes(category(d))) {
-    throw new DTypeError(row.refuse ? row.refuse(d) : `"${op}" not implemented for '${d}'`);
+    throw new DTypeError((row.refuse ?? notImplemented(op))(d));
   }
   return unaryResult(row.result, d, defaultFloat());
 }
