@@ -45,3 +45,4 @@ export * from "./errors.ts";
 export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
 export * from "./ops/api_ops13.ts";
+export { getImageLimits, setImageLimits } from "./io/image/index.ts";
