@@ -10,7 +10,8 @@
  *
  * Every mutant must either train (it is stopped --train-seconds after training starts) or fail with exactly
  * one stderr line `kindling: ...`. Prints the counts; exits 1 on a stack trace or several lines, a hang of
- * over --start-limit seconds before training starts, or a run killed by a signal it was not sent.
+ * over --start-limit seconds before training starts, or a run killed by a signal it was not sent. A run
+ * still initializing a network of 1e8+ parameters that the CLI announced at the limit is counted apart.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -250,7 +251,7 @@ function makeMutant(i: number, bases: ReturnType<typeof baseConfigs>, ws: Return
 // ---------------------------------------------------------------------------------------------
 // Running one mutant
 
-type Outcome = "trained" | "oneLine" | "oneLineAndWarnings" | "internal" | "multiLine" | "hang" | "signal";
+type Outcome = "trained" | "oneLine" | "oneLineAndWarnings" | "internal" | "multiLine" | "hang" | "slowBigNetwork" | "signal";
 interface Result {
   i: number;
   what: string;
@@ -305,7 +306,8 @@ function run(i: number, m: ReturnType<typeof makeMutant>, cwd: string): Promise<
       // Anything else on stderr is a warning a library part printed (a skipped file, a rebuilt cache).
       const warnings = lines.length - errorLines.length - stackLines.length;
       let outcome: Outcome;
-      if (stoppedBy === "hang") outcome = "hang";
+      // Still initializing a network the CLI announced as big (1e8+ parameters) is work, not a hang.
+      if (stoppedBy === "hang") outcome = stdout.includes("building a network of") ? "slowBigNetwork" : "hang";
       else if (stoppedBy === "time" || code === 0) outcome = errorLines.length + stackLines.length === 0 ? "trained" : "multiLine";
       else if (signal) outcome = "signal";
       else if (errorLines.length === 1 && stackLines.length === 0) {
@@ -350,9 +352,10 @@ async function main(): Promise<void> {
   console.log(`  failed with one error line after warnings: ${count("oneLineAndWarnings")}`);
   console.log(`  failed with a stack trace or several lines: ${count("multiLine")}`);
   console.log(`  hung over ${opts.startLimit} s before training started:     ${count("hang")}`);
+  console.log(`  still building an announced big network:   ${count("slowBigNetwork")}`);
   console.log(`  killed by a signal (OOM?):                 ${count("signal")}`);
   console.log(`  runs that printed warnings:                ${results.filter((r) => r.warnings > 0).length}`);
-  for (const o of ["multiLine", "hang", "signal", "internal", "oneLineAndWarnings"] as const) {
+  for (const o of ["multiLine", "hang", "slowBigNetwork", "signal", "internal", "oneLineAndWarnings"] as const) {
     for (const r of results.filter((x) => x.outcome === o).slice(0, 5)) {
       console.log(`  ${o} #${r.i} (${r.what})${r.cpuSeconds !== null ? ` [${r.cpuSeconds} s CPU]` : ""}: ${r.stderr.trim().split("\n").slice(0, 3).join(" | ").slice(0, 300)}`);
     }
