@@ -4,6 +4,7 @@
 //   gemm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc): void
 //   setNumThreads(n): void          getNumThreads(): number
 //   simdLevel(): string             setSimdLevel(level): string      supportedSimdLevels(): string[]
+//   abiVersion: number              (kd::napi::kAbiVersion, checked by the loader)
 //
 // The thread count and the SIMD level apply to every kernel of the addon. tuneAllocator is in addon_alloc.cc.
 //
@@ -250,6 +251,9 @@ NAPI_MODULE_INIT() {
       {"supportedSimdLevels", nullptr, SupportedSimdLevels, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
+  napi_value abi;
+  if (napi_create_int32(env, kd::napi::kAbiVersion, &abi) != napi_ok ||
+      napi_set_named_property(env, exports, "abiVersion", abi) != napi_ok) return nullptr;
   if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports) || !kd::register_alloc(env, exports) ||
       !kd::register_conv(env, exports) ||
       !kd::register_pool(env, exports) ||

@@ -18,6 +18,12 @@ namespace napi {
 
 constexpr double kMaxSafeInteger = 9007199254740991.0;
 
+// The addon's ABI version, exported as `abiVersion`. The TypeScript loader (src/backend/native/
+// loader.ts, NATIVE_ABI_VERSION) refuses an addon whose version differs, so a stale build left in
+// build/ is never half-used. Bump both together whenever an export is added, removed or changes
+// its arguments or results.
+constexpr int32_t kAbiVersion = 1;
+
 inline napi_value undefined_value(napi_env env) {
   napi_value v;
   napi_get_undefined(env, &v);

@@ -1,5 +1,6 @@
 import type { Storage } from "../tensor/dtype.ts";
 import type { BinaryOp, UnaryOp } from "./elementwise_ops.ts";
+import type { KernelRegistry, OptionalKernelName, OptionalKernels } from "./kernels.ts";
 
 /**
  * The kernel seam. Ops call only these primitives; a backend (plain JS, WASM SIMD, native) implements
@@ -55,8 +56,15 @@ type Floats = Float32Array | Float64Array;
 export interface Backend {
   readonly name: string;
 
+  /** The kernel table this view was built from (src/backend/kernels.ts), by kernel name. */
+  readonly registry?: KernelRegistry;
+
+  /** The backend's optional kernel of that name, or undefined when it has none. */
+  optionalKernel?<K extends OptionalKernelName>(name: K): OptionalKernels[K] | undefined;
+
   /** Threads the backend may use, for backends that run work in parallel. */
   setNumThreads?(n: number): void;
+  /** The threads its kernels actually run on now (absent: 1). */
   getNumThreads?(): number;
 
   /** A short description for logs, e.g. "avx512, 2 threads". */

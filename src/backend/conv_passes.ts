@@ -1,5 +1,5 @@
 /**
- * An optional capability a backend may carry as `convPasses`: whole-batch convolution passes, which
+ * The optional kernel "convPasses" (src/backend/kernels.ts): whole-batch convolution passes, which
  * src/ops/conv.ts uses instead of its per-sample loop of im2col + GEMM calls when the backend has
  * them. The window is one group's (C = channels / groups); `y` holds the bias (beta 1) or is
  * overwritten (beta 0); `gx` is zero-filled by the caller; `gw` is overwritten with the sum over the

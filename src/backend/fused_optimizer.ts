@@ -1,6 +1,6 @@
 /**
- * An optional capability a backend may carry as `fusedOptimizer`: whole-group optimizer updates in
- * one call. src/optim/fused.ts finds it on the active backend; the update rules stay in src/optim,
+ * The optional kernel "fusedOptimizer" (src/backend/kernels.ts): whole-group optimizer updates in
+ * one call. src/optim/fused.ts asks the active backend for it; the update rules stay in src/optim,
  * and a backend's loops must give the JS loops' results bit for bit. The types are plain arrays and
  * numbers so that this layer needs nothing from the optimizers.
  */

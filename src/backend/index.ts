@@ -10,5 +10,5 @@ registerBackend("native", loadNativeBackend);
 registerBackend("wasm", loadWasmBackend);
 selectDefaultBackend();
 
-export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads, backend } from "./registry.ts";
+export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads, backend, optionalKernel } from "./registry.ts";
 export type { Backend } from "./backend.ts";

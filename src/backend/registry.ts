@@ -2,6 +2,7 @@ import { ArgumentError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Backend } from "./backend.ts";
 import { jsBackend } from "./js/index.ts";
+import type { OptionalKernelName, OptionalKernels } from "./kernels.ts";
 
 /**
  * Which backend runs the kernels. Ops read `backend()` at every call, so switching takes effect at
@@ -64,8 +65,18 @@ export function setNumThreads(n: number): void {
   for (const load of registered.values()) load()?.setNumThreads?.(n);
 }
 
+/**
+ * The threads the current backend's kernels actually run on: 1 for js, 1 plus the started workers
+ * for wasm (1 until they start, or where they cannot), the thread pool's size for native. A count
+ * asked for with setNumThreads that the backend cannot (yet) use is not reported.
+ */
 export function getNumThreads(): number {
-  return numThreads ?? current.getNumThreads?.() ?? 1;
+  return current.getNumThreads?.() ?? 1;
+}
+
+/** The current backend's optional kernel of that name (e.g. "convPasses"), or undefined when it has none. */
+export function optionalKernel<K extends OptionalKernelName>(name: K): OptionalKernels[K] | undefined {
+  return current.optionalKernel?.(name);
 }
 
 export function getBackend(): string {

@@ -1,6 +1,6 @@
 import type { Window2d } from "../backend/backend.ts";
-import type { ConvDims, ConvPasses } from "../backend/conv_passes.ts";
-import { backend } from "../backend/registry.ts";
+import type { ConvDims } from "../backend/conv_passes.ts";
+import { backend, optionalKernel } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { allocStorage, isFloating } from "../tensor/dtype.ts";
@@ -16,8 +16,9 @@ import { squeeze, unsqueeze } from "./views.ts";
  * kernels with GEMM's transpose flags (weight^T @ grad, then col2im; grad @ columns^T), so no
  * transposed copy is ever made. Per-sample columns keep the scratch buffer small (one image's worth);
  * a 1x1 stride-1 unpadded conv skips im2col since the input already is its own column matrix.
- * A backend with `convPasses` (the native one) runs the same per-sample steps itself, samples split
- * across threads (src/backend/conv_passes.ts); the loops here are the reference and the fallback.
+ * A backend with the optional kernel "convPasses" (the native one) runs the same per-sample steps
+ * itself, samples split across threads (src/backend/conv_passes.ts); the loops here are the
+ * reference and the fallback.
  *
  * Why im2col rather than a direct loop (bench/conv.ts, conv 32->64 3x3 on 64x26x26): with the plain
  * JS GEMM both take ~2-3 s (same multiply-adds, same unit-stride inner loop), but im2col hands all the
@@ -145,7 +146,7 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
     return [scratch, 0];
   };
 
-  const passes = (k as { convPasses?: ConvPasses }).convPasses;
+  const passes = optionalKernel("convPasses");
   const dims: ConvDims = { N, C, O, G };
 
   const out = freshOutput([N, O, oH, oW], x.dtype);

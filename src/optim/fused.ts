@@ -3,15 +3,15 @@
  * group's update in one call (the native and wasm backends do, with the same float32 roundings as
  * the JS loops, so results are bit-identical either way).
  *
- * The seam is a capability, not a kernel of the Backend interface: a backend may carry a
- * `fusedOptimizer` object (its shape is in src/backend/fused_optimizer.ts), and `fusedOptimizer()`
- * finds it on the active backend (so KINDLING_BACKEND=js, or a backend without it, runs the JS
+ * The seam is an optional kernel, not a kernel of the Backend interface: a backend may register
+ * one named "fusedOptimizer" (its shape is in src/backend/fused_optimizer.ts), and `fusedOptimizer()`
+ * asks the active backend for it (so KINDLING_BACKEND=js, or a backend without it, runs the JS
  * loops). Nothing here imports a particular backend; the JS loops in sgd.ts / adam.ts stay the
  * reference, and the only thing an optimizer does differently is to hand its updates to an
  * UpdateBatch instead of running them.
  */
 import type { FusedAdamScalars, FusedOptimizer, FusedSgdScalars } from "../backend/fused_optimizer.ts";
-import { backend } from "../backend/registry.ts";
+import { optionalKernel } from "../backend/registry.ts";
 import type { FloatArray } from "./dense.ts";
 
 /** SGD's scalars for one group and precision (rounded to it, as the JS loop uses them). */
@@ -27,7 +27,7 @@ export type { FusedOptimizer };
 
 /** The active backend's fused optimizer, or null. */
 export function fusedOptimizer(): FusedOptimizer | null {
-  return (backend() as { fusedOptimizer?: FusedOptimizer }).fusedOptimizer ?? null;
+  return optionalKernel("fusedOptimizer") ?? null;
 }
 
 export interface SGDItem {

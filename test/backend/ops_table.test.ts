@@ -9,7 +9,7 @@ import * as torch from "../../src/index.ts";
 import { staleFiles } from "../../scripts/gen_ops.ts";
 import { NATIVE_BINARY_OPS, NATIVE_UNARY_OPS, WASM_BINARY_OPS, WASM_UNARY_OPS } from "../../src/backend/elementwise_ops.ts";
 import { GEMM_WASM } from "../../src/backend/wasm/gemm_bytes.ts";
-import { hasKernels, loadNative } from "../../src/backend/native/loader.ts";
+import { loadNative } from "../../src/backend/native/loader.ts";
 import { BINARY } from "../../src/ops/op_table_binary.ts";
 import { UNARY } from "../../src/ops/op_table_unary.ts";
 import type { Api, BinaryRow, UnaryRow } from "../../src/ops/op_spec.ts";
@@ -64,7 +64,7 @@ test("extra positional arguments to a table op are an ArgumentError, not ignored
 
 test("the native addon has kernels for exactly the table's native ops", (t) => {
   const addon = loadNative();
-  if (!addon || !hasKernels(addon)) {
+  if (!addon) {
     t.skip("native addon not built");
     return;
   }

@@ -1,14 +1,14 @@
-import type { Backend, BinaryOp, ReduceOp, StridedView, UnaryOp } from "../backend.ts";
-import { jsBackend } from "../js/index.ts";
-import type { NativeAddon, NativeKernels } from "./loader.ts";
+import type { BinaryOp, ReduceOp, StridedView, UnaryOp } from "../backend.ts";
+import type { FastKernels } from "../kernels.ts";
+import type { NativeAddon } from "./loader.ts";
 
 /**
- * Backend kernels over the addon's elementwise, reduction, softmax and copy functions. Each tries
- * the native kernel and runs the JS one when the addon declines (it returns false for dtypes and
- * layouts it does not cover: integers, bools, mixed types, more than 16 dims, partial aliasing) or
- * has no kernel for the op (pow, atan2, gelu, prod, ...).
+ * Fast kernels over the addon's elementwise, reduction, softmax and copy functions. Each declines
+ * (returns false) when the addon does (dtypes and layouts it does not cover: integers, bools, mixed
+ * types, more than 16 dims, partial aliasing) or has no kernel for the op (pow, atan2, gelu, prod,
+ * ...); the registry then runs the JS kernel.
  */
-type Kernels = Pick<Backend, "unary" | "binary" | "binaryScalar" | "reduce" | "softmax" | "softmaxBackward" | "copy">;
+type Kernels = Required<Pick<FastKernels, "unary" | "binary" | "binaryScalar" | "reduce" | "softmax" | "softmaxBackward" | "copy">>;
 
 const MAX_DIMS = 16;
 
@@ -16,7 +16,7 @@ function codes<T extends string>(names: string[]): Map<T, number> {
   return new Map(names.map((n, i) => [n as T, i]));
 }
 
-export function nativeKernels(addon: NativeAddon & NativeKernels): Kernels {
+export function nativeKernels(addon: NativeAddon): Kernels {
   const names = addon.opNames();
   const unaryCode = codes<UnaryOp>(names.unary);
   const binaryCode = codes<BinaryOp>(names.binary);
@@ -37,37 +37,25 @@ export function nativeKernels(addon: NativeAddon & NativeKernels): Kernels {
   };
 
   return {
-    unary(op, x, out, n) {
+    unary: (op, x, out, n) => {
       const code = unaryCode.get(op);
-      if (code === undefined || !addon.unary(code, x, out, n)) jsBackend.unary(op, x, out, n);
+      return code !== undefined && addon.unary(code, x, out, n);
     },
-    binary(op, a, b, out, shape) {
+    binary: (op, a, b, out, shape) => {
       const code = binaryCode.get(op);
-      if (code === undefined || !fillLayout(shape, a.strides, b.strides) ||
-        !addon.binary(code, a.data, a.offset, b.data, b.offset, out, layout)) {
-        jsBackend.binary(op, a, b, out, shape);
-      }
+      return code !== undefined && fillLayout(shape, a.strides, b.strides) &&
+        addon.binary(code, a.data, a.offset, b.data, b.offset, out, layout);
     },
-    binaryScalar(op, x, s, out, n, scalarFirst) {
+    binaryScalar: (op, x, s, out, n, scalarFirst) => {
       const code = binaryCode.get(op);
-      if (code === undefined || !addon.binaryScalar(code, x, s, out, n, scalarFirst)) {
-        jsBackend.binaryScalar(op, x, s, out, n, scalarFirst);
-      }
+      return code !== undefined && addon.binaryScalar(code, x, s, out, n, scalarFirst);
     },
-    reduce(op, x, out, outer, size, inner, indices) {
+    reduce: (op, x, out, outer, size, inner, indices) => {
       const code = reduceCode.get(op);
-      if (code === undefined || !addon.reduce(code, x, out, outer, size, inner, indices ?? null)) {
-        jsBackend.reduce(op, x, out, outer, size, inner, indices);
-      }
+      return code !== undefined && addon.reduce(code, x, out, outer, size, inner, indices ?? null);
     },
-    softmax(x, out, outer, size, inner, log) {
-      if (!addon.softmax(x, out, outer, size, inner, log)) jsBackend.softmax(x, out, outer, size, inner, log);
-    },
-    softmaxBackward(g, y, out, outer, size, inner, log) {
-      if (!addon.softmaxBackward(g, y, out, outer, size, inner, log)) jsBackend.softmaxBackward(g, y, out, outer, size, inner, log);
-    },
-    copy(src: StridedView, shape, out) {
-      if (!fillLayout(shape, src.strides) || !addon.copy(src.data, src.offset, out, layout)) jsBackend.copy(src, shape, out);
-    },
+    softmax: (x, out, outer, size, inner, log) => addon.softmax(x, out, outer, size, inner, log),
+    softmaxBackward: (g, y, out, outer, size, inner, log) => addon.softmaxBackward(g, y, out, outer, size, inner, log),
+    copy: (src: StridedView, shape, out) => fillLayout(shape, src.strides) && addon.copy(src.data, src.offset, out, layout),
   };
 }

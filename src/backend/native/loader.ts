@@ -14,11 +14,14 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { log } from "../../log.ts";
 
 /** Kernel family the addon dispatched to at run time (best one the CPU supports by default). */
 export type NativeSimdLevel = "avx512" | "avx2" | "generic";
 
-export interface NativeAddon {
+export interface NativeAddon extends NativeKernels {
+  /** The ABI the addon was built for (kd::napi::kAbiVersion); the loader uses only NATIVE_ABI_VERSION. */
+  readonly abiVersion: number;
   /**
    * C[cOff..] = alpha * op(A) @ op(B) + beta * C, row-major, with the contract of `Backend.gemm`:
    * op(A) is MxK, op(B) is KxN, lda/ldb/ldc are row strides of the stored matrices, offsets are in
@@ -40,33 +43,30 @@ export interface NativeAddon {
   setSimdLevel(level: NativeSimdLevel): NativeSimdLevel;
   /** Kernel families this CPU supports, lowest first. */
   supportedSimdLevels(): NativeSimdLevel[];
-  /**
-   * Sets glibc's mmap and trim thresholds (bytes) for the whole process; false where the C library is
-   * not glibc. Absent from addons built before it existed.
-   */
-  tuneAllocator?(mmapThreshold: number, trimThreshold: number): boolean;
+  /** Sets glibc's mmap and trim thresholds (bytes) for the whole process; false where the C library is not glibc. */
+  tuneAllocator(mmapThreshold: number, trimThreshold: number): boolean;
   /**
    * Convolution's im2col (x[C,H,W] -> cols[C*kH*kW, oH*oW]) and col2im (cols added back into x), the JS
    * backend's loops bit for bit; win = [C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW]. false when the
-   * arrays are not both float32 or both float64 (nothing written). Absent from older builds.
+   * arrays are not both float32 or both float64 (nothing written).
    */
-  im2col?(x: Float32Array | Float64Array, xOff: number, cols: Float32Array | Float64Array, colsOff: number, win: Float64Array): boolean;
-  col2im?(cols: Float32Array | Float64Array, colsOff: number, x: Float32Array | Float64Array, xOff: number, win: Float64Array): boolean;
+  im2col(x: Float32Array | Float64Array, xOff: number, cols: Float32Array | Float64Array, colsOff: number, win: Float64Array): boolean;
+  col2im(cols: Float32Array | Float64Array, colsOff: number, x: Float32Array | Float64Array, xOff: number, win: Float64Array): boolean;
   /**
    * Max pooling over win[0] planes and its backward (gx[plane, indices[k]] += g[k]), the JS loops bit for
    * bit; indices is int64 storage (a Float64Array). false, with nothing written, for other array types,
-   * overlapping arrays, or (backward) an index outside its plane. Absent from older builds.
+   * overlapping arrays, or (backward) an index outside its plane.
    */
-  maxPool2d?(x: Float32Array | Float64Array, out: Float32Array | Float64Array, indices: Float64Array, win: Float64Array): boolean;
-  maxPool2dBackward?(g: Float32Array | Float64Array, indices: Float64Array, gx: Float32Array | Float64Array, win: Float64Array): boolean;
+  maxPool2d(x: Float32Array | Float64Array, out: Float32Array | Float64Array, indices: Float64Array, win: Float64Array): boolean;
+  maxPool2dBackward(g: Float32Array | Float64Array, indices: Float64Array, gx: Float32Array | Float64Array, win: Float64Array): boolean;
   /**
    * Whole-batch convolution passes (src/backend/conv_passes.ts), samples split across threads; dims =
    * [N, C, O, G] (forward: and beta). false, with nothing written, for mixed or non-float arrays,
-   * overlapping outputs, or scratch memory that cannot be had. Absent from older builds.
+   * overlapping outputs, or scratch memory that cannot be had.
    */
-  convForward?(x: Float32Array | Float64Array, w: Float32Array | Float64Array, y: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
-  convBackwardInput?(g: Float32Array | Float64Array, w: Float32Array | Float64Array, gx: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
-  convBackwardWeight?(g: Float32Array | Float64Array, x: Float32Array | Float64Array, gw: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convForward(x: Float32Array | Float64Array, w: Float32Array | Float64Array, y: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convBackwardInput(g: Float32Array | Float64Array, w: Float32Array | Float64Array, gx: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convBackwardWeight(g: Float32Array | Float64Array, x: Float32Array | Float64Array, gw: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
 }
 
 /**
@@ -79,7 +79,7 @@ export const ALLOCATOR = { mmapThreshold: 64 << 20, trimThreshold: 256 << 20 };
 
 function tuneAllocator(addon: NativeAddon): void {
   const flag = process.env["KINDLING_MALLOC_TUNE"];
-  if (flag === "0" || typeof addon.tuneAllocator !== "function") return;
+  if (flag === "0") return;
   addon.tuneAllocator(ALLOCATOR.mmapThreshold, ALLOCATOR.trimThreshold);
 }
 
@@ -134,12 +134,24 @@ export interface NativeKernels {
   ): boolean;
 }
 
-const KERNEL_FUNCTIONS = ["opNames", "unary", "binary", "binaryScalar", "reduce", "softmax", "softmaxBackward", "copy", "sgdStep", "adamStep"];
+/**
+ * The addon ABI this code is written against (native/kd_napi.h, kAbiVersion): an addon reporting
+ * another version (or none: built before versions existed) is not used at all, rather than probed
+ * member by member. Bump both together whenever an export is added, removed or changes its contract.
+ */
+export const NATIVE_ABI_VERSION = 1;
 
-/** Whether the loaded addon has the kernels beyond GEMM (an addon built from older sources has only GEMM). */
-export function hasKernels(addon: NativeAddon): addon is NativeAddon & NativeKernels {
-  const o = addon as unknown as Record<string, unknown>;
-  return KERNEL_FUNCTIONS.every((k) => typeof o[k] === "function");
+/**
+ * The addon when it reports NATIVE_ABI_VERSION, else null with one warning naming both versions
+ * (a build left over from other sources: `npm rebuild` makes a matching one).
+ */
+export function checkAbi(mod: unknown, warn: (msg: string) => void = (m) => log("warn", m)): NativeAddon | null {
+  const version = typeof mod === "object" && mod !== null ? (mod as { abiVersion?: unknown }).abiVersion : undefined;
+  if (version === NATIVE_ABI_VERSION) return mod as NativeAddon;
+  const found = typeof version === "number" ? `version ${version}` : "no version (an older build)";
+  warn(`native addon ${ADDON_PATH} has ABI ${found} but kindling expects version ${NATIVE_ABI_VERSION}; ` +
+    "not using it (run npm rebuild)");
+  return null;
 }
 
 const ADDON_PATH = join("build", "Release", "kindling_native.node");
@@ -158,13 +170,6 @@ function packageRoots(): string[] {
   }
 }
 
-function isAddon(x: unknown): x is NativeAddon {
-  if (typeof x !== "object" || x === null) return false;
-  const o = x as Record<string, unknown>;
-  return ["gemm", "setNumThreads", "getNumThreads", "simdLevel", "setSimdLevel", "supportedSimdLevels"]
-    .every((k) => typeof o[k] === "function");
-}
-
 function tryLoad(): NativeAddon | null {
   const flag = process.env["KINDLING_NO_NATIVE"];
   if (flag !== undefined && flag !== "" && flag !== "0") return null;
@@ -173,10 +178,9 @@ function tryLoad(): NativeAddon | null {
     const file = join(root, ADDON_PATH);
     if (!existsSync(file)) continue;
     try {
-      const mod: unknown = require(file);
-      if (!isAddon(mod)) return null;
-      tuneAllocator(mod);
-      return mod;
+      const addon = checkAbi(require(file));
+      if (addon) tuneAllocator(addon);
+      return addon;
     } catch {
       return null;
     }

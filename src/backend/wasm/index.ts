@@ -9,7 +9,8 @@
  */
 import type { Backend } from "../backend.ts";
 import type { FusedOptimizer } from "../fused_optimizer.ts";
-import { jsBackend } from "../js/index.ts";
+import { jsRegistry } from "../js/index.ts";
+import { type FastKernel, KernelRegistry } from "../kernels.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
@@ -35,14 +36,14 @@ export interface WasmBackendInfo {
 /** Below this many multiply-adds the JS kernel wins: staging and the call cost more than the math. */
 const MIN_MACS = 384;
 
-type F = Float32Array | Float64Array;
-
 export interface WasmBackend extends Backend {
+  /** Also its optional kernel "fusedOptimizer"; kept here for callers holding this backend itself. */
   readonly fusedOptimizer: FusedOptimizer;
   readonly info: () => WasmBackendInfo;
   /** Starts the worker threads if they are not yet, and resolves once they are ready (a no-op for one thread). */
   readonly whenReady: () => Promise<void>;
   setNumThreads(n: number): void;
+  /** 1 plus the workers actually started (1 until the first large GEMM or whenReady(), or without shared memory). */
   getNumThreads(): number;
   describe(): string;
   /** Stops the workers; the backend keeps working single-threaded. */
@@ -94,49 +95,46 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   warmUp(ctx);
   setNumThreads(wanted);
 
-  const gemm: Backend["gemm"] = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
+  const gemm: FastKernel<"gemm"> = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
     const f32 = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array;
     const macs = M * N * K;
     if (threads > 1 && !ctx.pool && macs >= BLOCKING.THREAD_MIN_MACS) startPool();
-    if (f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && macs >= minMacs &&
-      wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)) return;
-    jsBackend.gemm(transA, transB, M, N, K, alpha, A as F, aOff, lda, B as F, bOff, ldb, beta, C as F, cOff, ldc);
+    return f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && macs >= minMacs &&
+      wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+  };
+  const fusedOptimizer = wasmFusedOptimizer(rt);
+  const registry = new KernelRegistry("wasm", jsRegistry)
+    .registerAllFast({
+      gemm,
+      unary: (op, x, out, n) => wasmUnary(rt, op, x, out, n),
+      binary: (op, a, b, out, shape) => wasmBinary(rt, op, a, b, out, shape),
+      binaryScalar: (op, x, s, out, n, scalarFirst) => wasmBinaryScalar(rt, op, x, s, out, n, scalarFirst),
+      reduce: (op, x, out, outer, size, inner, indices) => !indices && wasmReduce(rt, op, x, out, outer, size, inner),
+      im2col: (x, xOff, win, cols, colsOff) => wasmIm2col(rt, x, xOff, win, cols, colsOff),
+      col2im: (cols, colsOff, win, x, xOff) => wasmCol2im(rt, cols, colsOff, win, x, xOff),
+      maxPool2d: (x, win, out, indices) => wasmMaxPool2d(rt, x, win, out, indices),
+    })
+    .registerOptional("fusedOptimizer", fusedOptimizer);
+  // Threads that really run: this one, plus the workers that have started (none until the first
+  // GEMM big enough to split, or whenReady(); none at all without shared memory).
+  const running = (): number => (ctx.pool ? 1 + Math.min(threads - 1, ctx.pool.readyCount()) : 1);
+
+  const describe = (): string => {
+    const n = running();
+    return `${rt.relaxed ? "relaxed-simd" : "simd"}, ${n} thread${n > 1 ? "s" : ""}`;
   };
 
   return {
-    ...jsBackend,
-    name: "wasm",
-    gemm,
-    unary: (op, x, out, n) => {
-      if (!wasmUnary(rt, op, x, out, n)) jsBackend.unary(op, x, out, n);
-    },
-    binary: (op, a, b, out, shape) => {
-      if (!wasmBinary(rt, op, a, b, out, shape)) jsBackend.binary(op, a, b, out, shape);
-    },
-    binaryScalar: (op, x, s, out, n, scalarFirst) => {
-      if (!wasmBinaryScalar(rt, op, x, s, out, n, scalarFirst)) jsBackend.binaryScalar(op, x, s, out, n, scalarFirst);
-    },
-    reduce: (op, x, out, outer, size, inner, indices) => {
-      if (indices || !wasmReduce(rt, op, x, out, outer, size, inner)) jsBackend.reduce(op, x, out, outer, size, inner, indices);
-    },
-    im2col: (x, xOff, win, cols, colsOff) => {
-      if (!wasmIm2col(rt, x, xOff, win, cols, colsOff)) jsBackend.im2col(x, xOff, win, cols, colsOff);
-    },
-    col2im: (cols, colsOff, win, x, xOff) => {
-      if (!wasmCol2im(rt, cols, colsOff, win, x, xOff)) jsBackend.col2im(cols, colsOff, win, x, xOff);
-    },
-    maxPool2d: (x, win, out, indices) => {
-      if (!wasmMaxPool2d(rt, x, win, out, indices)) jsBackend.maxPool2d(x, win, out, indices);
-    },
-    fusedOptimizer: wasmFusedOptimizer(rt),
+    ...registry.view({ setNumThreads, getNumThreads: running, describe }),
+    describe,
+    fusedOptimizer,
     info: () => ({ relaxed: rt.relaxed, shared: rt.shared, threads, readyWorkers: ctx.pool?.readyCount() ?? 0 }),
     whenReady: () => {
       startPool();
       return ctx.pool?.ready ?? Promise.resolve();
     },
     setNumThreads,
-    getNumThreads: () => threads,
-    describe: () => `${rt.relaxed ? "relaxed-simd" : "simd"}, ${threads} thread${threads > 1 ? "s" : ""}`,
+    getNumThreads: running,
     async dispose() {
       const p = pool;
       pool = null;

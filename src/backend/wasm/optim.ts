@@ -1,5 +1,5 @@
 /**
- * The wasm backend's `fusedOptimizer` capability (src/backend/fused_optimizer.ts): plain float32
+ * The wasm backend's `fusedOptimizer` optional kernel (src/backend/fused_optimizer.ts): plain float32
  * SGD, the update of the seed's training, runs as a SIMD kernel over linear memory. In JS the loop costs
  * ~1.3-2 ns per parameter, a third of the seed MLP's step; staged in and out of linear memory at
  * memcpy speed it is about three times cheaper. Every other update (momentum, weight decay, maximize,
