@@ -1,0 +1,178 @@
+/**
+ * Replaying one program of test/fixtures/differential.json (scripts/differential/gen_programs.py) on
+ * kindling and comparing the outcome with PyTorch's: the value (dtype and shape exactly, NaN where
+ * PyTorch has NaN, finite values within a tolerance), the gradients of sum(out * w), or that kindling
+ * raises a typed KindlingError where PyTorch raises.
+ */
+import * as torch from "../../src/index.ts";
+
+type Tensor = torch.Tensor;
+type DTypeName = "float32" | "float64" | "int32" | "int64" | "bool";
+type Num = number | boolean | "nan" | "inf" | "-inf" | "-0";
+
+export interface TensJson { s: number[]; d: DTypeName; v: Num[] }
+export interface InputJson extends TensJson { view?: ["t"] | ["step", number] | ["expand", number[]]; g?: boolean; at: number }
+type Arg = Num | null | { v: number } | { ix: IxJson[] } | Arg[];
+type IxJson = number | null | "..." | { slice: (number | null)[] } | { v: number };
+export interface StepJson { op: string; a: Arg[]; kw?: Record<string, string>; pick?: number }
+export interface ErrorJson { type: string; message: string }
+export interface ProgramJson {
+  id: number;
+  inputs: InputJson[];
+  ops: StepJson[];
+  out?: TensJson;
+  w?: TensJson;
+  grads?: (TensJson | null)[];
+  error?: ErrorJson;
+  backwardError?: ErrorJson;
+}
+
+export type Verdict =
+  | "pass" | "value mismatch" | "dtype mismatch" | "shape mismatch" | "missing error" | "spurious error" | "untyped error";
+
+export interface Outcome { verdict: Verdict; detail: string }
+
+function num(v: Num): number {
+  if (v === "nan") return NaN;
+  if (v === "inf") return Infinity;
+  if (v === "-inf") return -Infinity;
+  if (v === "-0") return -0;
+  return typeof v === "boolean" ? Number(v) : v;
+}
+
+function leaf(t: TensJson): Tensor {
+  const data = t.v.map(num);
+  const storage =
+    t.d === "float32" ? Float32Array.from(data)
+    : t.d === "int32" ? Int32Array.from(data)
+    : t.d === "bool" ? Uint8Array.from(data)
+    : Float64Array.from(data);
+  return torch.tensor(storage, { dtype: t.d }).reshape(t.s).detach();
+}
+
+function input(spec: InputJson): { base: Tensor; view: Tensor } {
+  const base = leaf(spec);
+  if (spec.g) base.requiresGrad_(true);
+  const v = spec.view;
+  const view = v === undefined ? base
+    : v[0] === "t" ? base.transpose(-1, -2)
+    : v[0] === "step" ? base.index([torch.Slice(null, null, v[1])])
+    : base.expand(v[1]);
+  return { base, view };
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function resolve(a: Arg, vals: Tensor[]): unknown {
+  if (Array.isArray(a)) return a.map((x) => resolve(x, vals));
+  if (a !== null && typeof a === "object") {
+    if ("v" in a) return vals[a.v];
+    return a.ix.map((i): torch.IndexItem =>
+      i === "..." ? torch.Ellipsis
+      : i === null || typeof i === "number" ? i
+      : "slice" in i ? torch.Slice(i.slice[0] ?? null, i.slice[1] ?? null, i.slice[2] ?? null)
+      : vals[i.v]!);
+  }
+  return typeof a === "string" ? num(a) : a;
+}
+
+type Callable = (...args: unknown[]) => unknown;
+
+function apply(step: StepJson, vals: Tensor[]): Tensor {
+  const args = step.a.map((a) => resolve(a, vals));
+  const extra = step.kw ? [step.kw] : [];
+  let res: unknown;
+  if (step.op === "index") {
+    res = (args[0] as Tensor).index(args[1] as torch.IndexList);
+  } else if (step.op === "cat" || step.op === "stack" || step.op === "where") {
+    res = (torch[step.op] as unknown as Callable)(...args, ...extra);
+  } else {
+    const self = args[0] as Tensor;
+    const method = (self as unknown as Record<string, unknown>)[camel(step.op)];
+    if (typeof method !== "function") throw new Error(`kindling has no method ${camel(step.op)}`);
+    res = (method as Callable).call(self, ...args.slice(1), ...extra);
+  }
+  if (step.pick !== undefined) res = [...(res as Iterable<Tensor>)][step.pick];
+  if (!(res instanceof torch.Tensor)) throw new Error(`${step.op} returned ${String(res)}`);
+  return res;
+}
+
+const TOL: Record<string, [number, number]> = { float32: [1e-5, 1e-6], float64: [1e-9, 1e-12] };
+
+function compare(got: Tensor, want: TensJson, what: string): Outcome | null {
+  if (got.dtype !== want.d) return { verdict: "dtype mismatch", detail: `${what}: dtype ${got.dtype}, PyTorch ${want.d}` };
+  const shape = [...got.shape];
+  if (shape.length !== want.s.length || shape.some((n, i) => n !== want.s[i])) {
+    return { verdict: "shape mismatch", detail: `${what}: shape [${shape}], PyTorch [${want.s}]` };
+  }
+  const a = Array.from(got.contiguous().toTypedArray(), Number);
+  const [rtol, atol] = TOL[want.d] ?? [0, 0];
+  for (let i = 0; i < want.v.length; i++) {
+    const x = a[i]!;
+    const y = num(want.v[i]!);
+    const ok = Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= atol + rtol * Math.abs(y);
+    if (!ok) return { verdict: "value mismatch", detail: `${what}: element ${i} is ${x}, PyTorch ${y}` };
+  }
+  return null;
+}
+
+const describe = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message.split("\n")[0]}` : String(e));
+
+function thrown(e: unknown, torchError: ErrorJson | undefined, where: string): Outcome {
+  if (!(e instanceof torch.KindlingError)) return { verdict: "untyped error", detail: `${where}: ${describe(e)}` };
+  if (torchError) return { verdict: "pass", detail: "" };
+  return { verdict: "spurious error", detail: `${where}: ${describe(e)}` };
+}
+
+export function runProgram(p: ProgramJson): Outcome {
+  const built = p.inputs.map(input);
+  const vals: Tensor[] = [];
+  // inputs take their own value numbers, between the op results where an op made them
+  const place = () => {
+    for (let k = p.inputs.findIndex((s) => s.at === vals.length); k >= 0; k = p.inputs.findIndex((s) => s.at === vals.length)) {
+      vals.push(built[k]!.view);
+    }
+  };
+  let out: Tensor;
+  try {
+    place();
+    for (const step of p.ops) {
+      place();
+      vals.push(apply(step, vals));
+    }
+    out = vals[vals.length - 1]!;
+  } catch (e) {
+    return thrown(e, p.error, "forward");
+  }
+  if (p.error) return { verdict: "missing error", detail: `PyTorch: ${p.error.type}: ${p.error.message}` };
+  const bad = compare(out, p.out!, "output");
+  if (bad) return bad;
+  if (p.w === undefined) return { verdict: "pass", detail: "" };
+  try {
+    out.mul(leaf(p.w)).sum().backward();
+  } catch (e) {
+    return thrown(e, p.backwardError, "backward");
+  }
+  if (p.backwardError) return { verdict: "missing error", detail: `backward, PyTorch: ${p.backwardError.type}: ${p.backwardError.message}` };
+  const leaves = built.filter((_, i) => p.inputs[i]!.g).map((b) => b.base);
+  for (let i = 0; i < leaves.length; i++) {
+    const want = p.grads![i] ?? null;
+    const g = leaves[i]!.grad;
+    if (want === null || g === null) {
+      if (want !== g) return { verdict: "value mismatch", detail: `grad ${i}: ${g === null ? "none" : "a tensor"}, PyTorch ${want === null ? "none" : "a tensor"}` };
+      continue;
+    }
+    const r = compare(g, want, `grad ${i}`);
+    if (r) return r;
+  }
+  return { verdict: "pass", detail: "" };
+}
+
+export function runGuarded(p: ProgramJson): Outcome {
+  try {
+    return runProgram(p);
+  } catch (e) {
+    // a throw from the comparison itself (e.g. no such method): counted, never a crash of the whole run
+    return { verdict: e instanceof torch.KindlingError ? "spurious error" : "untyped error", detail: `setup: ${describe(e)}` };
+  }
+}
