@@ -5,6 +5,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, broadcastStrides, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
+import { narrow } from "./views.ts";
 import { type TensorLike, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
 import { resultType } from "./promotion.ts";
 
@@ -26,7 +27,7 @@ export function scatterAddRaw(g: Tensor, index: Tensor, dim: number, shape: read
   const out = fresh(shape, g.dtype);
   const outer = numelOf(index.shape.slice(0, dim));
   const inner = numelOf(index.shape.slice(dim + 1));
-  backend().scatterAdd(denseData(g), denseData(index), out.storage, outer, shape[dim]!, index.shape[dim]!, inner);
+  backend().scatterAdd(denseData(g), denseData(index), out.storage, outer, shape[dim] ?? 1, index.shape[dim] ?? 1, inner);
   return out;
 }
 
@@ -37,19 +38,22 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim !== x.ndim) {
     throw new ShapeError(`gather(): Index tensor must have the same number of dimensions as input tensor (${fmtShape(index.shape)} vs ${fmtShape(x.shape)})`);
   }
+  // PyTorch reads only the leading index.shape[i] entries of the other dims: a narrowed view of x.
+  let src = x;
   for (let i = 0; i < x.ndim; i++) {
-    if (i !== d && index.shape[i] !== x.shape[i]) {
-      // PyTorch allows index to be smaller; kindling requires equal sizes off the gather dim.
-      throw new ShapeError(`gather(): Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be the same as input ${fmtShape(x.shape)} apart from dimension ${d}`);
+    if (i === d) continue;
+    if (index.shape[i]! > x.shape[i]!) {
+      throw new ShapeError(`Size does not match at dimension ${i} expected index ${fmtShape(index.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
     }
+    if (index.shape[i]! < x.shape[i]!) src = narrow(src, i, 0, index.shape[i]!);
   }
-  checkIndex(index, x.shape[d]!, d, "gather");
+  checkIndex(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "gather");
   const out = fresh(index.shape, x.dtype);
-  const outer = numelOf(x.shape.slice(0, d));
-  const inner = numelOf(x.shape.slice(d + 1));
+  const outer = numelOf(src.shape.slice(0, d));
+  const inner = numelOf(src.shape.slice(d + 1));
   const idx = denseData(index);
-  backend().gather(denseData(x), idx, out.storage, outer, x.shape[d]!, index.shape[d]!, inner);
-  return record(out, "GatherBackward", [x], (g) => [scatterAddRaw(castRaw(g, x.dtype), index, d, x.shape)], [index]);
+  backend().gather(denseData(src), idx, out.storage, outer, x.ndim === 0 ? 1 : src.shape[d]!, index.ndim === 0 ? 1 : index.shape[d]!, inner);
+  return record(out, "GatherBackward", [src], (g) => [scatterAddRaw(castRaw(g, src.dtype), index, d, src.shape)], [index]);
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -110,10 +114,12 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   if (shape.length !== x.ndim || shape.some((s, i) => s !== x.shape[i])) {
     throw new ShapeError(`masked_fill: mask of shape ${fmtShape(mask.shape)} cannot be broadcast to input of shape ${fmtShape(x.shape)}`);
   }
-  const v = value instanceof Tensor ? value.item() : value;
-  if (!isFloating(x.dtype) && !Number.isInteger(v)) {
-    throw new DTypeError(`value cannot be converted to type ${x.dtype} without overflow: ${v}`);
+  const v0 = Number(value instanceof Tensor ? value.item() : value);
+  // As PyTorch: an integer tensor takes the value truncated (only NaN and infinities are refused), bool any nonzero.
+  if ((x.dtype === "int32" || x.dtype === "int64") && !Number.isFinite(v0)) {
+    throw new DTypeError(`value cannot be converted to type ${x.dtype === "int32" ? "int" : "int64_t"} without overflow`);
   }
+  const v = x.dtype === "bool" ? Number(v0 !== 0) : isFloating(x.dtype) ? v0 : Math.trunc(v0);
   const out = fresh(x.shape, x.dtype);
   backend().where(viewAs(mask, shape), viewAs(scalarTensor(v, x.dtype), shape), sv(x), out.storage, shape);
   return record(out, "MaskedFillBackward", [x], (g) => {

@@ -6,7 +6,7 @@ import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
 import { denseData, fresh, freshOutput } from "./util.ts";
-import { reshape, squeeze, transpose, unsqueeze } from "./views.ts";
+import { reshape, squeeze, to, transpose, unsqueeze } from "./views.ts";
 
 /**
  * Matrix products through the backend's GEMM. Transposed operands are passed as transpose flags, not
@@ -107,16 +107,19 @@ function product(a: Tensor, b: Tensor): Tensor {
   });
 }
 
+function productShape(a: Tensor, b: Tensor): number[] {
+  if (a.ndim === 1 && b.ndim === 1) return [];
+  if (a.ndim === 1) return [...b.shape.slice(0, -2), b.shape[b.ndim - 1]!];
+  if (b.ndim === 1) return a.shape.slice(0, -1);
+  return [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!];
+}
+
 export function matmul(a: Tensor, b: Tensor): Tensor {
   Tensor.check(a, "input");
   Tensor.check(b, "other");
   if (a.ndim === 0 || b.ndim === 0) {
     throw new ShapeError(`both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   }
-  if (a.dtype !== b.dtype) {
-    throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
-  }
-  if (!isFloating(a.dtype)) throw new DTypeError(`matmul is only implemented for float32 and float64, got ${a.dtype}`);
   const K1 = a.shape[a.ndim - 1]!;
   const K2 = b.ndim === 1 ? b.shape[0]! : b.shape[b.ndim - 2]!;
   if (K1 !== K2) {
@@ -126,6 +129,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       throw new ShapeError(`mat1 and mat2 shapes cannot be multiplied (${fa} and ${fb})`);
     }
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
+  }
+  if (a.dtype !== b.dtype || a.dtype === "bool") {
+    // PyTorch checks the dtypes only when there is something to compute: an empty product is a's dtype.
+    const shape = productShape(a, b);
+    if (numelOf(shape) === 0) return fresh(shape, a.dtype);
+    if (a.dtype !== b.dtype) throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+    throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+  }
+  if (!isFloating(a.dtype)) {
+    // Integer products (no gradient) through the float64 GEMM: exact while the sums stay below 2^53.
+    return to(matmul(to(a, "float64"), to(b, "float64")), a.dtype);
   }
   if (a.ndim === 1 && b.ndim === 1) return reshape(product(unsqueeze(a, 0), unsqueeze(b, 1)), []);
   if (a.ndim === 1) return squeeze(product(unsqueeze(a, 0), b), -2);
