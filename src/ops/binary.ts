@@ -12,7 +12,7 @@ import type { BinarySaved, BinarySaves } from "./op_spec.ts";
 import { type BinaryName, binaryRow } from "./op_table_binary.ts";
 import { isIntegral, resultType } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
-import { type TensorLike, castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
+import { type TensorLike, castRaw, defaultFloat, denseData, fresh, freshOutput, scalarTensor } from "./util.ts";
 
 /**
  * Binary elementwise ops, run from their table row (op_table_binary.ts): PyTorch's type promotion
@@ -121,8 +121,18 @@ function savedTensors(saves: BinarySaves, a: Tensor | null, b: Tensor | null, y:
   return out;
 }
 
+/**
+ * Python's True and False as operands: a bool scalar promotes as a 0-d bool tensor does (the lowest
+ * category, so x.le(false) compares in x's dtype), which is what it becomes.
+ */
+export function boolScalar(x: TensorLike): TensorLike {
+  return typeof (x as unknown) === "boolean" ? scalarTensor(Number(x), "bool") : x;
+}
+
 /** op(a, b) with its checks and gradient: what every table op's public function runs. */
-export function binaryOp(op: BinaryName, a: TensorLike, b: TensorLike): Tensor {
+export function binaryOp(op: BinaryName, a0: TensorLike, b0: TensorLike): Tensor {
+  const tensorsOnly = binaryRow(op).tensorsOnly === true;
+  const [a, b] = tensorsOnly ? [a0, b0] : [boolScalar(a0), boolScalar(b0)];
   checkBinary(op, a, b);
   return recordBinary(op, binaryRaw(op, a, b), a, b);
 }
@@ -161,14 +171,16 @@ export interface AlphaOptions {
 
 const ALPHA = { alpha: "number" } as const;
 
-export function add(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+export function add(a0: TensorLike, b0: TensorLike, opts: AlphaOptions = {}): Tensor {
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   checkOptions("add()", opts, ALPHA, { index: 3, positional: "alpha" });
   checkBinary("add", a, b);
   if (opts.alpha !== undefined && opts.alpha !== 1) return add(a, scaled(a, b, opts.alpha));
   return binaryOp("add", a, b);
 }
 
-export function sub(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+export function sub(a0: TensorLike, b0: TensorLike, opts: AlphaOptions = {}): Tensor {
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   checkOptions("sub()", opts, ALPHA, { index: 3, positional: "alpha" });
   checkBinary("sub", a, b);
   if (opts.alpha !== undefined && opts.alpha !== 1) return sub(a, scaled(a, b, opts.alpha));
@@ -187,7 +199,8 @@ export interface DivOptions {
   roundingMode?: RoundingMode | null;
 }
 
-export function div(a: TensorLike, b: TensorLike, opts: DivOptions = {}): Tensor {
+export function div(a0: TensorLike, b0: TensorLike, opts: DivOptions = {}): Tensor {
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   checkOptions("div()", opts, { roundingMode: "string?" }, { index: 3, positional: "roundingMode" });
   const mode = opts.roundingMode ?? null;
   if (mode !== null) return roundedDiv(a, b, mode);
@@ -202,7 +215,8 @@ function checkIntegerDivisor(a: TensorLike, b: TensorLike): void {
 }
 
 /** Python's modulo (the result takes the divisor's sign), as torch.remainder. */
-export function remainder(a: TensorLike, b: TensorLike): Tensor {
+export function remainder(a0: TensorLike, b0: TensorLike): Tensor {
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   // eslint-disable-next-line prefer-rest-params
   if (arguments.length > 2) checkArity("remainder()", arguments, 2);
   checkBinary("remainder", a, b);
@@ -236,7 +250,8 @@ function powRaw(a: TensorLike, b: TensorLike): Tensor {
   return binaryRaw("pow", a, b);
 }
 
-export function pow(a: TensorLike, b: TensorLike): Tensor {
+export function pow(a0: TensorLike, b0: TensorLike): Tensor {
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   // eslint-disable-next-line prefer-rest-params
   if (arguments.length > 2) checkArity("pow()", arguments, 2);
   checkBinary("pow", a, b);

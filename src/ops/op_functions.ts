@@ -72,9 +72,9 @@ export const ge = binaryFunction("ge");
 /** torch.le. */
 export const le = binaryFunction("le");
 /** torch.logical_and: NaN is true. */
-export const logicalAnd = binaryFunction("logicalAnd");
+export const logicalAnd = tensorFunction("logicalAnd");
 /** torch.logical_or: NaN is true. */
-export const logicalOr = binaryFunction("logicalOr");
+export const logicalOr = tensorFunction("logicalOr");
 /** torch.atan2. */
 export const atan2 = tensorFunction("atan2");
 
@@ -115,8 +115,8 @@ declare module "../tensor/tensor.ts" {
     lt(other: TensorLike): Tensor;
     ge(other: TensorLike): Tensor;
     le(other: TensorLike): Tensor;
-    logicalAnd(other: TensorLike): Tensor;
-    logicalOr(other: TensorLike): Tensor;
+    logicalAnd(other: Tensor): Tensor;
+    logicalOr(other: Tensor): Tensor;
     atan2(other: Tensor): Tensor;
     remainder(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;
   }

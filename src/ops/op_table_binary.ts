@@ -130,11 +130,11 @@ export const BINARY = {
   ge: compare("torch.ge", "(x >= y ? 1 : 0)", "BGe"),
   le: compare("torch.le", "(x <= y ? 1 : 0)", "BLe"),
   logicalAnd: {
-    torch: "torch.logical_and", api: "torch+method", result: "bool",
+    torch: "torch.logical_and", api: "torch+method", result: "bool", tensorsOnly: true,
     js: "(x !== 0 && y !== 0 ? 1 : 0)", grad: null, saves: NONE, edges: "NaN is true",
   },
   logicalOr: {
-    torch: "torch.logical_or", api: "torch+method", result: "bool",
+    torch: "torch.logical_or", api: "torch+method", result: "bool", tensorsOnly: true,
     js: "(x !== 0 || y !== 0 ? 1 : 0)", grad: null, saves: NONE, edges: "NaN is true",
   },
   reluGrad: {
