@@ -96,7 +96,8 @@ export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
 
 function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   Tensor.check(x, "input");
-  if (x.dtype === "bool") throw new DTypeError(`"arg${op}_cpu" not implemented for 'Bool'`);
+  // PyTorch dispatches on the dtype only when there is something to reduce
+  if (x.dtype === "bool" && x.numel() > 0) throw new DTypeError(`"arg${op}_cpu" not implemented for 'Bool'`);
   if (dim === undefined) {
     const r = alongDim(op, reshape(x.detach(), [-1]), 0, false).indices;
     return keepdim ? reshape(r, x.shape.map(() => 1)) : r;

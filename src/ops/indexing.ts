@@ -71,6 +71,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = denseData(index);
   backend().indexSelect(denseData(x), idx, out.storage, outer, size, m, inner);
   return record(out, "IndexSelectBackward", [x], (g) => {
+    // PyTorch 1.13's index_select backward refuses a 0-d input read by other than one index
+    if (x.ndim === 0 && m !== 1) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
     const gx = fresh(x.shape, x.dtype);
     backend().indexAdd(denseData(castRaw(g, x.dtype)), idx, gx.storage, outer, size, m, inner);
     return [gx];

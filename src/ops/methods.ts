@@ -1,4 +1,5 @@
 import { runBackward, type BackwardOptions } from "../autograd/engine.ts";
+import { ArgumentError } from "../errors.ts";
 import type { DType } from "../tensor/dtype.ts";
 import { formatTensor } from "../tensor/format.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -150,7 +151,11 @@ define({
   flatten(this: Tensor, s?: number, e?: number) { return V.flatten(this, s, e); },
   transpose(this: Tensor, a: number, b: number) { return V.transpose(this, a, b); },
   t(this: Tensor) { return V.t(this); },
-  permute(this: Tensor, ...d: Sizes) { return V.permute(this, V.shapeArgs(d)); },
+  permute(this: Tensor, ...d: Sizes) {
+    // x.permute() is Python's TypeError, even on a 0-d tensor (torch.permute(x, []) is not)
+    if (d.length === 0) throw new ArgumentError('permute() missing 1 required positional arguments: "dims"');
+    return V.permute(this, V.shapeArgs(d));
+  },
   squeeze(this: Tensor, d?: number | readonly number[]) { return V.squeeze(this, d); },
   unsqueeze(this: Tensor, d: number) { return V.unsqueeze(this, d); },
   expand(this: Tensor, ...s: Sizes) { return V.expand(this, V.shapeArgs(s)); },

@@ -119,7 +119,9 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkArg("logsumexp()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
-  const m = amax(xf.detach(), dims, true);
+  // An empty slice sums to 0, so its log is -inf (amax would refuse it); the shift is 0 there too.
+  const empty = dims.some((d) => (x.ndim === 0 ? 1 : x.shape[d]!) === 0);
+  const m = empty ? fresh(finalShape(x.shape, dims, true), xf.dtype) : amax(xf.detach(), dims, true);
   // An all -inf (or +inf) slice would give inf - inf = NaN; shift by 0 there instead.
   const finite = Tensor.fromStorage(denseData(m).map((v) => (Number.isFinite(v) ? v : 0)), m.dtype, m.shape);
   const s = add(log(sum(exp(sub(xf, finite)), dims, true)), finite);

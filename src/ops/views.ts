@@ -205,6 +205,7 @@ function sliceView(x: Tensor, d: number, start: number, len: number, step: numbe
 
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   Tensor.check(x, "input");
+  if (x.ndim === 0) throw new ShapeError("narrow() cannot be applied to a 0-dim tensor.");
   const d = normDim(dim, x.ndim);
   const size = x.shape[d]!;
   const s = start < 0 ? start + size : start;
