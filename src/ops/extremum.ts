@@ -96,8 +96,10 @@ export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor |
 
 function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   Tensor.check(x, "input");
-  // PyTorch dispatches on the dtype only when there is something to reduce
-  if (x.dtype === "bool" && x.numel() > 0) throw new DTypeError(`"arg${op}_cpu" not implemented for 'Bool'`);
+  // PyTorch dispatches on the dtype only when there is something to reduce: not for an empty tensor,
+  // nor along a dim of size 1 (the indices are all 0)
+  const trivial = x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[normDim(dim, x.ndim)] === 1);
+  if (x.dtype === "bool" && !trivial) throw new DTypeError(`"arg${op}_cpu" not implemented for 'Bool'`);
   if (dim === undefined) {
     const r = alongDim(op, reshape(x.detach(), [-1]), 0, false).indices;
     return keepdim ? reshape(r, x.shape.map(() => 1)) : r;

@@ -131,9 +131,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
   }
   if (a.dtype !== b.dtype || a.dtype === "bool") {
-    // PyTorch checks the dtypes only when there is something to compute: an empty product is a's dtype.
+    // PyTorch checks the dtypes only when there is something to compute: an empty product takes the
+    // first operand's dtype (mm) or the second's (batched), and its gradients are zeros.
     const shape = productShape(a, b);
-    if (numelOf(shape) === 0) return fresh(shape, a.dtype);
+    if (numelOf(shape) === 0) {
+      const zeros = (t: Tensor) => (isFloating(t.dtype) ? fresh(t.shape, t.dtype) : null);
+      const dtype = a.ndim <= 2 && b.ndim <= 2 ? a.dtype : b.dtype;
+      return record(fresh(shape, dtype), "MmBackward", [a, b], () => [zeros(a), zeros(b)]);
+    }
     if (a.dtype !== b.dtype) throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
     throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   }

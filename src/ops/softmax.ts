@@ -21,7 +21,8 @@ export interface SoftmaxOptions {
 function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions): Tensor {
   const d = normDim(dim, x0.ndim);
   const x = opts.dtype === undefined ? x0 : to(x0, opts.dtype);
-  if (!isFloating(x.dtype)) {
+  // an empty input is returned before PyTorch dispatches on its dtype
+  if (!isFloating(x.dtype) && x.numel() > 0) {
     // PyTorch names the kernel it would have dispatched to.
     const kernel = `${log ? "log_" : ""}softmax_${x.ndim === 0 || d === x.ndim - 1 ? "lastdim_" : ""}kernel_impl`;
     throw new DTypeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);

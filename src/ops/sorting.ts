@@ -180,7 +180,8 @@ export function topk(x: Tensor, k: number, dimOrOpts?: number | TopkOptions, lar
   const d = x.ndim === 0 ? (normDim(dim, 0), 0) : normDim(dim, x.ndim);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (k < 0 || k > size) throw new IndexError("selected index k out of range");
-  if (x.dtype === "bool") throw new DTypeError(`"topk_cpu" not implemented for 'Bool'`);
+  // a 0-d tensor is its own top-k without PyTorch's kernel dispatch
+  if (x.dtype === "bool" && x.ndim > 0) throw new DTypeError(`"topk_cpu" not implemented for 'Bool'`);
   const big = opts.largest ?? true;
   if (x.ndim > 0 && k <= SELECT_MAX && k < size) {
     const indices = selectIndices(x, d, k, big);

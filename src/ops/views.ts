@@ -87,7 +87,12 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   Tensor.check(x, "input");
-  if (x.ndim === 0) return x;
+  if (x.ndim === 0) {
+    // a 0-d tensor takes dims 0 and -1, as PyTorch's
+    normDim(dim0, 1);
+    normDim(dim1, 1);
+    return x;
+  }
   const a = normDim(dim0, x.ndim);
   const b = normDim(dim1, x.ndim);
   const dims = x.shape.map((_, i) => i);
