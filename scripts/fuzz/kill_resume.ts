@@ -79,7 +79,9 @@ function tempFiles(root: string): string[] {
 function killedRun(cfg: string, dir: string, name: string, resume: boolean, delayMs: number, atWrite: boolean): Promise<"killed" | "finished"> {
   const rec = join(dir, "rec");
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, "train", cfg, "--quiet", ...(resume ? ["--resume"] : [])], { cwd: dir, stdio: "ignore" });
+    const child = spawn(process.execPath, [BIN, "train", cfg, "--quiet", ...(resume ? ["--resume"] : [])], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
     let finished = false;
     const kill = () => {
       if (!finished) child.kill("SIGKILL");
@@ -96,7 +98,7 @@ function killedRun(cfg: string, dir: string, name: string, resume: boolean, dela
       clearTimeout(timer as NodeJS.Timeout);
       if (signal === "SIGKILL") done("killed");
       else if (code === 0) done("finished");
-      else fail(new Error(`${name}: train exited with code ${code}`));
+      else fail(new Error(`${name}: train${resume ? " --resume" : ""} exited with code ${code}: ${stderr.trim()}`));
     });
   });
 }
