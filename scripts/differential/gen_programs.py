@@ -317,8 +317,8 @@ def choose_op(g, vals, specs):
             ishape = [max(1, k - (1 if r.random() < 0.3 else 0)) if k else 0 for k in shape]
             spec = {"s": ishape, "d": "int64", "v": [r.randint(0, max(n - 1, 0)) for _ in range(math.prod(ishape))]}
         else:
-            # PyTorch 1.13 writes out of bounds for more than one index into a 0-d tensor
-            k = r.randint(0, 4) if nd else r.randint(0, 1)
+            # PyTorch 1.13 reads or writes out of bounds for other than one index into a 0-d tensor
+            k = r.randint(0, 4) if nd else 1
             spec = {"s": [k], "d": "int64", "v": [r.randint(-1 if r.random() < 0.05 else 0, max(n - 1, 0)) for _ in range(k)]}
         spec["at"] = len(vals)
         specs.append(spec)

@@ -10,6 +10,7 @@ import { amax } from "./extremum.ts";
 import { where } from "./indexing.ts";
 import { expand, reshape } from "./views.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
+import { othersProduct } from "./prod_grad.ts";
 
 export { amax, amin, argmax, argmin, max, min, type ValuesIndices } from "./extremum.ts";
 
@@ -166,12 +167,15 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const out = reshape(reduceRaw("prod", x, dims, dtype), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(dtype)) return out;
   return record(out, "ProdBackward", [x], (g) => {
+    // PyTorch's rule: result / x when x has no zero at all; else the product of the other elements
+    // (but all zeros for a whole-tensor product with several zeros).
     const xd = x.detach();
-    const isZero = eq(xd, 0);
-    const zeros = expandBack(reduceRaw("sum", isZero, dims, "int64"), x, dims, true);
-    const othersAtZero = expandBack(reduceRaw("prod", where(isZero, 1, xd), dims, xd.dtype), x, dims, true);
-    const noZero = div(expandBack(out, x, dims, keepdim), xd);
-    const local = where(eq(zeros, 0), noZero, where(logicalAnd(eq(zeros, 1), isZero), othersAtZero, 0));
+    let zeros = 0;
+    for (const v of denseData(xd)) if (v === 0) zeros++;
+    const whole = dim === undefined;
+    const local = zeros === 0 ? div(expandBack(out, x, dims, keepdim), xd)
+      : whole && zeros > 1 ? fresh(x.shape, x.dtype)
+      : othersProduct(xd, whole || x.ndim === 0 ? null : dims[0]!);
     return [mul(local, expandBack(g, x, dims, keepdim))];
   }, [x, out]);
 }

@@ -1,0 +1,55 @@
+/**
+ * Defects the differential check (scripts/differential/) found, each pinned with PyTorch 1.13's numbers.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as torch from "../../src/index.ts";
+
+const values = (t: torch.Tensor) => Array.from(t.toTypedArray(), Number);
+
+test("prod backward: the product of the other elements once the tensor has a zero (NaN and inf reach it)", () => {
+  const x = torch.tensor([[0, 3, NaN, 2], [1, 2, 3, 4]], { requiresGrad: true });
+  x.prod(1).sum().backward();
+  assert.deepEqual(values(x.grad!), [NaN, NaN, 0, NaN, 24, 12, 8, 6]);
+  const y = torch.tensor([0, 2, Infinity, 3], { requiresGrad: true });
+  y.prod().backward();
+  assert.deepEqual(values(y.grad!), [Infinity, NaN, 0, NaN]);
+  const z = torch.tensor([0, 2, Infinity, 0], { requiresGrad: true });
+  z.prod().backward();
+  assert.deepEqual(values(z.grad!), [0, 0, 0, 0]);
+});
+
+test("gather reads an index smaller than the input off the gather dim", () => {
+  const x = torch.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+  const y = x.gather(1, torch.tensor([[2, 0]]));
+  assert.deepEqual(y.shape, [1, 2]);
+  assert.deepEqual(values(y), [3, 1]);
+  y.sum().backward();
+  assert.deepEqual(values(x.grad!), [1, 0, 1, 0, 0, 0]);
+  assert.throws(() => torch.tensor([[1, 2]]).gather(1, torch.tensor([[0], [0]])), torch.ShapeError);
+});
+
+test("integer matmul, bool refused; an empty product of mixed dtypes", () => {
+  const p = torch.matmul(torch.tensor([[1, 2], [3, 4]]), torch.tensor([[5], [6]]));
+  assert.equal(p.dtype, "int64");
+  assert.deepEqual(values(p), [17, 39]);
+  const b = torch.tensor([[true, false]]);
+  assert.throws(() => b.matmul(b.t()), torch.DTypeError);
+  assert.deepEqual(torch.mm(torch.ones([1, 4]), torch.zeros([4, 0], { dtype: "int32" })).shape, [1, 0]);
+});
+
+test("true/false operands, maskedFill truncation, logsumexp over an empty dim, 0-d narrow and permute()", () => {
+  const le = torch.tensor([1.5, -2]).le(false as unknown as number);
+  assert.equal(le.dtype, "bool");
+  assert.deepEqual(values(le), [0, 1]);
+  const add = torch.tensor([1, 2]).add(true as unknown as number);
+  assert.equal(add.dtype, "int64");
+  assert.deepEqual(values(add), [2, 3]);
+  const m = torch.tensor([1, 2]).maskedFill(torch.tensor([true, false]), -1.5);
+  assert.deepEqual(values(m), [-1, 2]);
+  assert.deepEqual(values(torch.zeros([2, 0]).logsumexp(1)), [-Infinity, -Infinity]);
+  assert.throws(() => torch.tensor(1).narrow(0, 0, 1), torch.ShapeError);
+  assert.throws(() => torch.tensor(1).permute(), torch.ArgumentError);
+  assert.throws(() => torch.tensor([true, false]).topk(1), torch.DTypeError);
+  assert.throws(() => torch.logicalAnd(torch.tensor([true]), 1 as unknown as torch.Tensor), torch.KindlingError);
+});
