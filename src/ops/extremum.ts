@@ -5,8 +5,8 @@ import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { div, eq, maximum, minimum, mul } from "./elementwise.ts";
-import { scatterAddRaw } from "./indexing.ts";
+import { div, eq, maximum, minimum, mul, ne } from "./elementwise.ts";
+import { scatterAddRaw, where } from "./indexing.ts";
 import { type Dims, expandBack, finalShape, keptShape, reduceRaw, resolveDims, sum } from "./reduce.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
 import { reshape, squeeze } from "./views.ts";
@@ -39,6 +39,17 @@ function evenSplit(g: Tensor, x: Tensor, out: Tensor, dims: readonly number[], k
   return mul(div(mask, sum(mask, dims, true)), expandBack(g, x, dims, keepdim));
 }
 
+/**
+ * Whole-tensor max/min (PyTorch's evenly_distribute_backward): the gradient is shared by the elements
+ * equal to the result, or by the NaNs when the result is NaN, and is written only there (a NaN
+ * gradient does not reach the other elements).
+ */
+function wholeSplit(g: Tensor, x: Tensor, out: Tensor): Tensor {
+  const xd = x.detach();
+  const mask = Number.isNaN(out.item()) ? ne(xd, xd) : eq(xd, out);
+  return where(mask, div(g, sum(castRaw(mask, "int64"))), 0);
+}
+
 function whole(op: Op, x: Tensor): Tensor {
   if (x.numel() === 0) {
     throw new ArgumentError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
@@ -46,7 +57,7 @@ function whole(op: Op, x: Tensor): Tensor {
   const all = x.shape.map((_, i) => i);
   const out = reshape(reduceRaw(op, x, all, x.dtype), []).detach();
   if (!isFloating(x.dtype)) return out;
-  return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => [evenSplit(g, x, out, all, false)], [x, out]);
+  return record(out, op === "max" ? "MaxBackward1" : "MinBackward1", [x], (g) => [wholeSplit(g, x, out)], [x, out]);
 }
 
 function alongDim(op: Op, x: Tensor, dim: number, keepdim: boolean): ValuesIndices {

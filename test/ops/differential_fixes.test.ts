@@ -53,3 +53,15 @@ test("true/false operands, maskedFill truncation, logsumexp over an empty dim, 0
   assert.throws(() => torch.tensor([true, false]).topk(1), torch.DTypeError);
   assert.throws(() => torch.logicalAnd(torch.tensor([true]), 1 as unknown as torch.Tensor), torch.KindlingError);
 });
+
+test("whole-tensor max/min backward: a NaN result is shared by the NaNs, a NaN gradient stays where the extremum is", () => {
+  const x = torch.tensor([1.5, NaN, NaN], { requiresGrad: true });
+  x.max().backward();
+  assert.deepEqual(values(x.grad!), [0, 0.5, 0.5]);
+  const y = torch.tensor([1.5, Infinity, 2], { requiresGrad: true });
+  y.max().mul(NaN).backward();
+  assert.deepEqual(values(y.grad!), [0, NaN, 0]);
+  const z = torch.tensor([3, 1, 3], { requiresGrad: true });
+  z.min().mul(2).backward();
+  assert.deepEqual(values(z.grad!), [0, 2, 0]);
+});
