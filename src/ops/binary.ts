@@ -111,7 +111,9 @@ function savedTensors(saves: BinarySaves, a: Tensor | null, b: Tensor | null, y:
   const names = new Set<BinarySaved>();
   if (a?.requiresGrad) saves.a.forEach((s) => names.add(s));
   if (b?.requiresGrad) saves.b.forEach((s) => names.add(s));
-  if (saves.a.includes("output") || saves.b.includes("output")) names.add("output");
+  // PyTorch saves the result of an overload whose formulas use it (pow(Tensor, Tensor)), even when
+  // no gradient will need it; a number operand selects the overload that does not.
+  if ((a && saves.a.includes("output")) || (b && saves.b.includes("output"))) names.add("output");
   if (names.size === 0) return false;
   const out: Tensor[] = [];
   for (const s of names) {
@@ -209,7 +211,9 @@ export function div(a0: TensorLike, b0: TensorLike, opts: DivOptions = {}): Tens
 
 /** Integer division by zero is PyTorch's ZeroDivisionError (floats give inf or NaN). */
 function checkIntegerDivisor(a: TensorLike, b: TensorLike): void {
-  if (isIntegral(resultType(a, b)) && (b instanceof Tensor ? denseData(b).includes(0) : b === 0)) {
+  // an empty result divides nothing
+  const empty = (a instanceof Tensor && a.numel() === 0) || (b instanceof Tensor && b.numel() === 0);
+  if (!empty && isIntegral(resultType(a, b)) && (b instanceof Tensor ? denseData(b).includes(0) : b === 0)) {
     throw new ArgumentError("ZeroDivisionError");
   }
 }

@@ -58,6 +58,8 @@ export function reduceRaw(op: "sum" | "max" | "min" | "prod", x: Tensor, dims: r
     data = out.storage;
     shape = [...out.shape];
   }
+  // no dim reduced (a 0-d input): a new tensor all the same, never x's own storage
+  if (data === x.storage) data = data.slice();
   return Tensor.fromStorage(data, dtype, shape);
 }
 

@@ -65,3 +65,26 @@ test("whole-tensor max/min backward: a NaN result is shared by the NaNs, a NaN g
   z.min().mul(2).backward();
   assert.deepEqual(values(z.grad!), [0, 2, 0]);
 });
+
+test("a reduction over no dim (0-d input) is a new tensor: in place on it leaves the input alone", () => {
+  const z = torch.tensor(3);
+  const t = z.sum(0);
+  t.add_(1);
+  assert.deepEqual([z.item(), t.item()], [3, 4]);
+  const x = torch.tensor(-0.5, { requiresGrad: true });
+  const s = x.exp().sum(0);
+  s.mul_(2);
+  s.backward();
+  assert.ok(Math.abs(x.grad!.item() - 2 * Math.exp(-0.5)) < 1e-6);
+});
+
+test("pow saves its result only for a tensor exponent, as PyTorch's overloads", () => {
+  const x = torch.tensor([1.5, 2], { requiresGrad: true });
+  const a = x.pow(2.5);
+  a.exp_();
+  a.sum().backward();
+  assert.ok(x.grad !== null);
+  const b = torch.tensor([1.5, 2], { requiresGrad: true }).pow(torch.tensor([2, 3]));
+  b.exp_();
+  assert.throws(() => b.sum().backward(), torch.AutogradError);
+});
