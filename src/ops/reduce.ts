@@ -124,11 +124,17 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
   // An empty slice sums to 0, so its log is -inf (amax would refuse it); the shift is 0 there too.
   const empty = dims.some((d) => (x.ndim === 0 ? 1 : x.shape[d]!) === 0);
-  const m = empty ? fresh(finalShape(x.shape, dims, true), xf.dtype) : amax(xf.detach(), dims, true);
+  const xd = xf.detach();
+  const m = empty ? fresh(finalShape(x.shape, dims, true), xf.dtype) : amax(xd, dims, true);
   // An all -inf (or +inf) slice would give inf - inf = NaN; shift by 0 there instead.
   const finite = Tensor.fromStorage(denseData(m).map((v) => (Number.isFinite(v) ? v : 0)), m.dtype, m.shape);
-  const s = add(log(sum(exp(sub(xf, finite)), dims, true)), finite);
-  return keepdim ? s : reshape(s, finalShape(x.shape, dims, false));
+  const s = add(log(sum(exp(sub(xd, finite)), dims, true)), finite);
+  const out = (keepdim ? s : reshape(s, finalShape(x.shape, dims, false))).detach();
+  // PyTorch's LogsumexpBackward: g * exp(x - result), with x and the result saved (so an in-place
+  // change of either is caught at backward)
+  return record(out, "LogsumexpBackward", [x], (g) => [
+    mul(expandBack(g, x, dims, keepdim), exp(sub(xd, expandBack(out, x, dims, keepdim)))),
+  ], [x, out]);
 }
 
 export interface VarOptions {

@@ -88,3 +88,13 @@ test("pow saves its result only for a tensor exponent, as PyTorch's overloads", 
   b.exp_();
   assert.throws(() => b.sum().backward(), torch.AutogradError);
 });
+
+test("logsumexp saves its input and result: an in-place change of the result is caught at backward", () => {
+  const x = torch.tensor([1, 2, -Infinity], { requiresGrad: true });
+  x.logsumexp(0).backward();
+  const want = [1 / (1 + Math.E), Math.E / (1 + Math.E), 0];
+  values(x.grad!).forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6));
+  const o = torch.tensor([1, 2], { requiresGrad: true }).mul(1).logsumexp(0);
+  o.mul_(2);
+  assert.throws(() => o.backward(), torch.AutogradError);
+});
