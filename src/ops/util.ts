@@ -36,6 +36,10 @@ export function castRaw(t: Tensor, dtype: DType): Tensor {
     backend().copy(sv(t), t.shape, out);
     // int64 shares Float64Array with float64: a plain copy would keep fractions and values past 2^53.
     if (dtype === "int64" && isFloating(t.dtype)) truncateToInt64(out as Float64Array, "to(int64)");
+    // An int64 zero computed in doubles may be -0 (neg, 0 * -3); integers have no signed zero.
+    if (t.dtype === "int64" && isFloating(dtype)) {
+      for (let i = 0; i < n; i++) if (out[i] === 0) out[i] = 0;
+    }
   }
   return Tensor.fromStorage(out, dtype, t.shape);
 }

@@ -98,3 +98,10 @@ test("logsumexp saves its input and result: an in-place change of the result is 
   o.mul_(2);
   assert.throws(() => o.backward(), torch.AutogradError);
 });
+
+test("an int64 zero has no sign: neg(0) cast to float is +0 (rsqrt inf, atan2 pi)", () => {
+  const x = torch.tensor([0, 3]).neg();
+  assert.deepEqual(values(x.rsqrt()), [Infinity, NaN]);
+  const a = torch.atan2(x.double(), torch.tensor([-1, -1], { dtype: "float64" }));
+  assert.ok(Math.abs(values(a)[0]! - Math.PI) < 1e-12);
+});
