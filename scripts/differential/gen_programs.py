@@ -6,7 +6,7 @@ A program is JSON both sides interpret:
   inputs: [{s: shape, d: dtype, v: values, view?: ["t"] | ["step", k] | ["expand", shape], g?: bool, at}]
           (at: the input's value number; an op's extra operands are made as it is chosen, so they are
           numbered between the op results)
-  ops:    [{op, a: [args], kw?: {dtype}}]  (op is PyTorch's method name; kindling's is its camelCase)  an arg is {"v": i} (value i: inputs first, then each op's result),
+  ops:    [{op, a: [args], kw?: {dtype, rounding_mode}}]  (op is PyTorch's method name; kindling's is its camelCase)  an arg is {"v": i} (value i: inputs first, then each op's result),
           {"ix": [...]} for x[...] items, or a JSON number / bool / null / list.
           An op's "pick" takes element k of a (values, indices) result.
 The program is built while PyTorch runs it, so each op fits the shapes it actually sees; an op that
@@ -31,7 +31,7 @@ BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "logical_and"
           "eq", "ne", "lt", "le", "gt", "ge", "atan2", "remainder"]
 REDUCE = ["sum", "mean", "amax", "amin", "prod", "max", "min", "argmax", "argmin", "all", "any", "std", "logsumexp"]
 INPLACE_UNARY = ["neg_", "abs_", "exp_", "sqrt_", "relu_", "sigmoid_", "tanh_"]
-INPLACE_BINARY = ["add_", "sub_", "mul_", "div_"]
+INPLACE_BINARY = ["add_", "sub_", "mul_", "div_", "pow_"]
 CAMEL = {"logical_not": "logicalNot", "logical_and": "logicalAnd", "logical_or": "logicalOr",
          "log_softmax": "logSoftmax", "masked_fill": "maskedFill", "index_select": "indexSelect",
          "masked_fill_": "maskedFill_"}
@@ -219,6 +219,19 @@ def choose_op(g, vals, specs):
 
     if kind < 0.2:
         return {"op": r.choice(UNARY), "a": [X]}
+    if kind < 0.23:
+        # keyword variants PyTorch users type
+        u = r.random()
+        if u < 0.35:
+            return {"op": "div", "a": [X, other() if r.random() < 0.6 else num_arg(r, dt)],
+                    "kw": {"rounding_mode": r.choice(["trunc", "floor"])}}
+        if u < 0.6:
+            op = r.choice(["sum", "mean", "cumsum"])
+            keep = [] if op == "cumsum" else [r.random() < 0.5]
+            return {"op": op, "a": [X, rand_dim(r, nd)] + keep, "kw": {"dtype": r.choice(["float64", "float32", "int64"])}}
+        if u < 0.8:
+            return {"op": r.choice(["max", "min"]), "a": [X, other()]}
+        return {"op": "where", "a": [other(list(x.shape), "bool"), num_arg(r, dt), num_arg(r, dt)]}
     if kind < 0.4:
         op = r.choice(BINARY)
         takes_number = op in ("add", "sub", "mul", "div", "pow", "eq", "ne", "lt", "le", "gt", "ge", "remainder")

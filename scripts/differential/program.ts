@@ -80,7 +80,8 @@ type Callable = (...args: unknown[]) => unknown;
 
 function apply(step: StepJson, vals: Tensor[]): Tensor {
   const args = step.a.map((a) => resolve(a, vals));
-  const extra = step.kw ? [step.kw] : [];
+  // keyword arguments are kindling's options object, in camelCase
+  const extra = step.kw ? [Object.fromEntries(Object.entries(step.kw).map(([k, v]) => [camel(k), v]))] : [];
   let res: unknown;
   if (step.op === "index") {
     res = (args[0] as Tensor).index(args[1] as torch.IndexList);

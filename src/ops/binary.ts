@@ -12,7 +12,7 @@ import type { BinarySaved, BinarySaves } from "./op_spec.ts";
 import { type BinaryName, binaryRow } from "./op_table_binary.ts";
 import { isIntegral, resultType } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
-import { type TensorLike, castRaw, defaultFloat, denseData, fresh, freshOutput, scalarTensor } from "./util.ts";
+import { type TensorLike, boolScalar, castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
 
 /**
  * Binary elementwise ops, run from their table row (op_table_binary.ts): PyTorch's type promotion
@@ -121,14 +121,6 @@ function savedTensors(saves: BinarySaves, a: Tensor | null, b: Tensor | null, y:
     if (t) out.push(t);
   }
   return out;
-}
-
-/**
- * Python's True and False as operands: a bool scalar promotes as a 0-d bool tensor does (the lowest
- * category, so x.le(false) compares in x's dtype), which is what it becomes.
- */
-export function boolScalar(x: TensorLike): TensorLike {
-  return typeof (x as unknown) === "boolean" ? scalarTensor(Number(x), "bool") : x;
 }
 
 /** op(a, b) with its checks and gradient: what every table op's public function runs. */

@@ -6,7 +6,7 @@ import { broadcastShapes, broadcastStrides, fmtShape, normDim, numelOf } from ".
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
 import { narrow } from "./views.ts";
-import { type TensorLike, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
+import { type TensorLike, boolScalar, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
 import { resultType } from "./promotion.ts";
 
 /** Index-driven ops: gather, indexSelect, where, maskedFill, and their adjoints. */
@@ -84,8 +84,9 @@ function viewAs(t: Tensor, shape: readonly number[]) {
 }
 
 /** cond ? a : b with broadcasting; cond must be bool. */
-export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+export function where(cond: Tensor, a0: TensorLike, b0: TensorLike): Tensor {
   Tensor.check(cond, "condition");
+  const [a, b] = [boolScalar(a0), boolScalar(b0)];
   if (cond.dtype !== "bool") throw new DTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype}`);
   // PyTorch's promotion: a 0-d tensor or a number widens only across categories (promotion.ts).
   const dt = resultType(a, b);

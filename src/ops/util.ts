@@ -44,6 +44,14 @@ export function castRaw(t: Tensor, dtype: DType): Tensor {
   return Tensor.fromStorage(out, dtype, t.shape);
 }
 
+/**
+ * Python's True and False as operands: a bool scalar promotes as a 0-d bool tensor does (the lowest
+ * category, so x.le(false) compares in x's dtype), which is what it becomes.
+ */
+export function boolScalar(x: TensorLike): TensorLike {
+  return typeof (x as unknown) === "boolean" ? scalarTensor(Number(x), "bool") : x;
+}
+
 /** A 0-d tensor holding a JS number. */
 export function scalarTensor(v: number, dtype: DType): Tensor {
   const s = allocStorage(dtype, 1);

@@ -105,3 +105,18 @@ test("an int64 zero has no sign: neg(0) cast to float is +0 (rsqrt inf, atan2 pi
   const a = torch.atan2(x.double(), torch.tensor([-1, -1], { dtype: "float64" }));
   assert.ok(Math.abs(values(a)[0]! - Math.PI) < 1e-12);
 });
+
+test("where takes true/false as PyTorch's bool scalars", () => {
+  const c = torch.tensor([true, false]);
+  const f = false as unknown as number;
+  const t = true as unknown as number;
+  const a = torch.where(c, f, 3);
+  assert.equal(a.dtype, "int64");
+  assert.deepEqual(values(a), [0, 3]);
+  const b = torch.where(c, f, t);
+  assert.equal(b.dtype, "bool");
+  assert.deepEqual(values(b), [0, 1]);
+  const x = torch.where(c, torch.tensor([1.5, 2.5]), t);
+  assert.equal(x.dtype, "float32");
+  assert.deepEqual(values(x), [1.5, 1]);
+});
