@@ -3,7 +3,7 @@ import { checkOptions } from "../options.ts";
 import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { castRaw, denseData, fresh } from "./util.ts";
+import { castRaw, checkDifferentiableResult, denseData, fresh } from "./util.ts";
 import { flip } from "./shape_ops.ts";
 
 /**
@@ -53,6 +53,7 @@ function prepare(x: Tensor, dim: number, opts: CumOptions, where: string): { src
 /** torch.cumsum: running sums along dim. */
 export function cumsum(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
   const { src, d, zeroD } = prepare(x, dim, opts, "cumsum()");
+  checkDifferentiableResult("cumsum()", src.dtype, [x]);
   // Accumulated in double, as PyTorch's CPU kernel does for float32 too.
   let out = scan(src, d, 0, (a, v) => a + v);
   if (zeroD) out = Tensor.fromStorage(out.storage, out.dtype, []);

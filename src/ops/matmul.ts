@@ -5,7 +5,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
-import { denseData, fresh, freshOutput } from "./util.ts";
+import { checkDifferentiableResult, denseData, fresh, freshOutput } from "./util.ts";
 import { reshape, squeeze, to, transpose, unsqueeze } from "./views.ts";
 
 /**
@@ -137,6 +137,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (numelOf(shape) === 0) {
       const zeros = (t: Tensor) => (isFloating(t.dtype) ? fresh(t.shape, t.dtype) : null);
       const dtype = a.ndim <= 2 && b.ndim <= 2 ? a.dtype : b.dtype;
+      checkDifferentiableResult("matmul()", dtype, [a, b]);
       return record(fresh(shape, dtype), "MmBackward", [a, b], () => [zeros(a), zeros(b)]);
     }
     if (a.dtype !== b.dtype) throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);

@@ -9,7 +9,7 @@ import { add, div, eq, exp, log, logicalAnd, mul, sqrt, square, sub } from "./el
 import { amax } from "./extremum.ts";
 import { where } from "./indexing.ts";
 import { expand, reshape } from "./views.ts";
-import { castRaw, denseData, fresh } from "./util.ts";
+import { castRaw, checkDifferentiableResult, denseData, fresh } from "./util.ts";
 import { othersProduct } from "./prod_grad.ts";
 
 export { amax, amin, argmax, argmin, max, min, type ValuesIndices } from "./extremum.ts";
@@ -96,6 +96,7 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOp
   checkArg("sum()", keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const dtype = opts.dtype ?? (isFloating(x.dtype) ? x.dtype : "int64");
+  checkDifferentiableResult("sum()", dtype, [x]);
   const raw = reduceRaw("sum", x, dims, dtype);
   const out = reshape(raw, finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(dtype)) return out;

@@ -4,6 +4,8 @@ import { truncateToInt64 } from "../tensor/cast.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { AutogradError } from "../errors.ts";
 
 /** Shared plumbing for ops: strided views for kernels, dtype casts, contiguous data. */
 
@@ -42,6 +44,15 @@ export function castRaw(t: Tensor, dtype: DType): Tensor {
     }
   }
   return Tensor.fromStorage(out, dtype, t.shape);
+}
+
+/**
+ * A differentiable op asked for an integer (or bool) result from inputs that require grad: PyTorch 1.13
+ * fails its isDifferentiableType assert (sum(x, dtype=int64), cumsum, an empty integer product).
+ */
+export function checkDifferentiableResult(op: string, dtype: DType, inputs: readonly (Tensor | null)[]): void {
+  if (isFloating(dtype) || !isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) return;
+  throw new AutogradError(`${op}: an input requires grad, but the result dtype ${dtype} cannot carry a gradient (PyTorch 1.13: isDifferentiableType(variable.scalar_type()) INTERNAL ASSERT FAILED)`);
 }
 
 /**

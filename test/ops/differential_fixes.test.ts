@@ -120,3 +120,11 @@ test("where takes true/false as PyTorch's bool scalars", () => {
   assert.equal(x.dtype, "float32");
   assert.deepEqual(values(x), [1.5, 1]);
 });
+
+test("an integer result of a differentiable op from inputs that require grad is refused (PyTorch 1.13 asserts)", () => {
+  const x = torch.tensor([1.5, 2.5], { requiresGrad: true });
+  assert.throws(() => x.sum(0, false, { dtype: "int64" }), torch.AutogradError);
+  assert.throws(() => x.cumsum(0, { dtype: "int64" }), torch.AutogradError);
+  assert.deepEqual(values(torch.noGrad(() => x.sum(0, false, { dtype: "int64" }))), [3]);
+  assert.deepEqual(values(x.detach().cumsum(0, { dtype: "int64" })), [1, 3]);
+});
