@@ -12,6 +12,9 @@ import { type SoftmaxOptions, logSoftmax, softmax } from "./softmax.ts";
 import type { TensorLike } from "./util.ts";
 import * as V from "./views.ts";
 import "./inplace_methods.ts";
+// The elementwise methods (x.add, x.exp, ...) come from the op table; installed here too so that any module
+// importing the methods (not only src/index.ts) has them.
+import "./table_methods.ts";
 
 /**
  * Tensor methods, attached to the prototype so `x.add(y).relu().sum()` reads like PyTorch while
@@ -21,41 +24,7 @@ type Sizes = (number | readonly number[])[];
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
-    add(other: TensorLike, opts?: E.AlphaOptions): Tensor;
-    sub(other: TensorLike, opts?: E.AlphaOptions): Tensor;
-    mul(other: TensorLike): Tensor;
-    div(other: TensorLike, opts?: E.DivOptions): Tensor;
-    pow(exponent: TensorLike): Tensor;
-    neg(): Tensor;
-    exp(): Tensor;
-    log(): Tensor;
-    sqrt(): Tensor;
-    abs(): Tensor;
-    tanh(): Tensor;
-    sigmoid(): Tensor;
-    relu(): Tensor;
-    sign(): Tensor;
-    sin(): Tensor;
-    cos(): Tensor;
-    square(): Tensor;
-    reciprocal(): Tensor;
-    log1p(): Tensor;
-    expm1(): Tensor;
-    erf(): Tensor;
-    floor(): Tensor;
-    ceil(): Tensor;
-    round(): Tensor;
-    trunc(): Tensor;
     clamp(min?: number | null, max?: number | null): Tensor;
-    maximum(other: Tensor): Tensor;
-    minimum(other: Tensor): Tensor;
-    eq(other: TensorLike): Tensor;
-    ne(other: TensorLike): Tensor;
-    gt(other: TensorLike): Tensor;
-    lt(other: TensorLike): Tensor;
-    ge(other: TensorLike): Tensor;
-    le(other: TensorLike): Tensor;
-    logicalNot(): Tensor;
     sum(dim?: R.Dims | null, keepdim?: boolean, opts?: R.DTypeOption): Tensor;
     mean(dim?: R.Dims | null, keepdim?: boolean, opts?: R.DTypeOption): Tensor;
     max(): Tensor;
@@ -113,14 +82,7 @@ const P = Tensor.prototype as unknown as Record<string, unknown>;
 const define = (methods: Record<string, (this: Tensor, ...args: never[]) => unknown>) => Object.assign(P, methods);
 
 define({
-  add(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return E.add(this, o, opts); },
-  sub(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return E.sub(this, o, opts); },
-  mul(this: Tensor, o: TensorLike) { return E.mul(this, o); },
-  div(this: Tensor, o: TensorLike, opts?: E.DivOptions) { return E.div(this, o, opts); },
-  pow(this: Tensor, o: TensorLike) { return E.pow(this, o); },
   clamp(this: Tensor, lo?: number | null, hi?: number | null) { return E.clamp(this, lo, hi); },
-  maximum(this: Tensor, o: Tensor) { return E.maximum(this, o); },
-  minimum(this: Tensor, o: Tensor) { return E.minimum(this, o); },
   sum(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.sum(this, d, k, o); },
   mean(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.mean(this, d, k, o); },
   max(this: Tensor, d?: number | Tensor, k?: boolean) {
@@ -175,12 +137,6 @@ define({
   toString(this: Tensor) { return formatTensor(this); },
 });
 
-for (const name of ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "sign", "sin", "cos", "square", "reciprocal", "log1p", "expm1", "erf", "floor", "ceil", "round", "trunc", "logicalNot"] as const) {
-  P[name] = function (this: Tensor) { return E[name](this); };
-}
-for (const name of ["eq", "ne", "gt", "lt", "ge", "le"] as const) {
-  P[name] = function (this: Tensor, o: TensorLike) { return E[name](this, o); };
-}
 
 Object.defineProperty(Tensor.prototype, "T", {
   get(this: Tensor) { return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); },
