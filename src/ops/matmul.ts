@@ -131,10 +131,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
   }
   if (a.dtype !== b.dtype || a.dtype === "bool") {
-    // PyTorch checks the dtypes only when there is something to compute: an empty product takes the
-    // first operand's dtype (mm) or the second's (batched), and its gradients are zeros.
+    // PyTorch checks the dtypes only when there is something to compute: an empty product, or one over
+    // an empty inner dim (zeros), takes the first operand's dtype (mm) or the second's (batched), and
+    // its gradients are zeros.
     const shape = productShape(a, b);
-    if (numelOf(shape) === 0) {
+    if (numelOf(shape) === 0 || K1 === 0) {
       const zeros = (t: Tensor) => (isFloating(t.dtype) ? fresh(t.shape, t.dtype) : null);
       const dtype = a.ndim <= 2 && b.ndim <= 2 ? a.dtype : b.dtype;
       checkDifferentiableResult("matmul()", dtype, [a, b]);

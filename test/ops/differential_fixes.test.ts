@@ -128,3 +128,12 @@ test("an integer result of a differentiable op from inputs that require grad is 
   assert.deepEqual(values(torch.noGrad(() => x.sum(0, false, { dtype: "int64" }))), [3]);
   assert.deepEqual(values(x.detach().cumsum(0, { dtype: "int64" })), [1, 3]);
 });
+
+test("a product over an empty inner dim is zeros without a dtype check, as PyTorch's", () => {
+  const a = torch.matmul(torch.zeros([2, 0]), torch.zeros([0, 2], { dtype: "bool" }));
+  assert.equal(a.dtype, "float32");
+  assert.deepEqual(values(a), [0, 0, 0, 0]);
+  const b = torch.matmul(torch.zeros([1, 1, 0], { dtype: "bool" }), torch.zeros([1, 0, 2], { dtype: "bool" }));
+  assert.equal(b.dtype, "bool");
+  assert.deepEqual(b.shape, [1, 1, 2]);
+});
