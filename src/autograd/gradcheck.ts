@@ -1,4 +1,5 @@
 import { AutogradError, DTypeError } from "../errors.ts";
+import { checkOptions } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { runBackward } from "./engine.ts";
 import { withoutGrad } from "./grad_mode.ts";
@@ -16,6 +17,7 @@ export interface GradcheckOptions {
  * Returns true or throws an AutogradError naming the input, element and both values.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): boolean {
+  checkOptions("autograd.gradcheck()", opts, { eps: "number", atol: "number", rtol: "number" }, { index: 3, positional: "eps" });
   const eps = opts.eps ?? 1e-6;
   const atol = opts.atol ?? 1e-5;
   const rtol = opts.rtol ?? 1e-3;

@@ -10,12 +10,13 @@ import { basename, join, relative, resolve } from "node:path";
 import { ArgumentError, FileError, FormatError } from "../errors.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { describeFsError, isMissingFile, readFileChecked } from "../io/file.ts";
+import { checkOptions } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { resizeImage } from "../transforms/geometry.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { type CacheContents, CACHE_VERSION, decodeCache, encodeCache } from "./cache_format.ts";
-import { ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
+import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
 import { type SkippedEntry, describeSkipped } from "./folder_walk.ts";
 import { DEFAULT_MAX_IMAGE_FILE_BYTES, IMG_EXTENSIONS, listImageFolder, loadImage } from "./image_folder.ts";
 
@@ -127,6 +128,9 @@ function removeStale(cacheDir: string, prefix: string, keep: string): void {
  * and loaded from a file in `cacheDir` after that.
  */
 export function cachedImageFolder<X = Tensor, Y = number>(root: string, cacheDir: string, options: CachedImageFolderOptions<X, Y> = {}): CachedImageFolder<X, Y> {
+  checkOptions("datasets.cachedImageFolder()", options, {
+    ...IMAGE_TRANSFORM_OPTIONS, size: "int[]?", grayscale: "boolean", extensions: "any", onError: "string", maxFileBytes: "number",
+  }, { index: 3 });
   const absRoot = resolve(root);
   const extensions = options.extensions ?? IMG_EXTENSIONS;
   const { classes, samples, skipped } = listImageFolder(absRoot, extensions);

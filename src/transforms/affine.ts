@@ -1,5 +1,6 @@
 /** Random rotations and affine warps, inverse-mapped with torchvision's matrix and sampling conventions. */
 import { ArgumentError } from "../errors.ts";
+import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { type Interpolation, imageSize, mapPlanes, warpAffine } from "./planes.ts";
 import {
   type Image, Transform, type TransformContext, type TransformJSON, generatorOf, nums, registerTransform, roundHalfEven, uniform,
@@ -27,12 +28,18 @@ export function inverseAffineMatrix(angle: number, translate: readonly [number, 
 
 /** F.affine: `angle` clockwise in degrees, translate in pixels, fill outside. */
 export function affine(img: Image, angle: number, translate: readonly [number, number], scale: number, shear: readonly [number, number], interpolation: Interpolation = "nearest", fill = 0): Image {
+  checkArity("transforms.affine()", arguments, 7);
+  checkArg("transforms.affine()", interpolation, "string", 6, "interpolation");
+  checkArg("transforms.affine()", fill, "number", 7, "fill");
   const m = inverseAffineMatrix(angle, translate, scale, shear);
   return mapPlanes(img, (p) => warpAffine(p, m, interpolation, fill));
 }
 
 /** F.rotate: `angle` counter-clockwise in degrees (torchvision's two functions disagree on direction). */
 export function rotate(img: Image, angle: number, interpolation: Interpolation = "nearest", fill = 0): Image {
+  checkArity("transforms.rotate()", arguments, 4);
+  checkArg("transforms.rotate()", interpolation, "string", 3, "interpolation");
+  checkArg("transforms.rotate()", fill, "number", 4, "fill");
   return affine(img, -angle, [0, 0], 1, [0, 0], interpolation, fill);
 }
 
@@ -57,6 +64,8 @@ export interface WarpOptions {
   fill?: number;
 }
 
+const WARP_OPTIONS = { interpolation: "string", fill: "number" } as const;
+
 /** Rotates by an angle drawn uniformly from [-degrees, degrees] (or the given [min, max]). */
 export class RandomRotation extends Transform<Image, Image> {
   readonly degrees: [number, number];
@@ -65,6 +74,8 @@ export class RandomRotation extends Transform<Image, Image> {
 
   constructor(degrees: number | readonly number[], options: WarpOptions = {}) {
     super();
+    checkArity("transforms.RandomRotation()", arguments, 2);
+    checkOptions("transforms.RandomRotation()", options, WARP_OPTIONS, { index: 2, positional: "interpolation" });
     this.degrees = range(degrees, "degrees");
     this.interpolation = checkInterpolation(options.interpolation ?? "nearest");
     this.fill = options.fill ?? 0;
@@ -103,6 +114,12 @@ export class RandomAffine extends Transform<Image, Image> {
 
   constructor(options: RandomAffineOptions) {
     super();
+    checkArity("transforms.RandomAffine()", arguments, 1);
+    checkOptions("transforms.RandomAffine()", options, { ...WARP_OPTIONS, degrees: "numbers", translate: "numbers?", scale: "numbers?", shear: "numbers?" }, {
+      index: 1,
+      positional: "degrees",
+      required: ["degrees"],
+    });
     this.degrees = range(options.degrees, "degrees");
     const t = options.translate;
     if (t && (t.length !== 2 || t.some((v) => !(v >= 0 && v <= 1)))) throw new ArgumentError("translation values should be between 0 and 1");

@@ -1,4 +1,5 @@
 import { ArgumentError } from "../errors.ts";
+import { checkArity } from "../options.ts";
 import {
   type Image, Transform, type TransformContext, type TransformJSON, type TransformLike, registerTransform, transformFromJSON,
 } from "./types.ts";
@@ -9,6 +10,7 @@ export class Compose<Out = Image> extends Transform<Image, Out> {
 
   constructor(transforms: readonly [...Transform<never, unknown>[], Transform<never, Out>]) {
     super();
+    checkArity("transforms.Compose()", arguments, 1);
     if (!Array.isArray(transforms)) throw new ArgumentError("Compose expects an array of transforms");
     this.transforms = transforms.map((t, i) => {
       if (!(t instanceof Transform)) throw new ArgumentError(`Compose: element ${i} is not a Transform (wrap functions in Lambda)`);
@@ -37,6 +39,7 @@ registerTransform("Compose", (j) => new Compose((j.transforms as TransformJSON[]
 export class Lambda<In = Image, Out = Image> extends Transform<In, Out> {
   constructor(readonly fn: (input: In, ctx?: TransformContext) => Out) {
     super();
+    checkArity("transforms.Lambda()", arguments, 1);
     if (typeof fn !== "function") throw new ArgumentError(`Lambda expects a function, got ${typeof fn}`);
   }
 

@@ -1,5 +1,6 @@
 /** Size transforms: Resize, CenterCrop, RandomCrop (torchvision semantics, tensor-path interpolation). */
 import { ArgumentError } from "../errors.ts";
+import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { type Interpolation, crop, imageSize, mapPlanes, resizeBilinear, resizeNearest } from "./planes.ts";
 import { type Image, Transform, type TransformContext, type TransformJSON, generatorOf, nums, registerTransform, roundHalfEven } from "./types.ts";
 
@@ -27,6 +28,8 @@ export function resizedSize(h: number, w: number, size: readonly number[]): [num
 }
 
 export function resizeImage(img: Image, size: readonly [number, number], interpolation: Interpolation = "bilinear"): Image {
+  checkArity("transforms.resizeImage()", arguments, 3);
+  checkArg("transforms.resizeImage()", interpolation, "string", 3, "interpolation");
   const [h, w] = imageSize(img);
   if (h === size[0] && w === size[1]) return img;
   return mapPlanes(img, (p) => (interpolation === "bilinear" ? resizeBilinear(p, size[0], size[1]) : resizeNearest(p, size[0], size[1])));
@@ -40,6 +43,8 @@ export class Resize extends Transform<Image, Image> {
   constructor(size: number | readonly number[], options: { interpolation?: Interpolation } = {}) {
     super();
     this.size = checkSize(size, "Resize");
+    checkArity("transforms.Resize()", arguments, 2);
+    checkOptions("transforms.Resize()", options, { interpolation: "string" }, { index: 2, positional: "interpolation" });
     this.interpolation = checkInterpolation(options.interpolation ?? "bilinear");
   }
 
@@ -64,6 +69,7 @@ export class CenterCrop extends Transform<Image, Image> {
 
   constructor(size: number | readonly number[]) {
     super();
+    checkArity("transforms.CenterCrop()", arguments, 1);
     this.size = checkSize(size, "CenterCrop");
   }
 
@@ -103,6 +109,8 @@ export class RandomCrop extends Transform<Image, Image> {
 
   constructor(size: number | readonly number[], options: RandomCropOptions = {}) {
     super();
+    checkArity("transforms.RandomCrop()", arguments, 2);
+    checkOptions("transforms.RandomCrop()", options, { padding: "ints", padIfNeeded: "boolean", fill: "number" }, { index: 2, positional: "padding" });
     this.size = checkSize(size, "RandomCrop");
     const p = options.padding ?? 0;
     const pads = typeof p === "number" ? [p] : [...p];

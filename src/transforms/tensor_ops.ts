@@ -1,6 +1,7 @@
 /** Pixel-value transforms: ToTensor, Normalize, Grayscale, GaussianNoise. */
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { toGray } from "../io/image/index.ts";
+import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { checkImage } from "../io/image/types.ts";
 import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
@@ -22,6 +23,11 @@ export function imageToTensor(img: DecodedImage): Tensor {
 }
 
 export class ToTensor extends Transform<Image, Tensor> {
+  constructor() {
+    super();
+    checkArity("transforms.ToTensor()", arguments, 0);
+  }
+
   apply(img: Image): Tensor {
     if (isTensor(img)) throw new ArgumentError("ToTensor: pic should be a DecodedImage (HWC uint8), got a Tensor");
     return imageToTensor(img);
@@ -45,6 +51,10 @@ export class Normalize extends Transform<Tensor, Tensor> {
 
   constructor(mean: number | readonly number[], std: number | readonly number[]) {
     super();
+    // PyTorch's third argument, `inplace`, has no meaning here: transforms never write into their input.
+    checkArity("transforms.Normalize()", arguments, 2);
+    checkArg("transforms.Normalize()", mean, "numbers", 1, "mean");
+    checkArg("transforms.Normalize()", std, "numbers", 2, "std");
     this.mean = typeof mean === "number" ? [mean] : [...mean];
     this.std = typeof std === "number" ? [std] : [...std];
     if (this.std.some((s) => s === 0)) {
@@ -88,6 +98,8 @@ registerTransform("Normalize", (j) => new Normalize(nums(j, "mean"), nums(j, "st
 export class Grayscale extends Transform<Image, Image> {
   constructor(readonly numOutputChannels: 1 | 3 = 1) {
     super();
+    checkArity("transforms.Grayscale()", arguments, 1);
+    checkArg("transforms.Grayscale()", numOutputChannels, "int", 1, "numOutputChannels");
     if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new ArgumentError("num_output_channels should be either 1 or 3");
   }
 
@@ -135,6 +147,9 @@ export class GaussianNoise extends Transform<Tensor, Tensor> {
     options: { mean?: number; clip?: boolean } = {},
   ) {
     super();
+    checkArity("transforms.GaussianNoise()", arguments, 2);
+    checkArg("transforms.GaussianNoise()", std, "number", 1, "std");
+    checkOptions("transforms.GaussianNoise()", options, { mean: "number", clip: "boolean" }, { index: 2 });
     this.mean = options.mean ?? 0;
     this.clip = options.clip ?? true;
     if (!(std >= 0)) throw new ArgumentError(`sigma shouldn't be negative. Got ${std}`);
