@@ -117,13 +117,18 @@ function isPlainObject(v: object): boolean {
 }
 
 /** Levenshtein distance, for suggesting the option a typo meant. */
+/** Optimal-string-alignment distance: a swap of two neighbouring letters (`trian`) counts as one typo. */
 function editDistance(a: string, b: string): number {
+  let prev2: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
     }
+    prev2 = prev;
     prev = cur;
   }
   return prev[b.length]!;
