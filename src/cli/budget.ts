@@ -19,7 +19,7 @@ export function memoryLimit(): number {
   return constrained && constrained > 0 && constrained < total ? constrained : total;
 }
 
-const gb = (n: number) => `${n < 1e10 ? (n / 1e9).toFixed(1) : n < 1e15 ? (n / 1e9).toFixed(0) : (n / 1e9).toExponential(1)} GB`;
+const gb = (n: number) => (n < 1e8 ? `${Math.ceil(n / 1e6)} MB` : `${n < 1e10 ? (n / 1e9).toFixed(1) : n < 1e15 ? (n / 1e9).toFixed(0) : (n / 1e9).toExponential(1)} GB`);
 
 /** Float buffers per parameter besides the weight itself: its gradient and the optimizer's slots. */
 function copiesPerParameter(o: ResolvedConfig["optimizer"]): number {

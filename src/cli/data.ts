@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { KindlingError } from "../errors.ts";
 import { cachedImageFolder } from "../datasets/cache.ts";
 import { ImageArrayDataset } from "../datasets/image_array.ts";
 import { MNIST } from "../datasets/mnist.ts";
@@ -78,6 +79,17 @@ function sinData(c: Extract<ResolvedConfig["data"], { source: "sin" }>, generato
   };
 }
 
+/** An image folder through its cache; a folder the dataset refuses (no images, ...) names the config key. */
+function imageFolder(config: ResolvedConfig, key: string, path: string, cacheDir: string, size: readonly number[]) {
+  try {
+    return cachedImageFolder(path, cacheDir, { size: [size[0]!, size[1]!], grayscale: true });
+  } catch (e) {
+    // Only the typed refusals are the user's to fix; anything else stays what it is (a bug, shown as one).
+    if (e instanceof KindlingError && !e.message.includes(path)) throw new ConfigError(`${config.source}: ${key}: ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
 const names = (xs: string[]) => (xs.length > 8 ? `${xs.slice(0, 8).join(", ")}, ... ${xs.length} in all` : xs.join(", "));
 
 export function loadTaskData(config: ResolvedConfig, generator: Generator): TaskData {
@@ -97,10 +109,10 @@ export function loadTaskData(config: ResolvedConfig, generator: Generator): Task
   }
   const size = d.size ?? [28, 28];
   const cacheDir = join(config.recordPath, "cache");
-  const folder = cachedImageFolder(d.path, cacheDir, { size: [size[0], size[1]], grayscale: true });
+  const folder = imageFolder(config, "data.path", d.path, cacheDir, size);
   let test: MapDataset<Sample> | null = null;
   if (d.testPath) {
-    const t = cachedImageFolder(d.testPath, cacheDir, { size: [size[0], size[1]], grayscale: true });
+    const t = imageFolder(config, "data.testPath", d.testPath, cacheDir, size);
     if (t.classes.join("\0") !== folder.classes.join("\0")) {
       throw new ConfigError(`${config.source}: data.testPath: the class folders of ${d.testPath} (${names(t.classes)}) differ from those of data.path ${d.path} (${names(folder.classes)}); give both the same class folders`);
     }

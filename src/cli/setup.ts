@@ -40,8 +40,11 @@ export function buildScheduler(c: ResolvedConfig["scheduler"], opt: optim.Optimi
       return { scheduler: new S.ExponentialLR(opt, { gamma: c.gamma }), perBatch: false };
     case "cosine":
       return { scheduler: new S.CosineAnnealingLR(opt, { tMax: epochs, etaMin: c.etaMin ?? 0 }), perBatch: false };
-    case "onecycle":
-      return { scheduler: new S.OneCycleLR(opt, { maxLr: c.maxLr, epochs, stepsPerEpoch, pctStart: c.pctStart ?? 0.3 }), perBatch: true };
+    case "onecycle": {
+      // Adagrad has no momentum to cycle; OneCycleLR would refuse it, so only its learning rate cycles.
+      const cycleMomentum = "momentum" in opt.defaults || "betas" in opt.defaults;
+      return { scheduler: new S.OneCycleLR(opt, { maxLr: c.maxLr, epochs, stepsPerEpoch, pctStart: c.pctStart ?? 0.3, cycleMomentum }), perBatch: true };
+    }
     case "plateau":
       return { scheduler: new S.ReduceLROnPlateau(opt, { factor: c.factor ?? 0.1, patience: c.patience ?? 10 }), perBatch: false };
   }
