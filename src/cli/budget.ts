@@ -81,8 +81,9 @@ export function modelSize(model: ResolvedConfig["model"], input: readonly number
 /**
  * Throws a ConfigError naming `model` (or `batchSize`) when training this model cannot fit in memory;
  * otherwise returns a note for the log when the network is big enough that building it takes a while.
+ * With `samples` null (the data not loaded yet) only the weights are checked.
  */
-export function checkModelFits(config: ResolvedConfig, input: readonly number[], outputs: number, samples: number): string | null {
+export function checkModelFits(config: ResolvedConfig, input: readonly number[], outputs: number, samples: number | null): string | null {
   const size = modelSize(config.model, input, outputs);
   const limit = memoryLimit();
   // The peak is the larger of training's (weights, gradients, optimizer slots) and initialization's, about
@@ -94,6 +95,7 @@ export function checkModelFits(config: ResolvedConfig, input: readonly number[],
       `${config.source}: ${key}: this network has ${size.parameters.toExponential(2)} parameters, about ${gb(weights)} at its peak with gradients and optimizer state, more than this machine's ${gb(limit)} of memory; use smaller layers`,
     );
   }
+  if (samples === null) return null;
   const batch = Math.min(config.batchSize, Math.max(samples, 1));
   const acts = size.activationsPerSample * BYTES * 2 * batch; // forward values and their gradients
   if (weights + acts > limit) {
@@ -114,4 +116,16 @@ export function checkDataFits(config: ResolvedConfig): void {
   if (bytes > limit / 2) {
     throw new ConfigError(`${config.source}: data.samples: ${n} points need about ${gb(bytes)}, more than half of this machine's ${gb(limit)}; use fewer samples`);
   }
+}
+
+/**
+ * The input shape and a lower bound on the outputs that the config implies before any data is read, so
+ * that a network that cannot fit is refused before decoding or resizing a folder of images for it.
+ */
+export function shapeFromConfig(config: ResolvedConfig): { input: number[]; outputs: number } {
+  const d = config.data;
+  if (d.source === "sin") return { input: [1], outputs: 1 };
+  if (d.source === "mnist") return { input: [1, 28, 28], outputs: 10 };
+  const [h, w] = d.size ?? [28, 28];
+  return { input: [1, h, w], outputs: 1 };
 }

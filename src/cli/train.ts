@@ -4,7 +4,7 @@ import { FileError, FormatError, NonFiniteError } from "../errors.ts";
 import * as nn from "../nn/index.ts";
 import { Generator, manualSeed } from "../tensor/random.ts";
 import { getBackend } from "../backend/index.ts";
-import { checkDataFits, checkModelFits } from "./budget.ts";
+import { checkDataFits, checkModelFits, shapeFromConfig } from "./budget.ts";
 import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
 import { ConfigError, type ResolvedConfig } from "./config.ts";
 import { loadTaskData, loader, type TaskData } from "./data.ts";
@@ -37,6 +37,8 @@ function prepare(config: ResolvedConfig, note: (line: string) => void = () => {}
   // Splitting and shuffling draw from their own stream, so model init and dropout do not shift them.
   const dataGen = new Generator(config.seed);
   checkDataFits(config);
+  const expected = shapeFromConfig(config);
+  checkModelFits(config, expected.input, expected.outputs, null);
   const data = loadTaskData(config, dataGen);
   const outputs = config.task === "classification" ? data.classes.length : 1;
   for (const [name, split] of [["training", data.train], ["validation", data.valid]] as const) {
