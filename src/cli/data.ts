@@ -11,6 +11,7 @@ import { RandomAffine } from "../transforms/affine.ts";
 import { GaussianNoise, ToTensor } from "../transforms/tensor_ops.ts";
 import { DataLoader } from "../utils/data/dataloader.ts";
 import { type MapDataset, Subset, TensorDataset, randomSplit } from "../utils/data/dataset.ts";
+import { randomSplitLengths } from "../utils/data/samplers.ts";
 import { ConfigError, type ResolvedConfig } from "./config.ts";
 
 /**
@@ -53,7 +54,16 @@ function views(src: ImageArrayDataset, augment: ResolvedConfig["augment"]) {
   };
 }
 
+/** Refuses a split that would leave training or validation empty (before randomSplit warns about it). */
+function checkSplit(source: string, n: number, fractions: [number, number], key: string, fix: string): void {
+  const [nTrain, nValid] = randomSplitLengths(n, fractions);
+  if (nTrain === 0 || nValid === 0) {
+    throw new ConfigError(`${source}: ${key}: the ${nTrain === 0 ? "training" : "validation"} split of ${n} samples would be empty (fractions ${fractions.join(" / ")}); ${fix}`);
+  }
+}
+
 function splitTrainValid(src: ImageArrayDataset, config: ResolvedConfig, generator: Generator) {
+  checkSplit(config.source, src.length, [1 - config.validSplit, config.validSplit], "validSplit", "add data or change validSplit");
   const { plain, train } = views(src, config.augment);
   const [trainPart, validPart] = randomSplit(plain, [1 - config.validSplit, config.validSplit], generator);
   return {
@@ -62,10 +72,11 @@ function splitTrainValid(src: ImageArrayDataset, config: ResolvedConfig, generat
   };
 }
 
-function sinData(c: Extract<ResolvedConfig["data"], { source: "sin" }>, generator: Generator): TaskData {
+function sinData(source: string, c: Extract<ResolvedConfig["data"], { source: "sin" }>, generator: Generator): TaskData {
   const lo = c.low ?? -Math.PI;
   const hi = c.high ?? Math.PI;
   const n = c.samples ?? 10000;
+  checkSplit(source, n, [0.9, 0.1], "data.samples", "use more samples");
   const x = rand([n, 1], { generator }).mul(hi - lo).add(lo);
   const [train, valid] = randomSplit(new TensorDataset(x, x.sin()), [0.9, 0.1], generator);
   const grid = linspace(lo, hi, 1000).reshape(1000, 1);
@@ -94,7 +105,7 @@ const names = (xs: string[]) => (xs.length > 8 ? `${xs.slice(0, 8).join(", ")}, 
 
 export function loadTaskData(config: ResolvedConfig, generator: Generator): TaskData {
   const d = config.data;
-  if (d.source === "sin") return sinData(d, generator);
+  if (d.source === "sin") return sinData(config.source, d, generator);
   if (d.source === "mnist") {
     const opts = d.root ? { root: d.root } : {};
     const train = new MNIST({ ...opts, train: true });

@@ -6,7 +6,7 @@ import { Generator, manualSeed } from "../tensor/random.ts";
 import { getBackend } from "../backend/index.ts";
 import { checkDataFits, checkModelFits, shapeFromConfig } from "./budget.ts";
 import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
-import { ConfigError, type ResolvedConfig } from "./config.ts";
+import type { ResolvedConfig } from "./config.ts";
 import { loadTaskData, loader, type TaskData } from "./data.ts";
 import { type EpochContext, runEpoch } from "./epoch.ts";
 import { evaluate } from "./evaluate.ts";
@@ -41,11 +41,6 @@ function prepare(config: ResolvedConfig, note: (line: string) => void = () => {}
   checkModelFits(config, expected.input, expected.outputs, null);
   const data = loadTaskData(config, dataGen);
   const outputs = config.task === "classification" ? data.classes.length : 1;
-  for (const [name, split] of [["training", data.train], ["validation", data.valid]] as const) {
-    if (split.length === 0) {
-      throw new ConfigError(`${config.source}: validSplit: the ${name} split is empty (${data.train.length + data.valid.length} samples, validSplit ${config.validSplit}); add data or change validSplit`);
-    }
-  }
   const big = checkModelFits(config, data.inputShape, outputs, data.train.length);
   if (big) note(big);
   const model = buildModel(config.model, { input: data.inputShape, outputs });
