@@ -25,6 +25,10 @@ const OP_SUITES = [
   "test/nn/cnn_layers.test.ts",
   "test/optim/fixtures.test.ts",
   "test/autograd/function_fixtures.test.ts",
+  "test/nn/recurrent/",
+  "test/nn/attention/",
+  "test/nn/extra/",
+  "test/optim/extra/",
   "test/autograd/hooks_fixtures.test.ts",
   "test/nn/module_hooks_fixtures.test.ts",
 ];

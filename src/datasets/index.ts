@@ -7,3 +7,4 @@ export {
 export { ImageArrayDataset, type ImageArrayShape, type ImageTransformOptions } from "./image_array.ts";
 export { CachedImageFolder, cachedImageFolder, type CachedImageFolderOptions } from "./cache.ts";
 export { CACHE_VERSION, decodeCache, encodeCache, type CacheHeader } from "./cache_format.ts";
+export * from "./extra/index.ts";

@@ -21,4 +21,7 @@ export type { Reduction } from "./functional/reduction.ts";
 export * as functional from "./functional/index.ts";
 export * as F from "./functional/index.ts";
 export * as init from "./init.ts";
-export * as utils from "./utils/clip_grad.ts";
+export * as utils from "./utils/index.ts";
+export * from "./recurrent/index.ts";
+export * from "./attention/index.ts";
+export * from "./extra/index.ts";

@@ -13,3 +13,4 @@ export { Adam, AdamW, type AdamOptions } from "./adam.ts";
 export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
 export { Adagrad, type AdagradOptions } from "./adagrad.ts";
 export * as lrScheduler from "./lr_scheduler/index.ts";
+export * from "./extra/index.ts";

@@ -8,3 +8,4 @@ export { ToTensor, Normalize, Grayscale, GaussianNoise, imageToTensor } from "./
 export { Resize, CenterCrop, RandomCrop, resizeImage, type RandomCropOptions } from "./geometry.ts";
 export { RandomRotation, RandomAffine, affine, rotate, inverseAffineMatrix, type RandomAffineOptions, type WarpOptions } from "./affine.ts";
 export type { Interpolation } from "./planes.ts";
+export * from "./augment/index.ts";

@@ -15,3 +15,6 @@ export {
 export { dropout2d } from "../dropout.ts";
 // Elementwise activations declared in the op tables with api "F" (generated).
 export * from "../../ops/op_functional.ts";
+export * from "./recurrent.ts";
+export * from "./attention.ts";
+export * from "./extra.ts";

@@ -6,3 +6,4 @@ export {
 } from "./basic.ts";
 export { OneCycleLR, type OneCycleLROptions, type AnnealStrategy } from "./one_cycle.ts";
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type PlateauMode, type ThresholdMode } from "./plateau.ts";
+export * from "./extra.ts";

@@ -1,0 +1,2 @@
+/** More torchvision datasets (FashionMNIST). */
+export {};

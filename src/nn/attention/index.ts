@@ -1,0 +1,2 @@
+/** Attention and Transformer layers. */
+export {};

@@ -1,0 +1,2 @@
+/** F.scaledDotProductAttention and friends. */
+export {};

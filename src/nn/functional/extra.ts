@@ -1,0 +1,2 @@
+/** Functional forms of nn/extra (F.interpolate, F.groupNorm, ...). */
+export {};

@@ -1,0 +1,2 @@
+/** Functional forms of the embedding and recurrent layers (F.embedding). */
+export {};

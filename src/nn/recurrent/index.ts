@@ -1,0 +1,2 @@
+/** Embedding and recurrent layers (RNN, LSTM, GRU and their cells). */
+export {};

@@ -1,0 +1,2 @@
+/** torch.nn.utils.rnn: padSequence, packSequence, PackedSequence. */
+export {};

@@ -1,0 +1,2 @@
+/** Adadelta, NAdam, RAdam, LBFGS. */
+export {};

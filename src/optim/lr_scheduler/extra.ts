@@ -1,0 +1,2 @@
+/** LinearLR, SequentialLR, CosineAnnealingWarmRestarts, CyclicLR. */
+export {};

@@ -1,0 +1,2 @@
+/** Random augmentations: flips, RandomResizedCrop, ColorJitter, RandomErasing, Pad. */
+export {};

@@ -1,0 +1,2 @@
+/** torchvision.utils: makeGrid, saveImage. */
+export {};
