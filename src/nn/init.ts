@@ -4,7 +4,8 @@ import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { rand, randn } from "../tensor/creation.ts";
 import { isFloating } from "../tensor/dtype.ts";
-import type { Generator } from "../tensor/random.ts";
+import { defaultGenerator, type Generator } from "../tensor/random.ts";
+import { bumpVersion } from "../tensor/version.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
 /**
@@ -75,7 +76,18 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   checkArg("nn.init.uniform_()", b, "number", 3, "b");
   checkOptions("nn.init.uniform_()", opts, INIT_OPTIONS, { index: 4 });
   if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
-  return fill(t, () => rand([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(b - a).add(a));
+  const g = opts.generator ?? defaultGenerator;
+  if (t.isDense() && (t.storage instanceof Float32Array || t.storage instanceof Float64Array)) {
+    // In place, with no temporary: a layer of 1e8+ weights is the case that must stay quick and small.
+    g.fillUniform(t.storage, a, b);
+    bumpVersion(t.storage);
+    return t;
+  }
+  return fill(t, () => {
+    const v = Tensor.empty([...t.shape], t.dtype);
+    g.fillUniform(v.storage as Float32Array | Float64Array, a, b);
+    return v;
+  });
 }
 
 /** Normal with the given mean and standard deviation. */

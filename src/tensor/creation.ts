@@ -167,9 +167,7 @@ export function rand(...args: (number | readonly number[] | RandomOptions)[]): T
   const dtype = floatDType(opts, "rand");
   const g = opts.generator ?? defaultGenerator;
   const t = Tensor.empty(shape, dtype);
-  const s = t.storage;
-  if (dtype === "float32") for (let i = 0; i < s.length; i++) s[i] = g.randomFloat32();
-  else for (let i = 0; i < s.length; i++) s[i] = g.random();
+  g.fillUniform(t.storage as Float32Array | Float64Array);
   return finish(t, opts);
 }
 

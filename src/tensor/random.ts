@@ -68,6 +68,37 @@ export class Generator {
     return (this.nextUint32() >>> 8) / 16777216;
   }
 
+  /**
+   * Fills `out` with uniforms on [lo, hi): the same stream and the same values as `rand` then `mul(hi - lo)`
+   * then `add(lo)` in `out`'s precision, in one pass with the state in locals. Initializing a 400M-parameter
+   * layer this way takes seconds instead of tens of seconds, without three temporaries of its size.
+   */
+  fillUniform(out: Float32Array | Float64Array, lo = 0, hi = 1): void {
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+    const n = out.length;
+    const single = out instanceof Float32Array;
+    const scale = single ? Math.fround(hi - lo) : hi - lo;
+    const shift = single ? Math.fround(lo) : lo;
+    for (let i = 0; i < n; i++) {
+      // xoshiro128**, as nextUint32, inlined; float32 takes one draw (24 bits), float64 two (53 bits).
+      let r = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 0;
+      let t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      if (single) {
+        const u = (r >>> 8) / 16777216;
+        out[i] = Math.fround(Math.fround(u * scale) + shift);
+        continue;
+      }
+      const hiBits = r >>> 5;
+      r = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)), 9) >>> 0;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = (s3 << 11) | (s3 >>> 21);
+      const u = (hiBits * 67108864 + (r >>> 6)) / 9007199254740992;
+      out[i] = u * scale + shift;
+    }
+    this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+  }
+
   /** Uniform integer in [0, n) without modulo bias. */
   randomInt(n: number): number {
     if (n <= 0) throw new ArgumentError(`randomInt bound must be positive, got ${n}`);
