@@ -1,2 +1,2 @@
 /** Adadelta, NAdam, RAdam, LBFGS. */
-export {};
+export { Adadelta, type AdadeltaOptions } from "./adadelta.ts";

@@ -1,0 +1,118 @@
+/**
+ * torch.optim.Adadelta (PyTorch 1.13 single-tensor update rule):
+ *
+ *   g = grad (negated if maximize);  if weightDecay: g += weightDecay * p
+ *   v = rho * v + (1 - rho) * g * g                       (square_avg)
+ *   delta = sqrt(u + eps) / sqrt(v + eps) * g
+ *   u = rho * u + (1 - rho) * delta * delta               (acc_delta)
+ *   p -= lr * delta
+ *
+ * State per parameter: `step` (a count), `square_avg`, `acc_delta`.
+ */
+import { ArgumentError } from "../../errors.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { type FloatArray, bufferData, paramView } from "../dense.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "../optimizer.ts";
+
+export interface AdadeltaOptions extends GroupOptions {
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+const ADADELTA_OPTIONS: OptionTypes<AdadeltaOptions> = {
+  lr: "number", rho: "number", eps: "number", weightDecay: "number", maximize: "boolean",
+};
+
+export class Adadelta extends Optimizer<AdadeltaOptions> {
+  constructor(params: ParamsArg<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
+    super(params, {
+      lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false,
+      ...optimizerOptions("Adadelta()", options, arguments, ADADELTA_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "Adadelta";
+  }
+
+  protected override get optionTypes(): OptionTypes<AdadeltaOptions> {
+    return ADADELTA_OPTIONS;
+  }
+
+  protected override validate(o: Partial<AdadeltaOptions>): void {
+    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+    if (o.rho !== undefined && !(o.rho >= 0 && o.rho <= 1)) throw new ArgumentError(`Invalid rho value: ${o.rho}`);
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
+    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+  }
+
+  protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {
+    for (const param of group.params) {
+      const grad = Tensor.peekGrad(param);
+      if (grad === null) continue;
+      const state = this.paramState(param);
+      const v = paramView(param, grad, this.typeName);
+      const fr = v.fr;
+      state.step = (typeof state.step === "number" ? state.step : 0) + 1;
+      const sq = bufferData(state, "square_avg", param);
+      const acc = bufferData(state, "acc_delta", param);
+      adadeltaKernel(v.p, v.g, sq, acc, {
+        maximize: group.maximize,
+        wd: fr(group.weightDecay),
+        rho: fr(group.rho),
+        omr: fr(1 - group.rho),
+        eps: fr(group.eps),
+        negLr: fr(-group.lr),
+      });
+      v.commit();
+    }
+  }
+}
+
+interface AdadeltaScalars {
+  maximize: boolean;
+  wd: number;
+  rho: number;
+  omr: number;
+  eps: number;
+  negLr: number;
+}
+
+/**
+ * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
+ * kernels: add(alpha)/addcmul fused multiply-adds, the rest rounded per op (see ../dense.ts).
+ */
+function adadeltaKernel(p: FloatArray, g: FloatArray, sq: FloatArray, acc: FloatArray, s: AdadeltaScalars): void {
+  if (p instanceof Float32Array) adadelta32(p, g as Float32Array, sq as Float32Array, acc as Float32Array, s);
+  else adadelta64(p, g as Float64Array, sq as Float64Array, acc as Float64Array, s);
+}
+
+function adadelta32(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array, s: AdadeltaScalars): void {
+  const f = Math.fround;
+  const { maximize, wd, rho, omr, eps, negLr } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) gi = f(gi + wd * p[i]!);
+    const si = f(f(sq[i]! * rho) + f(omr * gi) * gi);
+    sq[i] = si;
+    const std = f(Math.sqrt(f(si + eps)));
+    const delta = f(f(f(Math.sqrt(f(acc[i]! + eps))) / std) * gi);
+    acc[i] = f(f(acc[i]! * rho) + f(omr * delta) * delta);
+    p[i] = f(p[i]! + negLr * delta);
+  }
+}
+
+function adadelta64(p: Float64Array, g: Float64Array, sq: Float64Array, acc: Float64Array, s: AdadeltaScalars): void {
+  const { maximize, wd, rho, omr, eps, negLr } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) gi += wd * p[i]!;
+    const si = sq[i]! * rho + omr * gi * gi;
+    sq[i] = si;
+    const delta = (Math.sqrt(acc[i]! + eps) / Math.sqrt(si + eps)) * gi;
+    acc[i] = acc[i]! * rho + omr * delta * delta;
+    p[i] = p[i]! + negLr * delta;
+  }
+}
