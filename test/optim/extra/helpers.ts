@@ -40,8 +40,10 @@ export const FIXTURE = JSON.parse(readFileSync(new URL("../../fixtures/optim14.j
 
 export const TOL: Record<DType, number> = { float32: 1e-6, float64: 1e-12 };
 
-const OPTIMIZERS: Partial<Record<OptimizerCase["optimizer"], unknown>> = {
+const OPTIMIZERS: Record<OptimizerCase["optimizer"], unknown> = {
   Adadelta: optim.Adadelta,
+  NAdam: optim.NAdam,
+  RAdam: optim.RAdam,
 };
 
 export function freshParams(dtype: DType): Tensor[] {

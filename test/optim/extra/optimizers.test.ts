@@ -102,3 +102,63 @@ describe("Adadelta", () => {
     }
   });
 });
+
+describe("NAdam", () => {
+  it("has PyTorch's defaults", () => {
+    const g = new optim.NAdam([param()]).paramGroups[0]!;
+    assert.deepEqual([g.lr, g.betas, g.eps, g.weightDecay, g.momentumDecay], [2e-3, [0.9, 0.999], 1e-8, 0, 4e-3]);
+  });
+
+  it("refuses invalid options with PyTorch's messages (and maximize, which 1.13's NAdam lacks)", () => {
+    rejects(() => new optim.NAdam([param()], { lr: -0.1 }), "Invalid learning rate: -0.1");
+    rejects(() => new optim.NAdam([param()], { eps: -1 }), "Invalid epsilon value: -1");
+    rejects(() => new optim.NAdam([param()], { betas: [1, 0.9] }), "Invalid beta parameter at index 0: 1");
+    rejects(() => new optim.NAdam([param()], { betas: [0.9, -0.5] }), "Invalid beta parameter at index 1: -0.5");
+    rejects(() => new optim.NAdam([param()], { weightDecay: -1 }), "Invalid weight_decay value: -1");
+    rejects(() => new optim.NAdam([param()], { momentumDecay: -0.004 }), "Invalid momentum_decay value: -0.004");
+    rejects(() => new optim.NAdam([param()], { maximize: true } as never), /^NAdam\(\): unknown option 'maximize'/);
+  });
+
+  it("takes mu_product as PyTorch stores it, a 0-d tensor, and keeps it a float32 scalar", () => {
+    const c = FIXTURE.optimizers.find((x) => x.name === "nadam_default")!;
+    const sd = stateDictFromJson(c.state_dict);
+    const mu = sd.state[0]!.mu_product as number;
+    assert.equal(mu, Math.fround(mu), "mu_product is a float32 value");
+    sd.state[0]!.mu_product = torch.tensor(mu, { dtype: "float32" });
+    sd.state[0]!.step = torch.tensor(10, { dtype: "float32" });
+    const opt = makeOptimizer(c, freshParams(c.dtype));
+    opt.loadStateDict(sd);
+    assert.equal(opt.stateDict().state[0]!.mu_product, mu);
+    assert.equal(opt.stateDict().state[0]!.step, 10);
+  });
+});
+
+describe("RAdam", () => {
+  it("has PyTorch's defaults", () => {
+    const g = new optim.RAdam([param()]).paramGroups[0]!;
+    assert.deepEqual([g.lr, g.betas, g.eps, g.weightDecay], [1e-3, [0.9, 0.999], 1e-8, 0]);
+  });
+
+  it("refuses invalid options with PyTorch's messages", () => {
+    rejects(() => new optim.RAdam([param()], { lr: -1 }), "Invalid learning rate: -1");
+    rejects(() => new optim.RAdam([param()], { betas: [0.9, 1] }), "Invalid beta parameter at index 1: 1");
+    rejects(() => new optim.RAdam([param()], { eps: -1e-8 }), "Invalid epsilon value: -1e-8");
+    rejects(() => new optim.RAdam([param()], { weightDecay: -2 }), "Invalid weight_decay value: -2");
+    rejects(() => new optim.RAdam([param()], { amsgrad: true } as never), /^RAdam\(\): unknown option 'amsgrad'/);
+  });
+
+  it("takes a plain momentum step while rho_t <= 5, then the rectified one", () => {
+    // beta2 = 0.999: rho_t is 1, 2, ..., so the first 5 steps are p -= lr * mHat = lr * g for a constant g.
+    const p = torch.tensor([0], { dtype: "float64", requiresGrad: true });
+    const opt = new optim.RAdam([p], { lr: 0.1 });
+    const xs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      p.grad = torch.tensor([2], { dtype: "float64" });
+      opt.step();
+      xs.push(p.get(0));
+    }
+    for (let i = 0; i < 5; i++) assert.ok(Math.abs(xs[i]! + 0.2 * (i + 1)) < 1e-12, `step ${i}: ${xs[i]}`);
+    const d6 = xs[5]! - xs[4]!;
+    assert.ok(Math.abs(d6 + 0.2) > 1e-3 && d6 < 0, `step 6 is rectified: ${d6}`);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * torch.optim.NAdam (PyTorch 1.13 single-tensor update rule; 1.13 has no maximize):
+ *
+ *   t += 1;  if weightDecay: g += weightDecay * p
+ *   mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentumDecay)),  mu_{t+1} likewise
+ *   muProduct *= mu_t                                    (a float32 scalar, as PyTorch's tensor(1.))
+ *   m = beta1 * m + (1 - beta1) * g;   v = beta2 * v + (1 - beta2) * g * g
+ *   denom = sqrt(v / (1 - beta2^t)) + eps
+ *   p -= lr * (1 - mu_t) / (1 - muProduct) * g / denom
+ *   p -= lr * mu_{t+1} / (1 - muProduct * mu_{t+1}) * m / denom
+ *
+ * State per parameter: `step`, `mu_product` (numbers here; 0-d tensors in PyTorch, accepted on load),
+ * `exp_avg`, `exp_avg_sq`.
+ */
+import { Tensor } from "../../tensor/tensor.ts";
+import { type AdamOptions, validateAdam } from "../adam.ts";
+import { type FloatArray, bufferData, paramView } from "../dense.ts";
+import {
+  type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions,
+} from "../optimizer.ts";
+import { ArgumentError } from "../../errors.ts";
+import { scalarStateAsNumbers } from "./state.ts";
+
+export interface NAdamOptions extends GroupOptions {
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  momentumDecay: number;
+}
+
+const NADAM_OPTIONS: OptionTypes<NAdamOptions> = {
+  lr: "number", betas: "numbers", eps: "number", weightDecay: "number", momentumDecay: "number",
+};
+
+const f32 = Math.fround;
+
+export class NAdam extends Optimizer<NAdamOptions> {
+  constructor(params: ParamsArg<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
+    super(params, {
+      lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
+      ...optimizerOptions("NAdam()", options, arguments, NADAM_OPTIONS),
+    });
+  }
+
+  protected override get typeName(): string {
+    return "NAdam";
+  }
+
+  protected override get optionTypes(): OptionTypes<NAdamOptions> {
+    return NADAM_OPTIONS;
+  }
+
+  protected override validate(o: Partial<NAdamOptions>): void {
+    validateAdam(o as Partial<AdamOptions>);
+    if (o.momentumDecay !== undefined && !(o.momentumDecay >= 0)) throw new ArgumentError(`Invalid momentum_decay value: ${o.momentumDecay}`);
+  }
+
+  /** Also takes PyTorch's layout, where `mu_product` (like `step`) is a 0-d tensor. */
+  override loadStateDict(sd: OptimizerStateDict): void {
+    super.loadStateDict(scalarStateAsNumbers(sd, ["mu_product"]));
+  }
+
+  protected updateGroup(group: ParamGroup<NAdamOptions>): void {
+    const [beta1, beta2] = group.betas;
+    const { lr, momentumDecay } = group;
+    for (const param of group.params) {
+      const grad = Tensor.peekGrad(param);
+      if (grad === null) continue;
+      const state = this.paramState(param);
+      const v = paramView(param, grad, this.typeName);
+      const fr = v.fr;
+      const step = (typeof state.step === "number" ? state.step : 0) + 1;
+      state.step = step;
+      const m = bufferData(state, "exp_avg", param);
+      const s = bufferData(state, "exp_avg_sq", param);
+      const bc2 = 1 - beta2 ** step;
+      const mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentumDecay));
+      const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentumDecay));
+      // PyTorch's mu_product is a float32 tensor whatever the parameters' dtype: float32 arithmetic.
+      const muProduct = f32((typeof state.mu_product === "number" ? state.mu_product : 1) * f32(mu));
+      state.mu_product = muProduct;
+      const muProductNext = f32(f32(muProduct * f32(mu)) * f32(muNext));
+      nadamKernel(v.p, v.g, m, s, {
+        wd: fr(group.weightDecay),
+        b1: fr(beta1),
+        omb1: fr(1 - beta1),
+        b2: fr(beta2),
+        omb2: fr(1 - beta2),
+        bc2: fr(bc2),
+        eps: fr(group.eps),
+        cGrad: fr((-lr * (1 - mu)) / (1 - muProduct)),
+        cAvg: fr((-lr * muNext) / (1 - muProductNext)),
+      });
+      v.commit();
+    }
+  }
+}
+
+interface NAdamScalars {
+  wd: number;
+  b1: number;
+  omb1: number;
+  b2: number;
+  omb2: number;
+  bc2: number;
+  eps: number;
+  cGrad: number;
+  cAvg: number;
+}
+
+/**
+ * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
+ * kernels: add(alpha)/addcmul fused multiply-adds, addcdiv and the rest rounded per op (see ../dense.ts).
+ */
+function nadamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: NAdamScalars): void {
+  if (p instanceof Float32Array) nadam32(p, g as Float32Array, m as Float32Array, v as Float32Array, s);
+  else nadam64(p, g as Float64Array, m as Float64Array, v as Float64Array, s);
+}
+
+function nadam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: NAdamScalars): void {
+  const f = Math.fround;
+  const { wd, b1, omb1, b2, omb2, bc2, eps, cGrad, cAvg } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = g[i]!;
+    if (wd !== 0) gi = f(gi + wd * p[i]!);
+    const mi = f(f(m[i]! * b1) + omb1 * gi);
+    m[i] = mi;
+    const vi = f(f(v[i]! * b2) + f(omb2 * gi) * gi);
+    v[i] = vi;
+    const denom = f(f(Math.sqrt(f(vi / bc2))) + eps);
+    const pi = f(p[i]! + f(f(cGrad * gi) / denom));
+    p[i] = f(pi + f(f(cAvg * mi) / denom));
+  }
+}
+
+function nadam64(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, s: NAdamScalars): void {
+  const { wd, b1, omb1, b2, omb2, bc2, eps, cGrad, cAvg } = s;
+  for (let i = 0; i < p.length; i++) {
+    let gi = g[i]!;
+    if (wd !== 0) gi += wd * p[i]!;
+    const mi = m[i]! * b1 + omb1 * gi;
+    m[i] = mi;
+    const vi = v[i]! * b2 + omb2 * gi * gi;
+    v[i] = vi;
+    const denom = Math.sqrt(vi / bc2) + eps;
+    p[i] = p[i]! + (cGrad * gi) / denom + (cAvg * mi) / denom;
+  }
+}
