@@ -1,0 +1,200 @@
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { ArgumentError, ShapeError } from "../../errors.ts";
+import { checkArg, checkArity, checkOptions } from "../../options.ts";
+import { all } from "../../ops/logical_reduce.ts";
+import { eq } from "../../ops/elementwise.ts";
+import { triu } from "../../ops/shape_ops.ts";
+import { full } from "../../tensor/creation.ts";
+import type { DType } from "../../tensor/dtype.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { ModuleList } from "../container.ts";
+import { xavierUniform_ } from "../init.ts";
+import { type AnyModule, Module } from "../module.ts";
+import { LayerNorm } from "../normalization.ts";
+import { deepCopyModule } from "./clone.ts";
+import {
+  DECODER_FORWARD_OPTIONS, type DecoderLayerForwardOptions, type EncoderLayerForwardOptions, LAYER_OPTIONS, type TransformerLayerOptions,
+  TransformerDecoderLayer, TransformerEncoderLayer,
+} from "./transformer_layers.ts";
+
+/** nn.TransformerEncoder, nn.TransformerDecoder (stacks of deep-copied layers) and nn.Transformer. */
+
+/** PyTorch's `_get_clones`: numLayers deep copies of the layer (the layer given is not itself used). */
+function clones(layer: AnyModule, numLayers: number, where: string): ModuleList {
+  if (!(layer instanceof Module)) throw new ArgumentError(`${where}: the layer must be a Module`);
+  if (!Number.isInteger(numLayers) || numLayers < 0) throw new ArgumentError(`${where}: num_layers must be a non-negative integer, got ${numLayers}`);
+  return new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(layer)));
+}
+
+/** [sz, sz] float: -inf above the diagonal, 0 elsewhere (position i attends to 0..i). */
+export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
+  checkArg("nn.Transformer.generateSquareSubsequentMask()", sz, "int", 1, "sz");
+  checkOptions("nn.Transformer.generateSquareSubsequentMask()", opts, { dtype: "string" }, { index: 2 });
+  return triu(full([sz, sz], -Infinity, { dtype: opts.dtype }), 1);
+}
+
+/**
+ * PyTorch 2's `_detect_is_causal_mask`: an explicit hint wins; otherwise a square mask equal to the
+ * causal one (float -inf above the diagonal, or bool True there) is recognised, so the layers can use
+ * the causal path without the mask.
+ */
+function detectCausal(mask: Tensor | null, isCausal: boolean | undefined): boolean {
+  if (isCausal !== undefined) return isCausal;
+  if (mask === null || mask.ndim !== 2 || mask.shape[0] !== mask.shape[1]) return false;
+  return noGrad(() => {
+    const causal = generateSquareSubsequentMask(mask.shape[0]!, { dtype: mask.dtype === "bool" ? "float64" : mask.dtype });
+    const ref = mask.dtype === "bool" ? eq(causal, -Infinity) : causal;
+    return all(eq(mask.detach(), ref)).item() !== 0;
+  });
+}
+
+export interface TransformerEncoderOptions {
+  /** A final layer norm (PyTorch's `norm`). */
+  norm?: AnyModule | null;
+  /** Accepted for PyTorch's signature: kindling has no nested tensors, so both have no effect. */
+  enableNestedTensor?: boolean;
+  maskCheck?: boolean;
+}
+
+export interface TransformerEncoderForwardOptions {
+  mask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  /** Whether mask is the causal mask; left undefined, it is detected by comparing. */
+  isCausal?: boolean;
+}
+
+type EncIn = [src: Tensor, opts?: TransformerEncoderForwardOptions];
+
+/** `nn.TransformerEncoder(encoderLayer, numLayers, { norm })`: numLayers copies of the layer, then norm. */
+export class TransformerEncoder extends Module<EncIn, Tensor> {
+  layers: ModuleList;
+  readonly numLayers: number;
+  norm: AnyModule | null;
+
+  constructor(encoderLayer: AnyModule, numLayers: number, opts: TransformerEncoderOptions = {}) {
+    super();
+    const where = "nn.TransformerEncoder()";
+    checkArity(where, arguments, 3);
+    checkOptions(where, opts, { norm: "object?", enableNestedTensor: "boolean", maskCheck: "boolean" }, { index: 3, positional: "norm" });
+    this.layers = clones(encoderLayer as AnyModule, numLayers, where);
+    this.numLayers = numLayers;
+    this.norm = opts.norm ?? null;
+  }
+
+  override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
+    const where = "nn.TransformerEncoder.forward()";
+    checkArity(where, arguments, 2);
+    checkOptions(where, opts, { mask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, { index: 2, positional: "mask" });
+    const mask = opts.mask ?? null;
+    const layerOpts: EncoderLayerForwardOptions = { srcMask: mask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: detectCausal(mask, opts.isCausal) };
+    let x = src;
+    for (const layer of this.layers) x = (layer as AnyModule).forward(x, layerOpts) as Tensor;
+    return this.norm === null ? x : this.norm.forward(x) as Tensor;
+  }
+}
+
+type DecIn = [tgt: Tensor, memory: Tensor, opts?: DecoderLayerForwardOptions];
+
+/** `nn.TransformerDecoder(decoderLayer, numLayers, { norm })`. */
+export class TransformerDecoder extends Module<DecIn, Tensor> {
+  layers: ModuleList;
+  readonly numLayers: number;
+  norm: AnyModule | null;
+
+  constructor(decoderLayer: AnyModule, numLayers: number, opts: { norm?: AnyModule | null } = {}) {
+    super();
+    const where = "nn.TransformerDecoder()";
+    checkArity(where, arguments, 3);
+    checkOptions(where, opts, { norm: "object?" }, { index: 3, positional: "norm" });
+    this.layers = clones(decoderLayer as AnyModule, numLayers, where);
+    this.numLayers = numLayers;
+    this.norm = opts.norm ?? null;
+  }
+
+  override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
+    const where = "nn.TransformerDecoder.forward()";
+    checkArity(where, arguments, 3);
+    checkOptions(where, opts, DECODER_FORWARD_OPTIONS, { index: 3, positional: "tgtMask" });
+    const layerOpts = { ...opts, tgtIsCausal: detectCausal(opts.tgtMask ?? null, opts.tgtIsCausal), memoryIsCausal: opts.memoryIsCausal ?? false };
+    let x = tgt;
+    for (const layer of this.layers) x = (layer as AnyModule).forward(x, memory, layerOpts) as Tensor;
+    return this.norm === null ? x : this.norm.forward(x) as Tensor;
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  dModel?: number;
+  nhead?: number;
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  customEncoder?: AnyModule | null;
+  customDecoder?: AnyModule | null;
+}
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+  srcIsCausal?: boolean;
+  tgtIsCausal?: boolean;
+  memoryIsCausal?: boolean;
+}
+
+const TRANSFORMER_OPTIONS = {
+  ...LAYER_OPTIONS, dModel: "int", nhead: "int", numEncoderLayers: "int", numDecoderLayers: "int", customEncoder: "object?", customDecoder: "object?",
+} as const;
+const TRANSFORMER_FORWARD_OPTIONS = {
+  srcMask: "tensor?", tgtMask: "tensor?", memoryMask: "tensor?", srcKeyPaddingMask: "tensor?", tgtKeyPaddingMask: "tensor?",
+  memoryKeyPaddingMask: "tensor?", srcIsCausal: "boolean", tgtIsCausal: "boolean", memoryIsCausal: "boolean",
+} as const;
+
+/**
+ * `nn.Transformer({ dModel: 512, nhead: 8, numEncoderLayers: 6, numDecoderLayers: 6, dimFeedforward: 2048, ... })`:
+ * an encoder and a decoder stack, each ending in a LayerNorm; every parameter with more than one
+ * dim is re-drawn xavier-uniform, as PyTorch's `_reset_parameters`.
+ */
+export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: TransformerForwardOptions], Tensor> {
+  encoder: AnyModule;
+  decoder: AnyModule;
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  static generateSquareSubsequentMask = generateSquareSubsequentMask;
+
+  constructor(opts: TransformerOptions = {}) {
+    super();
+    const where = "nn.Transformer()";
+    checkArity(where, arguments, 1);
+    checkOptions(where, opts, TRANSFORMER_OPTIONS, { index: 1, positional: "dModel" });
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...rest } = opts;
+    const layerOpts: TransformerLayerOptions = { ...rest };
+    const norm = (): LayerNorm => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype: opts.dtype });
+    this.encoder = customEncoder ?? ( new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts) as AnyModule, numEncoderLayers, { norm: norm() }) as AnyModule);
+    this.decoder = customDecoder ?? ( new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerOpts) as AnyModule, numDecoderLayers, { norm: norm() }) as AnyModule);
+    for (const p of this.parameters()) if (p.ndim > 1) xavierUniform_(p);
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = opts.batchFirst ?? false;
+  }
+
+  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+    const where = "nn.Transformer.forward()";
+    checkArity(where, arguments, 3);
+    checkOptions(where, opts, TRANSFORMER_FORWARD_OPTIONS, { index: 3, positional: "srcMask" });
+    const batched = src.ndim === 3;
+    const b = this.batchFirst ? 0 : 1;
+    if (batched && src.shape[b] !== tgt.shape[b]) throw new ShapeError("the batch number of src and tgt must be equal");
+    if (src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel) {
+      throw new ShapeError("the feature number of src and tgt must be equal to d_model");
+    }
+    const memory = this.encoder.forward(src, { mask: opts.srcMask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.srcIsCausal }) as Tensor;
+    return this.decoder.forward(tgt, memory, {
+      tgtMask: opts.tgtMask, memoryMask: opts.memoryMask, tgtKeyPaddingMask: opts.tgtKeyPaddingMask,
+      memoryKeyPaddingMask: opts.memoryKeyPaddingMask, tgtIsCausal: opts.tgtIsCausal, memoryIsCausal: opts.memoryIsCausal,
+    }) as Tensor;
+  }
+}
