@@ -17,9 +17,12 @@ export { binaryRaw, clamp, rsub, type AlphaOptions, type DivOptions, type Roundi
  * dtype, the kernel, and the gradient recorded beside it.
  */
 
-/** The kernel alone, computed in `dtype` (the input is cast to it first). No checks, no autograd. */
-export function unaryRaw(op: UnaryOp, x: Tensor, dtype: DType = x.dtype): Tensor {
-  const src = castRaw(x, dtype);
+/**
+ * The kernel alone, computed in `dtype` (the input is cast to it first, unless `reads` is "input": then
+ * the kernel reads the input's own dtype and writes `dtype`). No checks, no autograd.
+ */
+export function unaryRaw(op: UnaryOp, x: Tensor, dtype: DType = x.dtype, reads?: "input"): Tensor {
+  const src = reads === "input" ? x : castRaw(x, dtype);
   const out = freshOutput(x.shape, dtype);
   backend().unary(op, denseData(src), out.storage, out.numel());
   return out;
@@ -38,7 +41,7 @@ export function unary(op: UnaryName, x: Tensor): Tensor {
   Tensor.check(x, "input");
   const row = unaryRow(op);
   const dtype = unaryResultType(op, x.dtype);
-  const out = unaryRaw((row.kernels?.[dtype] ?? op) as UnaryOp, x, dtype);
+  const out = unaryRaw((row.kernels?.[dtype] ?? op) as UnaryOp, x, dtype, row.reads);
   const grad = row.grad;
   if (grad === null || !isFloating(dtype)) return out;
   const y = out.detach();

@@ -89,6 +89,11 @@ export interface UnaryRow {
   result: ResultRule;
   /** Kernels (internal rows) that replace `js` for a computation dtype: integer wrap-around, PyTorch's float32 quirks. */
   kernels?: Partial<Record<DType, string>>;
+  /**
+   * "input": the kernel reads the input in its own dtype and writes the result dtype (predicates such as
+   * isnan, whose bool result says nothing of the input). Absent: the input is cast to the result dtype first.
+   */
+  reads?: "input";
   /** The forward as a JS expression of `x` (the JS backend compiles one loop per op); `h.` reaches js/elementwise.ts's helpers. */
   js: string;
   /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
@@ -146,4 +151,47 @@ export function unaryResult(rule: ResultRule, d: DType, defaultFloat: DType): DT
   if (rule === "bool") return "bool";
   if (rule === "float") return isFloating(d) ? d : defaultFloat;
   return d;
+}
+
+/** An operand of a composite op: a tensor, or a tensor or a JS number (lerp's weight). */
+export type OperandKind = "tensor" | "tensorOrNumber";
+
+/** Keyword options of a composite op, by camelCase name (undefined: PyTorch's default). */
+export type CompositeOptions = Readonly<Record<string, number | undefined>>;
+
+/**
+ * A row of op_table_composite.ts: an op with more than two operands or with keyword parameters,
+ * composed from table kernels (no backend code of its own). The forward runs on detached operands, so
+ * it records nothing; the op records one node whose gradient is the row's.
+ */
+export interface CompositeRow {
+  torch: string;
+  api: Api;
+  /** Positional operands by PyTorch's names; the first is self for the method forms. */
+  operands: readonly (readonly [name: string, kind: OperandKind])[];
+  /** Keyword options (numbers) in an options object after the operands, as `{ nan: 0 }`. */
+  options?: readonly string[];
+  /** PyTorch's error for operands it refuses (dtypes), or null. */
+  refuse?: (args: readonly TensorLike[]) => string | null;
+  /** The result, written with ops. */
+  forward: (args: readonly TensorLike[], opts: CompositeOptions) => Tensor;
+  /**
+   * Each operand's gradient before broadcasting is undone (the op sums it back to the operand's shape);
+   * null entries for none. A number operand's entry is dropped. Null for a non-differentiable op.
+   */
+  grad: ((g: Tensor, args: readonly TensorLike[], y: Tensor, opts: CompositeOptions) => readonly (Tensor | null)[]) | null;
+  /** Indices of the operands the gradient reads (saved: an in-place change before backward is an error). */
+  saves: readonly number[] | ((args: readonly TensorLike[]) => readonly number[]);
+  /** PyTorch's autograd node name ("LerpBackward0"). */
+  node: string;
+  /**
+   * The in-place method `name_` exists; whether its backward reads self's old value, as inplace.ts's
+   * SelfUse ("copy": it does).
+   */
+  inplace?: "copy" | "alias";
+  edges?: string;
+  /** Option variants the OpInfo samples run besides the plain call. */
+  kwargs?: readonly CompositeOptions[];
+  /** Smooth region of each operand, for gradchecks and sample values. */
+  domain?: readonly Domain[];
 }

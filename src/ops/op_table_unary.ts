@@ -151,6 +151,27 @@ export const UNARY = {
     torch: "torch.nn.functional.softplus", api: "F", accepts: FLOATS, refuse: notImplemented("softplus_cpu"), result: "same",
     js: "(x > 20 ? x : Math.log1p(Math.exp(x)))", grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))), saves: ["input"],
   },
+  // Predicates: read in the input's own dtype (reads: "input"); integers and bools are finite, never NaN.
+  isnan: {
+    torch: "torch.isnan", api: "torch+method", accepts: ALL, result: "bool", reads: "input",
+    js: "(x !== x ? 1 : 0)", grad: null, saves: [],
+  },
+  isinf: {
+    torch: "torch.isinf", api: "torch+method", accepts: ALL, result: "bool", reads: "input",
+    js: "(x === Infinity || x === -Infinity ? 1 : 0)", grad: null, saves: [],
+  },
+  isfinite: {
+    torch: "torch.isfinite", api: "torch+method", accepts: ALL, result: "bool", reads: "input",
+    js: "(x - x === 0 ? 1 : 0)", grad: null, saves: [], edges: "NaN and both infinities are not finite",
+  },
+  isposinf: {
+    torch: "torch.isposinf", api: "torch+method", accepts: ALL, result: "bool", reads: "input",
+    js: "(x === Infinity ? 1 : 0)", grad: null, saves: [],
+  },
+  isneginf: {
+    torch: "torch.isneginf", api: "torch+method", accepts: ALL, result: "bool", reads: "input",
+    js: "(x === -Infinity ? 1 : 0)", grad: null, saves: [],
+  },
   // Per-dtype kernels of the rows above.
   squareInt32: { torch: "", api: "internal", accepts: NUMBERS, result: "same", js: "Math.imul(x, x)", grad: null, saves: [] },
   squareInt64: { torch: "", api: "internal", accepts: NUMBERS, result: "same", js: "h.mulInt64(x, x)", grad: null, saves: [] },

@@ -1,7 +1,9 @@
 import { checkArity } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as fns from "./op_functions.ts";
+import { compositeInPlace } from "./composite.ts";
 import { BINARY } from "./op_table_binary.ts";
+import { COMPOSITE } from "./op_table_composite.ts";
 import { UNARY } from "./op_table_unary.ts";
 import type { Api } from "./op_spec.ts";
 
@@ -29,3 +31,14 @@ function install(rows: Record<string, { api: Api; custom?: boolean }>, arity: nu
 
 install(UNARY, 1);
 install(BINARY, 2);
+// Composite ops check their own arguments; their in-place forms (`lerp_`) come from the same row.
+for (const [name, row] of Object.entries(COMPOSITE)) {
+  if (row.api !== "torch+method") continue;
+  const fn = functions[name];
+  if (typeof fn !== "function") throw new Error(`op table: ${name} has no generated function (run npm run gen:ops)`);
+  P[name] = function (this: Tensor, ...args: unknown[]) { return fn(this, ...args); };
+  if (row.inplace) {
+    const inPlace = compositeInPlace(name as keyof typeof COMPOSITE);
+    P[`${name}_`] = function (this: Tensor, ...args: unknown[]) { return inPlace(this, ...args); };
+  }
+}

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import * as torch from "../../src/index.ts";
 import { BINARY } from "../../src/ops/op_table_binary.ts";
+import { COMPOSITE } from "../../src/ops/op_table_composite.ts";
 import { UNARY } from "../../src/ops/op_table_unary.ts";
 import type { Api } from "../../src/ops/op_spec.ts";
 import { type DTypeName, checkTensor, decode } from "./defects_fixture.ts";
@@ -27,6 +28,8 @@ interface OpInfoCase {
   name: string;
   args: ArgJson[];
   kwargs?: Record<string, number | string>;
+  /** The in-place method (`lerp_`) on a copy of the first operand. */
+  inplace?: boolean;
   /** Every tensor of the case is its values repeated this many times (long inputs for the vector kernels). */
   tile?: number;
   out?: Tens & { rg: boolean };
@@ -43,6 +46,7 @@ const fixtures = JSON.parse(readFileSync(new URL("../fixtures/opinfo.json", impo
 const spec = JSON.parse(readFileSync(new URL("../fixtures/opinfo_ops.json", import.meta.url), "utf8")) as {
   unary: { name: string }[];
   binary: { name: string }[];
+  composite: { name: string }[];
 };
 
 /**
@@ -107,10 +111,11 @@ function build(c: OpInfoCase): { leaves: (Tensor | null)[]; args: (Tensor | numb
   return { leaves, args };
 }
 
-const rows: Record<string, { api: Api }> = { ...UNARY, ...BINARY };
+const rows: Record<string, { api: Api }> = { ...UNARY, ...BINARY, ...COMPOSITE };
 type AnyFn = (...a: unknown[]) => Tensor;
 
-function functionOf(op: string): AnyFn {
+function functionOf(op: string, inplace?: boolean): AnyFn {
+  if (inplace) return (self, ...rest) => ((self as Tensor).clone() as unknown as Record<string, AnyFn>)[`${op}_`]!(...rest);
   const where = (rows[op]!.api === "F" ? torch.nn.F : torch) as unknown as Record<string, AnyFn>;
   return where[op]!;
 }
@@ -143,7 +148,7 @@ function checkOut(out: Tensor, c: OpInfoCase, where: string): void {
 }
 
 function runCase(c: OpInfoCase): void {
-  const fn = functionOf(c.op);
+  const fn = functionOf(c.op, c.inplace);
   const { leaves, args } = build(c);
   if (c.error) {
     expectError(() => call(c, fn, args), c.error, "function");
@@ -163,7 +168,7 @@ function runCase(c: OpInfoCase): void {
     }
   }
   // The method form gets the same operands (fresh leaves) and must give the same result.
-  if (rows[c.op]!.api === "torch+method" && typeof args[0] !== "number") {
+  if (rows[c.op]!.api === "torch+method" && typeof args[0] !== "number" && !c.inplace) {
     const m = build(c);
     const self = m.args[0] as Tensor;
     const method = (self as unknown as Record<string, AnyFn>)[c.op]!.bind(self);
@@ -175,7 +180,7 @@ function runCase(c: OpInfoCase): void {
 describe(`opinfo.json (PyTorch ${fixtures.torch}, backend ${torch.getBackend()})`, () => {
   test("the fixtures cover exactly the table's public ops", () => {
     const tableOps = Object.entries(rows).filter(([, r]) => r.api !== "internal").map(([n]) => n).sort();
-    assert.deepEqual([...spec.unary, ...spec.binary].map((o) => o.name).sort(), tableOps, "opinfo_ops.json is stale: npm run gen:ops");
+    assert.deepEqual([...spec.unary, ...spec.binary, ...spec.composite].map((o) => o.name).sort(), tableOps, "opinfo_ops.json is stale: npm run gen:ops");
     assert.deepEqual([...new Set(fixtures.cases.map((c) => c.op))].sort(), tableOps, "opinfo.json is stale: npm run fixtures");
   });
   const byOp = new Map<string, OpInfoCase[]>();

@@ -6,8 +6,9 @@
 import { test } from "node:test";
 import * as torch from "../../src/index.ts";
 import { BINARY } from "../../src/ops/op_table_binary.ts";
+import { COMPOSITE } from "../../src/ops/op_table_composite.ts";
 import { UNARY } from "../../src/ops/op_table_unary.ts";
-import type { Api, Domain } from "../../src/ops/op_spec.ts";
+import type { Api, CompositeRow, Domain } from "../../src/ops/op_spec.ts";
 import { mulberry32 } from "../helpers/rng.ts";
 
 type Tensor = torch.Tensor;
@@ -67,6 +68,30 @@ for (const [name, row] of differentiable(BINARY)) {
           // PyTorch 1.13 has no derivative for some number-first forms (remainder(2, x)); the fixtures hold it to that.
           if (!(e instanceof torch.AutogradError && /^derivative for aten::\w+ is not implemented$/.test(e.message))) throw e;
         }
+      }
+    });
+  }
+}
+
+// Composite rows: every tensor operand a float64 leaf from its domain; number operands drawn from theirs;
+// the same operands broadcast ([3, 1], [4], [1]) and transposed; each option variant.
+for (const [name, row] of differentiable(COMPOSITE) as [string, CompositeRow][]) {
+  const f = fnOf(name, row.api);
+  const variants: (Readonly<Record<string, number | undefined>> | null)[] = [null, ...(row.kwargs ?? [])];
+  for (const kw of variants) {
+    test(`gradcheck ${name}${kw ? ` ${JSON.stringify(kw)}` : ""}`, () => {
+      const rand = mulberry32(name.length * 15485863 + name.charCodeAt(0));
+      const dom = (i: number) => row.domain?.[i];
+      const call = (...a: unknown[]) => (kw ? f(...a, kw) : f(...a));
+      const leaves = (shapes: number[][]) => row.operands.map((_, i) => leaf(shapes[i] ?? shapes[0]!, dom(i), rand));
+      torch.autograd.gradcheck(call, leaves([[3, 4]]));
+      torch.autograd.gradcheck(call, leaves([[3, 1], [4], [1]]));
+      torch.autograd.gradcheck((a, ...rest) => call(a!.t(), ...rest), leaves([[4, 3], [3, 4], [3, 4]]));
+      const numberAt = row.operands.findIndex(([, k]) => k === "tensorOrNumber");
+      if (numberAt >= 0) {
+        const n = Math.round(draw(dom(numberAt) ?? DEFAULT, rand) * 8 + 0.5) / 8 + 1 / 16;
+        const ts = row.operands.filter((_, i) => i !== numberAt).map((_, i) => leaf([2, 3], dom(i), rand));
+        torch.autograd.gradcheck((...a) => call(...a.slice(0, numberAt), n, ...a.slice(numberAt)), ts);
       }
     });
   }
