@@ -149,6 +149,35 @@ const CHECKED: Record<string, [() => unknown, string]> = {
     () => call(transforms.affine, img(), 30, [0, 0], 1, [0, 0], { interpolation: "bilinear" }),
     "transforms.affine(): argument 6 (interpolation) must be a string, got an object",
   ],
+  // augmentation transforms (issue 13)
+  "transforms.RandomHorizontalFlip": [() => make(transforms.RandomHorizontalFlip, { p: 0.5 }), "transforms.RandomHorizontalFlip(): argument 1 (p) must be a number, got an object"],
+  "transforms.RandomVerticalFlip": [() => make(transforms.RandomVerticalFlip, 0.5, { p: 0.5 }), "transforms.RandomVerticalFlip(): takes at most 1 argument but 2 were given"],
+  "transforms.hflip": [() => call(transforms.hflip, img(), { inplace: true }), "transforms.hflip(): takes at most 1 argument but 2 were given"],
+  "transforms.vflip": [() => call(transforms.vflip, img(), { inplace: true }), "transforms.vflip(): takes at most 1 argument but 2 were given"],
+  "transforms.Pad": [() => make(transforms.Pad, 2, { padding_mode: "edge" }), "transforms.Pad(): unknown option 'padding_mode' (did you mean 'paddingMode'?)"],
+  "transforms.pad": [() => call(transforms.pad, img(), 1, { fill: 0 }), "transforms.pad(): argument 3 (fill) must be a number, got an object"],
+  "transforms.RandomResizedCrop": [
+    () => make(transforms.RandomResizedCrop, 4, { antialias: true }),
+    "transforms.RandomResizedCrop(): unknown option 'antialias' (allowed options: 'scale', 'ratio', 'interpolation')",
+  ],
+  "transforms.resizedCrop": [
+    () => call(transforms.resizedCrop, img(), 0, 0, 1, 1, [1, 1], { interpolation: "nearest" }),
+    "transforms.resizedCrop(): argument 7 (interpolation) must be a string, got an object",
+  ],
+  "transforms.randomResizedCropParams": [
+    () => call(transforms.randomResizedCropParams, img(), [0.08, 1], [0.75, 1.25], { seed: 1 }),
+    "transforms.randomResizedCropParams(): argument 4 (generator) must be a Generator, got an object",
+  ],
+  "transforms.adjustBrightness": [() => call(transforms.adjustBrightness, img(), { factor: 1 }), "transforms.adjustBrightness(): argument 2 (brightnessFactor) must be a number, got an object"],
+  "transforms.adjustContrast": [() => call(transforms.adjustContrast, img(), { factor: 1 }), "transforms.adjustContrast(): argument 2 (contrastFactor) must be a number, got an object"],
+  "transforms.adjustSaturation": [() => call(transforms.adjustSaturation, img(), { factor: 1 }), "transforms.adjustSaturation(): argument 2 (saturationFactor) must be a number, got an object"],
+  "transforms.adjustHue": [() => call(transforms.adjustHue, img(), { factor: 0.1 }), "transforms.adjustHue(): argument 2 (hueFactor) must be a number, got an object"],
+  "transforms.ColorJitter": [() => make(transforms.ColorJitter, { brightnes: 0.1 }), "transforms.ColorJitter(): unknown option 'brightnes' (did you mean 'brightness'?)"],
+  "transforms.RandomErasing": [() => make(transforms.RandomErasing, { in_place: true }), "transforms.RandomErasing(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "transforms.erase": [
+    () => call(transforms.erase, torch.zeros([1, 2, 2]), 0, 0, 1, 1, 0, { inplace: true }),
+    "transforms.erase(): argument 7 (inplace) must be a boolean, got an object",
+  ],
   // checkpoints (async: the error is the promise's rejection)
   "torch.save": [() => call(torch.save, {}, NOWHERE, { meta: {} }), "torch.save(): unknown option 'meta' (did you mean 'metadata'?)"],
   "torch.load": [() => call(torch.load, NOWHERE, { max_bytes: 10 }), "torch.load(): unknown option 'max_bytes' (did you mean 'maxBytes'?)"],
