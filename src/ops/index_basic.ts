@@ -97,10 +97,6 @@ function boolIndex(v: boolean): Tensor {
 /** Applies the basic items of an expression to x and notes its tensor indices. */
 export function applySlicing(x: Tensor, raw: readonly unknown[]): Sliced {
   const items = raw.map(classify);
-  if (items.filter((i) => i.kind === "ellipsis").length > 1) {
-    // PyTorch 1.13 lets a second ellipsis through and misplaces what follows; NumPy refuses it.
-    throw new IndexError("an index can only have a single ellipsis ('...')");
-  }
   if (x.ndim === 0 && items.length === 1) {
     // Python's one-item forms on a 0-d tensor, x[0] and x[0:1], have messages of their own.
     if (items[0]!.kind === "int") {
@@ -116,7 +112,8 @@ export function applySlicing(x: Tensor, raw: readonly unknown[]): Sliced {
   items.forEach((item, position) => {
     switch (item.kind) {
       case "int": {
-        const size = result.shape[dim]!;
+        // Past the view's last dim (a second ellipsis moved there), PyTorch 1.13 reads a size of 0.
+        const size = result.shape[dim] ?? 0;
         if (item.v < -size || item.v >= size) {
           // PyTorch names the item's position in the expression, not the dim of the view.
           throw new IndexError(`index ${item.v} is out of bounds for dimension ${position} with size ${size}`);
@@ -133,6 +130,7 @@ export function applySlicing(x: Tensor, raw: readonly unknown[]): Sliced {
         dim++;
         return;
       case "ellipsis":
+        // Every ellipsis advances (PyTorch 1.13 accepts several: x[..., 0, ...] is x[..., 0]).
         dim += x.ndim - specified;
         return;
       case "bool":
@@ -147,6 +145,9 @@ export function applySlicing(x: Tensor, raw: readonly unknown[]): Sliced {
         return;
     }
   });
+  // Only a second ellipsis can move a tensor index past the view's dims: PyTorch's index() then refuses.
+  const got = tensors.reduce((n, t) => Math.max(n, t.dim + (t.tensor.dtype === "bool" ? t.tensor.ndim : 1)), 0);
+  if (got > result.ndim) throw new IndexError(`too many indices for tensor of dimension ${result.ndim} (got ${got})`);
   return { result, tensors };
 }
 

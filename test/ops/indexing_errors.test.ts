@@ -1,7 +1,7 @@
 /**
  * Indexing errors: PyTorch 1.13's own (class and message, from test/fixtures/indexing.json) in the
  * array and string forms, and kindling's for what only its API can get wrong (the string form's
- * tokens, torch.Slice's arguments, a second Ellipsis), plus the placement NumPy gives a 2-d mask
+ * tokens, torch.Slice's arguments), plus the placement NumPy gives a 2-d mask
  * followed by a basic item, where PyTorch 1.13 misplaces the item.
  */
 import assert from "node:assert/strict";
@@ -71,10 +71,6 @@ describe("kindling's own argument errors", () => {
     assert.throws(() => (torch.Slice as (...a: unknown[]) => unknown)(0, 1, 1, 1), /takes at most 3 arguments/);
     assert.deepEqual(x.index([torch.Slice(1)]).shape, [1, 3, 4]);
     assert.equal(String(torch.Slice(null, -1, 2)), ":-1:2");
-  });
-  test("one Ellipsis at most (NumPy's rule; PyTorch 1.13 lets a second through and misplaces what follows)", () => {
-    assert.throws(() => x.index([torch.Ellipsis, 0, torch.Ellipsis]), (e: Error) => e instanceof torch.IndexError && e.message === "an index can only have a single ellipsis ('...')");
-    assert.throws(() => x.index("..., ..."), torch.IndexError);
   });
   test("indexPut_ checks its value and options", () => {
     assert.throws(() => x.indexPut_([0], "1" as never), /argument 2 \(value\) must be a Tensor, a number or a boolean/);
