@@ -46,3 +46,5 @@ export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
 export * from "./ops/api_ops13.ts";
 export { getImageLimits, setImageLimits } from "./io/image/index.ts";
+export { cuda, backends } from "./accelerators.ts";
+export { fromNumpy } from "./tensor/numpy.ts";

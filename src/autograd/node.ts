@@ -56,6 +56,51 @@ export class Node {
     this.saved = null;
     this.freed = true;
   }
+
+  /**
+   * PyTorch's `grad_fn.next_functions`: for each input, [the node its gradient goes to, that node's
+   * output number], an AccumulateGrad for a leaf that requires grad, [null, 0] for an input that needs none.
+   */
+  get nextFunctions(): [Node | AccumulateGrad | null, number][] {
+    return this.next.map((e): [Node | AccumulateGrad | null, number] => {
+      if (e === null) return [null, 0];
+      if (e instanceof OutputEdge) return [e.owner, e.index];
+      if (e instanceof Node) return [e, 0];
+      return [accumulateGradOf(e), 0];
+    });
+  }
+
+  /** As PyTorch prints a grad_fn: `<MulBackward0 object>` (no address: JS objects have none to show). */
+  toString(): string {
+    return `<${this.name} object>`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** The node that accumulates a leaf's gradient into `.grad`, as `next_functions` shows it (one per leaf). */
+export class AccumulateGrad {
+  readonly name = "AccumulateGrad";
+  readonly nextFunctions: [] = [];
+  constructor(readonly variable: Tensor) {}
+
+  toString(): string {
+    return "<AccumulateGrad object>";
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+const accumulators = new WeakMap<Tensor, AccumulateGrad>();
+
+function accumulateGradOf(leaf: Tensor): AccumulateGrad {
+  let a = accumulators.get(leaf);
+  if (a === undefined) accumulators.set(leaf, (a = new AccumulateGrad(leaf)));
+  return a;
 }
 
 /** Stands in for the single-output backward of a MultiNode, which the engine never calls. */
