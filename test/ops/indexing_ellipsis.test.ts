@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as torch from "../../src/index.ts";
 
-const E = torch.Ellipsis;
+const E: typeof torch.Ellipsis = torch.Ellipsis;
 const S = torch.Slice;
 const x = () => torch.arange(120).reshape(2, 3, 4, 5).to("float32");
 const i = torch.tensor([1, 0]);
