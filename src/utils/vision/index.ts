@@ -1,2 +1,3 @@
 /** torchvision.utils: makeGrid, saveImage. */
-export {};
+export { makeGrid, type MakeGridOptions } from "./make_grid.ts";
+export { saveImage, gridToImage, type SaveImageOptions } from "./save_image.ts";
