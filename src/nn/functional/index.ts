@@ -18,3 +18,5 @@ export * from "../../ops/op_functional.ts";
 export * from "./recurrent.ts";
 export * from "./attention.ts";
 export * from "./extra.ts";
+// softplus with beta/threshold (extra.ts) replaces the op table's default-only form, which it calls for the defaults.
+export { softplus } from "./extra.ts";

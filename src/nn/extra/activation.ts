@@ -1,0 +1,158 @@
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { ArgumentError } from "../../errors.ts";
+import { elu, hardtanh, logsigmoid, mish, prelu, softplus } from "../../ops/activation_extra.ts";
+import { silu } from "../../ops/op_functional.ts";
+import { checkArity, checkOptions } from "../../options.ts";
+import { empty } from "../../tensor/creation.ts";
+import type { DType } from "../../tensor/dtype.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { Module } from "../module.ts";
+import { Parameter } from "../parameter.ts";
+import { pyFloat } from "../repr.ts";
+
+/**
+ * More activation layers over nn.functional, printing as PyTorch's. PyTorch's `inplace` flags are not
+ * offered (as for nn.ReLU): passing one is an error rather than a silent copy.
+ */
+
+/** A number as Python prints the value the user passed: PyTorch keeps ints as ints (Softplus(beta=1)). */
+const pyNum = (v: number) => (Number.isInteger(v) ? String(v) : pyFloat(v));
+
+/** x * sigmoid(x), also called swish. */
+export class SiLU extends Module {
+  constructor() {
+    super();
+    checkArity("nn.SiLU()", arguments, 0);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return silu(x);
+  }
+}
+
+export class Mish extends Module {
+  constructor() {
+    super();
+    checkArity("nn.Mish()", arguments, 0);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return mish(x);
+  }
+}
+
+export class LogSigmoid extends Module {
+  constructor() {
+    super();
+    checkArity("nn.LogSigmoid()", arguments, 0);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return logsigmoid(x);
+  }
+}
+
+/** x for x > 0, alpha * (exp(x) - 1) otherwise. */
+export class ELU extends Module {
+  readonly alpha: number;
+
+  constructor(opts: { alpha?: number } = {}) {
+    super();
+    checkOptions("nn.ELU()", opts, { alpha: "number" }, { index: 1, positional: "alpha" });
+    checkArity("nn.ELU()", arguments, 1);
+    this.alpha = opts.alpha ?? 1;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return elu(x, { alpha: this.alpha });
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}`;
+  }
+}
+
+/** log(1 + exp(beta x)) / beta, linear (x) where beta x > threshold. */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(opts: { beta?: number; threshold?: number } = {}) {
+    super();
+    checkOptions("nn.Softplus()", opts, { beta: "number", threshold: "number" }, { index: 1, positional: "beta" });
+    checkArity("nn.Softplus()", arguments, 1);
+    this.beta = opts.beta ?? 1;
+    this.threshold = opts.threshold ?? 20;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return softplus(x, { beta: this.beta, threshold: this.threshold });
+  }
+
+  override extraRepr(): string {
+    return `beta=${pyNum(this.beta)}, threshold=${pyNum(this.threshold)}`;
+  }
+}
+
+/** x clamped to [minVal, maxVal] (default [-1, 1]); gradient 0 outside and on the bounds. */
+export class Hardtanh extends Module {
+  readonly minVal: number;
+  readonly maxVal: number;
+
+  constructor(opts: { minVal?: number; maxVal?: number } = {}) {
+    super();
+    checkOptions("nn.Hardtanh()", opts, { minVal: "number", maxVal: "number" }, { index: 1, positional: "minVal" });
+    checkArity("nn.Hardtanh()", arguments, 1);
+    this.minVal = opts.minVal ?? -1;
+    this.maxVal = opts.maxVal ?? 1;
+    // PyTorch asserts max_val > min_val (an AssertionError without a message).
+    if (!(this.maxVal > this.minVal)) throw new ArgumentError(`nn.Hardtanh(): maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return hardtanh(x, { minVal: this.minVal, maxVal: this.maxVal });
+  }
+
+  override extraRepr(): string {
+    const v = (x: number, dflt: number) => (x === dflt ? pyFloat(x) : pyNum(x));
+    return `min_val=${v(this.minVal, -1)}, max_val=${v(this.maxVal, 1)}`;
+  }
+}
+
+export interface PReLUOptions {
+  /** 1 (one slope shared by all channels) or the number of channels (dim 1 of the input). */
+  numParameters?: number;
+  /** Initial slope. */
+  init?: number;
+  dtype?: DType;
+}
+
+/** x for x > 0, a * x otherwise, with a learnable slope `a` (the parameter "weight"). */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  private readonly init: number;
+  weight: Tensor;
+
+  constructor(opts: PReLUOptions = {}) {
+    super();
+    checkOptions("nn.PReLU()", opts, { numParameters: "int", init: "number", dtype: "string" }, { index: 1, positional: "numParameters" });
+    checkArity("nn.PReLU()", arguments, 1);
+    this.numParameters = opts.numParameters ?? 1;
+    if (this.numParameters < 0) throw new ArgumentError(`num_parameters must be a non-negative integer, got ${this.numParameters}`);
+    this.init = opts.init ?? 0.25;
+    this.weight = Parameter(empty([this.numParameters], { dtype: opts.dtype }));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    noGrad(() => this.weight.fill_(this.init));
+  }
+
+  override forward(x: Tensor): Tensor {
+    return prelu(x, this.weight);
+  }
+
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+}

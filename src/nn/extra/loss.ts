@@ -1,0 +1,65 @@
+import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { type KLDivReduction, cosineEmbeddingLoss, huberLoss, klDiv } from "../functional/extra.ts";
+import { type Reduction, checkReduction } from "../functional/reduction.ts";
+import { Loss } from "../loss.ts";
+import { Module } from "../module.ts";
+
+/** Huber loss: quadratic for |input - target| < delta, linear beyond (SmoothL1Loss scaled by delta). */
+export class HuberLoss extends Loss {
+  protected static override readonly callName: string = "nn.HuberLoss()";
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", delta: "number" };
+
+  readonly delta: number;
+
+  constructor(opts: { reduction?: Reduction; delta?: number } = {}) {
+    super(opts);
+    checkArity(HuberLoss.callName, arguments, 1);
+    this.delta = opts.delta ?? 1;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/**
+ * KL divergence loss: `input` holds log-probabilities, `target` probabilities (or log-probabilities
+ * with `logTarget`). Use reduction "batchmean" for the mathematical KL divergence; "mean" (the
+ * default, as in PyTorch) divides by every element and warns once.
+ */
+export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
+  readonly reduction: KLDivReduction;
+  readonly logTarget: boolean;
+
+  constructor(opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
+    super();
+    checkOptions("nn.KLDivLoss()", opts, { reduction: "string", logTarget: "boolean" }, { index: 1, positional: "sizeAverage" });
+    checkArity("nn.KLDivLoss()", arguments, 1);
+    const r = opts.reduction ?? "mean";
+    this.reduction = r === "batchmean" ? r : checkReduction(r);
+    this.logTarget = opts.logTarget ?? false;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+/** Pairs labelled 1 pull together (1 - cos), pairs labelled -1 push apart (max(0, cos - margin)). */
+export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
+  readonly margin: number;
+  readonly reduction: Reduction;
+
+  constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
+    super();
+    checkOptions("nn.CosineEmbeddingLoss()", opts, { margin: "number", reduction: "string" }, { index: 1, positional: "margin" });
+    checkArity("nn.CosineEmbeddingLoss()", arguments, 1);
+    this.margin = opts.margin ?? 0;
+    this.reduction = checkReduction(opts.reduction ?? "mean");
+  }
+
+  override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return cosineEmbeddingLoss(input1, input2, target, { margin: this.margin, reduction: this.reduction });
+  }
+}

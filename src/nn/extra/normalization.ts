@@ -1,0 +1,147 @@
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { ArgumentError, ShapeError } from "../../errors.ts";
+import { groupNorm, instanceNorm } from "../../ops/group_norm.ts";
+import { squeeze, unsqueeze } from "../../ops/views.ts";
+import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import { ones, tensor, zeros } from "../../tensor/creation.ts";
+import type { DType } from "../../tensor/dtype.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { Module } from "../module.ts";
+import { Parameter } from "../parameter.ts";
+import { pyBool, pyFloat } from "../repr.ts";
+
+function checkCount(name: string, n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${n}`);
+  return n;
+}
+
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learnable per-channel weight (ones) and bias (zeros). */
+  affine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Group normalisation (Wu & He, 2018): each sample's channels are split into `numGroups` groups,
+ * each normalised over its channels and positions; batch-size independent, unlike BatchNorm.
+ *
+ *     const gn = new nn.GroupNorm(8, 64);   // GroupNorm(8, 64, eps=1e-05, affine=True)
+ */
+export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+
+  constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
+    super();
+    checkOptions("nn.GroupNorm()", opts, { eps: "number", affine: "boolean", dtype: "string" }, { index: 3, positional: "eps" });
+    checkArity("nn.GroupNorm()", arguments, 3);
+    this.numGroups = checkCount("num_groups", numGroups);
+    this.numChannels = checkCount("num_channels", numChannels);
+    if (numGroups === 0 || numChannels % numGroups !== 0) throw new ArgumentError("num_channels must be divisible by num_groups");
+    this.eps = opts.eps ?? 1e-5;
+    this.affine = opts.affine ?? true;
+    this.weight = this.affine ? Parameter(ones([numChannels], { dtype: opts.dtype })) : null;
+    this.bias = this.affine ? Parameter(zeros([numChannels], { dtype: opts.dtype })) : null;
+  }
+
+  resetParameters(): void {
+    noGrad(() => {
+      this.weight?.fill_(1);
+      this.bias?.zero_();
+    });
+  }
+
+  override forward(x: Tensor): Tensor {
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`;
+  }
+}
+
+export interface InstanceNormOptions {
+  eps?: number;
+  /** Weight of the new batch in the running statistics. */
+  momentum?: number;
+  /** Learnable per-channel weight (ones) and bias (zeros); off by default, unlike BatchNorm. */
+  affine?: boolean;
+  /** Keep running statistics and use them in eval mode; off by default. */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+const INSTANCE_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
+
+/**
+ * Instance normalisation over [N, C, H, W] (or unbatched [C, H, W]): each sample's channel planes
+ * normalised on their own. With `trackRunningStats` the running statistics follow the mean over the
+ * batch of the instances' statistics; as in PyTorch 1.13, `num_batches_tracked` is kept but not counted.
+ */
+export class InstanceNorm2d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+
+  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+    super();
+    checkOptions("nn.InstanceNorm2d()", opts, INSTANCE_NORM_OPTIONS, { index: 2, positional: "eps" });
+    checkArity("nn.InstanceNorm2d()", arguments, 2);
+    this.numFeatures = checkCount("num_features", numFeatures);
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    this.affine = opts.affine ?? false;
+    this.trackRunningStats = opts.trackRunningStats ?? false;
+    const dtype = opts.dtype;
+    this.weight = this.affine ? Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? Parameter(zeros([numFeatures], { dtype })) : null;
+    const track = this.trackRunningStats;
+    this.registerBuffer("running_mean", track ? zeros([numFeatures], { dtype }) : null);
+    this.registerBuffer("running_var", track ? ones([numFeatures], { dtype }) : null);
+    this.registerBuffer("num_batches_tracked", track ? tensor(0, { dtype: "int64" }) : null);
+  }
+
+  get runningMean(): Tensor | null {
+    return this.getBuffer("running_mean");
+  }
+
+  get runningVar(): Tensor | null {
+    return this.getBuffer("running_var");
+  }
+
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.zero_();
+      this.runningVar?.fill_(1);
+      this.getBuffer("num_batches_tracked")?.zero_();
+    });
+  }
+
+  resetParameters(): void {
+    this.resetRunningStats();
+    noGrad(() => {
+      this.weight?.fill_(1);
+      this.bias?.zero_();
+    });
+  }
+
+  override forward(x: Tensor): Tensor {
+    if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`expected 3D or 4D input (got ${x.ndim}D input)`);
+    const batched = x.ndim === 4 ? x : unsqueeze(x, 0);
+    const y = instanceNorm(batched, this.runningMean, this.runningVar, this.weight, this.bias, this.training || !this.trackRunningStats, this.momentum, this.eps);
+    return x.ndim === 4 ? y : squeeze(y, 0);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}

@@ -1,0 +1,47 @@
+import { type InterpolateMode, type InterpolateOptions, interpolate } from "../../ops/interpolate.ts";
+import { checkArity, checkOptions } from "../../options.ts";
+import type { Tensor } from "../../tensor/tensor.ts";
+import { Module } from "../module.ts";
+import { pyFloat } from "../repr.ts";
+
+/**
+ * Upsampling by a size or a scale factor (F.interpolate as a layer):
+ *
+ *     new nn.Upsample({ scaleFactor: 2, mode: "bilinear" })   // Upsample(scale_factor=2.0, mode=bilinear)
+ */
+export class Upsample extends Module {
+  readonly size: number | number[] | null;
+  readonly scaleFactor: number | number[] | null;
+  readonly mode: InterpolateMode;
+  readonly alignCorners: boolean | null;
+  readonly recomputeScaleFactor: boolean | null;
+
+  constructor(opts: InterpolateOptions = {}) {
+    super();
+    checkOptions("nn.Upsample()", opts, { size: "ints?", scaleFactor: "numbers?", mode: "string", alignCorners: "boolean?", recomputeScaleFactor: "boolean?" }, { index: 1, positional: "size" });
+    checkArity("nn.Upsample()", arguments, 1);
+    const { size, scaleFactor } = opts;
+    this.size = size === undefined || size === null ? null : typeof size === "number" ? size : [...size];
+    // PyTorch stores a falsy factor (0) as None.
+    this.scaleFactor = !scaleFactor ? null : typeof scaleFactor === "number" ? scaleFactor : [...scaleFactor];
+    this.mode = opts.mode ?? "nearest";
+    this.alignCorners = opts.alignCorners ?? null;
+    this.recomputeScaleFactor = opts.recomputeScaleFactor ?? null;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return interpolate(x, {
+      size: this.size,
+      scaleFactor: this.scaleFactor,
+      mode: this.mode,
+      alignCorners: this.alignCorners,
+      recomputeScaleFactor: this.recomputeScaleFactor,
+    });
+  }
+
+  override extraRepr(): string {
+    const tuple = (v: number | number[], f: (x: number) => string) => (typeof v === "number" ? f(v) : `(${v.map(f).join(", ")}${v.length === 1 ? "," : ""})`);
+    const info = this.scaleFactor !== null ? `scale_factor=${tuple(this.scaleFactor, pyFloat)}` : `size=${this.size === null ? "None" : tuple(this.size, String)}`;
+    return `${info}, mode=${this.mode}`;
+  }
+}
