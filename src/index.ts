@@ -33,6 +33,7 @@ export * as autograd from "./autograd/index.ts";
 export * as nn from "./nn/index.ts";
 
 export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads } from "./backend/index.ts";
+export { ready, setWasmPaths } from "./platform/ready.ts";
 export type { Backend } from "./backend/backend.ts";
 
 export * as optim from "./optim/index.ts";
@@ -48,3 +49,4 @@ export * from "./ops/api_ops13.ts";
 export { getImageLimits, setImageLimits } from "./io/image/index.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";
+export * as models from "./models/index.ts";

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage } from "../platform/node.ts";
 import { ArgumentError } from "../errors.ts";
 import { checkArg, checkArity, describeValue } from "../options.ts";
 import { ModeScope } from "./scope.ts";

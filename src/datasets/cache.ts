@@ -4,9 +4,7 @@
  * file list, sizes and modification times plus the options, so it is reused until the folder changes;
  * it is written atomically, and a damaged cache is detected and rebuilt with a warning.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, rmSync, statSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { createHash, fs, path } from "../platform/node.ts";
 import { ArgumentError, FileError, FormatError } from "../errors.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { describeFsError, isMissingFile, readFileChecked } from "../io/file.ts";
@@ -19,6 +17,8 @@ import { type CacheContents, CACHE_VERSION, decodeCache, encodeCache } from "./c
 import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
 import { type SkippedEntry, describeSkipped } from "./folder_walk.ts";
 import { DEFAULT_MAX_IMAGE_FILE_BYTES, IMG_EXTENSIONS, listImageFolder, loadImage } from "./image_folder.ts";
+const { readdirSync, rmSync, statSync } = fs;
+const { basename, join, relative, resolve } = path;
 
 export interface CachedImageFolderOptions<X, Y> extends ImageTransformOptions<X, Y> {
   /** [height, width] every image is resized to (bilinear); required unless all images share one size. */

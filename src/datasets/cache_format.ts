@@ -10,11 +10,12 @@
  * The header records the payload's length and SHA-256, so a truncated or damaged file is recognised
  * instead of silently training on garbage.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../platform/node.ts";
 import { z } from "zod";
 import { FormatError } from "../errors.ts";
 
-const MAGIC = Buffer.from("KDLIMGS\0", "latin1");
+// A plain Uint8Array (Buffer.equals/concat take one), so importing this module needs no Node Buffer.
+const MAGIC = new TextEncoder().encode("KDLIMGS\0");
 export const CACHE_VERSION = 1;
 
 export interface CacheHeader {

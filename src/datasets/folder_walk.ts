@@ -7,10 +7,12 @@
  * device and inode, so a bind-mount loop is walked once. FIFOs, devices, sockets, broken links and link
  * loops are never opened. Whatever is left out is reported in `skipped`, so that nothing vanishes silently.
  */
-import { type Dirent, type Stats, lstatSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import type { Dirent, Stats } from "node:fs";
+import { fs, path } from "../platform/node.ts";
 import { ArgumentError } from "../errors.ts";
 import { describeFsError } from "../io/file.ts";
+const { lstatSync, readdirSync, statSync } = fs;
+const { join } = path;
 
 /** An entry of the folder that was left out of the listing, and why. */
 export interface SkippedEntry {

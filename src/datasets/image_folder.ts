@@ -2,7 +2,7 @@
  * torchvision's ImageFolder: root/<class>/[sub-folders/]<image>, one folder per class, classes sorted by name.
  * Images are decoded by content (BMP, PNG, JPEG), whatever their extension says.
  */
-import { resolve } from "node:path";
+import { path } from "../platform/node.ts";
 import { ArgumentError, FileError, FormatError, IndexError } from "../errors.ts";
 import { readFileChecked } from "../io/file.ts";
 import { checkOptions } from "../options.ts";
@@ -15,6 +15,7 @@ import { Dataset, type SampleContext } from "../utils/data/dataset.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { type ImageFolderListing, type SkippedEntry, describeSkipped, findClassFolders, listFolder } from "./folder_walk.ts";
 import { transformsFromJson } from "./image_array.ts";
+const { resolve } = path;
 
 export type { ImageFolderListing, SkippedEntry } from "./folder_walk.ts";
 

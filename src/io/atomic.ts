@@ -2,10 +2,8 @@
  * Atomic file replacement: readers see either the old file or the complete new one, never a torn
  * write, even if the process dies mid-save (a checkpoint that is half-written is worse than none).
  */
-import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
-import { basename, dirname, resolve } from "node:path";
+import { fs, fsp, path, randomBytes } from "../platform/node.ts";
+const { basename, dirname, resolve } = path;
 
 /**
  * Names of the temp files this process is writing now (the random part makes a name unique). A temp named with our own pid but not listed

@@ -23,7 +23,9 @@
  *   {"$object": [[key, value], ...]}. A Python reader: json.loads(metadata["kindling.state"]) and
  *   substitute the tensors.
  */
-import { type ZodType, z } from "zod";
+import type { ZodType } from "zod";
+// zod/mini for the one schema built here: it tree-shakes, so the browser bundle does not carry all of zod.
+import { custom } from "zod/mini";
 import { ArgumentError, FormatError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -46,7 +48,7 @@ const SAVE_OPTIONS = { metadata: "object" } as const;
 const LOAD_OPTIONS = { maxBytes: "number" } as const;
 
 /** A zod schema for a Tensor, for `loadTrainingState`'s schema (z.instanceof needs a public constructor). */
-export const tensorSchema = z.custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
+export const tensorSchema = custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
 
 /** The largest training-state JSON read by default; parsing costs up to ~20x its size in memory. */
 export const DEFAULT_MAX_STATE_JSON_BYTES = 16 * 2 ** 20;

@@ -7,8 +7,7 @@
  * swapped between the check and the read cannot slip through. Opening uses O_NONBLOCK so that opening a
  * FIFO with no writer returns at once instead of hanging inside open().
  */
-import * as fs from "node:fs";
-import * as fsp from "node:fs/promises";
+import { fs, fsp } from "../platform/node.ts";
 import { ArgumentError, FileError } from "../errors.ts";
 
 /** The largest file read whole by default: far above any checkpoint or image this library makes. */

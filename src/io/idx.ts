@@ -2,7 +2,7 @@
  * Reader for the IDX format of the MNIST files: magic 0x00 0x00 <type code> <ndim>, then ndim big-endian
  * uint32 sizes, then the big-endian elements. Gzipped files (the .gz downloads) are inflated transparently.
  */
-import { gunzipSync } from "node:zlib";
+import { zlib } from "../platform/node.ts";
 import { FormatError } from "../errors.ts";
 import { type ReadFileOptions, readFileChecked } from "./file.ts";
 
@@ -34,7 +34,7 @@ function isGzip(bytes: Uint8Array): boolean {
 
 function gunzip(bytes: Uint8Array, source: string): Uint8Array {
   try {
-    const out = gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
+    const out = zlib.gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (e) {
     throw new FormatError(`${source}: corrupt gzip data (${e instanceof Error ? e.message : String(e)})`);

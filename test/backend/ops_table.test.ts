@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as torch from "../../src/index.ts";
 import { staleFiles } from "../../scripts/gen_ops.ts";
 import { NATIVE_BINARY_OPS, NATIVE_UNARY_OPS, WASM_BINARY_OPS, WASM_UNARY_OPS } from "../../src/backend/elementwise_ops.ts";
-import { GEMM_WASM } from "../../src/backend/wasm/gemm_bytes.ts";
+import { readGemmWasm } from "../../src/backend/wasm/assets.ts";
 import { loadNative } from "../../src/backend/native/loader.ts";
 import { BINARY } from "../../src/ops/op_table_binary.ts";
 import { UNARY } from "../../src/ops/op_table_unary.ts";
@@ -75,7 +75,7 @@ test("the native addon has kernels for exactly the table's native ops", (t) => {
 
 test("the WASM module exports a kernel for every table op marked wasm, and no other", () => {
   const WA = (globalThis as unknown as { WebAssembly: { Module: { new (b: Uint8Array): object; exports(m: object): { name: string }[] } } }).WebAssembly;
-  const mod = new WA.Module(new Uint8Array(Buffer.from(GEMM_WASM.simdPlain, "base64")));
+  const mod = new WA.Module(readGemmWasm("simdPlain"));
   const exported = WA.Module.exports(mod).map((e) => e.name);
   const unary = exported.filter((n) => n.startsWith("u_")).map((n) => n.slice(2));
   const binary = [...new Set(exported.filter((n) => n.startsWith("b_")).map((n) => n.slice(2).replace(/_(vv|vs|sv)$/, "")))];

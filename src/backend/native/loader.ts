@@ -10,11 +10,8 @@
  * the addon's initial thread count; KINDLING_NATIVE_SIMD=avx2|generic caps the kernel family;
  * KINDLING_MALLOC_TUNE=0 leaves the C allocator's thresholds alone (see ALLOCATOR below).
  */
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { log } from "../../log.ts";
+import { createRequire, env, fileURLToPath, fs, isNode, path } from "../../platform/node.ts";
 
 /** Kernel family the addon dispatched to at run time (best one the CPU supports by default). */
 export type NativeSimdLevel = "avx512" | "avx2" | "generic";
@@ -78,7 +75,7 @@ export interface NativeAddon extends NativeKernels {
 export const ALLOCATOR = { mmapThreshold: 64 << 20, trimThreshold: 256 << 20 };
 
 function tuneAllocator(addon: NativeAddon): void {
-  const flag = process.env["KINDLING_MALLOC_TUNE"];
+  const flag = env["KINDLING_MALLOC_TUNE"];
   if (flag === "0") return;
   addon.tuneAllocator(ALLOCATOR.mmapThreshold, ALLOCATOR.trimThreshold);
 }
@@ -154,29 +151,31 @@ export function checkAbi(mod: unknown, warn: (msg: string) => void = (m) => log(
   return null;
 }
 
-const ADDON_PATH = join("build", "Release", "kindling_native.node");
+// A plain string, not path.join: nothing here may touch Node at import time (the browser build imports it too).
+const ADDON_PATH = "build/Release/kindling_native.node";
 
 let cached: NativeAddon | null | undefined;
 
 /** Directories from this module upwards that hold a package.json, nearest first. */
 function packageRoots(): string[] {
   const roots: string[] = [];
-  let dir = dirname(fileURLToPath(import.meta.url));
+  let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, "package.json"))) roots.push(dir);
-    const parent = dirname(dir);
+    if (fs.existsSync(path.join(dir, "package.json"))) roots.push(dir);
+    const parent = path.dirname(dir);
     if (parent === dir) return roots;
     dir = parent;
   }
 }
 
 function tryLoad(): NativeAddon | null {
-  const flag = process.env["KINDLING_NO_NATIVE"];
+  if (!isNode) return null;
+  const flag = env["KINDLING_NO_NATIVE"];
   if (flag !== undefined && flag !== "" && flag !== "0") return null;
   const require = createRequire(import.meta.url);
   for (const root of packageRoots()) {
-    const file = join(root, ADDON_PATH);
-    if (!existsSync(file)) continue;
+    const file = path.join(root, ADDON_PATH);
+    if (!fs.existsSync(file)) continue;
     try {
       const addon = checkAbi(require(file));
       if (addon) tuneAllocator(addon);

@@ -5,7 +5,7 @@
  *
  * Staging is row copies with TypedArray.set (memcpy speed); the tile packing itself runs in WASM SIMD.
  */
-import { TILE } from "./gemm_bytes.ts";
+import { TILE } from "./gemm_assets.ts";
 import type { WasmRuntime } from "./runtime.ts";
 import { MAX_CHUNKS, type GemmPool } from "./threads.ts";
 

@@ -1,11 +1,13 @@
 /**
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
- * mul+add otherwise), worker-thread parallel in Node when shared memory is available, and float32
+ * mul+add otherwise), parallel over worker threads where shared memory is available and this thread
+ * may block (Node; a Web Worker in a cross-origin-isolated page, never a page's main thread), and float32
  * kernels for the hot elementwise ops, column sums, im2col/col2im, max pooling and plain SGD updates.
  * Every other kernel, float64 and integer dtypes, and layouts these kernels do not cover run on the
  * JS backend.
  *
- * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous.
+ * Register it with `registerBackend("wasm", loadWasmBackend)`; loading is synchronous once the module
+ * files are compiled (at once in Node, after loadWasmAssets() / `torch.ready()` in a browser).
  */
 import type { Backend } from "../backend.ts";
 import type { FusedOptimizer } from "../fused_optimizer.ts";
@@ -15,11 +17,15 @@ import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwi
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
-import { GemmPool, cpuCount, nodeWorkers } from "./threads.ts";
+import { wasmAssetsSettled } from "./assets.ts";
+import { GemmPool, canStartThreads, cpuCount } from "./threads.ts";
 import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from "./window.ts";
 
 export interface WasmBackendOptions extends RuntimeOptions {
-  /** Total threads for large GEMMs (default: the CPU count up to 8; 1 without shared memory or outside Node). */
+  /**
+   * Total threads for large GEMMs (default: the CPU count up to 8; 1 without shared memory, and on a
+   * browser's main thread, where waiting for workers would block the page).
+   */
   threads?: number;
   /** Calls with fewer multiply-adds go to the JS kernel (default 384; 0 sends everything to WASM). */
   minMacs?: number;
@@ -74,7 +80,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   const wanted = opts.threads ?? Math.min(cpuCount(), 8);
   // Workers start on the first GEMM big enough to split (or whenReady()), not at load: a backend
   // that is only probed (availableBackends, setNumThreads on every backend) costs no threads.
-  const canThread = rt.shared && nodeWorkers() !== null;
+  const canThread = rt.shared && canStartThreads();
   let threads = 1;
   let pool: GemmPool | null = null;
   const ctx: GemmContext = { rt, pool: null, threads: 1 };
@@ -146,14 +152,21 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
 
 let shared: WasmBackend | null | undefined;
 
-/** The process-wide wasm backend (created on first call), or null where WebAssembly SIMD is unavailable. */
+/**
+ * The process-wide wasm backend (created on first call), or null where WebAssembly SIMD is unavailable
+ * (or, in a browser, while its modules are still being fetched: that null is not kept).
+ */
 export function loadWasmBackend(): WasmBackend | null {
   if (shared === undefined) {
+    let made: WasmBackend | null = null;
     try {
-      shared = createWasmBackend();
+      made = createWasmBackend();
     } catch {
-      shared = null;
+      made = null;
     }
+    // Not yet, rather than never: a browser asks again after loadWasmAssets().
+    if (made === null && !wasmAssetsSettled()) return null;
+    shared = made;
   }
   return shared;
 }

@@ -1,19 +1,19 @@
 /**
- * Instantiates the GEMM module synchronously (so `setBackend("wasm")` needs no await) and owns its
- * linear memory: one arena that grows on demand and is shared with worker threads when the runtime
- * supports shared memory.
+ * Instantiates the GEMM module synchronously (so `setBackend("wasm")` needs no await once the module
+ * is compiled: at once in Node, after `torch.ready()` in a browser, see assets.ts) and owns its linear
+ * memory: one arena that grows on demand and is shared with worker threads when the runtime supports
+ * shared memory.
  */
-import { GEMM_WASM, MEMORY_PAGES } from "./gemm_bytes.ts";
+import { type GemmVariant, type WasmModule, gemmModule } from "./assets.ts";
+import { MEMORY_PAGES } from "./gemm_assets.ts";
 
 // The project's TS lib has no WebAssembly typings; this is the slice of the JS API we use.
 export interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
-export type WasmModule = object;
+export type { WasmModule };
 interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (m: WasmModule, imports: object) => { exports: Record<string, unknown> };
   Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 }
@@ -38,13 +38,6 @@ export interface WasmRuntime {
 
 const PAGE = 65536;
 
-function decode(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /** Shared memory needs the threads feature (and cross-origin isolation in browsers); try it first. */
 function makeMemory(shared: boolean): WasmMemory | null {
   // A smaller maximum still links (the import only bounds it from above) and suits 32-bit hosts.
@@ -68,18 +61,16 @@ export interface RuntimeOptions {
 /** Compiles and instantiates a variant; null when WebAssembly SIMD is not available here. */
 export function createRuntime(opts: RuntimeOptions = {}): WasmRuntime | null {
   if (!WA) return null;
-  const canRelaxed = WA.validate(decode(GEMM_WASM.relaxedPlain));
+  const canRelaxed = gemmModule("relaxedPlain") !== null || gemmModule("relaxedShared") !== null;
   if (opts.relaxed === true && !canRelaxed) return null;
   const relaxed = opts.relaxed ?? canRelaxed;
   for (const shared of opts.shared === false ? [false] : [true, false]) {
-    const bytes = decode(shared
-      ? (relaxed ? GEMM_WASM.relaxedShared : GEMM_WASM.simdShared)
-      : (relaxed ? GEMM_WASM.relaxedPlain : GEMM_WASM.simdPlain));
-    if (!WA.validate(bytes)) continue;
+    const variant: GemmVariant = shared ? (relaxed ? "relaxedShared" : "simdShared") : (relaxed ? "relaxedPlain" : "simdPlain");
+    const module = gemmModule(variant);
+    if (!module) continue;
     const memory = makeMemory(shared);
     if (!memory) continue;
     try {
-      const module = new WA.Module(bytes);
       const inst = new WA.Instance(module, { env: { memory } });
       return finish(module, memory, shared, relaxed, inst.exports as WasmRuntime["exports"]);
     } catch {

@@ -1,5 +1,6 @@
 /**
- * Worker threads that run slices of one GEMM over the shared WebAssembly memory.
+ * Worker threads that run slices of one GEMM over the shared WebAssembly memory: Node's worker_threads,
+ * or Web Workers in a cross-origin-isolated page.
  *
  * Each worker instantiates the same compiled module against the same memory and sleeps in
  * Atomics.wait on a generation counter. To run a GEMM the calling thread writes the driver's arguments
@@ -7,8 +8,11 @@
  * chunks itself; woken workers claim the rest from the same atomic counter. So a worker that the OS
  * runs late (other jobs on the machine) simply gets fewer chunks instead of stalling the call.
  * One handoff per GEMM, no messages. Workers are unref'd so they never keep the process alive.
+ *
+ * The calling thread waits with Atomics.wait, which a browser forbids on its main thread (it would
+ * freeze the page): there the backend stays on one thread (canBlock() is false) and a page trains in a
+ * Web Worker to get threads (see platform/worker_rpc.ts).
  */
-import type { Worker } from "node:worker_threads";
 import type { WasmMemory, WasmModule } from "./runtime.ts";
 
 type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
@@ -20,6 +24,36 @@ type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
 export function nodeWorkers(): typeof import("node:worker_threads") | null {
   const p = (globalThis as { process?: NodeProcess }).process;
   return (p?.getBuiltinModule?.("node:worker_threads") as typeof import("node:worker_threads") | undefined) ?? null;
+}
+
+interface WebWorker {
+  postMessage(data: unknown): void;
+  terminate(): void;
+  onmessage: ((e: unknown) => void) | null;
+  onerror: ((e: unknown) => void) | null;
+}
+interface WebGlobals {
+  Worker?: new (url: string) => WebWorker;
+  Blob?: new (parts: string[], opts: { type: string }) => object;
+  URL: { createObjectURL?(blob: object): string };
+  crossOriginIsolated?: boolean;
+  WorkerGlobalScope?: unknown;
+}
+const web = globalThis as unknown as WebGlobals;
+
+/**
+ * Whether this thread may block in Atomics.wait: Node's threads all may; in a browser only a worker
+ * may, and only with shared memory (a cross-origin-isolated page).
+ */
+export function canBlock(): boolean {
+  if (nodeWorkers()) return true;
+  return web.WorkerGlobalScope !== undefined && web.crossOriginIsolated === true;
+}
+
+/** Whether GEMM helper threads can be started here at all. */
+export function canStartThreads(): boolean {
+  if (nodeWorkers()) return true;
+  return canBlock() && typeof web.Worker === "function" && typeof web.Blob === "function" && typeof web.URL.createObjectURL === "function";
 }
 
 /** Logical CPUs (Node), else navigator.hardwareConcurrency, else 1. */
@@ -89,26 +123,66 @@ function runChunks(gen) {
   }
 }`;
 
-// Plain JS (CommonJS, eval'd) so it runs the same from src/ under tsx and from the compiled dist/.
-const WORKER_SRC = `
-const { workerData, parentPort } = require("node:worker_threads");
-const { module, memory, ctl, slot } = workerData;
-const gemm = new WebAssembly.Instance(module, { env: { memory } }).exports.gemm;
-const i32 = new Int32Array(ctl), f32 = new Float32Array(ctl), args = new Array(${NARGS});
+// Plain JS (eval'd in Node, a Blob URL in a browser) so it runs the same from src/ under tsx, from the
+// compiled dist/ and from any bundle. serve(data, ready) never returns.
+const WORKER_BODY = `
+let i32, f32, args, gemm, slot;
 ${WORKER_RUN_CHUNKS}
-Atomics.add(i32, ${READY}, 1);
-parentPort.postMessage("ready");
-let gen = Atomics.load(i32, ${GEN});
-for (;;) {
-  Atomics.wait(i32, ${GEN}, gen);
-  gen = Atomics.load(i32, ${GEN});
-  // Slots past ACTIVE have no pack buffers in this call: those workers sit it out.
-  if (slot < Atomics.load(i32, ${ACTIVE})) runChunks(gen);
+function serve(data, ready) {
+  slot = data.slot;
+  gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
+  i32 = new Int32Array(data.ctl); f32 = new Float32Array(data.ctl); args = new Array(${NARGS});
+  Atomics.add(i32, ${READY}, 1);
+  ready();
+  let gen = Atomics.load(i32, ${GEN});
+  for (;;) {
+    Atomics.wait(i32, ${GEN}, gen);
+    gen = Atomics.load(i32, ${GEN});
+    // Slots past ACTIVE have no pack buffers in this call: those workers sit it out.
+    if (slot < Atomics.load(i32, ${ACTIVE})) runChunks(gen);
+  }
 }
 `;
+const NODE_WORKER_SRC = `${WORKER_BODY}
+const { workerData, parentPort } = require("node:worker_threads");
+serve(workerData, () => parentPort.postMessage("ready"));
+`;
+const WEB_WORKER_SRC = `${WORKER_BODY}
+onmessage = (e) => { onmessage = null; serve(e.data, () => postMessage("ready")); };
+`;
+
+/** A started helper thread: resolves `started` once it runs (or failed to), stops on terminate(). */
+interface HelperThread {
+  started: Promise<void>;
+  terminate(): Promise<unknown>;
+}
+
+let webWorkerUrl: string | null = null;
+
+function spawnHelper(data: { module: WasmModule; memory: WasmMemory; ctl: SharedArrayBuffer; slot: number }): HelperThread {
+  const node = nodeWorkers();
+  if (node) {
+    const worker = new node.Worker(NODE_WORKER_SRC, { eval: true, workerData: data });
+    worker.unref();
+    const started = new Promise<void>((resolve) => {
+      worker.once("message", () => resolve());
+      worker.once("error", () => resolve());
+      worker.once("exit", () => resolve());
+    });
+    return { started, terminate: () => worker.terminate() };
+  }
+  webWorkerUrl ??= web.URL.createObjectURL!(new web.Blob!([WEB_WORKER_SRC], { type: "text/javascript" }));
+  const worker = new web.Worker!(webWorkerUrl);
+  const started = new Promise<void>((resolve) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = () => resolve();
+  });
+  worker.postMessage(data);
+  return { started, terminate: async () => worker.terminate() };
+}
 
 export class GemmPool {
-  private readonly workers: Worker[] = [];
+  private readonly workers: HelperThread[] = [];
   private readonly i32: Int32Array;
   private readonly f32: Float32Array;
   private readonly args: number[] = new Array<number>(NARGS);
@@ -116,21 +190,15 @@ export class GemmPool {
   readonly ready: Promise<void>;
 
   constructor(module: WasmModule, memory: WasmMemory, workers: number) {
-    const { Worker } = nodeWorkers()!;
     this.maxThreads = workers + 1;
     const ctl = new SharedArrayBuffer((PACKS + 2 * this.maxThreads) * 4);
     this.i32 = new Int32Array(ctl);
     this.f32 = new Float32Array(ctl);
     const started: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {
-      const worker = new Worker(WORKER_SRC, { eval: true, workerData: { module, memory, ctl, slot: w + 1 } });
-      worker.unref();
-      started.push(new Promise((resolve) => {
-        worker.once("message", () => resolve());
-        worker.once("error", () => resolve());
-        worker.once("exit", () => resolve());
-      }));
-      this.workers.push(worker);
+      const helper = spawnHelper({ module, memory, ctl, slot: w + 1 });
+      started.push(helper.started);
+      this.workers.push(helper);
     }
     this.ready = Promise.all(started).then(() => undefined);
   }

@@ -6,8 +6,7 @@
  * Node's zlib with a hard output cap one byte above that size and must come out at exactly that length;
  * a size no deflate stream of the file's length could reach is refused without inflating at all.
  */
-import { constants } from "node:buffer";
-import { inflateSync } from "node:zlib";
+import { bufferConstants as constants, zlib } from "../../platform/node.ts";
 import { type ImageLimits, checkDeclaredSize, resolveLimits } from "./limits.ts";
 import { GRAY, GRAY_ALPHA, PALETTE, type PngChunks, readPngChunks } from "./png_chunks.ts";
 import { expandPixels, inflatedSize, scanAlpha, unfilter } from "./png_pixels.ts";
@@ -28,7 +27,7 @@ function inflateExact(idat: Uint8Array, size: number, fail: (w: string) => Error
   let raw: Uint8Array;
   try {
     // One output chunk of the final size: no concatenation copy, and nothing beyond the cap is produced.
-    raw = inflateSync(idat, { maxOutputLength: size + 1, chunkSize: Math.max(64, size + 1) });
+    raw = zlib.inflateSync(idat, { maxOutputLength: size + 1, chunkSize: Math.max(64, size + 1) });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === "ERR_BUFFER_TOO_LARGE") throw fail(`image data inflates to more than the ${size} bytes the header needs`);

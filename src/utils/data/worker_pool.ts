@@ -4,7 +4,7 @@
  * batches, so neither an idle loader nor an abandoned iterator's prefetched requests keep the process
  * alive.
  */
-import { Worker } from "node:worker_threads";
+import { Worker } from "../../platform/node.ts";
 import { ArgumentError } from "../../errors.ts";
 import type { DatasetRecipe } from "./recipe.ts";
 import { BUILDING, decode, deserializeError } from "./transport.ts";
