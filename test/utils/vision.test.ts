@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { PNG } from "pngjs";
+import { createRequire } from "node:module";
 import { ArgumentError, DTypeError, ShapeError } from "../../src/errors.ts";
 import { decodeBMP, decodePNG } from "../../src/io/image/index.ts";
 import { encodePNG } from "../../src/io/image/png_encode.ts";
@@ -13,6 +13,11 @@ import * as torch from "../../src/index.ts";
 import { gridToImage, makeGrid, saveImage } from "../../src/utils/vision/index.ts";
 
 interface Tens { shape: number[]; dtype: "float32" | "float64" | "int32"; data: number[] }
+/** pngjs (a dev dependency without types) as an independent PNG reader. */
+interface PngJs {
+  PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } };
+}
+const { PNG } = createRequire(import.meta.url)("pngjs") as PngJs;
 const fx = JSON.parse(readFileSync(new URL("../fixtures/vision13.json", import.meta.url), "utf8"));
 const tensor = (t: Tens): Tensor => Tensor.fromStorage(Float32Array.from(t.data), "float32", t.shape);
 const five = tensor(fx.grid_inputs.five);
@@ -58,7 +63,7 @@ describe("utils.makeGrid against torchvision.utils.make_grid (transcribed in tor
     assert.throws(() => makeGrid([item(five, 0), item(ones, 0)]), /stack expects each tensor to be equal size, but got \[3, 4, 3\] at entry 0 and \[1, 4, 4\] at entry 1/);
     assert.throws(() => makeGrid(five, { normalize: true, valueRange: 1 as unknown as [number, number] }), /value_range has to be a tuple \(min, max\)/);
     assert.throws(() => makeGrid(five, { pad_value: 1 } as object), /unknown option 'pad_value' \(did you mean 'padValue'\?\)/);
-    assert.throws(() => makeGrid(five, 4 as object), /pass \{ nrow: 4 \}/);
+    assert.throws(() => makeGrid(five, 4 as unknown as object), /pass \{ nrow: 4 \}/);
     assert.throws(() => makeGrid(Tensor.fromStorage(Int32Array.from([1, 2, 3, 4]), "int32", [2, 1, 1, 2]), { normalize: true }), DTypeError);
     assert.throws(() => makeGrid("x" as unknown as Tensor), (e) => e instanceof ArgumentError && /tensor or list of tensors expected/.test(e.message));
   });
