@@ -1,0 +1,235 @@
+/**
+ * What nn.RNN, nn.LSTM and nn.GRU share (PyTorch's RNNBase): the options, the parameters with
+ * PyTorch's names and order (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`,
+ * `weight_hr_l0`, then `..._reverse`, layer by layer), their U(-1/sqrt(hidden), 1/sqrt(hidden)) start,
+ * the input/state checks with PyTorch's messages, and the stack of layers over a padded or packed
+ * sequence. Each direction of each layer is one fused op (ops/recurrent_layer.ts).
+ */
+import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { log } from "../../log.ts";
+import { empty, zeros } from "../../tensor/creation.ts";
+import type { DType } from "../../tensor/dtype.ts";
+import type { Generator } from "../../tensor/random.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { cat, stack } from "../../ops/join.ts";
+import { type RecurrentMode, type RecurrentWeights, recurrentLayer } from "../../ops/recurrent_layer.ts";
+import { reshape, select, squeeze, transpose, unsqueeze } from "../../ops/views.ts";
+import { dropout as dropoutFn } from "../functional/activation.ts";
+import { uniform_ } from "../init.ts";
+import { Module } from "../module.ts";
+import { Parameter } from "../parameter.ts";
+import { pyBool, pyFloat } from "../repr.ts";
+import { PackedSequence, batchSizesOf, permuteBatch } from "./packed.ts";
+
+export interface RNNBaseOptions {
+  numLayers?: number;
+  bias?: boolean;
+  batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training. */
+  dropout?: number;
+  bidirectional?: boolean;
+  dtype?: DType;
+  /** Draws the initial weights from this generator instead of the default one. */
+  generator?: Generator;
+}
+
+export const RNN_BASE_OPTIONS = {
+  numLayers: "int", bias: "boolean", batchFirst: "boolean", dropout: "number", bidirectional: "boolean", dtype: "string", generator: "object",
+} as const;
+
+/** A padded input [T, B, *] (or [B, T, *] with batchFirst, [T, *] unbatched) or a PackedSequence. */
+export type RNNInput = Tensor | PackedSequence;
+
+const torchType = (d: DType): string => `torch.${d}`;
+
+export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?], [RNNInput, State]> {
+  readonly mode: RecurrentMode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+  /** Parameter names per layer and direction, in PyTorch's `_flat_weights_names` order. */
+  readonly flatWeightsNames: string[] = [];
+
+  protected constructor(where: string, mode: RecurrentMode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions & { projSize?: number }) {
+    super();
+    for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
+    }
+    const numLayers = opts.numLayers ?? 1;
+    const dropout = opts.dropout ?? 0;
+    const projSize = opts.projSize ?? 0;
+    if (!(dropout >= 0 && dropout <= 1)) {
+      throw new ArgumentError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+    }
+    if (dropout > 0 && numLayers === 1) {
+      log("warn", "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects " +
+        `num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${numLayers}`);
+    }
+    if (hiddenSize <= 0) throw new ArgumentError("hidden_size must be greater than zero");
+    if (numLayers <= 0) throw new ArgumentError("num_layers must be greater than zero");
+    if (projSize < 0) throw new ArgumentError("proj_size should be a positive integer or zero to disable projections");
+    if (projSize >= hiddenSize) throw new ArgumentError("proj_size has to be smaller than hidden_size");
+    this.bias = opts.bias ?? true;
+    this.batchFirst = opts.batchFirst ?? false;
+    this.bidirectional = opts.bidirectional ?? false;
+    this.mode = mode;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.numLayers = numLayers;
+    this.dropout = dropout;
+    this.projSize = projSize;
+
+    const gates = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
+    const real = projSize > 0 ? projSize : hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    for (let layer = 0; layer < numLayers; layer++) {
+      for (let d = 0; d < dirs; d++) {
+        const sfx = `_l${layer}${d === 1 ? "_reverse" : ""}`;
+        const layerIn = layer === 0 ? inputSize : real * dirs;
+        const shapes: [string, number[]][] = [[`weight_ih${sfx}`, [gates * hiddenSize, layerIn]], [`weight_hh${sfx}`, [gates * hiddenSize, real]]];
+        if (this.bias) shapes.push([`bias_ih${sfx}`, [gates * hiddenSize]], [`bias_hh${sfx}`, [gates * hiddenSize]]);
+        if (projSize > 0) shapes.push([`weight_hr${sfx}`, [projSize, hiddenSize]]);
+        for (const [name, shape] of shapes) {
+          this.registerParameter(name, Parameter(empty(shape, { dtype: opts.dtype })));
+          // `lstm.weight_ih_l0` reads the parameter, as in PyTorch (not enumerable: the registration is what counts).
+          Object.defineProperty(this, name, { get: () => this.param(name), enumerable: false, configurable: true });
+          this.flatWeightsNames.push(name);
+        }
+      }
+    }
+    this.resetParameters(opts.generator);
+  }
+
+  resetParameters(generator?: Generator): void {
+    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
+    for (const p of this.parameters()) uniform_(p, -stdv, stdv, { generator });
+  }
+
+  protected param(name: string): Tensor {
+    const found = this.localParameters().find(([k]) => k === name);
+    if (!found) throw new ArgumentError(`${this.getName()}: parameter '${name}' is missing`);
+    return found[1];
+  }
+
+  /** PyTorch's `all_weights`: per layer and direction, [w_ih, w_hh, (b_ih, b_hh), (w_hr)]. */
+  get allWeights(): Tensor[][] {
+    const per = this.flatWeightsNames.length / (this.numLayers * (this.bidirectional ? 2 : 1));
+    const out: Tensor[][] = [];
+    for (let i = 0; i < this.flatWeightsNames.length; i += per) out.push(this.flatWeightsNames.slice(i, i + per).map((n) => this.param(n)));
+    return out;
+  }
+
+  private weights(layer: number, reverse: boolean): RecurrentWeights {
+    const sfx = `_l${layer}${reverse ? "_reverse" : ""}`;
+    return {
+      weightIh: this.param(`weight_ih${sfx}`),
+      weightHh: this.param(`weight_hh${sfx}`),
+      biasIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
+      biasHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
+      weightHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
+    };
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
+    if (this.batchFirst) s += `, batch_first=${pyBool(this.batchFirst)}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyBool(this.bidirectional)}`;
+    return s;
+  }
+
+  /**
+   * Runs the stack. `states` are the given initial states (h, or h and c for the LSTM) as the user
+   * passed them, or null; returns the output and the final states in the input's layout.
+   */
+  protected runStack(input: RNNInput, states: readonly Tensor[] | null): [RNNInput, Tensor[]] {
+    const name = this.getName();
+    const isLstm = this.mode === "LSTM";
+    const dirs = this.bidirectional ? 2 : 1;
+    const real = this.projSize > 0 ? this.projSize : this.hiddenSize;
+    const wdtype = this.param(this.flatWeightsNames[0]!).dtype;
+    let x: Tensor;
+    let sizes: number[];
+    let unbatched = false;
+    let padded: [number, number] | null = null;
+    const packed = input instanceof PackedSequence ? input : null;
+    if (packed !== null) {
+      x = packed.data;
+      if (x.ndim !== 2) throw new ShapeError(`input must have 2 dimensions, got ${x.ndim}`);
+      sizes = batchSizesOf(packed.batchSizes);
+    } else {
+      Tensor.check(input, "input");
+      const t = input as Tensor;
+      if (t.ndim !== 2 && t.ndim !== 3) throw new ShapeError(`${name}: Expected input to be 2-D or 3-D but received ${t.ndim}-D tensor`);
+      unbatched = t.ndim === 2;
+      const seq = unbatched ? unsqueeze(t, 1) : this.batchFirst ? transpose(t, 0, 1) : t;
+      const [T, B] = seq.shape as [number, number, number];
+      if (T === 0) throw new ShapeError("Expected sequence length to be larger than 0 in RNN");
+      if (B === 0) throw new ShapeError(`${name}: Expected batch size to be larger than 0`);
+      padded = [T, B];
+      x = reshape(seq, [T * B, seq.shape[2]!]);
+      sizes = new Array<number>(T).fill(B);
+    }
+    if (x.shape[1] !== this.inputSize) throw new ShapeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[1]}`);
+    if (x.dtype !== wdtype) throw new DTypeError(`input must have the type ${torchType(wdtype)}, got type ${torchType(x.dtype)}`);
+    const B0 = sizes[0]!;
+    const full = [this.numLayers * dirs, B0];
+    const expected = [[...full, real], [...full, this.hiddenSize]];
+    let hs: Tensor[];
+    if (states === null) {
+      hs = expected.slice(0, isLstm ? 2 : 1).map((shape) => zeros(shape, { dtype: wdtype }));
+    } else {
+      states.forEach((h, i) => Tensor.check(h, isLstm ? `hx[${i}]` : "hx"));
+      const want = unbatched ? 2 : 3;
+      if (states.some((h) => h.ndim !== want)) {
+        const kind = unbatched ? "unbatched 2-D" : "batched 3-D";
+        throw new ShapeError(isLstm
+          ? `For ${kind} input, hx and cx should also be ${want}-D but got (${states[0]!.ndim}-D, ${states[1]!.ndim}-D) tensors`
+          : `For ${kind} input, hx should also be ${want}-D but got ${states[0]!.ndim}-D tensor`);
+      }
+      hs = states.map((h) => permuteBatch(unbatched ? unsqueeze(h, 1) : h, packed?.sortedIndices ?? null));
+      hs.forEach((h, i) => {
+        const e = expected[i]!;
+        if (h.ndim !== 3 || h.shape.some((n, d) => n !== e[d])) {
+          throw new ShapeError(`Expected hidden${isLstm ? `[${i}]` : ""} size (${e.join(", ")}), got [${h.shape.join(", ")}]`);
+        }
+        if (h.dtype !== wdtype) throw new DTypeError(`hx must have the type ${torchType(wdtype)}, got type ${torchType(h.dtype)}`);
+      });
+    }
+
+    const hN: Tensor[] = [];
+    const cN: Tensor[] = [];
+    let layerInput = x;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < dirs; d++) {
+        const idx = layer * dirs + d;
+        const [y, h, c] = recurrentLayer(this.mode, layerInput, sizes, select(hs[0]!, 0, idx), isLstm ? select(hs[1]!, 0, idx) : null,
+          this.weights(layer, d === 1), d === 1);
+        outs.push(y);
+        hN.push(h);
+        if (c !== null) cN.push(c);
+      }
+      layerInput = dirs === 2 ? cat(outs, 1) : outs[0]!;
+      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) layerInput = dropoutFn(layerInput, this.dropout, { training: true });
+    }
+    let finals = isLstm ? [stack(hN, 0), stack(cN, 0)] : [stack(hN, 0)];
+    if (packed !== null) {
+      finals = finals.map((h) => permuteBatch(h, packed.unsortedIndices));
+      return [packed.withData(layerInput), finals];
+    }
+    const [T, B] = padded!;
+    let out = reshape(layerInput, [T, B, dirs * real]);
+    if (unbatched) return [squeeze(out, 1), finals.map((h) => squeeze(h, 1))];
+    if (this.batchFirst) out = transpose(out, 0, 1);
+    return [out, finals];
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The time loops of the fused recurrent layer (recurrent_layer.ts), one forward and one backward per
+ * cell kind. Per step: the gates of the active batch columns, gate-major [gates*H, bs], get the bias,
+ * W_ih x_t and W_hh h_{t-1} from two GEMMs, the backend's sigmoid/tanh over whole gate blocks, then
+ * one pointwise pass (src/backend/js/recurrent.ts). Backward runs the steps in reverse and keeps only
+ * the recurrent GEMM per step: every step's gate gradients land in one [gates*H, N] matrix, so the
+ * weight and input gradients are one large GEMM each afterwards.
+ *
+ * Packed sequences: step t has batchSizes[t] active columns, rows starts[t].. of the sequence
+ * tensors. The state buffers hold all B0 columns, so a sequence that has ended (or, in reverse, not
+ * yet started) keeps its final (initial) state untouched.
+ */
+import type { UnaryOp } from "../backend/backend.ts";
+import { backend } from "../backend/registry.ts";
+import {
+  columnsToRows, copyColumns, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, lstmCell,
+  lstmCellBackward, lstmHidden, rnnCellBackward, rowsToColumns,
+} from "../backend/js/recurrent.ts";
+
+export type Floats = Float32Array | Float64Array;
+export type RecurrentMode = "LSTM" | "GRU" | "RNN_TANH" | "RNN_RELU";
+
+export interface Plan {
+  mode: RecurrentMode;
+  /** Rows of the packed sequence, input features, hidden size, output (projected) size, first batch size. */
+  N: number;
+  I: number;
+  H: number;
+  P: number;
+  B0: number;
+  batchSizes: readonly number[];
+  starts: readonly number[];
+  /** The steps in the order they run (descending for the reverse direction). */
+  order: readonly number[];
+  /** Whether every step's activations are kept for backward (else one step's worth is reused). */
+  keep: boolean;
+  alloc: (n: number) => Floats;
+}
+
+export interface Weights {
+  X: Floats;
+  Wih: Floats;
+  Whh: Floats;
+  Whr: Floats | null;
+  bih: Floats | null;
+  bhh: Floats | null;
+  /** bih + bhh, for the cells that add both before the nonlinearity (LSTM, RNN). */
+  bsum: Floats | null;
+}
+
+/** What forward leaves for backward (and the outputs Y, hS, cS). */
+export interface Saved {
+  Y: Floats;
+  hS: Floats;
+  cS: Floats | null;
+  /** Activated gates, gate-major blocks per step. */
+  A: Floats;
+  /** LSTM: cPrev and tanh(c) blocks; GRU: W_hn h + b_hn blocks. */
+  CP: Floats | null;
+  TC: Floats | null;
+  GHN: Floats | null;
+  /** h_{t-1} rows [N, P] (the W_hh gradient's operand) and, with a projection, r = o*tanh(c) rows [N, H]. */
+  HP: Floats | null;
+  R: Floats | null;
+}
+
+export const gateCount = (mode: RecurrentMode): number => (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1);
+
+function unaryAt(op: UnaryOp, buf: Floats, off: number, n: number): void {
+  const v = buf.subarray(off, off + n);
+  backend().unary(op, v, v, n);
+}
+
+/** Runs the forward time loop, filling `s` (whose A/CP/TC/GHN blocks are per step when p.keep). */
+export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
+  const k = backend();
+  const { H, P, I, B0, mode } = p;
+  const G = gateCount(mode) * H;
+  const gi = mode === "GRU" ? p.alloc(G * B0) : null;
+  const gh = mode === "GRU" ? p.alloc(G * B0) : null;
+  const rT = w.Whr !== null ? p.alloc(H * B0) : null;
+  for (const t of p.order) {
+    const bs = p.batchSizes[t]!;
+    const st = p.starts[t]!;
+    const q = p.keep ? st : 0;
+    const a = G * q;
+    const c = H * q;
+    if (s.HP !== null) columnsToRows(s.hS, 0, B0, bs, P, s.HP, st);
+    if (gi !== null && gh !== null) {
+      fillRows(gi, 0, w.bih, G, bs);
+      k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, gi, 0, bs);
+      fillRows(gh, 0, w.bhh, G, bs);
+      k.gemm(false, false, G, bs, H, 1, w.Whh, 0, H, s.hS, 0, B0, 1, gh, 0, bs);
+      gruResetUpdate(gi, gh, s.A, a, H, bs);
+      unaryAt("sigmoid", s.A, a, 2 * H * bs);
+      gruNewGate(gi, gh, s.A, a, s.GHN!, c, H, bs);
+      unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
+      gruHidden(s.A, a, s.hS, B0, H, bs);
+    } else {
+      fillRows(s.A, a, w.bsum, G, bs);
+      k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, s.A, a, bs);
+      k.gemm(false, false, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, B0, 1, s.A, a, bs);
+      if (mode === "LSTM") {
+        unaryAt("sigmoid", s.A, a, 2 * H * bs);
+        unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
+        unaryAt("sigmoid", s.A, a + 3 * H * bs, H * bs);
+        lstmCell(s.A, a, s.cS!, B0, s.CP!, s.TC!, c, H, bs);
+        unaryAt("tanh", s.TC!, c, H * bs);
+        if (rT !== null) {
+          lstmHidden(s.A, a, s.TC!, c, H, bs, rT, 0, bs);
+          if (s.R !== null) columnsToRows(rT, 0, bs, bs, H, s.R, st);
+          k.gemm(false, false, P, bs, H, 1, w.Whr!, 0, H, rT, 0, bs, 0, s.hS, 0, B0);
+        } else {
+          lstmHidden(s.A, a, s.TC!, c, H, bs, s.hS, 0, B0);
+        }
+      } else {
+        unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
+        copyColumns(s.A, a, bs, H, bs, s.hS, 0, B0);
+      }
+    }
+    columnsToRows(s.hS, 0, B0, bs, P, s.Y, st);
+  }
+}
+
+export interface StepGrads {
+  /** Input-side and hidden-side gate gradients, [G, N] each (the same matrix but for GRU). */
+  dGI: Floats;
+  dGH: Floats;
+  /** With a projection: dL/dh for every step, [P, N]. */
+  dH: Floats | null;
+}
+
+/**
+ * Runs the time loop backward. dhS/dcS hold dL/dh_N and dL/dc_N as state columns on entry and
+ * dL/dh_0, dL/dc_0 on return; dY (rows [N, P]) is the gradient of the output sequence, or null.
+ */
+export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, dhS: Floats, dcS: Floats | null, g: StepGrads): void {
+  const k = backend();
+  const { H, P, B0, N, mode } = p;
+  const G = gateCount(mode) * H;
+  const dr = w.Whr !== null ? p.alloc(H * B0) : null;
+  for (let idx = p.order.length - 1; idx >= 0; idx--) {
+    const t = p.order[idx]!;
+    const bs = p.batchSizes[t]!;
+    const st = p.starts[t]!;
+    if (dY !== null) rowsToColumns(dY, st, P, bs, dhS, B0, true);
+    if (mode === "LSTM") {
+      let dh = dhS;
+      let dhLd = B0;
+      if (dr !== null) {
+        copyColumns(dhS, 0, B0, P, bs, g.dH!, st, N);
+        k.gemm(true, false, H, bs, P, 1, w.Whr!, 0, H, dhS, 0, B0, 0, dr, 0, bs);
+        dh = dr;
+        dhLd = bs;
+      }
+      lstmCellBackward(dh, dhLd, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, B0, g.dGI, st, N, H, bs);
+      k.gemm(true, false, P, bs, G, 1, w.Whh, 0, P, g.dGI, st, N, 0, dhS, 0, B0);
+    } else if (mode === "GRU") {
+      gruCellBackward(dhS, B0, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
+      k.gemm(true, false, H, bs, G, 1, w.Whh, 0, H, g.dGH, st, N, 1, dhS, 0, B0);
+    } else {
+      rnnCellBackward(dhS, B0, s.A, H * st, mode === "RNN_RELU", g.dGI, st, N, H, bs);
+      k.gemm(true, false, H, bs, G, 1, w.Whh, 0, H, g.dGI, st, N, 0, dhS, 0, B0);
+    }
+  }
+}
