@@ -5,6 +5,12 @@
  *   Any tensor is accepted (views are written contiguous); int64 is written as I64. The file is written
  *   atomically and is readable by `safetensors.torch.load_file` in Python.
  *
+ * - Bytes in, bytes out (PyTorch's `f` may be a path or a file-like; see checkpoint_bytes.ts):
+ *   `const bytes = await save(stateDict)` (no target: a Uint8Array of the same file), or
+ *   `await save(stateDict, writable)`; `load(bytes | arrayBuffer | blob | file | response)`. The same
+ *   holds for the training-state pair: `saveTrainingState(null, state)` returns the bytes. File paths
+ *   are Node-only: the browser build takes and gives bytes.
+ *
  * - `saveTrainingState(path, state)` / `loadTrainingState(path)`: a whole training state, a nested
  *   object mixing tensors and JSON values, e.g.
  *
@@ -30,10 +36,12 @@ import { ArgumentError, FormatError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type TrainingState, decodeState, encodeState, toRaw } from "./checkpoint_state.ts";
-import { type LoadFileOptions, type RawTensor, loadSafetensorsFile, saveSafetensorsFile } from "./safetensors.ts";
+import { type CheckpointSource, type CheckpointTarget, checkTarget, readCheckpoint, writeCheckpoint } from "./checkpoint_bytes.ts";
+import { type LoadFileOptions, type RawTensor, decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
 
 export { MAX_STATE_DEPTH, type TrainingState, type TrainingValue } from "./checkpoint_state.ts";
 export type { LoadFileOptions } from "./safetensors.ts";
+export type { BlobLike, CheckpointSource, CheckpointTarget, ResponseLike, WritableLike } from "./checkpoint_bytes.ts";
 
 export type TensorDict = Readonly<Record<string, Tensor>> | ReadonlyMap<string, Tensor>;
 
@@ -57,29 +65,38 @@ function fromRaw(r: RawTensor): Tensor {
   return Tensor.fromStorage(r.data, r.dtype, r.shape);
 }
 
-/** Saves a name -> Tensor dict as a safetensors file (atomically: the old file survives a failed save). */
-export async function save(stateDict: TensorDict, path: string, opts: SaveOptions = {}): Promise<void> {
+/**
+ * Saves a name -> Tensor dict as safetensors: to a file path (atomically: the old file survives a failed
+ * save; Node only), to a writable, or, with no target (undefined or null), returns the bytes.
+ */
+export async function save(stateDict: TensorDict, f?: null, opts?: SaveOptions): Promise<Uint8Array>;
+export async function save(stateDict: TensorDict, f: CheckpointTarget, opts?: SaveOptions): Promise<void>;
+export async function save(stateDict: TensorDict, f?: CheckpointTarget | null, opts: SaveOptions = {}): Promise<Uint8Array | void> {
   checkOptions("torch.save()", opts, SAVE_OPTIONS, { index: 3 });
+  if (f !== undefined && f !== null) checkTarget(f, "torch.save()");
   if (stateDict === null || typeof stateDict !== "object") throw new ArgumentError("save() expects a Record or Map of name -> Tensor");
   const entries = stateDict instanceof Map ? [...stateDict.entries()] : Object.entries(stateDict);
   const raw = new Map<string, RawTensor>();
   for (const [name, t] of entries) raw.set(name, toRaw(t, name));
-  await saveSafetensorsFile(path, raw, { format: "pt", ...opts.metadata });
+  const bytes = encodeSafetensors(raw, { format: "pt", ...opts.metadata });
+  if (f === undefined || f === null) return bytes;
+  await writeCheckpoint(f, bytes);
 }
 
 /**
- * Loads a safetensors file (from save() or from PyTorch) into name -> Tensor. A bad file is a FormatError
- * naming it; a path that is missing (code "ENOENT", see isMissingFile), not a regular file or over
- * `maxBytes` is a FileError naming it.
+ * Loads safetensors (from save() or from PyTorch) into name -> Tensor, from a file path (Node), bytes, a
+ * Blob/File or a fetch Response. A bad file is a FormatError naming it; a path that is missing (code
+ * "ENOENT", see isMissingFile), not a regular file, or a source over `maxBytes` is a FileError naming it.
  */
-export async function load(path: string, opts: LoadFileOptions = {}): Promise<Record<string, Tensor>> {
+export async function load(f: CheckpointSource, opts: LoadFileOptions = {}): Promise<Record<string, Tensor>> {
   checkOptions("torch.load()", opts, LOAD_OPTIONS, { index: 2 });
-  return (await loadWithMetadata(path, opts)).tensors;
+  return (await loadWithMetadata(f, opts)).tensors;
 }
 
-export async function loadWithMetadata(path: string, opts: LoadFileOptions = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
+export async function loadWithMetadata(f: CheckpointSource, opts: LoadFileOptions = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
   checkOptions("torch.loadWithMetadata()", opts, LOAD_OPTIONS, { index: 2 });
-  const { tensors, metadata } = await loadSafetensorsFile(path, opts);
+  const { bytes, name } = await readCheckpoint(f, "torch.load()", opts.maxBytes);
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
   return { tensors: Object.fromEntries([...tensors].map(([k, r]) => [k, fromRaw(r)])), metadata };
 }
 
@@ -89,14 +106,20 @@ export async function loadWithMetadata(path: string, opts: LoadFileOptions = {})
 /**
  * Saves tensors and JSON values together in one safetensors file (see the module comment for the
  * layout). Typical content: model and optimizer state dicts, scheduler state, epoch, RNG state.
+ * The target is a path (Node), a writable, or null for the bytes.
  */
-export async function saveTrainingState(path: string, state: TrainingState, opts: SaveOptions = {}): Promise<void> {
+export async function saveTrainingState(f: null, state: TrainingState, opts?: SaveOptions): Promise<Uint8Array>;
+export async function saveTrainingState(f: CheckpointTarget, state: TrainingState, opts?: SaveOptions): Promise<void>;
+export async function saveTrainingState(f: CheckpointTarget | null, state: TrainingState, opts: SaveOptions = {}): Promise<Uint8Array | void> {
   checkOptions("torch.saveTrainingState()", opts, SAVE_OPTIONS, { index: 3 });
+  if (f !== null) checkTarget(f, "torch.saveTrainingState()");
   if (state === null || typeof state !== "object" || Array.isArray(state)) throw new ArgumentError("saveTrainingState() expects an object");
   const tensors = new Map<string, RawTensor>();
   const skeleton = encodeState(state, tensors);
   if (opts.metadata && TRAINING_STATE_KEY in opts.metadata) throw new ArgumentError(`metadata key "${TRAINING_STATE_KEY}" is reserved`);
-  await saveSafetensorsFile(path, tensors, { format: "pt", ...opts.metadata, [TRAINING_STATE_KEY]: skeleton });
+  const bytes = encodeSafetensors(tensors, { format: "pt", ...opts.metadata, [TRAINING_STATE_KEY]: skeleton });
+  if (f === null) return bytes;
+  await writeCheckpoint(f, bytes);
 }
 
 export interface LoadTrainingStateOptions<T = TrainingState> extends LoadFileOptions {
@@ -115,18 +138,19 @@ export interface LoadTrainingStateOptions<T = TrainingState> extends LoadFileOpt
  * Loads what saveTrainingState wrote: the same nesting, with tensors and special numbers restored. Any
  * fault in the file (bytes, JSON, depth, tags, a schema mismatch) is a FormatError naming the file.
  */
-export async function loadTrainingState(path: string, opts?: LoadTrainingStateOptions<TrainingState> & { schema?: undefined }): Promise<TrainingState>;
-export async function loadTrainingState<T>(path: string, opts: LoadTrainingStateOptions<T> & { schema: ZodType<T> }): Promise<T>;
-export async function loadTrainingState<T>(path: string, opts: LoadTrainingStateOptions<T> = {}): Promise<T | TrainingState> {
+export async function loadTrainingState(f: CheckpointSource, opts?: LoadTrainingStateOptions<TrainingState> & { schema?: undefined }): Promise<TrainingState>;
+export async function loadTrainingState<T>(f: CheckpointSource, opts: LoadTrainingStateOptions<T> & { schema: ZodType<T> }): Promise<T>;
+export async function loadTrainingState<T>(f: CheckpointSource, opts: LoadTrainingStateOptions<T> = {}): Promise<T | TrainingState> {
   checkOptions("torch.loadTrainingState()", opts, { ...LOAD_OPTIONS, schema: "object", maxJsonBytes: "number" }, { index: 2 });
-  const { tensors, metadata } = await loadSafetensorsFile(path, { maxBytes: opts.maxBytes });
+  const { bytes, name } = await readCheckpoint(f, "torch.loadTrainingState()", opts.maxBytes);
+  const { tensors, metadata } = decodeSafetensors(bytes, name);
   const fail = (msg: string): never => {
-    throw new FormatError(`${path}: invalid training-state checkpoint: ${msg}`);
+    throw new FormatError(`${name}: invalid training-state checkpoint: ${msg}`);
   };
   const text = metadata[TRAINING_STATE_KEY];
   if (text === undefined) fail(`no "${TRAINING_STATE_KEY}" metadata (a plain state dict? use load())`);
   const maxJson = opts.maxJsonBytes ?? DEFAULT_MAX_STATE_JSON_BYTES;
-  const jsonBytes = Buffer.byteLength(text!, "utf8");
+  const jsonBytes = new TextEncoder().encode(text!).byteLength;
   if (jsonBytes > maxJson) fail(`the stored state's JSON is ${jsonBytes} bytes, over the limit of ${maxJson} (raise maxJsonBytes if it is genuine)`);
   const state = decodeState(text!, tensors, fail);
   if (opts.schema === undefined) return state;
