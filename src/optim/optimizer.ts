@@ -36,7 +36,8 @@ export type ParamGroupSpec<O extends GroupOptions = GroupOptions> = Partial<O> &
 /** An optimizer's first argument: tensors (one group) or group specs. */
 export type ParamsArg<O extends GroupOptions = GroupOptions> = Iterable<Tensor> | Iterable<ParamGroupSpec<O>>;
 
-export type StateValue = Tensor | number | null;
+/** A list entry is LBFGS's history (`old_dirs`, `ro`, ...), as PyTorch keeps lists in its state. */
+export type StateValue = Tensor | number | null | readonly (Tensor | number | null)[];
 /** Per-parameter state with PyTorch's key names (`exp_avg`, `momentum_buffer`, `step`, ...). */
 export type ParamState = Record<string, StateValue>;
 
@@ -248,7 +249,9 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
       const i = index.get(p);
       if (i === undefined) continue;
       const out: ParamState = {};
-      for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? snapshot(v) : v;
+      for (const [k, v] of Object.entries(s)) {
+        out[k] = v instanceof Tensor ? snapshot(v) : Array.isArray(v) ? v.map((x: Tensor | number | null) => (x instanceof Tensor ? snapshot(x) : x)) : v;
+      }
       state[i] = out;
     }
     return { state, param_groups };
