@@ -34,7 +34,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
 
   constructor(opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
     super();
-    checkOptions("nn.KLDivLoss()", opts, { reduction: "string", logTarget: "boolean" }, { index: 1, positional: "sizeAverage" });
+    checkOptions("nn.KLDivLoss()", opts, { reduction: "string", logTarget: "boolean" }, { index: 1 });
     checkArity("nn.KLDivLoss()", arguments, 1);
     const r = opts.reduction ?? "mean";
     this.reduction = r === "batchmean" ? r : checkReduction(r);
