@@ -215,3 +215,38 @@ export function checkArity(where: string, args: ArrayLike<unknown>, max: number)
   const takes = max === 0 ? "takes no arguments" : `takes at most ${max} argument${max === 1 ? "" : "s"}`;
   throw new ArgumentError(`${where}: ${takes} but ${n} ${n === 1 ? "was" : "were"} given`);
 }
+
+/**
+ * PyTorch's positional-or-keyword parameters for a function written `f(x, a?, b?, c?, opts?)`: the
+ * trailing plain object (at any position) holds keywords, so `vectorNorm(x, 1, { dim: 1 })` and
+ * `vectorNorm(x, { ord: 1, dim: 1, keepdim: true })` both work. `names` lists the positional-or-keyword
+ * parameters in order; `spec` types every keyword (including keyword-only ones). A name given both ways is
+ * an error, as Python's "got multiple values for argument".
+ */
+export function keywordArgs(where: string, args: readonly unknown[], names: readonly string[], spec: Readonly<Record<string, ValueType>>): Record<string, unknown> {
+  const at = args.findIndex((a) => a !== null && typeof a === "object" && !Array.isArray(a) && isPlainObject(a));
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  const positional = at < 0 ? args.slice(0, end) : args.slice(0, at);
+  const keywords = at < 0 ? {} : (args[at] as Record<string, unknown>);
+  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined)) {
+    throw new ArgumentError(`${where}: positional arguments cannot follow the options object (argument ${at + 2})`);
+  }
+  if (positional.length > names.length) {
+    throw new ArgumentError(`${where}: takes at most ${names.length + 1} positional arguments but ${positional.length + 1} were given`);
+  }
+  checkOptions(where, keywords, spec, { index: at + 2 });
+  const out: Record<string, unknown> = {};
+  positional.forEach((v, i) => {
+    if (v === undefined) return;
+    const name = names[i]!;
+    if (spec[name] !== undefined) checkArg(where, v, spec[name], i + 2, name);
+    out[name] = v;
+  });
+  for (const [k, v] of Object.entries(keywords)) {
+    if (v === undefined) continue;
+    if (k in out) throw new ArgumentError(`${where}: got multiple values for argument '${k}'`);
+    out[k] = v;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { record } from "../autograd/record.ts";
 import { withoutGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
-import { checkArg, checkOptions } from "../options.ts";
+import { checkArg, checkOptions, keywordArgs } from "../options.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { normDim } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -136,11 +136,27 @@ function normGrad(x: Tensor, norm: Tensor, g: Tensor, ord: Ord, dims: number[]):
 }
 
 /** torch.linalg.vectorNorm(x, ord = 2, dim = null, keepdim = false, { dtype }). */
-export function vectorNorm(x: Tensor, ord: Ord = 2, dim: number | readonly number[] | null = null, keepdim = false, opts: VectorNormOptions = {}): Tensor {
+/** vectorNorm's parameters as keywords: `vectorNorm(x, 1, { dim: 1, keepdim: true })`. */
+export interface VectorNormKeywords extends VectorNormOptions {
+  ord?: Ord;
+  dim?: number | readonly number[] | null;
+  keepdim?: boolean;
+}
+
+/** torch.linalg.vectorNorm(x, ord = 2, dim = null, keepdim = false, { dtype }); any trailing argument may be the keywords object. */
+export function vectorNorm(
+  x: Tensor,
+  ordArg?: Ord | VectorNormKeywords,
+  dimArg?: number | readonly number[] | null | VectorNormKeywords,
+  keepdimArg?: boolean | VectorNormKeywords,
+  optsArg?: VectorNormKeywords,
+): Tensor {
   Tensor.check(x, "input");
-  checkArg("linalg.vector_norm()", ord, "number", 2, "ord");
-  checkArg("linalg.vector_norm()", keepdim, "boolean", 4, "keepdim");
-  checkOptions("linalg.vector_norm()", opts, { dtype: "string?" }, { index: 5 });
+  const a = keywordArgs("linalg.vector_norm()", [ordArg, dimArg, keepdimArg, optsArg], ["ord", "dim", "keepdim"], { ord: "number", dim: "any", keepdim: "boolean", dtype: "string?" });
+  const ord = (a.ord ?? 2) as Ord;
+  const dim = (a.dim ?? null) as number | readonly number[] | null;
+  const keepdim = (a.keepdim ?? false) as boolean;
+  const opts: VectorNormOptions = a.dtype === undefined ? {} : { dtype: a.dtype as DType | null };
   const xf = floatInput(x, opts.dtype, "linalg.vector_norm");
   const dims = resolveDims(xf, dim);
   if (xf.numel() === 0 && ord < 0) {
@@ -157,10 +173,26 @@ export function vectorNorm(x: Tensor, ord: Ord = 2, dim: number | readonly numbe
 export type MatrixOrd = "fro" | "nuc" | number;
 
 /** torch.linalg.matrixNorm(A, ord = "fro", dim = [-2, -1], keepdim = false): fro, 1, -1, inf, -inf. */
-export function matrixNorm(A: Tensor, ord: MatrixOrd = "fro", dim: readonly number[] = [-2, -1], keepdim = false, opts: VectorNormOptions = {}): Tensor {
+/** matrixNorm's parameters as keywords: `matrixNorm(A, { ord: 1, dim: [0, 2] })`. */
+export interface MatrixNormKeywords extends VectorNormOptions {
+  ord?: MatrixOrd;
+  dim?: readonly number[];
+  keepdim?: boolean;
+}
+
+export function matrixNorm(
+  A: Tensor,
+  ordArg?: MatrixOrd | MatrixNormKeywords,
+  dimArg?: readonly number[] | MatrixNormKeywords,
+  keepdimArg?: boolean | MatrixNormKeywords,
+  optsArg?: MatrixNormKeywords,
+): Tensor {
   Tensor.check(A, "input");
-  checkArg("linalg.matrix_norm()", keepdim, "boolean", 4, "keepdim");
-  checkOptions("linalg.matrix_norm()", opts, { dtype: "string?" }, { index: 5 });
+  const a = keywordArgs("linalg.matrix_norm()", [ordArg, dimArg, keepdimArg, optsArg], ["ord", "dim", "keepdim"], { ord: "any", dim: "any", keepdim: "boolean", dtype: "string?" });
+  const ord = (a.ord ?? "fro") as MatrixOrd;
+  const dim = (a.dim ?? [-2, -1]) as readonly number[];
+  const keepdim = (a.keepdim ?? false) as boolean;
+  const opts: VectorNormOptions = a.dtype === undefined ? {} : { dtype: a.dtype as DType | null };
   if (A.ndim < 2) throw new ShapeError(`linalg.matrix_norm: The input tensor A must have at least 2 dimensions.`);
   if (!Array.isArray(dim) || dim.length !== 2) throw new ArgumentError("linalg.matrix_norm: dim must be a 2-tuple. Got " + String(dim));
   const d0 = normDim(dim[0]!, A.ndim);
