@@ -3,7 +3,7 @@
  * the filter (None, Sub, Up, Average, Paeth) with the smallest sum of absolute signed bytes, the usual
  * heuristic that lets deflate find the runs in photographs and gradients.
  */
-import { deflateSync } from "node:zlib";
+import { zlib } from "../../platform/node.ts";
 import { ArgumentError } from "../../errors.ts";
 import { crc32 } from "./png_chunks.ts";
 import { type DecodedImage, checkImage } from "./types.ts";
@@ -79,7 +79,7 @@ export function encodePNG(img: DecodedImage, options: EncodePNGOptions = {}): Ui
   dv.setUint32(0, width);
   dv.setUint32(4, height);
   ihdr.set([8, COLOR_TYPE[channels], 0, 0, 0], 8);
-  const idat = deflateSync(raw, { level });
+  const idat = zlib.deflateSync(raw, { level });
   const parts = [Uint8Array.from(SIGNATURE), chunk("IHDR", ihdr), chunk("IDAT", new Uint8Array(idat.buffer, idat.byteOffset, idat.byteLength)), chunk("IEND", new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let pos = 0;

@@ -1,5 +1,5 @@
 /** torchvision.utils.save_image: makeGrid, then bytes round(255 * x) clamped, written as a PNG (or BMP) file. */
-import { extname } from "node:path";
+import { path as nodePath } from "../../platform/node.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
 import { writeFileAtomicSync } from "../../io/atomic.ts";
 import { encodeBMP } from "../../io/image/bmp.ts";
@@ -42,7 +42,7 @@ export function saveImage(tensor: Tensor | readonly Tensor[], path: string, opti
   checkArg("utils.saveImage()", path, "string", 2, "fp");
   checkOptions("utils.saveImage()", options, { ...MAKE_GRID_OPTIONS, format: "string" }, { index: 3 });
   const { format, ...gridOptions } = options;
-  const ext = extname(path).toLowerCase();
+  const ext = nodePath.extname(path).toLowerCase();
   const fmt = format ?? (ext === ".png" ? "png" : ext === ".bmp" ? "bmp" : null);
   if (fmt !== "png" && fmt !== "bmp") {
     throw new ArgumentError(format !== undefined ? `saveImage: format must be "png" or "bmp", got ${JSON.stringify(format)}` : `unknown file extension: ${JSON.stringify(ext)} (saveImage writes .png or .bmp; or pass { format: "png" })`);
