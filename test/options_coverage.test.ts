@@ -127,6 +127,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "optim.lrScheduler.ReduceLROnPlateau": [() => make(lrScheduler.ReduceLROnPlateau, sgd(), { min_lr: 0.01 }), "ReduceLROnPlateau(): unknown option 'min_lr' (did you mean 'minLr'?)"],
   // datasets
   "datasets.MNIST": [() => make(datasets.MNIST, { trian: true }), "datasets.MNIST(): unknown option 'trian' (did you mean 'train'?)"],
+  "datasets.FashionMNIST": [() => make(datasets.FashionMNIST, { dowload: true }), "datasets.FashionMNIST(): unknown option 'dowload' (did you mean 'download'?)"],
   "datasets.ImageFolder": [
     () => make(datasets.ImageFolder, NOWHERE, { target_transform: null }),
     "datasets.ImageFolder(): unknown option 'target_transform' (did you mean 'targetTransform'?)",

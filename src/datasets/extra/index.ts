@@ -1,2 +1,2 @@
 /** More torchvision datasets (FashionMNIST). */
-export {};
+export { FashionMNIST, type FashionMNISTOptions } from "./fashion_mnist.ts";
