@@ -1,0 +1,36 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { main } from "../../examples/mnist_main.ts";
+import { captureOutput, compareLines, installReplay, loadFixture } from "./harness.ts";
+
+test("mnist/main.py: Adadelta + StepLR losses and test accuracy match PyTorch's (2 epochs of 3 batches, 500 test images)", async () => {
+  const fx = loadFixture("mnist_main");
+  const { argv, train_samples: trainSamples, test_samples: testSamples } = fx.args as { argv: string[]; train_samples: number; test_samples: number };
+  // Weights and both dropouts' masks are PyTorch's draws; the loader does not shuffle (it does only with CUDA).
+  const undo = installReplay(fx);
+  let lines: string[];
+  try {
+    lines = await captureOutput(() => main(argv, { trainSamples, testSamples }));
+  } finally {
+    undo();
+  }
+  // Printed to 6 and 4 decimals: float32 differences in six Adadelta steps stay in the last digit or two.
+  compareLines(lines, fx.stdout, { rtol: 2e-4, atol: 2e-4 });
+});
+
+test("mnist_main takes the original's flags and refuses bad values as argparse does", async () => {
+  const exit = process.exit;
+  const err = process.stderr.write;
+  let message = "";
+  process.exit = ((code: number) => {
+    throw new Error(`exit ${code}`);
+  }) as typeof process.exit;
+  process.stderr.write = ((chunk: string) => ((message += chunk), true)) as typeof process.stderr.write;
+  try {
+    assert.throws(() => main(["--batch-size", "x"]), /exit 1/);
+    assert.match(message, /--batch-size.*invalid int value: 'x'/);
+  } finally {
+    process.exit = exit;
+    process.stderr.write = err;
+  }
+});
