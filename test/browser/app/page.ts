@@ -4,7 +4,9 @@ import { wasmSimd } from "./backends.ts";
 import { probe, trainSteps } from "../train_steps.ts";
 import type { workerApi } from "./worker.ts";
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+// The DOM's Worker (this project's typings are Node's, which have none).
+type WorkerCtor = new (url: URL, opts: { type: "module" }) => Parameters<typeof torch.wrapWorker>[0];
+const worker = new (globalThis as unknown as { Worker: WorkerCtor }).Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 const remote = torch.wrapWorker<typeof workerApi>(worker);
 
 /** "Name: message" of what fn throws (or rejects with), "no error" if nothing. */
