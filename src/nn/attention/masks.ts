@@ -1,3 +1,4 @@
+import { noGrad } from "../../autograd/grad_mode.ts";
 import { DTypeError } from "../../errors.ts";
 import { maskedFill } from "../../ops/indexing.ts";
 import { scalarTypeName } from "../../ops/promotion.ts";
@@ -38,7 +39,20 @@ export function additiveMask(mask: Tensor, dtype: DType, trueMeansMasked: boolea
   return mask;
 }
 
-/** [L, S]: 0 on and below the diagonal, -inf above it (query i sees keys 0..i), as generateSquareSubsequentMask. */
+const causalCache = new Map<string, Tensor>();
+
+/**
+ * [L, S]: 0 on and below the diagonal, -inf above it (query i sees keys 0..i), as
+ * generateSquareSubsequentMask. Kept for the last few sizes: it never leaves this module and nothing
+ * writes to it, and every layer of every step asks for the same one.
+ */
 export function causalBias(L: number, S: number, dtype: DType): Tensor {
-  return triu(full([L, S], -Infinity, { dtype }), 1);
+  const key = `${L},${S},${dtype}`;
+  let m = causalCache.get(key);
+  if (m === undefined) {
+    m = noGrad(() => triu(full([L, S], -Infinity, { dtype }), 1));
+    if (causalCache.size >= 8) causalCache.delete(causalCache.keys().next().value!);
+    causalCache.set(key, m);
+  }
+  return m;
 }

@@ -5,7 +5,6 @@ import { cat } from "../../ops/join.ts";
 import { linear } from "../../ops/linear.ts";
 import { pad } from "../../ops/pad.ts";
 import { mean } from "../../ops/reduce.ts";
-import { chunk } from "../../ops/shape_ops.ts";
 import { expand, narrow, permute, reshape, squeeze, unsqueeze } from "../../ops/views.ts";
 import { zeros } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
@@ -110,7 +109,12 @@ interface Projected {
   v: Tensor;
 }
 
-/** The in-projections, sharing one GEMM where the inputs are the same tensor (as `_in_projection_packed`). */
+/**
+ * The in-projections. PyTorch's `_in_projection_packed` runs one GEMM against the packed weight and
+ * chunks the result when the inputs are the same tensor; here q, k and v always get their own GEMM
+ * against their rows of the weight (the same dot products, so the same values): the chunks' backward
+ * would otherwise scatter three [L, N, E] gradients into zeroed [L, N, 3E] buffers and add them.
+ */
 function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tensor | null, inB: Tensor | null, sep: [Tensor, Tensor, Tensor] | null): Projected {
   if (sep !== null) {
     const [wq, wk, wv] = sep;
@@ -120,14 +124,6 @@ function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tens
     return { q: linear(query, wq, part(inB, 0, 1, E)), k: linear(key, wk, part(inB, 1, 1, E)), v: linear(value, wv, part(inB, 2, 1, E)) };
   }
   if (inW === null) throw new ArgumentError("use_separate_proj_weight is False but in_proj_weight is None");
-  if (key === value) {
-    if (query === key) {
-      const [q, k, v] = chunk(linear(query, inW, inB), 3, -1) as [Tensor, Tensor, Tensor];
-      return { q, k, v };
-    }
-    const [k, v] = chunk(linear(key, part(inW, 1, 2, E)!, part(inB, 1, 2, E)), 2, -1) as [Tensor, Tensor];
-    return { q: linear(query, part(inW, 0, 1, E)!, part(inB, 0, 1, E)), k, v };
-  }
   return {
     q: linear(query, part(inW, 0, 1, E)!, part(inB, 0, 1, E)),
     k: linear(key, part(inW, 1, 1, E)!, part(inB, 1, 1, E)),
@@ -196,10 +192,7 @@ export function multiHeadAttentionForward(
     }
     sep = [wq!, wk!, wv!];
   }
-  // `query === key` and `key === value` pick the shared projections: keep those identities through unsqueeze.
-  const k1 = key === query ? q0 : k0;
-  const v1 = value === key ? k1 : v0;
-  let { q, k, v } = project(q0, k1, v1, E, inProjWeight, inProjBias, sep);
+  let { q, k, v } = project(q0, k0, v0, E, inProjWeight, inProjBias, sep);
 
   let S = bf ? k0.shape[1]! : k0.shape[0]!;
   let bias: Tensor | null = null;

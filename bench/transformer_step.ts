@@ -1,0 +1,68 @@
+/**
+ * One training step of a Transformer encoder: 4 x nn.TransformerEncoderLayer(d 256, 4 heads; PyTorch's
+ * defaults otherwise: dimFeedforward 2048, dropout 0.1, relu, post-norm, [seq, batch, d]) on a batch of
+ * 16 sequences of 128, with the causal mask (generateSquareSubsequentMask), MSE to a fixed target,
+ * backward and an SGD step. float32. bench/transformer_torch.py is the same step in PyTorch;
+ * bench/transformer_compare.ts runs both alternately.
+ *
+ *   npx tsx bench/transformer_step.ts                       native at 1 and 2 threads
+ *   npx tsx bench/transformer_step.ts --backends native,wasm --threads 1 --budget 8000
+ *   ... --dropout 0 --dff 1024                              other layer settings
+ *   ... --profile                                           also: ms per op kind (one step)
+ *   ... --json                                              one JSON line (bench/run.ts format)
+ */
+import * as torch from "../src/index.ts";
+import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps } from "./common.ts";
+
+export const TRANSFORMER = { layers: 4, dModel: 256, nhead: 4, seq: 128, batch: 16 } as const;
+
+function numArg(name: string, fallback: number): number {
+  const v = argValue(name);
+  return v === undefined ? fallback : Number(v);
+}
+
+async function main(): Promise<void> {
+  const backends = argList("--backends", ["native"]);
+  const threads = threadList();
+  const budgetMs = numArg("--budget", 6000);
+  const dropout = numArg("--dropout", 0.1);
+  const dff = numArg("--dff", 2048);
+  const { layers, dModel, nhead, seq, batch } = TRANSFORMER;
+  const report: PartReport<StepCell> = {
+    engine: "kindling",
+    info: [`Transformer encoder ${layers} layers, d ${dModel}, ${nhead} heads, ff ${dff}, dropout ${dropout}, seq ${seq}, batch ${batch}, causal mask, MSE, SGD, float32`],
+    cells: [],
+    unavailable: [],
+  };
+  torch.manualSeed(0);
+  const x = torch.randn([seq, batch, dModel]);
+  const target = torch.randn([seq, batch, dModel]);
+  const mask = torch.nn.Transformer.generateSquareSubsequentMask(seq);
+  const mse = new torch.nn.MSELoss();
+
+  await forEachBackend(backends, threads, report, async (name, t) => {
+    torch.manualSeed(1);
+    const layer = new torch.nn.TransformerEncoderLayer(dModel, nhead, { dimFeedforward: dff, dropout });
+    const model = new torch.nn.TransformerEncoder(layer, layers);
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+    const step = (): number => {
+      opt.zeroGrad();
+      const loss = mse.forward(model.forward(x, { mask }), target);
+      loss.backward();
+      opt.step();
+      return loss.item();
+    };
+    const r = await timeSteps(step, { warmup: 2, warmupMs: 0, minSteps: 3, maxSteps: 30, budgetMs });
+    report.cells.push({ backend: name, threads: t, medianMs: r.medianMs, bestMs: r.bestMs, n: r.n, loss: r.last });
+  });
+
+  if (!presentReport(report)) return;
+  console.log("backend  threads  ms/step median     best   steps  last loss");
+  for (const c of report.cells) {
+    console.log(`${c.backend.padEnd(8)} ${String(c.threads).padStart(7)} ${c.medianMs.toFixed(1).padStart(15)} ` +
+      `${c.bestMs.toFixed(1).padStart(8)} ${String(c.n).padStart(7)}  ${c.loss.toFixed(4)}`);
+  }
+}
+
+await main();
+process.exit(0);
