@@ -1,6 +1,7 @@
 import { totalmem } from "node:os";
 import type { ResolvedConfig } from "./config.ts";
 import { ConfigError } from "./config.ts";
+import { textModelSize } from "./text/text_models.ts";
 
 /**
  * Sizes checked before anything is allocated: a config asking for a model or a data set that cannot
@@ -45,6 +46,8 @@ export interface ModelSize {
 
 /** Parameter and activation counts of the network buildModel makes, computed without building it. */
 export function modelSize(model: ResolvedConfig["model"], input: readonly number[], outputs: number): ModelSize {
+  // Text models: input is [seqLen], outputs the vocabulary size.
+  if (model.type === "lstm" || model.type === "transformer") return textModelSize(model, input[0]!, outputs);
   if (model.type === "mlp") {
     let width = input.reduce((a, b) => a * b, 1);
     let parameters = 0;
@@ -90,7 +93,7 @@ export function checkModelFits(config: ResolvedConfig, input: readonly number[],
   // three times the weights (measured: Linear(784000, 1024), 3.2 GB of weights, reached 9.7 GB RSS).
   const weights = size.parameters * BYTES * (1 + Math.max(copiesPerParameter(config.optimizer), 2));
   if (!Number.isFinite(weights) || weights > limit) {
-    const key = config.model.type === "mlp" ? "model.hidden" : "model.channels / model.hidden";
+    const key = config.model.type === "mlp" ? "model.hidden" : config.model.type === "cnn" ? "model.channels / model.hidden" : "model";
     throw new ConfigError(
       `${config.source}: ${key}: this network has ${size.parameters.toExponential(2)} parameters, about ${gb(weights)} at its peak with gradients and optimizer state, more than this machine's ${gb(limit)} of memory; use smaller layers`,
     );
@@ -126,6 +129,8 @@ export function shapeFromConfig(config: ResolvedConfig): { input: number[]; outp
   const d = config.data;
   if (d.source === "sin") return { input: [1], outputs: 1 };
   if (d.source === "mnist") return { input: [1, 28, 28], outputs: 10 };
+  // A character vocabulary is at least a few dozen symbols; the real size is checked once the text is read.
+  if (d.source === "brown" || d.source === "text") return { input: [d.seqLen], outputs: 32 };
   const [h, w] = d.size ?? [28, 28];
   return { input: [1, h, w], outputs: 1 };
 }

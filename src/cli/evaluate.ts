@@ -1,4 +1,5 @@
 import { noGrad } from "../autograd/grad_mode.ts";
+import { ArgumentError } from "../errors.ts";
 import type * as nn from "../nn/index.ts";
 import { crossEntropy, mseLoss } from "../nn/functional/index.ts";
 import { argmax } from "../ops/reduce.ts";
@@ -17,7 +18,9 @@ export interface Evaluation {
   predictions: Float32Array | null;
 }
 
-export function evaluate(model: nn.Sequential, split: MapDataset<Sample>, task: "classification" | "regression", classes = 0, batchSize = 1000): Evaluation {
+export function evaluate(model: nn.Sequential, split: MapDataset<Sample>, task: "classification" | "regression" | "charlm", classes = 0, batchSize = 1000): Evaluation {
+  // Text models are scored per character over windows (text/train_text.ts), not per sample.
+  if (task === "charlm") throw new ArgumentError("evaluate(): task charlm is evaluated by validationLoss in cli/text");
   const wasTraining = model.training;
   model.eval();
   try {

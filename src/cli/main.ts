@@ -7,8 +7,11 @@ import { describeFailure } from "./errors.ts";
 import { predict } from "./predict.ts";
 import { Progress, pickMode } from "./progress.ts";
 import { runTest, train } from "./train.ts";
+import { generateFromCheckpoint } from "./text/generate.ts";
+import { testText, trainText } from "./text/train_text.ts";
+import { Generator } from "../tensor/random.ts";
 
-/** `kindling train|test|predict`: the seed's two tasks and any image folder, from JSON configs. */
+/** `kindling train|test|predict|generate`: the seed's two tasks, any image folder, and character models, from JSON configs. */
 
 interface CommonOpts {
   quiet?: boolean;
@@ -20,6 +23,18 @@ interface CommonOpts {
 
 function applyBackend(o: CommonOpts): void {
   if (o.backend) setBackend(o.backend);
+}
+
+function parseWhole(text: string, flag: string, min: number): number {
+  const k = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(k) || k < min) throw new ArgumentError(`${flag} ${JSON.stringify(text)}: expected a whole number >= ${min}`);
+  return k;
+}
+
+function parseNumber(text: string, flag: string): number {
+  const v = /^\s*[0-9.eE+-]+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(v) || v < 0) throw new ArgumentError(`${flag} ${JSON.stringify(text)}: expected a number >= 0, e.g. ${flag} 0.8`);
+  return v;
 }
 
 /** `--top` as a whole number >= 1 (Number("abc") would be NaN and print nothing). */
@@ -52,7 +67,12 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig(file);
       const allowNonfinite = o.allowNonfinite ?? false;
       if (config.mode === "test") {
-        await runTest(config, new Progress(pickMode(o), config.epochs), { allowNonfinite });
+        if (config.task === "charlm") await testText(config, new Progress(pickMode(o), config.epochs), { allowNonfinite });
+        else await runTest(config, new Progress(pickMode(o), config.epochs), { allowNonfinite });
+        return;
+      }
+      if (config.task === "charlm") {
+        await trainText(config, { resume: o.resume ?? false, allowNonfinite, progress: new Progress(pickMode(o), config.epochs) });
         return;
       }
       await train(config, { resume: o.resume ?? false, allowNonfinite, progress: new Progress(pickMode(o), config.epochs) });
@@ -64,7 +84,31 @@ async function main(argv: string[]): Promise<void> {
     .action(async (file: string, o: CommonOpts) => {
       applyBackend(o);
       const config = loadConfig(file);
-      await runTest(config, new Progress(pickMode(o), config.epochs), { allowNonfinite: o.allowNonfinite ?? false });
+      const progress = new Progress(pickMode(o), config.epochs);
+      if (config.task === "charlm") await testText(config, progress, { allowNonfinite: o.allowNonfinite ?? false });
+      else await runTest(config, progress, { allowNonfinite: o.allowNonfinite ?? false });
+    });
+
+  common(program.command("generate").argument("<checkpoint>", "best model of a charlm run (.safetensors)"))
+    .option("-p, --prompt <text>", "text to start from", "The ")
+    .option("-n, --tokens <n>", "how many characters to generate", "300")
+    .option("-t, --temperature <t>", "sampling temperature (0: always the most likely character)", "0.8")
+    .option("-k, --top-k <k>", "sample among the k most likely characters (0: all)", "40")
+    .option("--seed <n>", "random seed of the sampling", "0")
+    .option("--allow-nonfinite", "use a model even if its weights are NaN or infinite")
+    .description("print text sampled from a character language model that kindling train saved")
+    .action(async (ckpt: string, o: CommonOpts & { prompt: string; tokens: string; temperature: string; topK: string; seed: string }) => {
+      applyBackend(o);
+      const text = await generateFromCheckpoint(ckpt, {
+        prompt: o.prompt,
+        tokens: parseWhole(o.tokens, "--tokens", 0),
+        temperature: parseNumber(o.temperature, "--temperature"),
+        topK: parseWhole(o.topK, "--top-k", 0),
+        generator: new Generator(parseWhole(o.seed, "--seed", 0)),
+        allowNonfinite: o.allowNonfinite ?? false,
+      });
+      if (o.json) console.log(JSON.stringify({ checkpoint: ckpt, text }));
+      else console.log(text);
     });
 
   common(program.command("predict").argument("<checkpoint>", "best model (.safetensors)").argument("<images...>", "image files"))
@@ -91,7 +135,7 @@ function fail(e: unknown): never {
   if (e instanceof CommanderError) {
     // --help and --version end here too, having printed what was asked.
     if (e.exitCode === 0) process.exit(0);
-    const what = e.code === "commander.help" ? "missing command (train, test or predict)" : e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+    const what = e.code === "commander.help" ? "missing command (train, test, predict or generate)" : e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
     console.error(`kindling: ${what} (see kindling --help)`);
     process.exit(e.exitCode || 1);
   }

@@ -39,6 +39,7 @@ export function buildModel(model: ResolvedConfig["model"], shape: ModelShape): n
     layers.push(new nn.Linear(width, shape.outputs));
     return new nn.Sequential(...layers);
   }
+  if (model.type !== "cnn") throw new ArgumentError(`model.type "${model.type}" is a character language model, built by the charlm task (cli/text)`);
   return buildCnn(model, shape);
 }
 

@@ -18,7 +18,7 @@ async function render(spec: Spec, path: string): Promise<void> {
   });
 }
 
-export async function plotCurves(metrics: readonly EpochMetrics[], task: "classification" | "regression", dir: string): Promise<string[]> {
+export async function plotCurves(metrics: readonly EpochMetrics[], task: "classification" | "regression" | "charlm", dir: string): Promise<string[]> {
   const loss = metrics.flatMap((m) => [
     { epoch: m.epoch, value: m.trainLoss, split: "train" },
     { epoch: m.epoch, value: m.validLoss, split: "valid" },
@@ -39,13 +39,13 @@ export async function plotCurves(metrics: readonly EpochMetrics[], task: "classi
     },
     files[0]!,
   );
-  const key = task === "classification" ? "validAccuracy" : "validMae";
+  const key = task === "classification" ? "validAccuracy" : task === "charlm" ? "validBpc" : "validMae";
   const values = metrics.filter((m) => m[key] !== undefined).map((m) => ({ epoch: m.epoch, value: m[key]! }));
-  const name = task === "classification" ? "accuracy" : "mae";
+  const name = task === "classification" ? "accuracy" : task === "charlm" ? "bpc" : "mae";
   files.push(`${dir}/${name}.svg`);
   await render(
     {
-      title: task === "classification" ? "Validation accuracy" : "Validation mean absolute error",
+      title: task === "classification" ? "Validation accuracy" : task === "charlm" ? "Validation bits per character" : "Validation mean absolute error",
       width: 480,
       height: 280,
       data: { values },

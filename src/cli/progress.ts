@@ -22,6 +22,7 @@ const fmtMetric = (m: EpochMetrics) =>
   `train loss ${fmtLoss(m.trainLoss)}  valid loss ${fmtLoss(m.validLoss)}  ` +
   (m.validAccuracy !== undefined ? `valid acc ${(100 * m.validAccuracy).toFixed(2)}%  ` : "") +
   (m.validMae !== undefined ? `valid mae ${m.validMae.toExponential(3)}  ` : "") +
+  (m.validBpc !== undefined ? `valid bpc ${m.validBpc.toFixed(4)}  ` : "") +
   `lr ${m.lr.toPrecision(3)}  ${fmtSecs(m.seconds)}s`;
 
 export class Progress {
@@ -74,10 +75,13 @@ export class Progress {
 
   summary(all: readonly EpochMetrics[]): void {
     if (this.mode !== "tty" || all.length === 0) return;
-    const cls = all[0]!.validAccuracy !== undefined;
-    const table = new Table({ head: ["epoch", "train loss", "valid loss", cls ? "valid acc" : "valid mae", "lr", "s"] });
+    const first = all[0]!;
+    const head = first.validAccuracy !== undefined ? "valid acc" : first.validBpc !== undefined ? "valid bpc" : "valid mae";
+    const metric = (m: EpochMetrics) =>
+      m.validAccuracy !== undefined ? `${(100 * m.validAccuracy).toFixed(2)}%` : m.validBpc !== undefined ? m.validBpc.toFixed(4) : (m.validMae ?? NaN).toExponential(3);
+    const table = new Table({ head: ["epoch", "train loss", "valid loss", head, "lr", "s"] });
     for (const m of all) {
-      table.push([m.epoch, fmtLoss(m.trainLoss), fmtLoss(m.validLoss), cls ? `${(100 * m.validAccuracy!).toFixed(2)}%` : m.validMae!.toExponential(3), m.lr.toPrecision(3), fmtSecs(m.seconds)]);
+      table.push([m.epoch, fmtLoss(m.trainLoss), fmtLoss(m.validLoss), metric(m), m.lr.toPrecision(3), fmtSecs(m.seconds)]);
     }
     console.log(table.toString());
   }

@@ -19,6 +19,8 @@ export interface EpochMetrics {
   validAccuracy?: number;
   /** Regression: mean absolute error. */
   validMae?: number;
+  /** Text (charlm): validation bits per character (validLoss / ln 2). */
+  validBpc?: number;
   lr: number;
   seconds: number;
 }

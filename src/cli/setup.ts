@@ -47,6 +47,14 @@ export function buildScheduler(c: ResolvedConfig["scheduler"], opt: optim.Optimi
     }
     case "plateau":
       return { scheduler: new S.ReduceLROnPlateau(opt, { factor: c.factor ?? 0.1, patience: c.patience ?? 10 }), perBatch: false };
+    case "warmupCosine": {
+      // Per optimizer step: linear from 0 to lr over warmupSteps, then a half cosine down to 0 at the last step.
+      const total = epochs * stepsPerEpoch;
+      const warm = Math.min(c.warmupSteps, total);
+      const lrLambda = (step: number) =>
+        step < warm ? (step + 1) / (warm + 1) : 0.5 * (1 + Math.cos((Math.PI * (step - warm)) / Math.max(1, total - warm)));
+      return { scheduler: new S.LambdaLR(opt, { lrLambda }), perBatch: true };
+    }
   }
 }
 
