@@ -4,6 +4,8 @@
  */
 import { ArgumentError, IndexError, ShapeError } from "../../errors.ts";
 import { indexSelect } from "../../ops/indexing.ts";
+import type { IndexList, IndexSlice } from "../../ops/index_expr.ts";
+import { index as indexTensor } from "../../ops/index_ops.ts";
 import { select } from "../../ops/views.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
@@ -72,7 +74,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
     return this.tensors[0]!.shape[0]!;
   }
 
-  getItem(index: number): Tensor[] {
+  /**
+   * The index-th rows; like PyTorch's `ds[index]`, a slice (`torch.Slice(0, 64)`), an index tensor or a
+   * list of indices gives the batch of those rows from each tensor.
+   */
+  getItem(index: number | IndexSlice | Tensor | IndexList): Tensor[] {
+    if (typeof index !== "number") return this.tensors.map((t) => indexTensor(t, [index]));
     const i = checkIndex(index, this.length);
     return this.tensors.map((t) => select(t, 0, i));
   }
