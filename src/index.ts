@@ -50,4 +50,3 @@ export { getImageLimits, setImageLimits } from "./io/image/index.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";
 export * as models from "./models/index.ts";
-export * as models from "./models/index.ts";
