@@ -5,7 +5,8 @@
  */
 import { createRequire, fs, path } from "../platform/node.ts";
 import { ArgumentError, FormatError } from "../errors.ts";
-import { readIdxFile } from "../io/idx.ts";
+import { type IdxArray, readIdxFile } from "../io/idx.ts";
+import { type IdxSource, fetchIdx, readIdxFrom } from "../io/idx_async.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { checkOptions } from "../options.ts";
@@ -33,12 +34,20 @@ function findFile(root: string, name: string): string {
   throw new ArgumentError(`MNIST: ${name} (or ${name}.gz) not found in ${root} or ${join(root, "MNIST", "raw")}`);
 }
 
-function load(root: string, train: boolean): { images: Uint8Array; labels: Uint8Array; count: number } {
+interface MnistArrays {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+function load(root: string, train: boolean): MnistArrays {
   const prefix = train ? "train" : "t10k";
   const imagesPath = findFile(root, `${prefix}-images-idx3-ubyte`);
   const labelsPath = findFile(root, `${prefix}-labels-idx1-ubyte`);
-  const images = readIdxFile(imagesPath);
-  const labels = readIdxFile(labelsPath);
+  return checkArrays(readIdxFile(imagesPath), readIdxFile(labelsPath), imagesPath, labelsPath);
+}
+
+function checkArrays(images: IdxArray, labels: IdxArray, imagesPath: string, labelsPath: string): MnistArrays {
   if (images.dtype !== "uint8" || images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) {
     throw new FormatError(`${imagesPath}: expected uint8 images of shape [N, 28, 28], got ${images.dtype} [${images.shape.join(", ")}]`);
   }
@@ -56,6 +65,16 @@ function load(root: string, train: boolean): { images: Uint8Array; labels: Uint8
  * transform, it receives a 28x28 gray DecodedImage (include ToTensor, as with torchvision's PIL images).
  * `data` (uint8, 784 bytes per image) and `targets` are the raw arrays for fast paths.
  */
+/** Arrays handed to the constructor by fromBytes/fromUrl (a symbol key: no option can collide with it). */
+const GIVEN = Symbol("kindling.mnistArrays");
+type Given = { [GIVEN]?: MnistArrays & { root: string } };
+
+/** The IDX pair of a split, for MNIST.fromBytes: bytes, Blobs/Files or Responses, plain or gzipped. */
+export interface MNISTSources {
+  images: IdxSource;
+  labels: IdxSource;
+}
+
 export class MNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
   static readonly classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six", "7 - seven", "8 - eight", "9 - nine"];
   readonly root: string;
@@ -63,9 +82,10 @@ export class MNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
 
   constructor(options: MNISTOptions<X, Y> = {}) {
     checkOptions("datasets.MNIST()", options, { ...IMAGE_TRANSFORM_OPTIONS, root: "string", train: "boolean" }, { index: 1, positional: "root" });
-    const root = resolve(options.root ?? defaultMnistRoot());
+    const given = (options as Given)[GIVEN];
+    const root = given ? given.root : resolve(options.root ?? defaultMnistRoot());
     const train = options.train ?? true;
-    const { images, labels, count } = load(root, train);
+    const { images, labels, count } = given ?? load(root, train);
     super(images, labels, { count, height: 28, width: 28, channels: 1 }, { transform: options.transform, targetTransform: options.targetTransform });
     this.root = root;
     this.train = train;
@@ -73,6 +93,38 @@ export class MNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y> {
 
   get classes(): string[] {
     return [...MNIST.classes];
+  }
+
+  /**
+   * MNIST from the IDX pair of one split as bytes, Blobs/Files or fetch Responses, plain or gzipped (gzip
+   * through DecompressionStream): the browser's way in, where there are no file paths. `train` only
+   * labels the split.
+   */
+  static async fromBytes<X = Tensor, Y = number>(sources: MNISTSources, options: Omit<MNISTOptions<X, Y>, "root"> = {}): Promise<MNIST<X, Y>> {
+    checkOptions("datasets.MNIST.fromBytes()", options, { ...IMAGE_TRANSFORM_OPTIONS, train: "boolean" }, { index: 2 });
+    if (sources === null || typeof sources !== "object" || !("images" in sources) || !("labels" in sources)) {
+      throw new ArgumentError("datasets.MNIST.fromBytes(): expected { images, labels } (bytes, Blobs or Responses)");
+    }
+    const [images, labels] = await Promise.all([readIdxFrom(sources.images), readIdxFrom(sources.labels)]);
+    return MNIST.fromArrays(images, labels, "<bytes>", options);
+  }
+
+  /**
+   * MNIST fetched from a folder URL holding torchvision's file names ({train,t10k}-{images-idx3,labels-idx1}-ubyte.gz;
+   * relative URLs resolve against the page).
+   */
+  static async fromUrl<X = Tensor, Y = number>(folder: string, options: Omit<MNISTOptions<X, Y>, "root"> = {}): Promise<MNIST<X, Y>> {
+    checkOptions("datasets.MNIST.fromUrl()", options, { ...IMAGE_TRANSFORM_OPTIONS, train: "boolean" }, { index: 2 });
+    if (typeof folder !== "string" || folder === "") throw new ArgumentError("datasets.MNIST.fromUrl(): expected a folder URL string");
+    const base = folder.endsWith("/") ? folder : `${folder}/`;
+    const prefix = options.train ?? true ? "train" : "t10k";
+    const [images, labels] = await Promise.all([fetchIdx(`${base}${prefix}-images-idx3-ubyte.gz`), fetchIdx(`${base}${prefix}-labels-idx1-ubyte.gz`)]);
+    return MNIST.fromArrays(images, labels, base, options);
+  }
+
+  private static fromArrays<X, Y>(images: IdxArray, labels: IdxArray, root: string, options: Omit<MNISTOptions<X, Y>, "root">): MNIST<X, Y> {
+    const arrays = checkArrays(images, labels, `${root} images`, `${root} labels`);
+    return new MNIST<X, Y>({ ...options, [GIVEN]: { ...arrays, root } } as MNISTOptions<X, Y>);
   }
 
   workerRecipe(): DatasetRecipe {

@@ -6,7 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import * as torch from "../../src/index.ts";
+import { MNIST, defaultMnistRoot } from "../../src/datasets/mnist.ts";
 import "./app/backends.ts";
 import { type Harness, browserUnavailable, startHarness } from "./harness.ts";
 import { probe, trainSteps, trainedModel, buildMlp } from "./train_steps.ts";
@@ -111,6 +115,20 @@ describe("kindling in headless Chromium", { skip: skip ?? false }, () => {
     const again = buildMlp(torch);
     again.loadStateDict(await torch.load(new Uint8Array(r.back)));
     assert.deepEqual([...again.forward(probe(torch)).toTypedArray()], nodeOut, "the page's checkpoint back in Node");
+  });
+
+  test("MNIST from a folder URL in the page: gzipped IDX through DecompressionStream, the same data as Node's", async () => {
+    for (const name of ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]) {
+      h.files.set(`${name}.gz`, gzipSync(readFileSync(join(defaultMnistRoot(), name))));
+    }
+    const node = new MNIST({ train: false });
+    const r = await h.page.evaluate(async () => {
+      const ds = await kt.torch.datasets.MNIST.fromUrl("/files", { train: false });
+      const [x, y] = ds.getItem(123) as [ReturnType<typeof kt.torch.zeros>, number];
+      return { n: ds.length, targets: [...ds.targets.subarray(0, 50)], y, sum: x.sum().item() };
+    });
+    const [x, y] = node.getItem(123) as [torch.Tensor, number];
+    assert.deepEqual(r, { n: 10000, targets: [...node.targets.subarray(0, 50)], y, sum: x.sum().item() });
   });
 
   test("without cross-origin isolation: wasm still runs (ordinary memory), on one thread even in a Worker", async () => {
