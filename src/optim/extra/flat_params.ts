@@ -2,8 +2,9 @@
  * LBFGS works on all parameters as one flat vector, as PyTorch's `_gather_flat_grad`, `_add_grad`,
  * `_clone_param` and `_set_param` do. Vectors are plain Float32Array / Float64Array in the parameters'
  * dtype; float32 results are rounded per op as PyTorch's CPU kernels round them (see ../dense.ts).
- * Reductions (dot, sums) accumulate in double and round once: PyTorch's float32 BLAS sums in float32
- * in its own order, so float32 results agree to rounding, not bit for bit.
+ * Dot products round as PyTorch's (sequential, see dot). sumAbs adds in index order too, which is
+ * PyTorch's order for up to 4 and for 8 elements; its vectorised sum of longer vectors has another,
+ * so there (only the first step length uses it) the two agree to rounding.
  */
 import { DTypeError } from "../../errors.ts";
 import { isFloating } from "../../tensor/dtype.ts";
@@ -95,10 +96,14 @@ export class FlatParams {
   }
 }
 
+/**
+ * a'b as PyTorch's CPU `dot` computes it (reference BLAS sdot/ddot): products added in index order,
+ * each product and partial sum rounded to the dtype.
+ */
 export function dot(a: Vec, b: Vec, fr: Rounder): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return fr(s);
+  for (let i = 0; i < a.length; i++) s = fr(s + fr(a[i]! * b[i]!));
+  return s;
 }
 
 export function maxAbs(a: Vec): number {
@@ -112,8 +117,8 @@ export function maxAbs(a: Vec): number {
 
 export function sumAbs(a: Vec, fr: Rounder): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]!);
-  return fr(s);
+  for (let i = 0; i < a.length; i++) s = fr(s + Math.abs(a[i]!));
+  return s;
 }
 
 /** max |d * t| with d * t rounded to the dtype, PyTorch's `d.mul(t).abs().max()`. */

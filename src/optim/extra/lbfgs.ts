@@ -22,6 +22,7 @@ import {
 } from "../optimizer.ts";
 import { FlatParams, type Vec, dot, maxAbs, maxAbsScaled, sumAbs } from "./flat_params.ts";
 import { loadLbfgsState } from "./lbfgs_state.ts";
+import { Arith, type Num, py } from "./scalar.ts";
 import { strongWolfe } from "./strong_wolfe.ts";
 
 export type LineSearchFn = "strong_wolfe";
@@ -131,7 +132,9 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
     // The state left by the last step (PyTorch caches these across calls).
     let d = state.d instanceof Tensor ? vecOf(state.d) : null;
-    let t = num("t", lr);
+    // t is a Python float or (from the first step's formula or the line search) a 0-d tensor.
+    const A = new Arith(fr);
+    let t: Num = py(num("t", lr));
     let oldDirs = Array.isArray(state.old_dirs) ? (state.old_dirs as Tensor[]).map(vecOf) : [];
     let oldStps = Array.isArray(state.old_stps) ? (state.old_stps as Tensor[]).map(vecOf) : [];
     let ro = Array.isArray(state.ro) ? [...(state.ro as number[])] : [];
@@ -153,7 +156,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
         hDiag = 1;
       } else {
         const y = flatGrad.map((g, i) => fr(g - prevFlatGrad![i]!)) as Vec;
-        const ft = fr(t);
+        const ft = fr(t.v);
         const s = d.map((x) => fr(x * ft)) as Vec;
         const ys = dot(y, s, fr);
         if (ys > fr(1e-10)) {
@@ -177,10 +180,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
 
       // Step length.
       if (totalIter === 1) {
-        const inv = fr(1 / sumAbs(flatGrad, fr));
-        t = inv < 1 ? fr(inv * fr(lr)) : lr; // PyTorch's min(1., tensor) * lr: float32 when the tensor wins
+        // PyTorch's min(1., 1. / |g|_1) * lr, a 0-d tensor when the tensor is the smaller.
+        t = A.mul(A.min(py(1), A.div(py(1), A.ts(sumAbs(flatGrad, fr)))), py(lr));
       } else {
-        t = lr;
+        t = py(lr);
       }
       const gtd = dot(flatGrad, d, fr);
       if (gtd > -tolChange) break;
@@ -189,19 +192,19 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       if (lineSearchFn === "strong_wolfe") {
         const x = flat.clone();
         const dir = d;
-        const obj = (step: number): [number, Vec] => {
-          flat.addScaled(step, dir);
+        const obj = (step: Num): [number, Vec] => {
+          flat.addScaled(step.v, dir);
           const f = lossValue(closure());
           const g = flat.gatherGrad();
           flat.set(x);
           return [f, g];
         };
-        const r = strongWolfe(obj, t, d, loss, flatGrad, gtd, fr);
+        const r = strongWolfe(A, obj, t, d, loss, flatGrad, A.ts(gtd));
         [loss, flatGrad, t, lsEvals] = [r.f, r.g, r.t, r.evals];
-        flat.addScaled(t, d);
+        flat.addScaled(t.v, d);
         optCond = maxAbs(flatGrad) <= tolGrad;
       } else {
-        flat.addScaled(t, d);
+        flat.addScaled(t.v, d);
         if (nIter !== maxIter) {
           // No use re-evaluating after the last iteration (in a stochastic setting the next step will).
           loss = lossValue(closure());
@@ -216,7 +219,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       if (nIter === maxIter) break;
       if (currentEvals >= maxEval) break;
       if (optCond) break;
-      if (maxAbsScaled(d, t, fr) <= tolChange) break;
+      if (maxAbsScaled(d, t.v, fr) <= tolChange) break;
       if (Math.abs(loss - prevLoss) < toleranceChange) break;
     }
 
@@ -224,7 +227,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     state.func_evals = funcEvals;
     state.n_iter = totalIter;
     state.d = d === null ? null : wrap(d, dtype);
-    state.t = t;
+    state.t = t.v;
     state.old_dirs = oldDirs.map((v) => wrap(v, dtype));
     state.old_stps = oldStps.map((v) => wrap(v, dtype));
     state.ro = ro;

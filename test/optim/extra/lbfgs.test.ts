@@ -4,7 +4,8 @@
  * histories, maxEval, the tolerances and a parameter the loss ignores. After each step: the
  * parameters, the loss step() returns, and the closure-evaluation and iteration counts; at the end
  * the state dict (flat vectors, history lists, scalars). float64 within 1e-10; float32 (whose dots
- * PyTorch sums in its own order) within 1e-5 over the first steps (1e-3 with the line search, below).
+ * the closure sums in another order than PyTorch) within 1e-5 over the first steps (1e-4 with the line
+ * search, below).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -33,11 +34,13 @@ interface LbfgsFixture {
 const LB = (FIXTURE as unknown as { lbfgs: LbfgsFixture }).lbfgs;
 const TOL = { float32: 1e-5, float64: 1e-10 };
 /**
- * float32 with the line search: PyTorch does the search's arithmetic on float32 0-d tensors, here in
- * double, and the Rosenbrock valley amplifies that (PyTorch's own result moves by 2e-5 when the start
+ * float32 with the line search: the optimizer's own arithmetic follows PyTorch's roundings (the
+ * iterates match bit for bit while the losses do), but the closure's loss is a float32 sum that
+ * kindling reduces in another order than PyTorch, and the search's Armijo tests compare those losses;
+ * over a run the Rosenbrock valley amplifies that (PyTorch's own result moves by 2e-5 when the start
  * moves by one float32 ulp).
  */
-const WOLFE_F32_TOL = 1e-3;
+const WOLFE_F32_TOL = 1e-4;
 /**
  * For the state's scalars (t, H_diag, ro, al): products and quotients of dots of gradient differences,
  * which cancel, so their relative error is far above the parameters'.
@@ -88,7 +91,7 @@ describe("LBFGS matches PyTorch", () => {
         want.params.forEach((e, j) => (err = Math.max(err, errorOf(params[j]!, e))));
         assert.ok(err <= tol, `step ${i}: rel err ${err}`);
       });
-      const scalarErr = compareStateDict(opt.stateDict(), c.state_dict, tol === WOLFE_F32_TOL ? 5e-2 : SCALAR_TOL[c.dtype]);
+      const scalarErr = compareStateDict(opt.stateDict(), c.state_dict, SCALAR_TOL[c.dtype]);
       t.diagnostic(`max rel err ${err.toExponential(2)}, state scalars ${scalarErr.toExponential(2)}`);
       assert.ok(err <= tol, `rel err ${err}`);
     });
