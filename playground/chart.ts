@@ -52,26 +52,34 @@ export class Chart {
     const pad = { l: 38, r: 42, t: 10, b: 24 };
     g.clearRect(0, 0, W, H);
     g.font = "11px system-ui, sans-serif";
-    const lossMax = Math.max(0.5, Math.min(2.5, Math.ceil(Math.max(0, ...this.loss.map((p) => p.y)) * 2) / 2));
-    const accs = [...this.trainAcc, ...this.testAcc].map((p) => p.y);
-    const accMin = Math.min(0.9, Math.floor(Math.min(1, ...accs) * 10) / 10);
+    // Loss on a log scale (it falls by two orders of magnitude); accuracy from just under the lowest
+    // test evaluation to 100%, so the last tenths of a percent stay visible.
+    const LOSS_LO = 0.01, LOSS_HI = 3;
+    const tests = this.testAcc.map((p) => p.y);
+    const accMin = Math.min(0.9, Math.floor(Math.min(1, ...tests) * 20) / 20);
     const X = (x: number) => pad.l + (x / this.epochs) * (W - pad.l - pad.r);
-    const YL = (y: number) => H - pad.b - (Math.min(y, lossMax) / lossMax) * (H - pad.t - pad.b);
-    const YA = (y: number) => H - pad.b - ((Math.max(y, accMin) - accMin) / (1 - accMin)) * (H - pad.t - pad.b);
+    const top = pad.t, bottom = H - pad.b;
+    const YL = (y: number) => {
+      const f = Math.log(Math.min(LOSS_HI, Math.max(LOSS_LO, y)) / LOSS_LO) / Math.log(LOSS_HI / LOSS_LO);
+      return bottom - f * (bottom - top);
+    };
+    const YA = (y: number) => bottom - ((Math.max(y, accMin) - accMin) / (1 - accMin)) * (bottom - top);
 
     g.strokeStyle = COLORS.grid;
     g.fillStyle = COLORS.text;
     g.lineWidth = 1;
-    for (let i = 0; i <= 4; i++) {
-      const y = pad.t + (i / 4) * (H - pad.t - pad.b);
+    for (const v of [2, 1, 0.5, 0.2, 0.1, 0.05, 0.02]) {
       g.beginPath();
-      g.moveTo(pad.l, y);
-      g.lineTo(W - pad.r, y);
+      g.moveTo(pad.l, YL(v));
+      g.lineTo(W - pad.r, YL(v));
       g.stroke();
       g.textAlign = "right";
-      g.fillText((lossMax * (1 - i / 4)).toFixed(2), pad.l - 4, y + 4);
-      g.textAlign = "left";
-      g.fillText(`${(100 * (1 - (i / 4) * (1 - accMin))).toFixed(0)}%`, W - pad.r + 4, y + 4);
+      g.fillText(String(v), pad.l - 4, YL(v) + 4);
+    }
+    g.textAlign = "left";
+    for (let i = 0; i <= 4; i++) {
+      const a = accMin + (i / 4) * (1 - accMin);
+      g.fillText(`${(100 * a).toFixed(accMin > 0.8 ? 1 : 0)}%`, W - pad.r + 4, YA(a) + 4);
     }
     g.textAlign = "center";
     for (let e = 0; e <= this.epochs; e++) g.fillText(e === 0 ? "epoch 0" : String(e), X(e), H - 6);
