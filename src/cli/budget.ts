@@ -35,6 +35,10 @@ function copiesPerParameter(o: ResolvedConfig["optimizer"]): number {
       return 2 + momentum;
     case "adagrad":
       return 2;
+    case "adadelta":
+    case "nadam":
+    case "radam":
+      return 3;
   }
 }
 

@@ -24,7 +24,7 @@ const MAX_CONFIG_BYTES = 1 << 20;
 const lr = z.number().positive({ message: "learning rate must be > 0" });
 
 const optimizerSchema = z.strictObject({
-  name: z.enum(["sgd", "adam", "adamw", "rmsprop", "adagrad"]),
+  name: z.enum(["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "nadam", "radam"]),
   lr,
   momentum: z.number().min(0).optional(),
   nesterov: z.boolean().optional(),
@@ -39,6 +39,10 @@ const schedulerSchema = z.discriminatedUnion("name", [
   z.strictObject({ name: z.literal("cosine"), etaMin: z.number().min(0).optional() }),
   z.strictObject({ name: z.literal("onecycle"), maxLr: z.number().positive(), pctStart: z.number().gt(0).lt(1).optional() }),
   z.strictObject({ name: z.literal("plateau"), factor: z.number().gt(0).lt(1).optional(), patience: z.number().int().min(0).optional() }),
+  z.strictObject({ name: z.literal("linear"), startFactor: z.number().gt(0).max(1).optional(), endFactor: z.number().min(0).max(1).optional(), totalIters: positiveInt.optional() }),
+  z.strictObject({ name: z.literal("warmRestarts"), t0: positiveInt, tMult: positiveInt.optional(), etaMin: z.number().min(0).optional() }),
+  /** Per batch, between baseLr and maxLr, stepSizeUp batches up and as many down. */
+  z.strictObject({ name: z.literal("cyclic"), baseLr: z.number().positive(), maxLr: z.number().positive(), stepSizeUp: positiveInt.optional(), mode: z.enum(["triangular", "triangular2", "exp_range"]).optional(), gamma: z.number().positive().optional() }),
   /** Linear warm-up over warmupSteps optimizer steps, then a cosine to 0 over the rest of the run (per step). */
   z.strictObject({ name: z.literal("warmupCosine"), warmupSteps: z.number().int().min(0) }),
 ]);

@@ -17,6 +17,12 @@ export function buildOptimizer(c: ResolvedConfig["optimizer"], params: Tensor[])
       return new optim.RMSprop(params, { lr: c.lr, momentum: c.momentum ?? 0, weightDecay: wd });
     case "adagrad":
       return new optim.Adagrad(params, { lr: c.lr, weightDecay: wd });
+    case "adadelta":
+      return new optim.Adadelta(params, { lr: c.lr, weightDecay: wd });
+    case "nadam":
+      return new optim.NAdam(params, { lr: c.lr, weightDecay: wd, ...(c.betas ? { betas: c.betas } : {}) });
+    case "radam":
+      return new optim.RAdam(params, { lr: c.lr, weightDecay: wd, ...(c.betas ? { betas: c.betas } : {}) });
   }
 }
 
@@ -47,6 +53,15 @@ export function buildScheduler(c: ResolvedConfig["scheduler"], opt: optim.Optimi
     }
     case "plateau":
       return { scheduler: new S.ReduceLROnPlateau(opt, { factor: c.factor ?? 0.1, patience: c.patience ?? 10 }), perBatch: false };
+    case "linear":
+      return { scheduler: new S.LinearLR(opt, { startFactor: c.startFactor ?? 1 / 3, endFactor: c.endFactor ?? 1, totalIters: c.totalIters ?? 5 }), perBatch: false };
+    case "warmRestarts":
+      return { scheduler: new S.CosineAnnealingWarmRestarts(opt, { t0: c.t0, tMult: c.tMult ?? 1, etaMin: c.etaMin ?? 0 }), perBatch: false };
+    case "cyclic": {
+      // CyclicLR cycles momentum by default, which needs an optimizer that has one.
+      const cycleMomentum = "momentum" in opt.defaults && Number(opt.defaults["momentum"]) > 0;
+      return { scheduler: new S.CyclicLR(opt, { baseLr: c.baseLr, maxLr: c.maxLr, stepSizeUp: c.stepSizeUp ?? 2000, mode: c.mode ?? "triangular", gamma: c.gamma ?? 1, cycleMomentum }), perBatch: true };
+    }
     case "warmupCosine": {
       // Per optimizer step: linear from 0 to lr over warmupSteps, then a half cosine down to 0 at the last step.
       const total = epochs * stepsPerEpoch;
