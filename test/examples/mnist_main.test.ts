@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { main } from "../../examples/mnist_main.ts";
 import { captureOutput, compareLines, installReplay, loadFixture } from "./harness.ts";
 
@@ -8,11 +11,19 @@ test("mnist/main.py: Adadelta + StepLR losses and test accuracy match PyTorch's 
   const { argv, train_samples: trainSamples, test_samples: testSamples } = fx.args as { argv: string[]; train_samples: number; test_samples: number };
   // Weights and both dropouts' masks are PyTorch's draws; the loader does not shuffle (it does only with CUDA).
   const undo = installReplay(fx);
+  // The example downloads into '../data' as the original does: run it from a scratch folder's subfolder.
+  const scratch = mkdtempSync(join(tmpdir(), "kindling-mnist-main-"));
+  const cwd = process.cwd();
+  mkdirSync(join(scratch, "run"));
+  process.chdir(join(scratch, "run"));
   let lines: string[];
   try {
     lines = await captureOutput(() => main(argv, { trainSamples, testSamples }));
+    assert.ok(existsSync(join(scratch, "data", "MNIST", "raw", "t10k-images-idx3-ubyte")), "download: true placed the files under ../data/MNIST/raw");
   } finally {
     undo();
+    process.chdir(cwd);
+    rmSync(scratch, { recursive: true, force: true });
   }
   // Printed to 6 and 4 decimals: float32 differences in six Adadelta steps stay in the last digit or two.
   compareLines(lines, fx.stdout, { rtol: 2e-4, atol: 2e-4 });

