@@ -46,7 +46,7 @@ export * from "./errors.ts";
 export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
 export * from "./ops/api_ops13.ts";
-export { getImageLimits, setImageLimits } from "./io/image/index.ts";
+export { getImageLimits, setImageLimits } from "./io/image/limits.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";
 export * as models from "./models/index.ts";

@@ -11,7 +11,8 @@
  * instead of silently training on garbage.
  */
 import { createHash } from "../platform/node.ts";
-import { z } from "zod";
+import * as z from "zod/mini";
+import { en } from "zod/locales";
 import { FormatError } from "../errors.ts";
 
 // A plain Uint8Array (Buffer.equals/concat take one), so importing this module needs no Node Buffer.
@@ -39,19 +40,26 @@ export interface CacheContents {
   labels: Int32Array;
 }
 
-const count = z.number().int().nonnegative();
-const HEADER = z.object({
-  version: z.literal(CACHE_VERSION),
-  key: z.string(),
-  count,
-  height: count,
-  width: count,
-  channels: z.union([z.literal(1), z.literal(3)]),
-  classes: z.array(z.string()),
-  samples: z.array(z.tuple([z.string(), count])),
-  payloadBytes: count,
-  sha256: z.string(),
-});
+// zod/mini (with zod's English messages, as full zod gives them) built on first use: a bundle carries
+// only the few validators used here, and a page that never reads a cache none at all.
+let headerSchema: ReturnType<typeof buildHeaderSchema> | undefined;
+
+function buildHeaderSchema() {
+  if (z.config().localeError === undefined) z.config(en());
+  const count = z.number().check(z.int(), z.nonnegative());
+  return z.object({
+    version: z.literal(CACHE_VERSION),
+    key: z.string(),
+    count,
+    height: count,
+    width: count,
+    channels: z.union([z.literal(1), z.literal(3)]),
+    classes: z.array(z.string()),
+    samples: z.array(z.tuple([z.string(), count])),
+    payloadBytes: count,
+    sha256: z.string(),
+  });
+}
 
 function sha256(...parts: Uint8Array[]): string {
   const h = createHash("sha256");
@@ -84,7 +92,7 @@ export function decodeCache(bytes: Uint8Array, source: string): CacheContents {
   }
   const version = (parsed as { version?: unknown } | null)?.version;
   if (version !== CACHE_VERSION) throw fail(`cache format version ${String(version)}, expected ${CACHE_VERSION}`);
-  const checked = HEADER.safeParse(parsed);
+  const checked = (headerSchema ??= buildHeaderSchema()).safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw fail(`invalid header: ${issue ? `${issue.path.map(String).join(".") || "header"}: ${issue.message}` : "does not match the format"}`);

@@ -7,8 +7,9 @@ import { ArgumentError, IndexError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import type { DecodedImage } from "../io/image/types.ts";
 import { Tensor } from "../tensor/tensor.ts";
-// The whole package, so every built-in transform is registered before a worker rebuilds one from JSON.
-import "../transforms/index.ts";
+// The whole package, so every built-in transform is registered before a worker rebuilds one from JSON
+// (used below rather than imported bare: package.json marks transforms/ free of side effects for bundlers).
+import * as registeredTransforms from "../transforms/index.ts";
 import { Compose, toTransform } from "../transforms/compose.ts";
 import { ToTensor, imageToTensor } from "../transforms/tensor_ops.ts";
 import { Transform, type TransformContext, type TransformJSON, type TransformLike, transformFromJSON } from "../transforms/types.ts";
@@ -134,6 +135,7 @@ export class ImageArrayDataset<X = Tensor, Y = number> extends Dataset<[X, Y]> {
 
 /** Rebuilds the transform options saved by `transformsJson`. */
 export function transformsFromJson<X, Y>(args: { transform?: JsonValue; targetTransform?: JsonValue }): ImageTransformOptions<X, Y> {
+  void registeredTransforms;
   const out: ImageTransformOptions<X, Y> = {};
   if (args.transform) out.transform = transformFromJSON(args.transform as TransformJSON) as Transform<DecodedImage, X>;
   if (args.targetTransform) out.targetTransform = transformFromJSON(args.targetTransform as TransformJSON) as Transform<number, Y>;

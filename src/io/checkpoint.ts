@@ -56,7 +56,7 @@ const SAVE_OPTIONS = { metadata: "object" } as const;
 const LOAD_OPTIONS = { maxBytes: "number" } as const;
 
 /** A zod schema for a Tensor, for `loadTrainingState`'s schema (z.instanceof needs a public constructor). */
-export const tensorSchema = custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
+export const tensorSchema = /* @__PURE__ */ custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
 
 /** The largest training-state JSON read by default; parsing costs up to ~20x its size in memory. */
 export const DEFAULT_MAX_STATE_JSON_BYTES = 16 * 2 ** 20;

@@ -7,7 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { sideEffectsEntries, topLevelEffect } from "./side_effects.ts";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 /** Node-only by design: the CLI, the seam itself, and the DataLoader worker's entry (runs only in worker_threads). */
@@ -42,4 +44,43 @@ test("esbuild bundles the browser entry for a page: no plugins, no Node modules,
   assert.ok(!/from\s*"node:|require\("node:/.test(js.replace(/`[^`]*`/g, "")), "no node: module left in the bundle");
   assert.match(js, /new URL\("\.\/gemm-simd-shared\.wasm", import\.meta\.url\)/, "wasm as an asset URL, not inlined bytes");
   assert.doesNotMatch(js, /AGFzbQ/, "no base64 wasm");
+});
+
+test("package.json \"sideEffects\" lists exactly the files that act when imported", () => {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { sideEffects: string[] };
+  assert.deepEqual(pkg.sideEffects, sideEffectsEntries(), "paste the expected list into package.json (a new prototype patch or registration needs its file listed)");
+  assert.equal(topLevelEffect('import "./m.ts";\nexport const x = 1;'), 'import "./m.ts";');
+  assert.equal(topLevelEffect("Object.defineProperty(T.prototype, \"x\", {});"), "Object.defineProperty(T.prototype, \"x\", {});");
+  assert.equal(topLevelEffect("import { a } from \"./a.ts\";\nexport function f() { a(); }\nconst t = new Map();"), null);
+});
+
+/** The README's two-line page: import the browser entry, train one step. */
+const TWO_LINE_PAGE = `import * as torch from "./index.browser.ts";
+await torch.ready();
+const model = new torch.nn.Sequential(new torch.nn.Linear(784, 128), new torch.nn.ReLU(), new torch.nn.Linear(128, 10));
+const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+opt.zeroGrad();
+torch.nn.functional.crossEntropy(model.forward(torch.randn([32, 784])), torch.randint(0, 10, [32])).backward();
+opt.step();`;
+
+export async function twoLinePageSize(): Promise<{ minified: number; gzip: number; inputs: string[] }> {
+  const out = await build({
+    stdin: { contents: TWO_LINE_PAGE, resolveDir: SRC, sourcefile: "page.ts", loader: "ts" },
+    bundle: true, platform: "browser", format: "esm", minify: true, write: false, metafile: true, logLevel: "silent",
+  });
+  assert.deepEqual(out.warnings.map((w) => w.text), [], "no bundler warnings (e.g. an ignored bare import)");
+  const js = out.outputFiles[0]!.contents;
+  // Files parsed but tree-shaken away are listed with 0 bytes in the output.
+  const inBundle = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs).filter(([, v]) => v.bytesInOutput > 0).map(([k]) => k);
+  return { minified: js.byteLength, gzip: gzipSync(js, { level: 9 }).byteLength, inputs: inBundle };
+}
+
+test("a training page's bundle is the core only: no datasets, transforms, image decoders, zod or native backend", async () => {
+  const { minified, gzip, inputs } = await twoLinePageSize();
+  const extras = inputs.filter((p) => /src\/(datasets|transforms|models|utils\/vision|io\/image\/(?!limits))|node_modules\/(zod|jpeg-js|pngjs|vega|commander)|backend\/native\//.test(p));
+  assert.deepEqual(extras, []);
+  assert.ok(inputs.some((p) => p.endsWith("src/platform/native.browser.ts")), "the native backend's browser stand-in");
+  console.log(`two-line training page: ${(minified / 1024).toFixed(1)} KB minified, ${(gzip / 1024).toFixed(1)} KB gzip -9`);
+  // Measured 111 KB when written; a jump means something optional slipped into the core again.
+  assert.ok(gzip < 118 * 1024, `${gzip} bytes gzipped`);
 });
