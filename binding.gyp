@@ -15,6 +15,7 @@
         "native/addon_conv.cc",
         "native/addon_pool.cc",
         "native/addon_conv_batch.cc",
+        "native/addon_profile.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

@@ -14,19 +14,7 @@ import * as torch from "../src/index.ts";
 import {
   type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps, trainingStep,
 } from "./common.ts";
-
-export const CNN_BATCH = 64;
-
-function buildCnn(): torch.nn.Sequential {
-  const nn = torch.nn;
-  return new nn.Sequential(
-    new nn.Conv2d(1, 32, 3), new nn.ReLU(),
-    new nn.Conv2d(32, 64, 3), new nn.ReLU(),
-    new nn.MaxPool2d(2), new nn.Flatten(),
-    new nn.Linear(9216, 128), new nn.ReLU(),
-    new nn.Linear(128, 10),
-  );
-}
+import { CNN_BATCH, buildCnn } from "./models.ts";
 
 async function main(): Promise<void> {
   const backends = argList("--backends", ["native", "wasm"]);

@@ -14,19 +14,7 @@ import * as torch from "../src/index.ts";
 import {
   type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps, trainingStep,
 } from "./common.ts";
-
-export const MLP_SIZES = [784, 1024, 2048, 512, 10] as const;
-export const MLP_BATCH = 32;
-export const MLP_LR = 0.03;
-
-function buildMlp(): torch.nn.Sequential {
-  const layers: torch.nn.Module[] = [];
-  for (let i = 0; i + 1 < MLP_SIZES.length; i++) {
-    if (i > 0) layers.push(new torch.nn.ReLU());
-    layers.push(new torch.nn.Linear(MLP_SIZES[i]!, MLP_SIZES[i + 1]!));
-  }
-  return new torch.nn.Sequential(...layers);
-}
+import { MLP_BATCH, MLP_LR, MLP_SIZES, buildMlp } from "./models.ts";
 
 async function main(): Promise<void> {
   const backends = argList("--backends", ["native", "wasm", "js"]);

@@ -10,6 +10,7 @@
  *   npm run bench -- --torch-blas system             torch on the system BLAS, even if OpenBLAS is found
  *   npm run bench -- --torch-malloc default          torch on glibc's default malloc thresholds (see torchEnv)
  *   npm run bench -- --rounds 3                      training-step parts: 3 alternating rounds per side (default 2)
+ *   npm run bench -- --profile                       instead: where the CNN and MLP steps spend their time (bench/profile.ts)
  *
  * Each side runs in its own process (bench/gemm.ts, mlp_step.ts, cnn_step.ts, reference/tfjs_bench.ts,
  * and reference/torch_bench.py once per thread count) and prints one JSON line that this script
@@ -22,7 +23,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ALLOCATOR } from "../src/backend/native/loader.ts";
 import {
-  GEMM_SHAPES, type GemmCell, type PartReport, RESULT_TAG, type StepCell, type Timing, argList, gflops, shapeKey,
+  GEMM_SHAPES, type GemmCell, type PartReport, RESULT_TAG, type StepCell, type Timing, argList, argValue, gflops, shapeKey,
 } from "./common.ts";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
@@ -313,7 +314,20 @@ function loadLine(when: string): void {
   console.log(`load average ${when}: ${l.map((x) => x.toFixed(2)).join(" ")}${warn}`);
 }
 
+/** `--profile`: the per-layer, per-kernel, per-thread breakdown of the native CNN and MLP steps (bench/profile.ts). */
+function profile(): Promise<number> {
+  const args = [...NODE_FLAGS, "--import", "tsx", join(BENCH, "profile.ts"), "--threads", threads.join(",")];
+  for (const flag of ["--model", "--steps"]) if (argValue(flag) !== undefined) args.push(flag, argValue(flag)!);
+  return new Promise((resolve) => {
+    spawn(process.execPath, args, { cwd: ROOT, stdio: "inherit" }).on("close", (code) => resolve(code ?? 1));
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--profile")) {
+    process.exitCode = await profile();
+    return;
+  }
   console.log(`kindling benchmark ${new Date().toISOString()}  node ${process.version}  ${cpus()[0]?.model ?? "cpu"} x${cpus().length}`);
   loadLine("at start");
   console.log(`threads: ${threads.join(", ")}; training steps: ${rounds} alternating round(s) per side, best round kept${quick ? "  (--quick)" : ""}`);

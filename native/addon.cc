@@ -257,6 +257,7 @@ NAPI_MODULE_INIT() {
   if (!kd::register_ops(env, exports) || !kd::register_optim(env, exports) || !kd::register_alloc(env, exports) ||
       !kd::register_conv(env, exports) ||
       !kd::register_pool(env, exports) ||
-      !kd::register_conv_batch(env, exports)) return nullptr;
+      !kd::register_conv_batch(env, exports) ||
+      !kd::register_profile(env, exports)) return nullptr;
   return exports;
 }

@@ -21,6 +21,13 @@
 #include <mutex>
 #include <thread>
 
+#if defined(__unix__) || defined(__APPLE__)
+#include <time.h>
+#define KD_HAVE_THREAD_CLOCK 1
+#else
+#define KD_HAVE_THREAD_CLOCK 0
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define KD_CPU_RELAX() _mm_pause()
@@ -90,21 +97,50 @@ bool spin_wait(Pred pred) {
 
 // Set while this thread runs a job's fn: a parallel_run from inside it runs inline.
 thread_local bool t_in_job = false;
+// The slot this thread runs as (0: the caller of parallel_run; w: worker w), see current_slot().
+thread_local int t_slot = 0;
 
-void run_job(TaskFn fn, void* ctx) {
+std::atomic<bool> g_profiling{false};
+struct alignas(64) SlotStats {
+  std::atomic<double> cpu_ns{0}, wall_ns{0}, jobs{0}, wait_ns{0}, wait_cpu_ns{0};
+};
+SlotStats g_stats[kMaxThreads];
+
+double wall_ns() {
+  return double(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count());
+}
+
+void add(std::atomic<double>& a, double v) {
+  double old = a.load(std::memory_order_relaxed);
+  while (!a.compare_exchange_weak(old, old + v, std::memory_order_relaxed)) {
+  }
+}
+
+void run_job(TaskFn fn, void* ctx, int slot) {
   t_in_job = true;
-  fn(ctx);
+  t_slot = slot;
+  if (!g_profiling.load(std::memory_order_relaxed)) {
+    fn(ctx);
+  } else {
+    const double c0 = thread_cpu_ns(), w0 = wall_ns();
+    fn(ctx);
+    SlotStats& s = g_stats[slot];
+    add(s.cpu_ns, thread_cpu_ns() - c0);
+    add(s.wall_ns, wall_ns() - w0);
+    add(s.jobs, 1);
+  }
+  t_slot = 0;
   t_in_job = false;
 }
 
 // Joins job `gen` if it is still open; runs it and leaves.
-void try_join(Pool& p, unsigned gen) {
+void try_join(Pool& p, unsigned gen, int slot) {
   std::uint64_t e = p.entry.load(std::memory_order_acquire);
   for (;;) {
     if ((e >> 32) != gen || (e & kClosed)) return;
     if (p.entry.compare_exchange_weak(e, e + 1, std::memory_order_acq_rel, std::memory_order_acquire)) break;
   }
-  run_job(p.fn, p.ctx);
+  run_job(p.fn, p.ctx, slot);
   e = p.entry.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if ((e & kClosed) && (e & kCountMask) == 0) {
     std::lock_guard<std::mutex> lock(p.done_mu);
@@ -124,7 +160,7 @@ void worker_main(int index) {
       me.sleeping = false;
     }
     seen = me.generation.load(std::memory_order_acquire);
-    try_join(p, seen);
+    try_join(p, seen, index);
   }
 }
 
@@ -140,6 +176,34 @@ void ensure_workers(Pool& p, int n) {
 }  // namespace
 
 bool in_parallel_job() { return t_in_job; }
+
+int current_slot() { return t_in_job ? t_slot : 0; }
+
+void set_profiling(bool on) {
+  if (on && !g_profiling.load()) {
+    for (SlotStats& s : g_stats) s.cpu_ns = s.wall_ns = s.jobs = s.wait_ns = s.wait_cpu_ns = 0;
+  }
+  g_profiling.store(on);
+}
+
+void read_profile(double* stats, int slots) {
+  for (int s = 0; s < slots && s < kMaxThreads; ++s) {
+    double* o = stats + kProfileFields * s;
+    o[0] = g_stats[s].cpu_ns.load();
+    o[1] = g_stats[s].wall_ns.load();
+    o[2] = g_stats[s].jobs.load();
+    o[3] = g_stats[s].wait_ns.load();
+    o[4] = g_stats[s].wait_cpu_ns.load();
+  }
+}
+
+double thread_cpu_ns() {
+#if KD_HAVE_THREAD_CLOCK
+  timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0) return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
+#endif
+  return 0;
+}
 
 void parallel_run(int n, TaskFn fn, void* ctx) {
   if (n > kMaxThreads) n = kMaxThreads;
@@ -165,16 +229,22 @@ void parallel_run(int n, TaskFn fn, void* ctx) {
     if (wk.sleeping) wk.cv.notify_one();
   }
 
-  run_job(fn, ctx);
+  run_job(fn, ctx, 0);
 
   const std::uint64_t e = p.entry.fetch_or(kClosed, std::memory_order_acq_rel);
   if ((e & kCountMask) == 0) return;
+  const bool profiling = g_profiling.load(std::memory_order_relaxed);
+  const double w0 = profiling ? wall_ns() : 0, c0 = profiling ? thread_cpu_ns() : 0;
   auto drained = [&] { return (p.entry.load(std::memory_order_acquire) & kCountMask) == 0; };
   if (!spin_wait(drained)) {
     std::unique_lock<std::mutex> lock(p.done_mu);
     p.caller_sleeping = true;
     while (!drained()) p.done_cv.wait(lock);
     p.caller_sleeping = false;
+  }
+  if (profiling) {
+    add(g_stats[0].wait_ns, wall_ns() - w0);
+    add(g_stats[0].wait_cpu_ns, thread_cpu_ns() - c0);
   }
 }
 
