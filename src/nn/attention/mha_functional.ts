@@ -12,7 +12,7 @@ import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { checkDropoutP } from "../functional/activation.ts";
-import { attend } from "./core.ts";
+import { attendHeads } from "./core.ts";
 import { additiveMask, checkMaskType } from "./masks.ts";
 
 /**
@@ -107,13 +107,15 @@ interface Projected {
   q: Tensor;
   k: Tensor;
   v: Tensor;
+  /** The one projection q, k and v are views of (self-attention), or null. */
+  packed: Tensor | null;
 }
 
 /**
- * The in-projections. PyTorch's `_in_projection_packed` runs one GEMM against the packed weight and
- * chunks the result when the inputs are the same tensor; here q, k and v always get their own GEMM
- * against their rows of the weight (the same dot products, so the same values): the chunks' backward
- * would otherwise scatter three [L, N, E] gradients into zeroed [L, N, 3E] buffers and add them.
+ * The in-projections, as PyTorch's `_in_projection_packed`: self-attention (one tensor as query, key
+ * and value) runs one GEMM against the packed weight and views q, k and v in its result (`packed`,
+ * which the fused attention takes as its input so that backward fills one gradient); otherwise q, k
+ * and v each get their own GEMM against their rows of the weight.
  */
 function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tensor | null, inB: Tensor | null, sep: [Tensor, Tensor, Tensor] | null): Projected {
   if (sep !== null) {
@@ -121,13 +123,19 @@ function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tens
     checkProjWeight(wq, E, query.shape[query.ndim - 1]!, "query");
     checkProjWeight(wk, E, key.shape[key.ndim - 1]!, "key");
     checkProjWeight(wv, E, value.shape[value.ndim - 1]!, "value");
-    return { q: linear(query, wq, part(inB, 0, 1, E)), k: linear(key, wk, part(inB, 1, 1, E)), v: linear(value, wv, part(inB, 2, 1, E)) };
+    return { q: linear(query, wq, part(inB, 0, 1, E)), k: linear(key, wk, part(inB, 1, 1, E)), v: linear(value, wv, part(inB, 2, 1, E)), packed: null };
   }
   if (inW === null) throw new ArgumentError("use_separate_proj_weight is False but in_proj_weight is None");
+  if (query === key && key === value) {
+    const packed = linear(query, inW, inB);
+    const [q, k, v] = [0, 1, 2].map((i) => narrow(packed, -1, i * E, E)) as [Tensor, Tensor, Tensor];
+    return { q, k, v, packed };
+  }
   return {
     q: linear(query, part(inW, 0, 1, E)!, part(inB, 0, 1, E)),
     k: linear(key, part(inW, 1, 1, E)!, part(inB, 1, 1, E)),
     v: linear(value, part(inW, 2, 1, E)!, part(inB, 2, 1, E)),
+    packed: null,
   };
 }
 
@@ -192,7 +200,10 @@ export function multiHeadAttentionForward(
     }
     sep = [wq!, wk!, wv!];
   }
-  let { q, k, v } = project(q0, k0, v0, E, inProjWeight, inProjBias, sep);
+  // Unbatched inputs were unsqueezed one by one: keep "the same tensor" as the caller passed it.
+  const k1 = key === query ? q0 : k0;
+  const v1 = value === key ? k1 : v0;
+  let { q, k, v, packed } = project(q0, k1, v1, E, inProjWeight, inProjBias, sep);
 
   let S = bf ? k0.shape[1]! : k0.shape[0]!;
   let bias: Tensor | null = null;
@@ -258,15 +269,14 @@ export function multiHeadAttentionForward(
       bias = null;
     }
   }
-  const { out, weights } = attend(qh, kh, vh, {
+  const { out: merged, weights } = attendHeads(qh, kh, vh, {
     bias, causal, scale: 1 / Math.sqrt(hd), dropoutP: opts.training === false ? 0 : p, generator: opts.generator,
+    needWeights, layout: bf ? "nlhd" : "lnhd", packed: biasK === null && !addZeroAttn && !opts.staticK && !opts.staticV ? packed : null,
   });
-  // [N, H, L, hd] back to the input's token layout, heads merged: one copy, then the out-projection.
-  const merged = reshape(permute(out, bf ? [0, 2, 1, 3] : [2, 0, 1, 3]), bf ? [N, L, E] : [L, N, E]);
   let output = linear(merged, outProjWeight, outProjBias);
   if (!batched) output = squeeze(output, 0);
   if (!needWeights) return [output, null];
-  let w = (opts.averageAttnWeights ?? true) ? mean(weights, 1) : weights;
+  let w = (opts.averageAttnWeights ?? true) ? mean(weights!, 1) : weights!;
   if (!batched) w = squeeze(w, 0);
   return [output, w];
 }

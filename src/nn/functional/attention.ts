@@ -78,5 +78,5 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
       throw new ShapeError(`scaled_dot_product_attention: attn_mask of shape ${fmtShape(mask.shape)} cannot be broadcast to the attention weights' shape ${fmtShape(full)}`);
     }
   }
-  return attend(query, key, value, { bias, causal, scale, dropoutP: p, generator: opts.generator }).out;
+  return attend(query, key, value, { bias, causal, scale, dropoutP: p, generator: opts.generator });
 }

@@ -63,6 +63,22 @@ describe(`attention gradchecks (float64, ${torch.getBackend()})`, () => {
     assert.ok(gradcheck(fn, all));
   });
 
+  test("fused heads: 4-D SDPA with a float mask, self-attention (packed projection) through the weights alone, dropout", () => {
+    torch.manualSeed(5);
+    const q = leaf([2, 2, 3, 4]), k = leaf([2, 2, 5, 4]), v = leaf([2, 2, 5, 3]), m = leaf([2, 1, 3, 5]);
+    assert.ok(gradcheck((a, b, c, d) => nn.F.scaledDotProductAttention(a!, b!, c!, { attnMask: d }), [q, k, v, m]));
+    // The same generator state every call: a fixed dropout mask, so the function is deterministic.
+    assert.ok(gradcheck((a, b, c) => nn.F.scaledDotProductAttention(a!, b!, c!, { dropoutP: 0.3, generator: new torch.Generator(11) }), [q, k, v]));
+    const x = leaf([4, 2, 4]);
+    const w = leaf([12, 4]), b = leaf([12]), ow = leaf([4, 4]), ob = leaf([4]);
+    const mhaF = (needWeightsOnly: boolean) => (xx: Tensor | undefined, ww: Tensor | undefined, bb: Tensor | undefined, oww: Tensor | undefined, obb: Tensor | undefined): Tensor => {
+      const [o, att] = nn.F.multiHeadAttentionForward(xx!, xx!, xx!, 4, 2, ww!, bb!, null, null, false, 0.2, oww!, obb!, { generator: new torch.Generator(3) });
+      return needWeightsOnly ? att! : torch.cat([o.reshape([-1]), att!.reshape([-1])]);
+    };
+    assert.ok(gradcheck(mhaF(true), [x, w, b, ow, ob]));
+    assert.ok(gradcheck(mhaF(false), [x, w, b, ow, ob]));
+  });
+
   test("TransformerEncoderLayer (norm first, gelu) and DecoderLayer: inputs and parameters", () => {
     torch.manualSeed(4);
     const enc = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 6, dropout: 0, normFirst: true, activation: "gelu", dtype: "float64" });

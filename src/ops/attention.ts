@@ -1,0 +1,223 @@
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
+import { type Edge, MultiNode, OutputEdge } from "../autograd/node.ts";
+import { record } from "../autograd/record.ts";
+import { SavedVersions } from "../autograd/saved.ts";
+import type { StridedView } from "../backend/backend.ts";
+import { backend } from "../backend/registry.ts";
+import { rand } from "../tensor/creation.ts";
+import { type DType, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
+import { releaseStorage } from "../tensor/pool.ts";
+import type { Generator } from "../tensor/random.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import { lt, mul } from "./elementwise.ts";
+import { sumToShape } from "./reduce.ts";
+import { denseData } from "./util.ts";
+import { contiguous, to } from "./views.ts";
+
+/**
+ * Scaled dot-product attention over heads as one recorded op: softmax(scale * q k^T + bias), dropout,
+ * times v, for every (n, h) block of q [N, H, L, E], k [N, H, S, E], v [N, H, S, Ev]. The blocks are
+ * read in place through their strides (the heads of a projection need no copy), the scale rides on
+ * the GEMM's alpha and the bias is the GEMM's C, the output is written straight into the layout the
+ * out-projection reads, and backward hands q, k, v gradients laid out as q, k, v are, so the views
+ * above them (permute, reshape) pass them on without copies. Temporaries go back to the buffer pool.
+ */
+
+/** Where the output goes: [N, H, L, Ev] ("nhld"), or heads merged as [L, N, H * Ev] ("lnhd") or [N, L, H * Ev] ("nlhd"). */
+export type AttentionLayout = "nhld" | "lnhd" | "nlhd";
+
+export interface FusedAttentionOptions {
+  scale: number;
+  /** Added to the scores; broadcasts to [N, H, L, S]; q's dtype. */
+  bias: Tensor | null;
+  dropoutP: number;
+  generator?: Generator;
+  /** Also return the attention weights (after dropout) as a second, differentiable output. */
+  needWeights: boolean;
+  layout: AttentionLayout;
+  /**
+   * The contiguous tensor q, k and v are all views of (self-attention's one projection [..., 3E]):
+   * it is then the op's input, and backward writes the three gradients into one buffer shaped like it,
+   * instead of three gradients each embedded into a zeroed copy of it.
+   */
+  packed?: Tensor | null;
+}
+
+type Floats = Float32Array | Float64Array;
+
+/** Whether GEMM can read the [R, D] blocks of a 4-D tensor in place (unit column stride, rows apart). */
+function blockReadable(t: Tensor): boolean {
+  const [, , R, D] = t.shape as [number, number, number, number];
+  return (t.strides[3] === 1 || D === 1) && (R === 1 || t.strides[2]! >= D);
+}
+
+/** Row stride GEMM gets for t's blocks. */
+const ld = (t: Tensor): number => (t.shape[2] === 1 ? Math.max(t.shape[3]!, 1) : t.strides[2]!);
+
+/** Strides of t's layout when its elements fill a buffer exactly (a permuted contiguous tensor), else null. */
+function densePermutation(t: Tensor): number[] | null {
+  const dims = t.shape.map((_, i) => i).filter((i) => t.shape[i] !== 1).sort((a, b) => t.strides[b]! - t.strides[a]!);
+  let expect = 1;
+  for (let j = dims.length - 1; j >= 0; j--) {
+    if (t.strides[dims[j]!] !== expect) return null;
+    expect *= t.shape[dims[j]!]!;
+  }
+  return [...t.strides];
+}
+
+/** A fresh gradient buffer for t, laid out as t is when that is dense (else contiguous). */
+function freshGradLike(t: Tensor): Tensor {
+  const buf = allocUninitialized(t.dtype, t.numel());
+  const strides = densePermutation(t);
+  return strides ? Tensor.fromStorage(buf, t.dtype, t.shape, strides, 0) : Tensor.fromStorage(buf, t.dtype, t.shape);
+}
+
+const contiguousStrides = (shape: readonly number[]): number[] => {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+};
+
+const dense = (data: Floats, shape: readonly number[]): StridedView => ({ data, offset: 0, strides: contiguousStrides(shape) });
+
+/** Bias broadcast to `shape` as a strided view (broadcast dims get stride 0). */
+function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
+  const off = shape.length - t.ndim;
+  const strides = shape.map((s, i) => (i < off || (t.shape[i - off] === 1 && s !== 1) ? 0 : t.strides[i - off]!));
+  return { data: t.storage, offset: t.offset, strides };
+}
+
+export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAttentionOptions): { out: Tensor; weights: Tensor | null } {
+  const pk = o.packed ?? null;
+  const packed = pk !== null && pk.isContiguous() && [q0, k0, v0].every((t) => t.storage === pk.storage && blockReadable(t)) ? pk : null;
+  const q = packed || blockReadable(q0) ? q0 : contiguous(q0);
+  const k = packed || blockReadable(k0) ? k0 : contiguous(k0);
+  const v = packed || blockReadable(v0) ? v0 : contiguous(v0);
+  const [N, H, L, E] = q.shape as [number, number, number, number];
+  const S = k.shape[2]!;
+  const Ev = v.shape[3]!;
+  const dtype: DType = q.dtype;
+  const kern = backend();
+  const NH = N * H;
+  const pShape = [N, H, L, S];
+  const at = (t: Tensor, n: number, h: number): number => t.offset + n * t.strides[0]! + h * t.strides[1]!;
+  const Q = q.storage as Floats;
+  const K = k.storage as Floats;
+  const V = v.storage as Floats;
+
+  const scores = allocUninitialized(dtype, NH * L * S) as Floats;
+  if (o.bias !== null) kern.copy(broadcastView(o.bias, pShape), pShape, scores);
+  const beta = o.bias === null ? 0 : 1;
+  for (let n = 0; n < N; n++) {
+    for (let h = 0; h < H; h++) kern.gemm(false, true, L, S, E, o.scale, Q, at(q, n, h), ld(q), K, at(k, n, h), ld(k), beta, scores, (n * H + h) * L * S, S);
+  }
+  const P = allocUninitialized(dtype, NH * L * S) as Floats;
+  kern.softmax(scores, P, NH * L, S, 1, false);
+  releaseStorage(scores);
+  // Dropout as F.dropout draws it: keep where U[0, 1) < 1 - p, scaled by 1 / (1 - p).
+  let keep: Floats | null = null;
+  let Pd = P;
+  if (o.dropoutP > 0) {
+    const p = o.dropoutP;
+    keep = noGrad(() => denseData(mul(to(lt(rand(pShape, { dtype, generator: o.generator }), 1 - p), dtype), p === 1 ? 0 : 1 / (1 - p)))) as Floats;
+    Pd = allocUninitialized(dtype, NH * L * S) as Floats;
+    kern.binary("mul", dense(P, pShape), dense(keep, pShape), Pd, pShape);
+  }
+  const [outShape, oAt, ldo] = outLayout(o.layout, N, H, L, Ev);
+  const O = allocUninitialized(dtype, N * H * L * Ev) as Floats;
+  for (let n = 0; n < N; n++) {
+    for (let h = 0; h < H; h++) kern.gemm(false, false, L, Ev, S, 1, Pd, (n * H + h) * L * S, S, V, at(v, n, h), ld(v), 0, O, oAt(n, h), ldo);
+  }
+  const out = Tensor.fromStorage(O, dtype, outShape);
+  const weights = o.needWeights ? Tensor.fromStorage(Pd, dtype, pShape) : null;
+  const inputs = packed ? [packed, null, null, o.bias] : [q, k, v, o.bias];
+  if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) return { out, weights };
+
+  const backwardFn = (gOut: Tensor | null, gW: Tensor | null, needs0: readonly boolean[]): (Tensor | null)[] => {
+    // Packed: the one input's gradient holds all three, each at its view's place in the packed layout.
+    const gPacked = packed ? Tensor.fromStorage(allocUninitialized(dtype, packed.numel()), dtype, packed.shape) : null;
+    const needs = packed ? [needs0[0]!, needs0[0]!, needs0[0]!, needs0[3]!] : needs0;
+    const gradLike = (t: Tensor): Tensor => (gPacked ? Tensor.fromStorage(gPacked.storage, dtype, t.shape, t.strides, t.offset - packed!.offset) : freshGradLike(t));
+    const gO = gOut === null ? null : (denseData(gOut) as Floats);
+    // dL/dPd: from the output through v, plus what reached the returned weights.
+    let gPd = (gO === null ? allocStorage(dtype, NH * L * S) : allocUninitialized(dtype, NH * L * S)) as Floats;
+    if (gO !== null) {
+      for (let n = 0; n < N; n++) {
+        for (let h = 0; h < H; h++) kern.gemm(false, true, L, S, Ev, 1, gO, oAt(n, h), ldo, V, at(v, n, h), ld(v), 0, gPd, (n * H + h) * L * S, S);
+      }
+    }
+    if (gW !== null) {
+      const sum = allocUninitialized(dtype, NH * L * S) as Floats;
+      kern.binary("add", dense(gPd, pShape), { data: gW.storage, offset: gW.offset, strides: gW.strides }, sum, pShape);
+      releaseStorage(gPd);
+      gPd = sum;
+    }
+    let gv: Tensor | null = null;
+    if (needs[2] && gO === null && !gPacked) gv = Tensor.empty(v.shape, dtype);
+    else if (needs[2] && gO === null) {
+      gv = gradLike(v);
+      kern.scatterInto(allocStorage(dtype, v.numel()), { data: gv.storage, offset: gv.offset, strides: gv.strides }, v.shape);
+    }
+    else if (needs[2] && gO !== null) {
+      gv = gradLike(v);
+      const GV = gv.storage as Floats;
+      for (let n = 0; n < N; n++) {
+        for (let h = 0; h < H; h++) kern.gemm(true, false, S, Ev, L, 1, Pd, (n * H + h) * L * S, S, gO, oAt(n, h), ldo, 0, GV, gv.offset + n * gv.strides[0]! + h * gv.strides[1]!, ld(gv));
+      }
+    }
+    let gP = gPd;
+    if (keep !== null) {
+      gP = allocUninitialized(dtype, NH * L * S) as Floats;
+      kern.binary("mul", dense(gPd, pShape), dense(keep, pShape), gP, pShape);
+      releaseStorage(gPd);
+    }
+    const gS = allocUninitialized(dtype, NH * L * S) as Floats;
+    kern.softmaxBackward(gP, P, gS, NH * L, S, 1, false);
+    releaseStorage(gP);
+    const viaGemm = (t: Tensor, other: Tensor, transA: boolean): Tensor => {
+      const g = gradLike(t);
+      const G = g.storage as Floats;
+      const R = t.shape[2]!;
+      const inner = transA ? L : S;
+      const src = other.storage as Floats;
+      for (let n = 0; n < N; n++) {
+        for (let h = 0; h < H; h++) {
+          const gOff = g.offset + n * g.strides[0]! + h * g.strides[1]!;
+          kern.gemm(transA, false, R, E, inner, o.scale, gS, (n * H + h) * L * S, S, src, at(other, n, h), ld(other), 0, G, gOff, ld(g));
+        }
+      }
+      return g;
+    };
+    const gq = needs[0] ? viaGemm(q, k, false) : null;
+    const gk = needs[1] ? viaGemm(k, q, true) : null;
+    let gb: Tensor | null = null;
+    if (needs[3] && o.bias !== null) gb = sumToShape(Tensor.fromStorage(gS, dtype, pShape), o.bias.shape);
+    if (gb === null || gb.storage !== gS) releaseStorage(gS);
+    return gPacked ? [needs0[0] ? gPacked : null, null, null, gb] : [gq, gk, gv, gb];
+  };
+
+  const saved = [q, k, v, ...(weights ? [weights] : [])];
+  if (weights === null) {
+    record(out, "ScaledDotProductAttentionBackward", inputs, (g, needs) => backwardFn(g, null, needs), saved);
+    return { out, weights };
+  }
+  const next: Edge[] = inputs.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));
+  const node = new MultiNode("ScaledDotProductAttentionBackward", next, (grads, needs) => backwardFn(grads[0] ?? null, grads[1] ?? null, needs), 2, true,
+    SavedVersions.take(saved, out, inputs));
+  [out, weights].forEach((t, i) => {
+    t.gradFn = new OutputEdge(node, i);
+    t.requiresGrad = true;
+  });
+  return { out, weights };
+}
+
+/** The output's shape, where block (n, h) starts, and its row stride, for a layout. */
+function outLayout(layout: AttentionLayout, N: number, H: number, L: number, Ev: number): [number[], (n: number, h: number) => number, number] {
+  if (layout === "nhld") return [[N, H, L, Ev], (n, h) => (n * H + h) * L * Ev, Ev];
+  if (layout === "lnhd") return [[L, N, H * Ev], (n, h) => (n * H + h) * Ev, N * H * Ev];
+  return [[N, L, H * Ev], (n, h) => n * L * H * Ev + h * Ev, H * Ev];
+}
