@@ -60,13 +60,6 @@ export interface Args {
 
 const fmt = (v: number, digits: number) => v.toFixed(digits);
 
-/** Python's len() (a DataLoader's dataset is typed map-style or iterable; only the first has a length). */
-function len(x: object): number {
-  const n = (x as { length?: unknown }).length;
-  if (typeof n !== "number") throw new TypeError("object has no len()");
-  return n;
-}
-
 export function train(args: Args, model: Net, device: torch.Device, trainLoader: DataLoader, optimizer: torch.optim.Optimizer, epoch: number): void {
   model.train();
   let batchIdx = 0;
@@ -79,7 +72,7 @@ export function train(args: Args, model: Net, device: torch.Device, trainLoader:
     optimizer.step();
     if (batchIdx % args.logInterval === 0) {
       console.log(
-        `Train Epoch: ${epoch} [${batchIdx * data.size(0)}/${len(trainLoader.dataset)} ` +
+        `Train Epoch: ${epoch} [${batchIdx * data.size(0)}/${trainLoader.dataset.length} ` +
           `(${fmt((100 * batchIdx) / trainLoader.length, 0)}%)]\tLoss: ${fmt(loss.item(), 6)}`,
       );
       if (args.dryRun) break;
@@ -102,11 +95,11 @@ export function test(model: Net, device: torch.Device, testLoader: DataLoader): 
     }
   });
 
-  testLoss /= len(testLoader.dataset);
+  testLoss /= testLoader.dataset.length;
 
   console.log(
-    `\nTest set: Average loss: ${fmt(testLoss, 4)}, Accuracy: ${correct}/${len(testLoader.dataset)} ` +
-      `(${fmt((100 * correct) / len(testLoader.dataset), 0)}%)\n`,
+    `\nTest set: Average loss: ${fmt(testLoss, 4)}, Accuracy: ${correct}/${testLoader.dataset.length} ` +
+      `(${fmt((100 * correct) / testLoader.dataset.length, 0)}%)\n`,
   );
 }
 

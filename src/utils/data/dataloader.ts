@@ -64,13 +64,18 @@ const DATALOADER_OPTIONS = {
   timeout: "any",
 } as const;
 
-type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
+export type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
 
 function isIterableDataset<T>(ds: AnyDataset<T>): ds is IterableDataset<T> {
   return ds instanceof IterableDataset || (typeof (ds as MapDataset<T>).getItem !== "function" && Symbol.iterator in ds);
 }
 
-export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+/**
+ * `D` is the dataset's own type, so `loader.dataset.length` (Python's `len(loader.dataset)`) typechecks
+ * for a map-style dataset. An annotation `DataLoader<T, B>` means one over a map-style dataset; name `D`
+ * (`DataLoader<T, B, IterableDataset<T>>`) for a loader over a stream.
+ */
+export class DataLoader<T, B = Collated<T>, D extends AnyDataset<T> = MapDataset<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly numWorkers: number;
@@ -87,7 +92,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
   private readonly keptWorkers: PoolSlot | null = null;
 
   constructor(
-    readonly dataset: AnyDataset<T>,
+    readonly dataset: D & AnyDataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
     checkArity("DataLoader()", arguments, 2);
