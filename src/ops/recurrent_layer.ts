@@ -8,16 +8,18 @@
  * [T, B, I] tensor is the case of equal sizes). Outputs: y [N, P], hN [B0, P] (each sequence's last
  * state, its first in the reverse direction) and for the LSTM cN [B0, H].
  */
-import { type Edge, MultiNode, OutputEdge } from "../autograd/node.ts";
+import { type Edge, MultiNode, type MultiBackwardFn, OutputEdge } from "../autograd/node.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { SavedVersions } from "../autograd/saved.ts";
 import { backend } from "../backend/registry.ts";
-import { addVectors, columnsToRows, rowsToColumns } from "../backend/js/recurrent.ts";
+import { addVectors } from "../backend/js/recurrent.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
-import { allocStorage, allocUninitialized, isFloating } from "../tensor/dtype.ts";
+import { type DType, allocUninitialized, isFloating } from "../tensor/dtype.ts";
+import { releaseStorage } from "../tensor/pool.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type Floats, type Plan, type RecurrentMode, type Saved, type StepGrads, type Weights, backwardSteps, forwardSteps, gateCount } from "./recurrent_steps.ts";
+import { type LstmSaved, lstmBackward, lstmForward } from "./recurrent_lstm.ts";
 import { denseData } from "./util.ts";
 
 export type { RecurrentMode } from "./recurrent_steps.ts";
@@ -70,8 +72,10 @@ export function recurrentLayer(
   const order = batchSizes.map((_, i) => (reverse ? batchSizes.length - 1 - i : i));
 
   const records = isGradEnabled() && tensors.some((t) => t !== null && t.requiresGrad);
-  const alloc = (n: number): Floats => allocStorage(dtype, n) as Floats;
-  const big = (n: number): Floats => allocUninitialized(dtype, n) as Floats;
+  const temps = new Scratch(dtype);
+  const kept = new Scratch(dtype);
+  const alloc = (n: number): Floats => temps.zeros(n);
+  const big = (n: number): Floats => kept.take(n);
   const p: Plan = { mode, N, I, H, P, B0, batchSizes, starts, order, keep: records, alloc };
   const bih = w.biasIh === null ? null : (denseData(w.biasIh) as Floats);
   const bhh = w.biasHh === null ? null : (denseData(w.biasHh) as Floats);
@@ -82,31 +86,35 @@ export function recurrentLayer(
     Whr: w.weightHr === null ? null : (denseData(w.weightHr) as Floats), bih, bhh, bsum,
   };
   const span = records ? N : B0;
-  const s: Saved = {
-    Y: big(N * P),
-    hS: alloc(P * B0),
-    cS: mode === "LSTM" ? alloc(H * B0) : null,
-    A: big(G * H * span),
-    CP: mode === "LSTM" ? big(H * span) : null,
-    TC: mode === "LSTM" ? big(H * span) : null,
-    GHN: mode === "GRU" ? big(H * span) : null,
-    HP: records ? big(N * P) : null,
-    R: records && w.weightHr !== null ? big(N * H) : null,
-  };
-  rowsToColumns(denseData(h0) as Floats, 0, P, B0, s.hS, B0, false);
-  if (c0 !== null) rowsToColumns(denseData(c0) as Floats, 0, H, B0, s.cS!, B0, false);
-  forwardSteps(p, wts, s);
+  const lstm = mode === "LSTM";
+  const s: Saved | LstmSaved = lstm
+    ? {
+      Y: allocUninitialized(dtype, N * P) as Floats, hS: big(P * B0), cS: big(H * B0), Z: big(N * G * H), Gt: big(H * span), CP: big(H * span), TC: big(H * span),
+      HP: records ? big(N * P) : null, R: records && w.weightHr !== null ? big(N * H) : null, WhhS: wts.Whh,
+    }
+    : {
+      Y: allocUninitialized(dtype, N * P) as Floats, hS: big(P * B0), cS: null, A: big(G * H * span), CP: null, TC: null,
+      GHN: mode === "GRU" ? big(H * span) : null, HP: records ? big(N * P) : null, R: null,
+    };
+  s.hS.set(denseData(h0) as Floats);
+  if (c0 !== null) s.cS!.set(denseData(c0) as Floats);
+  if (lstm) lstmForward(p, wts, s as LstmSaved, (n) => temps.take(n));
+  else forwardSteps(p, wts, s as Saved);
+  temps.release();
 
   const y = Tensor.fromStorage(s.Y, dtype, [N, P]);
   const hN = stateRows(s.hS, B0, P, dtype);
   const cN = s.cS === null ? null : stateRows(s.cS, B0, H, dtype);
-  if (!records) return [y, hN, cN];
+  if (!records) {
+    kept.release();
+    return [y, hN, cN];
+  }
 
   const outs = cN === null ? [y, hN] : [y, hN, cN];
   const next: Edge[] = tensors.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));
   const name = mode === "LSTM" ? "LstmBackward" : mode === "GRU" ? "GruBackward" : "RnnBackward";
-  const node = new MultiNode(name, next, (grads, needs) => layerBackward(p, wts, s, grads, needs, dtype), outs.length, true,
-    SavedVersions.take(tensors, y, tensors));
+  const node = new RecurrentNode(name, next, (grads, needs) => layerBackward(p, wts, s, grads, needs, dtype), outs.length,
+    SavedVersions.take(tensors, y, tensors), kept);
   outs.forEach((o, i) => {
     o.gradFn = new OutputEdge(node, i);
     o.requiresGrad = true;
@@ -114,24 +122,70 @@ export function recurrentLayer(
   return [y, hN, cN];
 }
 
-function stateRows(S: Floats, B0: number, cols: number, dtype: Tensor["dtype"]): Tensor {
-  const out = allocStorage(dtype, B0 * cols) as Floats;
-  columnsToRows(S, 0, B0, B0, cols, out, 0);
-  return Tensor.fromStorage(out, dtype, [B0, cols]);
+/**
+ * Large buffers of one pass, from the storage pool (tensor/pool.ts) and handed back to it when the pass
+ * is over: a training step then reuses the last step's memory instead of making V8 collect ~100 MB of
+ * ArrayBuffers per step.
+ */
+class Scratch {
+  private readonly bufs: Floats[] = [];
+  constructor(private readonly dtype: DType) {}
+
+  /** Unspecified contents. */
+  take(n: number): Floats {
+    const b = allocUninitialized(this.dtype, n) as Floats;
+    this.bufs.push(b);
+    return b;
+  }
+
+  zeros(n: number): Floats {
+    return this.take(n).fill(0);
+  }
+
+  release(): void {
+    for (const b of this.bufs.splice(0)) releaseStorage(b);
+  }
 }
 
-function layerBackward(p: Plan, w: Weights, s: Saved, grads: readonly (Tensor | null)[], needs: readonly boolean[], dtype: Tensor["dtype"]): (Tensor | null)[] {
+/** The layer's node: the saved buffers go back to the pool once the graph is freed. */
+class RecurrentNode extends MultiNode {
+  constructor(name: string, next: readonly Edge[], backward: MultiBackwardFn, outputs: number, saved: SavedVersions | null, private readonly kept: Scratch) {
+    super(name, next, backward, outputs, true, saved);
+  }
+
+  override release(): void {
+    super.release();
+    this.kept.release();
+  }
+}
+
+/** A state buffer (rows [B0, cols]) as a tensor of its own. */
+function stateRows(S: Floats, B0: number, cols: number, dtype: Tensor["dtype"]): Tensor {
+  return Tensor.fromStorage(S.slice(0, B0 * cols), dtype, [B0, cols]);
+}
+
+function layerBackward(p: Plan, w: Weights, s: Saved | LstmSaved, grads: readonly (Tensor | null)[], needs: readonly boolean[], dtype: Tensor["dtype"]): (Tensor | null)[] {
   const k = backend();
   const { N, I, H, P, B0, mode } = p;
   const G = gateCount(mode) * H;
   const [gy, ghN, gcN] = grads;
+  const temps = new Scratch(dtype);
+  p = { ...p, alloc: (n) => temps.zeros(n) };
   const dhS = p.alloc(P * B0);
-  if (ghN) rowsToColumns(denseData(ghN) as Floats, 0, P, B0, dhS, B0, false);
+  if (ghN) dhS.set(denseData(ghN) as Floats);
   const dcS = mode === "LSTM" ? p.alloc(H * B0) : null;
-  if (dcS !== null && gcN) rowsToColumns(denseData(gcN) as Floats, 0, H, B0, dcS, B0, false);
-  const dGI = p.alloc(G * N);
-  const g: StepGrads = { dGI, dGH: mode === "GRU" ? p.alloc(G * N) : dGI, dH: w.Whr !== null ? p.alloc(P * N) : null };
-  backwardSteps(p, w, s, gy ? (denseData(gy) as Floats) : null, dhS, dcS, g);
+  if (dcS !== null && gcN) dcS.set(denseData(gcN) as Floats);
+  // LSTM: gate gradients as rows [N, G]; GRU and RNN: gate-major [G, N] (see recurrent_lstm.ts, recurrent_steps.ts).
+  const rows = mode === "LSTM";
+  const big = (n: number): Floats => temps.take(n);
+  const dGI = big(G * N);
+  const g: StepGrads = { dGI, dGH: mode === "GRU" ? big(G * N) : dGI, dH: w.Whr !== null ? big(P * N) : null };
+  const dY = gy ? (denseData(gy) as Floats) : null;
+  if (rows) lstmBackward(p, w, s as LstmSaved, dY, dhS, dcS!, dGI, g.dH);
+  else backwardSteps(p, w, s as Saved, dY, dhS, dcS, g);
+  // op(dG) is [N, G] in both layouts: rows as stored, or the transpose of the gate-major [G, N].
+  const gT = !rows;
+  const ld = rows ? G : N;
 
   const out = (shape: number[]): [Tensor, Floats] => {
     const t = Tensor.empty(shape, dtype);
@@ -143,18 +197,22 @@ function layerBackward(p: Plan, w: Weights, s: Saved, grads: readonly (Tensor | 
     if (N > 0) f(C);
     return t;
   };
-  if (needs[0]) res[0] = gemmInto([N, I], (C) => k.gemm(true, false, N, I, G, 1, g.dGI, 0, N, w.Wih, 0, I, 0, C, 0, I));
+  if (needs[0]) res[0] = gemmInto([N, I], (C) => k.gemm(gT, false, N, I, G, 1, g.dGI, 0, ld, w.Wih, 0, I, 0, C, 0, I));
   if (needs[1]) res[1] = stateRows(dhS, B0, P, dtype);
   if (needs[2] && dcS !== null) res[2] = stateRows(dcS, B0, H, dtype);
-  if (needs[3]) res[3] = gemmInto([G, I], (C) => k.gemm(false, false, G, I, N, 1, g.dGI, 0, N, w.X, 0, I, 0, C, 0, I));
-  if (needs[4]) res[4] = gemmInto([G, P], (C) => k.gemm(false, false, G, P, N, 1, g.dGH, 0, N, s.HP!, 0, P, 0, C, 0, P));
+  if (needs[3]) res[3] = gemmInto([G, I], (C) => k.gemm(rows, false, G, I, N, 1, g.dGI, 0, ld, w.X, 0, I, 0, C, 0, I));
+  if (needs[4]) res[4] = gemmInto([G, P], (C) => k.gemm(rows, false, G, P, N, 1, g.dGH, 0, ld, s.HP!, 0, P, 0, C, 0, P));
   const rowSums = (M: Floats): Tensor => {
     const [t, C] = out([G]);
-    if (N > 0) k.reduce("sum", M, C, G, N, 1);
+    if (N > 0) {
+      if (rows) k.reduce("sum", M, C, 1, N, G);
+      else k.reduce("sum", M, C, G, N, 1);
+    }
     return t;
   };
   if (needs[5]) res[5] = rowSums(g.dGI);
   if (needs[6]) res[6] = mode === "GRU" || !needs[5] ? rowSums(g.dGH) : res[5]!.clone();
-  if (needs[7] && g.dH !== null) res[7] = gemmInto([P, H], (C) => k.gemm(false, false, P, H, N, 1, g.dH!, 0, N, s.R!, 0, H, 0, C, 0, H));
+  if (needs[7] && g.dH !== null) res[7] = gemmInto([P, H], (C) => k.gemm(true, false, P, H, N, 1, g.dH!, 0, P, s.R!, 0, H, 0, C, 0, H));
+  temps.release();
   return res;
 }

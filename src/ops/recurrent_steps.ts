@@ -7,14 +7,14 @@
  * weight and input gradients are one large GEMM each afterwards.
  *
  * Packed sequences: step t has batchSizes[t] active columns, rows starts[t].. of the sequence
- * tensors. The state buffers hold all B0 columns, so a sequence that has ended (or, in reverse, not
+ * tensors. The state buffers hold all B0 rows, so a sequence that has ended (or, in reverse, not
  * yet started) keeps its final (initial) state untouched.
  */
 import type { UnaryOp } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import {
-  columnsToRows, copyColumns, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, lstmCell,
-  lstmCellBackward, lstmHidden, rnnCellBackward, rowsToColumns,
+  addInto, columnsToRows, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, lstmCell, lstmCellBackward,
+  lstmHidden, rnnCellBackward,
 } from "../backend/js/recurrent.ts";
 
 export type Floats = Float32Array | Float64Array;
@@ -34,6 +34,7 @@ export interface Plan {
   order: readonly number[];
   /** Whether every step's activations are kept for backward (else one step's worth is reused). */
   keep: boolean;
+  /** Zeroed scratch, handed back to the storage pool when the pass ends (see recurrent_layer.ts). */
   alloc: (n: number) => Floats;
 }
 
@@ -85,40 +86,41 @@ export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
     const q = p.keep ? st : 0;
     const a = G * q;
     const c = H * q;
-    if (s.HP !== null) columnsToRows(s.hS, 0, B0, bs, P, s.HP, st);
+    if (s.HP !== null) s.HP.set(s.hS.subarray(0, bs * P), st * P);
     if (gi !== null && gh !== null) {
       fillRows(gi, 0, w.bih, G, bs);
       k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, gi, 0, bs);
       fillRows(gh, 0, w.bhh, G, bs);
-      k.gemm(false, false, G, bs, H, 1, w.Whh, 0, H, s.hS, 0, B0, 1, gh, 0, bs);
+      k.gemm(false, true, G, bs, H, 1, w.Whh, 0, H, s.hS, 0, H, 1, gh, 0, bs);
       gruResetUpdate(gi, gh, s.A, a, H, bs);
       unaryAt("sigmoid", s.A, a, 2 * H * bs);
       gruNewGate(gi, gh, s.A, a, s.GHN!, c, H, bs);
       unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
-      gruHidden(s.A, a, s.hS, B0, H, bs);
+      gruHidden(s.A, a, s.hS, H, bs);
     } else {
       fillRows(s.A, a, w.bsum, G, bs);
       k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, s.A, a, bs);
-      k.gemm(false, false, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, B0, 1, s.A, a, bs);
+      k.gemm(false, true, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, P, 1, s.A, a, bs);
       if (mode === "LSTM") {
         unaryAt("sigmoid", s.A, a, 2 * H * bs);
         unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
         unaryAt("sigmoid", s.A, a + 3 * H * bs, H * bs);
-        lstmCell(s.A, a, s.cS!, B0, s.CP!, s.TC!, c, H, bs);
+        lstmCell(s.A, a, s.cS!, s.CP!, s.TC!, c, H, bs);
         unaryAt("tanh", s.TC!, c, H * bs);
         if (rT !== null) {
-          lstmHidden(s.A, a, s.TC!, c, H, bs, rT, 0, bs);
+          lstmHidden(s.A, a, s.TC!, c, H, bs, rT, 0, bs, 1);
           if (s.R !== null) columnsToRows(rT, 0, bs, bs, H, s.R, st);
-          k.gemm(false, false, P, bs, H, 1, w.Whr!, 0, H, rT, 0, bs, 0, s.hS, 0, B0);
+          // h rows [bs, P] = r^T W_hr^T.
+          k.gemm(true, true, bs, P, H, 1, rT, 0, bs, w.Whr!, 0, H, 0, s.hS, 0, P);
         } else {
-          lstmHidden(s.A, a, s.TC!, c, H, bs, s.hS, 0, B0);
+          lstmHidden(s.A, a, s.TC!, c, H, bs, s.hS, 0, 1, H);
         }
       } else {
         unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
-        copyColumns(s.A, a, bs, H, bs, s.hS, 0, B0);
+        columnsToRows(s.A, a, bs, bs, H, s.hS, 0);
       }
     }
-    columnsToRows(s.hS, 0, B0, bs, P, s.Y, st);
+    s.Y.set(s.hS.subarray(0, bs * P), st * P);
   }
 }
 
@@ -126,12 +128,12 @@ export interface StepGrads {
   /** Input-side and hidden-side gate gradients, [G, N] each (the same matrix but for GRU). */
   dGI: Floats;
   dGH: Floats;
-  /** With a projection: dL/dh for every step, [P, N]. */
+  /** With a projection: dL/dh for every step, rows [N, P]. */
   dH: Floats | null;
 }
 
 /**
- * Runs the time loop backward. dhS/dcS hold dL/dh_N and dL/dc_N as state columns on entry and
+ * Runs the time loop backward. dhS/dcS hold dL/dh_N and dL/dc_N as state rows on entry and
  * dL/dh_0, dL/dc_0 on return; dY (rows [N, P]) is the gradient of the output sequence, or null.
  */
 export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, dhS: Floats, dcS: Floats | null, g: StepGrads): void {
@@ -143,24 +145,24 @@ export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, 
     const t = p.order[idx]!;
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
-    if (dY !== null) rowsToColumns(dY, st, P, bs, dhS, B0, true);
+    if (dY !== null) addInto(dhS, 0, dY, st * P, bs * P);
     if (mode === "LSTM") {
-      let dh = dhS;
-      let dhLd = B0;
       if (dr !== null) {
-        copyColumns(dhS, 0, B0, P, bs, g.dH!, st, N);
-        k.gemm(true, false, H, bs, P, 1, w.Whr!, 0, H, dhS, 0, B0, 0, dr, 0, bs);
-        dh = dr;
-        dhLd = bs;
+        g.dH!.set(dhS.subarray(0, bs * P), st * P);
+        // dr [H, bs] = W_hr^T dh^T.
+        k.gemm(true, true, H, bs, P, 1, w.Whr!, 0, H, dhS, 0, P, 0, dr, 0, bs);
+        lstmCellBackward(dr, bs, 1, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, g.dGI, st, N, H, bs);
+      } else {
+        lstmCellBackward(dhS, 1, H, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, g.dGI, st, N, H, bs);
       }
-      lstmCellBackward(dh, dhLd, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, B0, g.dGI, st, N, H, bs);
-      k.gemm(true, false, P, bs, G, 1, w.Whh, 0, P, g.dGI, st, N, 0, dhS, 0, B0);
+      // dh_prev rows [bs, P] = dG_t^T W_hh.
+      k.gemm(true, false, bs, P, G, 1, g.dGI, st, N, w.Whh, 0, P, 0, dhS, 0, P);
     } else if (mode === "GRU") {
-      gruCellBackward(dhS, B0, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
-      k.gemm(true, false, H, bs, G, 1, w.Whh, 0, H, g.dGH, st, N, 1, dhS, 0, B0);
+      gruCellBackward(dhS, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
+      k.gemm(true, false, bs, H, G, 1, g.dGH, st, N, w.Whh, 0, H, 1, dhS, 0, H);
     } else {
-      rnnCellBackward(dhS, B0, s.A, H * st, mode === "RNN_RELU", g.dGI, st, N, H, bs);
-      k.gemm(true, false, H, bs, G, 1, w.Whh, 0, H, g.dGI, st, N, 0, dhS, 0, B0);
+      rnnCellBackward(dhS, s.A, H * st, mode === "RNN_RELU", g.dGI, st, N, H, bs);
+      k.gemm(true, false, bs, H, G, 1, g.dGI, st, N, w.Whh, 0, H, 0, dhS, 0, H);
     }
   }
 }
