@@ -57,8 +57,7 @@ export function main(steps = 2000): void {
   const learningRate = 5e-6;
   for (let t = 0; t < steps; t++) {
     // To apply our Function, we use Function.apply method. We alias this as 'P3'.
-    // (apply works detached at run time, but TypeScript cannot type a detached static with a `this` type.)
-    const P3 = (input: Tensor) => LegendrePolynomial3.apply(input);
+    const P3 = LegendrePolynomial3.apply;
 
     // Forward pass: compute predicted y using operations; we compute P3 using our custom autograd operation.
     const yPred = a.add(b.mul(P3(c.add(d.mul(x)))));

@@ -46,8 +46,23 @@ export class AutogradFunction {
     throw new KindlingError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.");
   }
 
-  /** Runs forward and records the backward; see the class comment. (A getter, so it also works detached.) */
-  declare static apply: <C extends FunctionClass>(this: C, ...args: ForwardArgs<C>) => ForwardResult<C>;
+  /**
+   * Runs forward and records the backward; see the class comment. A getter bound to the class, so it
+   * also works detached (`const P3 = LegendrePolynomial3.apply; P3(x)`). Called as `Cls.apply(...)` it is
+   * typed from Cls's forward; detached, TypeScript cannot see the class (statics have no `this` type), so
+   * it takes any arguments and is typed as returning a Tensor (annotate the constant, or cast, for a forward
+   * that returns several outputs).
+   */
+  declare static apply: ApplyFn;
+}
+
+/**
+ * `apply`'s two typings: as a method of the subclass (exact), and detached (loose). The second refuses a
+ * class as `this`, so a method call with wrong arguments is an error rather than a fall-through.
+ */
+export interface ApplyFn {
+  <C extends FunctionClass>(this: C, ...args: ForwardArgs<C>): ForwardResult<C>;
+  <T>(this: T, ...args: T extends FunctionClass ? [never] : unknown[]): Tensor;
 }
 
 const bound = new WeakMap<FunctionClass, (...args: unknown[]) => unknown>();
