@@ -103,6 +103,48 @@ void max_pool_planes(const T* x, T* out, double* indices, const Win& w, idx p0, 
   }
 }
 
+// The common 2x2 window with stride 2 inside the input (no padding, dilation or ceil-mode overhang):
+// each output and its index are computed in registers and written once, the two input rows read
+// once, with no row buffers. Same rule and order as pool_tap: the first tap always stands (it beats
+// the -inf start, or is -inf at the start's own index), then (0,1), (1,0), (1,1) take over where
+// greater or NaN.
+template <class T>
+void max_pool_2x2_planes(const T* x, T* out, double* indices, const Win& w, idx p0, idx p1) {
+  const idx L = w.oH * w.oW, W = w.W;
+  for (idx p = p0; p < p1; ++p) {
+    const T* plane = x + p * w.H * W;
+    for (idx oh = 0; oh < w.oH; ++oh) {
+      const T* r0 = plane + 2 * oh * W;
+      const T* r1 = r0 + W;
+      T* o = out + p * L + oh * w.oW;
+      double* ix = indices + p * L + oh * w.oW;
+      const std::int32_t base = std::int32_t(2 * oh * W), down = std::int32_t(W);
+      for (idx ow = 0; ow < w.oW; ++ow) {
+        const T a = r0[2 * ow], b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+        const std::int32_t at0 = base + std::int32_t(2 * ow);
+        T best = a;
+        std::int32_t at = at0;
+        bool take = (b > best) | (b != b);
+        best = take ? b : best;
+        at = take ? at0 + 1 : at;
+        take = (c > best) | (c != c);
+        best = take ? c : best;
+        at = take ? at0 + down : at;
+        take = (d > best) | (d != d);
+        best = take ? d : best;
+        at = take ? at0 + down + 1 : at;
+        o[ow] = best;
+        ix[ow] = double(at);
+      }
+    }
+  }
+}
+
+bool is_2x2_stride2(const Win& w) {
+  return w.kH == 2 && w.kW == 2 && w.sH == 2 && w.sW == 2 && w.pH == 0 && w.pW == 0 && w.dH == 1 && w.dW == 1 &&
+         2 * w.oH <= w.H && 2 * w.oW <= w.W;
+}
+
 template <class T>
 void max_pool_backward_planes(const T* g, const double* indices, T* gx, const Win& w, idx p0, idx p1) {
   const idx L = w.oH * w.oW, HW = w.H * w.W;
@@ -158,9 +200,11 @@ napi_value Run(napi_env env, napi_callback_info info, bool forward) {
   const double* indices = static_cast<const double*>(ix.data);
   if (!forward && !indices_in_range(indices, idx(planes * L), idx(HW))) return make_bool(env, false);
   const double work = planes * L * (forward ? double(w.kH) * double(w.kW) : 1.0);
+  const bool fast2x2 = is_2x2_stride2(w);
   const auto run = [&](auto* xp, auto* op) {
     kd::parallel_for(w.C, work, 1, [&](idx p0, idx p1) {
-      if (forward) max_pool_planes(xp, op, static_cast<double*>(ix.data), w, p0, p1);
+      if (forward && fast2x2) max_pool_2x2_planes(xp, op, static_cast<double*>(ix.data), w, p0, p1);
+      else if (forward) max_pool_planes(xp, op, static_cast<double*>(ix.data), w, p0, p1);
       else max_pool_backward_planes(op, indices, xp, w, p0, p1);
     });
   };

@@ -2,13 +2,16 @@
 //
 // C = alpha * op(A) @ op(B) + beta * C is computed one row block of op(A) at a time:
 //
-//   for each row block (as many rows as fit kABlockBytes when packed over all of K):
-//     pack the row block of op(A), every K block of it           (calling thread; shared)
+//   for each row block (as many rows as fit kABlockBytes when packed over all of K, and at least
+//   kSmallRows: a batch-sized op(A) is one block, so op(B) is streamed once):
+//     pack the row block of op(A), every K block of it           (all threads; shared)
 //     work items = tiles of the row block of C (column chunks, split into row ranges only when
 //                  there are too few chunks for the threads), taken dynamically by the threads:
 //       for each K block (kc deep):
 //         pack the kc x chunk panel of op(B)                       (per thread, stays in L2)
 //         macro-kernel: MR x NR register tiles over the chunk     (B micro-panel in L1)
+//     (when the rows are split, op(B) is packed once into a shared buffer first, by all threads,
+//     rather than once per row range)
 //
 // Each element of op(B) is packed once per row block and each element of op(A) once. Small-M
 // shapes (batch x features) have a single row block, so op(B) -- the big operand there -- is
@@ -75,6 +78,8 @@ struct PackBuffer {
 // Per-thread packing buffers: packed A (shared with helpers while a job runs) and packed B.
 thread_local PackBuffer t_pack_a;
 thread_local PackBuffer t_pack_b;
+// op(B) packed whole, shared by the row ranges of a call that splits its rows.
+thread_local PackBuffer t_pack_bs;
 
 template <class T>
 const KernelSet<T>& kernels_for(Simd level);
@@ -121,6 +126,9 @@ void scale_c(idx M, idx N, T beta, T* C, idx ldc) {
 //              nr columns). A compute item first waits until every packing item is done (they
 //              are all claimed before it, by threads that are running), then packs its columns of
 //              op(B) one K block at a time into the thread's own buffer and runs the macro-kernel.
+//   `b_items`  (only when row_items > 1) packing items of op(B): column ranges times K blocks, packed
+//              into the shared buffer Bs (K block pc at Bs + pc * n_pad, its column c at + c * kc),
+//              which every row range then reads instead of packing its own copy.
 template <class T>
 struct BlockJob {
   const KernelSet<T>* ks;
@@ -135,6 +143,8 @@ struct BlockJob {
   T* C;
   idx ldc;
   idx a_rows, a_row_chunks, a_items;
+  T* Bs;
+  idx n_pad, b_items;
   idx row_units, row_items, col_units, col_items;
   std::atomic<idx> next{0};
   std::atomic<idx> a_done{0};
@@ -143,12 +153,18 @@ struct BlockJob {
 
 // Rows of op(A) per packing item (rounded up to a multiple of mr).
 constexpr idx kAPackRows = 96;
+// An op(A) of up to this many rows is packed as one row block whatever its depth (up to kSmallABytes).
+constexpr idx kSmallRows = 128;
+constexpr std::size_t kSmallABytes = std::size_t(16) << 20;
+// Largest op(B) packed whole into a shared buffer when a call splits its rows.
+constexpr std::size_t kSharedBBytes = std::size_t(32) << 20;
 
 template <class T>
 void run_block(void* ctx) {
   BlockJob<T>& j = *static_cast<BlockJob<T>*>(ctx);
   const KernelSet<T>& ks = *j.ks;
-  const idx items = j.a_items + j.row_items * j.col_items;
+  const idx packs = j.a_items + j.b_items;
+  const idx items = packs + j.row_items * j.col_items;
   T* Bp = nullptr;
   for (;;) {
     const idx item = j.next.fetch_add(1, std::memory_order_relaxed);
@@ -162,12 +178,23 @@ void run_block(void* ctx) {
       j.a_done.fetch_add(1, std::memory_order_release);
       continue;
     }
-    if (j.a_done.load(std::memory_order_acquire) != j.a_items) {
-      for (int spins = 0; j.a_done.load(std::memory_order_acquire) != j.a_items; ++spins) {
+    if (item < packs) {
+      const idx b = item - j.a_items;
+      const idx pc = b / j.col_items * j.kc_max, ci = b % j.col_items;
+      const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
+      const idx c0 = j.col_units * ci / j.col_items * ks.nr;
+      const idx c1 = j.col_units * (ci + 1) / j.col_items * ks.nr;
+      const idx cols = (c1 < j.N ? c1 : j.N) - c0;
+      ks.pack_b(j.tb, j.tb ? j.B + c0 * j.ldb + pc : j.B + pc * j.ldb + c0, j.ldb, kc, cols, j.Bs + pc * j.n_pad + c0 * kc);
+      j.a_done.fetch_add(1, std::memory_order_release);
+      continue;
+    }
+    if (j.a_done.load(std::memory_order_acquire) != packs) {
+      for (int spins = 0; j.a_done.load(std::memory_order_acquire) != packs; ++spins) {
         if (spins % 64 == 63) std::this_thread::yield();
       }
     }
-    const idx t = item - j.a_items;
+    const idx t = item - packs;
     const idx ri = t / j.col_items, ci = t % j.col_items;
     const idx r0 = j.row_units * ri / j.row_items * ks.mr;
     const idx r1 = j.row_units * (ri + 1) / j.row_items * ks.mr;
@@ -175,6 +202,14 @@ void run_block(void* ctx) {
     const idx c1 = j.col_units * (ci + 1) / j.col_items * ks.nr;
     const idx rows = (r1 < j.mb ? r1 : j.mb) - r0;
     const idx cols = (c1 < j.N ? c1 : j.N) - c0;
+    if (j.Bs) {
+      for (idx pc = 0; pc < j.K; pc += j.kc_max) {
+        const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
+        ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, j.Bs + pc * j.n_pad + c0 * kc, j.C + r0 * j.ldc + c0, j.ldc,
+                 j.alpha, pc == 0 ? j.beta : T(1));
+      }
+      continue;
+    }
     if (!Bp) {
       const idx max_cols = ceil_div(j.col_units, j.col_items) * ks.nr;
       Bp = static_cast<T*>(t_pack_b.get(std::size_t(j.kc_max * max_cols) * sizeof(T)));
@@ -229,9 +264,12 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
   }
 
   const idx kc_max = ceil_div(K, ceil_div(K, ks.kc));
-  // Row blocks of A: as few as the size limit allows, of balanced height.
+  // Row blocks of A: as few as the size limit allows, of balanced height. A batch-sized op(A) is
+  // always one block, however deep K: each further block would pack all of op(B) again (the CNN's
+  // 64x128x9216 layer had 3 blocks).
   idx mb_max = idx(kABlockBytes / (std::size_t(K) * sizeof(T))) / mr * mr;
-  if (mb_max < mr) mb_max = mr;
+  const idx mb_small = round_up(M < kSmallRows ? M : kSmallRows, mr);
+  if (mb_max < mb_small && std::size_t(mb_small * K) * sizeof(T) <= kSmallABytes) mb_max = mb_small;
   const idx row_blocks = ceil_div(M, mb_max);
   mb_max = round_up(ceil_div(M, row_blocks), mr);
 
@@ -246,6 +284,16 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
 
   T* Ap = static_cast<T*>(t_pack_a.get(std::size_t(mb_max * K) * sizeof(T)));
   if (!Ap) return false;
+  // Row ranges per row block (see below); with several, op(B) is packed once into a shared buffer.
+  idx row_items = 1;
+  if (nt > 1 && col_items < want) row_items = ceil_div(want, col_items);
+  const idx n_pad = round_up(N, nr);
+  T* Bs = nullptr;
+  if (row_items > 1 && ceil_div(M, mb_max) == 1 && round_up(M, mr) / mr > 1 &&
+      std::size_t(n_pad * K) * sizeof(T) <= kSharedBBytes) {
+    Bs = static_cast<T*>(t_pack_bs.get(std::size_t(n_pad * K) * sizeof(T)));
+    if (!Bs) return false;
+  }
 
   for (idx ib = 0; ib < M; ib += mb_max) {
     const idx mb = M - ib < mb_max ? M - ib : mb_max;
@@ -272,14 +320,12 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
     job.a_items = job.a_row_chunks * ceil_div(K, kc_max);
     job.col_units = col_units;
     job.col_items = col_items;
-    // Too few column items for the threads: split the rows as well (each row range then packs
-    // its columns of op(B) again, so only as much as needed).
+    // Too few column items for the threads: split the rows as well.
     job.row_units = ceil_div(mb, mr);
-    job.row_items = 1;
-    if (nt > 1 && col_items < want) {
-      job.row_items = ceil_div(want, col_items);
-      if (job.row_items > job.row_units) job.row_items = job.row_units;
-    }
+    job.row_items = row_items < job.row_units ? row_items : job.row_units;
+    job.Bs = job.row_items > 1 ? Bs : nullptr;
+    job.n_pad = n_pad;
+    job.b_items = job.Bs ? col_items * ceil_div(K, kc_max) : 0;
     const idx items = job.row_items * job.col_items;
     parallel_run(int(items < nt ? items : nt), &run_block<T>, &job);
     if (job.failed.load()) return false;

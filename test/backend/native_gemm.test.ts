@@ -229,6 +229,8 @@ test("native gemm: shapes spanning several K blocks, row blocks and column chunk
     [520, 250, 700], // A exceeds one packed row block; K spans 3 blocks
     [45, 1100, 600], // many column chunks, ragged tiles at both edges
     [300, 97, 40],   // small K, many rows
+    [100, 60, 4000], // deep K, few columns: one row block of batch size, rows split over a shared packed B
+    [40, 100, 5000], // idem, ragged last column panel
   ];
   const cases: Case[] = [];
   shapes.forEach(([M, N, K], s) => {

@@ -16,6 +16,9 @@ const win = window2d;
 
 const WINDOWS: Window2d[] = [
   win(5, 24, 24, [2, 2], [2, 2], [0, 0], [1, 1]),
+  // The 2x2 stride-2 fast path with a last row and column no window reaches, and its ceil-mode twin (general path).
+  win(3, 7, 9, [2, 2], [2, 2], [0, 0], [1, 1]),
+  win(3, 7, 9, [2, 2], [2, 2], [0, 0], [1, 1], true),
   win(3, 7, 9, [3, 3], [1, 1], [1, 1], [1, 1]),
   win(2, 17, 13, [3, 2], [3, 2], [1, 1], [2, 1], true),
   win(4, 1, 33, [1, 3], [1, 3], [0, 1], [1, 1], true),
