@@ -100,9 +100,9 @@ export function lstmBackward(p: Plan, w: Weights, s: LstmSaved, dY: Floats | nul
   const { H, P, B0 } = p;
   const G = 4 * H;
   const u1 = p.alloc(H * B0);
-  const u2 = p.alloc(H * B0);
   const dc = p.alloc(H * B0);
   const tg = p.alloc(G * B0);
+  const sd = p.alloc(G * B0);
   const dr = dH !== null ? p.alloc(H * B0) : null;
   const row = (x: Floats): StridedView => view(x, 0, [H, 1]);
   for (let idx = p.order.length - 1; idx >= 0; idx--) {
@@ -130,24 +130,25 @@ export function lstmBackward(p: Plan, w: Weights, s: LstmSaved, dY: Floats | nul
     k.binary("mul", row(u1), gate(3), u1, shape);
     k.binary("mul", row(u1), row(d), u1, shape);
     k.binary("add", row(u1), row(dcS), dc, shape);
-    // The four pre-activation gradients into tg, gate-major blocks [4][bs][H].
-    const sigmoidGrad = (j: number, factor: StridedView, outer: StridedView): void => {
-      const s0 = gate(j);
-      k.binary("mul", s0, s0, u1, shape);
-      k.binary("sub", s0, row(u1), u1, shape);
-      k.binary("mul", outer, factor, u2, shape);
-      k.binary("mul", row(u2), row(u1), tg.subarray(j * n, (j + 1) * n), shape);
-    };
-    sigmoidGrad(0, g, row(dc));
-    sigmoidGrad(1, at(s.CP), row(dc));
-    sigmoidGrad(3, tc, row(d));
-    k.binary("mul", g, g, u1, shape);
-    k.binaryScalar("sub", u1, 1, u1, n, true);
-    k.binary("mul", row(dc), gate(0), u2, shape);
-    k.binary("mul", row(u2), row(u1), tg.subarray(2 * n, 3 * n), shape);
+    // Each gate's pre-activation gradient is (its output's gradient) * act'(pre). act' is s(1 - s)
+    // for the three sigmoids and, g being 2 sigmoid(2x) - 1, 1 - g^2 = 4 s(1 - s) for g: so the
+    // whole block's derivative is one Z - Z*Z, with the 4 folded into g's factor.
+    const zb = view(s.Z, z, [G, 1]);
+    k.binary("mul", zb, zb, sd, [bs, G]);
+    k.binary("sub", zb, view(sd, 0, [G, 1]), sd, [bs, G]);
+    // The factors, gate-major [4][bs][H]: dc*g, dc*c_{t-1}, 4*dc*i, d*tanh(c).
+    const fi = tg.subarray(0, n);
+    const ff = tg.subarray(n, 2 * n);
+    const fg = tg.subarray(2 * n, 3 * n);
+    const fo = tg.subarray(3 * n, 4 * n);
+    k.binary("mul", row(dc), g, fi, shape);
+    k.binary("mul", row(dc), at(s.CP), ff, shape);
+    k.binary("mul", row(dc), gate(0), fg, shape);
+    k.binaryScalar("mul", fg, 4, fg, n, false);
+    k.binary("mul", row(d), tc, fo, shape);
     k.binary("mul", row(dc), gate(1), dcS, shape);
-    // [4][bs][H] -> rows [bs, 4H] of dG.
-    k.copy(view(tg, 0, [H, n, 1]), [bs, 4, H], dG.subarray(z, z + bs * G));
+    // dG rows [bs, 4H] = derivative [bs, 4, H] * factors viewed from [4][bs][H].
+    k.binary("mul", view(sd, 0, [G, H, 1]), view(tg, 0, [H, n, 1]), dG.subarray(z, z + bs * G), [bs, 4, H]);
     k.gemm(false, false, bs, P, G, 1, dG, z, G, w.Whh, 0, P, 0, dhS, 0, P);
   }
 }
