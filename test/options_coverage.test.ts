@@ -1,8 +1,8 @@
 /**
  * Every public constructor and function of nn, optim, datasets and transforms (and the checkpoint and
  * gradcheck functions) checks its arguments at run time (issue 12, point 6). The table below is
- * enumerated against the exports of `nn`, `nn.utils`, `optim`, `optim.lrScheduler`, `datasets` and
- * `transforms`: a new export must be added to it (rejecting a PyTorch-style snake_case key, or
+ * enumerated against the exports of `nn`, `nn.utils`, `optim`, `optim.lrScheduler`, `datasets`,
+ * `transforms` and `models`: a new export must be added to it (rejecting a PyTorch-style snake_case key, or
  * an extra argument when it takes no options) or be listed as exempt with the reason, so a class
  * without the check cannot slip in unnoticed.
  */
@@ -45,6 +45,17 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Dropout": [() => make(nn.Dropout, 0.5, { inplace: true }), "nn.Dropout(): unknown option 'inplace' (allowed options: 'generator')"],
   "nn.Dropout2d": [() => make(nn.Dropout2d, 0.5, { inplace: true }), "nn.Dropout2d(): unknown option 'inplace' (allowed options: 'generator')"],
   "nn.GELU": [() => make(nn.GELU, { approximate_: "tanh" }), "nn.GELU(): unknown option 'approximate_' (did you mean 'approximate'?)"],
+  // attention (issue 14)
+  "nn.MultiheadAttention": [() => make(nn.MultiheadAttention, 4, 2, { batch_first: true }), "nn.MultiheadAttention(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
+  "nn.NonDynamicallyQuantizableLinear": [() => make(nn.NonDynamicallyQuantizableLinear, 3, 4, { bias_: false }), "nn.Linear(): unknown option 'bias_' (did you mean 'bias'?)"],
+  "nn.TransformerEncoderLayer": [() => make(nn.TransformerEncoderLayer, 4, 2, { dim_feedforward: 8 }), "nn.TransformerEncoderLayer(): unknown option 'dim_feedforward' (did you mean 'dimFeedforward'?)"],
+  "nn.TransformerDecoderLayer": [() => make(nn.TransformerDecoderLayer, 4, 2, { norm_first: true }), "nn.TransformerDecoderLayer(): unknown option 'norm_first' (did you mean 'normFirst'?)"],
+  "nn.TransformerEncoder": [
+    () => make(nn.TransformerEncoder, new nn.TransformerEncoderLayer(4, 2), 2, { enable_nested_tensor: false }),
+    "nn.TransformerEncoder(): unknown option 'enable_nested_tensor' (did you mean 'enableNestedTensor'?)",
+  ],
+  "nn.TransformerDecoder": [() => make(nn.TransformerDecoder, new nn.TransformerDecoderLayer(4, 2), 2, { num_layers: 2 }), "nn.TransformerDecoder(): unknown option 'num_layers' (allowed options: 'norm')"],
+  "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
   // nn layers whose PyTorch arguments are positional: an options object there is a wrong type
   "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): argument 1 (negativeSlope) must be a number, got an object"],
   "nn.Softmax": [() => make(nn.Softmax, { dim: 1 }), "nn.Softmax(): argument 1 (dim) must be an int or null, got an object"],
@@ -203,6 +214,53 @@ const CHECKED: Record<string, [() => unknown, string]> = {
     () => call(torch.loadTrainingState, NOWHERE, { max_json_bytes: 10 }),
     "torch.loadTrainingState(): unknown option 'max_json_bytes' (did you mean 'maxJsonBytes'?)",
   ],
+  // recurrent layers (issue 14)
+  "nn.Embedding": [() => make(nn.Embedding, 10, 3, { padding_idx: 0 }), "nn.Embedding(): unknown option 'padding_idx' (did you mean 'paddingIdx'?)"],
+  "nn.RNN": [() => make(nn.RNN, 4, 8, { num_layers: 2 }), "nn.RNN(): unknown option 'num_layers' (did you mean 'numLayers'?)"],
+  "nn.LSTM": [() => make(nn.LSTM, 4, 8, { batch_first: true }), "nn.LSTM(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
+  "nn.GRU": [() => make(nn.GRU, 4, 8, { bidirectional_: true }), "nn.GRU(): unknown option 'bidirectional_' (did you mean 'bidirectional'?)"],
+  "nn.RNNCell": [() => make(nn.RNNCell, 4, 8, { non_linearity: "relu" }), "nn.RNNCell(): unknown option 'non_linearity' (did you mean 'nonlinearity'?)"],
+  "nn.LSTMCell": [() => make(nn.LSTMCell, 4, 8, { Bias: false }), "nn.LSTMCell(): unknown option 'Bias' (did you mean 'bias'?)"],
+  "nn.GRUCell": [() => make(nn.GRUCell, 4, 8, { Bias: false }), "nn.GRUCell(): unknown option 'Bias' (did you mean 'bias'?)"],
+  "nn.PackedSequence": [() => make(nn.PackedSequence, { data: torch.zeros([2, 1]) }), "data must be a Tensor, got Object"],
+  // attention and transformers (issue 14)
+  "nn.MultiheadAttention": [() => make(nn.MultiheadAttention, 8, 2, { batch_first: true }), "nn.MultiheadAttention(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
+  "nn.NonDynamicallyQuantizableLinear": [() => make(nn.NonDynamicallyQuantizableLinear, 3, 4, { bias_: false }), "nn.Linear(): unknown option 'bias_' (did you mean 'bias'?)"],
+  "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
+  "nn.TransformerEncoderLayer": [
+    () => make(nn.TransformerEncoderLayer, 8, 2, { dim_feedforward: 16 }),
+    "nn.TransformerEncoderLayer(): unknown option 'dim_feedforward' (did you mean 'dimFeedforward'?)",
+  ],
+  "nn.TransformerDecoderLayer": [() => make(nn.TransformerDecoderLayer, 8, 2, { norm_first: true }), "nn.TransformerDecoderLayer(): unknown option 'norm_first' (did you mean 'normFirst'?)"],
+  "nn.TransformerEncoder": [
+    () => make(nn.TransformerEncoder, new nn.TransformerEncoderLayer(8, 2), 2, { enable_nested_tensor: false }),
+    "nn.TransformerEncoder(): unknown option 'enable_nested_tensor' (did you mean 'enableNestedTensor'?)",
+  ],
+  "nn.TransformerDecoder": [() => make(nn.TransformerDecoder, new nn.TransformerDecoderLayer(8, 2), 2, { Norm: null }), "nn.TransformerDecoder(): unknown option 'Norm' (did you mean 'norm'?)"],
+  // more optimizers and schedulers (issue 14)
+  "optim.Adadelta": [() => make(optim.Adadelta, params(), { weight_decay: 0.5 }), "Adadelta(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.LBFGS": [() => make(optim.LBFGS, params(), { line_search_fn: "strong_wolfe" }), "LBFGS(): unknown option 'line_search_fn' (did you mean 'lineSearchFn'?)"],
+  "optim.NAdam": [() => make(optim.NAdam, params(), { momentum_decay: 0.004 }), "NAdam(): unknown option 'momentum_decay' (did you mean 'momentumDecay'?)"],
+  "optim.RAdam": [() => make(optim.RAdam, params(), { weight_decay: 0.5 }), "RAdam(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.lrScheduler.LinearLR": [() => make(lrScheduler.LinearLR, sgd(), { start_factor: 0.5 }), "LinearLR(): unknown option 'start_factor' (did you mean 'startFactor'?)"],
+  "optim.lrScheduler.SequentialLR": [
+    () => {
+      const o = sgd();
+      const schedulers = [new lrScheduler.StepLR(o, { stepSize: 2 }), new lrScheduler.StepLR(o, { stepSize: 2 })];
+      return make(lrScheduler.SequentialLR, o, { schedulers, milestones: [2], last_epoch: -1 });
+    },
+    "SequentialLR(): unknown option 'last_epoch' (did you mean 'lastEpoch'?)",
+  ],
+  "optim.lrScheduler.CosineAnnealingWarmRestarts": [() => make(lrScheduler.CosineAnnealingWarmRestarts, sgd(), { T_0: 10 }), "CosineAnnealingWarmRestarts(): unknown option 'T_0' (did you mean 't0'?)"],
+  "optim.lrScheduler.CyclicLR": [
+    () => make(lrScheduler.CyclicLR, sgd(), { baseLr: 0.01, maxLr: 0.1, step_size_up: 5 }),
+    "CyclicLR(): unknown option 'step_size_up' (did you mean 'stepSizeUp'?)",
+  ],
+  // models (torchvision.models)
+  "models.resnet18": [() => call(torch.models.resnet18, { num_classes: 10 }), "models.resnet18(): unknown option 'num_classes' (did you mean 'numClasses'?)"],
+  "models.ResNet": [() => make(torch.models.ResNet, [2, 2, 2, 2], { num_classes: 10 }), "models.ResNet(): unknown option 'num_classes' (did you mean 'numClasses'?)"],
+  // torchvision's BasicBlock(inplanes, planes, stride=1, downsample=None): stride is checked by its conv
+  "models.BasicBlock": [() => make(torch.models.BasicBlock, 4, 4, { stride: 2 }), "nn.Conv2d(): option 'stride' must be an int or a tuple of ints, got an object"],
   // autograd
   "autograd.gradcheck": [
     () => call(torch.autograd.gradcheck, (x: torch.Tensor) => x.mul(2), [torch.ones([2], { dtype: "float64", requiresGrad: true })], { atoll: 1 }),
@@ -223,11 +281,16 @@ const EXEMPT: Record<string, string> = {
   "nn.isParameter": "a predicate of one value",
   "optim.Optimizer": "abstract; its groups are checked for every subclass (see test/optim/options.test.ts)",
   "optim.lrScheduler.LRScheduler": "abstract; subclasses check their own options",
+  "nn.RNNBase": "abstract base of RNN, LSTM and GRU (protected constructor); each checks its own options",
   "datasets.CachedImageFolder": "built by cachedImageFolder(), which checks the options it passes on",
   "datasets.defaultMnistRoot": "takes no arguments and has no effect besides returning a path",
   "datasets.listImageFolder": "positional only (root, extensions)",
   "datasets.decodeCache": "cache file codec: one buffer (and a name for messages)",
   "datasets.encodeCache": "cache file codec: positional contents only",
+  "datasets.DecodedImageFolder": "built by ImageFolder.fromFiles(), which checks its options",
+  "datasets.decodeImageAsync": "positional (bytes or Blob, a name for messages); its limits are resolveLimits-checked as decodeImage's",
+  "datasets.filesFromDataTransfer": "one DataTransfer argument, checked",
+  "datasets.hasBrowserImageDecoder": "takes no arguments",
   "transforms.Transform": "abstract base of the transforms; subclasses check their own arguments",
   "transforms.imageToTensor": "one image argument",
   "transforms.inverseAffineMatrix": "positional numbers only, as torchvision's _get_inverse_affine_matrix",
@@ -255,6 +318,7 @@ const EXPORTS = [
   ...functionsOf("optim.lrScheduler", lrScheduler),
   ...functionsOf("datasets", datasets),
   ...functionsOf("transforms", transforms),
+  ...functionsOf("models", torch.models),
   // The checkpoint and gradcheck functions, out of namespaces that are mostly not option-taking.
   "torch.save",
   "torch.load",
