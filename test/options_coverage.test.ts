@@ -223,20 +223,6 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.LSTMCell": [() => make(nn.LSTMCell, 4, 8, { Bias: false }), "nn.LSTMCell(): unknown option 'Bias' (did you mean 'bias'?)"],
   "nn.GRUCell": [() => make(nn.GRUCell, 4, 8, { Bias: false }), "nn.GRUCell(): unknown option 'Bias' (did you mean 'bias'?)"],
   "nn.PackedSequence": [() => make(nn.PackedSequence, { data: torch.zeros([2, 1]) }), "data must be a Tensor, got Object"],
-  // attention and transformers (issue 14)
-  "nn.MultiheadAttention": [() => make(nn.MultiheadAttention, 8, 2, { batch_first: true }), "nn.MultiheadAttention(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
-  "nn.NonDynamicallyQuantizableLinear": [() => make(nn.NonDynamicallyQuantizableLinear, 3, 4, { bias_: false }), "nn.Linear(): unknown option 'bias_' (did you mean 'bias'?)"],
-  "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
-  "nn.TransformerEncoderLayer": [
-    () => make(nn.TransformerEncoderLayer, 8, 2, { dim_feedforward: 16 }),
-    "nn.TransformerEncoderLayer(): unknown option 'dim_feedforward' (did you mean 'dimFeedforward'?)",
-  ],
-  "nn.TransformerDecoderLayer": [() => make(nn.TransformerDecoderLayer, 8, 2, { norm_first: true }), "nn.TransformerDecoderLayer(): unknown option 'norm_first' (did you mean 'normFirst'?)"],
-  "nn.TransformerEncoder": [
-    () => make(nn.TransformerEncoder, new nn.TransformerEncoderLayer(8, 2), 2, { enable_nested_tensor: false }),
-    "nn.TransformerEncoder(): unknown option 'enable_nested_tensor' (did you mean 'enableNestedTensor'?)",
-  ],
-  "nn.TransformerDecoder": [() => make(nn.TransformerDecoder, new nn.TransformerDecoderLayer(8, 2), 2, { Norm: null }), "nn.TransformerDecoder(): unknown option 'Norm' (did you mean 'norm'?)"],
   // more optimizers and schedulers (issue 14)
   "optim.Adadelta": [() => make(optim.Adadelta, params(), { weight_decay: 0.5 }), "Adadelta(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
   "optim.LBFGS": [() => make(optim.LBFGS, params(), { line_search_fn: "strong_wolfe" }), "LBFGS(): unknown option 'line_search_fn' (did you mean 'lineSearchFn'?)"],
@@ -287,10 +273,6 @@ const EXEMPT: Record<string, string> = {
   "datasets.listImageFolder": "positional only (root, extensions)",
   "datasets.decodeCache": "cache file codec: one buffer (and a name for messages)",
   "datasets.encodeCache": "cache file codec: positional contents only",
-  "datasets.DecodedImageFolder": "built by ImageFolder.fromFiles(), which checks its options",
-  "datasets.decodeImageAsync": "positional (bytes or Blob, a name for messages); its limits are resolveLimits-checked as decodeImage's",
-  "datasets.filesFromDataTransfer": "one DataTransfer argument, checked",
-  "datasets.hasBrowserImageDecoder": "takes no arguments",
   "transforms.Transform": "abstract base of the transforms; subclasses check their own arguments",
   "transforms.imageToTensor": "one image argument",
   "transforms.inverseAffineMatrix": "positional numbers only, as torchvision's _get_inverse_affine_matrix",
