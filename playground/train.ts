@@ -13,23 +13,13 @@ const PIXELS = 784;
 export interface MnistArrays {
   /** count x 784 pixels, 0-255, row-major 28x28 per image (as in the IDX file). */
   images: Uint8Array;
-  labels: Uint8Array;
+  labels: Uint8Array | Int32Array;
   count: number;
 }
 
-/** MNIST's IDX pair (images idx3, labels idx1) as arrays; bytes may be gzip-decoded already. */
-export function parseMnist(imagesIdx: Uint8Array, labelsIdx: Uint8Array): MnistArrays {
-  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const iv = view(imagesIdx), lv = view(labelsIdx);
-  if (imagesIdx.length < 16 || iv.getUint32(0) !== 0x803 || iv.getUint32(8) !== 28 || iv.getUint32(12) !== 28) {
-    throw new torch.FormatError("MNIST images: not an IDX file of uint8 28x28 images (magic 0x00000803)");
-  }
-  if (labelsIdx.length < 8 || lv.getUint32(0) !== 0x801) throw new torch.FormatError("MNIST labels: not an IDX file of uint8 labels (magic 0x00000801)");
-  const count = iv.getUint32(4);
-  if (lv.getUint32(4) !== count || imagesIdx.length !== 16 + count * PIXELS || labelsIdx.length !== 8 + count) {
-    throw new torch.FormatError(`MNIST: ${count} images but ${lv.getUint32(4)} labels, or a truncated file`);
-  }
-  return { images: imagesIdx.subarray(16), labels: labelsIdx.subarray(8), count };
+/** MNIST's raw arrays, as datasets.MNIST keeps them (from files in Node, fromUrl/fromBytes in a page). */
+export function mnistArrays(ds: { data: Uint8Array; targets: Uint8Array | Int32Array; length: number }): MnistArrays {
+  return { images: ds.data, labels: ds.targets, count: ds.length };
 }
 
 /** A batch of images as a [n, 1, 28, 28] float tensor in [0, 1] (what datasets.MNIST gives). */

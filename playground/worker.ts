@@ -1,12 +1,12 @@
 /**
- * The training Worker: fetches MNIST, trains a preset with kindling's wasm backend (threads over
+ * The training Worker: fetches MNIST (datasets.MNIST.fromUrl), trains a preset with kindling's wasm backend (threads over
  * shared memory when the page is cross-origin isolated; a Worker may wait on them, a page may not) and
  * streams progress and weight snapshots to the page through exposeWorker.
  */
 import * as torch from "../src/index.browser.ts";
 import type { WorkerCallContext } from "../src/platform/worker_rpc.ts";
 import { PRESETS, describeSpec, saveModel } from "./models.ts";
-import { Trainer, parseMnist, type MnistArrays } from "./train.ts";
+import { Trainer, mnistArrays, type MnistArrays } from "./train.ts";
 
 export interface Env {
   backend: string;
@@ -33,13 +33,6 @@ let data: { train: MnistArrays; test: MnistArrays } | null = null;
 let stopping = false;
 const yieldToMessages = () => new Promise<void>((r) => setTimeout(r, 0));
 
-/** Fetches one IDX file (the server may gzip it in transit; the browser decodes that). */
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const res = await fetch(url);
-  if (!res.ok) throw new torch.FileError(`${url}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
 const api = {
   async init(): Promise<Env> {
     await torch.ready();
@@ -51,17 +44,17 @@ const api = {
     };
   },
 
-  /** Loads MNIST's four IDX files from `base` (a folder URL ending in /). */
+  /** Loads MNIST from `base`, a folder URL with torchvision's file names (gzipped IDX), via datasets.MNIST.fromUrl. */
   async loadData(this: WorkerCallContext, base: string): Promise<{ train: number; test: number }> {
     if (!data) {
-      const names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
       let loaded = 0;
-      const files = await Promise.all(names.map(async (n) => {
-        const b = await fetchBytes(new URL(n, base).href);
-        this.report({ kind: "data", loaded: ++loaded, total: names.length } satisfies Report);
-        return b;
-      }));
-      data = { train: parseMnist(files[0]!, files[1]!), test: parseMnist(files[2]!, files[3]!) };
+      const split = async (train: boolean) => {
+        const ds = await torch.datasets.MNIST.fromUrl(base, { train });
+        this.report({ kind: "data", loaded: ++loaded, total: 2 } satisfies Report);
+        return mnistArrays(ds);
+      };
+      const [train, test] = await Promise.all([split(true), split(false)]);
+      data = { train, test };
     }
     return { train: data.train.count, test: data.test.count };
   },

