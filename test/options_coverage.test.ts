@@ -45,6 +45,17 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Dropout": [() => make(nn.Dropout, 0.5, { inplace: true }), "nn.Dropout(): unknown option 'inplace' (allowed options: 'generator')"],
   "nn.Dropout2d": [() => make(nn.Dropout2d, 0.5, { inplace: true }), "nn.Dropout2d(): unknown option 'inplace' (allowed options: 'generator')"],
   "nn.GELU": [() => make(nn.GELU, { approximate_: "tanh" }), "nn.GELU(): unknown option 'approximate_' (did you mean 'approximate'?)"],
+  // attention (issue 14)
+  "nn.MultiheadAttention": [() => make(nn.MultiheadAttention, 4, 2, { batch_first: true }), "nn.MultiheadAttention(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
+  "nn.NonDynamicallyQuantizableLinear": [() => make(nn.NonDynamicallyQuantizableLinear, 3, 4, { bias_: false }), "nn.Linear(): unknown option 'bias_' (did you mean 'bias'?)"],
+  "nn.TransformerEncoderLayer": [() => make(nn.TransformerEncoderLayer, 4, 2, { dim_feedforward: 8 }), "nn.TransformerEncoderLayer(): unknown option 'dim_feedforward' (did you mean 'dimFeedforward'?)"],
+  "nn.TransformerDecoderLayer": [() => make(nn.TransformerDecoderLayer, 4, 2, { norm_first: true }), "nn.TransformerDecoderLayer(): unknown option 'norm_first' (did you mean 'normFirst'?)"],
+  "nn.TransformerEncoder": [
+    () => make(nn.TransformerEncoder, new nn.TransformerEncoderLayer(4, 2), 2, { enable_nested_tensor: false }),
+    "nn.TransformerEncoder(): unknown option 'enable_nested_tensor' (did you mean 'enableNestedTensor'?)",
+  ],
+  "nn.TransformerDecoder": [() => make(nn.TransformerDecoder, new nn.TransformerDecoderLayer(4, 2), 2, { num_layers: 2 }), "nn.TransformerDecoder(): unknown option 'num_layers' (allowed options: 'norm')"],
+  "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
   // nn layers whose PyTorch arguments are positional: an options object there is a wrong type
   "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): argument 1 (negativeSlope) must be a number, got an object"],
   "nn.Softmax": [() => make(nn.Softmax, { dim: 1 }), "nn.Softmax(): argument 1 (dim) must be an int or null, got an object"],
