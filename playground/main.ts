@@ -30,6 +30,8 @@ const ui = {
 
 let current: { model: torch.nn.Sequential; spec: ModelSpec; source: string } | null = null;
 let training = false;
+/** Stop pressed while MNIST was still loading: the worker has no run to stop yet, so none is started. */
+let stopRequested = false;
 const chart = new Chart(ui.chart);
 const pad = new DrawPad(ui.pad, schedulePredict);
 
@@ -70,6 +72,7 @@ function onReport(r: Report): void {
 
 async function train(): Promise<void> {
   if (training) {
+    stopRequested = true;
     ui.train.disabled = true;
     await remote.stop();
     return;
@@ -83,7 +86,12 @@ async function train(): Promise<void> {
   chart.reset(epochs ?? preset.epochs);
   try {
     setStatus("loading", "Loading MNIST…");
+    stopRequested = false;
     await remote.loadData(new URL("mnist/", location.href).href);
+    if (stopRequested) {
+      setStatus("idle", "Stopped before training began. Pick a model and press Train.");
+      return;
+    }
     setStatus("training", `Training ${describeSpec(preset.spec)}…`);
     const r = await remote.train(preset.id, epochs ? { epochs } : {});
     const { model, spec } = await loadModel(r.weights);
