@@ -15,6 +15,7 @@ import { Dataset, type SampleContext } from "../utils/data/dataset.ts";
 import type { DatasetRecipe, JsonValue } from "../utils/data/recipe.ts";
 import { type ImageFolderListing, type SkippedEntry, describeSkipped, findClassFolders, listFolder } from "./folder_walk.ts";
 import { transformsFromJson } from "./image_array.ts";
+import { type DecodedImageFolder, type ImageFiles, type ImageFolderFromFilesOptions, imageFolderFromFiles } from "./image_folder_browser.ts";
 const { resolve } = path;
 
 export type { ImageFolderListing, SkippedEntry } from "./folder_walk.ts";
@@ -124,6 +125,15 @@ export class ImageFolder<X = DecodedImage, Y = number> extends Dataset<[X, Y]> {
     this.targets = samples.map((s) => s[1]);
     this.transform = options.transform === undefined ? null : toTransform(options.transform);
     this.targetTransform = options.targetTransform === undefined ? null : toTransform(options.targetTransform);
+  }
+
+  /**
+   * The same dataset from files instead of a path, for a page: a FileList from `<input type="file"
+   * webkitdirectory>`, or filesFromDataTransfer(event.dataTransfer) for dropped class folders. Images are
+   * decoded up front (by the browser's own decoder where present); see image_folder_browser.ts.
+   */
+  static fromFiles<X = DecodedImage, Y = number>(files: ImageFiles, options?: ImageFolderFromFilesOptions<X, Y>): Promise<DecodedImageFolder<X, Y>> {
+    return imageFolderFromFiles(files, options);
   }
 
   get length(): number {

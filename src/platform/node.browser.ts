@@ -11,7 +11,7 @@ const HINTS: Record<string, string> = {
   fs: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
   fsp: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
   path: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
-  zlib: "synchronous zlib is Node-only (in the browser load gzip data through the async fromBytes/fromUrl forms, which use DecompressionStream)",
+  zlib: "synchronous zlib is Node-only (in the browser use the async forms, which use DecompressionStream: datasets.MNIST.fromBytes/fromUrl, datasets.decodeImageAsync, datasets.ImageFolder.fromFiles)",
   crypto: "node:crypto is Node-only",
   module: "loading Node packages from disk is Node-only",
   url: "file: URLs are Node-only",

@@ -7,6 +7,7 @@
  * a size no deflate stream of the file's length could reach is refused without inflating at all.
  */
 import { bufferConstants as constants, zlib } from "../../platform/node.ts";
+import { ArgumentError } from "../../errors.ts";
 import { type ImageLimits, checkDeclaredSize, resolveLimits } from "./limits.ts";
 import { GRAY, GRAY_ALPHA, PALETTE, type PngChunks, readPngChunks } from "./png_chunks.ts";
 import { expandPixels, inflatedSize, scanAlpha, unfilter } from "./png_pixels.ts";
@@ -29,6 +30,8 @@ function inflateExact(idat: Uint8Array, size: number, fail: (w: string) => Error
     // One output chunk of the final size: no concatenation copy, and nothing beyond the cap is produced.
     raw = zlib.inflateSync(idat, { maxOutputLength: size + 1, chunkSize: Math.max(64, size + 1) });
   } catch (e) {
+    // The browser build's zlib stand-in: say so (decodeImageAsync is the way there), not "invalid data".
+    if (e instanceof ArgumentError) throw e;
     const code = (e as { code?: unknown }).code;
     if (code === "ERR_BUFFER_TOO_LARGE") throw fail(`image data inflates to more than the ${size} bytes the header needs`);
     const why = e instanceof Error ? e.message : String(e);
@@ -74,3 +77,6 @@ export function decodePNG(bytes: Uint8Array, source: string, options?: Partial<I
   expandPixels(raw, chunks, channels, data);
   return { width, height, channels, data };
 }
+
+/** For decodeImageAsync's PNG path (decode_async.ts), which shares everything here but the inflate. */
+export { isGray as isGrayPng };

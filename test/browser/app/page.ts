@@ -3,6 +3,7 @@ import * as torch from "../../../src/index.browser.ts";
 import { wasmSimd } from "./backends.ts";
 import { probe, trainSteps } from "../train_steps.ts";
 import type { workerApi } from "./worker.ts";
+import { decodeImage } from "../../../src/io/image/index.ts";
 
 // The DOM's Worker (this project's typings are Node's, which have none).
 type WorkerCtor = new (url: URL, opts: { type: "module" }) => Parameters<typeof torch.wrapWorker>[0];
@@ -25,5 +26,5 @@ function trainOn(backend: string, steps: number): number[] {
   return trainSteps(torch, steps);
 }
 
-(globalThis as Record<string, unknown>)["kt"] = { torch, trainSteps, trainOn, errorOf, probe, remote, wasmSimd };
+(globalThis as Record<string, unknown>)["kt"] = { torch, trainSteps, trainOn, errorOf, probe, remote, wasmSimd, decodeImage };
 (globalThis as Record<string, unknown>)["ktLoaded"] = true;

@@ -52,6 +52,11 @@ export const workerApi = {
     }
     return { ms: median(times), threads: running };
   },
+  /** An image fetched and decoded in the Worker (createImageBitmap and OffscreenCanvas exist there too). */
+  async decode(url: string) {
+    const img = await torch.datasets.decodeImageAsync(await (await fetch(url)).blob(), url);
+    return { width: img.width, height: img.height, channels: img.channels, data: Array.from(img.data) };
+  },
   /** Median ms of a float32 GEMM [m, k] @ [k, n]. */
   async gemmMs(backend: string, threads: number, m: number, k: number, n: number, reps: number) {
     const running = await useBackend(backend, threads);
