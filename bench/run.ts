@@ -2,11 +2,12 @@
  * `npm run bench`: kindling next to PyTorch and TensorFlow.js, in one table per benchmark:
  *   1. GEMM GFLOP/s at the MLP's shapes: kindling native / wasm / js vs torch.mm, per thread count;
  *   2. the seed MLP training step: kindling native / wasm / js vs PyTorch vs tfjs cpu / wasm;
- *   3. the MNIST CNN training step: kindling native / wasm vs PyTorch, same thread counts.
+ *   3. the MNIST CNN training step: kindling native / wasm vs PyTorch, same thread counts;
+ *   4. the LSTM training step (2 layers, hidden 256, seq 64, batch 32): kindling native vs PyTorch.
  *
  *   npm run bench                                    everything, threads 1 and 2
  *   npm run bench -- --quick                         fewer samples, shorter step budgets
- *   npm run bench -- --skip tfjs,cnn --threads 1     parts: gemm mlp cnn, sides: torch tfjs
+ *   npm run bench -- --skip tfjs,cnn --threads 1     parts: gemm mlp cnn lstm, sides: torch tfjs
  *   npm run bench -- --torch-blas system             torch on the system BLAS, even if OpenBLAS is found
  *   npm run bench -- --torch-malloc default          torch on glibc's default malloc thresholds (see torchEnv)
  *   npm run bench -- --rounds 3                      training-step parts: 3 alternating rounds per side (default 2)
@@ -289,6 +290,28 @@ async function cnnSection(): Promise<void> {
   console.log("  time ratio: kindling ms/step / PyTorch ms/step at the same thread count, medians (bests); >1: kindling slower.");
 }
 
+/** The LSTM step (bench/lstm_step.ts, bench/lstm_torch.py), one torch process per thread count. */
+async function lstmSection(): Promise<void> {
+  const torchLstm = async (): Promise<Outcome<StepCell>> => {
+    if (skip.has("torch")) return { reports: [], error: "skipped (--skip torch)" };
+    const outs: Outcome<StepCell>[] = [];
+    for (const t of threads) outs.push(await runSide<StepCell>(PYTHON, [join(BENCH, "lstm_torch.py"), "--json", "--threads", String(t), "--budget", budget(4000)], 600, torchEnv()));
+    return { reports: outs.flatMap((o) => o.reports), error: outs.find((o) => o.error)?.error };
+  };
+  const [k, t] = await alternate(rounds, [
+    ["kindling LSTM step", () => kindling<StepCell>("lstm_step.ts", ["--budget", budget(4000)], 900)],
+    ["torch LSTM step", torchLstm],
+  ]) as [Outcome<StepCell>, Outcome<StepCell>];
+  const kr = stepRows("kindling", k);
+  const tr = stepRows("PyTorch", t);
+  console.log("\n4. LSTM training step: 2 layers, input/hidden 256, seq 64, batch 32, float32, loss mean(out^2), SGD");
+  backendsLine(k);
+  notes("kindling", k);
+  notes("PyTorch", t);
+  stepTable([...kr, ...tr], [["time ratio vs PyTorch same thr", (r) => tr.find((x) => x.threads === r.threads)?.t]], "time");
+  console.log("  time ratio: kindling ms/step / PyTorch ms/step at the same thread count, medians (bests); >1: kindling slower.");
+}
+
 async function torchHeader(): Promise<void> {
   if (skip.has("torch")) return;
   const dir = openblasDir();
@@ -335,6 +358,7 @@ async function main(): Promise<void> {
   if (!skip.has("gemm")) await gemmSection();
   if (!skip.has("mlp")) await mlpSection();
   if (!skip.has("cnn")) await cnnSection();
+  if (!skip.has("lstm")) await lstmSection();
   console.log("");
   loadLine("at end");
 }
