@@ -223,24 +223,32 @@ export function checkArity(where: string, args: ArrayLike<unknown>, max: number)
  * parameters in order; `spec` types every keyword (including keyword-only ones). A name given both ways is
  * an error, as Python's "got multiple values for argument".
  */
-export function keywordArgs(where: string, args: readonly unknown[], names: readonly string[], spec: Readonly<Record<string, ValueType>>): Record<string, unknown> {
+export function keywordArgs(
+  where: string,
+  args: readonly unknown[],
+  names: readonly string[],
+  spec: Readonly<Record<string, ValueType>>,
+  /** The argument number of args[0] as the user counts (2 after a tensor input; 1 for a constructor). */
+  first = 2,
+): Record<string, unknown> {
   const at = args.findIndex((a) => a !== null && typeof a === "object" && !Array.isArray(a) && isPlainObject(a));
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end--;
   const positional = at < 0 ? args.slice(0, end) : args.slice(0, at);
   const keywords = at < 0 ? {} : (args[at] as Record<string, unknown>);
   if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined)) {
-    throw new ArgumentError(`${where}: positional arguments cannot follow the options object (argument ${at + 2})`);
+    throw new ArgumentError(`${where}: positional arguments cannot follow the options object (argument ${at + first})`);
   }
   if (positional.length > names.length) {
-    throw new ArgumentError(`${where}: takes at most ${names.length + 1} positional arguments but ${positional.length + 1} were given`);
+    const before = first - 1;
+    throw new ArgumentError(`${where}: takes at most ${names.length + before} positional arguments but ${positional.length + before} were given`);
   }
-  checkOptions(where, keywords, spec, { index: at + 2 });
+  checkOptions(where, keywords, spec, { index: at + first });
   const out: Record<string, unknown> = {};
   positional.forEach((v, i) => {
     if (v === undefined) return;
     const name = names[i]!;
-    if (spec[name] !== undefined) checkArg(where, v, spec[name], i + 2, name);
+    if (spec[name] !== undefined) checkArg(where, v, spec[name], i + first, name);
     out[name] = v;
   });
   for (const [k, v] of Object.entries(keywords)) {

@@ -42,8 +42,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.BatchNorm1d": [() => make(nn.BatchNorm1d, 4, { track_running_stats: false }), "nn.BatchNorm1d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
   "nn.BatchNorm2d": [() => make(nn.BatchNorm2d, 4, { track_running_stats: false }), "nn.BatchNorm2d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
   "nn.LayerNorm": [() => make(nn.LayerNorm, 4, { elementwise_affine: false }), "nn.LayerNorm(): unknown option 'elementwise_affine' (did you mean 'elementwiseAffine'?)"],
-  "nn.Dropout": [() => make(nn.Dropout, 0.5, { inplace: true }), "nn.Dropout(): unknown option 'inplace' (allowed options: 'generator')"],
-  "nn.Dropout2d": [() => make(nn.Dropout2d, 0.5, { inplace: true }), "nn.Dropout2d(): unknown option 'inplace' (allowed options: 'generator')"],
+  "nn.Dropout": [() => make(nn.Dropout, 0.5, { in_place: true }), "nn.Dropout(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "nn.Dropout2d": [() => make(nn.Dropout2d, 0.5, { in_place: true }), "nn.Dropout2d(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.GELU": [() => make(nn.GELU, { approximate_: "tanh" }), "nn.GELU(): unknown option 'approximate_' (did you mean 'approximate'?)"],
   // attention (issue 14)
   "nn.MultiheadAttention": [() => make(nn.MultiheadAttention, 4, 2, { batch_first: true }), "nn.MultiheadAttention(): unknown option 'batch_first' (did you mean 'batchFirst'?)"],
@@ -57,7 +57,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.TransformerDecoder": [() => make(nn.TransformerDecoder, new nn.TransformerDecoderLayer(4, 2), 2, { num_layers: 2 }), "nn.TransformerDecoder(): unknown option 'num_layers' (allowed options: 'norm')"],
   "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
   // nn layers whose PyTorch arguments are positional: an options object there is a wrong type
-  "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): argument 1 (negativeSlope) must be a number, got an object"],
+  "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): unknown option 'negative_slope' (did you mean 'negativeSlope'?)"],
   "nn.Softmax": [() => make(nn.Softmax, { dim: 1 }), "nn.Softmax(): argument 1 (dim) must be an int or null, got an object"],
   "nn.LogSoftmax": [() => make(nn.LogSoftmax, { dim: 1 }), "nn.LogSoftmax(): argument 1 (dim) must be an int or null, got an object"],
   "nn.Flatten": [() => make(nn.Flatten, { start_dim: 0 }), "nn.Flatten(): argument 1 (startDim) must be an int, got an object"],
@@ -84,11 +84,11 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Upsample": [() => make(nn.Upsample, { scale_factor: 2 }), "nn.Upsample(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
   "nn.GroupNorm": [() => make(nn.GroupNorm, 2, 4, { Affine: false }), "nn.GroupNorm(): unknown option 'Affine' (did you mean 'affine'?)"],
   "nn.InstanceNorm2d": [() => make(nn.InstanceNorm2d, 3, { track_running_stats: true }), "nn.InstanceNorm2d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
-  "nn.SiLU": [() => make(nn.SiLU, true), "nn.SiLU(): takes no arguments but 1 was given"],
-  "nn.ELU": [() => make(nn.ELU, 0.5), "nn.ELU(): expected an options object as argument 1, got number 0.5 (pass { alpha: 0.5 })"],
+  "nn.SiLU": [() => make(nn.SiLU, true, true), "nn.SiLU(): takes at most 1 argument but 2 were given"],
+  "nn.ELU": [() => make(nn.ELU, "0.5"), 'nn.ELU(): argument 1 (alpha) must be a number, got string "0.5"'],
   "nn.PReLU": [() => make(nn.PReLU, { num_parameters: 3 }), "nn.PReLU(): unknown option 'num_parameters' (did you mean 'numParameters'?)"],
   "nn.Softplus": [() => make(nn.Softplus, { Beta: 2 }), "nn.Softplus(): unknown option 'Beta' (did you mean 'beta'?)"],
-  "nn.Mish": [() => make(nn.Mish, true), "nn.Mish(): takes no arguments but 1 was given"],
+  "nn.Mish": [() => make(nn.Mish, { in_place: true }), "nn.Mish(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.Hardtanh": [() => make(nn.Hardtanh, { min_val: -2 }), "nn.Hardtanh(): unknown option 'min_val' (did you mean 'minVal'?)"],
   "nn.LogSigmoid": [() => make(nn.LogSigmoid, { bogus_key: 1 }), "nn.LogSigmoid(): takes no arguments but 1 was given"],
   "nn.KLDivLoss": [() => make(nn.KLDivLoss, { log_target: true }), "nn.KLDivLoss(): unknown option 'log_target' (did you mean 'logTarget'?)"],
@@ -98,9 +98,9 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Sequential": [() => make(nn.Sequential, [new nn.ReLU()]), "nn.Sequential(): an array of length 1 is not a Module subclass"],
   "nn.ModuleList": [() => make(nn.ModuleList, new nn.ReLU(), new nn.Tanh()), "nn.ModuleList(): takes at most 1 argument but 2 were given"],
   "nn.ModuleDict": [() => make(nn.ModuleDict, { act: new nn.ReLU() }, { bogus_key: 1 }), "nn.ModuleDict(): takes at most 1 argument but 2 were given"],
-  // no options: an extra argument (PyTorch's `inplace`) is refused
+  // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
-  "nn.ReLU": [() => make(nn.ReLU, true), "nn.ReLU(): takes no arguments but 1 was given"],
+  "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],
   "nn.Sigmoid": [() => make(nn.Sigmoid, { bogus_key: 1 }), "nn.Sigmoid(): takes no arguments but 1 was given"],
   "nn.Tanh": [() => make(nn.Tanh, { bogus_key: 1 }), "nn.Tanh(): takes no arguments but 1 was given"],
   // nn.init: fills with options
@@ -393,8 +393,9 @@ describe("nn and optim methods with options", () => {
     rejects(() => o.addParamGroup({ params: params(), weight_decay: 0.1 } as never), "SGD.addParamGroup(): unknown option 'weight_decay' (did you mean 'weightDecay'?)");
   });
 
-  it("F.dropout2d (defined beside nn.Dropout2d)", () => {
-    rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, false), "F.dropout2d(): expected an options object as argument 3, got boolean false (pass { training: false })");
+  it("F.dropout2d (PyTorch's p, training, inplace, positionally or by keyword)", () => {
+    rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, "no"), 'F.dropout2d(): argument 3 (training) must be a boolean, got string "no"');
     rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, { train: false }), "F.dropout2d(): unknown option 'train' (did you mean 'training'?)");
+    rejects(() => call(nn.F.dropout2d, torch.ones([1, 2, 2, 2]), 0.5, false, false, false), "F.dropout2d(): takes at most 4 arguments but 5 were given");
   });
 });

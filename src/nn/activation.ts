@@ -1,22 +1,39 @@
 import type { Tensor } from "../tensor/tensor.ts";
-import { type GeluApproximate, flatten, gelu, leakyRelu, logSoftmax, relu, sigmoid, softmax, tanh } from "./functional/activation.ts";
-import { checkArg, checkArity, checkOptions } from "../options.ts";
+import { type GeluApproximate, flatten, gelu, logSoftmax, sigmoid, softmax, tanh } from "./functional/activation.ts";
+import { type InplaceOptions, leakyRelu, relu } from "./functional/activation_inplace.ts";
+import { checkArg, checkArity, checkOptions, keywordArgs } from "../options.ts";
 import { Module } from "./module.ts";
 import { pyFloat, pyStr } from "./repr.ts";
 
 /**
  * Activation layers: thin modules over `nn.functional`, printing as PyTorch's do. Arguments are checked
- * at run time (see options.ts): `new nn.ReLU(true)` (PyTorch's inplace) is an error, not ignored.
+ * at run time (see options.ts). PyTorch's `inplace` is taken as it is written there, positionally or by
+ * keyword (`new nn.ReLU(true)`, `new nn.ReLU({ inplace: true })`): forward then overwrites its input.
  */
 
+/** The `inplace` flag of a layer that takes nothing else (ReLU, SiLU, Mish), PyTorch's repr of it. */
+export function inplaceOnly(where: string, args: IArguments): boolean {
+  checkArity(where, args, 1);
+  return keywordArgs(where, [args[0]], ["inplace"], { inplace: "boolean" }, 1).inplace === true;
+}
+
+/** ", inplace=True" after a layer's other settings, nothing when false (PyTorch's extra_repr). */
+export const inplaceRepr = (inplace: boolean, first = false): string => (inplace ? `${first ? "" : ", "}inplace=True` : "");
+
 export class ReLU extends Module {
-  constructor() {
+  readonly inplace: boolean;
+
+  constructor(inplace?: boolean | InplaceOptions) {
     super();
-    checkArity("nn.ReLU()", arguments, 0);
+    this.inplace = inplaceOnly("nn.ReLU()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
-    return relu(x);
+    return relu(x, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace, true);
   }
 }
 
@@ -43,18 +60,24 @@ export class Tanh extends Module {
 }
 
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+
+  /** nn.LeakyReLU(negative_slope=0.01, inplace=False): `new nn.LeakyReLU(0.2, { inplace: true })`, `(0.2, true)` or `({ negativeSlope, inplace })`. */
+  constructor(negativeSlope?: number | (InplaceOptions & { negativeSlope?: number }), inplace?: boolean | InplaceOptions) {
     super();
-    checkArity("nn.LeakyReLU()", arguments, 1);
-    checkArg("nn.LeakyReLU()", negativeSlope, "number", 1, "negativeSlope");
+    checkArity("nn.LeakyReLU()", arguments, 2);
+    const a = keywordArgs("nn.LeakyReLU()", [negativeSlope, inplace], ["negativeSlope", "inplace"], { negativeSlope: "number", inplace: "boolean" }, 1);
+    this.negativeSlope = (a.negativeSlope as number | undefined) ?? 0.01;
+    this.inplace = a.inplace === true;
   }
 
   override forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
+    return leakyRelu(x, this.negativeSlope, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${inplaceRepr(this.inplace)}`;
   }
 }
 

@@ -1,57 +1,56 @@
 import type { Generator } from "../tensor/random.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { featureDropout } from "../ops/cnn_index.ts";
-import { type DropoutOptions, checkDropoutP, dropout } from "./functional/activation.ts";
-import { checkArity, checkOptions } from "../options.ts";
+import { checkDropoutP } from "./functional/activation.ts";
+import { type DropoutOptions, dropout, dropout2d } from "./functional/activation_inplace.ts";
+import { checkArity, keywordArgs } from "../options.ts";
 import { Module } from "./module.ts";
 import { pyFloat } from "./repr.ts";
 
+export { dropout2d };
+
 export interface DropoutModuleOptions {
+  /** PyTorch's `inplace`: in training, write the result into the input. */
+  inplace?: boolean;
   generator?: Generator;
 }
 
-/** What Dropout and Dropout2d share (PyTorch's _DropoutNd): p, an optional generator, the repr. */
+/** What Dropout and Dropout2d share (PyTorch's _DropoutNd): p, inplace, an optional generator, the repr. */
 abstract class DropoutNd extends Module {
   readonly p: number;
+  readonly inplace: boolean;
   readonly generator: Generator | undefined;
 
-  protected constructor(where: string, args: IArguments, p: number, opts: DropoutModuleOptions) {
+  protected constructor(where: string, args: IArguments) {
     super();
     checkArity(where, args, 2);
-    checkOptions(where, opts, { generator: "object" }, { index: 2 });
-    this.p = checkDropoutP(p);
-    this.generator = opts.generator;
+    const a = keywordArgs(where, [args[0], args[1]], ["p", "inplace"], { p: "number", inplace: "boolean", generator: "object" }, 1);
+    this.p = checkDropoutP((a.p as number | undefined) ?? 0.5);
+    this.inplace = a.inplace === true;
+    this.generator = a.generator as Generator | undefined;
+  }
+
+  protected get options(): DropoutOptions {
+    return { training: this.training, inplace: this.inplace, generator: this.generator };
   }
 
   override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=False`;
+    return `p=${pyFloat(this.p)}, inplace=${this.inplace ? "True" : "False"}`;
   }
 }
 
 /**
  * Inverted dropout: in training, zeroes elements with probability p and scales the rest by 1/(1-p);
  * identity in eval mode. Masks come from the default generator (or `generator`).
+ * `new nn.Dropout(0.5)`, `(0.5, { inplace: true })`, `(0.5, true)` or `({ p, inplace, generator })`.
  */
 export class Dropout extends DropoutNd {
-  constructor(p = 0.5, opts: DropoutModuleOptions = {}) {
-    super("nn.Dropout()", arguments, p, opts);
+  constructor(p?: number | (DropoutModuleOptions & { p?: number }), opts?: boolean | DropoutModuleOptions) {
+    super("nn.Dropout()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout(x, this.p, { training: this.training, generator: this.generator });
+    return dropout(x, this.p, this.options);
   }
-}
-
-/**
- * Channel dropout (`F.dropout2d`): zeroes whole channels of x [N, C, ...] with probability p and
- * scales the rest by 1/(1-p); identity when not training. Like PyTorch 1.13, a 3-D input is taken as
- * [N, C, L] (channel-wise 1-D dropout), not as an unbatched image.
- */
-export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
-  checkArity("F.dropout2d()", arguments, 3);
-  checkOptions("F.dropout2d()", opts, { training: "boolean", generator: "object" }, { index: 3, positional: "training" });
-  checkDropoutP(p);
-  return featureDropout(x, p, opts.training ?? true, opts.generator);
 }
 
 /**
@@ -59,11 +58,11 @@ export function dropout2d(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor
  * sample and channel) and scales the kept ones by 1/(1-p); identity in eval mode.
  */
 export class Dropout2d extends DropoutNd {
-  constructor(p = 0.5, opts: DropoutModuleOptions = {}) {
-    super("nn.Dropout2d()", arguments, p, opts);
+  constructor(p?: number | (DropoutModuleOptions & { p?: number }), opts?: boolean | DropoutModuleOptions) {
+    super("nn.Dropout2d()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
-    return dropout2d(x, this.p, { training: this.training, generator: this.generator });
+    return dropout2d(x, this.p, this.options);
   }
 }

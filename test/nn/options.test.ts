@@ -24,7 +24,7 @@ describe("PyTorch's positional arguments are named, not ignored", () => {
     rejects(() => make(nn.BatchNorm2d, 4, 1e-3), "nn.BatchNorm2d(): expected an options object as argument 2, got number 0.001 (pass { eps: 0.001 })");
     rejects(() => make(nn.LayerNorm, 4, 1e-6), "nn.LayerNorm(): expected an options object as argument 2, got number 0.000001 (pass { eps: 0.000001 })");
     rejects(() => make(nn.GELU, "tanh"), 'nn.GELU(): expected an options object as argument 1, got string "tanh" (pass { approximate: "tanh" })');
-    rejects(() => make(nn.Dropout, 0.5, true), "nn.Dropout(): expected an options object as argument 2, got boolean true");
+    rejects(() => make(nn.Dropout, 0.5, "yes"), 'nn.Dropout(): argument 2 (inplace) must be a boolean, got string "yes"');
     rejects(() => make(nn.Conv1d, 1, 4, 3, 2), "nn.Conv1d(): expected an options object as argument 4, got number 2 (pass { stride: 2 })");
   });
 

@@ -1,8 +1,9 @@
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError } from "../../errors.ts";
-import { elu, hardtanh, logsigmoid, mish, prelu, softplus } from "../../ops/activation_extra.ts";
-import { silu } from "../../ops/op_functional.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { logsigmoid, prelu, softplus } from "../../ops/activation_extra.ts";
+import { checkArity, checkOptions, keywordArgs } from "../../options.ts";
+import { type HardtanhOptions, type InplaceOptions, elu, hardtanh, mish, silu } from "../functional/activation_inplace.ts";
+import { inplaceOnly, inplaceRepr } from "../activation.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -11,8 +12,8 @@ import { Parameter } from "../parameter.ts";
 import { pyFloat } from "../repr.ts";
 
 /**
- * More activation layers over nn.functional, printing as PyTorch's. PyTorch's `inplace` flags are not
- * offered (as for nn.ReLU): passing one is an error rather than a silent copy.
+ * More activation layers over nn.functional, printing as PyTorch's. PyTorch's `inplace` flags are taken
+ * positionally or by keyword, as for nn.ReLU; forward then overwrites its input.
  */
 
 /** A number as Python prints the value the user passed: PyTorch keeps ints as ints (Softplus(beta=1)). */
@@ -20,24 +21,36 @@ const pyNum = (v: number) => (Number.isInteger(v) ? String(v) : pyFloat(v));
 
 /** x * sigmoid(x), also called swish. */
 export class SiLU extends Module {
-  constructor() {
+  readonly inplace: boolean;
+
+  constructor(inplace?: boolean | InplaceOptions) {
     super();
-    checkArity("nn.SiLU()", arguments, 0);
+    this.inplace = inplaceOnly("nn.SiLU()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
-    return silu(x);
+    return silu(x, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace, true);
   }
 }
 
 export class Mish extends Module {
-  constructor() {
+  readonly inplace: boolean;
+
+  constructor(inplace?: boolean | InplaceOptions) {
     super();
-    checkArity("nn.Mish()", arguments, 0);
+    this.inplace = inplaceOnly("nn.Mish()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
-    return mish(x);
+    return mish(x, { inplace: this.inplace });
+  }
+
+  override extraRepr(): string {
+    return inplaceRepr(this.inplace, true);
   }
 }
 
@@ -55,20 +68,23 @@ export class LogSigmoid extends Module {
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export class ELU extends Module {
   readonly alpha: number;
+  readonly inplace: boolean;
 
-  constructor(opts: { alpha?: number } = {}) {
+  /** nn.ELU(alpha=1.0, inplace=False): `new nn.ELU({ alpha, inplace })`, `(0.5)` or `(0.5, { inplace: true })`. */
+  constructor(alpha?: number | (InplaceOptions & { alpha?: number }), inplace?: boolean | InplaceOptions) {
     super();
-    checkOptions("nn.ELU()", opts, { alpha: "number" }, { index: 1, positional: "alpha" });
-    checkArity("nn.ELU()", arguments, 1);
-    this.alpha = opts.alpha ?? 1;
+    checkArity("nn.ELU()", arguments, 2);
+    const a = keywordArgs("nn.ELU()", [alpha, inplace], ["alpha", "inplace"], { alpha: "number", inplace: "boolean" }, 1);
+    this.alpha = (a.alpha as number | undefined) ?? 1;
+    this.inplace = a.inplace === true;
   }
 
   override forward(x: Tensor): Tensor {
-    return elu(x, { alpha: this.alpha });
+    return elu(x, this.alpha, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${inplaceRepr(this.inplace)}`;
   }
 }
 
@@ -98,24 +114,28 @@ export class Softplus extends Module {
 export class Hardtanh extends Module {
   readonly minVal: number;
   readonly maxVal: number;
+  readonly inplace: boolean;
 
-  constructor(opts: { minVal?: number; maxVal?: number } = {}) {
+  /** nn.Hardtanh(min_val=-1.0, max_val=1.0, inplace=False), positionally or by keyword. */
+  constructor(minVal?: number | HardtanhOptions, maxVal?: number | HardtanhOptions, inplace?: boolean | HardtanhOptions) {
     super();
-    checkOptions("nn.Hardtanh()", opts, { minVal: "number", maxVal: "number" }, { index: 1, positional: "minVal" });
-    checkArity("nn.Hardtanh()", arguments, 1);
-    this.minVal = opts.minVal ?? -1;
-    this.maxVal = opts.maxVal ?? 1;
+    checkArity("nn.Hardtanh()", arguments, 3);
+    const spec = { minVal: "number", maxVal: "number", inplace: "boolean" } as const;
+    const a = keywordArgs("nn.Hardtanh()", [minVal, maxVal, inplace], ["minVal", "maxVal", "inplace"], spec, 1);
+    this.minVal = (a.minVal as number | undefined) ?? -1;
+    this.maxVal = (a.maxVal as number | undefined) ?? 1;
+    this.inplace = a.inplace === true;
     // PyTorch asserts max_val > min_val (an AssertionError without a message).
     if (!(this.maxVal > this.minVal)) throw new ArgumentError(`nn.Hardtanh(): maxVal (${this.maxVal}) must be greater than minVal (${this.minVal})`);
   }
 
   override forward(x: Tensor): Tensor {
-    return hardtanh(x, { minVal: this.minVal, maxVal: this.maxVal });
+    return hardtanh(x, this.minVal, this.maxVal, { inplace: this.inplace });
   }
 
   override extraRepr(): string {
     const v = (x: number, dflt: number) => (x === dflt ? pyFloat(x) : pyNum(x));
-    return `min_val=${v(this.minVal, -1)}, max_val=${v(this.maxVal, 1)}`;
+    return `min_val=${v(this.minVal, -1)}, max_val=${v(this.maxVal, 1)}${inplaceRepr(this.inplace)}`;
   }
 }
 

@@ -4,7 +4,7 @@
  *
  *     const loss = nn.F.crossEntropy(model.forward(x), y, { labelSmoothing: 0.1 });
  */
-export { relu, sigmoid, tanh, flatten, leakyRelu, gelu, softmax, logSoftmax, dropout, linear, oneHot, type GeluApproximate, type DropoutOptions } from "./activation.ts";
+export { sigmoid, tanh, flatten, gelu, softmax, logSoftmax, linear, oneHot, type GeluApproximate } from "./activation.ts";
 export { mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits, type ReductionOptions } from "./loss.ts";
 export { crossEntropy, nllLoss, type ClassLossOptions, type CrossEntropyOptions } from "./cross_entropy.ts";
 export type { Reduction } from "./reduction.ts";
@@ -12,7 +12,6 @@ export {
   conv1d, conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm, layerNorm, pad,
   type ConvOptions, type ConvPadding, type IntOrTuple, type MaxPool2dOptions, type AvgPool2dOptions, type PadMode, type PadOptions,
 } from "../../ops/cnn_index.ts";
-export { dropout2d } from "../dropout.ts";
 // Elementwise activations declared in the op tables with api "F" (generated).
 export * from "../../ops/op_functional.ts";
 export * from "./recurrent.ts";
@@ -20,3 +19,8 @@ export * from "./attention.ts";
 export * from "./extra.ts";
 // softplus with beta/threshold (extra.ts) replaces the op table's default-only form, which it calls for the defaults.
 export { softplus } from "./extra.ts";
+// The activations with PyTorch's `inplace` argument (and the underscore forms) replace the plain ones above.
+export {
+  relu, relu_, leakyRelu, leakyRelu_, elu, elu_, hardtanh, hardtanh_, silu, mish, dropout, dropout2d,
+  type DropoutOptions, type HardtanhOptions, type InplaceOptions,
+} from "./activation_inplace.ts";

@@ -50,14 +50,14 @@ describe("kindling's own refusals", () => {
     throwsKindling(() => new nn.ConvTranspose2d(2, 2, 3, { outputpadding: 1 } as never), /outputpadding/);
     throwsKindling(() => new (nn.ConvTranspose2d as unknown as new (...a: unknown[]) => unknown)(2, 2, 3, 2), /stride/);
     throwsKindling(() => new nn.Upsample({ scale: 2 } as never), /scale/);
-    throwsKindling(() => new (nn.ELU as unknown as new (a: number) => unknown)(0.5), /alpha/);
+    throwsKindling(() => new (nn.ELU as unknown as new (a: string) => unknown)("0.5"), /alpha/);
     throwsKindling(() => new (nn.Softplus as unknown as new (a: number) => unknown)(2), /beta/);
     throwsKindling(() => new nn.GroupNorm(2, 4, { eps: 1e-5, affin: false } as never), /affin/);
     throwsKindling(() => new nn.InstanceNorm2d(3, { trackRunningStat: true } as never), /trackRunningStat/);
     throwsKindling(() => new nn.KLDivLoss({ log_target: true } as never), /log_target/);
     throwsKindling(() => new nn.HuberLoss({ delta: 1, reduce: false } as never), /reduce/);
     throwsKindling(() => torch.nn.F.interpolate(x, { scale_factor: 2 } as never), /scale_factor/);
-    throwsKindling(() => torch.nn.F.elu(x, { alpha: 1, inplace: true } as never), /inplace/);
+    throwsKindling(() => torch.nn.F.elu(x, { alpha: 1, in_place: true } as never), /in_place/);
   });
   test("reductions are checked when the loss is built", () => {
     throwsKindling(() => new nn.KLDivLoss({ reduction: "avg" as never }), "avg is not a valid value for reduction");
