@@ -203,7 +203,9 @@ function kernelDetail(name: string, a: unknown[]): string {
 }
 
 function convDetail(a: unknown[]): string {
-  const w = a[3] as { C: number; H: number; W: number; kH: number; kW: number; oH: number; oW: number } | undefined;
-  const d = a[4] as { N: number; O: number } | undefined;
+  // The window and dims are the two plain objects among the arguments (their positions vary by pass).
+  const objs = a.filter((v) => typeof v === "object" && v !== null && !ArrayBuffer.isView(v));
+  const w = objs[0] as { C: number; H: number; W: number; kH: number; kW: number; oH: number; oW: number } | undefined;
+  const d = objs[1] as { N: number; O: number } | undefined;
   return w && d ? ` ${d.N}x${w.C}x${w.H}x${w.W}->${d.O}x${w.oH}x${w.oW} k${w.kH}x${w.kW}` : "";
 }

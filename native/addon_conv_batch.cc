@@ -1,12 +1,16 @@
 // Whole-batch convolution passes (src/ops/conv.ts's per-sample loops, run here with the samples split
 // across threads):
 //
-//   convForward(x, w, y, win, dims): boolean         y[n] (= bias or 0 before) += W @ im2col(x[n])
-//   convBackwardInput(g, w, gx, win, dims): boolean  gx[n] += col2im(W^T @ g[n]); gx zeroed by the caller
-//   convBackwardWeight(g, x, gw, win, dims): boolean gw = sum over n of g[n] @ im2col(x[n])^T
+//   convForward(x, w, y, win, dims, bias?): boolean         y[n] (= bias or 0 before) += W @ im2col(x[n])
+//   convBackwardInput(g, w, gx, win, dims): boolean         gx[n] += col2im(W^T @ g[n]); gx zeroed by the caller
+//   convBackwardWeight(g, x, gw, win, dims, gb?): boolean   gw = sum over n of g[n] @ im2col(x[n])^T
 //
 // dims = Float64Array [N, C, O, G] (forward: and beta, 0 or 1: whether y holds the bias), win the
 // window of one group (win[0] = C / G). All arrays Float32Array, or all Float64Array, else false.
+// Optional (ABI 2): forward's `bias` [O] is written into each sample's output rows inside the job,
+// right before its GEMMs (no separate broadcast pass over y; dims beta must be 0); the weight pass's
+// `gb` [O] receives the bias gradient, the sum of g over samples and positions, accumulated in double
+// per chunk of samples while the chunk's gradient is in cache, then over the chunks in order.
 //
 // Why per sample on one thread each: a sample's columns (hundreds of KB) are written by im2col and
 // read by the GEMM right away. Split across threads, each thread read the other's half from another
@@ -15,6 +19,7 @@
 //
 // Results do not depend on the thread count: samples are independent in the first two, and the
 // weight gradient sums fixed chunks of samples (each in sample order) in chunk order.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -55,6 +60,8 @@ struct Job {
   const T* a;  // the call's first array: x (forward) or g (the backward passes)
   const T* b;  // its second: w, or x for the weight gradient
   T* out;      // y, gx, or the weight gradient's partial sums
+  const T* bias;   // forward: written into y before the GEMMs (or null)
+  double* gb;      // weight pass: per-chunk bias-gradient sums, O per chunk (or null)
   T** scratch;  // one column buffer per participating thread
   std::atomic<int> slots{0};
   std::atomic<idx> next{0};
@@ -64,6 +71,19 @@ struct Job {
 template <class T>
 bool gemm(bool ta, bool tb, idx M, idx N, idx K, const T* A, idx lda, const T* B, idx ldb, T beta, T* C, idx ldc) {
   return kd::gemm(ta, tb, M, N, K, T(1), A, lda, B, ldb, beta, C, ldc);
+}
+
+// Sum of a row in double, over 8 interleaved accumulators (a fixed order, so the result does not
+// depend on the thread count; one accumulator would make the loop wait on each add's latency).
+template <class T>
+double row_sum(const T* x, idx n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  idx l = 0;
+  for (; l + 8 <= n; l += 8) {
+    for (int i = 0; i < 8; ++i) acc[i] += double(x[l + i]);
+  }
+  for (; l < n; ++l) acc[l % 8] += double(x[l]);
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
 template <class T>
@@ -83,8 +103,13 @@ void run(void* ctx) {
   for (idx item; (item = j.next.fetch_add(1, std::memory_order_relaxed)) < j.items;) {
     if (j.pass == Pass::Forward) {
       const idx n = item;
+      if (j.bias) {
+        T* y = j.out + n * d.O * L;
+        for (idx o = 0; o < d.O; ++o) std::fill(y + o * L, y + (o + 1) * L, j.bias[o]);
+      }
+      const T beta = j.bias ? T(1) : T(d.beta);
       for (idx g = 0; g < d.G; ++g) {
-        gemm<T>(false, false, Og, L, K, j.b + g * Og * K, K, columns(j.a, n, g), L, T(d.beta), j.out + (n * d.O + g * Og) * L, L);
+        gemm<T>(false, false, Og, L, K, j.b + g * Og * K, K, columns(j.a, n, g), L, beta, j.out + (n * d.O + g * Og) * L, L);
       }
     } else if (j.pass == Pass::Input) {
       const idx n = item;
@@ -106,6 +131,11 @@ void run(void* ctx) {
       for (idx n = item * per; n < n1; ++n) {
         for (idx g = 0; g < d.G; ++g) {
           gemm<T>(false, true, Og, K, L, j.a + (n * d.O + g * Og) * L, L, columns(j.b, n, g), L, T(1), partial + g * Og * K, K);
+        }
+        if (j.gb) {
+          double* sums = j.gb + item * d.O;
+          const T* gn = j.a + n * d.O * L;
+          for (idx o = 0; o < d.O; ++o) sums[o] += row_sum(gn + o * L, L);
         }
       }
     }
@@ -136,11 +166,11 @@ bool get_dims(napi_env env, napi_value v, const char* fn, bool forward, Dims* d)
 
 napi_value Run(napi_env env, napi_callback_info info, Pass pass) {
   const char* fn = pass == Pass::Forward ? "convForward" : pass == Pass::Input ? "convBackwardInput" : "convBackwardWeight";
-  napi_value argv[5];
+  napi_value argv[6];
   ArrayArg a0, a1, a2;
   Win w;
   Dims d;
-  if (!get_args(env, info, fn, 5, argv) || !get_typed_array(env, argv[0], fn, pass == Pass::Forward ? "x" : "g", &a0) ||
+  if (!get_args(env, info, fn, 5, argv, pass == Pass::Input ? 5 : 6) || !get_typed_array(env, argv[0], fn, pass == Pass::Forward ? "x" : "g", &a0) ||
       !get_typed_array(env, argv[1], fn, pass == Pass::Weight ? "x" : "w", &a1) ||
       !get_typed_array(env, argv[2], fn, pass == Pass::Forward ? "y" : pass == Pass::Input ? "gx" : "gw", &a2) ||
       !kd::get_win(env, argv[3], fn, &w) || !get_dims(env, argv[4], fn, pass == Pass::Forward, &d)) {
@@ -173,7 +203,37 @@ napi_value Run(napi_env env, napi_callback_info info, Pass pass) {
       ranges_overlap(a2.data, a2.length * es, a1.data, a1.length * es)) {
     return make_bool(env, false);
   }
-  if (d.N == 0) return make_bool(env, true);
+  // The optional bias (forward) or bias gradient (weight pass): same type as the others, O elements.
+  ArrayArg extra{};
+  bool has_extra = false;
+  if (pass != Pass::Input) {
+    napi_valuetype t = napi_undefined;
+    napi_typeof(env, argv[5], &t);
+    if (t != napi_undefined && t != napi_null) {
+      const char* name = pass == Pass::Forward ? "bias" : "gb";
+      if (!get_typed_array(env, argv[5], fn, name, &extra)) return nullptr;
+      if (extra.type != a0.type) return make_bool(env, false);
+      if (double(extra.length) < double(d.O)) {
+        char msg[160];
+        std::snprintf(msg, sizeof msg, "%s: %s holds %zu elements, the shapes need %.0f", fn, name, extra.length, double(d.O));
+        throw_range(env, msg);
+        return nullptr;
+      }
+      if (pass == Pass::Forward && d.beta != 0) return throw_range(env, "convForward: with a bias, dims[4] (beta) must be 0"), nullptr;
+      const std::size_t es0 = element_size(a0.type);
+      if (pass == Pass::Weight && (ranges_overlap(extra.data, extra.length * es0, a0.data, a0.length * es0) ||
+                                   ranges_overlap(extra.data, extra.length * es0, a1.data, a1.length * es0) ||
+                                   ranges_overlap(extra.data, extra.length * es0, a2.data, a2.length * es0))) {
+        return make_bool(env, false);
+      }
+      if (pass == Pass::Forward && ranges_overlap(extra.data, extra.length * es0, a2.data, a2.length * es0)) return make_bool(env, false);
+      has_extra = true;
+    }
+  }
+  if (d.N == 0) {
+    if (has_extra && pass == Pass::Weight) std::memset(extra.data, 0, std::size_t(d.O) * element_size(extra.type));
+    return make_bool(env, true);
+  }
   const bool identity = w.kH == 1 && w.kW == 1 && w.sH == 1 && w.sW == 1 && w.pH == 0 && w.pW == 0 && w.oH == w.H && w.oW == w.W;
 
   const auto go = [&](auto* zero) -> bool {
@@ -185,11 +245,13 @@ napi_value Run(napi_env env, napi_callback_info info, Pass pass) {
     // untouched, and the caller runs the JS loops instead.
     T* scratch[kd::kMaxThreads] = {};
     T* partials = nullptr;
+    double* bias_sums = nullptr;
     bool ok = true;
     for (int t = 0; t < threads && ok && !identity; ++t) ok = (scratch[t] = static_cast<T*>(std::malloc(std::size_t(K * L) * sizeof(T)))) != nullptr;
     if (ok && pass == Pass::Weight) {
       partials = static_cast<T*>(std::calloc(std::size_t(items * d.G * Og * K), sizeof(T)));
       ok = partials != nullptr;
+      if (ok && has_extra) ok = (bias_sums = static_cast<double*>(std::calloc(std::size_t(items * d.O), sizeof(double)))) != nullptr;
     }
     if (ok) {
       Job<T> job;
@@ -203,6 +265,8 @@ napi_value Run(napi_env env, napi_callback_info info, Pass pass) {
       job.a = static_cast<const T*>(a0.data);
       job.b = static_cast<const T*>(a1.data);
       job.out = pass == Pass::Weight ? partials : static_cast<T*>(a2.data);
+      job.bias = pass == Pass::Forward && has_extra ? static_cast<const T*>(extra.data) : nullptr;
+      job.gb = bias_sums;
       job.scratch = scratch;
       job.items = items;
       kd::parallel_run(threads, &run<T>, &job);
@@ -214,10 +278,19 @@ napi_value Run(napi_env env, napi_callback_info info, Pass pass) {
           for (idx c = 1; c < items; ++c) s += partials[c * size + i];
           gw[i] = s;
         }
+        if (bias_sums) {
+          T* gb = static_cast<T*>(extra.data);
+          for (idx o = 0; o < d.O; ++o) {
+            double s = bias_sums[o];
+            for (idx c = 1; c < items; ++c) s += bias_sums[c * d.O + o];
+            gb[o] = T(s);
+          }
+        }
       }
     }
     for (int t = 0; t < threads; ++t) std::free(scratch[t]);
     std::free(partials);
+    std::free(bias_sums);
     return ok;
   };
   const bool done = a0.type == napi_float32_array ? go(static_cast<float*>(nullptr)) : go(static_cast<double*>(nullptr));

@@ -22,7 +22,7 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 // loader.ts, NATIVE_ABI_VERSION) refuses an addon whose version differs, so a stale build left in
 // build/ is never half-used. Bump both together whenever an export is added, removed or changes
 // its arguments or results.
-constexpr int32_t kAbiVersion = 1;
+constexpr int32_t kAbiVersion = 2;
 
 inline napi_value undefined_value(napi_env env) {
   napi_value v;

@@ -21,4 +21,8 @@ export interface ConvPasses {
   forward(x: F, w: F, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean;
   backwardInput(g: F, w: F, gx: F, win: Window2d, dims: ConvDims): boolean;
   backwardWeight(g: F, x: F, gw: F, win: Window2d, dims: ConvDims): boolean;
+  /** Optional: `y` overwritten with the bias [O] plus the convolution, the bias written per sample inside the pass. */
+  forwardBias?(x: F, w: F, bias: F, y: F, win: Window2d, dims: ConvDims): boolean;
+  /** Optional: backwardWeight, and `gb` [O] overwritten with the bias gradient (g summed over N, H, W) in the same pass. */
+  backwardWeightBias?(g: F, x: F, gw: F, gb: F, win: Window2d, dims: ConvDims): boolean;
 }

@@ -151,9 +151,10 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
 
   const out = freshOutput([N, O, oH, oW], x.dtype);
   const Y = out.storage as F;
+  const biasFused = bias !== null && passes?.forwardBias?.(X, Wt, denseData(bias) as F, Y, win, dims) === true;
   // Bias first, broadcast over samples and positions, so the GEMMs accumulate onto it (beta = 1).
-  if (bias) k.copy({ data: bias.storage, offset: bias.offset, strides: [0, bias.strides[0]!, 0] }, [N, O, L], Y);
-  if (!passes?.forward(X, Wt, Y, win, dims, bias ? 1 : 0)) {
+  if (bias && !biasFused) k.copy({ data: bias.storage, offset: bias.offset, strides: [0, bias.strides[0]!, 0] }, [N, O, L], Y);
+  if (!biasFused && !passes?.forward(X, Wt, Y, win, dims, bias ? 1 : 0)) {
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < G; g++) {
         const [B, bOff] = columns(n, g);
@@ -181,10 +182,14 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
         }
       }
     }
+    let gb: Tensor | null = null;
     if (needs[1]) {
       gw = fresh(weight.shape, weight.dtype);
       const GW = gw.storage as F;
-      if (!passes?.backwardWeight(Gd, X, GW, win, dims)) {
+      // The bias gradient in the same pass over g when the backend has it.
+      const gbFused = needs[2] ? freshOutput([O], weight.dtype) : null;
+      if (gbFused && passes?.backwardWeightBias?.(Gd, X, GW, gbFused.storage as F, win, dims)) gb = gbFused;
+      else if (!passes?.backwardWeight(Gd, X, GW, win, dims)) {
         for (let n = 0; n < N; n++) {
           for (let g = 0; g < G; g++) {
             const [B, bOff] = columns(n, g);
@@ -193,7 +198,7 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
         }
       }
     }
-    const gb = needs[2] ? sum(grad, [0, 2, 3]) : null;
+    if (needs[2] && !gb) gb = sum(grad, [0, 2, 3]);
     return [gx, gw, gb];
   });
 }

@@ -81,7 +81,18 @@ function passes(c: Case, win: Window2d, x: F, w: F, bias: F | null, g: F) {
   assert.equal(p.forward(x, w, y, win, dims, bias ? 1 : 0), true);
   assert.equal(p.backwardInput(g, w, gx, win, dims), true);
   assert.equal(p.backwardWeight(g, x, gw, win, dims), true);
-  return { y, gx, gw };
+  // The fused variants: the bias written by the pass (into NaN-filled y), and the bias gradient.
+  const yb = new Ctor(y.length).fill(NaN), gw2 = new Ctor(w.length).fill(NaN), gb = new Ctor(c.O).fill(NaN);
+  if (bias) assert.equal(p.forwardBias!(x, w, bias, yb, win, dims), true);
+  assert.equal(p.backwardWeightBias!(g, x, gw2, gb, win, dims), true);
+  return { y, gx, gw, yb: bias ? yb : y, gw2, gb };
+}
+
+/** g summed over samples and positions, in double. */
+function biasGrad(c: Case, L: number, g: F): number[] {
+  const out = new Array<number>(c.O).fill(0);
+  for (let n = 0; n < c.N; n++) for (let o = 0; o < c.O; o++) for (let l = 0; l < L; l++) out[o]! += g[(n * c.O + o) * L + l]!;
+  return out;
 }
 
 for (const Ctor of [Float32Array, Float64Array]) {
@@ -106,7 +117,13 @@ for (const Ctor of [Float32Array, Float64Array]) {
           const a = two.gw[j]!, b = ref.gw[j]!;
           if (!(Math.abs(a - b) <= tol * (1 + Math.abs(b)))) assert.fail(`weight gradient ${what} [${j}]: ${a} vs ${b}`);
         }
-        for (const key of ["y", "gx", "gw"] as const) assert.deepEqual(bytes(one[key]), bytes(two[key]), `${key} at 1 vs 2 threads ${what}`);
+        for (const key of ["y", "gx", "gw", "yb", "gw2", "gb"] as const) assert.deepEqual(bytes(one[key]), bytes(two[key]), `${key} at 1 vs 2 threads ${what}`);
+        assert.deepEqual(bytes(two.yb), bytes(ref.y), `forward with the bias in the pass ${what}`);
+        assert.deepEqual(bytes(two.gw2), bytes(two.gw), `weight gradient beside the bias gradient ${what}`);
+        const want = biasGrad(c, L, g);
+        for (let o = 0; o < c.O; o++) {
+          if (!(Math.abs(two.gb[o]! - want[o]!) <= tol * (1 + Math.abs(want[o]!)))) assert.fail(`bias gradient ${what} [${o}]: ${two.gb[o]} vs ${want[o]}`);
+        }
       }
     } finally {
       addon!.setNumThreads(saved);
@@ -126,4 +143,14 @@ test("native conv passes: bad calls are errors or declined", (t) => {
   assert.throws(() => addon.convBackwardWeight!(y, x, w.subarray(1), win, Float64Array.from([2, 2, 3, 1])), { name: "RangeError", message: /argument 2 holds 53 elements, the shapes need 54/ });
   assert.equal(addon.convForward(x, new Float64Array(54), y, win, Float64Array.from([2, 2, 3, 1, 0])), false);
   assert.equal(addon.convForward(x, w, x, win, Float64Array.from([1, 2, 3, 1, 0])), false, "output overlapping an input is declined");
+  const bias = new Float32Array(3), gb = new Float32Array(3);
+  assert.equal(addon.convForward(x, w, y, win, Float64Array.from([2, 2, 3, 1, 0]), bias), true);
+  assert.throws(() => addon.convForward!(x, w, y, win, Float64Array.from([2, 2, 3, 1, 1]), bias), { name: "RangeError", message: /with a bias, dims\[4\] \(beta\) must be 0/ });
+  assert.throws(() => addon.convForward!(x, w, y, win, Float64Array.from([2, 2, 3, 1, 0]), bias.subarray(1)), { name: "RangeError", message: /bias holds 2 elements, the shapes need 3/ });
+  assert.equal(addon.convForward(x, w, y, win, Float64Array.from([2, 2, 3, 1, 0]), new Float64Array(3)), false, "a bias of another type is declined");
+  assert.equal(addon.convBackwardWeight(y, x, w, win, Float64Array.from([2, 2, 3, 1]), gb), true);
+  assert.equal(addon.convBackwardWeight(y, x, w, win, Float64Array.from([2, 2, 3, 1]), y.subarray(0, 3)), false, "gb overlapping g is declined");
+  const empty = Float32Array.from([5, 5, 5]);
+  assert.equal(addon.convBackwardWeight(new Float32Array(0), new Float32Array(0), w, win, Float64Array.from([0, 2, 3, 1]), empty), true);
+  assert.deepEqual([...empty], [0, 0, 0], "an empty batch has a zero bias gradient");
 });

@@ -68,6 +68,13 @@ function convPasses(addon: NativeAddon): ConvPasses {
     },
     backwardInput: (g, w, gx, wn, d) => addon.convBackwardInput(g, w, gx, packWindow(win, wn), packDims(d)),
     backwardWeight: (g, x, gw, wn, d) => addon.convBackwardWeight(g, x, gw, packWindow(win, wn), packDims(d)),
+    // The bias written and its gradient summed inside the passes: no broadcast copy over y before the
+    // forward, no separate reductions over g after the backward.
+    forwardBias: (x, w, bias, y, wn, d) => {
+      dimsBeta.set([d.N, d.C, d.O, d.G, 0]);
+      return addon.convForward(x, w, y, packWindow(win, wn), dimsBeta, bias);
+    },
+    backwardWeightBias: (g, x, gw, gb, wn, d) => addon.convBackwardWeight(g, x, gw, packWindow(win, wn), packDims(d), gb),
   };
 }
 

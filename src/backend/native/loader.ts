@@ -59,11 +59,12 @@ export interface NativeAddon extends NativeKernels {
   /**
    * Whole-batch convolution passes (src/backend/conv_passes.ts), samples split across threads; dims =
    * [N, C, O, G] (forward: and beta). false, with nothing written, for mixed or non-float arrays,
-   * overlapping outputs, or scratch memory that cannot be had.
+   * overlapping outputs, or scratch memory that cannot be had. Optional (ABI 2): the forward's `bias`
+   * [O] written into y by the pass (beta must be 0), the weight pass's `gb` [O] = g summed over N, H, W.
    */
-  convForward(x: Float32Array | Float64Array, w: Float32Array | Float64Array, y: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convForward(x: Float32Array | Float64Array, w: Float32Array | Float64Array, y: Float32Array | Float64Array, win: Float64Array, dims: Float64Array, bias?: Float32Array | Float64Array | null): boolean;
   convBackwardInput(g: Float32Array | Float64Array, w: Float32Array | Float64Array, gx: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
-  convBackwardWeight(g: Float32Array | Float64Array, x: Float32Array | Float64Array, gw: Float32Array | Float64Array, win: Float64Array, dims: Float64Array): boolean;
+  convBackwardWeight(g: Float32Array | Float64Array, x: Float32Array | Float64Array, gw: Float32Array | Float64Array, win: Float64Array, dims: Float64Array, gb?: Float32Array | Float64Array | null): boolean;
 }
 
 /**
@@ -136,7 +137,7 @@ export interface NativeKernels {
  * another version (or none: built before versions existed) is not used at all, rather than probed
  * member by member. Bump both together whenever an export is added, removed or changes its contract.
  */
-export const NATIVE_ABI_VERSION = 1;
+export const NATIVE_ABI_VERSION = 2;
 
 /**
  * The addon when it reports NATIVE_ABI_VERSION, else null with one warning naming both versions
