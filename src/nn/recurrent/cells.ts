@@ -89,7 +89,10 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
       if (hb.dtype !== dtype) throw new DTypeError(`${name}: hx must have the type torch.${dtype}, got type torch.${hb.dtype}`);
       return hb;
     });
-    if (B === 0) throw new ShapeError(`${name}: Expected batch size to be larger than 0`);
+    if (B === 0) {
+      const empty = hs.map(() => zeros([0, this.hiddenSize], { dtype }));
+      return batched ? empty : empty.map((t) => squeeze(t, 0));
+    }
     const [, h, c] = recurrentLayer(this.mode, x, [B], hs[0]!, hs[1] ?? null,
       { weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh, weightHr: null }, false);
     const out = c === null ? [h] : [h, c];

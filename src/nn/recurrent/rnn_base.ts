@@ -116,6 +116,9 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
     return found[1];
   }
 
+  /** PyTorch's `flatten_parameters()`: the weights are used where they are, so there is nothing to do. */
+  flattenParameters(): void {}
+
   /** PyTorch's `all_weights`: per layer and direction, [w_ih, w_hh, (b_ih, b_hh), (w_hr)]. */
   get allWeights(): Tensor[][] {
     const per = this.flatWeightsNames.length / (this.numLayers * (this.bidirectional ? 2 : 1));
@@ -173,7 +176,6 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
       const seq = unbatched ? unsqueeze(t, 1) : this.batchFirst ? transpose(t, 0, 1) : t;
       const [T, B] = seq.shape as [number, number, number];
       if (T === 0) throw new ShapeError("Expected sequence length to be larger than 0 in RNN");
-      if (B === 0) throw new ShapeError(`${name}: Expected batch size to be larger than 0`);
       padded = [T, B];
       x = reshape(seq, [T * B, seq.shape[2]!]);
       sizes = new Array<number>(T).fill(B);
@@ -205,6 +207,12 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
       });
     }
 
+    if (B0 === 0) {
+      // An empty batch, as PyTorch allows: empty outputs of the right shapes.
+      const [T] = padded!;
+      const shape = unbatched ? [T, dirs * real] : this.batchFirst ? [0, T, dirs * real] : [T, 0, dirs * real];
+      return [zeros(shape, { dtype: wdtype }), hs];
+    }
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     let layerInput = x;

@@ -98,6 +98,7 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   if (input.ndim < 2) throw new ShapeError(`packPaddedSequence: input must have at least 2 dimensions (time and batch), got shape ${fmtShape(input.shape)}`);
   const x = batchFirst ? transpose(input, 0, 1) : input;
   const [T, B] = x.shape as [number, number];
+  if (lens.length === 0 || T === 0) throw new ArgumentError("Cannot pack empty tensors.");
   if (lens.length !== B) throw new ShapeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
   let order = lens.map((_, i) => i);
   if (opts.enforceSorted ?? true) {

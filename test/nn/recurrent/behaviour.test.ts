@@ -158,3 +158,23 @@ describe("recurrent layers: gradcheck (float64) and behaviour", () => {
     assert.ok(torch.equal(y1.detach(), y2));
   });
 });
+
+describe("recurrent layers: empty batches and small PyTorch habits", () => {
+  test("a batch of 0 gives empty outputs, as PyTorch's", () => {
+    const lstm = new nn.LSTM(3, 4, { bidirectional: true });
+    const [out, [h, c]] = lstm.forward(torch.randn([5, 0, 3]));
+    assert.deepEqual([out.shape, h.shape, c.shape], [[5, 0, 8], [2, 0, 4], [2, 0, 4]]);
+    const gru = new nn.GRU(3, 4, { batchFirst: true });
+    assert.deepEqual(gru.forward(torch.randn([0, 5, 3]))[0].shape, [0, 5, 4]);
+    const [hc, cc] = new nn.LSTMCell(3, 4).forward(torch.randn([0, 3]));
+    assert.deepEqual([hc.shape, cc.shape], [[0, 4], [0, 4]]);
+    assert.throws(() => nn.utils.rnn.packPaddedSequence(torch.randn([5, 0, 3]), []), { message: "Cannot pack empty tensors." });
+  });
+
+  test("flattenParameters is accepted; Embedding of a 0-d index and of no indices", () => {
+    new nn.LSTM(3, 4).flattenParameters();
+    const e = new nn.Embedding(5, 2);
+    assert.deepEqual(e.forward(torch.tensor(3)).shape, [2]);
+    assert.deepEqual(e.forward(torch.tensor([], { dtype: "int64" })).shape, [0, 2]);
+  });
+});
