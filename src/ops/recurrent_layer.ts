@@ -93,18 +93,18 @@ export function recurrentLayer(
       HP: records ? big(N * P) : null, R: records && w.weightHr !== null ? big(N * H) : null, WhhS: wts.Whh,
     }
     : {
-      Y: allocUninitialized(dtype, N * P) as Floats, hS: big(P * B0), cS: null, A: big(G * H * span), CP: null, TC: null,
-      GHN: mode === "GRU" ? big(H * span) : null, HP: records ? big(N * P) : null, R: null,
+      Y: allocUninitialized(dtype, N * P) as Floats, hS: big(P * B0), A: big(G * H * span),
+      GHN: mode === "GRU" ? big(H * span) : null, HP: records ? big(N * P) : null,
     };
   s.hS.set(denseData(h0) as Floats);
-  if (c0 !== null) s.cS!.set(denseData(c0) as Floats);
+  if (c0 !== null) (s as LstmSaved).cS.set(denseData(c0) as Floats);
   if (lstm) lstmForward(p, wts, s as LstmSaved, (n) => temps.take(n));
   else forwardSteps(p, wts, s as Saved);
   temps.release();
 
   const y = Tensor.fromStorage(s.Y, dtype, [N, P]);
   const hN = stateRows(s.hS, B0, P, dtype);
-  const cN = s.cS === null ? null : stateRows(s.cS, B0, H, dtype);
+  const cN = lstm ? stateRows((s as LstmSaved).cS, B0, H, dtype) : null;
   if (!records) {
     kept.release();
     return [y, hN, cN];
@@ -182,7 +182,7 @@ function layerBackward(p: Plan, w: Weights, s: Saved | LstmSaved, grads: readonl
   const g: StepGrads = { dGI, dGH: mode === "GRU" ? big(G * N) : dGI, dH: w.Whr !== null ? big(P * N) : null };
   const dY = gy ? (denseData(gy) as Floats) : null;
   if (rows) lstmBackward(p, w, s as LstmSaved, dY, dhS, dcS!, dGI, g.dH);
-  else backwardSteps(p, w, s as Saved, dY, dhS, dcS, g);
+  else backwardSteps(p, w, s as Saved, dY, dhS, g);
   // op(dG) is [N, G] in both layouts: rows as stored, or the transpose of the gate-major [G, N].
   const gT = !rows;
   const ld = rows ? G : N;
@@ -212,7 +212,7 @@ function layerBackward(p: Plan, w: Weights, s: Saved | LstmSaved, grads: readonl
   };
   if (needs[5]) res[5] = rowSums(g.dGI);
   if (needs[6]) res[6] = mode === "GRU" || !needs[5] ? rowSums(g.dGH) : res[5]!.clone();
-  if (needs[7] && g.dH !== null) res[7] = gemmInto([P, H], (C) => k.gemm(true, false, P, H, N, 1, g.dH!, 0, P, s.R!, 0, H, 0, C, 0, H));
+  if (needs[7] && g.dH !== null) res[7] = gemmInto([P, H], (C) => k.gemm(true, false, P, H, N, 1, g.dH!, 0, P, (s as LstmSaved).R!, 0, H, 0, C, 0, H));
   temps.release();
   return res;
 }

@@ -1,6 +1,6 @@
 /**
- * The time loops of the fused recurrent layer (recurrent_layer.ts), one forward and one backward per
- * cell kind. Per step: the gates of the active batch columns, gate-major [gates*H, bs], get the bias,
+ * The GRU and Elman RNN time loops of the fused recurrent layer (recurrent_layer.ts; the LSTM's is in
+ * recurrent_lstm.ts), and the types the layer's loops share. Per step: the gates of the active batch columns, gate-major [gates*H, bs], get the bias,
  * W_ih x_t and W_hh h_{t-1} from two GEMMs, the backend's sigmoid/tanh over whole gate blocks, then
  * one pointwise pass (src/backend/js/recurrent.ts). Backward runs the steps in reverse and keeps only
  * the recurrent GEMM per step: every step's gate gradients land in one [gates*H, N] matrix, so the
@@ -13,8 +13,7 @@
 import type { UnaryOp } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import {
-  addInto, columnsToRows, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, lstmCell, lstmCellBackward,
-  lstmHidden, rnnCellBackward,
+  addInto, columnsToRows, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, rnnCellBackward,
 } from "../backend/js/recurrent.ts";
 
 export type Floats = Float32Array | Float64Array;
@@ -49,20 +48,16 @@ export interface Weights {
   bsum: Floats | null;
 }
 
-/** What forward leaves for backward (and the outputs Y, hS, cS). */
+/** What the GRU/RNN forward leaves for backward (and the outputs Y, hS). */
 export interface Saved {
   Y: Floats;
   hS: Floats;
-  cS: Floats | null;
   /** Activated gates, gate-major blocks per step. */
   A: Floats;
-  /** LSTM: cPrev and tanh(c) blocks; GRU: W_hn h + b_hn blocks. */
-  CP: Floats | null;
-  TC: Floats | null;
+  /** GRU: W_hn h + b_hn blocks. */
   GHN: Floats | null;
-  /** h_{t-1} rows [N, P] (the W_hh gradient's operand) and, with a projection, r = o*tanh(c) rows [N, H]. */
+  /** h_{t-1} rows [N, H] (the W_hh gradient's operand). */
   HP: Floats | null;
-  R: Floats | null;
 }
 
 export const gateCount = (mode: RecurrentMode): number => (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1);
@@ -72,14 +67,13 @@ function unaryAt(op: UnaryOp, buf: Floats, off: number, n: number): void {
   backend().unary(op, v, v, n);
 }
 
-/** Runs the forward time loop, filling `s` (whose A/CP/TC/GHN blocks are per step when p.keep). */
+/** Runs the GRU/RNN forward time loop, filling `s` (whose A/GHN blocks are per step when p.keep). */
 export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
   const k = backend();
   const { H, P, I, B0, mode } = p;
   const G = gateCount(mode) * H;
   const gi = mode === "GRU" ? p.alloc(G * B0) : null;
   const gh = mode === "GRU" ? p.alloc(G * B0) : null;
-  const rT = w.Whr !== null ? p.alloc(H * B0) : null;
   for (const t of p.order) {
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
@@ -101,24 +95,8 @@ export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
       fillRows(s.A, a, w.bsum, G, bs);
       k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, s.A, a, bs);
       k.gemm(false, true, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, P, 1, s.A, a, bs);
-      if (mode === "LSTM") {
-        unaryAt("sigmoid", s.A, a, 2 * H * bs);
-        unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
-        unaryAt("sigmoid", s.A, a + 3 * H * bs, H * bs);
-        lstmCell(s.A, a, s.cS!, s.CP!, s.TC!, c, H, bs);
-        unaryAt("tanh", s.TC!, c, H * bs);
-        if (rT !== null) {
-          lstmHidden(s.A, a, s.TC!, c, H, bs, rT, 0, bs, 1);
-          if (s.R !== null) columnsToRows(rT, 0, bs, bs, H, s.R, st);
-          // h rows [bs, P] = r^T W_hr^T.
-          k.gemm(true, true, bs, P, H, 1, rT, 0, bs, w.Whr!, 0, H, 0, s.hS, 0, P);
-        } else {
-          lstmHidden(s.A, a, s.TC!, c, H, bs, s.hS, 0, 1, H);
-        }
-      } else {
-        unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
-        columnsToRows(s.A, a, bs, bs, H, s.hS, 0);
-      }
+      unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
+      columnsToRows(s.A, a, bs, bs, H, s.hS, 0);
     }
     s.Y.set(s.hS.subarray(0, bs * P), st * P);
   }
@@ -128,36 +106,24 @@ export interface StepGrads {
   /** Input-side and hidden-side gate gradients, [G, N] each (the same matrix but for GRU). */
   dGI: Floats;
   dGH: Floats;
-  /** With a projection: dL/dh for every step, rows [N, P]. */
+  /** LSTM with a projection: dL/dh for every step, rows [N, P]. */
   dH: Floats | null;
 }
 
 /**
- * Runs the time loop backward. dhS/dcS hold dL/dh_N and dL/dc_N as state rows on entry and
- * dL/dh_0, dL/dc_0 on return; dY (rows [N, P]) is the gradient of the output sequence, or null.
+ * Runs the GRU/RNN time loop backward. dhS holds dL/dh_N as state rows on entry and dL/dh_0 on
+ * return; dY (rows [N, H]) is the gradient of the output sequence, or null.
  */
-export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, dhS: Floats, dcS: Floats | null, g: StepGrads): void {
+export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, dhS: Floats, g: StepGrads): void {
   const k = backend();
-  const { H, P, B0, N, mode } = p;
+  const { H, P, N, mode } = p;
   const G = gateCount(mode) * H;
-  const dr = w.Whr !== null ? p.alloc(H * B0) : null;
   for (let idx = p.order.length - 1; idx >= 0; idx--) {
     const t = p.order[idx]!;
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
     if (dY !== null) addInto(dhS, 0, dY, st * P, bs * P);
-    if (mode === "LSTM") {
-      if (dr !== null) {
-        g.dH!.set(dhS.subarray(0, bs * P), st * P);
-        // dr [H, bs] = W_hr^T dh^T.
-        k.gemm(true, true, H, bs, P, 1, w.Whr!, 0, H, dhS, 0, P, 0, dr, 0, bs);
-        lstmCellBackward(dr, bs, 1, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, g.dGI, st, N, H, bs);
-      } else {
-        lstmCellBackward(dhS, 1, H, s.A, G * st, s.TC!, s.CP!, H * st, dcS!, g.dGI, st, N, H, bs);
-      }
-      // dh_prev rows [bs, P] = dG_t^T W_hh.
-      k.gemm(true, false, bs, P, G, 1, g.dGI, st, N, w.Whh, 0, P, 0, dhS, 0, P);
-    } else if (mode === "GRU") {
+    if (mode === "GRU") {
       gruCellBackward(dhS, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
       k.gemm(true, false, bs, H, G, 1, g.dGH, st, N, w.Whh, 0, H, 1, dhS, 0, H);
     } else {

@@ -1,7 +1,8 @@
 /**
- * Pointwise kernels of the fused recurrent layers (src/ops/recurrent_layer.ts). The layer keeps each
- * step's gates gate-major, [gates*H, bs] (the transposed layout cuDNN uses), so every gate is one
- * contiguous block the backend's `unary` sigmoid/tanh runs over; these loops do the rest of a step
+ * Pointwise kernels of the fused GRU and Elman RNN layers (src/ops/recurrent_steps.ts; the LSTM's step
+ * is written with the backend's vector kernels, recurrent_lstm.ts). Those layers keep each step's
+ * gates gate-major, [gates*H, bs] (the transposed layout cuDNN uses), so every gate is one contiguous
+ * block the backend's `unary` sigmoid/tanh runs over; these loops do the rest of a step
  * (cell update, hidden output, their backward) in one pass each, and move states between that
  * column layout and the row layout [bs, features] of the sequence tensors.
  *
@@ -26,70 +27,6 @@ export function columnsToRows(S: Floats, sOff: number, ld: number, bs: number, c
 /** dst[dOff + i] += src[sOff + i] for i < n. */
 export function addInto(dst: Floats, dOff: number, src: Floats, sOff: number, n: number): void {
   for (let i = 0; i < n; i++) dst[dOff + i] += src[sOff + i]!;
-}
-
-/**
- * LSTM cell update from activated gates A[a..] = [i; f; g; o] (each [H, bs]): c = f*cPrev + i*g with
- * cPrev read from the state rows cS [B0, H], saved to CP[k..], c written to cS and to C[k..] (which
- * the caller turns into tanh(c) in place).
- */
-export function lstmCell(A: Floats, a: number, cS: Floats, CP: Floats, C: Floats, k: number, H: number, bs: number): void {
-  const hb = H * bs;
-  for (let j = 0; j < H; j++) {
-    const e0 = j * bs;
-    for (let b = 0; b < bs; b++) {
-      const e = e0 + b;
-      const cp = cS[b * H + j]!;
-      const c = A[a + hb + e]! * cp + A[a + e]! * A[a + 2 * hb + e]!;
-      CP[k + e] = cp;
-      C[k + e] = c;
-      cS[b * H + j] = c;
-    }
-  }
-}
-
-/** h = o * tanh(c), o from A[a + 3*H*bs ..] and tanh(c) from TC[k..], to element (j, b) of out at oOff + j*sj + b*sb. */
-export function lstmHidden(A: Floats, a: number, TC: Floats, k: number, H: number, bs: number, out: Floats, oOff: number, sj: number, sb: number): void {
-  const o3 = a + 3 * H * bs;
-  for (let j = 0; j < H; j++) {
-    const e0 = j * bs;
-    for (let b = 0; b < bs; b++) out[oOff + j * sj + b * sb] = A[o3 + e0 + b]! * TC[k + e0 + b]!;
-  }
-}
-
-/**
- * LSTM cell backward for one step. dh: dL/dh of h = o*tanh(c), element (j, b) at j*dj + b*db; dcS: the
- * cell-state gradient rows [B0, H], read as the gradient from the next step and overwritten with the
- * gradient of cPrev. Writes the pre-activation gate gradients [di; df; dg; do] to columns of dG
- * (ld gLd, from column gOff).
- */
-export function lstmCellBackward(
-  dh: Floats, dj: number, db: number, A: Floats, a: number, TC: Floats, CP: Floats, k: number,
-  dcS: Floats, dG: Floats, gOff: number, gLd: number, H: number, bs: number,
-): void {
-  const hb = H * bs;
-  for (let j = 0; j < H; j++) {
-    const gi = gOff + j * gLd;
-    const gf = gi + H * gLd;
-    const gg = gf + H * gLd;
-    const go = gg + H * gLd;
-    const e0 = j * bs;
-    for (let b = 0; b < bs; b++) {
-      const e = e0 + b;
-      const i = A[a + e]!;
-      const f = A[a + hb + e]!;
-      const g = A[a + 2 * hb + e]!;
-      const o = A[a + 3 * hb + e]!;
-      const tc = TC[k + e]!;
-      const d = dh[j * dj + b * db]!;
-      const dc = dcS[b * H + j]! + d * o * (1 - tc * tc);
-      dG[gi + b] = dc * g * i * (1 - i);
-      dG[gf + b] = dc * CP[k + e]! * f * (1 - f);
-      dG[gg + b] = dc * i * (1 - g * g);
-      dG[go + b] = d * tc * o * (1 - o);
-      dcS[b * H + j] = dc * f;
-    }
-  }
 }
 
 /** GRU: A[a..] (r; z, 2H rows) = GI + GH over the first 2H rows of the two [3H, bs] blocks. */
