@@ -1,8 +1,8 @@
 /**
  * One direction of one recurrent layer (LSTM, GRU, Elman RNN) over a whole sequence, as ONE op with
- * one backward, the way cuDNN runs them: the time loop lives in recurrent_steps.ts, and backward
- * computes the weight and input gradients with one GEMM each over all steps instead of a graph of
- * ~10 nodes per step. nn.LSTM / nn.GRU / nn.RNN and their cells are built on it.
+ * one backward, the way cuDNN runs them: the time loops live in recurrent_lstm.ts (LSTM) and
+ * recurrent_steps.ts (GRU, RNN), and backward computes the weight and input gradients with one GEMM
+ * each over all steps instead of a graph of ~10 nodes per step. nn.LSTM / nn.GRU / nn.RNN and their cells are built on it.
  *
  * The sequence is time-major and packed: rows [N, I] where step t owns batchSizes[t] rows (a padded
  * [T, B, I] tensor is the case of equal sizes). Outputs: y [N, P], hN [B0, P] (each sequence's last
