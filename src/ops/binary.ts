@@ -1,4 +1,5 @@
 import type { BinaryOp } from "../backend/backend.ts";
+import { binaryNodeName } from "./node_names.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
@@ -85,7 +86,7 @@ export function checkBinary(op: BinaryName, a: TensorLike, b: TensorLike): void 
 }
 
 /** Connects op(a, b)'s output to the graph with the row's gradient (gradients reduced to each operand's shape). */
-export function recordBinary(op: BinaryName, out: Tensor, a: TensorLike, b: TensorLike, name = `${op[0]!.toUpperCase()}${op.slice(1)}Backward`): Tensor {
+export function recordBinary(op: BinaryName, out: Tensor, a: TensorLike, b: TensorLike, name = binaryNodeName(op, a, b)): Tensor {
   const grad = binaryRow(op).grad;
   if (grad === null || !isFloating(out.dtype)) return out;
   const y = out.detach();
@@ -228,7 +229,7 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
   const op = mode === "trunc" ? "truncDivide" : "floorDivide";
   checkBinary(op, a, b);
   checkIntegerDivisor(a, b);
-  return recordBinary(op, binaryRaw(op, a, b), a, b, "DivBackward");
+  return recordBinary(op, binaryRaw(op, a, b), a, b, "DivBackward2");
 }
 
 /** pow's value checks for an integer result (the kernels themselves wrap around as C's integer pow). */
@@ -269,7 +270,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (hasMin) raw = binaryRaw("maximum", raw, min);
   if (hasMax) raw = binaryRaw("minimum", raw, max);
   if (!isFloating(raw.dtype)) return raw;
-  return record(raw, "ClampBackward", [x], (g) => {
+  return record(raw, "ClampBackward1", [x], (g) => {
     let inside: Tensor | null = hasMin ? binaryRaw("ge", x, min) : null;
     if (hasMax) inside = inside ? binaryRaw("logicalAnd", inside, binaryRaw("le", x, max)) : binaryRaw("le", x, max);
     return [where(inside!, g, 0)];

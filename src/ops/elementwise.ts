@@ -1,4 +1,5 @@
 import type { UnaryOp } from "../backend/backend.ts";
+import { unaryNodeName } from "./node_names.ts";
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError } from "../errors.ts";
@@ -48,7 +49,7 @@ export function unary(op: UnaryName, x: Tensor): Tensor {
   const backward = grad === "zero" ? (g: Tensor) => fresh(g.shape, g.dtype) : (g: Tensor) => grad(g, x, y);
   // The saved tensors (the row's `saves`) are what an in-place write must not change before backward.
   const saved = row.saves.length === 0 ? false : row.saves.map((s) => (s === "input" ? x : y));
-  return record(out, `${op[0]!.toUpperCase()}${op.slice(1)}Backward`, [x], (g) => [backward(g)], saved);
+  return record(out, unaryNodeName(op), [x], (g) => [backward(g)], saved);
 }
 
 /** The public function of a table op: `torch.exp(x)`; extra arguments are an error, not ignored. */

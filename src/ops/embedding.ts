@@ -33,7 +33,7 @@ export function embeddingOp(weight: Tensor, indices: Tensor, paddingIdx: number 
   const out = fresh([...indices.shape, D], weight.dtype);
   const k = backend();
   k.indexSelect(denseData(weight), idx, out.storage, 1, V, m, D);
-  return record(out, "EmbeddingBackward", [weight], (g) => {
+  return record(out, "EmbeddingBackward0", [weight], (g) => {
     let gs = denseData(g) as Float32Array | Float64Array;
     if (paddingIdx !== null || scaleGradByFreq) {
       // One factor per position: 0 at the padding index, 1/count with scaleGradByFreq, else 1.

@@ -135,7 +135,7 @@ function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean):
   const dims = resolveDims(x, dim);
   const out = reshape(reduceRaw(op, x.detach(), dims, x.dtype, `a${op}`), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(x.dtype)) return out;
-  return record(out, op === "max" ? "AmaxBackward" : "AminBackward", [x], (g) => [evenSplit(g, x, out, dims, keepdim)], [x, out]);
+  return record(out, op === "max" ? "AmaxBackward0" : "AminBackward0", [x], (g) => [evenSplit(g, x, out, dims, keepdim)], [x, out]);
 }
 
 /** The largest values over dims (all when omitted), without indices; ties share the gradient. */

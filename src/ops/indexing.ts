@@ -53,7 +53,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const inner = numelOf(src.shape.slice(d + 1));
   const idx = denseData(index);
   backend().gather(denseData(src), idx, out.storage, outer, x.ndim === 0 ? 1 : src.shape[d]!, index.ndim === 0 ? 1 : index.shape[d]!, inner);
-  return record(out, "GatherBackward", [src], (g) => [scatterAddRaw(castRaw(g, src.dtype), index, d, src.shape)], [index]);
+  return record(out, "GatherBackward0", [src], (g) => [scatterAddRaw(castRaw(g, src.dtype), index, d, src.shape)], [index]);
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -70,7 +70,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   const idx = denseData(index);
   backend().indexSelect(denseData(x), idx, out.storage, outer, size, m, inner);
-  return record(out, "IndexSelectBackward", [x], (g) => {
+  return record(out, "IndexSelectBackward0", [x], (g) => {
     // PyTorch 1.13's index_select backward refuses a 0-d input read by other than one index
     if (x.ndim === 0 && m !== 1) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
     const gx = fresh(x.shape, x.dtype);
@@ -97,7 +97,7 @@ export function where(cond: Tensor, a0: TensorLike, b0: TensorLike): Tensor {
   backend().where(viewAs(cond, shape), viewAs(ta, shape), viewAs(tb, shape), out.storage, shape);
   const inA = a instanceof Tensor ? a : null;
   const inB = b instanceof Tensor ? b : null;
-  return record(out, "WhereBackward", [inA, inB], (g, needs) => {
+  return record(out, "WhereBackward0", [inA, inB], (g, needs) => {
     const zero = scalarTensor(0, g.dtype);
     const pick = (first: boolean, like: Tensor | null) => {
       if (!like) return null;
@@ -125,7 +125,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   const v = x.dtype === "bool" ? Number(v0 !== 0) : isFloating(x.dtype) ? v0 : Math.trunc(v0);
   const out = fresh(x.shape, x.dtype);
   backend().where(viewAs(mask, shape), viewAs(scalarTensor(v, x.dtype), shape), sv(x), out.storage, shape);
-  return record(out, "MaskedFillBackward", [x], (g) => {
+  return record(out, "MaskedFillBackward0", [x], (g) => {
     const z = fresh(shape, g.dtype);
     backend().where(viewAs(mask, shape), viewAs(scalarTensor(0, g.dtype), shape), sv(g), z.storage, shape);
     return [z];

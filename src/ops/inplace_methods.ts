@@ -99,7 +99,7 @@ define({
   fill_(this: Tensor, v: number | boolean | Tensor) {
     if (v instanceof Tensor) {
       if (v.ndim !== 0) throw new ShapeError(`fill_ only supports 0-dimension value tensor but got tensor with ${v.ndim} dimensions.`);
-      return applyInPlace(this, (s) => copyFrom(s, v, "FillBackward"), spec("alias"));
+      return applyInPlace(this, (s) => copyFrom(s, v, "FillBackward3"), spec("alias"));
     }
     checkArg("Tensor.fill_()", v, typeof v === "boolean" ? "boolean" : "number", 1, "value");
     const value = typeof v === "boolean" ? Number(v) : v;

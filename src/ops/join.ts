@@ -40,7 +40,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     start += len;
   }
   const sizes = tensors.map((t) => t.shape[d]!);
-  return record(out, "CatBackward", tensors, (g, needs) => {
+  return record(out, "CatBackward0", tensors, (g, needs) => {
     let s = 0;
     return sizes.map((len, i) => {
       const part = needs[i] ? castRaw(narrow(g, d, s, len), tensors[i]!.dtype) : null;

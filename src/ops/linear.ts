@@ -1,5 +1,6 @@
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
+import { passThrough } from "../autograd/fused.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
@@ -36,7 +37,12 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   }
   const k = backend();
   k.gemm(false, true, rows, outF, inF, 1, xs, 0, inF, ws, 0, inF, bias === null ? 0 : 1, C, 0, outF);
-  return record(out, "AddmmBackward", [x, weight, bias], (g, needs) => {
+  // PyTorch's graph: addmm(bias, x, weight.t()) (mm without a bias), so next_functions are [bias, x,
+  // TBackward0 over the weight]. dW is computed here in W's own layout and passed through that node.
+  const name = bias === null ? "MmBackward0" : "AddmmBackward0";
+  const inputs = bias === null ? [x, passThrough("TBackward0", weight)] : [bias, x, passThrough("TBackward0", weight)];
+  return record(out, name, inputs, (g, needs0) => {
+    const needs = bias === null ? [needs0[0]!, needs0[1]!, false] : [needs0[1]!, needs0[2]!, needs0[0]!];
     const gs = denseData(g) as Float32Array | Float64Array;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
@@ -50,6 +56,6 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
       k.gemm(true, false, outF, inF, rows, 1, gs, 0, outF, xs, 0, inF, 0, gw.storage as Float32Array | Float64Array, 0, inF);
     }
     if (needs[2] && bias !== null) gb = reduceRows(gs, rows, outF, bias.dtype);
-    return [gx, gw, gb];
-  });
+    return bias === null ? [gx, gw] : [gb, gx, gw];
+  }, [x, weight]);
 }

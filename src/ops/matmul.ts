@@ -90,7 +90,7 @@ function isTransposed(t: Tensor): boolean {
  */
 function product(a: Tensor, b: Tensor): Tensor {
   const out = matmulRaw(a, b);
-  return record(out, "MmBackward", [a, b], (g, needs) => {
+  return record(out, "MmBackward0", [a, b], (g, needs) => {
     const ad = a.detach();
     const bd = b.detach();
     let ga: Tensor | null = null;
@@ -139,7 +139,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       const zeros = (t: Tensor) => (isFloating(t.dtype) ? fresh(t.shape, t.dtype) : null);
       const dtype = a.ndim <= 2 && b.ndim <= 2 ? a.dtype : b.dtype;
       checkDifferentiableResult("matmul()", dtype, [a, b]);
-      return record(fresh(shape, dtype), "MmBackward", [a, b], () => [zeros(a), zeros(b)]);
+      return record(fresh(shape, dtype), "MmBackward0", [a, b], () => [zeros(a), zeros(b)]);
     }
     if (a.dtype !== b.dtype) throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
     throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);

@@ -100,7 +100,7 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOp
   const raw = reduceRaw("sum", x, dims, dtype);
   const out = reshape(raw, finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(dtype)) return out;
-  return record(out, "SumBackward", [x], (g) => [castRaw(expandBack(g, x, dims, keepdim), x.dtype)], false);
+  return record(out, dim === undefined || dim === null ? "SumBackward0" : "SumBackward1", [x], (g) => [castRaw(expandBack(g, x, dims, keepdim), x.dtype)], false);
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
@@ -114,7 +114,10 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeO
   }
   const dims = resolveDims(x, dim);
   const count = numelOf(dims.map((d) => x.shape[d]!));
-  return div(sum(x, dims, keepdim, { dtype }), count);
+  // One node, as PyTorch's MeanBackward0/1; its gradient is the sum-then-divide composition's, g / count spread back.
+  const out = div(sum(x.detach(), dims, keepdim, { dtype }), count);
+  const name = dim === undefined || dim === null ? "MeanBackward0" : "MeanBackward1";
+  return record(out, name, [x], (g) => [castRaw(expandBack(div(g, count), x, dims, keepdim), x.dtype)], false);
 }
 
 /** log(sum(exp(x))) computed around the max, so it stays finite for large inputs. */
@@ -133,7 +136,7 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const out = (keepdim ? s : reshape(s, finalShape(x.shape, dims, false))).detach();
   // PyTorch's LogsumexpBackward: g * exp(x - result), with x and the result saved (so an in-place
   // change of either is caught at backward)
-  return record(out, "LogsumexpBackward", [x], (g) => [
+  return record(out, "LogsumexpBackward0", [x], (g) => [
     mul(expandBack(g, x, dims, keepdim), exp(sub(xd, expandBack(out, x, dims, keepdim)))),
   ], [x, out]);
 }
@@ -161,7 +164,7 @@ export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor
   Tensor.check(x, "input");
   const v = variance(x, dim, opts);
   const out = sqrt(v.detach());
-  return record(out, "StdBackward", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))], [out]);
+  return record(out, "StdBackward0", [v], (g) => [where(eq(out, 0), 0, div(g, mul(out, 2)))], [out]);
 }
 
 /**
@@ -175,7 +178,7 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
   const dtype = isFloating(x.dtype) ? x.dtype : "int64";
   const out = reshape(reduceRaw("prod", x, dims, dtype), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(dtype)) return out;
-  return record(out, "ProdBackward", [x], (g) => {
+  return record(out, dim === undefined ? "ProdBackward0" : "ProdBackward1", [x], (g) => {
     // PyTorch's rule: result / x when x has no zero at all; else the product of the other elements
     // (but all zeros for a whole-tensor product with several zeros).
     const xd = x.detach();

@@ -33,7 +33,7 @@ function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions
   const out = freshOutput(x.shape, x.dtype);
   backend().softmax(denseData(x), out.storage, outer, size, inner, log);
   const y = out.storage;
-  return record(out, log ? "LogSoftmaxBackward" : "SoftmaxBackward", [x], (g) => {
+  return record(out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x], (g) => {
     const gx = freshOutput(x.shape, x.dtype);
     backend().softmaxBackward(denseData(castRaw(g, x.dtype)), y, gx.storage, outer, size, inner, log);
     return [gx];

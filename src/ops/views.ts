@@ -34,7 +34,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
     );
   }
   const out = viewOf(x, target, strides, x.offset);
-  return record(out, "ViewBackward", [x], (g) => [reshape(g, x.shape)], false);
+  return record(out, "ViewBackward0", [x], (g) => [reshape(g, x.shape)], false);
 }
 
 /** A view when the layout allows, a copy otherwise. */
@@ -66,7 +66,7 @@ export function clone(x: Tensor): Tensor {
   Tensor.check(x, "input");
   const out = fresh(x.shape, x.dtype);
   backend().copy(sv(x), x.shape, out.storage);
-  return record(out, "CloneBackward", [x], (g) => [g], false);
+  return record(out, "CloneBackward0", [x], (g) => [g], false);
 }
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
@@ -82,7 +82,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const out = viewOf(x, nd.map((d) => x.shape[d]!), nd.map((d) => x.strides[d]!), x.offset);
   const inverse = new Array<number>(nd.length);
   nd.forEach((d, i) => (inverse[d] = i));
-  return record(out, "PermuteBackward", [x], (g) => [permute(g, inverse)], false);
+  return record(out, "PermuteBackward0", [x], (g) => [permute(g, inverse)], false);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -117,7 +117,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
     keep = x.shape.map((s, i) => !(ds.includes(i) && s === 1));
   }
   const out = viewOf(x, x.shape.filter((_, i) => keep[i]), x.strides.filter((_, i) => keep[i]), x.offset);
-  return record(out, "SqueezeBackward", [x], (g) => [reshape(g, x.shape)], false);
+  return record(out, dim === undefined ? "SqueezeBackward0" : "SqueezeBackward1", [x], (g) => [reshape(g, x.shape)], false);
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -129,7 +129,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
   const out = viewOf(x, shape, strides, x.offset);
-  return record(out, "UnsqueezeBackward", [x], (g) => [reshape(g, x.shape)], false);
+  return record(out, "UnsqueezeBackward0", [x], (g) => [reshape(g, x.shape)], false);
 }
 
 /** Broadcasts size-1 dims to larger sizes (and prepends dims) without copying: stride 0. */
@@ -164,7 +164,7 @@ export function expand(x: Tensor, sizes: readonly number[]): Tensor {
   }
   if (sameShape(shape, x.shape)) return x;
   const out = viewOf(x, shape, strides, x.offset);
-  return record(out, "ExpandBackward", [x], (g) => [sumToShape(g, x.shape)], false);
+  return record(out, "ExpandBackward0", [x], (g) => [sumToShape(g, x.shape)], false);
 }
 
 export function expandAs(x: Tensor, other: Tensor): Tensor {
@@ -201,7 +201,7 @@ function sliceView(x: Tensor, d: number, start: number, len: number, step: numbe
   const out = viewOf(x, shape, strides, x.offset + start * x.strides[d]!);
   return record(
     out,
-    "SliceBackward",
+    "SliceBackward0",
     [x],
     (g) => [embedInto(g, x, (z) => Tensor.fromStorage(z.storage, z.dtype, shape, z.strides.map((st, i) => (i === d ? st * step : st)), start * z.strides[d]!))],
     false,
@@ -244,5 +244,5 @@ export function to(x: Tensor, dtype: DType | "cpu"): Tensor {
   if (dtype === "cpu" || x.dtype === dtype) return x;
   const out = castRaw(x, checkDType(dtype));
   if (!isFloating(dtype)) return out;
-  return record(out, "ToCopyBackward", [x], (g) => [castRaw(g, x.dtype)], false);
+  return record(out, "ToCopyBackward0", [x], (g) => [castRaw(g, x.dtype)], false);
 }

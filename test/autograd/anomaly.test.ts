@@ -17,12 +17,12 @@ function throwsNaN(fn: () => unknown, start: string): void {
 
 test("detectAnomaly(fn) names the backward that returned NaN and restores the mode", () => {
   assert.equal(autograd.isAnomalyEnabled(), false);
-  // d sqrt(x)/dx at 0 is inf, times the zero gradient from mul(0): NaN, born in SqrtBackward.
+  // d sqrt(x)/dx at 0 is inf, times the zero gradient from mul(0): NaN, born in SqrtBackward0.
   const x = torch.tensor([0, 4], { requiresGrad: true, dtype: "float64" });
   autograd.detectAnomaly(() => {
     assert.equal(autograd.isAnomalyEnabled(), true);
     const y = x.sqrt().mul(0).sum();
-    throwsNaN(() => y.backward(), "Function 'SqrtBackward' returned nan values in its 0th output");
+    throwsNaN(() => y.backward(), "Function 'SqrtBackward0' returned nan values in its 0th output");
   });
   assert.equal(autograd.isAnomalyEnabled(), false);
   assert.throws(() => autograd.detectAnomaly(() => { throw new Error("boom"); }), /boom/);
@@ -35,7 +35,7 @@ test("detectAnomaly(fn) names the backward that returned NaN and restores the mo
 test("the forward op that first turns finite inputs into NaN is named", () => {
   const x = torch.tensor([0, 1], { requiresGrad: true });
   autograd.detectAnomaly(() => {
-    throwsNaN(() => x.div(x), "Function 'DivBackward' returned nan values in its forward output from inputs without NaN");
+    throwsNaN(() => x.div(x), "Function 'DivBackward0' returned nan values in its forward output from inputs without NaN");
     // An input that already holds NaN is not the first NaN: no error in forward.
     const n = torch.tensor([NaN, 1], { requiresGrad: true });
     assert.ok(Number.isNaN((n.mul(2).tolist() as number[])[0]!));

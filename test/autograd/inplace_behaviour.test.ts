@@ -171,7 +171,7 @@ describe("version counters", () => {
     const loss = y.mul(torch.tensor([1, 2])).sum();
     loss.backward(undefined, { retainGraph: true });
     torch.noGrad(() => y.mul_(2));
-    assert.throws(() => loss.backward(), /\[torch.FloatTensor \[2\]\], which is output 0 of SoftmaxBackward, is at version 1; expected version 0 instead/);
+    assert.throws(() => loss.backward(), /\[torch.FloatTensor \[2\]\], which is output 0 of SoftmaxBackward0, is at version 1; expected version 0 instead/);
   });
 });
 

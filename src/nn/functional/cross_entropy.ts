@@ -2,6 +2,7 @@ import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
+import { asOneNode, passThrough } from "../../autograd/fused.ts";
 import { ArgumentError, DTypeError, IndexError, ShapeError } from "../../errors.ts";
 import { add, div, eq, exp, mul, ne, neg, sub } from "../../ops/elementwise.ts";
 import { gather, indexSelect, where } from "../../ops/indexing.ts";
@@ -100,6 +101,10 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "nll_loss");
   Tensor.check(target, "target");
+  return asOneNode("NllLossBackward0", [input], (input) => nll(input!, target, opts, r));
+}
+
+function nll(input: Tensor, target: Tensor, opts: ClassLossOptions, r: Reduction): Tensor {
   const t = indexTargets(input, target, opts.weight, opts.ignoreIndex ?? -100);
   const picked = squeeze(gather(t.x, 1, unsqueeze(t.safe, 1)), 1);
   const loss = neg(mul(picked, t.wy));
@@ -146,7 +151,9 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     return { out, denom };
   });
   const out = r === "none" && t.unbatched ? reshape(forward.out, []) : forward.out;
-  const loss = record(out.detach(), "CrossEntropyLossBackward", [x], (g) => {
+  // PyTorch's graph: NllLossBackward0 over LogSoftmaxBackward0 over the logits. The fused gradient
+  // (softmax - one-hot) is computed by the first and passed through the second unchanged.
+  const loss = record(out.detach(), "NllLossBackward0", [passThrough("LogSoftmaxBackward0", x)], (g) => {
     const p = exp(logp);
     const range = reshape(arange(classes), [1, classes, ...x.shape.slice(2).map(() => 1)]);
     const onehot = eq(unsqueeze(safe, 1), range).to(p.dtype);

@@ -1,5 +1,6 @@
 /** Functional forms of nn/extra (F.interpolate, F.groupNorm, ...) and the losses KLDiv, Huber, CosineEmbedding. */
 import { checkOptions } from "../../options.ts";
+import { asOneNode } from "../../autograd/fused.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
 import { abs, add, clamp, eq, exp, log, lt, mul, rsub, sqrt, sub } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
@@ -53,9 +54,11 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
   checkFloatInput(input, "huber_loss");
   checkSameSize(input, target, "huber_loss");
   if (!(delta > 0)) throw new ArgumentError("huber_loss does not support non-positive values for delta.");
-  const d = sub(input, target);
-  const ad = abs(d);
-  return reduce(where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
+  return asOneNode("HuberLossBackward0", [input, target], (x, y) => {
+    const d = sub(x!, y!);
+    const ad = abs(d);
+    return reduce(where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
+  });
 }
 
 /** PyTorch's EPSILON in cosine_embedding_loss, added to each squared norm. */

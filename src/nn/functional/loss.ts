@@ -2,6 +2,7 @@ import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
+import { asOneNode } from "../../autograd/fused.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
 import { abs, add, clamp, div, exp, ge, le, log, log1p, lt, mul, neg, sigmoid, sub } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
@@ -24,8 +25,10 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
   const r = checkReduction(opts.reduction ?? "mean");
   checkFloatInput(input, "mse_loss");
   checkSameSize(input, target, "mse_loss");
-  const d = sub(input, target);
-  return reduce(mul(d, d), r);
+  return asOneNode("MseLossBackward0", [input, target], (x, y) => {
+    const d = sub(x!, y!);
+    return reduce(mul(d, d), r);
+  });
 }
 
 /** Mean absolute error: |input - target| (gradient 0 where they are equal, as PyTorch's sign). */
@@ -49,13 +52,17 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptio
   if (beta < 0) throw new ArgumentError("smooth_l1_loss does not support negative values for beta.");
   checkFloatInput(input, "smooth_l1_loss");
   checkSameSize(input, target, "smooth_l1_loss");
+  return asOneNode("SmoothL1LossBackward0", [input, target], (input, target) => smoothL1(input!, target!, beta, r));
+}
+
+function smoothL1(input: Tensor, target: Tensor, beta: number, r: Reduction): Tensor {
   const d = noGrad(() => sub(input.detach(), target.detach()));
   const out = noGrad(() => {
     const ad = abs(d);
     return beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
   });
   const slope = (x: Tensor) => where(le(x, -beta), -1, beta === 0 ? 1 : where(ge(x, beta), 1, div(x, beta)));
-  const elementwise = record(out.detach(), "SmoothL1LossBackward", [input, target], (g, needs) => [
+  const elementwise = record(out.detach(), "SmoothL1LossBackward0", [input, target], (g, needs) => [
     needs[0] ? mul(g, slope(d)) : null,
     needs[1] ? mul(g, slope(neg(d))) : null,
   ]);
@@ -97,13 +104,17 @@ export function binaryCrossEntropy(
   for (const v of input.toTypedArray()) {
     if (!(v >= 0 && v <= 1)) throw new ArgumentError("all elements of input should be between 0 and 1");
   }
+  return asOneNode("BinaryCrossEntropyBackward0", [input, target], (input, target) => bce(input!, target!, w, r));
+}
+
+function bce(input: Tensor, target: Tensor, w: Tensor | null, r: Reduction): Tensor {
   const x = input.detach();
   const y = target.detach();
   const out = noGrad(() => {
     const l = neg(add(mul(y, clampedLog(x)), mul(sub(1, y), clampedLog(sub(1, x)))));
     return w ? mul(l, w) : l;
   });
-  const elementwise = record(out.detach(), "BinaryCrossEntropyBackward", [input, target], (g, needs) => {
+  const elementwise = record(out.detach(), "BinaryCrossEntropyBackward0", [input, target], (g, needs) => {
     const gw = w ? mul(g, w) : g;
     return [
       needs[0] ? mul(gw, mul(sub(x, y), clamp(mul(x, sub(1, x)), 1e-12).reciprocal())) : null,
@@ -137,6 +148,10 @@ export function binaryCrossEntropyWithLogits(
   }
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   const pw = checkWeightBroadcast(opts.posWeight, input, "pos_weight");
+  return asOneNode("BinaryCrossEntropyWithLogitsBackward0", [input, target], (input, target) => bceLogits(input!, target!, w, pw, r));
+}
+
+function bceLogits(input: Tensor, target: Tensor, w: Tensor | null, pw: Tensor | null, r: Reduction): Tensor {
   const x = input.detach();
   const y = target.detach();
   const spNeg = noGrad(() => softplusNeg(x));
@@ -145,7 +160,7 @@ export function binaryCrossEntropyWithLogits(
     const l = add(mul(sub(1, y), x), lw ? mul(lw, spNeg) : spNeg);
     return w ? mul(l, w) : l;
   });
-  const elementwise = record(out.detach(), "BinaryCrossEntropyWithLogitsBackward", [input, target], (g, needs) => {
+  const elementwise = record(out.detach(), "BinaryCrossEntropyWithLogitsBackward0", [input, target], (g, needs) => {
     const gw = w ? mul(g, w) : g;
     let gx: Tensor | null = null;
     let gy: Tensor | null = null;
