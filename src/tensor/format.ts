@@ -3,10 +3,12 @@ import type { Tensor } from "./tensor.ts";
 /**
  * PyTorch-like printing: `tensor([[1., 2.],\n        [3., 4.]], requires_grad=True)`. Floats get
  * 4 decimals, or scientific notation when magnitudes span more than 1e3 or exceed 1e8; integral floats
- * print as `1.`; large tensors are summarised with `...` (threshold 1000, 3 edge items).
+ * print as `1.`; large tensors are summarised with `...` (threshold 1000, 3 edge items); rows wrap at
+ * 80 columns as PyTorch's default print options do.
  */
 const THRESHOLD = 1000;
 const EDGE = 3;
+const LINEWIDTH = 80;
 
 function floatFormatter(values: readonly number[]): (v: number) => string {
   // Loops, not Math.max(...values): spreading a large array overflows the stack.
@@ -16,17 +18,58 @@ function floatFormatter(values: readonly number[]): (v: number) => string {
   for (const v of values) {
     if (!Number.isFinite(v)) continue;
     const a = Math.abs(v);
-    if (a > maxA) maxA = a;
+    if (a !== 0 && a > maxA) maxA = a;
     if (a !== 0 && a < minA) minA = a;
     if (!Number.isInteger(v)) allInt = false;
   }
-  if (maxA === -Infinity) return (v) => fmtSpecial(v);
-  if (minA === Infinity) minA = 0;
-  if (allInt && maxA < 1e8) return (v) => (Number.isFinite(v) ? `${v.toFixed(0)}.` : fmtSpecial(v));
-  if (maxA >= 1e8 || (minA > 0 && (maxA / minA > 1000 || minA < 1e-4))) {
-    return (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, "e$10$2") : fmtSpecial(v));
+  const fixed = (digits: number) => (v: number) => (Number.isFinite(v) ? pyFixed(v, digits) : fmtSpecial(v));
+  const sci = (v: number) => (Number.isFinite(v) ? pyExp(v, 4) : fmtSpecial(v));
+  // PyTorch's _Formatter: the thresholds look at the nonzero finite magnitudes only.
+  if (maxA === -Infinity) return allInt ? (v) => (Number.isFinite(v) ? `${pyFixed(v, 0)}.` : fmtSpecial(v)) : fixed(4);
+  if (allInt) {
+    if (maxA / minA > 1000 || maxA > 1e8) return sci;
+    return (v) => (Number.isFinite(v) ? `${pyFixed(v, 0)}.` : fmtSpecial(v));
   }
-  return (v) => (Number.isFinite(v) ? v.toFixed(4) : fmtSpecial(v));
+  if (maxA / minA > 1000 || maxA > 1e8 || minA < 1e-4) return sci;
+  return fixed(4);
+}
+
+/**
+ * The exact decimal expansion of v's double (toFixed prints it exactly up to 100 digits), cut to
+ * `digits` decimals with Python's round-half-even: toFixed and toExponential round exact ties up,
+ * Python's format() to even (99272.15625 prints 99272.1562), and PyTorch prints with Python.
+ */
+function roundDigits(sign: string, int: string, frac: string, digits: number): [string, string] {
+  const keep = frac.slice(0, digits);
+  const rest = frac.slice(digits);
+  const all = int + keep;
+  const last = all.length > 0 ? Number(all[all.length - 1]) : 0;
+  const up = rest[0]! > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+  if (!up) return [sign + int, keep];
+  const n = (BigInt(all) + 1n).toString().padStart(all.length, "0");
+  return [sign + n.slice(0, n.length - digits), n.slice(n.length - digits)];
+}
+
+function pyFixed(v: number, digits: number): string {
+  const exact = Math.abs(v).toFixed(100).replace(/0+$/, "");
+  const [int, frac = ""] = exact.split(".");
+  const [i, f] = roundDigits(v < 0 || Object.is(v, -0) ? "-" : "", int!, frac.padEnd(digits + 1, "0"), digits);
+  return digits === 0 ? i : `${i}.${f}`;
+}
+
+function pyExp(v: number, digits: number): string {
+  const [mant, exp] = Math.abs(v).toExponential(100).split("e") as [string, string];
+  const [int, frac] = mant.split(".") as [string, string];
+  let [i, f] = roundDigits("", int, frac, digits);
+  let e = Number(exp);
+  if (i.length > 1) {
+    // 9.99995 rounded up to 10.0000: renormalise.
+    f = (i.slice(1) + f).slice(0, digits);
+    i = i[0]!;
+    e += 1;
+  }
+  const sign = v < 0 || Object.is(v, -0) ? "-" : "";
+  return `${sign}${i}.${f}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
 function fmtSpecial(v: number): string {
@@ -63,7 +106,16 @@ export function formatTensor(t: Tensor): string {
     if (t.ndim === 0) return fmt(Number(data[0]));
     const step = numelAfter(t.shape, d);
     const idx = rows(d);
-    if (d === t.ndim - 1) return `[${idx.map((i) => (i < 0 ? "..." : str(start + i))).join(", ")}]`;
+    if (d === t.ndim - 1) {
+      // PyTorch's _vector_str: as many ", "-separated elements per line as fit in the line width
+      // after this depth's indent; a summarised row's gap is the element " ...".
+      const items = idx.map((i) => (i < 0 ? " ..." : str(start + i)));
+      const here = indent + d;
+      const perLine = Math.max(1, Math.floor((LINEWIDTH - here) / (width + 2)));
+      const lines: string[] = [];
+      for (let k = 0; k < items.length; k += perLine) lines.push(items.slice(k, k + perLine).join(", "));
+      return `[${lines.join(`,\n${" ".repeat(here + 1)}`)}]`;
+    }
     const sep = `,${"\n".repeat(t.ndim - d - 1)}${" ".repeat(indent + d + 1)}`;
     return `[${idx.map((i) => (i < 0 ? "..." : build(d + 1, start + i * step))).join(sep)}]`;
   };
@@ -73,7 +125,19 @@ export function formatTensor(t: Tensor): string {
   if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) extras.push("requires_grad=True");
   const body = t.numel() === 0 ? "[]" : build(0, 0);
-  return `tensor(${[body, ...extras].join(", ")})`;
+  // PyTorch's _add_suffixes: a suffix that would pass the line width starts a new line.
+  let out = `tensor(${body}`;
+  let lastLine = out.length - out.lastIndexOf("\n") + 1;
+  for (const suffix of extras) {
+    if (lastLine + suffix.length + 2 > LINEWIDTH) {
+      out += `,\n${" ".repeat(indent)}${suffix}`;
+      lastLine = indent + suffix.length;
+    } else {
+      out += `, ${suffix}`;
+      lastLine += suffix.length + 2;
+    }
+  }
+  return `${out})`;
 }
 
 function numelAfter(shape: readonly number[], d: number): number {

@@ -1,4 +1,5 @@
 import type { Node } from "../autograd/node.ts";
+import { Size } from "./size.ts";
 import { backend } from "../backend/registry.ts";
 import { ArgumentError, AutogradError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "./dtype.ts";
@@ -234,10 +235,11 @@ export class Tensor {
     return numelOf(this.shape);
   }
 
-  size(): number[];
+  /** The shape as torch.Size: an array that prints as `torch.Size([2, 3])`. */
+  size(): Size;
   size(dim: number): number;
   size(dim?: number): number[] | number {
-    if (dim === undefined) return [...this.shape];
+    if (dim === undefined) return Size.fromShape(this.shape);
     return this.shape[normDim(dim, this.ndim)]!;
   }
 

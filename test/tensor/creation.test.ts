@@ -79,5 +79,5 @@ test("printing looks like PyTorch", () => {
   const y = torch.tensor([1.0], { requiresGrad: true }).mul(2);
   assert.equal(String(y), "tensor([2.], grad_fn=<MulBackward0>)");
   const big = String(torch.arange(2000));
-  assert.match(big, /^tensor\(\[   0,    1,    2, \.\.\., 1997, 1998, 1999\]\)$/);
+  assert.match(big, /^tensor\(\[   0,    1,    2,  \.\.\., 1997, 1998, 1999\]\)$/);
 });
