@@ -109,6 +109,8 @@ function baseConfigs(images: string, testImages: string): { name: string; config
       c.epochs = 2;
       const data = c.data as { [k: string]: Json };
       if (data.source === "sin") data.samples = 500;
+      // Text: a few steps per epoch and a short validation prefix, from the small humor genre.
+      else if (data.source === "brown") Object.assign(data, { genres: ["r"], validChars: 4096 }), (c.stepsPerEpoch = 5);
       else if (data.source === "folder") Object.assign(data, { path: images, testPath: testImages });
     }
     return { name: f, config: c };
@@ -124,13 +126,13 @@ const VALUES: Json[] = ["abc", "", "1e3", "NaN", 0, -1, 1.5, 1e308, true, false,
 const PATH_KEYS = ["data.path", "data.testPath", "data.root", "recordPath", "savePath"];
 const SEED_PATH_KEYS = ["raw_data_path", "save_path", "record_path", "data_path"];
 const ENUMS: Record<string, string[]> = {
-  task: ["classification", "regression", "Regression", "detection"],
+  task: ["classification", "regression", "charlm", "Regression", "detection"],
   mode: ["train", "test", "train_and_test", "eval"],
-  "model.type": ["mlp", "cnn", "rnn"],
+  "model.type": ["mlp", "cnn", "lstm", "transformer", "rnn"],
   "model.activation": ["relu", "tanh", "sigmoid", "gelu", "swish"],
-  "data.source": ["mnist", "folder", "sin", "cifar"],
-  "optimizer.name": ["sgd", "adam", "adamw", "rmsprop", "adagrad", "lbfgs"],
-  "scheduler.name": ["step", "multistep", "exponential", "cosine", "onecycle", "plateau", "warmup"],
+  "data.source": ["mnist", "folder", "sin", "brown", "text", "cifar"],
+  "optimizer.name": ["sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "nadam", "radam", "lbfgs"],
+  "scheduler.name": ["step", "multistep", "exponential", "cosine", "onecycle", "plateau", "linear", "warmRestarts", "cyclic", "warmupCosine", "warmup"],
 };
 const HUGE: [string, () => Json][] = [
   ["model.hidden", () => [2 ** 31]],
@@ -148,6 +150,14 @@ const HUGE: [string, () => Json][] = [
   ["data.samples", () => 2 ** 31],
   ["epochs", () => 1e15],
   ["validSplit", () => 0.999],
+  ["data.seqLen", () => 1e9],
+  ["data.seqLen", () => 100000],
+  ["data.validChars", () => 1e15],
+  ["model.embeddingDim", () => 1e7],
+  ["model.numLayers", () => 100000],
+  ["model.dModel", () => 65536],
+  ["model.dimFeedforward", () => 2 ** 31],
+  ["stepsPerEpoch", () => 1e15],
 ];
 
 /** Every [parent, key] in the tree (key is a property name or an array index). */
