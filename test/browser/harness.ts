@@ -8,7 +8,7 @@
  *
  * No browser: in CI (CI set) that is a failure; locally the browser tests skip with the reason.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
@@ -55,7 +55,11 @@ export async function buildApp(dir: string, minify = true): Promise<void> {
   writeFileSync(join(dir, "index.html"), '<!doctype html><meta charset="utf-8"><title>kindling test</title><script type="module" src="./page.js"></script>\n');
 }
 
-function serve(dir: string, files: Map<string, Uint8Array>): Promise<{ server: Server; origin: string }> {
+/**
+ * Serves `dir` flat, `files` at /files/<name>, and each mount's folder under its prefix ("/fixtures/":
+ * a folder), where `?list` on a folder gives its entries as JSON (readdirSync in the op-suite runner).
+ */
+export function serve(dir: string, files: Map<string, Uint8Array>, mounts: Record<string, string> = {}): Promise<{ server: Server; origin: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const isolate = !url.searchParams.has("noisolate");
@@ -64,7 +68,16 @@ function serve(dir: string, files: Map<string, Uint8Array>): Promise<{ server: S
       : {};
     let body: Uint8Array | undefined;
     const name = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
-    if (name.startsWith("files/")) body = files.get(name.slice(6));
+    const mount = Object.keys(mounts).find((m) => url.pathname.startsWith(m));
+    if (mount !== undefined) {
+      const rel = decodeURIComponent(url.pathname.slice(mount.length));
+      const path = join(mounts[mount]!, rel);
+      if (!rel.split("/").includes("..") && existsSync(path)) {
+        body = statSync(path).isDirectory()
+          ? (url.searchParams.has("list") ? new TextEncoder().encode(JSON.stringify(readdirSync(path))) : undefined)
+          : readFileSync(path);
+      }
+    } else if (name.startsWith("files/")) body = files.get(name.slice(6));
     else if (/^[\w.-]+$/.test(name) && existsSync(join(dir, name))) body = readFileSync(join(dir, name));
     if (!body) {
       res.writeHead(404, headers).end("not found");
