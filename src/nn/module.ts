@@ -35,6 +35,20 @@ export type AnyModule = Module<unknown[], unknown>;
  * A TS object cannot be called like PyTorch's `model(x)`: use `model.forward(x)` (or `model.call(x)`).
  * `In`/`Out` type the forward signature; the default is one Tensor in, one out.
  */
+/** The built-in module classes by constructor, named as nn exports them (see nameBuiltinModules). */
+const BUILTIN_NAMES = new WeakMap<object, string>();
+
+/**
+ * Records the exported names of the module classes in a namespace, so that reprs and messages print
+ * `Linear(...)` even from a minified bundle, where the class itself may be called `Xr`. nn/index.ts
+ * calls it with its own namespace.
+ */
+export function nameBuiltinModules(ns: Readonly<Record<string, unknown>>): void {
+  for (const [name, v] of Object.entries(ns)) {
+    if (typeof v === "function" && (v === Module || v.prototype instanceof Module) && !BUILTIN_NAMES.has(v)) BUILTIN_NAMES.set(v, name);
+  }
+}
+
 export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   /** Training mode (dropout active, batch statistics); switch with `train()` / `eval()`. */
   training = true;
@@ -53,9 +67,9 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.forward(...args);
   }
 
-  /** The class name, as PyTorch's `_get_name()`. */
+  /** The class name, as PyTorch's `_get_name()` (a built-in's exported name: minifiers rename classes). */
   getName(): string {
-    return this.constructor.name;
+    return BUILTIN_NAMES.get(this.constructor) ?? this.constructor.name;
   }
 
   /** The per-layer detail inside the parentheses of `toString()`, e.g. `in_features=3, out_features=4, bias=True`. */

@@ -77,6 +77,23 @@ describe("kindling in headless Chromium", { skip: skip ?? false }, () => {
     assert.match(errs[3]!, /^ShapeError: /);
   });
 
+  test("the minified page prints PyTorch's class names in module reprs and messages", async () => {
+    const r = await h.page.evaluate(() => {
+      const { nn } = kt.torch;
+      const net = new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU(), new nn.LSTM(3, 4, { numLayers: 2 }));
+      let message = "";
+      try {
+        net.loadStateDict({});
+      } catch (e) {
+        message = (e as Error).message.split("\n")[0]!;
+      }
+      return { repr: net.toString(), message, name: new nn.TransformerEncoderLayer(8, 2).getName() };
+    });
+    assert.equal(r.repr, "Sequential(\n  (0): Linear(in_features=2, out_features=3, bias=True)\n  (1): ReLU()\n  (2): LSTM(3, 4, num_layers=2)\n)");
+    assert.match(r.message, /^Error\(s\) in loading state_dict for Sequential:/);
+    assert.equal(r.name, "TransformerEncoderLayer");
+  });
+
   test(`${STEPS} training steps give Node's losses bit for bit, on js and on wasm, in the page and in a Worker on 2 threads`, async () => {
     const want = { js: nodeLosses("js"), wasm: nodeLosses("wasm-simd") };
     const page = await h.page.evaluate(async (steps) => {
