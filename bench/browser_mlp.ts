@@ -87,6 +87,10 @@ try {
   console.log(`GEMM 256x1024 @ 1024x1024 float32, wasm`);
   console.log(`  Chromium Worker, 2 threads: ${f(m.gemm2)}   1 thread: ${f(m.gemm1)}   speed-up: ${(m.gemm1 / m.gemm2).toFixed(2)}x`);
   console.log(`  Node, 2 threads:            ${f(m.nodeGemm2)}   Chromium/Node: ${(m.gemm2 / m.nodeGemm2).toFixed(2)}x`);
+  // Issue 15, acceptance 2: Worker step <= 1.2x Node's at 2 threads; GEMM 2 threads >= 1.5x faster than 1.
+  const ratio = m.step2 / m.node2, speedup = m.gemm1 / m.gemm2;
+  console.log(`acceptance 2: Worker/Node step ${ratio.toFixed(2)}x (<= 1.2x: ${ratio <= 1.2 ? "yes" : "no"}); ` +
+    `GEMM 2 vs 1 thread ${speedup.toFixed(2)}x (>= 1.5x: ${speedup >= 1.5 ? "yes" : "no"})`);
 } finally {
   await h.close();
 }
