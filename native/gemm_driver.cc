@@ -270,6 +270,9 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
   idx mb_max = idx(kABlockBytes / (std::size_t(K) * sizeof(T))) / mr * mr;
   const idx mb_small = round_up(M < kSmallRows ? M : kSmallRows, mr);
   if (mb_max < mb_small && std::size_t(mb_small * K) * sizeof(T) <= kSmallABytes) mb_max = mb_small;
+  // A K so deep that not even mr rows fit the block budget (K > 16384 at mr = 16) still needs one
+  // micro-panel of rows per block; 0 here divided by zero (SIGFPE) in ceil_div below.
+  if (mb_max < mr) mb_max = mr;
   const idx row_blocks = ceil_div(M, mb_max);
   mb_max = round_up(ceil_div(M, row_blocks), mr);
 

@@ -231,6 +231,7 @@ test("native gemm: shapes spanning several K blocks, row blocks and column chunk
     [300, 97, 40],   // small K, many rows
     [100, 60, 4000], // deep K, few columns: one row block of batch size, rows split over a shared packed B
     [40, 100, 5000], // idem, ragged last column panel
+    [260, 8, 40000], // K so deep that not one micro-panel of rows fits the A block budget (was SIGFPE)
   ];
   const cases: Case[] = [];
   shapes.forEach(([M, N, K], s) => {
