@@ -43,7 +43,7 @@ export interface EpochResult {
 }
 
 /** A diverged run, stopped before anything non-finite is saved. */
-function diverged(epoch: number, step: number, what: string, lr: number): NonFiniteError {
+export function diverged(epoch: number, step: number, what: string, lr: number): NonFiniteError {
   return new NonFiniteError(
     `epoch ${epoch}, step ${step}: ${what}; the run diverged and was stopped (nothing non-finite was saved). ` +
       `Try a smaller learning rate (optimizer.lr; it was ${lr.toPrecision(3)} here), or pass --allow-nonfinite to keep going`,

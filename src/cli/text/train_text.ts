@@ -9,6 +9,7 @@ import { Generator, manualSeed } from "../../tensor/random.ts";
 import { checkModelFits } from "../budget.ts";
 import { loadBest, loadLast, saveBest, saveLast, type ModelMeta } from "../checkpoint.ts";
 import type { ResolvedConfig } from "../config.ts";
+import { diverged } from "../epoch.ts";
 import { describeNonFinite, firstNonFinite } from "../guard.ts";
 import { plotCurves } from "../plots.ts";
 import type { Progress } from "../progress.ts";
@@ -51,13 +52,6 @@ export function validationLoss(model: TextModel, data: TextData, batch = 32): nu
   } finally {
     model.train(was);
   }
-}
-
-function diverged(epoch: number, step: number, what: string, lr: number): NonFiniteError {
-  return new NonFiniteError(
-    `epoch ${epoch}, step ${step}: ${what}; the run diverged and was stopped (nothing non-finite was saved). ` +
-      `Try a smaller learning rate (optimizer.lr; it was ${lr.toPrecision(3)} here), or pass --allow-nonfinite to keep going`,
-  );
 }
 
 /** "The " when the text has those characters, else the validation text's first four. */
