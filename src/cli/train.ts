@@ -5,7 +5,8 @@ import * as nn from "../nn/index.ts";
 import { Generator, manualSeed } from "../tensor/random.ts";
 import { getBackend } from "../backend/index.ts";
 import { checkDataFits, checkModelFits, shapeFromConfig } from "./budget.ts";
-import { loadLast, loadBest, saveBest, saveLast, type ModelMeta } from "./checkpoint.ts";
+import { loadLast, loadBest, type ModelMeta } from "./checkpoint.ts";
+import { closeEpoch } from "./epoch_end.ts";
 import type { ResolvedConfig } from "./config.ts";
 import { loadTaskData, loader, type TaskData } from "./data.ts";
 import { type EpochContext, runEpoch } from "./epoch.ts";
@@ -100,16 +101,9 @@ export async function train(config: ResolvedConfig, opts: TrainOptions): Promise
   try {
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const { entry, metric, finite } = runEpoch(ctx, epoch);
-      metrics.push(entry);
-      record.writeMetrics(metrics);
       if (!finite) say(`epoch ${epoch}: the model is not finite; not saved as best (--allow-nonfinite)`);
-      else if (better(config.task, metric, bestMetric)) {
-        bestMetric = metric;
-        await saveBest(config.savePath, model, meta, { "kindling.epoch": String(epoch), "kindling.hash_id": config.hashId });
-      }
-      await saveLast(lastPath, { model, optimizer, scheduler, dataGen, state: { epoch, bestMetric } });
-      record.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
-      progress.endEpoch(entry);
+      const improved = finite && better(config.task, metric, bestMetric);
+      bestMetric = await closeEpoch({ config, record, progress, lastPath, meta }, { model, optimizer, scheduler, dataGen }, metrics, entry, metric, improved, bestMetric);
     }
   } catch (e) {
     if (e instanceof NonFiniteError) record.log(`stopped: ${e.message}`);

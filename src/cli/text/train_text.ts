@@ -7,7 +7,8 @@ import { clipGradNorm_ } from "../../nn/utils/clip_grad.ts";
 import * as optim from "../../optim/index.ts";
 import { Generator, manualSeed } from "../../tensor/random.ts";
 import { checkModelFits } from "../budget.ts";
-import { loadBest, loadLast, saveBest, saveLast, type ModelMeta } from "../checkpoint.ts";
+import { loadBest, loadLast, type ModelMeta } from "../checkpoint.ts";
+import { closeEpoch } from "../epoch_end.ts";
 import type { ResolvedConfig } from "../config.ts";
 import { diverged } from "../epoch.ts";
 import { describeNonFinite, firstNonFinite } from "../guard.ts";
@@ -131,15 +132,8 @@ export async function trainText(config: ResolvedConfig, opts: { resume: boolean;
       if (scheduler instanceof optim.lrScheduler.ReduceLROnPlateau) scheduler.step(validLoss);
       else if (scheduler && !perBatch) scheduler.step();
       const entry: EpochMetrics = { epoch, trainLoss: sum / stepsPerEpoch, validLoss, validBpc: validLoss / LN2, lr, seconds: (performance.now() - t0) / 1000 };
-      metrics.push(entry);
-      record.writeMetrics(metrics);
-      if (bad === null && Number.isFinite(validLoss) && (best === null || validLoss < best)) {
-        best = validLoss;
-        await saveBest(config.savePath, model, meta, { "kindling.epoch": String(epoch), "kindling.hash_id": config.hashId });
-      }
-      await saveLast(lastPath, { model, optimizer, scheduler, dataGen, state: { epoch, bestMetric: best } });
-      record.log(`epoch ${epoch}: ${JSON.stringify(entry)}`);
-      progress.endEpoch(entry);
+      const improved = bad === null && Number.isFinite(validLoss) && (best === null || validLoss < best);
+      best = await closeEpoch({ config, record, progress, lastPath, meta }, { model, optimizer, scheduler, dataGen }, metrics, entry, validLoss, improved, best);
     }
   } catch (e) {
     if (e instanceof NonFiniteError) record.log(`stopped: ${e.message}`);
