@@ -71,3 +71,14 @@ test("generate refuses an image classifier's checkpoint in one line", () => {
   assert.notEqual(r.code, 0);
   oneLineError(r.stderr);
 });
+
+test("charlm refuses a savePath that is a device before writing anything (an atomic rename would replace it)", () => {
+  const dir = tempDir("charlm-dev");
+  const config = join(dir, "c.json");
+  writeFileSync(config, JSON.stringify({
+    task: "charlm", model: MODELS.lstm, data: { source: "text", path: corpus(dir), seqLen: 24 },
+    optimizer: { name: "adam", lr: 0.01 }, batchSize: 4, epochs: 1, stepsPerEpoch: 1, recordPath: join(dir, "rec"), savePath: "/dev/null",
+  }));
+  const r = runCli(["train", config], dir);
+  assert.match(oneLineError(r.stderr), /savePath: \/dev\/null is a device, not a file/);
+});

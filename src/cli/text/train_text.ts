@@ -14,6 +14,7 @@ import { diverged } from "../epoch.ts";
 import { describeNonFinite, firstNonFinite } from "../guard.ts";
 import { plotCurves } from "../plots.ts";
 import type { Progress } from "../progress.ts";
+import { ensureOutputFile } from "../paths.ts";
 import { RunRecord, type EpochMetrics } from "../records.ts";
 import { buildOptimizer, buildScheduler, currentLr } from "../setup.ts";
 import { sampleText } from "./generate.ts";
@@ -68,6 +69,9 @@ export async function trainText(config: ResolvedConfig, opts: { resume: boolean;
   const { progress } = opts;
   const allowNonfinite = opts.allowNonfinite ?? false;
   const record = new RunRecord(config);
+  // As the image tasks' openRecord: a savePath that is a device or a folder is refused before any write
+  // (the atomic rename would otherwise replace /dev/zero itself when run as root).
+  ensureOutputFile(config.savePath, "savePath");
   const say = (line: string) => {
     record.log(line);
     progress.info(line);
