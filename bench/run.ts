@@ -3,11 +3,12 @@
  *   1. GEMM GFLOP/s at the MLP's shapes: kindling native / wasm / js vs torch.mm, per thread count;
  *   2. the seed MLP training step: kindling native / wasm / js vs PyTorch vs tfjs cpu / wasm;
  *   3. the MNIST CNN training step: kindling native / wasm vs PyTorch, same thread counts;
- *   4. the LSTM training step (2 layers, hidden 256, seq 64, batch 32): kindling native vs PyTorch.
+ *   4. the LSTM training step (2 layers, hidden 256, seq 64, batch 32): kindling native vs PyTorch;
+ *   5. the Transformer training step (4 encoder layers, d 256, 4 heads, seq 128, batch 16): native vs PyTorch.
  *
  *   npm run bench                                    everything, threads 1 and 2
  *   npm run bench -- --quick                         fewer samples, shorter step budgets
- *   npm run bench -- --skip tfjs,cnn --threads 1     parts: gemm mlp cnn lstm, sides: torch tfjs
+ *   npm run bench -- --skip tfjs,cnn --threads 1     parts: gemm mlp cnn lstm transformer, sides: torch tfjs
  *   npm run bench -- --torch-blas system             torch on the system BLAS, even if OpenBLAS is found
  *   npm run bench -- --torch-malloc default          torch on glibc's default malloc thresholds (see torchEnv)
  *   npm run bench -- --rounds 3                      training-step parts: 3 alternating rounds per side (default 2)
@@ -312,6 +313,40 @@ async function lstmSection(): Promise<void> {
   console.log("  time ratio: kindling ms/step / PyTorch ms/step at the same thread count, medians (bests); >1: kindling slower.");
 }
 
+/**
+ * The Transformer step (bench/transformer_step.ts, bench/transformer_torch.py), one torch process per
+ * thread count. Both sides also report the median process CPU time per step, which stays meaningful on
+ * a loaded machine; its ratio is printed under the table.
+ */
+async function transformerSection(): Promise<void> {
+  type Cell = StepCell & { cpuMedianMs?: number };
+  const torchStep = async (): Promise<Outcome<Cell>> => {
+    if (skip.has("torch")) return { reports: [], error: "skipped (--skip torch)" };
+    const outs: Outcome<Cell>[] = [];
+    for (const t of threads) outs.push(await runSide<Cell>(PYTHON, [join(BENCH, "transformer_torch.py"), "--json", "--threads", String(t), "--budget", budget(6000)], 600, torchEnv()));
+    return { reports: outs.flatMap((o) => o.reports), error: outs.find((o) => o.error)?.error };
+  };
+  const [k, t] = await alternate(rounds, [
+    ["kindling Transformer step", () => kindling<Cell>("transformer_step.ts", ["--budget", budget(6000)], 900)],
+    ["torch Transformer step", torchStep],
+  ]) as [Outcome<Cell>, Outcome<Cell>];
+  const kr = stepRows("kindling", k);
+  const tr = stepRows("PyTorch", t);
+  console.log("\n5. Transformer training step: 4 x TransformerEncoderLayer(d 256, 4 heads, ff 2048, dropout 0.1), seq 128, batch 16, causal mask, MSE, SGD");
+  backendsLine(k);
+  notes("kindling", k);
+  notes("PyTorch", t);
+  stepTable([...kr, ...tr], [["time ratio vs PyTorch same thr", (r) => tr.find((x) => x.threads === r.threads)?.t]], "time");
+  console.log("  time ratio: kindling ms/step / PyTorch ms/step at the same thread count, medians (bests); >1: kindling slower.");
+  const cpuOf = (o: Outcome<Cell>, n: number): number | undefined =>
+    o.reports.flatMap((r) => r.cells).find((c) => c.threads === n)?.cpuMedianMs;
+  for (const n of threads) {
+    const a = cpuOf(k, n);
+    const b = cpuOf(t, n);
+    if (a !== undefined && b !== undefined) console.log(`  CPU time per step at ${n} thread(s), medians (process, all threads): kindling ${a.toFixed(0)} ms, PyTorch ${b.toFixed(0)} ms, ratio ${ratio(a, b)}`);
+  }
+}
+
 async function torchHeader(): Promise<void> {
   if (skip.has("torch")) return;
   const dir = openblasDir();
@@ -359,6 +394,7 @@ async function main(): Promise<void> {
   if (!skip.has("mlp")) await mlpSection();
   if (!skip.has("cnn")) await cnnSection();
   if (!skip.has("lstm")) await lstmSection();
+  if (!skip.has("transformer")) await transformerSection();
   console.log("");
   loadLine("at end");
 }
