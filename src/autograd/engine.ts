@@ -19,7 +19,7 @@ const view = (t: Tensor) => ({ data: t.storage, offset: t.offset, strides: t.str
 
 /** a + b into a fresh contiguous tensor (gradients may be views of tensors we must not write). */
 function sum(a: Tensor, b: Tensor): Tensor {
-  const out = Tensor.empty(a.shape, a.dtype);
+  const out = Tensor.uninitialized(a.shape, a.dtype);
   backend().binary("add", view(a), view(b), out.storage, a.shape);
   return out;
 }
@@ -118,10 +118,15 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
     /** Leaves with hooks: their gradients are summed first, so the hooks run once, on the total. */
     const hookedLeaves = new Map<Tensor, Tensor>();
     const ledger = new GradLedger(seed);
+    /** Gradients that may have died; recycled once the node's outputs are all placed (they may alias). */
+    const dying: Tensor[] = [];
     const hold = <K>(map: Map<K, Tensor>, key: K, gi: Tensor): void => {
       const prev = map.get(key);
       const next = prev ? sum(prev, gi) : gi;
-      if (prev) ledger.drop(prev);
+      if (prev) {
+        ledger.drop(prev);
+        dying.push(prev, gi);
+      }
       ledger.hold(next);
       map.set(key, next);
     };
@@ -131,7 +136,12 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         const slots = gathered.get(node);
         if (!slots) continue;
         gathered.delete(node);
-        for (const s of slots) if (s) ledger.drop(s);
+        for (const s of slots) {
+          if (!s) continue;
+          ledger.drop(s);
+          if (node.foreignGrads) ledger.disown(s);
+          dying.push(s);
+        }
         checkAlive(node, node.multiBackward);
         node.saved?.check(node.name);
         inGrads = node.multiBackward!(slots, needsOf(node));
@@ -140,7 +150,11 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         if (!g) continue;
         grads.delete(node);
         ledger.drop(g);
+        // User code that sees g (a hook, a custom Function's backward) may keep it.
+        if (node.foreignGrads) ledger.disown(g);
+        dying.push(g);
         if (hasTensorHooks()) {
+          if (hooksOf(node)) ledger.disown(g);
           const hooked = runTensorHooks(node, g);
           if (hooked !== g) ledger.disown(hooked);
           g = hooked;
@@ -167,8 +181,12 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         if (!e || !gi) continue;
         if (!(e instanceof Tensor)) hold(grads, e, gi);
         else if (hooksOf(e)) hold(hookedLeaves, e, gi);
-        else accumulateLeaf(e, gi, (t) => t === gi && ledger.adopt(t, inGrads));
+        else {
+          accumulateLeaf(e, gi, (t) => t === gi && ledger.adopt(t, inGrads));
+          dying.push(gi);
+        }
       }
+      for (const t of dying.splice(0)) ledger.recycle(t);
     }
     for (const [leaf, g] of hookedLeaves) accumulateLeaf(leaf, runTensorHooks(leaf, g));
   });

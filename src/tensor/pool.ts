@@ -17,6 +17,14 @@ const MAX_BYTES = 256 << 20;
 const free = new Map<StorageClass, Map<number, Storage[]>>();
 const issued = new WeakSet<Storage>();
 let heldBytes = 0;
+/**
+ * When each issued buffer was last handed out, on a counter a backward pass advances as it starts
+ * (passMark): a buffer stamped at or after a pass's mark was made by that pass (or by one nested in it),
+ * so nothing from before the pass (an activation, a user's tensor) can be mistaken for one of its own
+ * dead gradients.
+ */
+const born = new WeakMap<Storage, number>();
+let clock = 0;
 
 /** A free buffer of exactly n elements of this class, or null. */
 export function takeStorage(ctor: StorageClass, n: number): Storage | null {
@@ -25,12 +33,24 @@ export function takeStorage(ctor: StorageClass, n: number): Storage | null {
   if (!s) return null;
   heldBytes -= s.byteLength;
   resetVersion(s);
+  born.set(s, clock);
   return s;
 }
 
 /** Marks a buffer as one the pool may later take back. */
 export function markIssued(s: Storage): void {
   issued.add(s);
+  born.set(s, clock);
+}
+
+/** Starts a new period: buffers handed out from now on are `issuedSince` the returned mark. */
+export function passMark(): number {
+  return ++clock;
+}
+
+/** Whether s is a pool buffer handed out at or after `mark`. */
+export function issuedSince(s: Storage, mark: number): boolean {
+  return (born.get(s) ?? -1) >= mark;
 }
 
 /** Gives back a buffer nobody holds any more; returns whether the pool kept it. */
