@@ -5,8 +5,6 @@
  *     const loss = new nn.CrossEntropyLoss().forward(model.forward(x), y);
  */
 import "../ops/methods.ts";
-import { nameBuiltinModules } from "./module.ts";
-import * as builtins from "./index.ts";
 
 export { Module, type AnyModule } from "./module.ts";
 export { type StateDict, type StateDictLike, type LoadResult, StateDictError } from "./state_dict.ts";
@@ -27,6 +25,3 @@ export * as utils from "./utils/index.ts";
 export * from "./recurrent/index.ts";
 export * from "./attention/index.ts";
 export * from "./extra/index.ts";
-
-// Reprs name built-in modules by these exports, not by their (minifiable) class names.
-nameBuiltinModules(builtins);

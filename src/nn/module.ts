@@ -40,8 +40,8 @@ const BUILTIN_NAMES = new WeakMap<object, string>();
 
 /**
  * Records the exported names of the module classes in a namespace, so that reprs and messages print
- * `Linear(...)` even from a minified bundle, where the class itself may be called `Xr`. nn/index.ts
- * calls it with its own namespace.
+ * `Linear(...)` even from a minified bundle, where the class itself may be called `Xr`. nn/namespace.ts
+ * calls it with `torch.nn`.
  */
 export function nameBuiltinModules(ns: Readonly<Record<string, unknown>>): void {
   for (const [name, v] of Object.entries(ns)) {
