@@ -7,7 +7,7 @@ import { allocStorage, isFloating } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sum } from "./reduce.ts";
-import { denseData, fresh, freshOutput } from "./util.ts";
+import { denseData, fresh, freshOutput, zeroedOutput } from "./util.ts";
 import { squeeze, unsqueeze } from "./views.ts";
 
 /**
@@ -168,7 +168,7 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (needs[0]) {
-      gx = fresh(x.shape, x.dtype);
+      gx = zeroedOutput(x.shape, x.dtype);
       const GX = gx.storage as F;
       if (!passes?.backwardInput(Gd, Wt, GX, win, dims)) {
         const gcols = identityCols ? null : (allocStorage(x.dtype, K * L) as F);

@@ -6,7 +6,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type IntOrTuple, tupleArg } from "./conv.ts";
-import { denseData, fresh } from "./util.ts";
+import { denseData, fresh, freshOutput, zeroedOutput } from "./util.ts";
 
 /**
  * 2-D pooling over [N, C, H, W] or unbatched [C, H, W]. Max and average pools run backend kernels
@@ -83,11 +83,11 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool2d
 export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool2dOptions & { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   const win = poolWindow("max_pool2d", input, kernelSize, opts.stride, opts.padding ?? 0, opts.dilation ?? 1, opts.ceilMode ?? false);
   const shape = outShape(input, win);
-  const out = fresh(shape, input.dtype);
-  const indices = fresh(shape, "int64");
+  const out = freshOutput(shape, input.dtype);
+  const indices = freshOutput(shape, "int64");
   backend().maxPool2d(denseData(input) as F, win, out.storage as F, indices.storage);
   const y = record(out, "MaxPool2DWithIndicesBackward0", [input], (g) => {
-    const gx = fresh(input.shape, input.dtype);
+    const gx = zeroedOutput(input.shape, input.dtype);
     backend().maxPool2dBackward(denseData(g) as F, indices.storage, win, gx.storage as F);
     return [gx];
   });
@@ -100,10 +100,10 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPool2d
   const divisor = opts.divisorOverride ?? 0;
   if (opts.divisorOverride !== undefined && opts.divisorOverride !== null && divisor === 0) throw new ArgumentError("divisor must be not zero");
   const include = opts.countIncludePad ?? true;
-  const out = fresh(outShape(input, win), input.dtype);
+  const out = freshOutput(outShape(input, win), input.dtype);
   backend().avgPool2d(denseData(input) as F, win, out.storage as F, include, divisor);
   return record(out, "AvgPool2DBackward0", [input], (g) => {
-    const gx = fresh(input.shape, input.dtype);
+    const gx = zeroedOutput(input.shape, input.dtype);
     backend().avgPool2dBackward(denseData(g) as F, win, gx.storage as F, include, divisor);
     return [gx];
   }, false);

@@ -80,6 +80,17 @@ export function freshOutput(shape: readonly number[], dtype: DType): Tensor {
   return Tensor.uninitialized(shape, dtype);
 }
 
+/**
+ * A new contiguous tensor of zeros for a kernel that accumulates into it (a scatter, col2im): pool
+ * memory when a buffer of this size is free (tensor/pool.ts), zeroed here, rather than a fresh zeroed
+ * allocation that V8 must later collect.
+ */
+export function zeroedOutput(shape: readonly number[], dtype: DType): Tensor {
+  const t = Tensor.uninitialized(shape, dtype);
+  t.storage.fill(0);
+  return t;
+}
+
 export function defaultFloat(): DType {
   return getDefaultDType();
 }
