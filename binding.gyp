@@ -16,6 +16,7 @@
         "native/addon_pool.cc",
         "native/addon_conv_batch.cc",
         "native/addon_profile.cc",
+        "native/addon_dropout.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

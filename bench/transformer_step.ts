@@ -8,10 +8,11 @@
  *   npx tsx bench/transformer_step.ts                       native at 1 and 2 threads
  *   npx tsx bench/transformer_step.ts --backends native,wasm --threads 1 --budget 8000
  *   ... --dropout 0 --dff 1024                              other layer settings
- *   ... --profile                                           also: ms per op kind (one step)
+ *   ... --profile [--steps 5]                               instead: CPU ms per kernel and pass (native)
  *   ... --json                                              one JSON line (bench/run.ts format)
  */
 import * as torch from "../src/index.ts";
+import { Profiler, type Sample, parMs, serialMs } from "./profiler.ts";
 import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, stats, threadList } from "./common.ts";
 
 /** A step's cell with the process CPU time per step too (all threads): on a shared, oversubscribed machine it moves far less than wall time. */
@@ -44,7 +45,74 @@ function numArg(name: string, fallback: number): number {
   return v === undefined ? fallback : Number(v);
 }
 
+/**
+ * `--profile`: one table of kernels (gemm by shape, unary/binary by op, softmax, ...) summed over the
+ * step's passes, by ideal CPU time (serial + par / threads, bench/profiler.ts), and the passes' own
+ * totals with the JS time outside kernels.
+ */
+function profileSteps(threads: number, dropout: number, dff: number, steps: number): void {
+  const { layers, dModel, nhead, seq, batch } = TRANSFORMER;
+  torch.setNumThreads(threads);
+  const prof = new Profiler(threads);
+  torch.manualSeed(0);
+  const x = torch.randn([seq, batch, dModel]);
+  const target = torch.randn([seq, batch, dModel]);
+  const mask = torch.nn.Transformer.generateSquareSubsequentMask(seq);
+  torch.manualSeed(1);
+  const model = new torch.nn.TransformerEncoder(new torch.nn.TransformerEncoderLayer(dModel, nhead, { dimFeedforward: dff, dropout }), layers);
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+  const mse = new torch.nn.MSELoss();
+  const step = (): number => prof.within("step", () => {
+    prof.within("zero_grad", () => opt.zeroGrad());
+    const loss = prof.within("forward", () => mse.forward(model.forward(x, { mask }), target));
+    prof.within("backward", () => loss.backward());
+    prof.within("optimizer", () => opt.step());
+    return loss.item();
+  });
+  for (let i = 0; i < 2; i++) step();
+  const cpu0 = process.cpuUsage();
+  prof.start();
+  for (let i = 0; i < steps; i++) step();
+  prof.stop();
+  const cpu = process.cpuUsage(cpu0);
+  const ideal = (s: Sample): number => (serialMs(s) + parMs(s) / threads) / steps;
+  const total = prof.rows.get("step")!.get("")!;
+  console.log(`native ${threads} thread(s), ${steps} steps: wall ${(total.wallMs / steps).toFixed(0)} ms/step, process CPU ` +
+    `${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step (all threads, GC included), ideal ${ideal(total).toFixed(0)} ms/step`);
+  const kernels = new Map<string, Sample>();
+  for (const [row, ks] of prof.rows) {
+    if (row === "step") continue;
+    let inside = 0;
+    for (const [k, smp] of ks) {
+      if (k === "") continue;
+      inside += ideal(smp);
+      const key = `${k}`;
+      const acc = kernels.get(key);
+      if (!acc) kernels.set(key, { ...smp, slotMs: [...smp.slotMs] });
+      else {
+        acc.calls += smp.calls;
+        acc.wallMs += smp.wallMs;
+        acc.mainMs += smp.mainMs;
+        acc.waitCpuMs += smp.waitCpuMs;
+        smp.slotMs.forEach((v, i) => (acc.slotMs[i]! += v));
+      }
+    }
+    const own = ks.get("");
+    if (own) console.log(`  ${row.padEnd(10)} ideal ${ideal(own).toFixed(1).padStart(7)} ms; in kernels ${inside.toFixed(1).padStart(7)} ms; outside ${(ideal(own) - inside).toFixed(1).padStart(6)} ms`);
+  }
+  console.log("kernel                               calls/step   ideal ms/step   GFLOP/s (gemm)");
+  for (const [k, smp] of [...kernels].sort((a, b) => ideal(b[1]) - ideal(a[1]))) {
+    const m = /^gemm \S+ (\d+)x(\d+)x(\d+)$/.exec(k);
+    const rate = m ? (2 * Number(m[1]) * Number(m[2]) * Number(m[3]) * smp.calls / steps / 1e6 / ideal(smp)).toFixed(1) : "";
+    console.log(`${k.padEnd(36)} ${(smp.calls / steps).toFixed(0).padStart(10)} ${ideal(smp).toFixed(2).padStart(15)} ${rate.padStart(16)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--profile")) {
+    for (const t of threadList([1])) profileSteps(t, numArg("--dropout", 0.1), numArg("--dff", 2048), numArg("--steps", 5));
+    return;
+  }
   const backends = argList("--backends", ["native"]);
   const threads = threadList();
   const budgetMs = numArg("--budget", 6000);

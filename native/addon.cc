@@ -258,6 +258,7 @@ NAPI_MODULE_INIT() {
       !kd::register_conv(env, exports) ||
       !kd::register_pool(env, exports) ||
       !kd::register_conv_batch(env, exports) ||
-      !kd::register_profile(env, exports)) return nullptr;
+      !kd::register_profile(env, exports) ||
+      !kd::register_dropout(env, exports)) return nullptr;
   return exports;
 }

@@ -112,6 +112,13 @@ export interface Backend {
    */
   softmaxBackward(g: Storage, y: Storage, out: Storage, outer: number, size: number, inner: number, log: boolean): void;
 
+  /**
+   * Dropout in one pass over n contiguous elements: per element a uniform u from the xoshiro128** stream
+   * whose four state words are `state` (advanced in place, drawn as Generator.fillUniform draws for
+   * mask's dtype); mask = u < keepProb ? scale : 0 (in mask's dtype) and out = x * mask.
+   */
+  dropout(state: Uint32Array, keepProb: number, scale: number, x: Floats, mask: Floats, out: Floats, n: number): void;
+
   /** out[o, j, i] = x[o, index[o, j, i], i] for contiguous x [outer, size, inner], index [outer, m, inner]. */
   gather(x: Storage, index: Storage, out: Storage, outer: number, size: number, m: number, inner: number): void;
 

@@ -1,18 +1,17 @@
-import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { type Edge, MultiNode, OutputEdge } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
 import { SavedVersions } from "../autograd/saved.ts";
 import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
-import { rand } from "../tensor/creation.ts";
 import { type DType, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
 import { releaseStorage } from "../tensor/pool.ts";
 import type { Generator } from "../tensor/random.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { lt, mul } from "./elementwise.ts";
+import { dropoutInto } from "./dropout.ts";
 import { sumToShape } from "./reduce.ts";
 import { denseData } from "./util.ts";
-import { contiguous, to } from "./views.ts";
+import { contiguous } from "./views.ts";
 
 /**
  * Scaled dot-product attention over heads as one recorded op: softmax(scale * q k^T + bias), dropout,
@@ -122,10 +121,9 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   let keep: Floats | null = null;
   let Pd = P;
   if (o.dropoutP > 0) {
-    const p = o.dropoutP;
-    keep = noGrad(() => denseData(mul(to(lt(rand(pShape, { dtype, generator: o.generator }), 1 - p), dtype), p === 1 ? 0 : 1 / (1 - p)))) as Floats;
+    keep = allocUninitialized(dtype, NH * L * S) as Floats;
     Pd = allocUninitialized(dtype, NH * L * S) as Floats;
-    kern.binary("mul", dense(P, pShape), dense(keep, pShape), Pd, pShape);
+    dropoutInto(P, keep, Pd, NH * L * S, o.dropoutP, o.generator);
   }
   const [outShape, oAt, ldo] = outLayout(o.layout, N, H, L, Ev);
   const O = allocUninitialized(dtype, N * H * L * Ev) as Floats;

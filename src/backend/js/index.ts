@@ -3,6 +3,7 @@ import { KernelRegistry } from "../kernels.ts";
 import { binaryStrided, copyStrided, scalarKernel, scatterStrided, unaryKernel, whereStrided } from "./elementwise.ts";
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from "./adaptive_pool.ts";
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
+import { dropout } from "./dropout.ts";
 import { gemm } from "./gemm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
 import { reduce, softmax, softmaxBackward } from "./reduce.ts";
@@ -21,6 +22,7 @@ export const jsRegistry = new KernelRegistry("js")
   .register("gemm", gemm)
   .register("softmax", softmax)
   .register("softmaxBackward", softmaxBackward)
+  .register("dropout", dropout)
   .register("gather", gather)
   .register("scatterAdd", scatterAdd)
   .register("indexSelect", indexSelect)

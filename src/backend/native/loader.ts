@@ -117,6 +117,11 @@ export interface NativeKernels {
   /** Strided view (layout = [nd, shape[nd], strides[nd]]) -> contiguous out, same type or float32 <-> float64. */
   copy(src: AnyArray, srcOff: number, out: AnyArray, layout: Float64Array): boolean;
   /**
+   * Fused dropout (native/addon_dropout.cc; Backend.dropout): state a Uint32Array of the 4 xoshiro128**
+   * words, advanced in place. Absent from addons built before it.
+   */
+  dropout?(state: Uint32Array, keepProb: number, scale: number, x: AnyArray, mask: AnyArray, out: AnyArray, n: number): boolean;
+  /**
    * One SGD step over many parameters (src/optim/sgd.ts's float32/float64 loops, bit for bit):
    * bufs null without momentum; first[i]: bufs[i] is new this step. Scalars rounded to the params' precision.
    */

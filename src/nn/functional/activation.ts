@@ -1,12 +1,13 @@
 import { checkArg, checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
-import { add, eq, gelu as geluErf, gt, lt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
+import { add, eq, gelu as geluErf, gt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
+import { fusedDropout } from "../../ops/dropout.ts";
 import { where } from "../../ops/indexing.ts";
 import { type SoftmaxOptions, logSoftmax as logSoftmaxOp, softmax as softmaxOp } from "../../ops/softmax.ts";
 import { scalarTypeName } from "../../ops/promotion.ts";
 import { flatten, unsqueeze } from "../../ops/views.ts";
-import { arange, rand } from "../../tensor/creation.ts";
+import { arange } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
@@ -81,11 +82,7 @@ export function dropout(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
   if (opts.training === false || p === 0) return x;
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout expects a floating point input, got ${x.dtype}`);
   if (p === 1) return mul(x, 0);
-  const scale = noGrad(() => {
-    const keep = lt(rand([...x.shape], { dtype: x.dtype, generator: opts.generator }), 1 - p);
-    return mul(keep.to(x.dtype), 1 / (1 - p));
-  });
-  return mul(x, scale);
+  return fusedDropout(x, p, opts.generator);
 }
 
 /** Class indices -> one-hot rows (int64), `numClasses` -1 meaning max + 1. */
