@@ -30,7 +30,7 @@ export {
 
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from "./autograd/grad_mode.ts";
 export * as autograd from "./autograd/index.ts";
-export * as nn from "./nn/namespace.ts";
+export * as nn from "./nn/index.ts";
 
 export { setBackend, getBackend, availableBackends, registerBackend, setNumThreads, getNumThreads } from "./backend/index.ts";
 export { ready, setWasmPaths } from "./platform/ready.ts";

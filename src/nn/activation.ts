@@ -21,6 +21,7 @@ export function inplaceOnly(where: string, args: IArguments): boolean {
 export const inplaceRepr = (inplace: boolean, first = false): string => (inplace ? `${first ? "" : ", "}inplace=True` : "");
 
 export class ReLU extends Module {
+  /** @internal */ static override readonly builtinName: string = "ReLU";
   readonly inplace: boolean;
 
   constructor(inplace?: boolean | InplaceOptions) {
@@ -38,6 +39,7 @@ export class ReLU extends Module {
 }
 
 export class Sigmoid extends Module {
+  /** @internal */ static override readonly builtinName: string = "Sigmoid";
   constructor() {
     super();
     checkArity("nn.Sigmoid()", arguments, 0);
@@ -49,6 +51,7 @@ export class Sigmoid extends Module {
 }
 
 export class Tanh extends Module {
+  /** @internal */ static override readonly builtinName: string = "Tanh";
   constructor() {
     super();
     checkArity("nn.Tanh()", arguments, 0);
@@ -60,6 +63,7 @@ export class Tanh extends Module {
 }
 
 export class LeakyReLU extends Module {
+  /** @internal */ static override readonly builtinName: string = "LeakyReLU";
   readonly negativeSlope: number;
   readonly inplace: boolean;
 
@@ -82,6 +86,7 @@ export class LeakyReLU extends Module {
 }
 
 export class GELU extends Module {
+  /** @internal */ static override readonly builtinName: string = "GELU";
   readonly approximate: GeluApproximate;
 
   constructor(opts: { approximate?: GeluApproximate } = {}) {
@@ -102,6 +107,7 @@ export class GELU extends Module {
 
 /** Softmax over `dim` (when omitted, PyTorch's legacy choice: dim 0 for 0-, 1- and 3-d inputs, else 1). */
 export class Softmax extends Module {
+  /** @internal */ static override readonly builtinName: string = "Softmax";
   constructor(readonly dim?: number) {
     super();
     checkArity("nn.Softmax()", arguments, 1);
@@ -118,6 +124,7 @@ export class Softmax extends Module {
 }
 
 export class LogSoftmax extends Module {
+  /** @internal */ static override readonly builtinName: string = "LogSoftmax";
   constructor(readonly dim?: number) {
     super();
     checkArity("nn.LogSoftmax()", arguments, 1);
@@ -135,6 +142,7 @@ export class LogSoftmax extends Module {
 
 /** Flattens dims startDim..endDim into one (default: everything but the batch dim). */
 export class Flatten extends Module {
+  /** @internal */ static override readonly builtinName: string = "Flatten";
   constructor(readonly startDim = 1, readonly endDim = -1) {
     super();
     checkArity("nn.Flatten()", arguments, 2);
@@ -153,6 +161,7 @@ export class Flatten extends Module {
 
 /** Returns its input; constructor arguments are accepted and ignored, as in PyTorch. */
 export class Identity extends Module {
+  /** @internal */ static override readonly builtinName: string = "Identity";
   constructor(..._args: unknown[]) {
     super();
   }

@@ -12,6 +12,7 @@ function checkModule(m: unknown, where: string): AnyModule {
 
 /** The list behaviour shared by Sequential and ModuleList: members keyed "0", "1", ... */
 export class IndexedModules extends Module {
+  /** @internal */ static override readonly builtinName: string = "IndexedModules";
   protected constructor(modules: Iterable<AnyModule>) {
     super();
     this.extend(modules);
@@ -84,6 +85,7 @@ export class IndexedModules extends Module {
  * PyTorch's `Sequential(OrderedDict(...))`.
  */
 export class Sequential extends IndexedModules {
+  /** @internal */ static override readonly builtinName: string = "Sequential";
   constructor(...modules: AnyModule[] | [ReadonlyMap<string, AnyModule>]) {
     const first = modules[0];
     const named = modules.length === 1 && first instanceof Map;
@@ -103,6 +105,7 @@ export class Sequential extends IndexedModules {
 
 /** A list of modules, registered so their parameters are found; it has no forward of its own. */
 export class ModuleList extends IndexedModules {
+  /** @internal */ static override readonly builtinName: string = "ModuleList";
   constructor(modules: Iterable<AnyModule> = []) {
     checkArity("nn.ModuleList()", arguments, 1); // before super: `ModuleList(a, b)` must not iterate `a`
     if (typeof (modules as Partial<Iterable<AnyModule>> | null)?.[Symbol.iterator] !== "function") {
@@ -117,6 +120,7 @@ export class ModuleList extends IndexedModules {
  * [key, module] pairs.
  */
 export class ModuleDict extends Module {
+  /** @internal */ static override readonly builtinName: string = "ModuleDict";
   constructor(modules: ReadonlyMap<string, AnyModule> | Readonly<Record<string, AnyModule>> | Iterable<readonly [string, AnyModule]> = []) {
     super();
     checkArity("nn.ModuleDict()", arguments, 1);

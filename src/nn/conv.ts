@@ -151,6 +151,7 @@ abstract class ConvNd extends Module {
  *     const c2 = new nn.Conv2d(32, 64, [3, 5], { stride: 2, padding: 1, groups: 2, bias: false });
  */
 export class Conv2d extends ConvNd {
+  /** @internal */ static override readonly builtinName: string = "Conv2d";
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
     super("nn.Conv2d()", arguments, 2, inChannels, outChannels, kernelSize, opts);
   }
@@ -162,6 +163,7 @@ export class Conv2d extends ConvNd {
 
 /** 1-D convolution over [N, C, L] (or unbatched [C, L]); weight [out, in/groups, k]. */
 export class Conv1d extends ConvNd {
+  /** @internal */ static override readonly builtinName: string = "Conv1d";
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions = {}) {
     super("nn.Conv1d()", arguments, 1, inChannels, outChannels, kernelSize, opts);
   }

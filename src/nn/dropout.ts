@@ -44,6 +44,7 @@ abstract class DropoutNd extends Module {
  * `new nn.Dropout(0.5)`, `(0.5, { inplace: true })`, `(0.5, true)` or `({ p, inplace, generator })`.
  */
 export class Dropout extends DropoutNd {
+  /** @internal */ static override readonly builtinName: string = "Dropout";
   constructor(p?: number | (DropoutModuleOptions & { p?: number }), opts?: boolean | DropoutModuleOptions) {
     super("nn.Dropout()", arguments);
   }
@@ -58,6 +59,7 @@ export class Dropout extends DropoutNd {
  * sample and channel) and scales the kept ones by 1/(1-p); identity in eval mode.
  */
 export class Dropout2d extends DropoutNd {
+  /** @internal */ static override readonly builtinName: string = "Dropout2d";
   constructor(p?: number | (DropoutModuleOptions & { p?: number }), opts?: boolean | DropoutModuleOptions) {
     super("nn.Dropout2d()", arguments);
   }

@@ -3,9 +3,10 @@
  *
  *     const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
  *     const loss = new nn.CrossEntropyLoss().forward(model.forward(x), y);
+ *
+ * Nothing here acts when imported (the Tensor methods the layers call come in through nn/module.ts),
+ * so a bundle leaves torch.nn out of a page that never uses it.
  */
-import "../ops/methods.ts";
-
 export { Module, type AnyModule } from "./module.ts";
 export { type StateDict, type StateDictLike, type LoadResult, StateDictError } from "./state_dict.ts";
 export { Parameter, isParameter, type ParameterConstructor } from "./parameter.ts";

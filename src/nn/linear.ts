@@ -23,6 +23,7 @@ export interface LinearOptions {
  * default generator: `torch.manualSeed` makes them reproducible.
  */
 export class Linear extends Module {
+  /** @internal */ static override readonly builtinName: string = "Linear";
   readonly inFeatures: number;
   readonly outFeatures: number;
   weight: Tensor;

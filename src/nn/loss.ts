@@ -14,6 +14,7 @@ import { Module } from "./module.ts";
  * options up is checked as itself.
  */
 export class Loss extends Module<[Tensor, Tensor], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "Loss";
   /** How argument errors name the class (a class's own name does not survive minification). */
   protected static readonly callName: string = "nn.Loss()";
   /** The options the constructor accepts, checked at run time (see options.ts). */
@@ -34,6 +35,7 @@ export class Loss extends Module<[Tensor, Tensor], Tensor> {
 
 /** A loss with an optional per-class (or per-element) rescaling weight, kept as the buffer "weight". */
 export class WeightedLoss extends Loss {
+  /** @internal */ static override readonly builtinName: string = "WeightedLoss";
   protected static override readonly callName: string = "nn.WeightedLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?" };
   protected static override readonly firstPositional: string | undefined = "weight";
@@ -50,6 +52,7 @@ export class WeightedLoss extends Loss {
 }
 
 export class L1Loss extends Loss {
+  /** @internal */ static override readonly builtinName: string = "L1Loss";
   protected static override readonly callName: string = "nn.L1Loss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -58,6 +61,7 @@ export class L1Loss extends Loss {
 }
 
 export class MSELoss extends Loss {
+  /** @internal */ static override readonly builtinName: string = "MSELoss";
   protected static override readonly callName: string = "nn.MSELoss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -66,6 +70,7 @@ export class MSELoss extends Loss {
 }
 
 export class SmoothL1Loss extends Loss {
+  /** @internal */ static override readonly builtinName: string = "SmoothL1Loss";
   protected static override readonly callName: string = "nn.SmoothL1Loss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", beta: "number" };
 
@@ -83,6 +88,7 @@ export class SmoothL1Loss extends Loss {
 }
 
 export class NLLLoss extends WeightedLoss {
+  /** @internal */ static override readonly builtinName: string = "NLLLoss";
   protected static override readonly callName: string = "nn.NLLLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ignoreIndex: "int" };
 
@@ -101,6 +107,7 @@ export class NLLLoss extends WeightedLoss {
 
 /** Cross entropy of logits against class indices [N] (int64) or class probabilities [N, C]. */
 export class CrossEntropyLoss extends WeightedLoss {
+  /** @internal */ static override readonly builtinName: string = "CrossEntropyLoss";
   protected static override readonly callName: string = "nn.CrossEntropyLoss()";
   protected static override readonly optionSpec: OptionSpec = {
     reduction: "string", weight: "tensor?", ignoreIndex: "int", labelSmoothing: "number",
@@ -128,6 +135,7 @@ export class CrossEntropyLoss extends WeightedLoss {
 
 /** Binary cross entropy on probabilities in [0, 1] (logs clamped to >= -100). */
 export class BCELoss extends WeightedLoss {
+  /** @internal */ static override readonly builtinName: string = "BCELoss";
   protected static override readonly callName: string = "nn.BCELoss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
@@ -137,6 +145,7 @@ export class BCELoss extends WeightedLoss {
 
 /** Sigmoid + binary cross entropy in one numerically stable step; `posWeight` weighs positives per class. */
 export class BCEWithLogitsLoss extends WeightedLoss {
+  /** @internal */ static override readonly builtinName: string = "BCEWithLogitsLoss";
   protected static override readonly callName: string = "nn.BCEWithLogitsLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", posWeight: "tensor?" };
 

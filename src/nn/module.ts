@@ -35,21 +35,15 @@ export type AnyModule = Module<unknown[], unknown>;
  * A TS object cannot be called like PyTorch's `model(x)`: use `model.forward(x)` (or `model.call(x)`).
  * `In`/`Out` type the forward signature; the default is one Tensor in, one out.
  */
-/** The built-in module classes by constructor, named as nn exports them (see nameBuiltinModules). */
-const BUILTIN_NAMES = new WeakMap<object, string>();
-
-/**
- * Records the exported names of the module classes in a namespace, so that reprs and messages print
- * `Linear(...)` even from a minified bundle, where the class itself may be called `Xr`. nn/namespace.ts
- * calls it with `torch.nn`.
- */
-export function nameBuiltinModules(ns: Readonly<Record<string, unknown>>): void {
-  for (const [name, v] of Object.entries(ns)) {
-    if (typeof v === "function" && (v === Module || v.prototype instanceof Module) && !BUILTIN_NAMES.has(v)) BUILTIN_NAMES.set(v, name);
-  }
-}
-
 export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
+  /**
+   * @internal A built-in layer's PyTorch class name, which getName() prefers to `constructor.name`
+   * (minifiers rename classes: a minified page printed `Xr(in_features=2, ...)`). Each class of torch.nn
+   * declares its own, as a static field rather than in a table, so that a bundle can still drop the
+   * classes a page never uses; a subclass without its own (a user's) is named by its constructor.
+   */
+  static readonly builtinName: string = "Module";
+
   /** Training mode (dropout active, batch statistics); switch with `train()` / `eval()`. */
   training = true;
 
@@ -69,7 +63,8 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   /** The class name, as PyTorch's `_get_name()` (a built-in's exported name: minifiers rename classes). */
   getName(): string {
-    return BUILTIN_NAMES.get(this.constructor) ?? this.constructor.name;
+    const ctor = this.constructor as typeof Module;
+    return Object.hasOwn(ctor, "builtinName") ? ctor.builtinName : ctor.name;
   }
 
   /** The per-layer detail inside the parentheses of `toString()`, e.g. `in_features=3, out_features=4, bias=True`. */

@@ -120,6 +120,7 @@ abstract class BatchNormBase extends Module {
 
 /** Batch normalisation over [N, C] or [N, C, L], per channel C. */
 export class BatchNorm1d extends BatchNormBase {
+  /** @internal */ static override readonly builtinName: string = "BatchNorm1d";
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super("nn.BatchNorm1d()", arguments, numFeatures, opts);
   }
@@ -131,6 +132,7 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch normalisation over [N, C, H, W], per channel C. */
 export class BatchNorm2d extends BatchNormBase {
+  /** @internal */ static override readonly builtinName: string = "BatchNorm2d";
   constructor(numFeatures: number, opts: BatchNormOptions = {}) {
     super("nn.BatchNorm2d()", arguments, numFeatures, opts);
   }
@@ -149,6 +151,7 @@ export interface LayerNormOptions {
 
 /** Normalises over the trailing dims `normalizedShape` of each sample: `new nn.LayerNorm(512)`. */
 export class LayerNorm extends Module {
+  /** @internal */ static override readonly builtinName: string = "LayerNorm";
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;

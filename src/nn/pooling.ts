@@ -34,6 +34,7 @@ export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor]
  * `new nn.MaxPool2d(2, { returnIndices: true })` returns [values, indices] from forward.
  */
 export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPoolOutput<R>> {
+  /** @internal */ static override readonly builtinName: string = "MaxPool2d";
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
   readonly padding: IntOrTuple;
@@ -85,6 +86,7 @@ export interface AvgPool2dModuleOptions {
 
 /** Average pooling; `new nn.AvgPool2d(2)` averages 2x2 blocks. */
 export class AvgPool2d extends Module {
+  /** @internal */ static override readonly builtinName: string = "AvgPool2d";
   readonly kernelSize: IntOrTuple;
   readonly stride: IntOrTuple;
   readonly padding: IntOrTuple;
@@ -129,6 +131,7 @@ export type AdaptiveSize = number | readonly (number | null)[];
 
 /** Averages each plane down to a fixed size, whatever the input's: `new nn.AdaptiveAvgPool2d(1)` is global average pooling. */
 export class AdaptiveAvgPool2d extends Module {
+  /** @internal */ static override readonly builtinName: string = "AdaptiveAvgPool2d";
   readonly outputSize: AdaptiveSize;
 
   constructor(outputSize: AdaptiveSize) {

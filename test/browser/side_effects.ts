@@ -18,9 +18,6 @@ export const DROPPABLE: readonly RegExp[] = [
   // registerTransform(...): read only by transformFromJSON; datasets/image_array.ts keeps the whole
   // transforms namespace (hence every registration) wherever it decodes transforms from JSON.
   /^transforms\//,
-  // nameBuiltinModules(torch.nn): names the module classes for reprs; a bundle that never uses torch.nn
-  // needs no names, and one that does keeps this file through the namespace it exports.
-  /^nn\/namespace\.ts$/,
   // Node-only programs, never imported by library code.
   /^cli\//,
   // Compile-time completeness checks (`void _complete`).

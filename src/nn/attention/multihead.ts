@@ -12,6 +12,7 @@ import { multiHeadAttentionForward } from "./mha_functional.ts";
 
 /** PyTorch's out-projection class: a plain Linear under its own name, so `toString()` matches `repr`. */
 export class NonDynamicallyQuantizableLinear extends Linear {
+  /** @internal */ static override readonly builtinName: string = "NonDynamicallyQuantizableLinear";
   constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
     super(inFeatures, outFeatures, opts);
   }
@@ -62,6 +63,7 @@ type MhaIn = [query: Tensor, key: Tensor, value: Tensor, opts?: MultiheadAttenti
  * embedDim; `in_proj_bias` [3E] and `out_proj.bias` zero; `bias_k`/`bias_v` [1, 1, E] xavier normal.
  */
 export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
+  /** @internal */ static override readonly builtinName: string = "MultiheadAttention";
   readonly embedDim: number;
   readonly kdim: number;
   readonly vdim: number;

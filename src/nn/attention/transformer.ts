@@ -67,6 +67,7 @@ type EncIn = [src: Tensor, opts?: TransformerEncoderForwardOptions];
 
 /** `nn.TransformerEncoder(encoderLayer, numLayers, { norm })`: numLayers copies of the layer, then norm. */
 export class TransformerEncoder extends Module<EncIn, Tensor> {
+  /** @internal */ static override readonly builtinName: string = "TransformerEncoder";
   layers: ModuleList;
   readonly numLayers: number;
   norm: AnyModule | null;
@@ -97,6 +98,7 @@ type DecIn = [tgt: Tensor, memory: Tensor, opts?: DecoderLayerForwardOptions];
 
 /** `nn.TransformerDecoder(decoderLayer, numLayers, { norm })`. */
 export class TransformerDecoder extends Module<DecIn, Tensor> {
+  /** @internal */ static override readonly builtinName: string = "TransformerDecoder";
   layers: ModuleList;
   readonly numLayers: number;
   norm: AnyModule | null;
@@ -157,6 +159,7 @@ const TRANSFORMER_FORWARD_OPTIONS = {
  * dim is re-drawn xavier-uniform, as PyTorch's `_reset_parameters`.
  */
 export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: TransformerForwardOptions], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "Transformer";
   encoder: AnyModule;
   decoder: AnyModule;
   readonly dModel: number;

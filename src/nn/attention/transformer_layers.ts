@@ -108,6 +108,7 @@ export interface EncoderLayerForwardOptions {
 
 /** `nn.TransformerEncoderLayer(dModel, nhead, { dimFeedforward: 2048, dropout: 0.1, activation: "relu", layerNormEps: 1e-5, batchFirst, normFirst })`. */
 export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, opts?: EncoderLayerForwardOptions]> {
+  /** @internal */ static override readonly builtinName: string = "TransformerEncoderLayer";
   declare norm1: LayerNorm;
   declare norm2: LayerNorm;
   declare dropout1: Dropout;
@@ -160,6 +161,7 @@ export const DECODER_FORWARD_OPTIONS = {
 
 /** `nn.TransformerDecoderLayer(dModel, nhead, {...})`: self-attention, attention over the memory, feed-forward. */
 export class TransformerDecoderLayer extends TransformerLayerBase<[tgt: Tensor, memory: Tensor, opts?: DecoderLayerForwardOptions]> {
+  /** @internal */ static override readonly builtinName: string = "TransformerDecoderLayer";
   declare multiheadAttn: MultiheadAttention;
   declare norm1: LayerNorm;
   declare norm2: LayerNorm;

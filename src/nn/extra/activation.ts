@@ -21,6 +21,7 @@ const pyNum = (v: number) => (Number.isInteger(v) ? String(v) : pyFloat(v));
 
 /** x * sigmoid(x), also called swish. */
 export class SiLU extends Module {
+  /** @internal */ static override readonly builtinName: string = "SiLU";
   readonly inplace: boolean;
 
   constructor(inplace?: boolean | InplaceOptions) {
@@ -38,6 +39,7 @@ export class SiLU extends Module {
 }
 
 export class Mish extends Module {
+  /** @internal */ static override readonly builtinName: string = "Mish";
   readonly inplace: boolean;
 
   constructor(inplace?: boolean | InplaceOptions) {
@@ -55,6 +57,7 @@ export class Mish extends Module {
 }
 
 export class LogSigmoid extends Module {
+  /** @internal */ static override readonly builtinName: string = "LogSigmoid";
   constructor() {
     super();
     checkArity("nn.LogSigmoid()", arguments, 0);
@@ -67,6 +70,7 @@ export class LogSigmoid extends Module {
 
 /** x for x > 0, alpha * (exp(x) - 1) otherwise. */
 export class ELU extends Module {
+  /** @internal */ static override readonly builtinName: string = "ELU";
   readonly alpha: number;
   readonly inplace: boolean;
 
@@ -90,6 +94,7 @@ export class ELU extends Module {
 
 /** log(1 + exp(beta x)) / beta, linear (x) where beta x > threshold. */
 export class Softplus extends Module {
+  /** @internal */ static override readonly builtinName: string = "Softplus";
   readonly beta: number;
   readonly threshold: number;
 
@@ -112,6 +117,7 @@ export class Softplus extends Module {
 
 /** x clamped to [minVal, maxVal] (default [-1, 1]); gradient 0 outside and on the bounds. */
 export class Hardtanh extends Module {
+  /** @internal */ static override readonly builtinName: string = "Hardtanh";
   readonly minVal: number;
   readonly maxVal: number;
   readonly inplace: boolean;
@@ -149,6 +155,7 @@ export interface PReLUOptions {
 
 /** x for x > 0, a * x otherwise, with a learnable slope `a` (the parameter "weight"). */
 export class PReLU extends Module {
+  /** @internal */ static override readonly builtinName: string = "PReLU";
   readonly numParameters: number;
   private readonly init: number;
   weight: Tensor;

@@ -44,6 +44,7 @@ function checkCount(name: string, v: number): void {
  *     up.forward(x, [N, 32, 57, 57]);   // picks the output size among those the stride allows
  */
 export class ConvTranspose2d extends Module<[Tensor, (readonly number[] | null)?], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "ConvTranspose2d";
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];

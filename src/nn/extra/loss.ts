@@ -7,6 +7,7 @@ import { Module } from "../module.ts";
 
 /** Huber loss: quadratic for |input - target| < delta, linear beyond (SmoothL1Loss scaled by delta). */
 export class HuberLoss extends Loss {
+  /** @internal */ static override readonly builtinName: string = "HuberLoss";
   protected static override readonly callName: string = "nn.HuberLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", delta: "number" };
 
@@ -29,6 +30,7 @@ export class HuberLoss extends Loss {
  * default, as in PyTorch) divides by every element and warns once.
  */
 export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "KLDivLoss";
   readonly reduction: KLDivReduction;
   readonly logTarget: boolean;
 
@@ -48,6 +50,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
 
 /** Pairs labelled 1 pull together (1 - cos), pairs labelled -1 push apart (max(0, cos - margin)). */
 export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "CosineEmbeddingLoss";
   readonly margin: number;
   readonly reduction: Reduction;
 

@@ -29,6 +29,7 @@ export interface GroupNormOptions {
  *     const gn = new nn.GroupNorm(8, 64);   // GroupNorm(8, 64, eps=1e-05, affine=True)
  */
 export class GroupNorm extends Module {
+  /** @internal */ static override readonly builtinName: string = "GroupNorm";
   readonly numGroups: number;
   readonly numChannels: number;
   readonly eps: number;
@@ -84,6 +85,7 @@ const INSTANCE_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number", a
  * batch of the instances' statistics; as in PyTorch 1.13, `num_batches_tracked` is kept but not counted.
  */
 export class InstanceNorm2d extends Module {
+  /** @internal */ static override readonly builtinName: string = "InstanceNorm2d";
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number;

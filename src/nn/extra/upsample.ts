@@ -10,6 +10,7 @@ import { pyFloat } from "../repr.ts";
  *     new nn.Upsample({ scaleFactor: 2, mode: "bilinear" })   // Upsample(scale_factor=2.0, mode=bilinear)
  */
 export class Upsample extends Module {
+  /** @internal */ static override readonly builtinName: string = "Upsample";
   readonly size: number | number[] | null;
   readonly scaleFactor: number | number[] | null;
   readonly mode: InterpolateMode;

@@ -102,6 +102,7 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
 
 /** h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu). */
 export class RNNCell extends RNNCellBase<Tensor> {
+  /** @internal */ static override readonly builtinName: string = "RNNCell";
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions & { nonlinearity?: "tanh" | "relu" } = {}) {
@@ -124,6 +125,7 @@ export class RNNCell extends RNNCellBase<Tensor> {
 
 /** One LSTM step: returns [h', c']. */
 export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
+  /** @internal */ static override readonly builtinName: string = "LSTMCell";
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions = {}) {
     checkArity("nn.LSTMCell()", arguments, 3);
     checkOptions("nn.LSTMCell()", opts, CELL_OPTIONS, { index: 3, positional: "bias" });
@@ -139,6 +141,7 @@ export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
 
 /** One GRU step (PyTorch's n = tanh(W_in x + b_in + r * (W_hn h + b_hn))). */
 export class GRUCell extends RNNCellBase<Tensor> {
+  /** @internal */ static override readonly builtinName: string = "GRUCell";
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions = {}) {
     checkArity("nn.GRUCell()", arguments, 3);
     checkOptions("nn.GRUCell()", opts, CELL_OPTIONS, { index: 3, positional: "bias" });

@@ -27,6 +27,7 @@ export interface EmbeddingModuleOptions extends EmbeddingOptions {
 }
 
 export class Embedding extends Module {
+  /** @internal */ static override readonly builtinName: string = "Embedding";
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;

@@ -23,6 +23,7 @@ export interface LSTMOptions extends RNNBaseOptions {
 
 /** Elman RNN: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) (or relu). */
 export class RNN extends RNNBase<Tensor> {
+  /** @internal */ static override readonly builtinName: string = "RNN";
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
@@ -48,6 +49,7 @@ export class RNN extends RNNBase<Tensor> {
  * c_t = f * c_{t-1} + i * g, h_t = o * tanh(c_t) (then W_hr h_t with projSize).
  */
 export class LSTM extends RNNBase<[Tensor, Tensor]> {
+  /** @internal */ static override readonly builtinName: string = "LSTM";
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
     checkArity("nn.LSTM()", arguments, 3);
     checkOptions("nn.LSTM()", opts, { ...RNN_BASE_OPTIONS, projSize: "int" }, { index: 3, positional: "numLayers" });
@@ -69,6 +71,7 @@ export class LSTM extends RNNBase<[Tensor, Tensor]> {
  * n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h_t = (1 - z) * n + z * h_{t-1}.
  */
 export class GRU extends RNNBase<Tensor> {
+  /** @internal */ static override readonly builtinName: string = "GRU";
   constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
     checkArity("nn.GRU()", arguments, 3);
     checkOptions("nn.GRU()", opts, RNN_BASE_OPTIONS, { index: 3, positional: "numLayers" });

@@ -43,6 +43,7 @@ export type RNNInput = Tensor | PackedSequence;
 const torchType = (d: DType): string => `torch.${d}`;
 
 export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?], [RNNInput, State]> {
+  /** @internal */ static override readonly builtinName: string = "RNNBase";
   readonly mode: RecurrentMode;
   readonly inputSize: number;
   readonly hiddenSize: number;
