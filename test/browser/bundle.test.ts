@@ -127,6 +127,14 @@ test("a page that imports nn, nn.functional and optim as namespaces carries only
   assert.ok(size.gzip <= 70 * 1024, `${size.gzip} bytes gzipped`);
 });
 
+test("package.json exports the namespaces a page imports on their own, beside the root", () => {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { exports: Record<string, unknown> };
+  for (const sub of ["nn", "nn/functional", "optim"]) {
+    assert.deepEqual(pkg.exports[`./${sub}`], { types: `./dist/${sub}/index.d.ts`, import: `./dist/${sub}/index.js` }, `"kindling/${sub}"`);
+    assert.ok(ONE_LEVEL_PAGE.includes(`from "./${sub}/index.ts"`), `the one-level page imports ${sub} as "kindling/${sub}" would`);
+  }
+});
+
 test("a page of tensors and autograd carries no torch.nn and no torch.optim", async () => {
   const size = await pageSize(TENSOR_PAGE);
   report("tensor-only page", size);
