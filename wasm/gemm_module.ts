@@ -142,6 +142,8 @@ function min(f: Fn, a: () => void, b: () => void): void {
  * `aTrans` means the staged A holds op(A) column-wise rows (stored K x M), likewise for B.
  * `direct` bit 0 (with aTrans) / bit 1 (without bTrans): the kernel reads that operand in place instead
  * of packing it, which pays when it is reused by few tiles of the other operand.
+ * `direct` bit 2 / bit 3: A / B is already packed whole (by packA?/packB? over all its tiles, k block pc
+ * at aRaw + pc * aLd), so that threads splitting the other dimension do not each pack it again.
  * Threads run it on disjoint tile ranges with their own pack buffers.
  */
 function driver(s: KernelShape): Fn {
@@ -165,11 +167,17 @@ function driver(s: KernelShape): Fn {
       f.get(bRaw).get(pc).get(bLd).mul().add().get(jc).i32(NR * 4).mul().add().set(bBase);
       f.get(bLd).set(bK).i32(NR * 4).set(bT);
       f.else_();
+      f.get(direct).i32(8).and().if_();
+      // Packed once for all threads: k block pc starts at pc * bLd, its tile jc at jc * kc * NR floats.
+      f.get(bRaw).get(pc).get(bLd).mul().add().get(jc).get(kc).mul().i32(NR * 4).mul().add().set(bBase);
+      f.else_();
       const bArgs = (): Fn => f.get(bRaw).get(bLd).get(pc).get(kc).get(jc).get(nt).get(packB);
       f.get(bTrans).if_();
       bArgs().call(FN.packBT).else_();
       bArgs().call(FN.packBN).end();
-      f.get(packB).set(bBase).i32(NR * 4).set(bK).get(kc).i32(NR * 4).mul().set(bT);
+      f.get(packB).set(bBase);
+      f.end();
+      f.i32(NR * 4).set(bK).get(kc).i32(NR * 4).mul().set(bT);
       f.end();
       f.forLoop(ic, () => f.get(mt0), () => f.get(mt1), () => f.get(MCt), () => {
         min(f, () => f.get(MCt), () => f.get(mt1).get(ic).sub());
@@ -178,11 +186,16 @@ function driver(s: KernelShape): Fn {
         f.get(aRaw).get(pc).get(aLd).mul().add().get(ic).i32(MR * 4).mul().add().set(aBase);
         f.get(aLd).set(aK).i32(MR * 4).set(aT);
         f.else_();
+        f.get(direct).i32(4).and().if_();
+        f.get(aRaw).get(pc).get(aLd).mul().add().get(ic).get(kc).mul().i32(MR * 4).mul().add().set(aBase);
+        f.else_();
         const aArgs = (): Fn => f.get(aRaw).get(aLd).get(pc).get(kc).get(ic).get(mt).get(packA);
         f.get(aTrans).if_();
         aArgs().call(FN.packAN).else_();
         aArgs().call(FN.packAT).end();
-        f.get(packA).set(aBase).i32(MR * 4).set(aK).get(kc).i32(MR * 4).mul().set(aT);
+        f.get(packA).set(aBase);
+        f.end();
+        f.i32(MR * 4).set(aK).get(kc).i32(MR * 4).mul().set(aT);
         f.end();
         f.get(aBase).get(aK).get(aT).get(bBase).get(bK).get(bT);
         f.get(C).get(ic).i32(MR).mul().get(ldc).mul().add().get(jc).i32(NR * 4).mul().add();

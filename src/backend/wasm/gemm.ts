@@ -29,7 +29,14 @@ export interface GemmContext {
   threads: number;
 }
 
-const CHUNKS_PER_THREAD = 3;
+/**
+ * Chunks per thread for a split call: enough that a thread the OS runs late (other jobs on the machine,
+ * a browser's own threads) costs the others only a small chunk's wait at the end; cheap since no chunk
+ * packs the operand they all share (it is packed once, or read in place).
+ */
+const CHUNKS_PER_THREAD = 8;
+/** A chunk does at least this many multiply-adds, so claiming it stays negligible. */
+const MIN_CHUNK_MACS = 1 << 19;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 /** Bytes rounded up to a whole cache line. */
@@ -58,10 +65,22 @@ function stage(dst: Float32Array, d: number, dLd: number, src: Float32Array, s: 
   if (padRows > rows) dst.fill(0, d + rows * dLd, d + padRows * dLd);
 }
 
-/** Splits [0, n) into `parts` nearly equal ranges. */
-function split(n: number, parts: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let p = 0; p < parts; p++) out.push([Math.floor((n * p) / parts), Math.floor((n * (p + 1)) / parts)]);
+/**
+ * Packs every tile of a staged operand, k block after k block (block pc at dst + pc * tiles * width
+ * floats), in the layout the driver's per-block packing makes, so that reading it is bit-for-bit the same.
+ */
+function prePack(pack: (...a: number[]) => unknown, src: number, ldBytes: number, K: number, kc: number,
+  tiles: number, width: number, dst: number): void {
+  for (let pc = 0; pc < K; pc += kc) pack(src, ldBytes, pc, Math.min(kc, K - pc), 0, tiles, dst + pc * tiles * width * 4);
+}
+
+/** Splits [0, n) into `parts` nearly equal ranges whose inner bounds are multiples of `unit`. */
+function split(n: number, parts: number, unit: number): [number, number][] {
+  const units = Math.ceil(n / unit), out: [number, number][] = [];
+  parts = Math.max(1, Math.min(parts, units));
+  for (let p = 0; p < parts; p++) {
+    out.push([Math.floor((units * p) / parts) * unit, Math.min(n, Math.floor((units * (p + 1)) / parts) * unit)]);
+  }
   return out;
 }
 
@@ -94,8 +113,11 @@ export function wasmGemm(ctx: GemmContext,
   const cBytes = align(Mp * Np * 4);
   const packABytes = align(Math.min(MC, Mp) * kc * 4);
   const packBBytes = align(Math.min(NC, Np) * kc * 4);
+  // Split over threads, the operand every chunk needs whole is packed once, here, not once per chunk.
+  const prePackA = threads > 1 && splitN && !aDirect, prePackB = threads > 1 && !splitN && !bDirect;
   const aPos = 64, bPos = aPos + aBytes, cPos = bPos + bBytes, packPos = cPos + cBytes;
-  const total = packPos + threads * (packABytes + packBBytes);
+  const prePos = packPos + threads * (packABytes + packBBytes);
+  const total = prePos + (prePackA ? Mp * K * 4 : prePackB ? Np * K * 4 : 0);
   if (!rt.reserve(total)) return false;
   const f = rt.f32();
 
@@ -109,14 +131,27 @@ export function wasmGemm(ctx: GemmContext,
   const args = [
     aPos, aLd * 4, transA ? 1 : 0, bPos, bLd * 4, transB ? 1 : 0,
     cPos, Np * 4, K, 0, mT, 0, nT, packPos, packPos + packABytes, alpha, beta, loadC ? 1 : 0,
-    kc, MC / MR, NC / NR, (aDirect ? 1 : 0) | (bDirect ? 2 : 0),
+    kc, MC / MR, NC / NR, (aDirect ? 1 : 0) | (bDirect ? 2 : 0) | (prePackA ? 4 : 0) | (prePackB ? 8 : 0),
   ];
+  if (prePackA) {
+    prePack(rt.exports[transA ? "packAN" : "packAT"]!, aPos, aLd * 4, K, kc, mT, MR, prePos);
+    args[0] = prePos;
+    args[1] = Mp * 4;
+  } else if (prePackB) {
+    prePack(rt.exports[transB ? "packBT" : "packBN"]!, bPos, bLd * 4, K, kc, nT, NR, prePos);
+    args[3] = prePos;
+    args[4] = Np * 4;
+  }
   if (threads === 1) {
     rt.gemm(...args);
   } else {
-    // A few chunks per thread, claimed dynamically: a thread the OS runs late takes fewer of them.
+    // Several chunks per thread, claimed dynamically: a thread the OS runs late takes fewer of them.
     const tiles = splitN ? nT : mT;
-    const chunks = split(tiles, Math.min(tiles, threads * CHUNKS_PER_THREAD, MAX_CHUNKS));
+    // Column chunks start on whole 64-byte lines of C (two NR tiles) where its rows are line-aligned:
+    // two threads writing one line would bounce it between their caches.
+    const unit = splitN && (Np * 4) % 64 === 0 ? 64 / (NR * 4) : 1;
+    const parts = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, MAX_CHUNKS, Math.floor(macs / MIN_CHUNK_MACS)));
+    const chunks = split(tiles, parts, unit);
     const packs = Array.from({ length: threads }, (_, t): [number, number] => {
       const p = packPos + t * (packABytes + packBBytes);
       return [p, p + packABytes];
