@@ -17,6 +17,7 @@
         "native/addon_conv_batch.cc",
         "native/addon_profile.cc",
         "native/addon_dropout.cc",
+        "native/addon_norm.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

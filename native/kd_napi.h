@@ -173,6 +173,7 @@ bool register_pool(napi_env env, napi_value exports);
 bool register_conv_batch(napi_env env, napi_value exports);
 bool register_profile(napi_env env, napi_value exports);
 bool register_dropout(napi_env env, napi_value exports);
+bool register_norm(napi_env env, napi_value exports);
 
 }  // namespace kd
 

@@ -85,6 +85,16 @@ using SoftmaxFn = void (*)(const void* x, void* out, idx size, idx inner, bool l
 using SoftmaxBwdFn = void (*)(const void* g, const void* y, void* out, idx size, idx inner, bool log, idx lo,
                               idx hi);
 
+// Layer norm over rows [lo, hi) of `size` contiguous elements (w, b may be null): writes out, xhat and
+// rstd[r]. Its backward: gx over rows [lo, hi) (w may be null); gw / gb (either may be null) over
+// columns [c0, c1), each column summed over all rows in order.
+using LayerNormFn = void (*)(const void* x, const void* w, const void* b, void* out, void* xhat, void* rstd, idx size,
+                             double eps, idx lo, idx hi);
+using LayerNormBwdFn = void (*)(const void* g, const void* xhat, const void* w, const void* rstd, void* gx, idx size,
+                                idx lo, idx hi);
+using LayerNormColsFn = void (*)(const void* g, const void* xhat, void* gw, void* gb, idx rows, idx size, idx c0,
+                                 idx c1);
+
 // Scalars of one SGD call (PyTorch 1.13 rule; see src/optim/sgd.ts), already rounded to the
 // parameters' precision by the caller.
 struct SgdScalars {
@@ -111,6 +121,9 @@ struct OpsKernels {
   RowSumFn row_sum[2];                         // [dtype]
   SoftmaxFn softmax[2];                        // [dtype]
   SoftmaxBwdFn softmax_backward[2];            // [dtype]
+  LayerNormFn layer_norm[2];                   // [dtype]
+  LayerNormBwdFn layer_norm_backward[2];       // [dtype]
+  LayerNormColsFn layer_norm_cols[2];          // [dtype]
   SgdFn sgd[2];                                // [dtype]
   AdamFn adam[2];                              // [dtype]
 };

@@ -6,7 +6,7 @@
 //   KD_NS         namespace for this instantiation
 //   KD_OPS_NAME   name of the OpsKernels object to define, KD_OPS_LABEL its name string
 //
-// The loops themselves are in kd_ops_elementwise.h, kd_ops_reduce.h and kd_ops_optim.h, included
+// The loops themselves are in kd_ops_elementwise.h, kd_ops_reduce.h, kd_ops_norm.h and kd_ops_optim.h, included
 // below inside the namespace; this file holds the shared vector helpers and builds the table.
 //
 // Plain loops over T are left to the auto-vectorizer (they compile to the ISA of KD_TGT); exp, log,
@@ -69,6 +69,7 @@ KD_VINL double hsum(vd v) {
 
 #include "kd_ops_elementwise.h"
 #include "kd_ops_reduce.h"
+#include "kd_ops_norm.h"
 #include "kd_ops_optim.h"
 
 // ---- the table -----------------------------------------------------------------------------------
@@ -101,6 +102,12 @@ kd::OpsKernels build_table() {
   t.softmax[1] = &softmax_rows<double>;
   t.softmax_backward[0] = &softmax_backward_rows<float>;
   t.softmax_backward[1] = &softmax_backward_rows<double>;
+  t.layer_norm[0] = &layer_norm_rows<float>;
+  t.layer_norm[1] = &layer_norm_rows<double>;
+  t.layer_norm_backward[0] = &layer_norm_backward_rows<float>;
+  t.layer_norm_backward[1] = &layer_norm_backward_rows<double>;
+  t.layer_norm_cols[0] = &layer_norm_backward_cols<float>;
+  t.layer_norm_cols[1] = &layer_norm_backward_cols<double>;
   t.sgd[0] = &sgd_update<float>;
   t.sgd[1] = &sgd_update<double>;
   t.adam[0] = &adam_update<float>;

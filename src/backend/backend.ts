@@ -119,6 +119,22 @@ export interface Backend {
    */
   dropout(state: Uint32Array, keepProb: number, scale: number, x: Floats, mask: Floats, out: Floats, n: number): void;
 
+  /**
+   * Layer normalisation of `rows` contiguous rows of `size`: per row the mean and biased variance (in
+   * double), rstd[r] = 1 / sqrt(var + eps), xhat = (x - mean) * rstd, out = xhat * w + b (w, b of
+   * `size` elements, or null).
+   */
+  layerNorm(x: Floats, w: Floats | null, b: Floats | null, out: Floats, xhat: Floats, rstd: Floats, rows: number, size: number, eps: number): void;
+
+  /**
+   * Its backward from the saved xhat and rstd: gx = rstd * (gxh - mean(gxh) - xhat * mean(gxh * xhat)),
+   * gxh = g * w; gw = sum over rows of g * xhat, gb = sum over rows of g (overwritten). Null outputs
+   * are not computed.
+   */
+  layerNormBackward(
+    g: Floats, xhat: Floats, w: Floats | null, rstd: Floats, gx: Floats | null, gw: Floats | null, gb: Floats | null, rows: number, size: number,
+  ): void;
+
   /** out[o, j, i] = x[o, index[o, j, i], i] for contiguous x [outer, size, inner], index [outer, m, inner]. */
   gather(x: Storage, index: Storage, out: Storage, outer: number, size: number, m: number, inner: number): void;
 

@@ -2,7 +2,7 @@ import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
-import { isFloating } from "../tensor/dtype.ts";
+import { allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { bumpVersion } from "../tensor/version.ts";
@@ -143,6 +143,32 @@ export function layerNorm(
     if (t.dtype !== input.dtype) throw new DTypeError(`expected scalar type ${input.dtype} but found ${t.dtype} (${name})`);
   }
   if (numelOf(ns) === 0) return mul(input, 1);
-  const dims = ns.map((_, i) => input.ndim - k + i);
-  return normalizeAffine("NativeLayerNormBackward0", input, dims, weight, bias, eps).out;
+  return layerNormRows(input, numelOf(ns), weight, bias, eps);
 }
+
+type Floats = Float32Array | Float64Array;
+
+/**
+ * Layer norm over rows of `size` as the backend's fused kernels (one pass per row each way instead of
+ * about ten elementwise and reduction passes and their temporaries), saving xhat and rstd. The same
+ * node and gradients as normalizeAffine's (backward runs without grad, so it needs no ops).
+ */
+function layerNormRows(x: Tensor, size: number, w: Tensor | null, b: Tensor | null, eps: number): Tensor {
+  const dtype = x.dtype;
+  const n = x.numel();
+  const rows = size === 0 ? 0 : n / size;
+  const wd = w === null ? null : (denseData(w) as Floats);
+  const out = Tensor.uninitialized(x.shape, dtype);
+  const xhat = allocUninitialized(dtype, n) as Floats;
+  const rstd = allocUninitialized(dtype, rows) as Floats;
+  backend().layerNorm(denseData(x) as Floats, wd, b === null ? null : (denseData(b) as Floats), out.storage as Floats, xhat, rstd, rows, size, eps);
+  return record(out, "NativeLayerNormBackward0", [x, w, b], (g, needs) => {
+    const gx = needs[0] ? Tensor.uninitialized(x.shape, dtype) : null;
+    const gw = needs[1] && w ? Tensor.uninitialized(w.shape, dtype) : null;
+    const gb = needs[2] && b ? Tensor.uninitialized(b.shape, dtype) : null;
+    backend().layerNormBackward(denseData(castRaw(g, dtype)) as Floats, xhat, wd, rstd, (gx?.storage ?? null) as Floats | null,
+      (gw?.storage ?? null) as Floats | null, (gb?.storage ?? null) as Floats | null, rows, size);
+    return [gx, gw, gb];
+  }, [w]);
+}
+

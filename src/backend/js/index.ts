@@ -5,6 +5,7 @@ import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from "./adaptive_pool.ts
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
 import { dropout } from "./dropout.ts";
 import { gemm } from "./gemm.ts";
+import { layerNorm, layerNormBackward } from "./layer_norm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
 import { reduce, softmax, softmaxBackward } from "./reduce.ts";
 
@@ -23,6 +24,8 @@ export const jsRegistry = new KernelRegistry("js")
   .register("softmax", softmax)
   .register("softmaxBackward", softmaxBackward)
   .register("dropout", dropout)
+  .register("layerNorm", layerNorm)
+  .register("layerNormBackward", layerNormBackward)
   .register("gather", gather)
   .register("scatterAdd", scatterAdd)
   .register("indexSelect", indexSelect)

@@ -3,13 +3,13 @@ import type { FastKernels } from "../kernels.ts";
 import type { NativeAddon } from "./loader.ts";
 
 /**
- * Fast kernels over the addon's elementwise, reduction, softmax, copy and dropout functions. Each declines
+ * Fast kernels over the addon's elementwise, reduction, softmax, copy, dropout and layer-norm functions. Each declines
  * (returns false) when the addon does (dtypes and layouts it does not cover: integers, bools, mixed
  * types, more than 16 dims, partial aliasing) or has no kernel for the op (pow, atan2, gelu, prod,
  * ...); the registry then runs the JS kernel.
  */
 type Kernels = Required<Pick<FastKernels, "unary" | "binary" | "binaryScalar" | "reduce" | "softmax" | "softmaxBackward" | "copy">> &
-  Pick<FastKernels, "dropout">;
+  Pick<FastKernels, "dropout" | "layerNorm" | "layerNormBackward">;
 
 const MAX_DIMS = 16;
 
@@ -59,5 +59,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     softmaxBackward: (g, y, out, outer, size, inner, log) => addon.softmaxBackward(g, y, out, outer, size, inner, log),
     copy: (src: StridedView, shape, out) => fillLayout(shape, src.strides) && addon.copy(src.data, src.offset, out, layout),
     ...(addon.dropout ? { dropout: addon.dropout.bind(addon) } : {}),
+    ...(addon.layerNorm ? { layerNorm: addon.layerNorm.bind(addon) } : {}),
+    ...(addon.layerNormBackward ? { layerNormBackward: addon.layerNormBackward.bind(addon) } : {}),
   };
 }

@@ -121,6 +121,11 @@ export interface NativeKernels {
    * words, advanced in place. Absent from addons built before it.
    */
   dropout?(state: Uint32Array, keepProb: number, scale: number, x: AnyArray, mask: AnyArray, out: AnyArray, n: number): boolean;
+  /** Fused layer norm, forward and backward (native/addon_norm.cc; Backend.layerNorm). Absent from addons built before it. */
+  layerNorm?(x: AnyArray, w: AnyArray | null, b: AnyArray | null, out: AnyArray, xhat: AnyArray, rstd: AnyArray, rows: number, size: number, eps: number): boolean;
+  layerNormBackward?(
+    g: AnyArray, xhat: AnyArray, w: AnyArray | null, rstd: AnyArray, gx: AnyArray | null, gw: AnyArray | null, gb: AnyArray | null, rows: number, size: number,
+  ): boolean;
   /**
    * One SGD step over many parameters (src/optim/sgd.ts's float32/float64 loops, bit for bit):
    * bufs null without momentum; first[i]: bufs[i] is new this step. Scalars rounded to the params' precision.
