@@ -4,6 +4,7 @@ import { checkOptions } from "../options.ts";
 import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { recycleFreedActivations } from "./activations.ts";
 import { checkBackward, isAnomalyEnabled } from "./anomaly.ts";
 import { withoutGrad } from "./grad_mode.ts";
 import { GradLedger } from "./ledger.ts";
@@ -107,6 +108,18 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
     }
     seed = gradient.detach();
   }
+  depth++;
+  try {
+    backwardPass(root, seed, opts);
+  } finally {
+    depth--;
+  }
+}
+
+/** How many backward passes are running (a composite op's backward runs one inside another). */
+let depth = 0;
+
+function backwardPass(root: Tensor, seed: Tensor, opts: BackwardOptions): void {
   withoutGrad(() => {
     if (root.gradFn === null) {
       accumulateLeaf(root, runTensorHooks(root, seed));
@@ -187,6 +200,9 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
         }
       }
       for (const t of dying.splice(0)) ledger.recycle(t);
+      // Activations whose last reader just went, so this pass's next gradients can take their memory. A
+      // nested pass (asOneNode's) leaves them to the outermost, whose ledger knows every gradient.
+      if (depth === 1) recycleFreedActivations((s) => ledger.isFree(s));
     }
     for (const [leaf, g] of hookedLeaves) accumulateLeaf(leaf, runTensorHooks(leaf, g));
   });

@@ -1,3 +1,4 @@
+import type { Storage } from "../tensor/dtype.ts";
 import { issuedSince, passMark, releaseStorage } from "../tensor/pool.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 
@@ -40,11 +41,16 @@ export class GradLedger {
     this.foreignBuffers.add(t.storage.buffer);
   }
 
+  /** Whether no pending gradient lies in s's buffer and no leaf or user code may hold it. */
+  isFree(s: Storage): boolean {
+    return !this.pendingBuffers.has(s.buffer) && !this.foreignBuffers.has(s.buffer);
+  }
+
   /** Gives t's buffer to the pool if this pass made it and nothing can read it any more. */
   recycle(t: Tensor | null | undefined): void {
     if (!t) return;
     const s = t.storage;
-    if (!issuedSince(s, this.mark) || this.pendingBuffers.has(s.buffer) || this.foreignBuffers.has(s.buffer)) return;
+    if (!issuedSince(s, this.mark) || !this.isFree(s)) return;
     releaseStorage(s);
   }
 

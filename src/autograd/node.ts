@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor/tensor.ts";
+import { nodeReleased } from "./activations.ts";
 import type { SavedVersions } from "./saved.ts";
 
 /**
@@ -55,6 +56,7 @@ export class Node {
     this.backwardFn = null;
     this.saved = null;
     this.freed = true;
+    nodeReleased(this);
   }
 
   /**

@@ -2,6 +2,7 @@ import { ArgumentError, IndexError } from "../errors.ts";
 import { checkArity, describeValue } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type AnyModule, Module } from "./module.ts";
+import { runChain } from "./chain.ts";
 
 /** Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys. */
 
@@ -97,9 +98,7 @@ export class Sequential extends IndexedModules {
   }
 
   override forward(x: Tensor): Tensor {
-    let y: unknown = x;
-    for (const m of this) y = m.forward(y);
-    return y as Tensor;
+    return runChain(this, x) as Tensor;
   }
 }
 
