@@ -244,6 +244,17 @@ function powRaw(a: TensorLike, b: TensorLike): Tensor {
     const root = unaryRaw("sqrt", a as Tensor, dt);
     return b === 0.5 ? root : unaryRaw("reciprocal", root, dt);
   }
+  if (a instanceof Tensor && isFloating(dt) && a.dtype === dt) {
+    // PyTorch's pow_tensor_scalar_optimized_kernel: these exponents as products (x * x * x rounds twice,
+    // as PyTorch's does) and x^1 as a copy; vector kernels rather than a per-element pow.
+    if (b === 1) return binaryRaw("mul", a, 1);
+    if (b === 2 || b === -2) {
+      const sq = binaryRaw("mul", a, a);
+      return b === 2 ? sq : unaryRaw("reciprocal", sq, dt);
+    }
+    if (b === 3) return binaryRaw("mul", binaryRaw("mul", a, a), a);
+    if (b === -1) return unaryRaw("reciprocal", a, dt);
+  }
   return binaryRaw("pow", a, b);
 }
 
