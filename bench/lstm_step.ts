@@ -1,24 +1,100 @@
 /**
  * One LSTM training step (issue 14's bench: 2-layer LSTM, input and hidden 256, sequence 64, batch 32,
  * float32): zeroGrad, forward, loss = mean(output^2), backward, SGD step. kindling's side; PyTorch's is
- * bench/lstm_torch.py, and bench/lstm_compare.ts runs both alternately at 1 and 2 threads.
+ * bench/lstm_torch.py (bench/run.ts runs both). `--mode gru|rnn` runs the same step with nn.GRU or
+ * nn.RNN (tanh) of the same shape instead.
  *
  *   npx tsx bench/lstm_step.ts                          native at 1 and 2 threads
- *   npx tsx bench/lstm_step.ts --backends native,wasm --threads 1 --budget 3000
- *   npx tsx bench/lstm_step.ts --json                   one JSON line (bench/lstm_compare.ts)
+ *   npx tsx bench/lstm_step.ts --backends native,wasm --threads 1 --budget 3000 --mode gru
+ *   npx tsx bench/lstm_step.ts --profile [--steps 5]    instead: CPU ms per kernel and pass (native)
+ *   npx tsx bench/lstm_step.ts --json                   one JSON line (bench/run.ts)
  */
 import * as torch from "../src/index.ts";
+import { Profiler, type Sample, parMs, serialMs } from "./profiler.ts";
 import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps } from "./common.ts";
 
 export const LSTM_SHAPE = { input: 256, hidden: 256, layers: 2, seq: 64, batch: 32 } as const;
 
+type Mode = "lstm" | "gru" | "rnn";
+const MODE = (argValue("--mode") ?? "lstm") as Mode;
+if (!["lstm", "gru", "rnn"].includes(MODE)) throw new Error(`--mode: expected lstm, gru or rnn, got ${MODE}`);
+
+function makeModel(): torch.nn.LSTM | torch.nn.GRU | torch.nn.RNN {
+  const s = LSTM_SHAPE;
+  if (MODE === "gru") return new torch.nn.GRU(s.input, s.hidden, { numLayers: s.layers });
+  if (MODE === "rnn") return new torch.nn.RNN(s.input, s.hidden, { numLayers: s.layers });
+  return new torch.nn.LSTM(s.input, s.hidden, { numLayers: s.layers });
+}
+
+const outputOf = (m: ReturnType<typeof makeModel>, x: torch.Tensor): torch.Tensor =>
+  m instanceof torch.nn.LSTM ? m.forward(x)[0] : (m as torch.nn.GRU).forward(x)[0];
+
+/** `--profile`: CPU ms per kernel over the step's passes (ideal CPU = serial + par / threads, bench/profiler.ts). */
+function profileSteps(threads: number, steps: number): void {
+  const s = LSTM_SHAPE;
+  torch.setNumThreads(threads);
+  const prof = new Profiler(threads);
+  torch.manualSeed(0);
+  const x = torch.randn([s.seq, s.batch, s.input]);
+  torch.manualSeed(1);
+  const model = makeModel();
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+  const step = (): number => prof.within("step", () => {
+    prof.within("zero_grad", () => opt.zeroGrad());
+    const loss = prof.within("forward", () => outputOf(model, x).square().mean());
+    prof.within("backward", () => loss.backward());
+    prof.within("optimizer", () => opt.step());
+    return loss.item() as number;
+  });
+  for (let i = 0; i < 2; i++) step();
+  const cpu0 = process.cpuUsage();
+  prof.start();
+  for (let i = 0; i < steps; i++) step();
+  prof.stop();
+  const cpu = process.cpuUsage(cpu0);
+  const ideal = (smp: Sample): number => (serialMs(smp) + parMs(smp) / threads) / steps;
+  const total = prof.rows.get("step")!.get("")!;
+  console.log(`${MODE} native ${threads} thread(s), ${steps} steps: wall ${(total.wallMs / steps).toFixed(0)} ms/step, process CPU ` +
+    `${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step (all threads, GC included), ideal ${ideal(total).toFixed(0)} ms/step`);
+  const kernels = new Map<string, Sample>();
+  for (const [row, ks] of prof.rows) {
+    if (row === "step") continue;
+    let inside = 0;
+    for (const [k, smp] of ks) {
+      if (k === "") continue;
+      inside += ideal(smp);
+      const acc = kernels.get(k);
+      if (!acc) kernels.set(k, { ...smp, slotMs: [...smp.slotMs] });
+      else {
+        acc.calls += smp.calls;
+        acc.wallMs += smp.wallMs;
+        acc.mainMs += smp.mainMs;
+        acc.waitCpuMs += smp.waitCpuMs;
+        smp.slotMs.forEach((v, i) => (acc.slotMs[i]! += v));
+      }
+    }
+    const own = ks.get("");
+    if (own) console.log(`  ${row.padEnd(10)} ideal ${ideal(own).toFixed(1).padStart(7)} ms; in kernels ${inside.toFixed(1).padStart(7)} ms; outside ${(ideal(own) - inside).toFixed(1).padStart(6)} ms`);
+  }
+  console.log("kernel                               calls/step   ideal ms/step   GFLOP/s (gemm)");
+  for (const [k, smp] of [...kernels].sort((a, b) => ideal(b[1]) - ideal(a[1]))) {
+    const m = /^gemm \S+ (\d+)x(\d+)x(\d+)$/.exec(k);
+    const rate = m ? (2 * Number(m[1]) * Number(m[2]) * Number(m[3]) * smp.calls / steps / 1e6 / ideal(smp)).toFixed(1) : "";
+    console.log(`${k.padEnd(36)} ${(smp.calls / steps).toFixed(0).padStart(10)} ${ideal(smp).toFixed(2).padStart(15)} ${rate.padStart(16)}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--profile")) {
+    for (const t of threadList([1])) profileSteps(t, Number(argValue("--steps") ?? 5));
+    return;
+  }
   const backends = argList("--backends", ["native"]);
   const budgetMs = Number(argValue("--budget") ?? 3000);
   const s = LSTM_SHAPE;
   const report: PartReport<StepCell> = {
     engine: "kindling",
-    info: [`LSTM ${s.input}-${s.hidden} x${s.layers} layers, seq ${s.seq}, batch ${s.batch}, float32, loss mean(out^2), SGD lr 0.01`],
+    info: [`${MODE === "lstm" ? "LSTM" : MODE === "gru" ? "GRU" : "RNN (tanh)"} ${s.input}-${s.hidden} x${s.layers} layers, seq ${s.seq}, batch ${s.batch}, float32, loss mean(out^2), SGD lr 0.01`],
     cells: [],
     unavailable: [],
   };
@@ -26,12 +102,11 @@ async function main(): Promise<void> {
   const x = torch.randn([s.seq, s.batch, s.input]);
   await forEachBackend(backends, threadList(), report, async (name, t) => {
     torch.manualSeed(1);
-    const model = new torch.nn.LSTM(s.input, s.hidden, { numLayers: s.layers });
+    const model = makeModel();
     const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
     const step = (): number => {
       opt.zeroGrad();
-      const [out] = model.forward(x);
-      const loss = out.square().mean();
+      const loss = outputOf(model, x).square().mean();
       loss.backward();
       opt.step();
       return loss.item() as number;

@@ -3,7 +3,7 @@
 at ONE thread count per process (thread variables set before torch is imported, as
 bench/reference/torch_bench.py does).
 
-    /usr/bin/python3 bench/lstm_torch.py --threads 1 [--budget 3000] [--json]
+    /usr/bin/python3 bench/lstm_torch.py --threads 1 [--budget 3000] [--json] [--mode lstm|gru|rnn]
 """
 import argparse
 import json
@@ -15,6 +15,7 @@ p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--budget", type=float, default=3000.0)
 p.add_argument("--json", action="store_true")
+p.add_argument("--mode", choices=("lstm", "gru", "rnn"), default="lstm")
 ARGS = p.parse_args()
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(ARGS.threads)
@@ -22,7 +23,10 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import torch  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference"))
+# torch_bench parses the command line when imported: hand it only the arguments it knows.
+_argv, sys.argv = sys.argv, [sys.argv[0], "--threads", str(ARGS.threads)]
 from torch_bench import setup_threads, time_steps  # noqa: E402
+sys.argv = _argv
 
 
 def main():
@@ -30,7 +34,7 @@ def main():
     torch.manual_seed(0)
     x = torch.randn(64, 32, 256)
     torch.manual_seed(1)
-    model = torch.nn.LSTM(256, 256, num_layers=2)
+    model = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[ARGS.mode](256, 256, num_layers=2)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
 
     def step():
@@ -56,7 +60,7 @@ def main():
     if ARGS.json:
         print("@@RESULT " + json.dumps(report))
     else:
-        print("\n".join(info))
+        print("\n".join(info + [f"mode {ARGS.mode}"]))
         print(f"torch {ARGS.threads} thr: median {cell['medianMs']:.1f} ms, best {cell['bestMs']:.1f} ms, cpu median {cell['cpuMedianMs']:.1f} ms, {cell['n']} steps, loss {cell['loss']:.5f}")
 
 
