@@ -1,5 +1,6 @@
 import { isGradEnabled } from "../autograd/grad_mode.ts";
-import { type Edge, MultiNode, OutputEdge } from "../autograd/node.ts";
+import { releaseWhenFreed } from "../autograd/activations.ts";
+import { type Edge, MultiNode, OutputEdge, nodesMade } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
 import { SavedVersions } from "../autograd/saved.ts";
 import type { StridedView } from "../backend/backend.ts";
@@ -133,7 +134,14 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const out = Tensor.fromStorage(O, dtype, outShape);
   const weights = o.needWeights ? Tensor.fromStorage(Pd, dtype, pShape) : null;
   const inputs = packed ? [packed, null, null, o.bias] : [q, k, v, o.bias];
-  if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) return { out, weights };
+  // P, the mask and the dropped P are this op's own (unless returned as the weights): back to the
+  // storage pool once backward has released the node, or at once when no graph is recorded.
+  const own = [P, keep, Pd].filter((s, i, all): s is Floats => s !== null && all.indexOf(s) === i && (weights === null || s !== Pd));
+  const since = nodesMade();
+  if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) {
+    releaseWhenFreed(out, since, own);
+    return { out, weights };
+  }
 
   const backwardFn = (gOut: Tensor | null, gW: Tensor | null, needs0: readonly boolean[]): (Tensor | null)[] => {
     // Packed: the one input's gradient holds all three, each at its view's place in the packed layout.
@@ -201,6 +209,7 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const saved = [q, k, v, ...(weights ? [weights] : [])];
   if (weights === null) {
     record(out, "ScaledDotProductAttentionBackward", inputs, (g, needs) => backwardFn(g, null, needs), saved);
+    releaseWhenFreed(out, since, own);
     return { out, weights };
   }
   const next: Edge[] = inputs.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));

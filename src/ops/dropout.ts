@@ -1,3 +1,5 @@
+import { releaseWhenFreed } from "../autograd/activations.ts";
+import { nodesMade } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
 import { backend } from "../backend/registry.ts";
 import { allocUninitialized } from "../tensor/dtype.ts";
@@ -20,7 +22,11 @@ export function fusedDropout(x: Tensor, p: number, generator?: Generator): Tenso
   const out = Tensor.uninitialized(x.shape, x.dtype);
   dropoutInto(denseData(x) as Floats, maskData, out.storage as Floats, n, p, generator);
   const mask = Tensor.fromStorage(maskData, x.dtype, x.shape);
-  return record(out, "MulBackward0", [x], (grad) => [mul(grad, mask)], []);
+  const since = nodesMade();
+  record(out, "MulBackward0", [x], (grad) => [mul(grad, mask)], []);
+  // the mask is the op's own: back to the storage pool when backward releases the node (or now)
+  releaseWhenFreed(out, since, [maskData]);
+  return out;
 }
 
 /**

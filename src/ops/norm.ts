@@ -1,4 +1,6 @@
 import { backend } from "../backend/registry.ts";
+import { releaseWhenFreed } from "../autograd/activations.ts";
+import { nodesMade } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
@@ -162,7 +164,8 @@ function layerNormRows(x: Tensor, size: number, w: Tensor | null, b: Tensor | nu
   const xhat = allocUninitialized(dtype, n) as Floats;
   const rstd = allocUninitialized(dtype, rows) as Floats;
   backend().layerNorm(denseData(x) as Floats, wd, b === null ? null : (denseData(b) as Floats), out.storage as Floats, xhat, rstd, rows, size, eps);
-  return record(out, "NativeLayerNormBackward0", [x, w, b], (g, needs) => {
+  const since = nodesMade();
+  record(out, "NativeLayerNormBackward0", [x, w, b], (g, needs) => {
     const gx = needs[0] ? Tensor.uninitialized(x.shape, dtype) : null;
     const gw = needs[1] && w ? Tensor.uninitialized(w.shape, dtype) : null;
     const gb = needs[2] && b ? Tensor.uninitialized(b.shape, dtype) : null;
@@ -170,5 +173,8 @@ function layerNormRows(x: Tensor, size: number, w: Tensor | null, b: Tensor | nu
       (gw?.storage ?? null) as Floats | null, (gb?.storage ?? null) as Floats | null, rows, size);
     return [gx, gw, gb];
   }, [w]);
+  // xhat and rstd are the op's own: back to the storage pool when backward releases the node (or now)
+  releaseWhenFreed(out, since, [xhat, rstd]);
+  return out;
 }
 

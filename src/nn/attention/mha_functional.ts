@@ -1,3 +1,5 @@
+import { releaseWhenFreed } from "../../autograd/activations.ts";
+import { nodesMade } from "../../autograd/node.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { checkArity, checkOptions } from "../../options.ts";
 import { add } from "../../ops/elementwise.ts";
@@ -7,7 +9,7 @@ import { pad } from "../../ops/pad.ts";
 import { mean } from "../../ops/reduce.ts";
 import { expand, narrow, permute, reshape, squeeze, unsqueeze } from "../../ops/views.ts";
 import { zeros } from "../../tensor/creation.ts";
-import { isFloating } from "../../tensor/dtype.ts";
+import { type Storage, isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
@@ -201,6 +203,7 @@ export function multiHeadAttentionForward(
     sep = [wq!, wk!, wv!];
   }
   // Unbatched inputs were unsqueezed one by one: keep "the same tensor" as the caller passed it.
+  const since = nodesMade();
   const k1 = key === query ? q0 : k0;
   const v1 = value === key ? k1 : v0;
   let { q, k, v, packed } = project(q0, k1, v1, E, inProjWeight, inProjBias, sep);
@@ -274,6 +277,10 @@ export function multiHeadAttentionForward(
     needWeights, layout: bf ? "nlhd" : "lnhd", packed: biasK === null && !addZeroAttn && !opts.staticK && !opts.staticV ? packed : null,
   });
   let output = linear(merged, outProjWeight, outProjBias);
+  // The projection q, k, v are read from and the merged heads are ours alone (only this call's graph
+  // nodes hold them): back to the storage pool when backward has released those nodes, or at once.
+  const seen = [query, key, value, output, weights].map((t) => t?.storage.buffer);
+  releaseWhenFreed(output, since, [packed?.storage, merged.storage].filter((st): st is Storage => st !== undefined && !seen.includes(st.buffer)));
   if (!batched) output = squeeze(output, 0);
   if (!needWeights) return [output, null];
   let w = (opts.averageAttnWeights ?? true) ? mean(weights!, 1) : weights!;

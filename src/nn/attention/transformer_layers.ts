@@ -1,3 +1,5 @@
+import { releaseWhenFreed } from "../../autograd/activations.ts";
+import { nodesMade } from "../../autograd/node.ts";
 import { ArgumentError } from "../../errors.ts";
 import { checkArity, checkOptions } from "../../options.ts";
 import { add } from "../../ops/elementwise.ts";
@@ -86,17 +88,48 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
     return new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype: opts.dtype });
   }
 
-  protected ffBlock(x: Tensor, drop: Dropout): Tensor {
+  /** `own`, when given, collects the intermediates (see privateChain). */
+  protected ffBlock(x: Tensor, drop: Dropout, own: Tensor[] | null = null): Tensor {
     const a = this.activation;
     const h = this.linear1.forward(x);
     const act = a instanceof Module ? ((a as AnyModule).forward(h) as Tensor) : a(h);
-    return drop.forward(this.linear2.forward(this.dropout.forward(act)));
-  }
-
-  protected saBlock(x: Tensor, mask: Tensor | null, kpm: Tensor | null, isCausal: boolean, drop: Dropout): Tensor {
-    const [y] = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask: kpm, needWeights: false, isCausal });
+    const d = this.dropout.forward(act);
+    const y = this.linear2.forward(d);
+    own?.push(h, act, d, y);
     return drop.forward(y);
   }
+
+  protected saBlock(x: Tensor, mask: Tensor | null, kpm: Tensor | null, isCausal: boolean, drop: Dropout, own: Tensor[] | null = null): Tensor {
+    const [y] = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask: kpm, needWeights: false, isCausal });
+    own?.push(y);
+    return drop.forward(y);
+  }
+
+  /**
+   * Whether the tensors this layer's forward passes between its own submodules are private: the layer
+   * is kindling's class itself and every submodule (and a module activation) kindling's, none hooked or
+   * patched, so only their graph nodes ever hold those tensors (as nn/chain.ts decides for Sequential).
+   */
+  protected privateChain(builtin: AnyModule["constructor"]): boolean {
+    if (this.constructor !== builtin || Object.hasOwn(this, "forward")) return false;
+    const a = this.activation;
+    if (!(a === relu || a === gelu || a instanceof Module)) return false;
+    for (const m of this.children()) {
+      if (!Object.hasOwn(m.constructor, "builtinName") || Object.hasOwn(m, "forward")) return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Hands the intermediates' memory back to the storage pool once backward has released the graph
+ * nodes this forward made (autograd/activations.ts), or at once without a graph; never memory the
+ * input or the output share (a dropout of p 0 returns its input).
+ */
+function releaseOwn(out: Tensor, since: number, own: Tensor[], shared: Tensor[]): void {
+  const seen = new Set(shared.map((t) => t.storage.buffer));
+  const storages = [...new Set(own.map((t) => t.storage))].filter((st) => !seen.has(st.buffer));
+  releaseWhenFreed(out, since, storages);
 }
 
 export interface EncoderLayerForwardOptions {
@@ -132,14 +165,21 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
     const mask = opts.srcMask ?? null;
     const kpm = opts.srcKeyPaddingMask ?? null;
     const causal = opts.isCausal ?? false;
+    const since = nodesMade();
+    const own: Tensor[] | null = this.privateChain(TransformerEncoderLayer) ? [] : null;
+    const mid = (t: Tensor): Tensor => {
+      own?.push(t);
+      return t;
+    };
     let x = src;
     if (this.normFirst) {
-      x = add(x, this.saBlock(this.norm1.forward(x), mask, kpm, causal, this.dropout1));
-      x = add(x, this.ffBlock(this.norm2.forward(x), this.dropout2));
+      x = mid(add(x, mid(this.saBlock(mid(this.norm1.forward(x)), mask, kpm, causal, this.dropout1, own))));
+      x = add(x, mid(this.ffBlock(mid(this.norm2.forward(x)), this.dropout2, own)));
     } else {
-      x = this.norm1.forward(add(x, this.saBlock(x, mask, kpm, causal, this.dropout1)));
-      x = this.norm2.forward(add(x, this.ffBlock(x, this.dropout2)));
+      x = mid(this.norm1.forward(mid(add(x, mid(this.saBlock(x, mask, kpm, causal, this.dropout1, own))))));
+      x = this.norm2.forward(mid(add(x, mid(this.ffBlock(x, this.dropout2, own)))));
     }
+    if (own !== null) releaseOwn(x, since, own, [src, x]);
     return x;
   }
 }
