@@ -6,14 +6,20 @@
 //       Per element a uniform u drawn as Generator.fillUniform draws it (float32: one draw, 24 bits;
 //       float64: two draws, 53 bits); mask = u < keepProb ? scale (in the dtype) : 0; out = x * mask.
 //
-// The stream is serial, so the draws are too; they go into a small block first, and the mask and
-// product over the block are plain loops the compiler vectorizes. Other dtypes return false.
+// The stream is serial, but xoshiro128** is linear over GF(2): advancing it by k draws is a 128x128
+// bit matrix. Long inputs are cut into blocks of kBlockElems elements; a thread starts its range at
+// block c with the state advanced by c blocks (the block jump matrix applied c times), so every
+// element gets exactly the draw the serial loop would give it, whatever the thread count. Within a
+// block, draws go into a small buffer first and the mask and product are plain vectorizable loops.
+// Other dtypes return false.
+#include <array>
 #include <cstdint>
 #include <cstring>
 
 #include <node_api.h>
 
 #include "kd_napi.h"
+#include "kd_parallel.h"
 
 namespace {
 
@@ -37,6 +43,58 @@ struct Xoshiro {
 };
 
 constexpr idx kBlock = 512;
+// Elements per parallel block (a power of 2, so the jump matrix is the step matrix squared log2 times).
+constexpr idx kBlockElems = idx(1) << 16;
+
+// A linear map of the 128-bit state: row i holds the state bits whose parity is output bit i.
+using BitMat = std::array<std::array<uint32_t, 4>, 128>;
+
+void apply(const BitMat& m, uint32_t* s) {
+  uint32_t out[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 128; ++i) {
+    const uint32_t v = (m[i][0] & s[0]) ^ (m[i][1] & s[1]) ^ (m[i][2] & s[2]) ^ (m[i][3] & s[3]);
+    out[i >> 5] |= uint32_t(__builtin_parity(v)) << (i & 31);
+  }
+  std::memcpy(s, out, sizeof out);
+}
+
+// (a b): row i of the product is the XOR of the rows j of b where a[i] has bit j.
+BitMat multiply(const BitMat& a, const BitMat& b) {
+  BitMat c{};
+  for (int i = 0; i < 128; ++i) {
+    for (int j = 0; j < 128; ++j) {
+      if ((a[i][j >> 5] >> (j & 31)) & 1u) {
+        for (int w = 0; w < 4; ++w) c[i][w] ^= b[j][w];
+      }
+    }
+  }
+  return c;
+}
+
+// The map of kBlockElems * draws steps of the generator (draws per element: 1 for float32, 2 for
+// float64), built once per process: one step's matrix from the images of the basis states, squared.
+const BitMat& block_jump(int draws) {
+  static BitMat cache[2];
+  static bool made[2] = {false, false};
+  BitMat& m = cache[draws - 1];
+  if (made[draws - 1]) return m;
+  BitMat step{};
+  for (int j = 0; j < 128; ++j) {
+    uint32_t w[4] = {0, 0, 0, 0};
+    w[j >> 5] = 1u << (j & 31);
+    Xoshiro g{w[0], w[1], w[2], w[3]};
+    g.next();
+    const uint32_t img[4] = {g.s0, g.s1, g.s2, g.s3};
+    for (int i = 0; i < 128; ++i) {
+      if ((img[i >> 5] >> (i & 31)) & 1u) step[i][j >> 5] |= 1u << (j & 31);
+    }
+  }
+  idx steps = kBlockElems * draws;
+  m = step;
+  for (; steps > 1; steps >>= 1) m = multiply(m, m);
+  made[draws - 1] = true;
+  return m;
+}
 
 template <class T>
 void dropout_run(Xoshiro& g, double keep_prob, double scale, const T* x, T* mask, T* out, idx n) {
@@ -89,18 +147,40 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
     return make_bool(env, false);
   }
   uint32_t* s = static_cast<uint32_t*>(st.data);
-  Xoshiro g{s[0], s[1], s[2], s[3]};
-  if (f32) {
-    dropout_run(g, keep_prob, scale, static_cast<const float*>(x.data), static_cast<float*>(mask.data),
-                static_cast<float*>(out.data), n);
+  const uint32_t s0[4] = {s[0], s[1], s[2], s[3]};
+  // Elements [lo, hi) of the block range [b0, b1), from the state advanced by b0 blocks.
+  auto run = [&](idx b0, idx b1) -> Xoshiro {
+    uint32_t w[4] = {s0[0], s0[1], s0[2], s0[3]};
+    if (b0 > 0) {
+      const BitMat& jump = block_jump(f32 ? 1 : 2);
+      for (idx b = 0; b < b0; ++b) apply(jump, w);
+    }
+    Xoshiro g{w[0], w[1], w[2], w[3]};
+    const idx lo = b0 * kBlockElems, hi = b1 * kBlockElems < n ? b1 * kBlockElems : n;
+    if (f32) {
+      dropout_run(g, keep_prob, scale, static_cast<const float*>(x.data) + lo, static_cast<float*>(mask.data) + lo,
+                  static_cast<float*>(out.data) + lo, hi - lo);
+    } else {
+      dropout_run(g, keep_prob, scale, static_cast<const double*>(x.data) + lo, static_cast<double*>(mask.data) + lo,
+                  static_cast<double*>(out.data) + lo, hi - lo);
+    }
+    return g;
+  };
+  const idx blocks = (n + kBlockElems - 1) / kBlockElems;
+  Xoshiro last{};
+  if (blocks < 2 || kd::get_num_threads() < 2) {
+    last = run(0, blocks);
   } else {
-    dropout_run(g, keep_prob, scale, static_cast<const double*>(x.data), static_cast<double*>(mask.data),
-                static_cast<double*>(out.data), n);
+    block_jump(f32 ? 1 : 2);  // built here, not raced for by the workers
+    kd::parallel_for(blocks, double(n) * 4.0, 1, [&](idx b0, idx b1) {
+      const Xoshiro g = run(b0, b1);
+      if (b1 == blocks) last = g;
+    });
   }
-  s[0] = g.s0;
-  s[1] = g.s1;
-  s[2] = g.s2;
-  s[3] = g.s3;
+  s[0] = last.s0;
+  s[1] = last.s1;
+  s[2] = last.s2;
+  s[3] = last.s3;
   return make_bool(env, true);
 }
 

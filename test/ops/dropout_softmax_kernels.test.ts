@@ -40,6 +40,26 @@ describe("fused dropout", () => {
     }
   }
 
+  test("inputs of several parallel blocks (the native kernel jumps the stream per block), 1 and 2 threads", () => {
+    const before = torch.getNumThreads();
+    try {
+      for (const threads of [1, 2]) {
+        torch.setNumThreads(threads);
+        for (const dtype of ["float32", "float64"] as const) {
+          const x = torch.randn([3 * 65536 + 123], { dtype });
+          torch.manualSeed(21);
+          const want = composed(x, 0.3);
+          const next = torch.rand([2]).tolist();
+          torch.manualSeed(21);
+          sameBits(F.dropout(x, 0.3), want);
+          assert.deepEqual(torch.rand([2]).tolist(), next);
+        }
+      }
+    } finally {
+      torch.setNumThreads(before);
+    }
+  });
+
   test("non-contiguous input, -inf/NaN kept or zeroed as x * mask, gradient = mask", () => {
     const base = torch.tensor([[1, -2, Infinity], [NaN, 0.5, -0.25]], { requiresGrad: true });
     const x = base.t();
