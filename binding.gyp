@@ -18,6 +18,7 @@
         "native/addon_profile.cc",
         "native/addon_dropout.cc",
         "native/addon_norm.cc",
+        "native/addon_recurrent.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

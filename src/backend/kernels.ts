@@ -15,6 +15,7 @@
 import type { Backend } from "./backend.ts";
 import type { ConvPasses } from "./conv_passes.ts";
 import type { FusedOptimizer } from "./fused_optimizer.ts";
+import type { RecurrentCells } from "./recurrent_cells.ts";
 
 /** Every kernel of the Backend interface; the reference backend registers all of them. */
 export const KERNEL_NAMES = [
@@ -34,6 +35,7 @@ export type FastKernels = { [K in KernelName]?: FastKernel<K> };
 export interface OptionalKernels {
   convPasses: ConvPasses;
   fusedOptimizer: FusedOptimizer;
+  recurrentCells: RecurrentCells;
 }
 export type OptionalKernelName = keyof OptionalKernels;
 

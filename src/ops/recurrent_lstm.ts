@@ -11,6 +11,9 @@
  *   weight and input gradients are one GEMM each afterwards.
  *
  * States h and c are rows [B0, *]; with packed input step t updates only the first batchSizes[t] rows.
+ *
+ * A backend with the optional kernel "recurrentCells" (the native one) does each step's pointwise work,
+ * either way, in one call; the vector-kernel code below is its reference.
  */
 import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
@@ -58,6 +61,7 @@ export function lstmForward(p: Plan, w: Weights, s: LstmSaved, big: (n: number) 
   const t1 = p.alloc(H * B0);
   const t2 = p.alloc(H * B0);
   const rT = w.Whr !== null && s.R === null ? p.alloc(H * B0) : null;
+  const cells = k.optionalKernel?.("recurrentCells");
   for (const t of p.order) {
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
@@ -68,6 +72,14 @@ export function lstmForward(p: Plan, w: Weights, s: LstmSaved, big: (n: number) 
     const gate = (j: number): StridedView => view(s.Z, z + j * H, [G, 1]);
     if (s.HP !== null) s.HP.set(s.hS.subarray(0, bs * P), st * P);
     k.gemm(false, true, bs, G, P, 1, s.hS, 0, P, s.WhhS, 0, P, 1, s.Z, z, G);
+    // h (or r = o tanh(c) before the projection) goes to out[outOff..].
+    const out = w.Whr === null ? s.hS : (rT ?? s.R!);
+    const outOff = rT === null && w.Whr !== null ? st * H : 0;
+    if (cells?.lstmForward(s.Z, z, s.cS, s.CP, s.Gt, s.TC, q, out, outOff, bs, H)) {
+      if (w.Whr !== null) k.gemm(false, true, bs, P, H, 1, out, outOff, H, w.Whr, 0, H, 0, s.hS, 0, P);
+      s.Y.set(s.hS.subarray(0, bs * P), st * P);
+      continue;
+    }
     const zb = s.Z.subarray(z, z + bs * G);
     k.unary("sigmoid", zb, zb, bs * G);
     const g = s.Gt.subarray(q, q + n);
@@ -104,6 +116,7 @@ export function lstmBackward(p: Plan, w: Weights, s: LstmSaved, dY: Floats | nul
   const tg = p.alloc(G * B0);
   const sd = p.alloc(G * B0);
   const dr = dH !== null ? p.alloc(H * B0) : null;
+  const cells = k.optionalKernel?.("recurrentCells");
   const row = (x: Floats): StridedView => view(x, 0, [H, 1]);
   for (let idx = p.order.length - 1; idx >= 0; idx--) {
     const t = p.order[idx]!;
@@ -121,6 +134,10 @@ export function lstmBackward(p: Plan, w: Weights, s: LstmSaved, dY: Floats | nul
       dH!.set(dhS.subarray(0, bs * P), st * P);
       k.gemm(false, false, bs, H, P, 1, dhS, 0, P, w.Whr!, 0, H, 0, dr, 0, H);
       d = dr;
+    }
+    if (cells?.lstmBackward(s.Z, z, s.Gt, s.CP, s.TC, q, d, dcS, dG, bs, H)) {
+      k.gemm(false, false, bs, P, G, 1, dG, z, G, w.Whh, 0, P, 0, dhS, 0, P);
+      continue;
     }
     const g = at(s.Gt);
     const tc = at(s.TC);

@@ -2,7 +2,8 @@
  * The GRU and Elman RNN time loops of the fused recurrent layer (recurrent_layer.ts; the LSTM's is in
  * recurrent_lstm.ts), and the types the layer's loops share. Per step: the gates of the active batch columns, gate-major [gates*H, bs], get the bias,
  * W_ih x_t and W_hh h_{t-1} from two GEMMs, the backend's sigmoid/tanh over whole gate blocks, then
- * one pointwise pass (src/backend/js/recurrent.ts). Backward runs the steps in reverse and keeps only
+ * one pointwise pass (src/backend/js/recurrent.ts; in one native call where the backend has the optional
+ * kernel "recurrentCells", src/backend/recurrent_cells.ts). Backward runs the steps in reverse and keeps only
  * the recurrent GEMM per step: every step's gate gradients land in one [gates*H, N] matrix, so the
  * weight and input gradients are one large GEMM each afterwards.
  *
@@ -13,7 +14,7 @@
 import type { UnaryOp } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import {
-  addInto, columnsToRows, fillRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, rnnCellBackward,
+  columnsToRows, gruCellBackward, gruHidden, gruNewGate, gruResetUpdate, rnnCellBackward,
 } from "../backend/js/recurrent.ts";
 
 export type Floats = Float32Array | Float64Array;
@@ -67,6 +68,13 @@ function unaryAt(op: UnaryOp, buf: Floats, off: number, n: number): void {
   backend().unary(op, v, v, n);
 }
 
+/** G[off..] [rows, bs] = bias[r] in every column (0 without a bias): one broadcast copy, not a fill per row. */
+function biasColumns(G: Floats, off: number, bias: Floats | null, rows: number, bs: number): void {
+  const dst = G.subarray(off, off + rows * bs);
+  if (bias === null) dst.fill(0);
+  else backend().copy({ data: bias, offset: 0, strides: [1, 0] }, [rows, bs], dst);
+}
+
 /** Runs the GRU/RNN forward time loop, filling `s` (whose A/GHN blocks are per step when p.keep). */
 export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
   const k = backend();
@@ -74,6 +82,7 @@ export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
   const G = gateCount(mode) * H;
   const gi = mode === "GRU" ? p.alloc(G * B0) : null;
   const gh = mode === "GRU" ? p.alloc(G * B0) : null;
+  const cells = k.optionalKernel?.("recurrentCells");
   for (const t of p.order) {
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
@@ -82,21 +91,25 @@ export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
     const c = H * q;
     if (s.HP !== null) s.HP.set(s.hS.subarray(0, bs * P), st * P);
     if (gi !== null && gh !== null) {
-      fillRows(gi, 0, w.bih, G, bs);
+      biasColumns(gi, 0, w.bih, G, bs);
       k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, gi, 0, bs);
-      fillRows(gh, 0, w.bhh, G, bs);
+      biasColumns(gh, 0, w.bhh, G, bs);
       k.gemm(false, true, G, bs, H, 1, w.Whh, 0, H, s.hS, 0, H, 1, gh, 0, bs);
-      gruResetUpdate(gi, gh, s.A, a, H, bs);
-      unaryAt("sigmoid", s.A, a, 2 * H * bs);
-      gruNewGate(gi, gh, s.A, a, s.GHN!, c, H, bs);
-      unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
-      gruHidden(s.A, a, s.hS, H, bs);
+      if (!cells?.gruForward(gi, gh, s.A, a, s.GHN!, c, s.hS, H, bs)) {
+        gruResetUpdate(gi, gh, s.A, a, H, bs);
+        unaryAt("sigmoid", s.A, a, 2 * H * bs);
+        gruNewGate(gi, gh, s.A, a, s.GHN!, c, H, bs);
+        unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
+        gruHidden(s.A, a, s.hS, H, bs);
+      }
     } else {
-      fillRows(s.A, a, w.bsum, G, bs);
+      biasColumns(s.A, a, w.bsum, G, bs);
       k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, s.A, a, bs);
       k.gemm(false, true, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, P, 1, s.A, a, bs);
-      unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
-      columnsToRows(s.A, a, bs, bs, H, s.hS, 0);
+      if (!cells?.rnnForward(s.A, a, s.hS, H, bs, mode === "RNN_RELU")) {
+        unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);
+        columnsToRows(s.A, a, bs, bs, H, s.hS, 0);
+      }
     }
     s.Y.set(s.hS.subarray(0, bs * P), st * P);
   }
@@ -118,16 +131,20 @@ export function backwardSteps(p: Plan, w: Weights, s: Saved, dY: Floats | null, 
   const k = backend();
   const { H, P, N, mode } = p;
   const G = gateCount(mode) * H;
+  const cells = k.optionalKernel?.("recurrentCells");
+  const relu = mode === "RNN_RELU";
   for (let idx = p.order.length - 1; idx >= 0; idx--) {
     const t = p.order[idx]!;
     const bs = p.batchSizes[t]!;
     const st = p.starts[t]!;
-    if (dY !== null) addInto(dhS, 0, dY, st * P, bs * P);
+    if (dY !== null) k.binary("add", { data: dhS, offset: 0, strides: [1] }, { data: dY, offset: st * P, strides: [1] }, dhS, [bs * P]);
     if (mode === "GRU") {
-      gruCellBackward(dhS, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
+      if (!cells?.gruBackward(dhS, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs)) {
+        gruCellBackward(dhS, s.A, G * st, s.GHN!, H * st, s.HP!, st, g.dGI, g.dGH, st, N, H, bs);
+      }
       k.gemm(true, false, bs, H, G, 1, g.dGH, st, N, w.Whh, 0, H, 1, dhS, 0, H);
     } else {
-      rnnCellBackward(dhS, s.A, H * st, mode === "RNN_RELU", g.dGI, st, N, H, bs);
+      if (!cells?.rnnBackward(dhS, s.A, H * st, relu, g.dGI, st, N, H, bs)) rnnCellBackward(dhS, s.A, H * st, relu, g.dGI, st, N, H, bs);
       k.gemm(true, false, bs, H, G, 1, g.dGI, st, N, w.Whh, 0, H, 0, dhS, 0, H);
     }
   }

@@ -4,17 +4,13 @@
  * gates gate-major, [gates*H, bs] (the transposed layout cuDNN uses), so every gate is one contiguous
  * block the backend's `unary` sigmoid/tanh runs over; these loops do the rest of a step
  * (cell update, hidden output, their backward) in one pass each, and move states between that
- * column layout and the row layout [bs, features] of the sequence tensors.
+ * column layout and the row layout [bs, features] of the sequence tensors. They are the reference of
+ * the optional kernel "recurrentCells" (src/backend/recurrent_cells.ts), which the native backend has.
  *
  * Column buffers: element (j, b) at `off + j*ld + b`. Row buffers: element (b, j) of step rows starting
  * at row `row0` at `(row0 + b)*cols + j`.
  */
 type Floats = Float32Array | Float64Array;
-
-/** G[r*bs + b] = bias[r] (0 without a bias) for r < rows, b < bs, from G[off]. */
-export function fillRows(G: Floats, off: number, bias: Floats | null, rows: number, bs: number): void {
-  for (let r = 0; r < rows; r++) G.fill(bias === null ? 0 : bias[r]!, off + r * bs, off + (r + 1) * bs);
-}
 
 /** rows[(row0+b)*cols + j] = S[sOff + j*ld + b]: a gate-major block to rows of a sequence tensor. */
 export function columnsToRows(S: Floats, sOff: number, ld: number, bs: number, cols: number, rows: Floats, row0: number): void {
@@ -22,11 +18,6 @@ export function columnsToRows(S: Floats, sOff: number, ld: number, bs: number, c
     const s = sOff + j * ld;
     for (let b = 0; b < bs; b++) rows[(row0 + b) * cols + j] = S[s + b]!;
   }
-}
-
-/** dst[dOff + i] += src[sOff + i] for i < n. */
-export function addInto(dst: Floats, dOff: number, src: Floats, sOff: number, n: number): void {
-  for (let i = 0; i < n; i++) dst[dOff + i] += src[sOff + i]!;
 }
 
 /** GRU: A[a..] (r; z, 2H rows) = GI + GH over the first 2H rows of the two [3H, bs] blocks. */

@@ -5,6 +5,7 @@ import { jsRegistry } from "../js/index.ts";
 import { type FastKernels, KernelRegistry } from "../kernels.ts";
 import { nativeFusedOptimizer } from "./fused_optim.ts";
 import { nativeKernels } from "./kernels.ts";
+import { nativeRecurrentCells } from "./recurrent_cells.ts";
 import { type NativeAddon, loadNative } from "./loader.ts";
 
 /**
@@ -37,6 +38,8 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     .register("gemm", addon.gemm.bind(addon))
     .registerOptional("fusedOptimizer", fusedOptimizer)
     .registerOptional("convPasses", convPasses(addon));
+  const cells = nativeRecurrentCells(addon);
+  if (cells) registry.registerOptional("recurrentCells", cells);
   return {
     ...registry.view({
       setNumThreads: (n: number) => addon.setNumThreads(n),

@@ -12,6 +12,7 @@
  */
 import { log } from "../../log.ts";
 import { createRequire, env, fileURLToPath, fs, isNode, path } from "../../platform/node.ts";
+import type { RecurrentCells } from "../recurrent_cells.ts";
 
 /** Kernel family the addon dispatched to at run time (best one the CPU supports by default). */
 export type NativeSimdLevel = "avx512" | "avx2" | "generic";
@@ -126,6 +127,13 @@ export interface NativeKernels {
   layerNormBackward?(
     g: AnyArray, xhat: AnyArray, w: AnyArray | null, rstd: AnyArray, gx: AnyArray | null, gw: AnyArray | null, gb: AnyArray | null, rows: number, size: number,
   ): boolean;
+  /** Fused recurrent cell steps (native/addon_recurrent.cc; the optional kernel recurrentCells). Absent from addons built before them. */
+  lstmCellForward?: RecurrentCells["lstmForward"];
+  lstmCellBackward?: RecurrentCells["lstmBackward"];
+  gruCellForward?: RecurrentCells["gruForward"];
+  gruCellBackward?: RecurrentCells["gruBackward"];
+  rnnCellForward?: RecurrentCells["rnnForward"];
+  rnnCellBackward?: RecurrentCells["rnnBackward"];
   /**
    * One SGD step over many parameters (src/optim/sgd.ts's float32/float64 loops, bit for bit):
    * bufs null without momentum; first[i]: bufs[i] is new this step. Scalars rounded to the params' precision.

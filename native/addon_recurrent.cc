@@ -1,0 +1,474 @@
+// Node-API binding of the fused recurrent cell kernels (the optional kernel "recurrentCells",
+// src/backend/recurrent_cells.ts). One call does a whole time step's pointwise work, instead of ~14
+// small vector-kernel calls (LSTM, src/ops/recurrent_lstm.ts) or JS loops (GRU, RNN:
+// src/backend/js/recurrent.ts). Those are the reference, and each loop here repeats their arithmetic:
+// the LSTM's in T per operation (each of its vector kernels stores T), the GRU's and RNN's in double,
+// rounded at each store (as the JS loops evaluate). Only sigmoid and tanh differ: in float for float32
+// (within a few float ulps of the reference, which rounds a double result), std:: functions for double.
+//
+//   lstmCellForward(Z, z, cS, CP, Gt, TC, q, out, outOff, bs, H)
+//   lstmCellBackward(Z, z, Gt, CP, TC, q, d, dcS, dG, bs, H)
+//   gruCellForward(GI, GH, A, a, GHN, k, hS, H, bs)
+//   gruCellBackward(dhS, A, a, GHN, k, HP, row0, dGI, dGH, gOff, gLd, H, bs)
+//   rnnCellForward(A, a, hS, H, bs, relu)
+//   rnnCellBackward(dhS, A, k, relu, dG, gOff, gLd, H, bs)
+//
+// All return true, or false (having written nothing) when the arrays are not all Float32Array or all
+// Float64Array; an array too short for its offset and extent throws a RangeError. Layouts as in the
+// reference functions of the same names. Work is split over the pool by batch rows (LSTM) or hidden
+// units (GRU, RNN); every element is computed the same way whatever the split.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include <node_api.h>
+
+#include "kd_napi.h"
+#include "kd_parallel.h"
+
+namespace {
+
+using kd::idx;
+using namespace kd::napi;
+
+#define KD_RINL inline __attribute__((always_inline))
+
+// Selects between computed values must stay selects (not branches) for the float loops to vectorize.
+#pragma GCC optimize("no-trapping-math")
+
+KD_RINL float from_bits(uint32_t i) {
+  float f;
+  std::memcpy(&f, &i, 4);
+  return f;
+}
+
+// e^x for x <= 0 (NaN gives NaN): x = k ln2 + r, |r| <= ln2/2, e^r by its Taylor series to r^7
+// (truncation < 2^-27 relative), 2^k applied in two halves so that results down to the smallest
+// subnormal come out right. Branch-free, so the loops that call it vectorize.
+KD_RINL float exp_nonpos(float x) {
+  x = x < -104.0f ? -104.0f : x;
+  const float magic = 12582912.0f;  // 1.5 * 2^23: t - magic rounds to an integer
+  const float t = x * 1.44269504f + magic;
+  const float kf = t - magic;
+  uint32_t tb;
+  std::memcpy(&tb, &t, 4);
+  const int32_t k = int32_t(tb - 0x4B400000u);  // in [-150, 0] for finite x
+  const float r = (x - kf * 0.693359375f) - kf * -2.12194440e-4f;
+  float p = 1.0f / 5040.0f;
+  p = p * r + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  const int32_t k1 = k >> 1;
+  const int32_t k2 = k - k1;
+  return p * from_bits(uint32_t(k1 + 127) << 23) * from_bits(uint32_t(k2 + 127) << 23);
+}
+
+// Both branches of the reference's sigmoid, exponentiating only -|x|.
+KD_RINL float sigmoid_t(float x) {
+  const float e = exp_nonpos(x < 0.0f ? x : -x);
+  return (x >= 0.0f ? 1.0f : e) / (1.0f + e);
+}
+
+// tanh: its Taylor series to x^17 below 0.55 (no cancellation near 0), else (1 - e)/(1 + e) with
+// e = exp(-2|x|) and the sign of x.
+KD_RINL float tanh_t(float x) {
+  const float a = __builtin_fabsf(x);
+  const float x2 = x * x;
+  float q = 6404582.0f / 10854718875.0f;
+  q = q * x2 - 929569.0f / 638512875.0f;
+  q = q * x2 + 21844.0f / 6081075.0f;
+  q = q * x2 - 1382.0f / 155925.0f;
+  q = q * x2 + 62.0f / 2835.0f;
+  q = q * x2 - 17.0f / 315.0f;
+  q = q * x2 + 2.0f / 15.0f;
+  q = q * x2 - 1.0f / 3.0f;
+  const float small = x + x * (x2 * q);
+  const float e = exp_nonpos(-2.0f * a);
+  const float big = __builtin_copysignf((1.0f - e) / (1.0f + e), x);
+  return a < 0.55f ? small : big;
+}
+
+KD_RINL double sigmoid_t(double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); }
+KD_RINL double tanh_t(double x) { return std::tanh(x); }
+// The reference's relu: NaN passes.
+template <typename T>
+KD_RINL T relu_t(T x) { return x > 0 ? x : (x == x ? T(0) : x); }
+
+// One batch row of the LSTM step. The arrays never overlap (the caller's buffers are distinct):
+// restrict parameters let the loop vectorize without run-time alias checks.
+template <typename T>
+KD_RINL void lstm_forward_row(const T* __restrict gi, const T* __restrict gf, const T* __restrict gg, const T* __restrict go,
+                              T* __restrict c, T* __restrict cp, T* __restrict gt, T* __restrict tc, T* __restrict h, idx H) {
+  for (idx j = 0; j < H; ++j) {
+    // The g gate is 2 sigmoid(2x) - 1 (its pre-activations were doubled): see recurrent_lstm.ts.
+    const T g = gg[j] * T(2) - T(1);
+    gt[j] = g;
+    const T prev = c[j];
+    cp[j] = prev;
+    const T cn = gf[j] * prev + gi[j] * g;
+    c[j] = cn;
+    const T t = tanh_t(cn);
+    tc[j] = t;
+    h[j] = go[j] * t;
+  }
+}
+
+template <typename T>
+KD_RINL void lstm_forward(T* Z, T* cS, T* CP, T* Gt, T* TC, T* out, idx H, idx lo, idx hi) {
+  const idx G = 4 * H;
+  for (idx b = lo; b < hi; ++b) {
+    T* zr = Z + b * G;
+    for (idx j = 0; j < G; ++j) zr[j] = sigmoid_t(zr[j]);
+    lstm_forward_row<T>(zr, zr + H, zr + 2 * H, zr + 3 * H, cS + b * H, CP + b * H, Gt + b * H, TC + b * H, out + b * H, H);
+  }
+}
+
+template <typename T>
+KD_RINL void lstm_backward_row(const T* __restrict si, const T* __restrict sf, const T* __restrict sg, const T* __restrict so,
+                               const T* __restrict gt, const T* __restrict cp, const T* __restrict tc, const T* __restrict dh,
+                               T* __restrict dc_, T* __restrict di, T* __restrict df, T* __restrict dgg, T* __restrict do_, idx H) {
+  for (idx j = 0; j < H; ++j) {
+    const T t = tc[j];
+    T u = T(1) - t * t;
+    u = u * so[j];
+    u = u * dh[j];
+    const T dc = u + dc_[j];
+    // act'(pre) = s - s*s for every gate (4x that for g, folded into its factor): see recurrent_lstm.ts.
+    di[j] = (si[j] - si[j] * si[j]) * (dc * gt[j]);
+    df[j] = (sf[j] - sf[j] * sf[j]) * (dc * cp[j]);
+    dgg[j] = (sg[j] - sg[j] * sg[j]) * ((dc * si[j]) * T(4));
+    do_[j] = (so[j] - so[j] * so[j]) * (dh[j] * t);
+    dc_[j] = dc * sf[j];
+  }
+}
+
+template <typename T>
+KD_RINL void lstm_backward(const T* Z, const T* Gt, const T* CP, const T* TC, const T* d, T* dcS, T* dG, idx H, idx lo, idx hi) {
+  const idx G = 4 * H;
+  for (idx b = lo; b < hi; ++b) {
+    const T* zr = Z + b * G;
+    T* dg = dG + b * G;
+    lstm_backward_row<T>(zr, zr + H, zr + 2 * H, zr + 3 * H, Gt + b * H, CP + b * H, TC + b * H, d + b * H, dcS + b * H, dg, dg + H,
+                         dg + 2 * H, dg + 3 * H, H);
+  }
+}
+
+// The GRU's gates over n elements (restrict, as for the LSTM rows: distinct buffers).
+template <typename T>
+KD_RINL void gru_gates(const T* __restrict gi, const T* __restrict gh, T* __restrict ar, T* __restrict az, T* __restrict an,
+                       T* __restrict ghn_out, idx hb, idx n) {
+  for (idx e = 0; e < n; ++e) {
+    const T r = sigmoid_t(T(gi[e] + gh[e]));
+    const T ghn = gh[2 * hb + e];
+    ar[e] = r;
+    az[e] = sigmoid_t(T(gi[hb + e] + gh[hb + e]));
+    an[e] = tanh_t(T(double(gi[2 * hb + e]) + double(r) * double(ghn)));
+    ghn_out[e] = ghn;
+  }
+}
+
+template <typename T>
+KD_RINL void gru_forward(const T* GI, const T* GH, T* A, T* GHN, T* hS, idx H, idx bs, idx lo, idx hi) {
+  const idx hb = H * bs;
+  // Gates first (a contiguous loop, vectorized), then h through the transposition to rows.
+  const idx e0 = lo * bs;
+  gru_gates<T>(GI + e0, GH + e0, A + e0, A + hb + e0, A + 2 * hb + e0, GHN + e0, hb, (hi - lo) * bs);
+  for (idx j = lo; j < hi; ++j) {
+    for (idx b = 0; b < bs; ++b) {
+      const double z = A[hb + j * bs + b], n = A[2 * hb + j * bs + b];
+      T& h = hS[b * H + j];
+      h = T(n + z * (double(h) - n));
+    }
+  }
+}
+
+template <typename T>
+KD_RINL void gru_backward(T* dhS, const T* A, const T* GHN, const T* HP, T* dGI, T* dGH, idx gLd, idx H, idx bs, idx lo, idx hi) {
+  const idx hb = H * bs;
+  for (idx j = lo; j < hi; ++j) {
+    const idx gr = j * gLd, gz = gr + H * gLd, gn = gz + H * gLd;
+    for (idx b = 0; b < bs; ++b) {
+      const idx e = j * bs + b;
+      const double r = A[e], z = A[hb + e], n = A[2 * hb + e];
+      const double hp = HP[b * H + j], d = dhS[b * H + j];
+      const double dn = d * (1 - z) * (1 - n * n);
+      const double dr = dn * double(GHN[e]) * r * (1 - r);
+      const double dz = d * (hp - n) * z * (1 - z);
+      dGI[gr + b] = T(dr);
+      dGH[gr + b] = T(dr);
+      dGI[gz + b] = T(dz);
+      dGH[gz + b] = T(dz);
+      dGI[gn + b] = T(dn);
+      dGH[gn + b] = T(dn * r);
+      dhS[b * H + j] = T(d * z);
+    }
+  }
+}
+
+template <typename T>
+KD_RINL void rnn_forward(T* A, T* hS, bool relu, idx H, idx bs, idx lo, idx hi) {
+  for (idx j = lo; j < hi; ++j) {
+    T* a = A + j * bs;
+    if (relu) {
+      for (idx b = 0; b < bs; ++b) a[b] = relu_t(a[b]);
+    } else {
+      for (idx b = 0; b < bs; ++b) a[b] = tanh_t(a[b]);
+    }
+    for (idx b = 0; b < bs; ++b) hS[b * H + j] = a[b];
+  }
+}
+
+template <typename T>
+KD_RINL void rnn_backward(T* dhS, const T* A, bool relu, T* dG, idx gLd, idx H, idx bs, idx lo, idx hi) {
+  for (idx j = lo; j < hi; ++j) {
+    for (idx b = 0; b < bs; ++b) {
+      const double y = A[j * bs + b], d = dhS[b * H + j];
+      dG[j * gLd + b] = T(relu ? (y > 0 ? d : 0) : d * (1 - y * y));
+    }
+  }
+}
+
+// The float loops again, compiled for AVX2 (picked at run time): sigmoid/tanh are most of their work.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define KD_REC_AVX2 1
+#define AVX2 __attribute__((target("avx2")))
+AVX2 void lstm_forward_avx2(float* Z, float* cS, float* CP, float* Gt, float* TC, float* out, idx H, idx lo, idx hi) {
+  lstm_forward<float>(Z, cS, CP, Gt, TC, out, H, lo, hi);
+}
+AVX2 void lstm_backward_avx2(const float* Z, const float* Gt, const float* CP, const float* TC, const float* d, float* dcS, float* dG, idx H, idx lo, idx hi) {
+  lstm_backward<float>(Z, Gt, CP, TC, d, dcS, dG, H, lo, hi);
+}
+AVX2 void gru_forward_avx2(const float* GI, const float* GH, float* A, float* GHN, float* hS, idx H, idx bs, idx lo, idx hi) {
+  gru_forward<float>(GI, GH, A, GHN, hS, H, bs, lo, hi);
+}
+AVX2 void rnn_forward_avx2(float* A, float* hS, bool relu, idx H, idx bs, idx lo, idx hi) { rnn_forward<float>(A, hS, relu, H, bs, lo, hi); }
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#else
+#define KD_REC_AVX2 0
+#endif
+
+// ---- argument handling ----
+
+// The call's arguments: typed arrays all of one float type, indices, flags.
+struct Args {
+  napi_env env;
+  const char* fn;
+  napi_value argv[13];
+  napi_typedarray_type type = napi_float32_array;
+  bool first = true;
+  bool same = true;  // every array so far has the first one's float type
+
+  bool init(napi_callback_info info, std::size_t n) { return get_args(env, info, fn, n, argv); }
+
+  // Array i, needing `need` elements.
+  bool arr(int i, const char* name, double need, void** out) {
+    ArrayArg a;
+    if (!get_typed_array(env, argv[i], fn, name, &a)) return false;
+    if (first) type = a.type;
+    first = false;
+    if (a.type != type || (a.type != napi_float32_array && a.type != napi_float64_array)) same = false;
+    if (double(a.length) < need) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "%s: %s has %zu elements, needs %.0f", fn, name, a.length, need);
+      return throw_range(env, msg);
+    }
+    *out = a.data;
+    return true;
+  }
+  bool num(int i, const char* name, idx* out) { return get_index(env, argv[i], fn, name, out); }
+  bool flag(int i, const char* name, bool* out) { return get_bool(env, argv[i], fn, name, out); }
+  bool f32() const { return type == napi_float32_array; }
+};
+
+// Runs f(lo, hi) over n items (rows or hidden units) of `per` elements each on the pool.
+template <class F>
+void split(idx n, double per, F&& f) {
+  kd::parallel_for(n, double(n) * per * 8.0, 1, f);
+}
+
+#define KD_DISPATCH(f32call, f64call) \
+  if (x.f32()) {                      \
+    f32call;                          \
+  } else {                            \
+    f64call;                          \
+  }
+
+napi_value LstmCellForward(napi_env env, napi_callback_info info) {
+  Args x{env, "lstmCellForward"};
+  idx z, q, outOff, bs, H;
+  void *Z, *cS, *CP, *Gt, *TC, *out;
+  if (!x.init(info, 11) || !x.num(1, "z", &z) || !x.num(6, "q", &q) || !x.num(8, "outOff", &outOff) || !x.num(9, "bs", &bs) ||
+      !x.num(10, "H", &H)) {
+    return nullptr;
+  }
+  const double n = double(bs) * double(H);
+  if (!x.arr(0, "Z", double(z) + 4 * n, &Z) || !x.arr(2, "cS", n, &cS) || !x.arr(3, "CP", double(q) + n, &CP) ||
+      !x.arr(4, "Gt", double(q) + n, &Gt) || !x.arr(5, "TC", double(q) + n, &TC) || !x.arr(7, "out", double(outOff) + n, &out)) {
+    return nullptr;
+  }
+  if (!x.same) return make_bool(env, false);
+  split(bs, double(8 * H), [&](idx lo, idx hi) {
+    if (x.f32()) {
+      float *z_ = static_cast<float*>(Z) + z, *cp = static_cast<float*>(CP) + q, *gt = static_cast<float*>(Gt) + q;
+      float *tc = static_cast<float*>(TC) + q, *o = static_cast<float*>(out) + outOff, *c = static_cast<float*>(cS);
+#if KD_REC_AVX2
+      if (has_avx2()) return lstm_forward_avx2(z_, c, cp, gt, tc, o, H, lo, hi);
+#endif
+      lstm_forward<float>(z_, c, cp, gt, tc, o, H, lo, hi);
+    } else {
+      lstm_forward<double>(static_cast<double*>(Z) + z, static_cast<double*>(cS), static_cast<double*>(CP) + q,
+                           static_cast<double*>(Gt) + q, static_cast<double*>(TC) + q, static_cast<double*>(out) + outOff, H, lo, hi);
+    }
+  });
+  return make_bool(env, true);
+}
+
+napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
+  Args x{env, "lstmCellBackward"};
+  idx z, q, bs, H;
+  void *Z, *Gt, *CP, *TC, *d, *dcS, *dG;
+  if (!x.init(info, 11) || !x.num(1, "z", &z) || !x.num(5, "q", &q) || !x.num(9, "bs", &bs) || !x.num(10, "H", &H)) return nullptr;
+  const double n = double(bs) * double(H);
+  if (!x.arr(0, "Z", double(z) + 4 * n, &Z) || !x.arr(2, "Gt", double(q) + n, &Gt) || !x.arr(3, "CP", double(q) + n, &CP) ||
+      !x.arr(4, "TC", double(q) + n, &TC) || !x.arr(6, "d", n, &d) || !x.arr(7, "dcS", n, &dcS) || !x.arr(8, "dG", double(z) + 4 * n, &dG)) {
+    return nullptr;
+  }
+  if (!x.same) return make_bool(env, false);
+  split(bs, double(8 * H), [&](idx lo, idx hi) {
+    if (x.f32()) {
+      const float *z_ = static_cast<const float*>(Z) + z, *gt = static_cast<const float*>(Gt) + q;
+      const float *cp = static_cast<const float*>(CP) + q, *tc = static_cast<const float*>(TC) + q, *dh = static_cast<const float*>(d);
+      float *dc = static_cast<float*>(dcS), *dg = static_cast<float*>(dG) + z;
+#if KD_REC_AVX2
+      if (has_avx2()) return lstm_backward_avx2(z_, gt, cp, tc, dh, dc, dg, H, lo, hi);
+#endif
+      lstm_backward<float>(z_, gt, cp, tc, dh, dc, dg, H, lo, hi);
+    } else {
+      lstm_backward<double>(static_cast<const double*>(Z) + z, static_cast<const double*>(Gt) + q, static_cast<const double*>(CP) + q,
+                            static_cast<const double*>(TC) + q, static_cast<const double*>(d), static_cast<double*>(dcS),
+                            static_cast<double*>(dG) + z, H, lo, hi);
+    }
+  });
+  return make_bool(env, true);
+}
+
+napi_value GruCellForward(napi_env env, napi_callback_info info) {
+  Args x{env, "gruCellForward"};
+  idx a, k, H, bs;
+  void *GI, *GH, *A, *GHN, *hS;
+  if (!x.init(info, 9) || !x.num(3, "a", &a) || !x.num(5, "k", &k) || !x.num(7, "H", &H) || !x.num(8, "bs", &bs)) return nullptr;
+  const double hb = double(H) * double(bs);
+  if (!x.arr(0, "GI", 3 * hb, &GI) || !x.arr(1, "GH", 3 * hb, &GH) || !x.arr(2, "A", double(a) + 3 * hb, &A) ||
+      !x.arr(4, "GHN", double(k) + hb, &GHN) || !x.arr(6, "hS", hb, &hS)) {
+    return nullptr;
+  }
+  if (!x.same) return make_bool(env, false);
+  split(H, double(8 * bs), [&](idx lo, idx hi) {
+    if (x.f32()) {
+      const float *gi = static_cast<const float*>(GI), *gh = static_cast<const float*>(GH);
+      float *A_ = static_cast<float*>(A) + a, *ghn = static_cast<float*>(GHN) + k, *h = static_cast<float*>(hS);
+#if KD_REC_AVX2
+      if (has_avx2()) return gru_forward_avx2(gi, gh, A_, ghn, h, H, bs, lo, hi);
+#endif
+      gru_forward<float>(gi, gh, A_, ghn, h, H, bs, lo, hi);
+    } else {
+      gru_forward<double>(static_cast<const double*>(GI), static_cast<const double*>(GH), static_cast<double*>(A) + a,
+                          static_cast<double*>(GHN) + k, static_cast<double*>(hS), H, bs, lo, hi);
+    }
+  });
+  return make_bool(env, true);
+}
+
+napi_value GruCellBackward(napi_env env, napi_callback_info info) {
+  Args x{env, "gruCellBackward"};
+  idx a, k, row0, gOff, gLd, H, bs;
+  void *dhS, *A, *GHN, *HP, *dGI, *dGH;
+  if (!x.init(info, 13) || !x.num(2, "a", &a) || !x.num(4, "k", &k) || !x.num(6, "row0", &row0) || !x.num(9, "gOff", &gOff) ||
+      !x.num(10, "gLd", &gLd) || !x.num(11, "H", &H) || !x.num(12, "bs", &bs)) {
+    return nullptr;
+  }
+  const double hb = double(H) * double(bs);
+  const double gNeed = bs == 0 ? 0 : double(gOff) + double(3 * H - 1) * double(gLd) + double(bs);
+  if (!x.arr(0, "dhS", hb, &dhS) || !x.arr(1, "A", double(a) + 3 * hb, &A) || !x.arr(3, "GHN", double(k) + hb, &GHN) ||
+      !x.arr(5, "HP", double(row0 + bs) * double(H), &HP) || !x.arr(7, "dGI", gNeed, &dGI) || !x.arr(8, "dGH", gNeed, &dGH)) {
+    return nullptr;
+  }
+  if (!x.same) return make_bool(env, false);
+  split(H, double(8 * bs), [&](idx lo, idx hi) {
+    KD_DISPATCH(gru_backward<float>(static_cast<float*>(dhS), static_cast<const float*>(A) + a, static_cast<const float*>(GHN) + k,
+                                    static_cast<const float*>(HP) + row0 * H, static_cast<float*>(dGI) + gOff, static_cast<float*>(dGH) + gOff,
+                                    gLd, H, bs, lo, hi),
+                gru_backward<double>(static_cast<double*>(dhS), static_cast<const double*>(A) + a, static_cast<const double*>(GHN) + k,
+                                     static_cast<const double*>(HP) + row0 * H, static_cast<double*>(dGI) + gOff,
+                                     static_cast<double*>(dGH) + gOff, gLd, H, bs, lo, hi))
+  });
+  return make_bool(env, true);
+}
+
+napi_value RnnCellForward(napi_env env, napi_callback_info info) {
+  Args x{env, "rnnCellForward"};
+  idx a, H, bs;
+  bool relu;
+  void *A, *hS;
+  if (!x.init(info, 6) || !x.num(1, "a", &a) || !x.num(3, "H", &H) || !x.num(4, "bs", &bs) || !x.flag(5, "relu", &relu)) return nullptr;
+  const double hb = double(H) * double(bs);
+  if (!x.arr(0, "A", double(a) + hb, &A) || !x.arr(2, "hS", hb, &hS)) return nullptr;
+  if (!x.same) return make_bool(env, false);
+  split(H, double(4 * bs), [&](idx lo, idx hi) {
+    if (x.f32()) {
+      float *A_ = static_cast<float*>(A) + a, *h = static_cast<float*>(hS);
+#if KD_REC_AVX2
+      if (has_avx2()) return rnn_forward_avx2(A_, h, relu, H, bs, lo, hi);
+#endif
+      rnn_forward<float>(A_, h, relu, H, bs, lo, hi);
+    } else {
+      rnn_forward<double>(static_cast<double*>(A) + a, static_cast<double*>(hS), relu, H, bs, lo, hi);
+    }
+  });
+  return make_bool(env, true);
+}
+
+napi_value RnnCellBackward(napi_env env, napi_callback_info info) {
+  Args x{env, "rnnCellBackward"};
+  idx k, gOff, gLd, H, bs;
+  bool relu;
+  void *dhS, *A, *dG;
+  if (!x.init(info, 9) || !x.num(2, "k", &k) || !x.flag(3, "relu", &relu) || !x.num(5, "gOff", &gOff) || !x.num(6, "gLd", &gLd) ||
+      !x.num(7, "H", &H) || !x.num(8, "bs", &bs)) {
+    return nullptr;
+  }
+  const double hb = double(H) * double(bs);
+  const double gNeed = bs == 0 || H == 0 ? 0 : double(gOff) + double(H - 1) * double(gLd) + double(bs);
+  if (!x.arr(0, "dhS", hb, &dhS) || !x.arr(1, "A", double(k) + hb, &A) || !x.arr(4, "dG", gNeed, &dG)) return nullptr;
+  if (!x.same) return make_bool(env, false);
+  split(H, double(2 * bs), [&](idx lo, idx hi) {
+    KD_DISPATCH(rnn_backward<float>(static_cast<float*>(dhS), static_cast<const float*>(A) + k, relu, static_cast<float*>(dG) + gOff, gLd, H, bs, lo, hi),
+                rnn_backward<double>(static_cast<double*>(dhS), static_cast<const double*>(A) + k, relu, static_cast<double*>(dG) + gOff, gLd, H, bs, lo, hi))
+  });
+  return make_bool(env, true);
+}
+
+}  // namespace
+
+namespace kd {
+
+bool register_recurrent(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"lstmCellForward", nullptr, LstmCellForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"lstmCellBackward", nullptr, LstmCellBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gruCellForward", nullptr, GruCellForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"gruCellBackward", nullptr, GruCellBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rnnCellForward", nullptr, RnnCellForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"rnnCellBackward", nullptr, RnnCellBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props) == napi_ok;
+}
+
+}  // namespace kd
