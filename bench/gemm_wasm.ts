@@ -5,6 +5,7 @@
  *   npm run bench:wasm                      all shapes, 1 and 2 threads, every variant available
  *   npm run bench:wasm -- --threads 1,2     thread counts
  *   npm run bench:wasm -- --reps 9          repetitions (best is reported)
+ *   npm run bench:wasm -- --shape NN,256,1024,1024   one shape (layout, M, N, K) instead of the list
  *   npm run bench:wasm -- --js              add the JS backend as a baseline column (slow)
  *   npm run bench:wasm -- --ew              elementwise kernels instead: microseconds, JS vs WASM
  *
@@ -124,7 +125,11 @@ async function main(): Promise<void> {
   const info = variants[0]!.be!.info();
   console.log(`wasm gemm float32, shared memory ${info.shared}, best of ${reps}; GFLOP/s as wall-clock / CPU-time`);
   console.log(["op  M x N x K".padEnd(22), ...cols.map((c) => c.label.padStart(14))].join(""));
-  for (const [ta, tb, M, N, K] of SHAPES) {
+  const one = arg("--shape")?.split(",");
+  const shapes: typeof SHAPES = one
+    ? [[one[0]![0] === "T", one[0]![1] === "T", Number(one[1]), Number(one[2]), Number(one[3])]]
+    : SHAPES;
+  for (const [ta, tb, M, N, K] of shapes) {
     const A = new Float32Array(M * K).map(() => Math.random() - 0.5);
     const B = new Float32Array(K * N).map(() => Math.random() - 0.5);
     const C = new Float32Array(M * N);
