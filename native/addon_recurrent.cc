@@ -86,7 +86,8 @@ KD_RINL float tanh_t(float x) {
   q = q * x2 - 17.0f / 315.0f;
   q = q * x2 + 2.0f / 15.0f;
   q = q * x2 - 1.0f / 3.0f;
-  const float small = x + x * (x2 * q);
+  // tanh is odd: the sign of x also keeps tanh(-0) = -0, which x + (-0) would lose.
+  const float small = __builtin_copysignf(x + x * (x2 * q), x);
   const float e = exp_nonpos(-2.0f * a);
   const float big = __builtin_copysignf((1.0f - e) / (1.0f + e), x);
   return a < 0.55f ? small : big;
