@@ -187,25 +187,44 @@ KD_RINL void gru_forward(const T* GI, const T* GH, T* A, T* GHN, T* hS, idx H, i
   }
 }
 
+// GRU backward over m batch columns of one hidden unit: d holds dL/dh on entry, dL/dh * z on return.
+template <typename T>
+KD_RINL void gru_backward_cols(const T* __restrict ar, const T* __restrict az, const T* __restrict an, const T* __restrict ghn,
+                               const T* __restrict hp, T* __restrict d, T* __restrict ri, T* __restrict rh, T* __restrict zi,
+                               T* __restrict zh, T* __restrict ni, T* __restrict nh, idx m) {
+  for (idx b = 0; b < m; ++b) {
+    const double r = ar[b], z = az[b], n = an[b], db = d[b];
+    const double dn = db * (1 - z) * (1 - n * n);
+    const double dr = dn * double(ghn[b]) * r * (1 - r);
+    const double dz = db * (double(hp[b]) - n) * z * (1 - z);
+    ri[b] = T(dr);
+    rh[b] = T(dr);
+    zi[b] = T(dz);
+    zh[b] = T(dz);
+    ni[b] = T(dn);
+    nh[b] = T(dn * r);
+    d[b] = T(db * z);
+  }
+}
+
 template <typename T>
 KD_RINL void gru_backward(T* dhS, const T* A, const T* GHN, const T* HP, T* dGI, T* dGH, idx gLd, idx H, idx bs, idx lo, idx hi) {
   const idx hb = H * bs;
+  constexpr idx kCols = 64;
+  T d[kCols], hp[kCols];
   for (idx j = lo; j < hi; ++j) {
     const idx gr = j * gLd, gz = gr + H * gLd, gn = gz + H * gLd;
-    for (idx b = 0; b < bs; ++b) {
-      const idx e = j * bs + b;
-      const double r = A[e], z = A[hb + e], n = A[2 * hb + e];
-      const double hp = HP[b * H + j], d = dhS[b * H + j];
-      const double dn = d * (1 - z) * (1 - n * n);
-      const double dr = dn * double(GHN[e]) * r * (1 - r);
-      const double dz = d * (hp - n) * z * (1 - z);
-      dGI[gr + b] = T(dr);
-      dGH[gr + b] = T(dr);
-      dGI[gz + b] = T(dz);
-      dGH[gz + b] = T(dz);
-      dGI[gn + b] = T(dn);
-      dGH[gn + b] = T(dn * r);
-      dhS[b * H + j] = T(d * z);
+    // dL/dh and h_{t-1} are rows [bs, H]: gathered to a column, the pass runs as contiguous vectors.
+    for (idx b0 = 0; b0 < bs; b0 += kCols) {
+      const idx m = bs - b0 < kCols ? bs - b0 : kCols;
+      for (idx b = 0; b < m; ++b) {
+        d[b] = dhS[(b0 + b) * H + j];
+        hp[b] = HP[(b0 + b) * H + j];
+      }
+      const idx e = j * bs + b0;
+      gru_backward_cols<T>(A + e, A + hb + e, A + 2 * hb + e, GHN + e, hp, d, dGI + gr + b0, dGH + gr + b0, dGI + gz + b0, dGH + gz + b0,
+                           dGI + gn + b0, dGH + gn + b0, m);
+      for (idx b = 0; b < m; ++b) dhS[(b0 + b) * H + j] = d[b];
     }
   }
 }
@@ -245,6 +264,9 @@ AVX2 void lstm_backward_avx2(const float* Z, const float* Gt, const float* CP, c
 }
 AVX2 void gru_forward_avx2(const float* GI, const float* GH, float* A, float* GHN, float* hS, idx H, idx bs, idx lo, idx hi) {
   gru_forward<float>(GI, GH, A, GHN, hS, H, bs, lo, hi);
+}
+AVX2 void gru_backward_avx2(float* dhS, const float* A, const float* GHN, const float* HP, float* dGI, float* dGH, idx gLd, idx H, idx bs, idx lo, idx hi) {
+  gru_backward<float>(dhS, A, GHN, HP, dGI, dGH, gLd, H, bs, lo, hi);
 }
 AVX2 void rnn_forward_avx2(float* A, float* hS, bool relu, idx H, idx bs, idx lo, idx hi) { rnn_forward<float>(A, hS, relu, H, bs, lo, hi); }
 bool has_avx2() {
@@ -403,12 +425,18 @@ napi_value GruCellBackward(napi_env env, napi_callback_info info) {
   }
   if (!x.same) return make_bool(env, false);
   split(H, double(8 * bs), [&](idx lo, idx hi) {
-    KD_DISPATCH(gru_backward<float>(static_cast<float*>(dhS), static_cast<const float*>(A) + a, static_cast<const float*>(GHN) + k,
-                                    static_cast<const float*>(HP) + row0 * H, static_cast<float*>(dGI) + gOff, static_cast<float*>(dGH) + gOff,
-                                    gLd, H, bs, lo, hi),
-                gru_backward<double>(static_cast<double*>(dhS), static_cast<const double*>(A) + a, static_cast<const double*>(GHN) + k,
-                                     static_cast<const double*>(HP) + row0 * H, static_cast<double*>(dGI) + gOff,
-                                     static_cast<double*>(dGH) + gOff, gLd, H, bs, lo, hi))
+    if (x.f32()) {
+      float *d = static_cast<float*>(dhS), *gi = static_cast<float*>(dGI) + gOff, *gh = static_cast<float*>(dGH) + gOff;
+      const float *A_ = static_cast<const float*>(A) + a, *ghn = static_cast<const float*>(GHN) + k, *hp = static_cast<const float*>(HP) + row0 * H;
+#if KD_REC_AVX2
+      if (has_avx2()) return gru_backward_avx2(d, A_, ghn, hp, gi, gh, gLd, H, bs, lo, hi);
+#endif
+      gru_backward<float>(d, A_, ghn, hp, gi, gh, gLd, H, bs, lo, hi);
+    } else {
+      gru_backward<double>(static_cast<double*>(dhS), static_cast<const double*>(A) + a, static_cast<const double*>(GHN) + k,
+                           static_cast<const double*>(HP) + row0 * H, static_cast<double*>(dGI) + gOff, static_cast<double*>(dGH) + gOff, gLd, H,
+                           bs, lo, hi);
+    }
   });
   return make_bool(env, true);
 }
