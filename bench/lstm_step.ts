@@ -6,14 +6,27 @@
  *
  *   npx tsx bench/lstm_step.ts                          native at 1 and 2 threads
  *   npx tsx bench/lstm_step.ts --backends native,wasm --threads 1 --budget 3000 --mode gru
+ *   npx tsx bench/lstm_step.ts --backends native,native-unfused --threads 1   A/B: native without the
+ *                                                       fused cell steps (optional kernel recurrentCells)
  *   npx tsx bench/lstm_step.ts --profile [--steps 5]    instead: CPU ms per kernel and pass (native)
  *   npx tsx bench/lstm_step.ts --json                   one JSON line (bench/run.ts)
  */
 import * as torch from "../src/index.ts";
+import type { Backend } from "../src/backend/backend.ts";
+import { loadNativeBackend } from "../src/backend/native/backend.ts";
+import { registerBackend } from "../src/backend/registry.ts";
 import { Profiler, type Sample, parMs, serialMs } from "./profiler.ts";
 import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps } from "./common.ts";
 
 export const LSTM_SHAPE = { input: 256, hidden: 256, layers: 2, seq: 64, batch: 32 } as const;
+
+// The native backend as it runs without its fused recurrent cell steps (their vector-kernel / JS reference).
+registerBackend("native-unfused", () => {
+  const native = loadNativeBackend();
+  if (!native) return null;
+  const optionalKernel = ((name: string) => (name === "recurrentCells" ? undefined : native.optionalKernel!(name as never))) as Backend["optionalKernel"];
+  return { ...native, optionalKernel };
+});
 
 type Mode = "lstm" | "gru" | "rnn";
 const MODE = (argValue("--mode") ?? "lstm") as Mode;
