@@ -1,10 +1,12 @@
 // Node-API binding of the fused dropout kernel (src/backend/js/dropout.ts is its reference):
 //
-//   dropout(state, keepProb, scale, x, mask, out, n): boolean
-//       state: Uint32Array(4), xoshiro128** words, advanced in place; x, mask, out: all Float32Array
-//       or all Float64Array of at least n elements, mask and out not overlapping x or each other.
+//   dropout(state, keepProb, scale, x, keep | null, out, n): boolean
+//       state: Uint32Array(4), xoshiro128** words, advanced in place; x, out: both Float32Array or
+//       both Float64Array of at least n elements; keep: a Uint8Array of n 0/1 flags, or null; none
+//       overlapping another.
+//   dropoutBackward(keep, scale, g, out, n): boolean      out = g * (keep ? scale : 0), scale in g's dtype
 //       Per element a uniform u drawn as Generator.fillUniform draws it (float32: one draw, 24 bits;
-//       float64: two draws, 53 bits); mask = u < keepProb ? scale (in the dtype) : 0; out = x * mask.
+//       float64: two draws, 53 bits); keep = u < keepProb; out = x * (keep ? scale (in the dtype) : 0).
 //
 // The stream is serial, but xoshiro128** is linear over GF(2): advancing it by k draws is a 128x128
 // bit matrix. Long inputs are cut into blocks of kBlockElems elements; a thread starts its range at
@@ -13,6 +15,7 @@
 // block, draws go into a small buffer first and the mask and product are plain vectorizable loops.
 // Other dtypes return false.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -96,38 +99,41 @@ const BitMat& block_jump(int draws) {
   return m;
 }
 
+// The draws compared as integers: u < keepProb with u = k / 2^24 (float32) or k / 2^53 (float64), k an
+// integer, is k < ceil(keepProb * 2^bits) exactly (the product is exact in double).
 template <class T>
-void dropout_run(Xoshiro& g, double keep_prob, double scale, const T* x, T* mask, T* out, idx n) {
+void dropout_run(Xoshiro& g, double keep_prob, double scale, const T* x, uint8_t* mask, T* out, idx n) {
   const T m = T(scale);
-  double u[kBlock];
+  const double bound = std::ceil(keep_prob * (sizeof(T) == 4 ? 16777216.0 : 9007199254740992.0));
+  const uint64_t lim = bound <= 0 ? 0 : bound >= 18446744073709551616.0 ? ~uint64_t(0) : uint64_t(bound);
+  uint8_t keep[kBlock];
   for (idx i0 = 0; i0 < n; i0 += kBlock) {
     const idx len = n - i0 < kBlock ? n - i0 : kBlock;
     if (sizeof(T) == 4) {
-      for (idx i = 0; i < len; ++i) u[i] = double(g.next() >> 8) / 16777216.0;
+      for (idx i = 0; i < len; ++i) keep[i] = uint64_t(g.next() >> 8) < lim;
     } else {
       for (idx i = 0; i < len; ++i) {
-        const double hi = double(g.next() >> 5);
-        const double lo = double(g.next() >> 6);
-        u[i] = (hi * 67108864.0 + lo) / 9007199254740992.0;
+        const uint64_t hi = g.next() >> 5;
+        const uint64_t lo = g.next() >> 6;
+        keep[i] = ((hi << 26) | lo) < lim;
       }
     }
-    for (idx i = 0; i < len; ++i) {
-      const T k = u[i] < keep_prob ? m : T(0);
-      mask[i0 + i] = k;
-      out[i0 + i] = x[i0 + i] * k;
-    }
+    for (idx i = 0; i < len; ++i) out[i0 + i] = x[i0 + i] * (keep[i] ? m : T(0));
+    if (mask) std::memcpy(mask + i0, keep, std::size_t(len));
   }
 }
 
 napi_value Dropout(napi_env env, napi_callback_info info) {
   const char* fn = "dropout";
   napi_value argv[7];
-  ArrayArg st, x, mask, out;
+  ArrayArg st, x, out;
+  ArrayArg mask{napi_float32_array, 0, nullptr};
   double keep_prob, scale;
   idx n;
   if (!get_args(env, info, fn, 7, argv) || !get_typed_array(env, argv[0], fn, "state", &st) ||
       !get_number(env, argv[1], fn, "keepProb", &keep_prob) || !get_number(env, argv[2], fn, "scale", &scale) ||
-      !get_typed_array(env, argv[3], fn, "x", &x) || !get_typed_array(env, argv[4], fn, "mask", &mask) ||
+      !get_typed_array(env, argv[3], fn, "x", &x) ||
+      (!is_nullish(env, argv[4]) && !get_typed_array(env, argv[4], fn, "mask", &mask)) ||
       !get_typed_array(env, argv[5], fn, "out", &out) || !get_index(env, argv[6], fn, "n", &n)) {
     return nullptr;
   }
@@ -135,15 +141,15 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
     throw_type(env, "dropout: state must be a Uint32Array of 4 words");
     return nullptr;
   }
-  if (std::size_t(n) > x.length || std::size_t(n) > mask.length || std::size_t(n) > out.length) {
+  if (std::size_t(n) > x.length || (mask.data && std::size_t(n) > mask.length) || std::size_t(n) > out.length) {
     throw_range(env, "dropout: x, mask or out is shorter than n");
     return nullptr;
   }
   const bool f32 = x.type == napi_float32_array, f64 = x.type == napi_float64_array;
-  if ((!f32 && !f64) || mask.type != x.type || out.type != x.type) return make_bool(env, false);
+  if ((!f32 && !f64) || (mask.data && mask.type != napi_uint8_array) || out.type != x.type) return make_bool(env, false);
   const std::size_t bytes = std::size_t(n) * (f32 ? 4 : 8);
-  if (ranges_overlap(x.data, bytes, mask.data, bytes) || ranges_overlap(x.data, bytes, out.data, bytes) ||
-      ranges_overlap(mask.data, bytes, out.data, bytes)) {
+  if (ranges_overlap(x.data, bytes, out.data, bytes) ||
+      (mask.data && (ranges_overlap(x.data, bytes, mask.data, std::size_t(n)) || ranges_overlap(mask.data, std::size_t(n), out.data, bytes)))) {
     return make_bool(env, false);
   }
   uint32_t* s = static_cast<uint32_t*>(st.data);
@@ -158,10 +164,10 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
     Xoshiro g{w[0], w[1], w[2], w[3]};
     const idx lo = b0 * kBlockElems, hi = b1 * kBlockElems < n ? b1 * kBlockElems : n;
     if (f32) {
-      dropout_run(g, keep_prob, scale, static_cast<const float*>(x.data) + lo, static_cast<float*>(mask.data) + lo,
+      dropout_run(g, keep_prob, scale, static_cast<const float*>(x.data) + lo, mask.data ? static_cast<uint8_t*>(mask.data) + lo : nullptr,
                   static_cast<float*>(out.data) + lo, hi - lo);
     } else {
-      dropout_run(g, keep_prob, scale, static_cast<const double*>(x.data) + lo, static_cast<double*>(mask.data) + lo,
+      dropout_run(g, keep_prob, scale, static_cast<const double*>(x.data) + lo, mask.data ? static_cast<uint8_t*>(mask.data) + lo : nullptr,
                   static_cast<double*>(out.data) + lo, hi - lo);
     }
     return g;
@@ -184,6 +190,39 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
   return make_bool(env, true);
 }
 
+napi_value DropoutBackward(napi_env env, napi_callback_info info) {
+  const char* fn = "dropoutBackward";
+  napi_value argv[5];
+  ArrayArg keep, g, out;
+  double scale;
+  idx n;
+  if (!get_args(env, info, fn, 5, argv) || !get_typed_array(env, argv[0], fn, "keep", &keep) ||
+      !get_number(env, argv[1], fn, "scale", &scale) || !get_typed_array(env, argv[2], fn, "g", &g) ||
+      !get_typed_array(env, argv[3], fn, "out", &out) || !get_index(env, argv[4], fn, "n", &n)) {
+    return nullptr;
+  }
+  if (std::size_t(n) > keep.length || std::size_t(n) > g.length || std::size_t(n) > out.length) {
+    throw_range(env, "dropoutBackward: keep, g or out is shorter than n");
+    return nullptr;
+  }
+  const bool f32 = g.type == napi_float32_array, f64 = g.type == napi_float64_array;
+  if ((!f32 && !f64) || keep.type != napi_uint8_array || out.type != g.type) return make_bool(env, false);
+  const uint8_t* k = static_cast<const uint8_t*>(keep.data);
+  kd::parallel_for(n, double(n), 64, [&](idx lo, idx hi) {
+    if (f32) {
+      const float m = float(scale);
+      const float* gp = static_cast<const float*>(g.data);
+      float* op = static_cast<float*>(out.data);
+      for (idx i = lo; i < hi; ++i) op[i] = gp[i] * (k[i] ? m : 0.0f);
+    } else {
+      const double* gp = static_cast<const double*>(g.data);
+      double* op = static_cast<double*>(out.data);
+      for (idx i = lo; i < hi; ++i) op[i] = gp[i] * (k[i] ? scale : 0.0);
+    }
+  });
+  return make_bool(env, true);
+}
+
 }  // namespace
 
 namespace kd {
@@ -191,6 +230,7 @@ namespace kd {
 bool register_dropout(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"dropout", nullptr, Dropout, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"dropoutBackward", nullptr, DropoutBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props) == napi_ok;
 }

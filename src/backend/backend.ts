@@ -115,9 +115,13 @@ export interface Backend {
   /**
    * Dropout in one pass over n contiguous elements: per element a uniform u from the xoshiro128** stream
    * whose four state words are `state` (advanced in place, drawn as Generator.fillUniform draws for
-   * mask's dtype); mask = u < keepProb ? scale : 0 (in mask's dtype) and out = x * mask.
+   * out's dtype); kept = u < keepProb; out = x * (kept ? scale : 0), the scale in out's dtype; `keep`
+   * (when given) receives the flags as 0/1.
    */
-  dropout(state: Uint32Array, keepProb: number, scale: number, x: Floats, mask: Floats, out: Floats, n: number): void;
+  dropout(state: Uint32Array, keepProb: number, scale: number, x: Floats, keep: Uint8Array | null, out: Floats, n: number): void;
+
+  /** Dropout's gradient from its flags: out = g * (keep ? scale : 0), the scale in g's dtype. */
+  dropoutBackward(keep: Uint8Array, scale: number, g: Floats, out: Floats, n: number): void;
 
   /**
    * Layer normalisation of `rows` contiguous rows of `size`: per row the mean and biased variance (in

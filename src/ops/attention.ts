@@ -119,12 +119,13 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   kern.softmax(scores, P, NH * L, S, 1, false);
   releaseStorage(scores);
   // Dropout as F.dropout draws it: keep where U[0, 1) < 1 - p, scaled by 1 / (1 - p).
-  let keep: Floats | null = null;
+  let keep: Uint8Array | null = null;
+  let scale = 0;
   let Pd = P;
   if (o.dropoutP > 0) {
-    keep = allocUninitialized(dtype, NH * L * S) as Floats;
+    keep = allocUninitialized("bool", NH * L * S) as Uint8Array;
     Pd = allocUninitialized(dtype, NH * L * S) as Floats;
-    dropoutInto(P, keep, Pd, NH * L * S, o.dropoutP, o.generator);
+    scale = dropoutInto(P, keep, Pd, NH * L * S, o.dropoutP, o.generator);
   }
   const [outShape, oAt, ldo] = outLayout(o.layout, N, H, L, Ev);
   const O = allocUninitialized(dtype, N * H * L * Ev) as Floats;
@@ -134,9 +135,9 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const out = Tensor.fromStorage(O, dtype, outShape);
   const weights = o.needWeights ? Tensor.fromStorage(Pd, dtype, pShape) : null;
   const inputs = packed ? [packed, null, null, o.bias] : [q, k, v, o.bias];
-  // P, the mask and the dropped P are this op's own (unless returned as the weights): back to the
+  // P, the keep flags and the dropped P are this op's own (unless returned as the weights): back to the
   // storage pool once backward has released the node, or at once when no graph is recorded.
-  const own = [P, keep, Pd].filter((s, i, all): s is Floats => s !== null && all.indexOf(s) === i && (weights === null || s !== Pd));
+  const own = [P, keep, Pd].filter((s, i, all): s is Floats | Uint8Array => s !== null && all.indexOf(s) === i && (weights === null || s !== Pd));
   const since = nodesMade();
   if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) {
     releaseWhenFreed(out, since, own);
@@ -178,7 +179,7 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
     let gP = gPd;
     if (keep !== null) {
       gP = allocUninitialized(dtype, NH * L * S) as Floats;
-      kern.binary("mul", dense(gPd, pShape), dense(keep, pShape), gP, pShape);
+      kern.dropoutBackward(keep, scale, gPd, gP, NH * L * S);
       releaseStorage(gPd);
     }
     const gS = allocUninitialized(dtype, NH * L * S) as Floats;

@@ -3,7 +3,7 @@ import { KernelRegistry } from "../kernels.ts";
 import { binaryStrided, copyStrided, scalarKernel, scatterStrided, unaryKernel, whereStrided } from "./elementwise.ts";
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from "./adaptive_pool.ts";
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
-import { dropout } from "./dropout.ts";
+import { dropout, dropoutBackward } from "./dropout.ts";
 import { gemm } from "./gemm.ts";
 import { layerNorm, layerNormBackward } from "./layer_norm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
@@ -24,6 +24,7 @@ export const jsRegistry = new KernelRegistry("js")
   .register("softmax", softmax)
   .register("softmaxBackward", softmaxBackward)
   .register("dropout", dropout)
+  .register("dropoutBackward", dropoutBackward)
   .register("layerNorm", layerNorm)
   .register("layerNormBackward", layerNormBackward)
   .register("gather", gather)

@@ -9,7 +9,7 @@ import type { NativeAddon } from "./loader.ts";
  * ...); the registry then runs the JS kernel.
  */
 type Kernels = Required<Pick<FastKernels, "unary" | "binary" | "binaryScalar" | "reduce" | "softmax" | "softmaxBackward" | "copy">> &
-  Pick<FastKernels, "dropout" | "layerNorm" | "layerNormBackward">;
+  Pick<FastKernels, "dropout" | "dropoutBackward" | "layerNorm" | "layerNormBackward">;
 
 const MAX_DIMS = 16;
 
@@ -59,6 +59,7 @@ export function nativeKernels(addon: NativeAddon): Kernels {
     softmaxBackward: (g, y, out, outer, size, inner, log) => addon.softmaxBackward(g, y, out, outer, size, inner, log),
     copy: (src: StridedView, shape, out) => fillLayout(shape, src.strides) && addon.copy(src.data, src.offset, out, layout),
     ...(addon.dropout ? { dropout: addon.dropout.bind(addon) } : {}),
+    ...(addon.dropoutBackward ? { dropoutBackward: addon.dropoutBackward.bind(addon) } : {}),
     ...(addon.layerNorm ? { layerNorm: addon.layerNorm.bind(addon) } : {}),
     ...(addon.layerNormBackward ? { layerNormBackward: addon.layerNormBackward.bind(addon) } : {}),
   };

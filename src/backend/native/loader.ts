@@ -121,7 +121,8 @@ export interface NativeKernels {
    * Fused dropout (native/addon_dropout.cc; Backend.dropout): state a Uint32Array of the 4 xoshiro128**
    * words, advanced in place. Absent from addons built before it.
    */
-  dropout?(state: Uint32Array, keepProb: number, scale: number, x: AnyArray, mask: AnyArray, out: AnyArray, n: number): boolean;
+  dropout?(state: Uint32Array, keepProb: number, scale: number, x: AnyArray, keep: Uint8Array | null, out: AnyArray, n: number): boolean;
+  dropoutBackward?(keep: Uint8Array, scale: number, g: AnyArray, out: AnyArray, n: number): boolean;
   /** Fused layer norm, forward and backward (native/addon_norm.cc; Backend.layerNorm). Absent from addons built before it. */
   layerNorm?(x: AnyArray, w: AnyArray | null, b: AnyArray | null, out: AnyArray, xhat: AnyArray, rstd: AnyArray, rows: number, size: number, eps: number): boolean;
   layerNormBackward?(
