@@ -20,6 +20,15 @@ export const BLOCKING = {
   KC: 256, MC: 128, NC: 2048, DIRECT: 64,
   /** Below this many multiply-adds a call stays on one thread: the handoff would cost more than it saves. */
   THREAD_MIN_MACS: 1 << 21,
+  /**
+   * Chunks per thread for a split call, claimed dynamically: enough that a thread the OS runs late or
+   * preempts (other jobs on the machine, a browser's own threads) leaves the others only a small chunk
+   * to wait for at the end; cheap since no chunk packs the operand they all share (it is packed once,
+   * or read in place).
+   */
+  CHUNKS_PER_THREAD: 8,
+  /** A chunk does at least this many multiply-adds, so claiming it stays negligible. */
+  MIN_CHUNK_MACS: 1 << 19,
 };
 
 export interface GemmContext {
@@ -28,15 +37,6 @@ export interface GemmContext {
   /** Threads to use in total, the calling one included. */
   threads: number;
 }
-
-/**
- * Chunks per thread for a split call: enough that a thread the OS runs late (other jobs on the machine,
- * a browser's own threads) costs the others only a small chunk's wait at the end; cheap since no chunk
- * packs the operand they all share (it is packed once, or read in place).
- */
-const CHUNKS_PER_THREAD = 8;
-/** A chunk does at least this many multiply-adds, so claiming it stays negligible. */
-const MIN_CHUNK_MACS = 1 << 19;
 
 const roundUp = (x: number, m: number): number => Math.ceil(x / m) * m;
 /** Bytes rounded up to a whole cache line. */
@@ -145,12 +145,11 @@ export function wasmGemm(ctx: GemmContext,
   if (threads === 1) {
     rt.gemm(...args);
   } else {
-    // Several chunks per thread, claimed dynamically: a thread the OS runs late takes fewer of them.
     const tiles = splitN ? nT : mT;
     // Column chunks start on whole 64-byte lines of C (two NR tiles) where its rows are line-aligned:
     // two threads writing one line would bounce it between their caches.
     const unit = splitN && (Np * 4) % 64 === 0 ? 64 / (NR * 4) : 1;
-    const parts = Math.max(threads, Math.min(threads * CHUNKS_PER_THREAD, MAX_CHUNKS, Math.floor(macs / MIN_CHUNK_MACS)));
+    const parts = Math.max(threads, Math.min(threads * BLOCKING.CHUNKS_PER_THREAD, MAX_CHUNKS, Math.floor(macs / BLOCKING.MIN_CHUNK_MACS)));
     const chunks = split(tiles, parts, unit);
     const packs = Array.from({ length: threads }, (_, t): [number, number] => {
       const p = packPos + t * (packABytes + packBBytes);
