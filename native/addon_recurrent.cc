@@ -8,7 +8,7 @@
 //
 //   lstmCellForward(Z, z, cS, CP, Gt, TC, q, out, outOff, bs, H)
 //   lstmCellBackward(Z, z, Gt, CP, TC, q, d, dcS, dG, bs, H)
-//   gruCellForward(GI, GH, A, a, GHN, k, hS, H, bs)
+//   gruCellForward(GI, giOff, giLd, GH, A, a, GHN, k, hS, H, bs)
 //   gruCellBackward(dhS, A, a, GHN, k, HP, row0, dGI, dGH, gOff, gLd, H, bs)
 //   rnnCellForward(A, a, hS, H, bs, relu)
 //   rnnCellBackward(dhS, A, k, relu, dG, gOff, gLd, H, bs)
@@ -142,25 +142,29 @@ napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
 
 napi_value GruCellForward(napi_env env, napi_callback_info info) {
   Args x{env, "gruCellForward"};
-  idx a, k, H, bs;
+  idx giOff, giLd, a, k, H, bs;
   void *GI, *GH, *A, *GHN, *hS;
-  if (!x.init(info, 9) || !x.num(3, "a", &a) || !x.num(5, "k", &k) || !x.num(7, "H", &H) || !x.num(8, "bs", &bs)) return nullptr;
+  if (!x.init(info, 11) || !x.num(1, "giOff", &giOff) || !x.num(2, "giLd", &giLd) || !x.num(5, "a", &a) || !x.num(7, "k", &k) ||
+      !x.num(9, "H", &H) || !x.num(10, "bs", &bs)) {
+    return nullptr;
+  }
   const double hb = double(H) * double(bs);
-  if (!x.arr(0, "GI", 3 * hb, &GI) || !x.arr(1, "GH", 3 * hb, &GH) || !x.arr(2, "A", double(a) + 3 * hb, &A) ||
-      !x.arr(4, "GHN", double(k) + hb, &GHN) || !x.arr(6, "hS", hb, &hS)) {
+  const double giNeed = H == 0 || bs == 0 ? 0 : double(giOff) + double(3 * H - 1) * double(giLd) + double(bs);
+  if (!x.arr(0, "GI", giNeed, &GI) || !x.arr(3, "GH", 3 * hb, &GH) || !x.arr(4, "A", double(a) + 3 * hb, &A) ||
+      !x.arr(6, "GHN", double(k) + hb, &GHN) || !x.arr(8, "hS", hb, &hS)) {
     return nullptr;
   }
   if (!x.same) return make_bool(env, false);
   split(H, double(8 * bs), [&](idx lo, idx hi) {
     if (x.f32()) {
-      const float *gi = static_cast<const float*>(GI), *gh = static_cast<const float*>(GH);
+      const float *gi = static_cast<const float*>(GI) + giOff, *gh = static_cast<const float*>(GH);
       float *A_ = static_cast<float*>(A) + a, *ghn = static_cast<float*>(GHN) + k, *h = static_cast<float*>(hS);
 #if KD_REC_AVX2
-      if (has_avx2()) return gru_forward_avx2(gi, gh, A_, ghn, h, H, bs, lo, hi);
+      if (has_avx2()) return gru_forward_avx2(gi, giLd, gh, A_, ghn, h, H, bs, lo, hi);
 #endif
-      gru_forward<float>(gi, gh, A_, ghn, h, H, bs, lo, hi);
+      gru_forward<float>(gi, giLd, gh, A_, ghn, h, H, bs, lo, hi);
     } else {
-      gru_forward<double>(static_cast<const double*>(GI), static_cast<const double*>(GH), static_cast<double*>(A) + a,
+      gru_forward<double>(static_cast<const double*>(GI) + giOff, giLd, static_cast<const double*>(GH), static_cast<double*>(A) + a,
                           static_cast<double*>(GHN) + k, static_cast<double*>(hS), H, bs, lo, hi);
     }
   });

@@ -142,29 +142,32 @@ KD_RINL void lstm_backward(const T* Z, const T* Gt, const T* CP, const T* TC, co
   }
 }
 
-// The GRU's gates over n elements (restrict, as for the LSTM rows: distinct buffers).
+// The GRU's gates of one hidden unit over n batch columns (restrict, as for the LSTM rows: distinct buffers).
 template <typename T>
-KD_RINL void gru_gates(const T* __restrict gi, const T* __restrict gh, T* __restrict ar, T* __restrict az, T* __restrict an,
-                       T* __restrict ghn_out, idx hb, idx n) {
-  for (idx e = 0; e < n; ++e) {
-    const T r = sigmoid_t(T(gi[e] + gh[e]));
-    const T ghn = gh[2 * hb + e];
-    ar[e] = r;
-    az[e] = sigmoid_t(T(gi[hb + e] + gh[hb + e]));
-    an[e] = tanh_t(T(double(gi[2 * hb + e]) + double(r) * double(ghn)));
-    ghn_out[e] = ghn;
+KD_RINL void gru_gates(const T* __restrict ir, const T* __restrict iz, const T* __restrict in, const T* __restrict hr,
+                       const T* __restrict hz, const T* __restrict hn, T* __restrict ar, T* __restrict az, T* __restrict an,
+                       T* __restrict ghn_out, idx n) {
+  for (idx b = 0; b < n; ++b) {
+    const T r = sigmoid_t(T(ir[b] + hr[b]));
+    const T ghn = hn[b];
+    ar[b] = r;
+    az[b] = sigmoid_t(T(iz[b] + hz[b]));
+    an[b] = tanh_t(T(double(in[b]) + double(r) * double(ghn)));
+    ghn_out[b] = ghn;
   }
 }
 
+// GI: the input side, gate rows of ld giLd (columns from GI's start); GH: the hidden side, [3H, bs].
 template <typename T>
-KD_RINL void gru_forward(const T* GI, const T* GH, T* A, T* GHN, T* hS, idx H, idx bs, idx lo, idx hi) {
+KD_RINL void gru_forward(const T* GI, idx giLd, const T* GH, T* A, T* GHN, T* hS, idx H, idx bs, idx lo, idx hi) {
   const idx hb = H * bs;
-  // Gates first (a contiguous loop, vectorized), then h through the transposition to rows.
-  const idx e0 = lo * bs;
-  gru_gates<T>(GI + e0, GH + e0, A + e0, A + hb + e0, A + 2 * hb + e0, GHN + e0, hb, (hi - lo) * bs);
   for (idx j = lo; j < hi; ++j) {
+    // Gates first (contiguous loops, vectorized), then h through the transposition to rows.
+    const idx e = j * bs;
+    gru_gates<T>(GI + j * giLd, GI + (H + j) * giLd, GI + (2 * H + j) * giLd, GH + e, GH + hb + e, GH + 2 * hb + e, A + e, A + hb + e,
+                 A + 2 * hb + e, GHN + e, bs);
     for (idx b = 0; b < bs; ++b) {
-      const double z = A[hb + j * bs + b], n = A[2 * hb + j * bs + b];
+      const double z = A[hb + e + b], n = A[2 * hb + e + b];
       T& h = hS[b * H + j];
       h = T(n + z * (double(h) - n));
     }
@@ -246,8 +249,8 @@ AVX2 void lstm_forward_avx2(float* Z, float* cS, float* CP, float* Gt, float* TC
 AVX2 void lstm_backward_avx2(const float* Z, const float* Gt, const float* CP, const float* TC, const float* d, float* dcS, float* dG, idx H, idx lo, idx hi) {
   lstm_backward<float>(Z, Gt, CP, TC, d, dcS, dG, H, lo, hi);
 }
-AVX2 void gru_forward_avx2(const float* GI, const float* GH, float* A, float* GHN, float* hS, idx H, idx bs, idx lo, idx hi) {
-  gru_forward<float>(GI, GH, A, GHN, hS, H, bs, lo, hi);
+AVX2 void gru_forward_avx2(const float* GI, idx giLd, const float* GH, float* A, float* GHN, float* hS, idx H, idx bs, idx lo, idx hi) {
+  gru_forward<float>(GI, giLd, GH, A, GHN, hS, H, bs, lo, hi);
 }
 AVX2 void gru_backward_avx2(float* dhS, const float* A, const float* GHN, const float* HP, float* dGI, float* dGH, idx gLd, idx H, idx bs, idx lo, idx hi) {
   gru_backward<float>(dhS, A, GHN, HP, dGI, dGH, gLd, H, bs, lo, hi);

@@ -18,8 +18,8 @@ export interface RecurrentCells {
   lstmForward(Z: Floats, z: number, cS: Floats, CP: Floats, Gt: Floats, TC: Floats, q: number, out: Floats, outOff: number, bs: number, H: number): boolean;
   /** LSTM step backward: gate pre-activation gradients to dG[z..] rows [bs, 4H]; dcS (rows) from dL/dc_t to dL/dc_{t-1}; d = dL/dh_t rows. */
   lstmBackward(Z: Floats, z: number, Gt: Floats, CP: Floats, TC: Floats, q: number, d: Floats, dcS: Floats, dG: Floats, bs: number, H: number): boolean;
-  /** js/recurrent.ts gruResetUpdate, sigmoid, gruNewGate, tanh and gruHidden in one pass. */
-  gruForward(GI: Floats, GH: Floats, A: Floats, a: number, GHN: Floats, k: number, hS: Floats, H: number, bs: number): boolean;
+  /** js/recurrent.ts gruResetUpdate, sigmoid, gruNewGate, tanh and gruHidden in one pass (GI's gate rows at giOff + r*giLd). */
+  gruForward(GI: Floats, giOff: number, giLd: number, GH: Floats, A: Floats, a: number, GHN: Floats, k: number, hS: Floats, H: number, bs: number): boolean;
   /** js/recurrent.ts gruCellBackward. */
   gruBackward(
     dhS: Floats, A: Floats, a: number, GHN: Floats, k: number, HP: Floats, row0: number,

@@ -78,9 +78,14 @@ function biasColumns(G: Floats, off: number, bias: Floats | null, rows: number, 
 /** Runs the GRU/RNN forward time loop, filling `s` (whose A/GHN blocks are per step when p.keep). */
 export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
   const k = backend();
-  const { H, P, I, B0, mode } = p;
+  const { H, P, I, N, B0, mode } = p;
   const G = gateCount(mode) * H;
-  const gi = mode === "GRU" ? p.alloc(G * B0) : null;
+  // Every step's input side, bias + W_ih x_t, as ONE GEMM before the loop ([G, N]: step t's are
+  // columns starts[t]..; the RNN copies them into its gate block, the GRU's step reads them in place):
+  // one large GEMM runs faster than many [G, bs] ones.
+  const XW = p.alloc(G * N);
+  biasColumns(XW, 0, mode === "GRU" ? w.bih : w.bsum, G, N);
+  if (N > 0) k.gemm(false, true, G, N, I, 1, w.Wih, 0, I, w.X, 0, I, 1, XW, 0, N);
   const gh = mode === "GRU" ? p.alloc(G * B0) : null;
   const cells = k.optionalKernel?.("recurrentCells");
   for (const t of p.order) {
@@ -90,21 +95,18 @@ export function forwardSteps(p: Plan, w: Weights, s: Saved): void {
     const a = G * q;
     const c = H * q;
     if (s.HP !== null) s.HP.set(s.hS.subarray(0, bs * P), st * P);
-    if (gi !== null && gh !== null) {
-      biasColumns(gi, 0, w.bih, G, bs);
-      k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, gi, 0, bs);
+    if (gh !== null) {
       biasColumns(gh, 0, w.bhh, G, bs);
       k.gemm(false, true, G, bs, H, 1, w.Whh, 0, H, s.hS, 0, H, 1, gh, 0, bs);
-      if (!cells?.gruForward(gi, gh, s.A, a, s.GHN!, c, s.hS, H, bs)) {
-        gruResetUpdate(gi, gh, s.A, a, H, bs);
+      if (!cells?.gruForward(XW, st, N, gh, s.A, a, s.GHN!, c, s.hS, H, bs)) {
+        gruResetUpdate(XW, st, N, gh, s.A, a, H, bs);
         unaryAt("sigmoid", s.A, a, 2 * H * bs);
-        gruNewGate(gi, gh, s.A, a, s.GHN!, c, H, bs);
+        gruNewGate(XW, st, N, gh, s.A, a, s.GHN!, c, H, bs);
         unaryAt("tanh", s.A, a + 2 * H * bs, H * bs);
         gruHidden(s.A, a, s.hS, H, bs);
       }
     } else {
-      biasColumns(s.A, a, w.bsum, G, bs);
-      k.gemm(false, true, G, bs, I, 1, w.Wih, 0, I, w.X, st * I, I, 1, s.A, a, bs);
+      k.copy({ data: XW, offset: st, strides: [N, 1] }, [G, bs], s.A.subarray(a, a + G * bs));
       k.gemm(false, true, G, bs, P, 1, w.Whh, 0, P, s.hS, 0, P, 1, s.A, a, bs);
       if (!cells?.rnnForward(s.A, a, s.hS, H, bs, mode === "RNN_RELU")) {
         unaryAt(mode === "RNN_TANH" ? "tanh" : "relu", s.A, a, H * bs);

@@ -20,19 +20,26 @@ export function columnsToRows(S: Floats, sOff: number, ld: number, bs: number, c
   }
 }
 
-/** GRU: A[a..] (r; z, 2H rows) = GI + GH over the first 2H rows of the two [3H, bs] blocks. */
-export function gruResetUpdate(GI: Floats, GH: Floats, A: Floats, a: number, H: number, bs: number): void {
-  const n = 2 * H * bs;
-  for (let e = 0; e < n; e++) A[a + e] = GI[e]! + GH[e]!;
+/**
+ * GRU: A[a..] (r; z, 2H rows) = GI + GH over the first 2H rows; GH is a [3H, bs] block, GI's gate
+ * rows start at gi + r*ld (the input side of all steps is one [3H, N] matrix).
+ */
+export function gruResetUpdate(GI: Floats, gi: number, ld: number, GH: Floats, A: Floats, a: number, H: number, bs: number): void {
+  for (let r = 0; r < 2 * H; r++) {
+    for (let b = 0; b < bs; b++) A[a + r * bs + b] = GI[gi + r * ld + b]! + GH[r * bs + b]!;
+  }
 }
 
 /** GRU: n's pre-activation GI_n + r * GH_n into A's third block; GH_n saved to GHN[k..]. */
-export function gruNewGate(GI: Floats, GH: Floats, A: Floats, a: number, GHN: Floats, k: number, H: number, bs: number): void {
+export function gruNewGate(GI: Floats, gi: number, ld: number, GH: Floats, A: Floats, a: number, GHN: Floats, k: number, H: number, bs: number): void {
   const hb = H * bs;
-  for (let e = 0; e < hb; e++) {
-    const ghn = GH[2 * hb + e]!;
-    GHN[k + e] = ghn;
-    A[a + 2 * hb + e] = GI[2 * hb + e]! + A[a + e]! * ghn;
+  for (let j = 0; j < H; j++) {
+    for (let b = 0; b < bs; b++) {
+      const e = j * bs + b;
+      const ghn = GH[2 * hb + e]!;
+      GHN[k + e] = ghn;
+      A[a + 2 * hb + e] = GI[gi + (2 * H + j) * ld + b]! + A[a + e]! * ghn;
+    }
   }
 }
 

@@ -156,6 +156,6 @@ describe("fused cells: float32 sigmoid and tanh", { skip }, () => {
     assert.equal(cells!.rnnForward(f, 0, d, 2, 4, false), false);
     assert.equal(cells!.rnnBackward(f, f, 0, false, new Int32Array(8) as unknown as Float32Array, 0, 4, 2, 4), false);
     assert.throws(() => cells!.rnnForward(f, 1, f, 2, 4, false), RangeError);
-    assert.throws(() => cells!.gruForward(f, f, f, 0, f, 0, f, 2, 4), RangeError);
+    assert.throws(() => cells!.gruForward(f, 0, 4, f, f, 0, f, 0, f, 2, 4), RangeError);
   });
 });
