@@ -5,6 +5,8 @@
  *
  *   npm run bench:browser                    (needs /usr/bin/chromium or KINDLING_CHROMIUM)
  *   npm run bench:browser -- --rounds 9      more alternating rounds
+ *   npm run bench:browser -- --wait-idle 60  before each round, wait up to 60 s for a half second in
+ *                                            which the machine's CPUs were at least 85% idle
  *
  * On a machine shared with other jobs a 2-thread figure mostly measures whether the second core was
  * free. So each measurement also records how long this process tree's threads (Node, Chromium and its
@@ -22,6 +24,30 @@ const SEED_MLP = [784, 1024, 2048, 512, 10];
 const STEPS = 10;
 const roundsArg = process.argv.indexOf("--rounds");
 const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const idleArg = process.argv.indexOf("--wait-idle");
+const WAIT_IDLE_S = idleArg >= 0 ? Number(process.argv[idleArg + 1]) : 0;
+
+/** Share of the machine's CPU time that was idle over the next `ms` (Linux /proc/stat; 1 elsewhere). */
+async function idleShare(ms: number): Promise<number> {
+  const read = (): number[] => readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  let a: number[];
+  try {
+    a = read();
+  } catch {
+    return 1;
+  }
+  await new Promise((r) => setTimeout(r, ms));
+  const d = read().map((x, i) => x - a[i]!);
+  return d[3]! / Math.max(1, d.reduce((x, y) => x + y, 0));
+}
+
+/** Waits up to WAIT_IDLE_S seconds for the machine to be idle; returns whether it was. */
+async function waitIdle(): Promise<boolean> {
+  const end = Date.now() + WAIT_IDLE_S * 1000;
+  while (Date.now() < end) if (await idleShare(500) >= 0.85) return true;
+  return false;
+}
+
 /** Above this share of wall time spent waiting for a CPU, a measurement is contended. */
 const CLEAN_WAIT = 0.05;
 
@@ -147,7 +173,9 @@ try {
   };
   let threadsSeen = 0;
   const load0 = loadavg();
+  let idleRounds = 0;
   for (let round = 0; round < ROUNDS; round++) {
+    if (WAIT_IDLE_S > 0 && await waitIdle()) idleRounds++;
     await record("step2", async () => {
       const w2 = await h.page.evaluate(([s, sizes]) => kt.remote.stepMs("wasm", 2, s, sizes), [STEPS, SEED_MLP] as [number, number[]]);
       threadsSeen = w2.threads;
@@ -172,7 +200,8 @@ try {
   };
   const f = (x: number): string => `${x.toFixed(1)} ms`;
   const la = (l: number[]): string => l.map((v) => v.toFixed(1)).join(" ");
-  console.log(`load average ${la(load0)} before, ${la(loadavg())} after; "wait" = median share of wall time the busy threads (Node, Chromium) waited for a CPU`);
+  console.log(`load average ${la(load0)} before, ${la(loadavg())} after; "wait" = median share of wall time the busy threads (Node, Chromium) waited for a CPU` +
+    (WAIT_IDLE_S > 0 ? `; ${idleRounds} of ${ROUNDS} rounds started on an idle machine (--wait-idle ${WAIT_IDLE_S})` : ""));
   console.log(`seed MLP ${SEED_MLP.join("-")}, batch 32, SGD; wasm; medians of ${ROUNDS} alternating rounds (${STEPS} steps each)`);
   console.log(`  Chromium Worker, 2 threads (running: ${threadsSeen}): ${f(m("step2"))} (wait ${waits("step2")})`);
   console.log(`  Chromium Worker, 1 thread:  ${f(m("step1"))} (wait ${waits("step1")})   speed-up 2 vs 1: ${(m("step1") / m("step2")).toFixed(2)}x`);
