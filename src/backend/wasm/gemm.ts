@@ -114,11 +114,14 @@ export function wasmGemm(ctx: GemmContext,
   const packABytes = align(Math.min(MC, Mp) * kc * 4);
   const packBBytes = align(Math.min(NC, Np) * kc * 4);
   // Split over threads, the operand every chunk needs whole is packed once, here, not once per chunk.
-  const prePackA = threads > 1 && splitN && !aDirect, prePackB = threads > 1 && !splitN && !bDirect;
+  let prePackA = threads > 1 && splitN && !aDirect, prePackB = threads > 1 && !splitN && !bDirect;
   const aPos = 64, bPos = aPos + aBytes, cPos = bPos + bBytes, packPos = cPos + cBytes;
   const prePos = packPos + threads * (packABytes + packBBytes);
-  const total = prePos + (prePackA ? Mp * K * 4 : prePackB ? Np * K * 4 : 0);
-  if (!rt.reserve(total)) return false;
+  if (!rt.reserve(prePos + (prePackA ? Mp * K * 4 : prePackB ? Np * K * 4 : 0))) {
+    // Near the memory's limit the chunks pack it themselves, as they did before, rather than fail.
+    if (!(prePackA || prePackB) || !rt.reserve(prePos)) return false;
+    prePackA = prePackB = false;
+  }
   const f = rt.f32();
 
   if (transA) stage(f, aPos / 4, aLd, A, aOff, lda, K, M, K);
