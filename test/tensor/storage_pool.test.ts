@@ -91,3 +91,30 @@ test("Module.zeroGrad recycles too, and the pool only takes back buffers it issu
   assert.equal(allocUninitialized("float32", 1 << 16), s);
   clearStoragePool();
 });
+
+test("past its limit the pool drops the buffers given back longest ago", async () => {
+  const { setStoragePoolLimit, takeStorage } = await import("../../src/tensor/pool.ts");
+  clearStoragePool();
+  const prev = setStoragePoolLimit(1 << 20);
+  try {
+    const bufs = [0, 1, 2].map(() => allocUninitialized("float32", 100_000) as Float32Array);
+    const odd = allocUninitialized("float32", 70_000) as Float32Array;
+    assert.ok(releaseStorage(odd));
+    for (const b of bufs) assert.ok(releaseStorage(b));
+    // 280 KB + 3 x 400 KB > 1 MiB: the oldest (odd) went first, then bufs[0].
+    assert.equal(pooledBytes(), 2 * 400_000);
+    assert.equal(takeStorage(Float32Array, 70_000), null);
+    assert.equal(takeStorage(Float32Array, 100_000), bufs[2]);
+    assert.equal(takeStorage(Float32Array, 100_000), bufs[1]);
+    assert.equal(takeStorage(Float32Array, 100_000), null);
+    assert.equal(pooledBytes(), 0);
+    // A buffer larger than the limit is refused; one given back twice is held once.
+    assert.equal(releaseStorage(allocUninitialized("float32", 300_000)), false);
+    assert.ok(releaseStorage(bufs[0]!));
+    assert.equal(releaseStorage(bufs[0]!), false);
+    assert.equal(pooledBytes(), 400_000);
+  } finally {
+    setStoragePoolLimit(prev);
+    clearStoragePool();
+  }
+});
