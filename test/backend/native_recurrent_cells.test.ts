@@ -8,11 +8,11 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import * as torch from "../../../src/index.ts";
-import type { Backend } from "../../../src/backend/backend.ts";
-import type { RecurrentCells } from "../../../src/backend/recurrent_cells.ts";
-import { loadNativeBackend } from "../../../src/backend/native/backend.ts";
-import { getBackend, registerBackend, setBackend } from "../../../src/backend/registry.ts";
+import * as torch from "../../src/index.ts";
+import type { Backend } from "../../src/backend/backend.ts";
+import type { RecurrentCells } from "../../src/backend/recurrent_cells.ts";
+import { loadNativeBackend } from "../../src/backend/native/backend.ts";
+import { getBackend, registerBackend, setBackend } from "../../src/backend/registry.ts";
 
 const native = loadNativeBackend();
 const cells = native?.optionalKernel?.("recurrentCells");
