@@ -154,7 +154,9 @@ struct BlockJob {
 // Rows of op(A) per packing item (rounded up to a multiple of mr).
 constexpr idx kAPackRows = 96;
 // An op(A) of up to this many rows is packed as one row block whatever its depth (up to kSmallABytes).
-constexpr idx kSmallRows = 128;
+// 256, not 128: a layer's weight gradient with 256 outputs (TN 256x2048x2048, K = the batch's rows)
+// then packs its [K, N] op(B) once instead of twice: 92 -> 100 GFLOP/s at 1 thread.
+constexpr idx kSmallRows = 256;
 constexpr std::size_t kSmallABytes = std::size_t(16) << 20;
 // Largest op(B) packed whole into a shared buffer when a call splits its rows.
 constexpr std::size_t kSharedBBytes = std::size_t(32) << 20;
