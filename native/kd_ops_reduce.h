@@ -67,12 +67,17 @@ KD_TGT void reduce_sum(const void* xv, void* ov, double* indices, idx size, idx 
     for (idx r = lo; r < hi; ++r) out[r] = T(row_sum_blocked(x + r * size, size));
     return;
   }
-  double acc[kColBlock];
+  // Columns summed per pass over the rows: each pass then reads long runs of every row. With 256
+  // (1 KB of each float row, rows 8 KB apart) a bias gradient's [2048, 2048] column sums took 2.3-2.9
+  // ms in the Transformer step, 1.0-1.3 ms with 2048 (TLB and prefetch, not arithmetic). Each
+  // column is still summed over the rows in order, so the result is unchanged.
+  constexpr idx kSumCols = 2048;
+  double acc[kSumCols];
   for (idx r = lo; r < hi;) {
     const idx o = r / inner, i0 = r % inner;
     idx cols = inner - i0;
     if (cols > hi - r) cols = hi - r;
-    if (cols > kColBlock) cols = kColBlock;
+    if (cols > kSumCols) cols = kSumCols;
     const T* base = x + o * size * inner + i0;
     for (idx c = 0; c < cols; ++c) acc[c] = 0.0;
     for (idx j = 0; j < size; ++j) {
