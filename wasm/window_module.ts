@@ -4,16 +4,18 @@
  * stages one sample and a table of [lo, hi) output-column ranges per kernel column j (the columns
  * whose tap lands inside the row; validRange in the JS loop).
  *
- * Arguments (all i32, byte pointers first): x, cols, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW.
+ * Arguments (all i32, byte pointers first): x, cols, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW,
+ * skip: bytes between the end of one column row (oH*oW floats) and the start of the next, so the
+ * columns can be written into (or read from) a wider matrix, e.g. a GEMM operand staged with padding.
  */
 import { Fn } from "./encoder.ts";
 
-const PARAMS = ["x", "cols", "table", "C", "H", "W", "kH", "kW", "sH", "sW", "pH", "pW", "dH", "dW", "oH", "oW"] as const;
+const PARAMS = ["x", "cols", "table", "C", "H", "W", "kH", "kW", "sH", "sW", "pH", "pW", "dH", "dW", "oH", "oW", "skip"] as const;
 
 function windowFn(toCols: boolean): Fn {
   const f = new Fn(PARAMS.map(() => "i32" as const));
-  const [x, cols, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW] = PARAMS.map((_, i) => i) as number[] as [
-    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  const [x, cols, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW, skip] = PARAMS.map((_, i) => i) as number[] as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
   ];
   const c = f.local("i32"), i = f.local("i32"), j = f.local("i32"), oh = f.local("i32"), ow = f.local("i32");
   const plane = f.local("i32"), lo = f.local("i32"), hi = f.local("i32"), off = f.local("i32"), ih = f.local("i32");
@@ -53,6 +55,7 @@ function windowFn(toCols: boolean): Fn {
           f.end();
           f.get(row).get(oW).i32(4).mul().add().set(row);
         });
+        f.get(row).get(skip).add().set(row);
       });
     });
   });

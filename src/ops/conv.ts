@@ -16,7 +16,7 @@ import { squeeze, unsqueeze } from "./views.ts";
  * kernels with GEMM's transpose flags (weight^T @ grad, then col2im; grad @ columns^T), so no
  * transposed copy is ever made. Per-sample columns keep the scratch buffer small (one image's worth);
  * a 1x1 stride-1 unpadded conv skips im2col since the input already is its own column matrix.
- * A backend with the optional kernel "convPasses" (the native one) runs the same per-sample steps
+ * A backend with the optional kernel "convPasses" (native, wasm) runs the same per-sample steps
  * itself, samples split across threads (src/backend/conv_passes.ts); the loops here are the
  * reference and the fallback.
  *

@@ -85,13 +85,28 @@ function split(n: number, parts: number, unit: number): [number, number][] {
 }
 
 /**
+ * Operands that the caller keeps in linear memory rather than in a typed array (the conv passes'
+ * columns: im2col writes them where the GEMM reads them, and col2im reads the product in place).
+ */
+export interface GemmIo {
+  /**
+   * Writes op(B) at byte `pos` as staging would: row stride `ld` floats, K rows of N (N rows of K when
+   * transB, zero rows to the padded N), the rest of each row zero. Memory from byte `free` on is
+   * scratch (reserve it first). B's array argument is then not read.
+   */
+  stageB?(pos: number, ld: number, free: number): void;
+  /** Reads C ([M x N] at byte `pos`, row stride `ld` floats) instead of it being copied into C's array. */
+  takeC?(pos: number, ld: number, free: number): void;
+}
+
+/**
  * C = alpha * op(A) @ op(B) + beta * C for float32 arrays, with the Backend.gemm contract.
  * Returns false (having touched nothing) when linear memory cannot grow enough; the caller falls back.
  */
 export function wasmGemm(ctx: GemmContext,
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  beta: number, C: Float32Array, cOff: number, ldc: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number, io: GemmIo = {},
 ): boolean {
   const { rt } = ctx;
   const Mp = roundUp(M, MR), Np = roundUp(N, NR);
@@ -122,12 +137,17 @@ export function wasmGemm(ctx: GemmContext,
     if (!(prePackA || prePackB) || !rt.reserve(prePos)) return false;
     prePackA = prePackB = false;
   }
+  const free = align(prePos + (prePackA ? Mp * K * 4 : prePackB ? Np * K * 4 : 0));
+  // First: the hook may grow the memory, which detaches earlier views.
+  if (io.stageB) io.stageB(bPos, transB ? K : bLd, free);
   const f = rt.f32();
 
   if (transA) stage(f, aPos / 4, aLd, A, aOff, lda, K, M, K);
   else stage(f, aPos / 4, K, A, aOff, lda, M, K, Mp);
-  if (transB) stage(f, bPos / 4, K, B, bOff, ldb, N, K, Np);
-  else stage(f, bPos / 4, bLd, B, bOff, ldb, K, N, K);
+  if (!io.stageB) {
+    if (transB) stage(f, bPos / 4, K, B, bOff, ldb, N, K, Np);
+    else stage(f, bPos / 4, bLd, B, bOff, ldb, K, N, K);
+  }
   const loadC = beta !== 0;
   if (loadC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
 
@@ -161,6 +181,10 @@ export function wasmGemm(ctx: GemmContext,
     ctx.pool!.run(rt.gemm, args, chunks, splitN, packs);
   }
 
+  if (io.takeC) {
+    io.takeC(cPos, Np, free);
+    return true;
+  }
   const out = rt.f32();
   if (ldc === N && Np === N) C.set(out.subarray(cPos / 4, cPos / 4 + M * N), cOff);
   else for (let r = 0; r < M; r++) C.set(out.subarray(cPos / 4 + r * Np, cPos / 4 + r * Np + N), cOff + r * ldc);

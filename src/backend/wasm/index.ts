@@ -2,7 +2,8 @@
  * The "wasm" backend: WebAssembly SIMD GEMM (relaxed-SIMD FMA where the runtime validates it, plain
  * mul+add otherwise), parallel over worker threads where shared memory is available and this thread
  * may block (Node; a Web Worker in a cross-origin-isolated page, never a page's main thread), and float32
- * kernels for the hot elementwise ops, column sums, im2col/col2im, max pooling and plain SGD updates.
+ * kernels for the hot elementwise ops, column sums, im2col/col2im, max pooling and plain SGD updates,
+ * and convolution passes whose columns stay in linear memory (conv.ts).
  * Every other kernel, float64 and integer dtypes, and layouts these kernels do not cover run on the
  * JS backend.
  *
@@ -15,6 +16,7 @@ import { jsRegistry } from "../js/index.ts";
 import { type FastKernel, KernelRegistry } from "../kernels.ts";
 import { wasmBinary, wasmBinaryScalar, wasmReduce, wasmUnary } from "./elementwise.ts";
 import { BLOCKING, wasmGemm, type GemmContext } from "./gemm.ts";
+import { wasmConvPasses } from "./conv.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { wasmAssetsSettled } from "./assets.ts";
@@ -101,10 +103,14 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   warmUp(ctx);
   setNumThreads(wanted);
 
+  /** Starts the workers on the first call big enough to split. */
+  const prepare = (macs: number): void => {
+    if (threads > 1 && !ctx.pool && macs >= BLOCKING.THREAD_MIN_MACS) startPool();
+  };
   const gemm: FastKernel<"gemm"> = (transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc) => {
     const f32 = A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array;
     const macs = M * N * K;
-    if (threads > 1 && !ctx.pool && macs >= BLOCKING.THREAD_MIN_MACS) startPool();
+    prepare(macs);
     return f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && macs >= minMacs &&
       wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
   };
@@ -121,6 +127,10 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       maxPool2d: (x, win, out, indices) => wasmMaxPool2d(rt, x, win, out, indices),
     })
     .registerOptional("fusedOptimizer", fusedOptimizer);
+  // Its fallback kernels are the registered ones, each with the JS kernel behind it.
+  registry.registerOptional("convPasses", wasmConvPasses(ctx, {
+    gemm: registry.kernel("gemm"), im2col: registry.kernel("im2col"), col2im: registry.kernel("col2im"),
+  }, prepare));
   // Threads that really run: this one, plus the workers that have started (none until the first
   // GEMM big enough to split, or whenReady(); none at all without shared memory).
   const running = (): number => (ctx.pool ? 1 + Math.min(threads - 1, ctx.pool.readyCount()) : 1);

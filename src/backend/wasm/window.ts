@@ -20,7 +20,7 @@ function layout(rt: WasmRuntime, win: Window2d): [number, number, number] | null
 }
 
 /** For each kernel column j, the output columns [lo, hi) whose tap lands inside a row (as the JS loop). */
-function writeRanges(rt: WasmRuntime, at: number, win: Window2d): void {
+export function writeRanges(rt: WasmRuntime, at: number, win: Window2d): void {
   const t = new Int32Array(rt.memory.buffer, at, 2 * win.kW);
   for (let j = 0; j < win.kW; j++) t.set(validRange(j * win.dW - win.pW, win.sW, win.W, win.oW), 2 * j);
 }
@@ -44,7 +44,7 @@ function runWindow(rt: WasmRuntime, name: "im2col" | "col2im", x: Float32Array |
   const f = rt.f32();
   f.set(x.subarray(xOff, xOff + nx), xPos / 4);
   if (name === "col2im") f.set(cols.subarray(colsOff, colsOff + nc), cPos / 4);
-  (rt.exports[name] as Fn)(xPos, cPos, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW);
+  (rt.exports[name] as Fn)(xPos, cPos, table, C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW, 0);
   const out = rt.f32();
   if (name === "im2col") cols.set(out.subarray(cPos / 4, cPos / 4 + nc), colsOff);
   else x.set(out.subarray(xPos / 4, xPos / 4 + nx), xOff);

@@ -1,0 +1,79 @@
+/**
+ * The wasm backend's convPasses (columns kept in linear memory) against src/ops/conv.ts's per-sample
+ * loop on the same backend: identical bits for the output and every gradient, over padded, strided,
+ * dilated, grouped, 1x1 and wide (Og > 64, packed rather than read in place) convolutions, at 1 and 2
+ * threads; float64 and small windows are declined.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import * as torch from "../../src/index.ts";
+import { backend, getBackend, setBackend } from "../../src/backend/registry.ts";
+import type { Backend } from "../../src/backend/backend.ts";
+import { loadWasmBackend } from "../../src/backend/wasm/index.ts";
+import type { ConvOptions } from "../../src/ops/conv.ts";
+
+const wasm = loadWasmBackend();
+
+type Case = [n: number, c: number, o: number, h: number, k: number, opts: ConvOptions];
+const CASES: Case[] = [
+  [5, 3, 70, 30, 3, { padding: 1, stride: 2 }],
+  [4, 32, 64, 26, 3, {}],
+  [3, 4, 6, 30, 5, { groups: 2, dilation: 2 }],
+  [6, 1, 32, 28, 3, {}],
+  [2, 8, 8, 40, 1, {}],
+  [2, 3, 5, 19, 4, { padding: [2, 0], stride: [1, 3] }],
+];
+
+function run(c: Case, dtype: "float32" | "float64"): Float64Array[] {
+  const [N, C, O, H, k, opts] = c;
+  torch.manualSeed(3);
+  const x = torch.randn([N, C, H, H + 3], { dtype }).requiresGrad_();
+  const w = torch.randn([O, C / (opts.groups ?? 1), k, k], { dtype }).requiresGrad_();
+  const b = torch.randn([O], { dtype }).requiresGrad_();
+  const y = torch.nn.functional.conv2d(x, w, b, opts);
+  y.backward(torch.randn(y.shape, { dtype }));
+  return [y, x.grad!, w.grad!, b.grad!].map((t) => Float64Array.from(t.contiguous().storage as Float32Array));
+}
+
+test("wasm convPasses equal the per-sample loop bit for bit", async (t) => {
+  if (!wasm) return t.skip("WebAssembly SIMD not available");
+  const before = getBackend();
+  setBackend("wasm");
+  const view = backend() as Backend & { optionalKernel: NonNullable<Backend["optionalKernel"]> };
+  const own = view.optionalKernel;
+  const passes = own("convPasses");
+  assert.ok(passes, "the wasm backend has convPasses");
+  let off = false, taken = 0;
+  const counted = {
+    forward: (...a: Parameters<typeof passes.forward>) => { const r = passes.forward(...a); taken += r ? 1 : 0; return r; },
+    backwardInput: (...a: Parameters<typeof passes.backwardInput>) => { const r = passes.backwardInput(...a); taken += r ? 1 : 0; return r; },
+    backwardWeight: (...a: Parameters<typeof passes.backwardWeight>) => { const r = passes.backwardWeight(...a); taken += r ? 1 : 0; return r; },
+  };
+  view.optionalKernel = ((name: string) => (name === "convPasses" ? (off ? undefined : counted) : own(name as "convPasses"))) as typeof own;
+  try {
+    for (const threads of [1, 2]) {
+      torch.setNumThreads(threads);
+      await (view as { whenReady?: () => Promise<void> }).whenReady?.();
+      for (const c of CASES) {
+        off = false;
+        taken = 0;
+        const got = run(c, "float32");
+        assert.equal(taken, 3, `all three passes taken for ${JSON.stringify(c)}`);
+        off = true;
+        const want = run(c, "float32");
+        ["output", "input grad", "weight grad", "bias grad"].forEach((what, i) => assert.deepEqual(got[i], want[i], `${what} ${JSON.stringify(c)} at ${threads} threads`));
+      }
+    }
+    off = false;
+    taken = 0;
+    run(CASES[0]!, "float64");
+    assert.equal(taken, 0, "float64 declined");
+    run([2, 1, 2, 6, 3, {}], "float32");
+    assert.equal(taken, 0, "a small window declined");
+  } finally {
+    view.optionalKernel = own;
+    torch.setNumThreads(1);
+    setBackend(before);
+  }
+});
