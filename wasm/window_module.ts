@@ -107,6 +107,54 @@ function maxPool(): Fn {
   return f;
 }
 
+/**
+ * max_pool_2x2(x, out, indices, C, H, W, oH, oW): max_pool for the common 2x2 window, stride 2, no
+ * padding or dilation, every window inside the input: the four taps read by address, no range tables.
+ * Same taps in the same order and the same take rule, so the same values and indices.
+ */
+function maxPool2x2(): Fn {
+  const f = new Fn(Array.from({ length: 8 }, () => "i32" as const));
+  const [x, out, indices, C, H, W, oH, oW] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+  const p = f.local("i32"), oh = f.local("i32"), ow = f.local("i32"), src = f.local("i32"), idx = f.local("i32");
+  const o = f.local("i32"), io = f.local("i32"), at = f.local("i32"), take = f.local("i32"), rowBytes = f.local("i32");
+  const best = f.local("f32"), v = f.local("f32");
+  f.get(out).set(o);
+  f.get(indices).set(io);
+  f.get(W).i32(4).mul().set(rowBytes);
+  /** Tap at byte offset `off` from src, flat index idx + `di`: taken when greater or NaN. */
+  const tap = (off: () => void, di: () => void): void => {
+    f.get(src);
+    off();
+    f.add().f32load(0).set(v);
+    f.get(v).get(best).f32gt().get(v).get(v).f32ne().or().set(take);
+    f.get(v).get(best).get(take).select().set(best);
+    f.get(idx);
+    di();
+    f.add().get(at).get(take).select().set(at);
+  };
+  f.forLoop(p, () => f.i32(0), () => f.get(C), () => f.i32(1), () => {
+    f.forLoop(oh, () => f.i32(0), () => f.get(oH), () => f.i32(1), () => {
+      // idx = (2*oh)*W within the plane; src = its byte address
+      f.get(oh).i32(2).mul().get(W).mul().set(idx);
+      f.get(x).get(p).get(H).mul().get(W).mul().get(idx).add().i32(4).mul().add().set(src);
+      f.forLoop(ow, () => f.i32(0), () => f.get(oW), () => f.i32(1), () => {
+        f.get(src).f32load(0).set(best);
+        f.get(idx).set(at);
+        tap(() => f.i32(4), () => f.i32(1));
+        tap(() => f.get(rowBytes), () => f.get(W));
+        tap(() => f.get(rowBytes).i32(4).add(), () => f.get(W).i32(1).add());
+        f.get(o).get(best).f32store(0);
+        f.get(io).get(at).f64ConvertI32S().f64store(0);
+        f.get(o).i32(4).add().set(o);
+        f.get(io).i32(8).add().set(io);
+        f.get(src).i32(8).add().set(src);
+        f.get(idx).i32(2).add().set(idx);
+      });
+    });
+  });
+  return f;
+}
+
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }];
+  return [{ name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
 }

@@ -81,10 +81,16 @@ export function wasmMaxPool2d(rt: WasmRuntime, x: Float32Array | Float64Array, w
     n < MIN_ELEMS / 4 || H * W > 2 ** 31 / 8 || !rt.exports["max_pool"]) return false;
   const rows = 64, cols = rows + align(8 * oH), xs = cols + align(8 * oW), os = xs + align(4 * C * H * W), is = os + align(4 * n);
   if (!rt.reserve(is + align(8 * n))) return false;
-  writeSpans(new Int32Array(rt.memory.buffer, rows, 2 * oH), oH, sH, pH, kH, dH, H);
-  writeSpans(new Int32Array(rt.memory.buffer, cols, 2 * oW), oW, sW, pW, kW, dW, W);
   rt.f32().set(x.subarray(0, C * H * W), xs / 4);
-  (rt.exports["max_pool"] as Fn)(xs, os, is, rows, cols, C, H, W, dH, dW, oH, oW);
+  // The usual 2x2 stride-2 window, entirely inside the input: a loop without range tables.
+  const plain2x2 = kH === 2 && kW === 2 && sH === 2 && sW === 2 && pH === 0 && pW === 0 && dH === 1 && dW === 1 &&
+    2 * oH <= H && 2 * oW <= W && rt.exports["max_pool_2x2"];
+  if (plain2x2) (rt.exports["max_pool_2x2"] as Fn)(xs, os, is, C, H, W, oH, oW);
+  else {
+    writeSpans(new Int32Array(rt.memory.buffer, rows, 2 * oH), oH, sH, pH, kH, dH, H);
+    writeSpans(new Int32Array(rt.memory.buffer, cols, 2 * oW), oW, sW, pW, kW, dW, W);
+    (rt.exports["max_pool"] as Fn)(xs, os, is, rows, cols, C, H, W, dH, dW, oH, oW);
+  }
   out.set(rt.f32().subarray(os / 4, os / 4 + n));
   indices.set(new Float64Array(rt.memory.buffer, is, n));
   return true;
