@@ -95,6 +95,10 @@ export interface GemmIo {
    * scratch (reserve it first). B's array argument is then not read.
    */
   stageB?(pos: number, ld: number, free: number): void;
+  /** Writes op(A) likewise: M rows of K (K rows of M when transA), zero rows to the padded M, zero row tails. */
+  stageA?(pos: number, ld: number, free: number): void;
+  /** Writes C (read when beta != 0) likewise: M rows of N, zero row tails. */
+  stageC?(pos: number, ld: number, free: number): void;
   /** Reads C ([M x N] at byte `pos`, row stride `ld` floats) instead of it being copied into C's array. */
   takeC?(pos: number, ld: number, free: number): void;
 }
@@ -138,18 +142,22 @@ export function wasmGemm(ctx: GemmContext,
     prePackA = prePackB = false;
   }
   const free = align(prePos + (prePackA ? Mp * K * 4 : prePackB ? Np * K * 4 : 0));
-  // First: the hook may grow the memory, which detaches earlier views.
-  if (io.stageB) io.stageB(bPos, transB ? K : bLd, free);
+  const loadC = beta !== 0;
+  // First: the hooks may grow the memory, which detaches earlier views.
+  io.stageA?.(aPos, transA ? aLd : K, free);
+  io.stageB?.(bPos, transB ? K : bLd, free);
+  if (loadC) io.stageC?.(cPos, Np, free);
   const f = rt.f32();
 
-  if (transA) stage(f, aPos / 4, aLd, A, aOff, lda, K, M, K);
-  else stage(f, aPos / 4, K, A, aOff, lda, M, K, Mp);
+  if (!io.stageA) {
+    if (transA) stage(f, aPos / 4, aLd, A, aOff, lda, K, M, K);
+    else stage(f, aPos / 4, K, A, aOff, lda, M, K, Mp);
+  }
   if (!io.stageB) {
     if (transB) stage(f, bPos / 4, K, B, bOff, ldb, N, K, Np);
     else stage(f, bPos / 4, bLd, B, bOff, ldb, K, N, K);
   }
-  const loadC = beta !== 0;
-  if (loadC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
+  if (loadC && !io.stageC) stage(f, cPos / 4, Np, C, cOff, ldc, M, N, M);
 
   const args = [
     aPos, aLd * 4, transA ? 1 : 0, bPos, bLd * 4, transB ? 1 : 0,
