@@ -15,7 +15,7 @@ import * as torch from "../src/index.ts";
 import type { Backend } from "../src/backend/backend.ts";
 import { loadNativeBackend } from "../src/backend/native/backend.ts";
 import { registerBackend } from "../src/backend/registry.ts";
-import { Profiler, type Sample, parMs, serialMs } from "./profiler.ts";
+import { Profiler, profileKernelTable } from "./profiler.ts";
 import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, threadList, timeSteps } from "./common.ts";
 
 export const LSTM_SHAPE = { input: 256, hidden: 256, layers: 2, seq: 64, batch: 32 } as const;
@@ -59,42 +59,7 @@ function profileSteps(threads: number, steps: number): void {
     prof.within("optimizer", () => opt.step());
     return loss.item() as number;
   });
-  for (let i = 0; i < 2; i++) step();
-  const cpu0 = process.cpuUsage();
-  prof.start();
-  for (let i = 0; i < steps; i++) step();
-  prof.stop();
-  const cpu = process.cpuUsage(cpu0);
-  const ideal = (smp: Sample): number => (serialMs(smp) + parMs(smp) / threads) / steps;
-  const total = prof.rows.get("step")!.get("")!;
-  console.log(`${MODE} native ${threads} thread(s), ${steps} steps: wall ${(total.wallMs / steps).toFixed(0)} ms/step, process CPU ` +
-    `${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step (all threads, GC included), ideal ${ideal(total).toFixed(0)} ms/step`);
-  const kernels = new Map<string, Sample>();
-  for (const [row, ks] of prof.rows) {
-    if (row === "step") continue;
-    let inside = 0;
-    for (const [k, smp] of ks) {
-      if (k === "") continue;
-      inside += ideal(smp);
-      const acc = kernels.get(k);
-      if (!acc) kernels.set(k, { ...smp, slotMs: [...smp.slotMs] });
-      else {
-        acc.calls += smp.calls;
-        acc.wallMs += smp.wallMs;
-        acc.mainMs += smp.mainMs;
-        acc.waitCpuMs += smp.waitCpuMs;
-        smp.slotMs.forEach((v, i) => (acc.slotMs[i]! += v));
-      }
-    }
-    const own = ks.get("");
-    if (own) console.log(`  ${row.padEnd(10)} ideal ${ideal(own).toFixed(1).padStart(7)} ms; in kernels ${inside.toFixed(1).padStart(7)} ms; outside ${(ideal(own) - inside).toFixed(1).padStart(6)} ms`);
-  }
-  console.log("kernel                               calls/step   ideal ms/step   GFLOP/s (gemm)");
-  for (const [k, smp] of [...kernels].sort((a, b) => ideal(b[1]) - ideal(a[1]))) {
-    const m = /^gemm \S+ (\d+)x(\d+)x(\d+)$/.exec(k);
-    const rate = m ? (2 * Number(m[1]) * Number(m[2]) * Number(m[3]) * smp.calls / steps / 1e6 / ideal(smp)).toFixed(1) : "";
-    console.log(`${k.padEnd(36)} ${(smp.calls / steps).toFixed(0).padStart(10)} ${ideal(smp).toFixed(2).padStart(15)} ${rate.padStart(16)}`);
-  }
+  profileKernelTable(prof, `${MODE} native`, threads, steps, step);
 }
 
 async function main(): Promise<void> {

@@ -209,3 +209,47 @@ function convDetail(a: unknown[]): string {
   const d = objs[1] as { N: number; O: number } | undefined;
   return w && d ? ` ${d.N}x${w.C}x${w.H}x${w.W}->${d.O}x${w.oH}x${w.oW} k${w.kH}x${w.kW}` : "";
 }
+
+/**
+ * Runs `step` 2 times to warm up, then `steps` times profiled, and prints the passes' totals (time in and
+ * outside kernels) and one table of kernels summed over the passes by ideal CPU time (serial + par /
+ * threads), with GFLOP/s for gemm rows. `title` opens the summary line.
+ */
+export function profileKernelTable(prof: Profiler, title: string, threads: number, steps: number, step: () => unknown): void {
+  for (let i = 0; i < 2; i++) step();
+  const cpu0 = process.cpuUsage();
+  prof.start();
+  for (let i = 0; i < steps; i++) step();
+  prof.stop();
+  const cpu = process.cpuUsage(cpu0);
+  const ideal = (smp: Sample): number => (serialMs(smp) + parMs(smp) / threads) / steps;
+  const total = prof.rows.get("step")!.get("")!;
+  console.log(`${title} ${threads} thread(s), ${steps} steps: wall ${(total.wallMs / steps).toFixed(0)} ms/step, process CPU ` +
+    `${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step (all threads, GC included), ideal ${ideal(total).toFixed(0)} ms/step`);
+  const kernels = new Map<string, Sample>();
+  for (const [row, ks] of prof.rows) {
+    if (row === "step") continue;
+    let inside = 0;
+    for (const [k, smp] of ks) {
+      if (k === "") continue;
+      inside += ideal(smp);
+      const acc = kernels.get(k);
+      if (!acc) kernels.set(k, { ...smp, slotMs: [...smp.slotMs] });
+      else {
+        acc.calls += smp.calls;
+        acc.wallMs += smp.wallMs;
+        acc.mainMs += smp.mainMs;
+        acc.waitCpuMs += smp.waitCpuMs;
+        smp.slotMs.forEach((v, i) => (acc.slotMs[i]! += v));
+      }
+    }
+    const own = ks.get("");
+    if (own) console.log(`  ${row.padEnd(10)} ideal ${ideal(own).toFixed(1).padStart(7)} ms; in kernels ${inside.toFixed(1).padStart(7)} ms; outside ${(ideal(own) - inside).toFixed(1).padStart(6)} ms`);
+  }
+  console.log("kernel                               calls/step   ideal ms/step   GFLOP/s (gemm)");
+  for (const [k, smp] of [...kernels].sort((a, b) => ideal(b[1]) - ideal(a[1]))) {
+    const m = /^gemm \S+ (\d+)x(\d+)x(\d+)$/.exec(k);
+    const rate = m ? (2 * Number(m[1]) * Number(m[2]) * Number(m[3]) * smp.calls / steps / 1e6 / ideal(smp)).toFixed(1) : "";
+    console.log(`${k.padEnd(36)} ${(smp.calls / steps).toFixed(0).padStart(10)} ${ideal(smp).toFixed(2).padStart(15)} ${rate.padStart(16)}`);
+  }
+}

@@ -12,7 +12,7 @@
  *   ... --json                                              one JSON line (bench/run.ts format)
  */
 import * as torch from "../src/index.ts";
-import { Profiler, type Sample, parMs, serialMs } from "./profiler.ts";
+import { Profiler, profileKernelTable } from "./profiler.ts";
 import { type PartReport, type StepCell, argList, argValue, forEachBackend, presentReport, stats, threadList } from "./common.ts";
 
 /** A step's cell with the process CPU time per step too (all threads): on a shared, oversubscribed machine it moves far less than wall time. */
@@ -69,43 +69,7 @@ function profileSteps(threads: number, dropout: number, dff: number, steps: numb
     prof.within("optimizer", () => opt.step());
     return loss.item();
   });
-  for (let i = 0; i < 2; i++) step();
-  const cpu0 = process.cpuUsage();
-  prof.start();
-  for (let i = 0; i < steps; i++) step();
-  prof.stop();
-  const cpu = process.cpuUsage(cpu0);
-  const ideal = (s: Sample): number => (serialMs(s) + parMs(s) / threads) / steps;
-  const total = prof.rows.get("step")!.get("")!;
-  console.log(`native ${threads} thread(s), ${steps} steps: wall ${(total.wallMs / steps).toFixed(0)} ms/step, process CPU ` +
-    `${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms/step (all threads, GC included), ideal ${ideal(total).toFixed(0)} ms/step`);
-  const kernels = new Map<string, Sample>();
-  for (const [row, ks] of prof.rows) {
-    if (row === "step") continue;
-    let inside = 0;
-    for (const [k, smp] of ks) {
-      if (k === "") continue;
-      inside += ideal(smp);
-      const key = `${k}`;
-      const acc = kernels.get(key);
-      if (!acc) kernels.set(key, { ...smp, slotMs: [...smp.slotMs] });
-      else {
-        acc.calls += smp.calls;
-        acc.wallMs += smp.wallMs;
-        acc.mainMs += smp.mainMs;
-        acc.waitCpuMs += smp.waitCpuMs;
-        smp.slotMs.forEach((v, i) => (acc.slotMs[i]! += v));
-      }
-    }
-    const own = ks.get("");
-    if (own) console.log(`  ${row.padEnd(10)} ideal ${ideal(own).toFixed(1).padStart(7)} ms; in kernels ${inside.toFixed(1).padStart(7)} ms; outside ${(ideal(own) - inside).toFixed(1).padStart(6)} ms`);
-  }
-  console.log("kernel                               calls/step   ideal ms/step   GFLOP/s (gemm)");
-  for (const [k, smp] of [...kernels].sort((a, b) => ideal(b[1]) - ideal(a[1]))) {
-    const m = /^gemm \S+ (\d+)x(\d+)x(\d+)$/.exec(k);
-    const rate = m ? (2 * Number(m[1]) * Number(m[2]) * Number(m[3]) * smp.calls / steps / 1e6 / ideal(smp)).toFixed(1) : "";
-    console.log(`${k.padEnd(36)} ${(smp.calls / steps).toFixed(0).padStart(10)} ${ideal(smp).toFixed(2).padStart(15)} ${rate.padStart(16)}`);
-  }
+  profileKernelTable(prof, "native", threads, steps, step);
 }
 
 async function main(): Promise<void> {
