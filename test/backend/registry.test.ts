@@ -68,7 +68,7 @@ test("optional kernels by name: present where a backend registers them, undefine
   if (wasm) {
     assert.equal(wasm.optionalKernel?.("fusedOptimizer"), wasm.fusedOptimizer);
     assert.equal(typeof wasm.optionalKernel?.("fusedOptimizer")?.sgdStep, "function");
-    assert.equal(wasm.optionalKernel?.("convPasses"), undefined);
+    assert.equal(typeof wasm.optionalKernel?.("convPasses")?.forward, "function");
   }
   const native = loadNativeBackend();
   if (native) {
@@ -80,7 +80,7 @@ test("optional kernels by name: present where a backend registers them, undefine
   try {
     for (const name of availableBackends()) {
       setBackend(name);
-      const want = { js: [false, false], wasm: [false, true], native: [true, true] }[name];
+      const want = { js: [false, false], wasm: [true, true], native: [true, true] }[name];
       assert.deepEqual([optionalKernel("convPasses") !== undefined, optionalKernel("fusedOptimizer") !== undefined], want, name);
     }
   } finally {

@@ -113,9 +113,10 @@ test("a training page's bundle is the core only: no datasets, transforms, image 
   assert.deepEqual(extras, []);
   assert.ok(size.inputs.some((p) => p.endsWith("src/platform/native.browser.ts")), "the native backend's browser stand-in");
   report("two-line training page", size);
-  // Measured 114.9 KiB (117,606 bytes) at 39971b3: every member of torch.nn and torch.optim (see
-  // ONE_LEVEL_PAGE). A jump means something optional slipped into the core again.
-  assert.ok(size.gzip < 118 * 1024, `${size.gzip} bytes gzipped`);
+  // Measured 118.7 KiB (121,498 bytes) at dcc67ce: every member of torch.nn and torch.optim (see
+  // ONE_LEVEL_PAGE), and since this session the wasm conv passes, fused dropout, layer-norm and
+  // recurrent-cell kernels. A jump means something optional slipped into the core again.
+  assert.ok(size.gzip < 122 * 1024, `${size.gzip} bytes gzipped`);
 });
 
 test("a page that imports nn, nn.functional and optim as namespaces carries only the layers it names", async () => {
