@@ -31,11 +31,21 @@ export function setActivationRecycling(on: boolean): void {
 }
 
 /**
- * Hands over `storages`, private activations of a forward that made the graph nodes with `seq` ≥
- * `sinceSeq` reachable from `output`.
+ * Hands over `own`, private activations of a forward that made the graph nodes with `seq` ≥ `sinceSeq`
+ * reachable from `output`: each buffer once, and none that `output` or a `shared` tensor (one the
+ * caller returns or was given) lies in, even through a view.
  */
-export function releaseWhenFreed(output: Tensor, sinceSeq: number, storages: readonly Storage[]): void {
-  if (!enabled || storages.length === 0) return;
+export function releaseWhenFreed(output: Tensor, sinceSeq: number, own: readonly (Storage | null | undefined)[], shared: readonly (Tensor | null | undefined)[] = []): void {
+  if (!enabled) return;
+  const seen = new Set<ArrayBufferLike>([output.storage.buffer]);
+  for (const t of shared) if (t) seen.add(t.storage.buffer);
+  const storages: Storage[] = [];
+  for (const st of own) {
+    if (!st || seen.has(st.buffer)) continue;
+    seen.add(st.buffer);
+    storages.push(st);
+  }
+  if (storages.length === 0) return;
   const holders = savingNodes(output.gradFn, sinceSeq);
   if (holders.length === 0) {
     for (const s of storages) releaseStorage(s);

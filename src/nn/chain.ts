@@ -14,10 +14,16 @@ const KEEP_NOTHING = new Set([
   "LayerNorm", "Softmax", "LogSoftmax", "Identity",
 ]);
 
-/** The class itself (not a user subclass: builtinName is its own), with no hook or patch on the instance. */
+/**
+ * Whether m is an instance of one of kindling's module classes itself (not a user subclass, whose
+ * builtinName is inherited, not its own), with no hook or patch on its `forward`.
+ */
+export function isUnhookedBuiltin(m: AnyModule): boolean {
+  return Object.hasOwn(m.constructor, "builtinName") && !Object.hasOwn(m, "forward");
+}
+
 function keepsNothing(m: AnyModule): boolean {
-  const ctor = m.constructor as { builtinName?: string };
-  return Object.hasOwn(ctor, "builtinName") && KEEP_NOTHING.has(ctor.builtinName!) && !Object.hasOwn(m, "forward");
+  return isUnhookedBuiltin(m) && KEEP_NOTHING.has((m.constructor as unknown as { builtinName: string }).builtinName);
 }
 
 /**
@@ -30,9 +36,9 @@ function keepsNothing(m: AnyModule): boolean {
 export function runChain(modules: Iterable<AnyModule>, x: unknown): unknown {
   const since = nodesMade();
   const inner: Storage[] = [];
-  const shared = new Set<ArrayBufferLike>();
+  const shared: Tensor[] = [];
   const share = (t: unknown): void => {
-    if (t instanceof Tensor) shared.add(t.storage.buffer);
+    if (t instanceof Tensor) shared.push(t);
   };
   share(x);
   let y = x;
@@ -44,10 +50,6 @@ export function runChain(modules: Iterable<AnyModule>, x: unknown): unknown {
     y = m.forward(y);
     prevOk = ok;
   }
-  share(y);
-  if (inner.length > 0 && y instanceof Tensor) {
-    const storages = [...new Set(inner)].filter((s) => !shared.has(s.buffer));
-    releaseWhenFreed(y, since, storages);
-  }
+  if (inner.length > 0 && y instanceof Tensor) releaseWhenFreed(y, since, inner, shared);
   return y;
 }

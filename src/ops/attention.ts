@@ -137,10 +137,10 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const inputs = packed ? [packed, null, null, o.bias] : [q, k, v, o.bias];
   // P, the keep flags and the dropped P are this op's own (unless returned as the weights): back to the
   // storage pool once backward has released the node, or at once when no graph is recorded.
-  const own = [P, keep, Pd].filter((s, i, all): s is Floats | Uint8Array => s !== null && all.indexOf(s) === i && (weights === null || s !== Pd));
+  const own = [P, keep, Pd];
   const since = nodesMade();
   if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) {
-    releaseWhenFreed(out, since, own);
+    releaseWhenFreed(out, since, own, [weights]);
     return { out, weights };
   }
 
@@ -210,7 +210,7 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const saved = [q, k, v, ...(weights ? [weights] : [])];
   if (weights === null) {
     record(out, "ScaledDotProductAttentionBackward", inputs, (g, needs) => backwardFn(g, null, needs), saved);
-    releaseWhenFreed(out, since, own);
+    releaseWhenFreed(out, since, own, [weights]);
     return { out, weights };
   }
   const next: Edge[] = inputs.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));

@@ -9,7 +9,7 @@ import { pad } from "../../ops/pad.ts";
 import { mean } from "../../ops/reduce.ts";
 import { expand, narrow, permute, reshape, squeeze, unsqueeze } from "../../ops/views.ts";
 import { zeros } from "../../tensor/creation.ts";
-import { type Storage, isFloating } from "../../tensor/dtype.ts";
+import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
@@ -279,8 +279,7 @@ export function multiHeadAttentionForward(
   let output = linear(merged, outProjWeight, outProjBias);
   // The projection q, k, v are read from and the merged heads are ours alone (only this call's graph
   // nodes hold them): back to the storage pool when backward has released those nodes, or at once.
-  const seen = [query, key, value, output, weights].map((t) => t?.storage.buffer);
-  releaseWhenFreed(output, since, [packed?.storage, merged.storage].filter((st): st is Storage => st !== undefined && !seen.includes(st.buffer)));
+  releaseWhenFreed(output, since, [packed?.storage, merged.storage], [query, key, value, weights]);
   if (!batched) output = squeeze(output, 0);
   if (!needWeights) return [output, null];
   let w = (opts.averageAttnWeights ?? true) ? mean(weights!, 1) : weights!;

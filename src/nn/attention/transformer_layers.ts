@@ -10,6 +10,7 @@ import { gelu, relu } from "../functional/activation.ts";
 import { Linear } from "../linear.ts";
 import { type AnyModule, Module } from "../module.ts";
 import { LayerNorm } from "../normalization.ts";
+import { isUnhookedBuiltin } from "../chain.ts";
 import { checkMaskType } from "./masks.ts";
 import { MultiheadAttention } from "./multihead.ts";
 
@@ -111,25 +112,12 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
    * patched, so only their graph nodes ever hold those tensors (as nn/chain.ts decides for Sequential).
    */
   protected privateChain(builtin: AnyModule["constructor"]): boolean {
-    if (this.constructor !== builtin || Object.hasOwn(this, "forward")) return false;
+    if (this.constructor !== builtin || !isUnhookedBuiltin(this as AnyModule)) return false;
     const a = this.activation;
     if (!(a === relu || a === gelu || a instanceof Module)) return false;
-    for (const m of this.children()) {
-      if (!Object.hasOwn(m.constructor, "builtinName") || Object.hasOwn(m, "forward")) return false;
-    }
+    for (const m of this.children()) if (!isUnhookedBuiltin(m)) return false;
     return true;
   }
-}
-
-/**
- * Hands the intermediates' memory back to the storage pool once backward has released the graph
- * nodes this forward made (autograd/activations.ts), or at once without a graph; never memory the
- * input or the output share (a dropout of p 0 returns its input).
- */
-function releaseOwn(out: Tensor, since: number, own: Tensor[], shared: Tensor[]): void {
-  const seen = new Set(shared.map((t) => t.storage.buffer));
-  const storages = [...new Set(own.map((t) => t.storage))].filter((st) => !seen.has(st.buffer));
-  releaseWhenFreed(out, since, storages);
 }
 
 export interface EncoderLayerForwardOptions {
@@ -179,7 +167,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
       x = mid(this.norm1.forward(mid(add(x, mid(this.saBlock(x, mask, kpm, causal, this.dropout1, own))))));
       x = this.norm2.forward(mid(add(x, mid(this.ffBlock(x, this.dropout2, own)))));
     }
-    if (own !== null) releaseOwn(x, since, own, [src, x]);
+    if (own !== null) releaseWhenFreed(x, since, own.map((t) => t.storage), [src]);
     return x;
   }
 }
