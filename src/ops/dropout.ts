@@ -38,19 +38,18 @@ export function fusedDropout(x: Tensor, p: number, generator?: Generator): Tenso
  */
 export function dropoutInto(x: Floats, keep: Uint8Array, out: Floats, n: number, p: number, generator?: Generator): number {
   const g = generator ?? defaultGenerator;
-  const scale0 = p === 1 ? 0 : 1 / (1 - p);
+  const scale = p === 1 ? 0 : 1 / (1 - p);
   if (Object.hasOwn(g, "fillUniform")) {
     // This generator's draws were replaced (a replay of another program's random stream, as the
     // examples' tests do): take the uniforms through it, as rand(x.shape) < 1 - p would.
     const u = allocUninitialized(x instanceof Float32Array ? "float32" : "float64", n) as Floats;
     g.fillUniform(u);
     backend().binaryScalar("lt", u, x instanceof Float32Array ? Math.fround(1 - p) : 1 - p, keep, n, false);
-    backend().dropoutBackward(keep, scale0, x, out, n);
-    return scale0;
+    backend().dropoutBackward(keep, scale, x, out, n);
+    return scale;
   }
   const st = g.getState();
   const state = Uint32Array.from(st.slice(0, 4));
-  const scale = p === 1 ? 0 : 1 / (1 - p);
   backend().dropout(state, 1 - p, scale, x, keep, out, n);
   g.setState([state[0]!, state[1]!, state[2]!, state[3]!, st[4]!]);
   return scale;

@@ -65,10 +65,7 @@ export function issuedSince(s: Storage, mark: number): boolean {
 export function releaseStorage(s: Storage): boolean {
   if (!issued.has(s) || s.byteOffset !== 0 || s.byteLength !== s.buffer.byteLength) return false;
   if (s.byteLength > MAX_BYTES || order.has(s)) return false;
-  for (const old of order) {
-    if (heldBytes + s.byteLength <= MAX_BYTES) break;
-    evict(old);
-  }
+  evictDownTo(MAX_BYTES - s.byteLength);
   const ctor = s.constructor as StorageClass;
   let bySize = free.get(ctor);
   if (!bySize) free.set(ctor, (bySize = new Map()));
@@ -78,6 +75,14 @@ export function releaseStorage(s: Storage): boolean {
   order.add(s);
   heldBytes += s.byteLength;
   return true;
+}
+
+/** Drops the oldest pooled buffers until the pool holds at most `bytes`. */
+function evictDownTo(bytes: number): void {
+  for (const old of order) {
+    if (heldBytes <= bytes) break;
+    evict(old);
+  }
 }
 
 /** Drops a pooled buffer (to the garbage collector). */
@@ -93,10 +98,7 @@ function evict(s: Storage): void {
 export function setStoragePoolLimit(bytes: number): number {
   const prev = MAX_BYTES;
   MAX_BYTES = bytes;
-  for (const old of order) {
-    if (heldBytes <= MAX_BYTES) break;
-    evict(old);
-  }
+  evictDownTo(MAX_BYTES);
   return prev;
 }
 
