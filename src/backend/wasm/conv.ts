@@ -22,6 +22,19 @@ type F = Float32Array | Float64Array;
 type Fn = (...a: number[]) => unknown;
 type Kernels = Pick<Backend, "gemm" | "im2col" | "col2im">;
 
+/** One GEMM's worth of a pass (see eachChunk). */
+interface Chunk {
+  K: number;
+  L: number;
+  Og: number;
+  g: number;
+  n0: number;
+  S: number;
+  SL: number;
+  xOff: (s: number) => number;
+  yOff: (s: number) => number;
+}
+
 /** Column floats per GEMM (1 MB): samples side by side up to this many (at least one). */
 const CHUNK_FLOATS = 1 << 18;
 /** Below this many column floats per sample the JS loop's copies cost little: declined. */
@@ -108,97 +121,99 @@ export function wasmConvPasses(ctx: GemmContext, k: Kernels, prepare: (macs: num
   /** Samples per GEMM: their columns side by side up to ~CHUNK_FLOATS. */
   const chunk = (K: number, L: number, N: number): number => Math.max(1, Math.min(N, Math.floor(CHUNK_FLOATS / (K * L))));
 
+  /**
+   * Reserves the GEMM scratch, then calls `run` for each group and chunk of samples: group g, samples
+   * [n0, n0 + S), SL = S * L columns side by side, and where sample s's input plane (xOff) and output
+   * block (yOff, of Og rows of L) start.
+   */
+  const eachChunk = (win: Window2d, dims: ConvDims, run: (c: Chunk) => void): void => {
+    const { K, L, Og, plane } = geometry(win, dims), Sc = chunk(K, L, dims.N);
+    prepare(Og * L * K * Sc);
+    for (let g = 0; g < dims.G; g++) {
+      for (let n0 = 0; n0 < dims.N; n0 += Sc) {
+        const S = Math.min(Sc, dims.N - n0);
+        run({
+          K, L, Og, g, n0, S, SL: S * L,
+          xOff: (s) => ((n0 + s) * dims.G + g) * plane,
+          yOff: (s) => ((n0 + s) * dims.O + g * Og) * L,
+        });
+      }
+    }
+  };
+
   return {
     forward(x, w, y, win, dims, beta) {
       if (!takes([x, w, y], win)) return false;
       const X = x as Float32Array, Wt = w as Float32Array, Y = y as Float32Array;
-      const { K, L, Og, plane } = geometry(win, dims), Sc = chunk(K, L, dims.N);
-      prepare(Og * L * K * Sc);
-      for (let g = 0; g < dims.G; g++) {
-        for (let n0 = 0; n0 < dims.N; n0 += Sc) {
-          const S = Math.min(Sc, dims.N - n0), SL = S * L;
-          const xOff = (s: number) => ((n0 + s) * dims.G + g) * plane, yOff = (s: number) => ((n0 + s) * dims.O + g * Og) * L;
-          const io: GemmIo = {
-            stageB: (pos, ld, free) => {
-              for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
-              padZero(pos, ld, SL, K, K);
-            },
-            stageC: (pos, ld) => {
-              sideBySide("in", Y, yOff, S, Og, L, pos, ld);
-              padZero(pos, ld, SL, Og, Og);
-            },
-            takeC: (pos, ld) => sideBySide("out", Y, yOff, S, Og, L, pos, ld),
-          };
-          if (wasmGemm(ctx, false, false, Og, SL, K, 1, Wt, g * Og * K, K, X, 0, SL, beta, Y, 0, SL, io)) continue;
-          const cols = scratch(K * L);
-          for (let s = 0; s < S; s++) {
-            k.im2col(X, xOff(s), win, cols, 0);
-            k.gemm(false, false, Og, L, K, 1, Wt, g * Og * K, K, cols, 0, L, beta, Y, yOff(s), L);
-          }
+      eachChunk(win, dims, ({ K, L, Og, g, S, SL, xOff, yOff }) => {
+        const io: GemmIo = {
+          stageB: (pos, ld, free) => {
+            for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
+            padZero(pos, ld, SL, K, K);
+          },
+          stageC: (pos, ld) => {
+            sideBySide("in", Y, yOff, S, Og, L, pos, ld);
+            padZero(pos, ld, SL, Og, Og);
+          },
+          takeC: (pos, ld) => sideBySide("out", Y, yOff, S, Og, L, pos, ld),
+        };
+        if (wasmGemm(ctx, false, false, Og, SL, K, 1, Wt, g * Og * K, K, X, 0, SL, beta, Y, 0, SL, io)) return;
+        const cols = scratch(K * L);
+        for (let s = 0; s < S; s++) {
+          k.im2col(X, xOff(s), win, cols, 0);
+          k.gemm(false, false, Og, L, K, 1, Wt, g * Og * K, K, cols, 0, L, beta, Y, yOff(s), L);
         }
-      }
+      });
       return true;
     },
 
     backwardInput(gy, w, gx, win, dims) {
       if (!takes([gy, w, gx], win)) return false;
       const G = gy as Float32Array, Wt = w as Float32Array;
-      const { K, L, Og, plane } = geometry(win, dims), Sc = chunk(K, L, dims.N);
-      prepare(Og * L * K * Sc);
-      for (let g = 0; g < dims.G; g++) {
-        for (let n0 = 0; n0 < dims.N; n0 += Sc) {
-          const S = Math.min(Sc, dims.N - n0), SL = S * L;
-          const xOff = (s: number) => ((n0 + s) * dims.G + g) * plane, gOff = (s: number) => ((n0 + s) * dims.O + g * Og) * L;
-          const io: GemmIo = {
-            stageB: (pos, ld) => {
-              sideBySide("in", G, gOff, S, Og, L, pos, ld);
-              padZero(pos, ld, SL, Og, Og);
-            },
-            takeC: (pos, ld, free) => {
-              for (let s = 0; s < S; s++) addColumns(pos + 4 * s * L, ld, win, gx, xOff(s), free);
-            },
-          };
-          if (wasmGemm(ctx, true, false, K, SL, Og, 1, Wt, g * Og * K, K, G, 0, SL, 0, G, 0, SL, io)) continue;
-          const cols = scratch(K * L);
-          for (let s = 0; s < S; s++) {
-            k.gemm(true, false, K, L, Og, 1, Wt, g * Og * K, K, G, gOff(s), L, 0, cols, 0, L);
-            k.col2im(cols, 0, win, gx, xOff(s));
-          }
+      eachChunk(win, dims, ({ K, L, Og, g, S, SL, xOff, yOff: gOff }) => {
+        const io: GemmIo = {
+          stageB: (pos, ld) => {
+            sideBySide("in", G, gOff, S, Og, L, pos, ld);
+            padZero(pos, ld, SL, Og, Og);
+          },
+          takeC: (pos, ld, free) => {
+            for (let s = 0; s < S; s++) addColumns(pos + 4 * s * L, ld, win, gx, xOff(s), free);
+          },
+        };
+        if (wasmGemm(ctx, true, false, K, SL, Og, 1, Wt, g * Og * K, K, G, 0, SL, 0, G, 0, SL, io)) return;
+        const cols = scratch(K * L);
+        for (let s = 0; s < S; s++) {
+          k.gemm(true, false, K, L, Og, 1, Wt, g * Og * K, K, G, gOff(s), L, 0, cols, 0, L);
+          k.col2im(cols, 0, win, gx, xOff(s));
         }
-      }
+      });
       return true;
     },
 
     backwardWeight(gy, x, gw, win, dims) {
       if (!takes([gy, x, gw], win)) return false;
       const G = gy as Float32Array, X = x as Float32Array, GW = gw as Float32Array;
-      const { K, L, Og, plane } = geometry(win, dims), Sc = chunk(K, L, dims.N);
-      // The padded rows of the staged operands: whole register tiles.
-      const padK = Math.ceil(K / TILE.NR) * TILE.NR, padO = Math.ceil(Og / TILE.MR) * TILE.MR;
-      prepare(Og * L * K * Sc);
-      for (let g = 0; g < dims.G; g++) {
-        for (let n0 = 0; n0 < dims.N; n0 += Sc) {
-          const S = Math.min(Sc, dims.N - n0), SL = S * L;
-          const xOff = (s: number) => ((n0 + s) * dims.G + g) * plane, gOff = (s: number) => ((n0 + s) * dims.O + g * Og) * L;
-          const io: GemmIo = {
-            stageA: (pos, ld) => {
-              sideBySide("in", G, gOff, S, Og, L, pos, ld);
-              padZero(pos, ld, SL, Og, padO);
-            },
-            stageB: (pos, ld, free) => {
-              for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
-              padZero(pos, ld, SL, K, padK);
-            },
-          };
-          const beta = n0 === 0 ? 0 : 1;
-          if (wasmGemm(ctx, false, true, Og, K, SL, 1, G, 0, SL, X, 0, SL, beta, GW, g * Og * K, K, io)) continue;
-          const cols = scratch(K * L);
-          for (let s = 0; s < S; s++) {
-            k.im2col(X, xOff(s), win, cols, 0);
-            k.gemm(false, true, Og, K, L, 1, G, gOff(s), L, cols, 0, L, n0 + s === 0 ? 0 : 1, GW, g * Og * K, K);
-          }
+      eachChunk(win, dims, ({ K, L, Og, g, n0, S, SL, xOff, yOff: gOff }) => {
+        // The padded rows of the staged operands: whole register tiles.
+        const padK = Math.ceil(K / TILE.NR) * TILE.NR, padO = Math.ceil(Og / TILE.MR) * TILE.MR;
+        const io: GemmIo = {
+          stageA: (pos, ld) => {
+            sideBySide("in", G, gOff, S, Og, L, pos, ld);
+            padZero(pos, ld, SL, Og, padO);
+          },
+          stageB: (pos, ld, free) => {
+            for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
+            padZero(pos, ld, SL, K, padK);
+          },
+        };
+        const beta = n0 === 0 ? 0 : 1;
+        if (wasmGemm(ctx, false, true, Og, K, SL, 1, G, 0, SL, X, 0, SL, beta, GW, g * Og * K, K, io)) return;
+        const cols = scratch(K * L);
+        for (let s = 0; s < S; s++) {
+          k.im2col(X, xOff(s), win, cols, 0);
+          k.gemm(false, true, Og, K, L, 1, G, gOff(s), L, cols, 0, L, n0 + s === 0 ? 0 : 1, GW, g * Og * K, K);
         }
-      }
+      });
       return true;
     },
   };
