@@ -49,3 +49,12 @@ test("a non-contiguous base and a float64 base with a float32 result type", () =
   assert.deepEqual(Array.from(i.pow(2).storage), [4, 9]);
   assert.equal(i.pow(2).dtype, "int32");
 });
+
+test("0-d and size-0 bases keep their shape through every fast exponent", () => {
+  for (const e of [1, 2, 3, -1, -2]) {
+    const z = torch.tensor(3, { dtype: "float64" }).pow(e);
+    assert.deepEqual(z.shape, []);
+    assert.equal(z.item(), Math.pow(3, e));
+    assert.deepEqual(torch.zeros([0, 3]).pow(e).shape, [0, 3]);
+  }
+});
