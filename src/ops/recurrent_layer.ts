@@ -13,10 +13,9 @@ import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { SavedVersions } from "../autograd/saved.ts";
 import { backend } from "../backend/registry.ts";
 import { addVectors } from "../backend/js/recurrent.ts";
-import { DTypeError, ShapeError } from "../errors.ts";
+import { DTypeError } from "../errors.ts";
 import { type DType, allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { releaseStorage } from "../tensor/pool.ts";
-import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type Floats, type Plan, type RecurrentMode, type Saved, type StepGrads, type Weights, backwardSteps, forwardSteps, gateCount } from "./recurrent_steps.ts";
 import { type LstmSaved, lstmBackward, lstmForward } from "./recurrent_lstm.ts";
@@ -33,10 +32,6 @@ export interface RecurrentWeights {
   weightHr: Tensor | null;
 }
 
-function check(cond: boolean, msg: () => string): void {
-  if (!cond) throw new ShapeError(msg());
-}
-
 /**
  * Runs the layer. `reverse` runs the steps from last to first (the backward direction of a
  * bidirectional layer). h0 [B0, P] and (LSTM) c0 [B0, H] are the initial states.
@@ -51,24 +46,15 @@ export function recurrentLayer(
   const P = w.weightHr !== null ? w.weightHr.shape[0]! : H;
   const dtype = x.dtype;
   const tensors = [x, h0, c0, w.weightIh, w.weightHh, w.biasIh, w.biasHh, w.weightHr];
+  // Shapes are the callers' (nn/recurrent) checked ones; the dtypes must be one floating type.
   for (const t of tensors) {
     if (t !== null && (t.dtype !== dtype || !isFloating(dtype))) {
       throw new DTypeError(`recurrent layer: expected one floating dtype for input, states and weights, got ${t.dtype} and ${dtype}`);
     }
   }
-  const N = batchSizes.reduce((s, b) => s + b, 0);
-  const B0 = batchSizes[0] ?? 0;
-  check(x.ndim === 2 && x.shape[0] === N && x.shape[1] === I, () => `recurrent layer: input ${fmtShape(x.shape)} does not match ${N} packed rows of ${I} features`);
-  check(h0.ndim === 2 && h0.shape[0] === B0 && h0.shape[1] === P, () => `recurrent layer: h0 ${fmtShape(h0.shape)}, expected [${B0}, ${P}]`);
-  check((mode === "LSTM") === (c0 !== null), () => "recurrent layer: c0 is given exactly for the LSTM");
-  check(c0 === null || (c0.ndim === 2 && c0.shape[0] === B0 && c0.shape[1] === H), () => `recurrent layer: c0 ${fmtShape(c0!.shape)}, expected [${B0}, ${H}]`);
   const starts: number[] = [];
-  let acc = 0;
-  for (let t = 0; t < batchSizes.length; t++) {
-    check(batchSizes[t]! >= 1 && batchSizes[t]! <= (t === 0 ? B0 : batchSizes[t - 1]!), () => `recurrent layer: batch sizes must be positive and non-increasing, got [${batchSizes.join(", ")}]`);
-    starts.push(acc);
-    acc += batchSizes[t]!;
-  }
+  const N = batchSizes.reduce((s, b) => (starts.push(s), s + b), 0);
+  const B0 = batchSizes[0] ?? 0;
   const order = batchSizes.map((_, i) => (reverse ? batchSizes.length - 1 - i : i));
 
   const records = isGradEnabled() && tensors.some((t) => t !== null && t.requiresGrad);

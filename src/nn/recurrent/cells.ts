@@ -7,18 +7,18 @@
  *     let [h, c] = cell.forward(x0);
  *     [h, c] = cell.forward(x1, [h, c]);
  */
-import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { ShapeError } from "../../errors.ts";
+import type { OptionSpec } from "../../options.ts";
 import { empty, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { type RecurrentMode, recurrentLayer } from "../../ops/recurrent_layer.ts";
+import { gateCount } from "../../ops/recurrent_steps.ts";
 import { squeeze, unsqueeze } from "../../ops/views.ts";
-import { uniform_ } from "../init.ts";
-import { Module } from "../module.ts";
+import { type AnyModule, Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
-import { pyBool } from "../repr.ts";
+import { checkRecurrent, checkType, resetUniform, stateList } from "./rnn_base.ts";
 
 export interface RNNCellBaseOptions {
   bias?: boolean;
@@ -29,6 +29,7 @@ export interface RNNCellBaseOptions {
 const CELL_OPTIONS = { bias: "boolean", dtype: "string", generator: "object" } as const;
 
 abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], State> {
+  readonly mode: RecurrentMode;
   readonly inputSize: number;
   readonly hiddenSize: number;
   weightIh: Tensor;
@@ -36,19 +37,21 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
   biasIh: Tensor | null;
   biasHh: Tensor | null;
 
-  protected constructor(where: string, readonly mode: RecurrentMode, inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions) {
+  protected constructor(
+    where: string, args: IArguments, spec: OptionSpec, kind: "LSTM" | "GRU" | "RNN", inputSize: number, hiddenSize: number,
+    opts: RNNCellBaseOptions & { nonlinearity?: string },
+  ) {
     super();
-    for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
-    }
+    this.mode = checkRecurrent(where, args, spec, "bias", kind, inputSize, hiddenSize, opts, true);
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    const gates = (mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1) * hiddenSize;
-    this.weightIh = Parameter(empty([gates, inputSize], { dtype: opts.dtype }));
-    this.weightHh = Parameter(empty([gates, hiddenSize], { dtype: opts.dtype }));
+    const gates = gateCount(this.mode) * hiddenSize;
+    const param = (shape: number[]): Tensor => Parameter(empty(shape, { dtype: opts.dtype }));
+    this.weightIh = param([gates, inputSize]);
+    this.weightHh = param([gates, hiddenSize]);
     const bias = opts.bias ?? true;
-    this.biasIh = bias ? Parameter(empty([gates], { dtype: opts.dtype })) : null;
-    this.biasHh = bias ? Parameter(empty([gates], { dtype: opts.dtype })) : null;
+    this.biasIh = bias ? param([gates]) : null;
+    this.biasHh = bias ? param([gates]) : null;
     this.renameStateKey("weightIh", "weight_ih");
     this.renameStateKey("weightHh", "weight_hh");
     this.renameStateKey("biasIh", "bias_ih");
@@ -57,19 +60,18 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
   }
 
   resetParameters(generator?: Generator): void {
-    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
-    for (const p of this.parameters()) uniform_(p, -stdv, stdv, { generator });
+    resetUniform(this as AnyModule, this.hiddenSize, generator);
   }
 
   override extraRepr(): string {
-    let s = `${this.inputSize}, ${this.hiddenSize}`;
-    if (this.biasIh === null) s += `, bias=${pyBool(false)}`;
-    return s;
+    return `${this.inputSize}, ${this.hiddenSize}${this.biasIh === null ? ", bias=False" : ""}`;
   }
 
-  /** One step from `input` ([B, I] or [I]) and the states (each [B, H] or [H]); returns the new states. */
-  protected step(input: Tensor, states: readonly Tensor[] | null): Tensor[] {
+  /** One step from `input` ([B, I] or [I]) and the state (h, or the LSTM's [h, c], each [B, H] or [H]); returns the new state. */
+  override forward(input: Tensor, hx: State | null = null): State {
     const name = this.getName();
+    const lstm = this.mode === "LSTM";
+    const states = stateList(hx, lstm, name);
     Tensor.check(input, "input");
     if (input.ndim !== 1 && input.ndim !== 2) throw new ShapeError(`${name}: Expected input to be 1-D or 2-D but received ${input.ndim}-D tensor`);
     const batched = input.ndim === 2;
@@ -77,26 +79,28 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
     const B = x.shape[0]!;
     const dtype = this.weightIh.dtype;
     if (x.shape[1] !== this.inputSize) throw new ShapeError(`input has inconsistent input_size: got ${x.shape[1]} expected ${this.inputSize}`);
-    if (x.dtype !== dtype) throw new DTypeError(`${name}: input must have the type torch.${dtype}, got type torch.${x.dtype}`);
-    const count = this.mode === "LSTM" ? 2 : 1;
-    const hs = (states ?? new Array<null>(count).fill(null)).map((h, i) => {
-      if (h === null || h === undefined) return zeros([B, this.hiddenSize], { dtype });
-      Tensor.check(h, this.mode === "LSTM" ? `hx[${i}]` : "hx");
+    checkType(x, dtype, `${name}: input`);
+    const hs = (states ?? (lstm ? [null, null] : [null])).map((h, i) => {
+      if (!h) return zeros([B, this.hiddenSize], { dtype });
+      Tensor.check(h, lstm ? `hx[${i}]` : "hx");
       if (h.ndim !== input.ndim) throw new ShapeError(`${name}: Expected hidden to be ${input.ndim}-D like the input but received ${h.ndim}-D tensor`);
       const hb = batched ? h : unsqueeze(h, 0);
       if (hb.shape[0] !== B) throw new ShapeError(`Input batch size ${B} doesn't match hidden${i} batch size ${hb.shape[0]}`);
       if (hb.shape[1] !== this.hiddenSize) throw new ShapeError(`hidden${i} has inconsistent hidden_size: got ${hb.shape[1]}, expected ${this.hiddenSize}`);
-      if (hb.dtype !== dtype) throw new DTypeError(`${name}: hx must have the type torch.${dtype}, got type torch.${hb.dtype}`);
+      checkType(hb, dtype, `${name}: hx`);
       return hb;
     });
+    let out: Tensor[];
     if (B === 0) {
-      const empty = hs.map(() => zeros([0, this.hiddenSize], { dtype }));
-      return batched ? empty : empty.map((t) => squeeze(t, 0));
+      // An empty (batched) input: empty states.
+      out = hs.map(() => zeros([0, this.hiddenSize], { dtype }));
+    } else {
+      const [, h, c] = recurrentLayer(this.mode, x, [B], hs[0]!, hs[1] ?? null,
+        { weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh, weightHr: null }, false);
+      out = c === null ? [h] : [h, c];
+      if (!batched) out = out.map((t) => squeeze(t, 0));
     }
-    const [, h, c] = recurrentLayer(this.mode, x, [B], hs[0]!, hs[1] ?? null,
-      { weightIh: this.weightIh, weightHh: this.weightHh, biasIh: this.biasIh, biasHh: this.biasHh, weightHr: null }, false);
-    const out = c === null ? [h] : [h, c];
-    return batched ? out : out.map((t) => squeeze(t, 0));
+    return (lstm ? out : out[0]) as State;
   }
 }
 
@@ -106,16 +110,8 @@ export class RNNCell extends RNNCellBase<Tensor> {
   readonly nonlinearity: "tanh" | "relu";
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions & { nonlinearity?: "tanh" | "relu" } = {}) {
-    checkArity("nn.RNNCell()", arguments, 3);
-    checkOptions("nn.RNNCell()", opts, { ...CELL_OPTIONS, nonlinearity: "string" }, { index: 3, positional: "bias" });
-    const nl = opts.nonlinearity ?? "tanh";
-    if (nl !== "tanh" && nl !== "relu") throw new ArgumentError(`Unknown nonlinearity: ${String(nl)}`);
-    super("nn.RNNCell()", nl === "tanh" ? "RNN_TANH" : "RNN_RELU", inputSize, hiddenSize, opts);
-    this.nonlinearity = nl;
-  }
-
-  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
-    return this.step(input, hx === null ? null : [hx])[0]!;
+    super("nn.RNNCell()", arguments, { ...CELL_OPTIONS, nonlinearity: "string" }, "RNN", inputSize, hiddenSize, opts);
+    this.nonlinearity = this.mode === "RNN_RELU" ? "relu" : "tanh";
   }
 
   override extraRepr(): string {
@@ -127,15 +123,7 @@ export class RNNCell extends RNNCellBase<Tensor> {
 export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
   /** @internal */ static override readonly builtinName: string = "LSTMCell";
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions = {}) {
-    checkArity("nn.LSTMCell()", arguments, 3);
-    checkOptions("nn.LSTMCell()", opts, CELL_OPTIONS, { index: 3, positional: "bias" });
-    super("nn.LSTMCell()", "LSTM", inputSize, hiddenSize, opts);
-  }
-
-  override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
-    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw new ArgumentError("LSTMCell: hx must be a pair [h_0, c_0] of Tensors");
-    const [h, c] = this.step(input, hx);
-    return [h!, c!];
+    super("nn.LSTMCell()", arguments, CELL_OPTIONS, "LSTM", inputSize, hiddenSize, opts);
   }
 }
 
@@ -143,12 +131,6 @@ export class LSTMCell extends RNNCellBase<[Tensor, Tensor]> {
 export class GRUCell extends RNNCellBase<Tensor> {
   /** @internal */ static override readonly builtinName: string = "GRUCell";
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellBaseOptions = {}) {
-    checkArity("nn.GRUCell()", arguments, 3);
-    checkOptions("nn.GRUCell()", opts, CELL_OPTIONS, { index: 3, positional: "bias" });
-    super("nn.GRUCell()", "GRU", inputSize, hiddenSize, opts);
-  }
-
-  override forward(input: Tensor, hx: Tensor | null = null): Tensor {
-    return this.step(input, hx === null ? null : [hx])[0]!;
+    super("nn.GRUCell()", arguments, CELL_OPTIONS, "GRU", inputSize, hiddenSize, opts);
   }
 }

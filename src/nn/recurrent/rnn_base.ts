@@ -3,22 +3,25 @@
  * PyTorch's names and order (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`,
  * `weight_hr_l0`, then `..._reverse`, layer by layer), their U(-1/sqrt(hidden), 1/sqrt(hidden)) start,
  * the input/state checks with PyTorch's messages, and the stack of layers over a padded or packed
- * sequence. Each direction of each layer is one fused op (ops/recurrent_layer.ts).
+ * sequence. Each direction of each layer is one fused op (ops/recurrent_layer.ts). The cells
+ * (cells.ts) share the helpers above the class.
  */
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { log } from "../../log.ts";
+import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
 import { empty, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { cat, stack } from "../../ops/join.ts";
-import { type RecurrentMode, type RecurrentWeights, recurrentLayer } from "../../ops/recurrent_layer.ts";
+import { type RecurrentMode, recurrentLayer } from "../../ops/recurrent_layer.ts";
+import { gateCount } from "../../ops/recurrent_steps.ts";
 import { reshape, select, squeeze, transpose, unsqueeze } from "../../ops/views.ts";
 import { dropout as dropoutFn } from "../functional/activation.ts";
 import { uniform_ } from "../init.ts";
-import { Module } from "../module.ts";
+import { type AnyModule, Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
-import { pyBool, pyFloat } from "../repr.ts";
+import { pyFloat } from "../repr.ts";
 import { PackedSequence, batchSizesOf, permuteBatch } from "./packed.ts";
 
 export interface RNNBaseOptions {
@@ -40,7 +43,40 @@ export const RNN_BASE_OPTIONS = {
 /** A padded input [T, B, *] (or [B, T, *] with batchFirst, [T, *] unbatched) or a PackedSequence. */
 export type RNNInput = Tensor | PackedSequence;
 
-const torchType = (d: DType): string => `torch.${d}`;
+/** The checks every recurrent layer and cell starts with; "RNN" becomes RNN_TANH or RNN_RELU by `nonlinearity`. */
+export function checkRecurrent(
+  where: string, args: IArguments, spec: OptionSpec, positional: string, kind: "LSTM" | "GRU" | "RNN", inputSize: number, hiddenSize: number,
+  opts: { nonlinearity?: string }, cell: boolean,
+): RecurrentMode {
+  checkArity(where, args, 3);
+  checkOptions(where, opts, spec, { index: 3, positional });
+  for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
+  }
+  if (kind !== "RNN") return kind;
+  const nl = opts.nonlinearity ?? "tanh";
+  if (nl !== "tanh" && nl !== "relu") throw new ArgumentError(cell ? `Unknown nonlinearity: ${nl}` : `Unknown nonlinearity '${nl}'`);
+  return nl === "tanh" ? "RNN_TANH" : "RNN_RELU";
+}
+
+/** PyTorch's reset_parameters of the recurrent layers and cells: every parameter U(-1/sqrt(hidden), 1/sqrt(hidden)). */
+export function resetUniform(m: AnyModule, hiddenSize: number, generator?: Generator): void {
+  const stdv = hiddenSize > 0 ? 1 / Math.sqrt(hiddenSize) : 0;
+  for (const p of m.parameters()) uniform_(p, -stdv, stdv, { generator });
+}
+
+/** PyTorch's message for an input or state whose dtype is not the weights'. */
+export function checkType(t: Tensor, dtype: DType, what: string): void {
+  if (t.dtype !== dtype) throw new DTypeError(`${what} must have the type torch.${dtype}, got type torch.${t.dtype}`);
+}
+
+/** The given states as a list ([h], or the LSTM's [h, c]), or null. */
+export function stateList(hx: unknown, lstm: boolean, name: string): Tensor[] | null {
+  if (hx === null) return null;
+  if (!lstm) return [hx as Tensor];
+  if (!Array.isArray(hx) || hx.length !== 2) throw new ArgumentError(`${name}: hx must be a pair [h_0, c_0] of Tensors`);
+  return hx as Tensor[];
+}
 
 export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?], [RNNInput, State]> {
   /** @internal */ static override readonly builtinName: string = "RNNBase";
@@ -56,11 +92,12 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
   /** Parameter names per layer and direction, in PyTorch's `_flat_weights_names` order. */
   readonly flatWeightsNames: string[] = [];
 
-  protected constructor(where: string, mode: RecurrentMode, inputSize: number, hiddenSize: number, opts: RNNBaseOptions & { projSize?: number }) {
+  protected constructor(
+    where: string, args: IArguments, spec: OptionSpec, kind: "LSTM" | "GRU" | "RNN", inputSize: number, hiddenSize: number,
+    opts: RNNBaseOptions & { projSize?: number; nonlinearity?: string },
+  ) {
     super();
-    for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
-    }
+    const mode = checkRecurrent(where, args, spec, "numLayers", kind, inputSize, hiddenSize, opts, false);
     const numLayers = opts.numLayers ?? 1;
     const dropout = opts.dropout ?? 0;
     const projSize = opts.projSize ?? 0;
@@ -85,15 +122,14 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
     this.dropout = dropout;
     this.projSize = projSize;
 
-    const gates = mode === "LSTM" ? 4 : mode === "GRU" ? 3 : 1;
-    const real = projSize > 0 ? projSize : hiddenSize;
+    const gates = gateCount(mode) * hiddenSize;
+    const real = projSize || hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
     for (let layer = 0; layer < numLayers; layer++) {
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${layer}${d === 1 ? "_reverse" : ""}`;
-        const layerIn = layer === 0 ? inputSize : real * dirs;
-        const shapes: [string, number[]][] = [[`weight_ih${sfx}`, [gates * hiddenSize, layerIn]], [`weight_hh${sfx}`, [gates * hiddenSize, real]]];
-        if (this.bias) shapes.push([`bias_ih${sfx}`, [gates * hiddenSize]], [`bias_hh${sfx}`, [gates * hiddenSize]]);
+        const shapes: [string, number[]][] = [[`weight_ih${sfx}`, [gates, layer === 0 ? inputSize : real * dirs]], [`weight_hh${sfx}`, [gates, real]]];
+        if (this.bias) shapes.push([`bias_ih${sfx}`, [gates]], [`bias_hh${sfx}`, [gates]]);
         if (projSize > 0) shapes.push([`weight_hr${sfx}`, [projSize, hiddenSize]]);
         for (const [name, shape] of shapes) {
           this.registerParameter(name, Parameter(empty(shape, { dtype: opts.dtype })));
@@ -107,8 +143,7 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
   }
 
   resetParameters(generator?: Generator): void {
-    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
-    for (const p of this.parameters()) uniform_(p, -stdv, stdv, { generator });
+    resetUniform(this as AnyModule, this.hiddenSize, generator);
   }
 
   protected param(name: string): Tensor {
@@ -122,48 +157,47 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
 
   /** PyTorch's `all_weights`: per layer and direction, [w_ih, w_hh, (b_ih, b_hh), (w_hr)]. */
   get allWeights(): Tensor[][] {
-    const per = this.flatWeightsNames.length / (this.numLayers * (this.bidirectional ? 2 : 1));
-    const out: Tensor[][] = [];
-    for (let i = 0; i < this.flatWeightsNames.length; i += per) out.push(this.flatWeightsNames.slice(i, i + per).map((n) => this.param(n)));
-    return out;
-  }
-
-  private weights(layer: number, reverse: boolean): RecurrentWeights {
-    const sfx = `_l${layer}${reverse ? "_reverse" : ""}`;
-    return {
-      weightIh: this.param(`weight_ih${sfx}`),
-      weightHh: this.param(`weight_hh${sfx}`),
-      biasIh: this.bias ? this.param(`bias_ih${sfx}`) : null,
-      biasHh: this.bias ? this.param(`bias_hh${sfx}`) : null,
-      weightHr: this.projSize > 0 ? this.param(`weight_hr${sfx}`) : null,
-    };
+    const names = this.flatWeightsNames;
+    const per = names.length / (this.numLayers * (this.bidirectional ? 2 : 1));
+    return Array.from({ length: names.length / per }, (_, i) => names.slice(i * per, i * per + per).map((n) => this.param(n)));
   }
 
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
-    if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
-    if (this.batchFirst) s += `, batch_first=${pyBool(this.batchFirst)}`;
+    if (!this.bias) s += ", bias=False";
+    if (this.batchFirst) s += ", batch_first=True";
     if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
-    if (this.bidirectional) s += `, bidirectional=${pyBool(this.bidirectional)}`;
+    if (this.bidirectional) s += ", bidirectional=True";
     return s;
+  }
+
+  /** `(input, hx?) -> [output, hN]`; the LSTM's state is the pair [h, c]. */
+  override forward(input: Tensor, hx?: State | null): [Tensor, State];
+  override forward(input: PackedSequence, hx?: State | null): [PackedSequence, State];
+  override forward(input: RNNInput, hx?: State | null): [RNNInput, State];
+  override forward(input: RNNInput, hx: State | null = null): [RNNInput, State] {
+    const lstm = this.mode === "LSTM";
+    const [out, s] = this.runStack(input, stateList(hx, lstm, this.getName()));
+    return [out, (lstm ? s : s[0]) as State];
   }
 
   /**
    * Runs the stack. `states` are the given initial states (h, or h and c for the LSTM) as the user
    * passed them, or null; returns the output and the final states in the input's layout.
    */
-  protected runStack(input: RNNInput, states: readonly Tensor[] | null): [RNNInput, Tensor[]] {
-    const name = this.getName();
+  private runStack(input: RNNInput, states: readonly Tensor[] | null): [RNNInput, Tensor[]] {
     const isLstm = this.mode === "LSTM";
     const dirs = this.bidirectional ? 2 : 1;
-    const real = this.projSize > 0 ? this.projSize : this.hiddenSize;
-    const wdtype = this.param(this.flatWeightsNames[0]!).dtype;
+    const real = this.projSize || this.hiddenSize;
+    const weights = this.allWeights;
+    const wdtype = weights[0]![0]!.dtype;
     let x: Tensor;
     let sizes: number[];
     let unbatched = false;
-    let padded: [number, number] | null = null;
+    let T = 0;
+    let B = 0;
     const packed = input instanceof PackedSequence ? input : null;
     if (packed !== null) {
       x = packed.data;
@@ -172,20 +206,18 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
     } else {
       Tensor.check(input, "input");
       const t = input as Tensor;
-      if (t.ndim !== 2 && t.ndim !== 3) throw new ShapeError(`${name}: Expected input to be 2-D or 3-D but received ${t.ndim}-D tensor`);
+      if (t.ndim !== 2 && t.ndim !== 3) throw new ShapeError(`${this.getName()}: Expected input to be 2-D or 3-D but received ${t.ndim}-D tensor`);
       unbatched = t.ndim === 2;
       const seq = unbatched ? unsqueeze(t, 1) : this.batchFirst ? transpose(t, 0, 1) : t;
-      const [T, B] = seq.shape as [number, number, number];
+      [T, B] = seq.shape as [number, number];
       if (T === 0) throw new ShapeError("Expected sequence length to be larger than 0 in RNN");
-      padded = [T, B];
       x = reshape(seq, [T * B, seq.shape[2]!]);
       sizes = new Array<number>(T).fill(B);
     }
     if (x.shape[1] !== this.inputSize) throw new ShapeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[1]}`);
-    if (x.dtype !== wdtype) throw new DTypeError(`input must have the type ${torchType(wdtype)}, got type ${torchType(x.dtype)}`);
+    checkType(x, wdtype, "input");
     const B0 = sizes[0]!;
-    const full = [this.numLayers * dirs, B0];
-    const expected = [[...full, real], [...full, this.hiddenSize]];
+    const expected = [real, this.hiddenSize].map((n) => [this.numLayers * dirs, B0, n]);
     let hs: Tensor[];
     if (states === null) {
       hs = expected.slice(0, isLstm ? 2 : 1).map((shape) => zeros(shape, { dtype: wdtype }));
@@ -198,22 +230,17 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
           ? `For ${kind} input, hx and cx should also be ${want}-D but got (${states[0]!.ndim}-D, ${states[1]!.ndim}-D) tensors`
           : `For ${kind} input, hx should also be ${want}-D but got ${states[0]!.ndim}-D tensor`);
       }
-      hs = states.map((h) => permuteBatch(unbatched ? unsqueeze(h, 1) : h, packed?.sortedIndices ?? null));
-      hs.forEach((h, i) => {
+      hs = states.map((h0, i) => {
+        const h = permuteBatch(unbatched ? unsqueeze(h0, 1) : h0, packed?.sortedIndices ?? null);
         const e = expected[i]!;
-        if (h.ndim !== 3 || h.shape.some((n, d) => n !== e[d])) {
-          throw new ShapeError(`Expected hidden${isLstm ? `[${i}]` : ""} size (${e.join(", ")}), got [${h.shape.join(", ")}]`);
-        }
-        if (h.dtype !== wdtype) throw new DTypeError(`hx must have the type ${torchType(wdtype)}, got type ${torchType(h.dtype)}`);
+        if (h.shape.some((n, d) => n !== e[d])) throw new ShapeError(`Expected hidden${isLstm ? `[${i}]` : ""} size (${e.join(", ")}), got [${h.shape.join(", ")}]`);
+        checkType(h, wdtype, "hx");
+        return h;
       });
     }
 
-    if (B0 === 0) {
-      // An empty batch, as PyTorch allows: empty outputs of the right shapes.
-      const [T] = padded!;
-      const shape = unbatched ? [T, dirs * real] : this.batchFirst ? [0, T, dirs * real] : [T, 0, dirs * real];
-      return [zeros(shape, { dtype: wdtype }), hs];
-    }
+    // An empty batch, as PyTorch allows: empty outputs of the right shapes.
+    if (B0 === 0) return [zeros(this.batchFirst ? [0, T, dirs * real] : [T, 0, dirs * real], { dtype: wdtype }), hs];
     const hN: Tensor[] = [];
     const cN: Tensor[] = [];
     let layerInput = x;
@@ -221,8 +248,11 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const idx = layer * dirs + d;
-        const [y, h, c] = recurrentLayer(this.mode, layerInput, sizes, select(hs[0]!, 0, idx), isLstm ? select(hs[1]!, 0, idx) : null,
-          this.weights(layer, d === 1), d === 1);
+        const [weightIh, weightHh, ...rest] = weights[idx]!;
+        const [y, h, c] = recurrentLayer(this.mode, layerInput, sizes, select(hs[0]!, 0, idx), isLstm ? select(hs[1]!, 0, idx) : null, {
+          weightIh: weightIh!, weightHh: weightHh!, biasIh: this.bias ? rest[0]! : null, biasHh: this.bias ? rest[1]! : null,
+          weightHr: this.projSize > 0 ? rest[rest.length - 1]! : null,
+        }, d === 1);
         outs.push(y);
         hN.push(h);
         if (c !== null) cN.push(c);
@@ -230,12 +260,8 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
       layerInput = dirs === 2 ? cat(outs, 1) : outs[0]!;
       if (this.dropout > 0 && this.training && layer < this.numLayers - 1) layerInput = dropoutFn(layerInput, this.dropout, { training: true });
     }
-    let finals = isLstm ? [stack(hN, 0), stack(cN, 0)] : [stack(hN, 0)];
-    if (packed !== null) {
-      finals = finals.map((h) => permuteBatch(h, packed.unsortedIndices));
-      return [packed.withData(layerInput), finals];
-    }
-    const [T, B] = padded!;
+    const finals = isLstm ? [stack(hN, 0), stack(cN, 0)] : [stack(hN, 0)];
+    if (packed !== null) return [packed.withData(layerInput), finals.map((h) => permuteBatch(h, packed.unsortedIndices))];
     let out = reshape(layerInput, [T, B, dirs * real]);
     if (unbatched) return [squeeze(out, 1), finals.map((h) => squeeze(h, 1))];
     if (this.batchFirst) out = transpose(out, 0, 1);
