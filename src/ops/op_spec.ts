@@ -5,11 +5,13 @@ import { scalarTypeName } from "./promotion.ts";
 import type { TensorLike } from "./util.ts";
 
 /**
- * The shape of one row of the elementwise op tables (op_table_unary.ts, op_table_binary.ts). A row is
- * the whole op: what PyTorch calls it, where kindling exposes it, which dtypes it takes (and PyTorch's
- * error for the others), its result dtype, its JS formula, its gradient and what that gradient reads,
- * and the faster kernels that exist for it. `npm run gen:ops` (scripts/gen_ops.ts) writes the backend
- * op lists, the exported functions, the native header and the OpInfo op list from the tables.
+ * The shape of one row of the elementwise op tables (op_table_unary.ts, op_table_binary.ts). A row and
+ * its spec row (same name) are the whole op: what PyTorch calls it, where kindling exposes it, which
+ * dtypes it takes (and PyTorch's error for the others), its result dtype, its JS formula, its gradient
+ * and what that gradient reads, and the faster kernels that exist for it. The library reads the rows;
+ * only `npm run gen:ops` (scripts/gen_ops.ts, which writes the backend op lists and formulas, the
+ * exported functions, the native header and the OpInfo op list) and the tests read the spec rows, so
+ * bundles leave them out.
  */
 
 /**
@@ -80,8 +82,6 @@ export interface NativeUnary {
 }
 
 export interface UnaryRow {
-  /** PyTorch's callable, for the fixtures: "torch.exp", "torch.nn.functional.silu". */
-  torch: string;
   api: Api;
   /** Input dtypes the op takes; others raise a DTypeError with `refuse`'s message (PyTorch's). */
   accepts: readonly Category[];
@@ -94,13 +94,22 @@ export interface UnaryRow {
    * isnan, whose bool result says nothing of the input). Absent: the input is cast to the result dtype first.
    */
   reads?: "input";
-  /** The forward as a JS expression of `x` (the JS backend compiles one loop per op); `h.` reaches js/elementwise.ts's helpers. */
-  js: string;
   /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
   grad: UnaryGrad | "zero" | null;
   saves: readonly UnarySaved[];
+}
+
+/** What only the generator and the tests read of an op (every table has the first three). */
+interface Spec {
+  /** PyTorch's callable, for the fixtures: "torch.exp", "torch.nn.functional.silu"; "" for internal rows. */
+  torch: string;
   /** NaN, infinity, signed-zero and tie rules worth knowing (all checked by the OpInfo fixtures). */
   edges?: string;
+}
+
+export interface UnarySpec extends Spec {
+  /** The forward as a JS expression of `x` (the JS backend compiles one loop per op); `h.` reaches js/elementwise.ts's helpers. */
+  js: string;
   native?: NativeUnary;
   /** Whether wasm/elementwise_module.ts has a float32 SIMD kernel for it (u_<name>). */
   wasm?: boolean;
@@ -114,7 +123,6 @@ export interface NativeBinary {
 }
 
 export interface BinaryRow {
-  torch: string;
   api: Api;
   /** Operand dtypes the op takes; `refuse` gives PyTorch's message for the others (null: accepted). */
   refuse?: (a: DType, b: DType, promoted: DType) => string | null;
@@ -127,18 +135,21 @@ export interface BinaryRow {
   kernels?: Partial<Record<DType, string>>;
   /** Both operands must be tensors (torch.maximum(x, 2) is a TypeError in PyTorch). */
   tensorsOnly?: boolean;
-  js: string;
   grad: BinaryGrad | "zero" | null;
   saves: BinarySaves;
-  edges?: string;
-  native?: NativeBinary;
-  /** Whether wasm/elementwise_module.ts has float32 SIMD kernels for it (b_<name>_vv/vs/sv). */
-  wasm?: boolean;
   /**
    * The public function is hand-written in binary.ts (keyword options, value checks) and calls
    * binaryOp/recordBinaryOp for the rest of the row.
    */
   custom?: boolean;
+}
+
+export interface BinarySpec extends Spec {
+  /** The forward as a JS expression of `x` and `y`. */
+  js: string;
+  native?: NativeBinary;
+  /** Whether wasm/elementwise_module.ts has float32 SIMD kernels for it (b_<name>_vv/vs/sv). */
+  wasm?: boolean;
   /** Keyword variants the OpInfo samples run besides the plain call ({ alpha: 2 }, { roundingMode: "floor" }). */
   kwargs?: readonly Readonly<Record<string, number | string>>[];
   /** Smooth region of each operand, for gradchecks and sample values. */
@@ -165,7 +176,6 @@ export type CompositeOptions = Readonly<Record<string, number | undefined>>;
  * it records nothing; the op records one node whose gradient is the row's.
  */
 export interface CompositeRow {
-  torch: string;
   api: Api;
   /** Positional operands by PyTorch's names; the first is self for the method forms. */
   operands: readonly (readonly [name: string, kind: OperandKind])[];
@@ -189,9 +199,16 @@ export interface CompositeRow {
    * SelfUse ("copy": it does).
    */
   inplace?: "copy" | "alias";
-  edges?: string;
+}
+
+export interface CompositeSpec extends Spec {
   /** Option variants the OpInfo samples run besides the plain call. */
   kwargs?: readonly CompositeOptions[];
   /** Smooth region of each operand, for gradchecks and sample values. */
   domain?: readonly Domain[];
+}
+
+/** Each row of a table joined with its spec row, for the generator and the tests. */
+export function withSpec<R, S>(rows: Readonly<Record<string, R>>, spec: Readonly<Record<string, S>>): [string, R & S][] {
+  return Object.entries(rows).map(([n, r]) => [n, { ...r, ...spec[n]! }]);
 }

@@ -4,7 +4,7 @@ import { broadcastShapes } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { add, rsub, sub } from "./binary.ts";
 import { where } from "./indexing.ts";
-import { type CompositeRow, notImplemented } from "./op_spec.ts";
+import { type CompositeRow, type CompositeSpec, notImplemented } from "./op_spec.ts";
 import { unary } from "./elementwise.ts";
 import { abs, lt, mul } from "./op_functions.ts";
 import type { TensorLike } from "./util.ts";
@@ -12,8 +12,9 @@ import { clone } from "./views.ts";
 
 /**
  * Elementwise ops with more than two operands or with keyword parameters, declared once (see
- * op_spec.ts's CompositeRow) and composed from the unary and binary tables' kernels. After editing, run
- * `npm run gen:ops`, then `npm run fixtures` (scripts/fixtures/gen_opinfo.py samples them too).
+ * op_spec.ts's CompositeRow) and composed from the unary and binary tables' kernels; COMPOSITE_SPEC holds
+ * what only `npm run gen:ops` and the OpInfo tests read. After editing, run `npm run gen:ops`, then
+ * `npm run fixtures` (scripts/fixtures/gen_opinfo.py samples them too).
  */
 
 /** The largest finite float32. */
@@ -49,7 +50,7 @@ function lerpForward([s, e, w]: readonly TensorLike[]): Tensor {
 
 export const COMPOSITE = {
   nanToNum: {
-    torch: "torch.nan_to_num", api: "torch+method", operands: [["input", "tensor"]], options: ["nan", "posinf", "neginf"],
+    api: "torch+method", operands: [["input", "tensor"]], options: ["nan", "posinf", "neginf"],
     forward: ([x], o) => {
       const t = x as Tensor;
       // Integers and bools hold no NaN or infinity: a copy, whatever the options.
@@ -59,17 +60,14 @@ export const COMPOSITE = {
     },
     // PyTorch's grad * isfinite(x): a multiply, so an infinite incoming gradient gives NaN where x was not finite.
     grad: (g, [x]) => [mul(g, unary("isfinite", x as Tensor))], saves: [0], node: "NanToNumBackward0", inplace: "copy",
-    edges: "NaN to 0, the infinities to the dtype's largest finite values; a replacement past float32's range is inf",
-    kwargs: [{ nan: 1.5 }, { nan: -2.5, posinf: 100.5, neginf: -100.5 }, { posinf: 1e300 }],
   },
   lerp: {
-    torch: "torch.lerp", api: "torch+method", operands: [["input", "tensor"], ["end", "tensor"], ["weight", "tensorOrNumber"]],
+    api: "torch+method", operands: [["input", "tensor"], ["end", "tensor"], ["weight", "tensorOrNumber"]],
     refuse: refuseLerp, forward: lerpForward,
     grad: (g, [s, e, w]) =>
       typeof w === "number" ? [mul(g, 1 - w), mul(g, w), null] : [mul(g, rsub(1, w as Tensor)), mul(g, w), mul(g, sub(e!, s!))],
     // A number weight's gradients read no tensor (PyTorch's LerpBackward0 saves the scalar only).
     saves: ([, , w]) => (typeof w === "number" ? [] : [0, 1, 2]), node: "LerpBackward0", inplace: "copy",
-    edges: "|weight| < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN",
   },
 } satisfies Record<string, CompositeRow>;
 
@@ -78,3 +76,16 @@ export type CompositeName = keyof typeof COMPOSITE;
 export function compositeRow(op: CompositeName): CompositeRow {
   return COMPOSITE[op];
 }
+
+/** The rest of each row: PyTorch's name, edge rules, and the OpInfo option variants. */
+export const COMPOSITE_SPEC = {
+  nanToNum: {
+    torch: "torch.nan_to_num",
+    edges: "NaN to 0, the infinities to the dtype's largest finite values; a replacement past float32's range is inf",
+    kwargs: [{ nan: 1.5 }, { nan: -2.5, posinf: 100.5, neginf: -100.5 }, { posinf: 1e300 }],
+  },
+  lerp: {
+    torch: "torch.lerp",
+    edges: "|weight| < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN",
+  },
+} satisfies Record<CompositeName, CompositeSpec>;

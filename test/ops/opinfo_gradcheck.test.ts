@@ -5,10 +5,10 @@
  */
 import { test } from "node:test";
 import * as torch from "../../src/index.ts";
-import { BINARY } from "../../src/ops/op_table_binary.ts";
-import { COMPOSITE } from "../../src/ops/op_table_composite.ts";
-import { UNARY } from "../../src/ops/op_table_unary.ts";
-import type { Api, CompositeRow, Domain } from "../../src/ops/op_spec.ts";
+import { BINARY, BINARY_SPEC } from "../../src/ops/op_table_binary.ts";
+import { COMPOSITE, COMPOSITE_SPEC } from "../../src/ops/op_table_composite.ts";
+import { UNARY, UNARY_SPEC } from "../../src/ops/op_table_unary.ts";
+import { type Api, type BinaryRow, type BinarySpec, type CompositeRow, type CompositeSpec, type Domain, type UnaryRow, type UnarySpec, withSpec } from "../../src/ops/op_spec.ts";
 import { mulberry32 } from "../helpers/rng.ts";
 
 type Tensor = torch.Tensor;
@@ -34,12 +34,12 @@ function fnOf(name: string, api: Api): AnyFn {
   return ((api === "F" ? torch.nn.F : torch) as unknown as Record<string, AnyFn>)[name]!;
 }
 
-const differentiable = <R extends { api: Api; grad: unknown }>(rows: Record<string, R>) =>
-  Object.entries(rows).filter(([, r]) => r.api !== "internal" && r.grad !== null);
+const differentiable = <R extends { api: Api; grad: unknown }>(rows: [string, R][]) =>
+  rows.filter(([, r]) => r.api !== "internal" && r.grad !== null);
 
-for (const [name, row] of differentiable(UNARY)) {
+for (const [name, row] of differentiable(withSpec<UnaryRow, UnarySpec>(UNARY, UNARY_SPEC))) {
   const f = fnOf(name, row.api);
-  const domain = (row as { domain?: Domain }).domain;
+  const domain = row.domain;
   test(`gradcheck ${name}`, () => {
     const rand = mulberry32(name.length * 7919 + name.charCodeAt(0));
     torch.autograd.gradcheck((x) => f(x), [leaf([3, 4], domain, rand)]);
@@ -47,10 +47,10 @@ for (const [name, row] of differentiable(UNARY)) {
   });
 }
 
-for (const [name, row] of differentiable(BINARY)) {
+for (const [name, row] of differentiable(withSpec<BinaryRow, BinarySpec>(BINARY, BINARY_SPEC))) {
   const f = fnOf(name, row.api);
-  const [da, db] = (row as { domain?: readonly [Domain, Domain] }).domain ?? [DEFAULT, DEFAULT];
-  const variants: (Record<string, number | string> | null)[] = [null, ...((row as { kwargs?: Record<string, number | string>[] }).kwargs ?? [])];
+  const [da, db] = row.domain ?? [DEFAULT, DEFAULT];
+  const variants: (Readonly<Record<string, number | string>> | null)[] = [null, ...(row.kwargs ?? [])];
   for (const kw of variants) {
     const call = (a: unknown, b: unknown) => (kw ? f(a, b, kw) : f(a, b));
     test(`gradcheck ${name}${kw ? ` ${JSON.stringify(kw)}` : ""}`, () => {
@@ -58,7 +58,7 @@ for (const [name, row] of differentiable(BINARY)) {
       torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 4], da, rand), leaf([3, 4], db, rand)]);
       torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 1], da, rand), leaf([4], db, rand)]);
       torch.autograd.gradcheck((a, b) => call(a!.t(), b), [leaf([4, 3], da, rand), leaf([3, 4], db, rand)]);
-      if (!(row as { tensorsOnly?: boolean }).tensorsOnly) {
+      if (!row.tensorsOnly) {
         const nb = Math.round(draw(db, rand) * 8 + 0.5) / 8 + 1 / 16;
         const na = Math.round(draw(da, rand) * 8 + 0.5) / 8 + 1 / 16;
         torch.autograd.gradcheck((a) => call(a, nb), [leaf([2, 3], da, rand)]);
@@ -75,7 +75,7 @@ for (const [name, row] of differentiable(BINARY)) {
 
 // Composite rows: every tensor operand a float64 leaf from its domain; number operands drawn from theirs;
 // the same operands broadcast ([3, 1], [4], [1]) and transposed; each option variant.
-for (const [name, row] of differentiable(COMPOSITE) as [string, CompositeRow][]) {
+for (const [name, row] of differentiable(withSpec<CompositeRow, CompositeSpec>(COMPOSITE, COMPOSITE_SPEC))) {
   const f = fnOf(name, row.api);
   const variants: (Readonly<Record<string, number | undefined>> | null)[] = [null, ...(row.kwargs ?? [])];
   for (const kw of variants) {
