@@ -19,6 +19,7 @@
         "native/addon_dropout.cc",
         "native/addon_norm.cc",
         "native/addon_recurrent.cc",
+        "native/addon_loss.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

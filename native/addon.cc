@@ -261,6 +261,7 @@ NAPI_MODULE_INIT() {
       !kd::register_profile(env, exports) ||
       !kd::register_dropout(env, exports) ||
       !kd::register_recurrent(env, exports) ||
+      !kd::register_loss(env, exports) ||
       !kd::register_norm(env, exports)) return nullptr;
   return exports;
 }

@@ -14,6 +14,7 @@
  */
 import type { Backend } from "./backend.ts";
 import type { ConvPasses } from "./conv_passes.ts";
+import type { CrossEntropyKernel } from "./cross_entropy.ts";
 import type { FusedOptimizer } from "./fused_optimizer.ts";
 import type { RecurrentCells } from "./recurrent_cells.ts";
 
@@ -34,6 +35,7 @@ export type FastKernels = { [K in KernelName]?: FastKernel<K> };
 /** Kernels a backend may have or not, by name; nothing in src/ops needs one to be there. */
 export interface OptionalKernels {
   convPasses: ConvPasses;
+  crossEntropy: CrossEntropyKernel;
   fusedOptimizer: FusedOptimizer;
   recurrentCells: RecurrentCells;
 }

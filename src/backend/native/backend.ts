@@ -40,6 +40,12 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     .registerOptional("convPasses", convPasses(addon));
   const cells = nativeRecurrentCells(addon);
   if (cells) registry.registerOptional("recurrentCells", cells);
+  if (addon.crossEntropyForward && addon.crossEntropyBackward) {
+    registry.registerOptional("crossEntropy", {
+      forward: addon.crossEntropyForward.bind(addon),
+      backward: addon.crossEntropyBackward.bind(addon),
+    });
+  }
   return {
     ...registry.view({
       setNumThreads: (n: number) => addon.setNumThreads(n),

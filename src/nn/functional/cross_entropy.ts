@@ -7,6 +7,7 @@ import { ArgumentError, DTypeError, IndexError, ShapeError } from "../../errors.
 import { add, div, eq, exp, mul, ne, neg, sub } from "../../ops/elementwise.ts";
 import { gather, indexSelect, where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
+import { fusedCrossEntropy } from "../../ops/cross_entropy_fused.ts";
 import { logSoftmax } from "../../ops/softmax.ts";
 import { reshape, squeeze, unsqueeze } from "../../ops/views.ts";
 import { arange } from "../../tensor/creation.ts";
@@ -60,8 +61,8 @@ function checkClassWeight(weight: Tensor | null | undefined, classes: number): T
   return weight.detach();
 }
 
-/** Validates a class-index target against the input and builds the index/weight tensors. */
-function indexTargets(input: Tensor, target: Tensor, weight: Tensor | null | undefined, ignoreIndex: number): IndexTargets {
+/** Validates a class-index target's dtype and shape against the input (not its values). */
+function checkIndexTarget(input: Tensor, target: Tensor): { x: Tensor; y: Tensor; unbatched: boolean } {
   if (target.dtype !== "int64" && target.dtype !== "int32") {
     throw new DTypeError(`expected scalar type Long but found ${target.dtype} (class-index target)`);
   }
@@ -80,6 +81,12 @@ function indexTargets(input: Tensor, target: Tensor, weight: Tensor | null | und
   }
   const expected = [n, ...x.shape.slice(2)];
   if (!sameShape(expected, y.shape)) throw new ShapeError(`Expected target size ${fmtShape(expected)}, got ${fmtShape(y.shape)}`);
+  return { x, y, unbatched };
+}
+
+/** Validates a class-index target against the input and builds the index/weight tensors. */
+function indexTargets(input: Tensor, target: Tensor, weight: Tensor | null | undefined, ignoreIndex: number): IndexTargets {
+  const { x, y, unbatched } = checkIndexTarget(input, target);
   const classes = x.shape[1]!;
   for (const v of y.toTypedArray()) {
     if (v !== ignoreIndex && (v < 0 || v >= classes)) throw new IndexError(`Target ${v} is out of bounds for ${classes} classes`);
@@ -134,6 +141,12 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     if (!isFloating(target.dtype)) throw new DTypeError(`Expected floating point type for target with class probabilities, got ${target.dtype}`);
     if (ignoreIndex >= 0) throw new ArgumentError("ignore_index is not supported for floating point target");
     return probCrossEntropy(input, target, opts.weight, eps, r);
+  }
+  if ((opts.weight === null || opts.weight === undefined) && eps === 0 && input.ndim <= 2) {
+    // The common case (no class weights, no smoothing, [N, C] or [C] logits) as one kernel call each way.
+    const { x, y, unbatched } = checkIndexTarget(input, target);
+    const fused = fusedCrossEntropy(x, y, ignoreIndex, r, unbatched);
+    if (fused) return fused;
   }
   const t = indexTargets(input, target, opts.weight, ignoreIndex);
   const { x, safe, wy, valid, wb, classes } = t;
