@@ -13,9 +13,11 @@ import { Module } from "./module.ts";
  * against those of the class actually constructed (`new.target`), so a subclass that passes its
  * options up is checked as itself.
  */
+const callName = (cls: { builtinName: string }): string => `nn.${cls.builtinName}()`;
+
 export class Loss extends Module<[Tensor, Tensor], Tensor> {
   /** @internal */ static override readonly builtinName: string = "Loss";
-  /** How argument errors name the class (a class's own name does not survive minification). */
+  /** How argument errors name the class, `nn.<builtinName>()` (a class's own name does not survive minification). */
   protected static readonly callName: string = "nn.Loss()";
   /** The options the constructor accepts, checked at run time (see options.ts). */
   protected static readonly optionSpec: OptionSpec = { reduction: "string" };
@@ -27,8 +29,8 @@ export class Loss extends Module<[Tensor, Tensor], Tensor> {
   constructor(opts: { reduction?: Reduction } = {}) {
     super();
     const cls = new.target;
-    checkOptions(cls.callName, opts, cls.optionSpec, { index: 1, positional: cls.firstPositional });
-    checkArity(cls.callName, arguments, 1);
+    checkOptions(callName(cls), opts, cls.optionSpec, { index: 1, positional: cls.firstPositional });
+    checkArity(callName(cls), arguments, 1);
     this.reduction = checkReduction(opts.reduction ?? "mean");
   }
 }
@@ -36,13 +38,12 @@ export class Loss extends Module<[Tensor, Tensor], Tensor> {
 /** A loss with an optional per-class (or per-element) rescaling weight, kept as the buffer "weight". */
 export class WeightedLoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "WeightedLoss";
-  protected static override readonly callName: string = "nn.WeightedLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?" };
   protected static override readonly firstPositional: string | undefined = "weight";
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null } = {}) {
     super(opts);
-    checkArity(new.target.callName, arguments, 1);
+    checkArity(callName(new.target), arguments, 1);
     this.registerBuffer("weight", opts.weight ?? null);
   }
 
@@ -53,7 +54,6 @@ export class WeightedLoss extends Loss {
 
 export class L1Loss extends Loss {
   /** @internal */ static override readonly builtinName: string = "L1Loss";
-  protected static override readonly callName: string = "nn.L1Loss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, { reduction: this.reduction });
@@ -62,7 +62,6 @@ export class L1Loss extends Loss {
 
 export class MSELoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "MSELoss";
-  protected static override readonly callName: string = "nn.MSELoss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, { reduction: this.reduction });
@@ -71,14 +70,13 @@ export class MSELoss extends Loss {
 
 export class SmoothL1Loss extends Loss {
   /** @internal */ static override readonly builtinName: string = "SmoothL1Loss";
-  protected static override readonly callName: string = "nn.SmoothL1Loss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", beta: "number" };
 
   readonly beta: number;
 
   constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
     super(opts);
-    checkArity(SmoothL1Loss.callName, arguments, 1);
+    checkArity(callName(SmoothL1Loss), arguments, 1);
     this.beta = opts.beta ?? 1;
   }
 
@@ -89,14 +87,13 @@ export class SmoothL1Loss extends Loss {
 
 export class NLLLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "NLLLoss";
-  protected static override readonly callName: string = "nn.NLLLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ignoreIndex: "int" };
 
   readonly ignoreIndex: number;
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number } = {}) {
     super(opts);
-    checkArity(NLLLoss.callName, arguments, 1);
+    checkArity(callName(NLLLoss), arguments, 1);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
   }
 
@@ -108,7 +105,6 @@ export class NLLLoss extends WeightedLoss {
 /** Cross entropy of logits against class indices [N] (int64) or class probabilities [N, C]. */
 export class CrossEntropyLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "CrossEntropyLoss";
-  protected static override readonly callName: string = "nn.CrossEntropyLoss()";
   protected static override readonly optionSpec: OptionSpec = {
     reduction: "string", weight: "tensor?", ignoreIndex: "int", labelSmoothing: "number",
   };
@@ -118,7 +114,7 @@ export class CrossEntropyLoss extends WeightedLoss {
 
   constructor(opts: CrossEntropyOptions = {}) {
     super(opts);
-    checkArity(CrossEntropyLoss.callName, arguments, 1);
+    checkArity(callName(CrossEntropyLoss), arguments, 1);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
     this.labelSmoothing = opts.labelSmoothing ?? 0;
   }
@@ -136,7 +132,6 @@ export class CrossEntropyLoss extends WeightedLoss {
 /** Binary cross entropy on probabilities in [0, 1] (logs clamped to >= -100). */
 export class BCELoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "BCELoss";
-  protected static override readonly callName: string = "nn.BCELoss()";
 
   override forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
@@ -146,12 +141,11 @@ export class BCELoss extends WeightedLoss {
 /** Sigmoid + binary cross entropy in one numerically stable step; `posWeight` weighs positives per class. */
 export class BCEWithLogitsLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "BCEWithLogitsLoss";
-  protected static override readonly callName: string = "nn.BCEWithLogitsLoss()";
   protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", posWeight: "tensor?" };
 
   constructor(opts: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
     super(opts);
-    checkArity(BCEWithLogitsLoss.callName, arguments, 1);
+    checkArity(callName(BCEWithLogitsLoss), arguments, 1);
     this.registerBuffer("pos_weight", opts.posWeight ?? null);
   }
 

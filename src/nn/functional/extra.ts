@@ -7,7 +7,7 @@ import { where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, checkSameSize, reduce } from "./reduction.ts";
+import { type Reduction, checkFloatInput, checkReduction, lossArgs, reduce } from "./reduction.ts";
 
 export { convTranspose2d, type ConvTransposeOptions } from "../../ops/conv_transpose.ts";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../../ops/interpolate.ts";
@@ -48,11 +48,8 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KLDivRe
 
 /** Huber loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta) (d = input - target). */
 export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction; delta?: number } = {}): Tensor {
-  checkOptions("F.huberLoss()", opts, { reduction: "any", delta: "number" }, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  const r = lossArgs("F.huberLoss()", "huber_loss", input, target, opts, { reduction: "any", delta: "number" });
   const delta = opts.delta ?? 1;
-  checkFloatInput(input, "huber_loss");
-  checkSameSize(input, target, "huber_loss");
   if (!(delta > 0)) throw new ArgumentError("huber_loss does not support non-positive values for delta.");
   return asOneNode("HuberLossBackward0", [input, target], (x, y) => {
     const d = sub(x!, y!);

@@ -8,12 +8,9 @@ import { abs, add, clamp, div, exp, ge, le, log, log1p, lt, mul, neg, sigmoid, s
 import { where } from "../../ops/indexing.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, checkSameSize, reduce } from "./reduction.ts";
+import { type Reduction, checkFloatInput, checkReduction, lossArgs, reduce } from "./reduction.ts";
 
 /** Regression and binary losses (`torch.nn.functional`), each with reduction 'mean' | 'sum' | 'none'. */
-
-/** The reduction string is checked by checkReduction, with PyTorch's message. */
-const REDUCTION = { reduction: "any" } as const;
 
 export interface ReductionOptions {
   reduction?: Reduction;
@@ -21,10 +18,7 @@ export interface ReductionOptions {
 
 /** Mean squared error: (input - target)^2. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  checkOptions("F.mseLoss()", opts, REDUCTION, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
-  checkFloatInput(input, "mse_loss");
-  checkSameSize(input, target, "mse_loss");
+  const r = lossArgs("F.mseLoss()", "mse_loss", input, target, opts);
   return asOneNode("MseLossBackward0", [input, target], (x, y) => {
     const d = sub(x!, y!);
     return reduce(mul(d, d), r);
@@ -33,11 +27,28 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error: |input - target| (gradient 0 where they are equal, as PyTorch's sign). */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  checkOptions("F.l1Loss()", opts, REDUCTION, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
-  checkFloatInput(input, "l1_loss");
-  checkSameSize(input, target, "l1_loss");
+  const r = lossArgs("F.l1Loss()", "l1_loss", input, target, opts);
   return reduce(abs(sub(input, target)), r);
+}
+
+/**
+ * One node `name` over (input, target) with PyTorch's kernel gradients: `make` gets both detached and
+ * returns the elementwise loss (computed without grad) and the factors by which the incoming
+ * gradient, times `w` when given, becomes each one's gradient. The loss is times `w` too, then reduced.
+ */
+function kernelLoss(
+  name: string, input: Tensor, target: Tensor, r: Reduction, w: Tensor | null,
+  make: (x: Tensor, y: Tensor) => [Tensor, () => Tensor, () => Tensor],
+): Tensor {
+  return asOneNode(name, [input, target], (i, t) => {
+    const [l, dx, dy] = noGrad(() => make(i!.detach(), t!.detach()));
+    const out = noGrad(() => (w ? mul(l, w) : l));
+    const elementwise = record(out.detach(), name, [i, t], (g, needs) => {
+      const gw = w ? mul(g, w) : g;
+      return [needs[0] ? mul(gw, dx()) : null, needs[1] ? mul(gw, dy()) : null];
+    });
+    return reduce(elementwise, r);
+  });
 }
 
 /**
@@ -46,27 +57,15 @@ export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {
  * the target (d = target - input): so with beta 0 both get -1 where input == target, as in PyTorch.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
-  checkOptions("F.smoothL1Loss()", opts, { reduction: "any", beta: "number" }, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  const r = lossArgs("F.smoothL1Loss()", "smooth_l1_loss", input, target, opts, { reduction: "any", beta: "number" });
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new ArgumentError("smooth_l1_loss does not support negative values for beta.");
-  checkFloatInput(input, "smooth_l1_loss");
-  checkSameSize(input, target, "smooth_l1_loss");
-  return asOneNode("SmoothL1LossBackward0", [input, target], (input, target) => smoothL1(input!, target!, beta, r));
-}
-
-function smoothL1(input: Tensor, target: Tensor, beta: number, r: Reduction): Tensor {
-  const d = noGrad(() => sub(input.detach(), target.detach()));
-  const out = noGrad(() => {
-    const ad = abs(d);
-    return beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
-  });
   const slope = (x: Tensor) => where(le(x, -beta), -1, beta === 0 ? 1 : where(ge(x, beta), 1, div(x, beta)));
-  const elementwise = record(out.detach(), "SmoothL1LossBackward0", [input, target], (g, needs) => [
-    needs[0] ? mul(g, slope(d)) : null,
-    needs[1] ? mul(g, slope(neg(d))) : null,
-  ]);
-  return reduce(elementwise, r);
+  return kernelLoss("SmoothL1LossBackward0", input, target, r, null, (x, y) => {
+    const d = sub(x, y);
+    const ad = abs(d);
+    return [beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta)), () => slope(d), () => slope(neg(d))];
+  });
 }
 
 function checkWeightBroadcast(weight: Tensor | null | undefined, input: Tensor, what: string): Tensor | null {
@@ -91,48 +90,23 @@ export function binaryCrossEntropy(
   target: Tensor,
   opts: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
-  checkOptions("F.binaryCrossEntropy()", opts, { reduction: "any", weight: "tensor?" }, { index: 3, positional: "weight" });
-  const r = checkReduction(opts.reduction ?? "mean");
-  checkFloatInput(input, "binary_cross_entropy");
-  Tensor.check(target, "target");
-  if (!sameShape(input.shape, target.shape)) {
-    throw new ShapeError(
-      `binary_cross_entropy: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)}) is deprecated. Please ensure they have the same size.`,
-    );
-  }
+  const r = lossArgs("F.binaryCrossEntropy()", "binary_cross_entropy", input, target, opts, { reduction: "any", weight: "tensor?" }, "weight", " is deprecated");
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   for (const v of input.toTypedArray()) {
     if (!(v >= 0 && v <= 1)) throw new ArgumentError("all elements of input should be between 0 and 1");
   }
-  return asOneNode("BinaryCrossEntropyBackward0", [input, target], (input, target) => bce(input!, target!, w, r));
-}
-
-function bce(input: Tensor, target: Tensor, w: Tensor | null, r: Reduction): Tensor {
-  const x = input.detach();
-  const y = target.detach();
-  const out = noGrad(() => {
-    const l = neg(add(mul(y, clampedLog(x)), mul(sub(1, y), clampedLog(sub(1, x)))));
-    return w ? mul(l, w) : l;
-  });
-  const elementwise = record(out.detach(), "BinaryCrossEntropyBackward0", [input, target], (g, needs) => {
-    const gw = w ? mul(g, w) : g;
-    return [
-      needs[0] ? mul(gw, mul(sub(x, y), clamp(mul(x, sub(1, x)), 1e-12).reciprocal())) : null,
-      needs[1] ? mul(gw, sub(clampedLog(sub(1, x)), clampedLog(x))) : null,
-    ];
-  });
-  return reduce(elementwise, r);
-}
-
-/** softplus(-x) = log(1 + e^-x) = max(-x, 0) + log1p(e^-|x|), finite for any x. */
-function softplusNeg(x: Tensor): Tensor {
-  return add(clamp(neg(x), 0), log1p(exp(neg(abs(x)))));
+  return kernelLoss("BinaryCrossEntropyBackward0", input, target, r, w, (x, y) => [
+    neg(add(mul(y, clampedLog(x)), mul(sub(1, y), clampedLog(sub(1, x))))),
+    () => mul(sub(x, y), clamp(mul(x, sub(1, x)), 1e-12).reciprocal()),
+    () => sub(clampedLog(sub(1, x)), clampedLog(x)),
+  ]);
 }
 
 /**
  * Binary cross entropy on logits, in the stable form (1 - y) x + lw softplus(-x) with
- * lw = 1 + (posWeight - 1) y. Gradients: x: w (sigmoid(x) lw - posWeight y); target:
- * w (posWeight softplus(-x) - softplus(x)). weight and posWeight are constants.
+ * lw = 1 + (posWeight - 1) y, softplus(-x) = max(-x, 0) + log1p(e^-|x|) (finite for any x).
+ * Gradients: x: w (sigmoid(x) lw - posWeight y); target: w (posWeight softplus(-x) - softplus(x)).
+ * weight and posWeight are constants.
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
@@ -148,32 +122,13 @@ export function binaryCrossEntropyWithLogits(
   }
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   const pw = checkWeightBroadcast(opts.posWeight, input, "pos_weight");
-  return asOneNode("BinaryCrossEntropyWithLogitsBackward0", [input, target], (input, target) => bceLogits(input!, target!, w, pw, r));
-}
-
-function bceLogits(input: Tensor, target: Tensor, w: Tensor | null, pw: Tensor | null, r: Reduction): Tensor {
-  const x = input.detach();
-  const y = target.detach();
-  const spNeg = noGrad(() => softplusNeg(x));
-  const out = noGrad(() => {
+  return kernelLoss("BinaryCrossEntropyWithLogitsBackward0", input, target, r, w, (x, y) => {
+    const spNeg = add(clamp(neg(x), 0), log1p(exp(neg(abs(x)))));
     const lw = pw ? add(mul(sub(pw, 1), y), 1) : null;
-    const l = add(mul(sub(1, y), x), lw ? mul(lw, spNeg) : spNeg);
-    return w ? mul(l, w) : l;
+    return [
+      add(mul(sub(1, y), x), lw ? mul(lw, spNeg) : spNeg),
+      () => (lw ? sub(mul(sigmoid(x), lw), mul(pw!, y)) : sub(sigmoid(x), y)),
+      () => sub(pw ? mul(pw, spNeg) : spNeg, add(spNeg, x)),
+    ];
   });
-  const elementwise = record(out.detach(), "BinaryCrossEntropyWithLogitsBackward0", [input, target], (g, needs) => {
-    const gw = w ? mul(g, w) : g;
-    let gx: Tensor | null = null;
-    let gy: Tensor | null = null;
-    if (needs[0]) {
-      const s = sigmoid(x);
-      gx = pw ? sub(mul(s, add(mul(sub(pw, 1), y), 1)), mul(pw, y)) : sub(s, y);
-      gx = mul(gw, gx);
-    }
-    if (needs[1]) {
-      const spPos = add(spNeg, x);
-      gy = mul(gw, sub(pw ? mul(pw, spNeg) : spNeg, spPos));
-    }
-    return [gx, gy];
-  });
-  return reduce(elementwise, r);
 }

@@ -1,4 +1,5 @@
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { type OptionSpec, checkOptions } from "../../options.ts";
 import { mean, sum } from "../../ops/reduce.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
@@ -26,15 +27,23 @@ export function checkFloatInput(input: Tensor, fn: string): void {
 }
 
 /**
- * The elementwise losses require target and input of the same shape. (PyTorch broadcasts with a
- * warning for mse/l1; a broadcast [N] target against [N, 1] predictions silently trains on an N x N
- * loss, so kindling refuses it.)
+ * What the elementwise losses check first, in this order: the options (the reduction string is
+ * checked by checkReduction, with PyTorch's message), a floating input, a target of its shape.
+ * (PyTorch broadcasts with a warning for mse/l1; a broadcast [N] target against [N, 1] predictions
+ * silently trains on an N x N loss, so kindling refuses it.) Returns the reduction.
  */
-export function checkSameSize(input: Tensor, target: Tensor, fn: string): void {
+export function lossArgs(
+  where: string, fn: string, input: Tensor, target: Tensor, opts: { reduction?: unknown },
+  spec: OptionSpec = { reduction: "any" }, positional = "reduction", deprecated = "",
+): Reduction {
+  checkOptions(where, opts, spec, { index: 3, positional });
+  const r = checkReduction(opts.reduction ?? "mean");
+  checkFloatInput(input, fn);
   Tensor.check(target, "target");
   if (!sameShape(input.shape, target.shape)) {
     throw new ShapeError(
-      `${fn}: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)}). Please ensure they have the same size.`,
+      `${fn}: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)})${deprecated}. Please ensure they have the same size.`,
     );
   }
+  return r;
 }
