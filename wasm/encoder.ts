@@ -105,6 +105,8 @@ export class Fn {
   f32ne(): this { return this.op(0x5c); }
   f64store(offset = 0): this { return this.op(0x39, 3, ...uleb(offset)); }
   f64ConvertI32S(): this { return this.op(0xb7); }
+  /** memory.copy (bulk memory) of [dst, src, bytes] on the stack. */
+  memCopy(): this { return this.op(0xfc, 10, 0, 0); }
 
   /** A SIMD instruction; memory ones take a byte offset. */
   v(opcode: number, offset?: number, align = 4): this {

@@ -155,6 +155,21 @@ function maxPool2x2(): Fn {
   return f;
 }
 
+/**
+ * copy_rows(dst, dLd, src, sLd, rows, bytes): `rows` rows of `bytes` bytes each, row r from
+ * src + r * sLd to dst + r * dLd (all in bytes): a conv pass's blocks between a sample's layout and a
+ * GEMM's padded operand, exactly, since neighbouring blocks may belong to another thread.
+ */
+function copyRows(): Fn {
+  const f = new Fn(Array.from({ length: 6 }, () => "i32" as const));
+  const [dst, dLd, src, sLd, rows, bytes] = [0, 1, 2, 3, 4, 5] as const;
+  const r = f.local("i32");
+  f.forLoop(r, () => f.i32(0), () => f.get(rows), () => f.i32(1), () => {
+    f.get(dst).get(r).get(dLd).mul().add().get(src).get(r).get(sLd).mul().add().get(bytes).memCopy();
+  });
+  return f;
+}
+
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
+  return [{ name: "copy_rows", fn: copyRows() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
 }

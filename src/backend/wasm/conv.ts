@@ -1,219 +1,216 @@
 /**
  * The wasm backend's optional kernel "convPasses" (src/backend/conv_passes.ts): src/ops/conv.ts's
- * im2col + GEMM steps with the columns never leaving linear memory. im2col writes them straight into
- * the GEMM's staged B operand (padding included), and the input gradient's col2im reads the GEMM's
- * product where the GEMM left it; the JS loop copies each sample's columns out of linear memory and
- * back in (and the product out and in again for col2im). Samples whose columns are small go side by
- * side into one GEMM ([O x K] x [K x S*L], up to CHUNK_FLOATS of columns: conv1 of the bench CNN runs
- * 2 GEMMs per pass instead of 64), so the per-call staging of the weight and the thread handoff are
- * paid once per chunk; larger chunks were slower at 1 thread (the columns then leave L2).
+ * im2col + GEMM steps as one job of per-sample tasks over the worker threads, as PyTorch does on
+ * native: the batch is staged into linear memory once, then each task runs im2col, its own
+ * single-thread GEMM and col2im for a few samples (columns and products never leave linear memory),
+ * so the second thread shares the whole pass rather than only the GEMM. Samples whose columns are
+ * small go side by side into one GEMM ([O x K] x [K x S*L]); a product whose rows are whole register
+ * tiles is written straight into the staged output.
  *
  * float32 only. The forward and the input gradient do the same multiply-adds in the same order as
- * the loop on this backend (bit-identical); the weight gradient sums a chunk's positions in one GEMM,
- * equal within float32 rounding. Should linear memory not grow for the scratch, the loop's kernels run.
+ * the per-sample loop on this backend (bit-identical, at any thread count: the k blocking depends on
+ * K alone); the weight gradient sums each of a fixed number of sample ranges into its own partial,
+ * then the partials in order: within float32 rounding of the loop, the same bits at any thread count.
+ * Should linear memory not grow for the staging, the pass is declined and the loop runs.
  */
-import type { Backend, Window2d } from "../backend.ts";
+import type { Window2d } from "../backend.ts";
 import type { ConvDims, ConvPasses } from "../conv_passes.ts";
 import { TILE } from "./gemm_assets.ts";
-import { type GemmContext, type GemmIo, align, wasmGemm } from "./gemm.ts";
+import { BLOCKING, type GemmContext, align, runJob } from "./gemm.ts";
+import { Job } from "./threads.ts";
 import { writeRanges } from "./window.ts";
 
 type F = Float32Array | Float64Array;
-type Fn = (...a: number[]) => unknown;
-type Kernels = Pick<Backend, "gemm" | "im2col" | "col2im">;
-
-/** One GEMM's worth of a pass (see eachChunk). */
-interface Chunk {
-  K: number;
-  L: number;
-  Og: number;
-  g: number;
-  n0: number;
-  S: number;
-  SL: number;
-  xOff: (s: number) => number;
-  yOff: (s: number) => number;
-}
+const { MR, NR } = TILE;
 
 /** Column floats per GEMM (1 MB): samples side by side up to this many (at least one). */
 const CHUNK_FLOATS = 1 << 18;
-/** Below this many column floats per sample the JS loop's copies cost little: declined. */
+/** Below this many column floats per sample the loop's copies cost little: declined. */
 const MIN_COLS = 4096;
+/** Sample ranges (partial sums) of the weight gradient per group: fixed, so the bits do not depend on the threads. */
+const WEIGHT_PARTS = 8;
 
-export function wasmConvPasses(ctx: GemmContext, k: Kernels, prepare: (macs: number) => void): ConvPasses {
+const up = (x: number, m: number): number => Math.ceil(x / m) * m;
+/** A row stride that is a multiple of 256 bytes maps a micro-panel onto few L1 sets: skew it (as gemm.ts). */
+const skew = (n: number): number => (n % 64 === 0 ? n + 8 : n);
+
+export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void): ConvPasses {
   const { rt } = ctx;
-  let tmp = new Float32Array(0);
-  const scratch = (n: number): Float32Array => (tmp.length >= n ? tmp : (tmp = new Float32Array(n)));
-
-  /** Byte offsets of the range table and the staged sample, from `free` on; null when memory cannot grow. */
-  const sampleArea = (free: number, win: Window2d): [number, number] | null => {
-    const t = free, xs = t + align(8 * win.kW);
-    return rt.reserve(xs + align(4 * win.C * win.H * win.W)) ? [t, xs] : null;
-  };
-  const windowArgs = (w: Window2d): number[] => [w.C, w.H, w.W, w.kH, w.kW, w.sH, w.sW, w.pH, w.pW, w.dH, w.dW, w.oH, w.oW];
-
-  /** One sample's columns [K x L] at byte `pos` with row stride `ld` floats (the rest of each row untouched). */
-  const columnsAt = (x: Float32Array, xOff: number, win: Window2d, pos: number, ld: number, free: number): void => {
-    const K = win.C * win.kH * win.kW, L = win.oH * win.oW;
-    const area = sampleArea(free, win);
-    if (area) {
-      const [table, xs] = area;
-      writeRanges(rt, table, win);
-      rt.f32().set(x.subarray(xOff, xOff + win.C * win.H * win.W), xs / 4);
-      (rt.exports["im2col"] as Fn)(xs, pos, table, ...windowArgs(win), (ld - L) * 4);
-    } else {
-      const cols = scratch(K * L);
-      k.im2col(x, xOff, win, cols, 0);
-      const f = rt.f32();
-      for (let r = 0; r < K; r++) f.set(cols.subarray(r * L, r * L + L), pos / 4 + r * ld);
-    }
-  };
-
-  /** Zeroes columns [from, ld) of rows [0, rows) and whole rows [rows, padRows) of the matrix at byte `pos`. */
-  const padZero = (pos: number, ld: number, from: number, rows: number, padRows: number): void => {
-    const f = rt.f32(), p = pos / 4;
-    if (ld > from) for (let r = 0; r < rows; r++) f.fill(0, p + r * ld + from, p + (r + 1) * ld);
-    if (padRows > rows) f.fill(0, p + rows * ld, p + padRows * ld);
-  };
-
-  /**
-   * Rows [0, rows) of S per-sample blocks (block s at src + offs(s), rows of L floats) side by side
-   * into the matrix at byte `pos`, row stride `ld` (dir "in"), or back out of it (dir "out").
-   */
-  const sideBySide = (dir: "in" | "out", a: F, offs: (s: number) => number, S: number, rows: number, L: number, pos: number, ld: number): void => {
-    const f = rt.f32(), p = pos / 4;
-    for (let s = 0; s < S; s++) {
-      const o = offs(s);
-      for (let r = 0; r < rows; r++) {
-        if (dir === "in") f.set(a.subarray(o + r * L, o + r * L + L), p + r * ld + s * L);
-        else a.set(f.subarray(p + r * ld + s * L, p + r * ld + s * L + L), o + r * L);
-      }
-    }
-  };
-
-  /** col2im of the columns at byte `pos` (row stride `ld`) onto gx, whose sample block is still zero. */
-  const addColumns = (pos: number, ld: number, win: Window2d, gx: F, xOff: number, free: number): void => {
-    const K = win.C * win.kH * win.kW, L = win.oH * win.oW, nx = win.C * win.H * win.W;
-    const area = sampleArea(free, win);
-    if (area) {
-      const [table, xs] = area;
-      writeRanges(rt, table, win);
-      rt.f32().fill(0, xs / 4, xs / 4 + nx);
-      (rt.exports["col2im"] as Fn)(xs, pos, table, ...windowArgs(win), (ld - L) * 4);
-      gx.set(rt.f32().subarray(xs / 4, xs / 4 + nx), xOff);
-    } else {
-      const cols = scratch(K * L), f = rt.f32();
-      for (let r = 0; r < K; r++) cols.set(f.subarray(pos / 4 + r * ld, pos / 4 + r * ld + L), r * L);
-      k.col2im(cols, 0, win, gx, xOff);
-    }
-  };
+  const id = rt.id;
 
   /** Whether this backend takes the call: float32 arrays and enough columns per sample to matter. */
   const takes = (arrays: F[], win: Window2d): boolean =>
-    arrays.every((a) => a instanceof Float32Array) && win.C * win.kH * win.kW * win.oH * win.oW >= MIN_COLS &&
-    rt.exports["im2col"] !== undefined && rt.exports["col2im"] !== undefined;
-
-  const geometry = (win: Window2d, dims: ConvDims) => {
-    const K = win.C * win.kH * win.kW, L = win.oH * win.oW, Og = dims.O / dims.G;
-    return { K, L, Og, plane: win.C * win.H * win.W };
-  };
-
-  /** Samples per GEMM: their columns side by side up to ~CHUNK_FLOATS. */
-  const chunk = (K: number, L: number, N: number): number => Math.max(1, Math.min(N, Math.floor(CHUNK_FLOATS / (K * L))));
+    arrays.every((a) => a instanceof Float32Array) && win.C * win.kH * win.kW * win.oH * win.oW >= MIN_COLS && id["copy_rows"] !== undefined;
 
   /**
-   * Reserves the GEMM scratch, then calls `run` for each group and chunk of samples: group g, samples
-   * [n0, n0 + S), SL = S * L columns side by side, and where sample s's input plane (xOff) and output
-   * block (yOff, of Og rows of L) start.
+   * The pass's frame: sizes, the memory plan (`take` hands out staging areas from byte 64 on, the
+   * range table first), the threads, and `run`, which reserves the staging plus `scratch` bytes per
+   * thread and runs the job (false, having written nothing, when memory cannot grow).
    */
-  const eachChunk = (win: Window2d, dims: ConvDims, run: (c: Chunk) => void): void => {
-    const { K, L, Og, plane } = geometry(win, dims), Sc = chunk(K, L, dims.N);
-    prepare(Og * L * K * Sc);
-    for (let g = 0; g < dims.G; g++) {
-      for (let n0 = 0; n0 < dims.N; n0 += Sc) {
-        const S = Math.min(Sc, dims.N - n0);
-        run({
-          K, L, Og, g, n0, S, SL: S * L,
-          xOff: (s) => ((n0 + s) * dims.G + g) * plane,
-          yOff: (s) => ((n0 + s) * dims.O + g * Og) * L,
-        });
-      }
+  const frame = (win: Window2d, dims: ConvDims) => {
+    const K = win.C * win.kH * win.kW, L = win.oH * win.oW, Og = dims.O / dims.G, plane = win.C * win.H * win.W;
+    prepare(Og * L * K * dims.N * dims.G);
+    const threads = ctx.pool ? Math.min(ctx.threads, 1 + ctx.pool.readyCount()) : 1;
+    let at = 64;
+    const take = (floats: number): number => {
+      const p = at;
+      at += align(4 * floats + 64);
+      return p;
+    };
+    const table = take(2 * win.kW);
+    const winArgs = [win.C, win.H, win.W, win.kH, win.kW, win.sH, win.sW, win.pH, win.pW, win.dH, win.dW, win.oH, win.oW];
+    return {
+      K, L, Og, plane, threads, take, table, winArgs,
+      xOff: (n: number, g: number) => 4 * (n * dims.G + g) * plane,
+      yOff: (n: number, g: number) => 4 * (n * dims.O + g * Og) * L,
+      reserve: (scratch: number): number[] | null => {
+        const base = align(at), bases = Array.from({ length: threads }, (_, t) => base + t * align(scratch));
+        if (!rt.reserve(base + threads * align(scratch))) return null;
+        writeRanges(rt, table, win);
+        return bases;
+      },
+    };
+  };
+
+  /** The GEMM driver's arguments (wasm/gemm_module.ts); lds in floats, the packs at 0 and packA bytes of the thread's scratch. */
+  const gemm = (a: number, aLd: number, aT: boolean, b: number, bLd: number, bT: boolean, c: number, ldc: number,
+    M: number, N: number, K: number, beta: number, direct: number, packs: number): number[] => {
+    const kc = Math.ceil(K / Math.ceil(K / BLOCKING.KC));
+    return [a, 4 * aLd, aT ? 1 : 0, b, 4 * bLd, bT ? 1 : 0, c, 4 * ldc, K, 0, Math.ceil(M / MR), 0, Math.ceil(N / NR),
+      packs, packs + packBytes(Math.min(BLOCKING.MC, up(M, MR)), K), 1, beta, beta, kc, BLOCKING.MC / MR, BLOCKING.NC / NR, direct];
+  };
+  const packBytes = (rows: number, K: number): number => align(4 * rows * Math.ceil(K / Math.ceil(K / BLOCKING.KC)));
+  const GEMM_REL_PACKS = 3 << 13;
+
+  /**
+   * Stages A for every group, then packs it whole (direct bit 4): group g's `rows` x `cols` block of
+   * `w` (at g * rows * cols) copied with row stride `ld`, and its packed tiles at the returned offset
+   * + g * `groupBytes`. `trans`: the stored rows are the GEMM's K (the input gradient's W^T).
+   */
+  const prepackA = (w: Float32Array, G: number, rows: number, cols: number, ld: number, trans: boolean,
+    stage: number, packed: number, groupBytes: number, M: number, K: number): void => {
+    const f = rt.f32(), kc = Math.ceil(K / Math.ceil(K / BLOCKING.KC)), mT = Math.ceil(M / MR);
+    const pack = rt.exports[trans ? "packAN" : "packAT"]!;
+    for (let g = 0; g < G; g++) {
+      f.fill(0, stage / 4, stage / 4 + ld * (rows + MR));
+      for (let r = 0; r < rows; r++) f.set(w.subarray((g * rows + r) * cols, (g * rows + r + 1) * cols), stage / 4 + r * ld);
+      const dst = packed + g * groupBytes;
+      for (let pc = 0; pc < K; pc += kc) pack(stage, 4 * ld, pc, Math.min(kc, K - pc), 0, mT, dst + pc * mT * MR * 4);
     }
   };
+
+  /** Samples per task: side by side up to ~CHUNK_FLOATS of columns, and enough tasks to share. */
+  const perTask = (K: number, L: number, N: number, threads: number): number =>
+    Math.max(1, Math.min(Math.floor(CHUNK_FLOATS / (K * L)), Math.ceil(N / (4 * threads))));
 
   return {
     forward(x, w, y, win, dims, beta) {
       if (!takes([x, w, y], win)) return false;
-      const X = x as Float32Array, Wt = w as Float32Array, Y = y as Float32Array;
-      eachChunk(win, dims, ({ K, L, Og, g, S, SL, xOff, yOff }) => {
-        const io: GemmIo = {
-          stageB: (pos, ld, free) => {
-            for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
-            padZero(pos, ld, SL, K, K);
-          },
-          stageC: (pos, ld) => {
-            sideBySide("in", Y, yOff, S, Og, L, pos, ld);
-            padZero(pos, ld, SL, Og, Og);
-          },
-          takeC: (pos, ld) => sideBySide("out", Y, yOff, S, Og, L, pos, ld),
-        };
-        if (wasmGemm(ctx, false, false, Og, SL, K, 1, Wt, g * Og * K, K, X, 0, SL, beta, Y, 0, SL, io)) return;
-        const cols = scratch(K * L);
-        for (let s = 0; s < S; s++) {
-          k.im2col(X, xOff(s), win, cols, 0);
-          k.gemm(false, false, Og, L, K, 1, Wt, g * Og * K, K, cols, 0, L, beta, Y, yOff(s), L);
+      const fr = frame(win, dims);
+      const { K, L, Og, threads, take } = fr;
+      const S = perTask(K, L, dims.N, threads), Np = up(S * L, NR), Mp = up(Og, MR);
+      const inPlace = S === 1 && Np === L && Mp === Og, bDirect = Og <= BLOCKING.DIRECT, bLd = bDirect ? skew(Np) : Np;
+      const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
+      const xs = take(nx), ys = take(ny), ws = take(K * (Og + MR)), apk = take(dims.G * Mp * K);
+      const cBytes = inPlace ? 0 : align(4 * Mp * Np), packs = align(4 * K * bLd) + cBytes;
+      const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), K) + packBytes(Math.min(BLOCKING.NC, Np), K));
+      if (!bases) return false;
+      prepackA(w as Float32Array, dims.G, Og, K, K, false, ws, apk, 4 * Mp * K, Og, K);
+      const f = rt.f32();
+      f.set(x.subarray(0, nx), xs / 4);
+      if (beta) f.set(y.subarray(0, ny), ys / 4);
+      const job = new Job(), B = 0, C = align(4 * K * bLd);
+      for (let g = 0; g < dims.G; g++) {
+        for (let n0 = 0; n0 < dims.N; n0 += S) {
+          const s1 = Math.min(S, dims.N - n0);
+          for (let s = 0; s < s1; s++) job.call(id["im2col"]!, [xs + fr.xOff(n0 + s, g), B + 4 * s * L, fr.table, ...fr.winArgs, 4 * (bLd - L)], 2);
+          const copyC = (into: boolean): void => {
+            for (let s = 0; s < s1; s++) {
+              const yp = ys + fr.yOff(n0 + s, g), cp = C + 4 * s * L;
+              job.call(id["copy_rows"]!, into ? [cp, 4 * Np, yp, 4 * L, Og, 4 * L] : [yp, 4 * L, cp, 4 * Np, Og, 4 * L], into ? 1 : 4);
+            }
+          };
+          if (!inPlace && beta) copyC(true);
+          const c = inPlace ? ys + fr.yOff(n0, g) : C;
+          job.call(id["gemm"]!, gemm(apk + g * 4 * Mp * K, Mp, false, B, bLd, false, c, inPlace ? L : Np, Og, s1 * L, K, beta,
+            4 | (bDirect ? 2 : 0), packs), (1 << 3) | (inPlace ? 0 : 1 << 6) | GEMM_REL_PACKS);
+          if (!inPlace) copyC(false);
+          job.end();
         }
-      });
+      }
+      runJob(ctx, job, bases);
+      y.set(rt.f32().subarray(ys / 4, ys / 4 + ny));
       return true;
     },
 
     backwardInput(gy, w, gx, win, dims) {
       if (!takes([gy, w, gx], win)) return false;
-      const G = gy as Float32Array, Wt = w as Float32Array;
-      eachChunk(win, dims, ({ K, L, Og, g, S, SL, xOff, yOff: gOff }) => {
-        const io: GemmIo = {
-          stageB: (pos, ld) => {
-            sideBySide("in", G, gOff, S, Og, L, pos, ld);
-            padZero(pos, ld, SL, Og, Og);
-          },
-          takeC: (pos, ld, free) => {
-            for (let s = 0; s < S; s++) addColumns(pos + 4 * s * L, ld, win, gx, xOff(s), free);
-          },
-        };
-        if (wasmGemm(ctx, true, false, K, SL, Og, 1, Wt, g * Og * K, K, G, 0, SL, 0, G, 0, SL, io)) return;
-        const cols = scratch(K * L);
-        for (let s = 0; s < S; s++) {
-          k.gemm(true, false, K, L, Og, 1, Wt, g * Og * K, K, G, gOff(s), L, 0, cols, 0, L);
-          k.col2im(cols, 0, win, gx, xOff(s));
+      const fr = frame(win, dims);
+      const { K, L, Og, threads, take } = fr;
+      // C [K x S*L] = W_g^T [K x Og] . G [Og x S*L]
+      const S = perTask(K, L, dims.N, threads), Np = up(S * L, NR), Mp = up(K, MR);
+      const bDirect = K <= BLOCKING.DIRECT, inPlace = S === 1 && Np === L, bLd = inPlace ? L : bDirect ? skew(Np) : Np;
+      const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
+      const gs = take(ny), gxs = take(nx), ws = take(Mp * (Og + MR)), apk = take(dims.G * Mp * Og);
+      const bBytes = inPlace ? 0 : align(4 * Og * bLd), packs = bBytes + align(4 * Mp * Np);
+      const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), Og) + packBytes(Math.min(BLOCKING.NC, Np), Og));
+      if (!bases) return false;
+      prepackA(w as Float32Array, dims.G, Og, K, Mp, true, ws, apk, 4 * Mp * Og, K, Og);
+      const f = rt.f32();
+      f.set(gy.subarray(0, ny), gs / 4);
+      f.fill(0, gxs / 4, gxs / 4 + nx);
+      const job = new Job(), B = 0, C = bBytes;
+      for (let g = 0; g < dims.G; g++) {
+        for (let n0 = 0; n0 < dims.N; n0 += S) {
+          const s1 = Math.min(S, dims.N - n0);
+          if (!inPlace) {
+            for (let s = 0; s < s1; s++) job.call(id["copy_rows"]!, [B + 4 * s * L, 4 * bLd, gs + fr.yOff(n0 + s, g), 4 * L, Og, 4 * L], 1);
+          }
+          job.call(id["gemm"]!, gemm(apk + g * 4 * Mp * Og, Mp, true, inPlace ? gs + fr.yOff(n0, g) : B, bLd, false, C, Np, K, s1 * L, Og, 0,
+            4 | (bDirect ? 2 : 0), packs), (inPlace ? 0 : 1 << 3) | (1 << 6) | GEMM_REL_PACKS);
+          for (let s = 0; s < s1; s++) job.call(id["col2im"]!, [gxs + fr.xOff(n0 + s, g), C + 4 * s * L, fr.table, ...fr.winArgs, 4 * (Np - L)], 2);
+          job.end();
         }
-      });
+      }
+      runJob(ctx, job, bases);
+      gx.set(rt.f32().subarray(gxs / 4, gxs / 4 + nx));
       return true;
     },
 
     backwardWeight(gy, x, gw, win, dims) {
       if (!takes([gy, x, gw], win)) return false;
-      const G = gy as Float32Array, X = x as Float32Array, GW = gw as Float32Array;
-      eachChunk(win, dims, ({ K, L, Og, g, n0, S, SL, xOff, yOff: gOff }) => {
-        // The padded rows of the staged operands: whole register tiles.
-        const padK = Math.ceil(K / TILE.NR) * TILE.NR, padO = Math.ceil(Og / TILE.MR) * TILE.MR;
-        const io: GemmIo = {
-          stageA: (pos, ld) => {
-            sideBySide("in", G, gOff, S, Og, L, pos, ld);
-            padZero(pos, ld, SL, Og, padO);
-          },
-          stageB: (pos, ld, free) => {
-            for (let s = 0; s < S; s++) columnsAt(X, xOff(s), win, pos + 4 * s * L, ld, free);
-            padZero(pos, ld, SL, K, padK);
-          },
-        };
-        const beta = n0 === 0 ? 0 : 1;
-        if (wasmGemm(ctx, false, true, Og, K, SL, 1, G, 0, SL, X, 0, SL, beta, GW, g * Og * K, K, io)) return;
-        const cols = scratch(K * L);
-        for (let s = 0; s < S; s++) {
-          k.im2col(X, xOff(s), win, cols, 0);
-          k.gemm(false, true, Og, K, L, 1, G, gOff(s), L, cols, 0, L, n0 + s === 0 ? 0 : 1, GW, g * Og * K, K);
+      const fr = frame(win, dims);
+      const { K, L, Og, take } = fr;
+      // Partial [Og x K] += G_n [Og x L] . cols_n^T, one sample at a time, per sample range.
+      const parts = Math.min(dims.N, WEIGHT_PARTS), Mp = up(Og, MR), Np = up(K, NR), pBytes = align(4 * Mp * Np);
+      const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
+      const gs = take(ny + MR * L), xs = take(nx), ps = take(dims.G * parts * pBytes / 4);
+      const packs = align(4 * Np * L);
+      const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), L) + packBytes(Math.min(BLOCKING.NC, Np), L));
+      if (!bases) return false;
+      const f = rt.f32();
+      f.set(gy.subarray(0, ny), gs / 4);
+      f.set(x.subarray(0, nx), xs / 4);
+      const job = new Job();
+      for (let g = 0; g < dims.G; g++) {
+        for (let p = 0; p < parts; p++) {
+          const P = ps + (g * parts + p) * pBytes, n0 = Math.floor((p * dims.N) / parts), n1 = Math.floor(((p + 1) * dims.N) / parts);
+          for (let n = n0; n < n1; n++) {
+            job.call(id["im2col"]!, [xs + fr.xOff(n, g), 0, fr.table, ...fr.winArgs, 0], 2);
+            job.call(id["gemm"]!, gemm(gs + fr.yOff(n, g), L, false, 0, L, true, P, Np, Og, K, L, n === n0 ? 0 : 1, 0, packs),
+              (1 << 3) | GEMM_REL_PACKS);
+          }
+          job.end();
         }
-      });
+      }
+      runJob(ctx, job, bases);
+      const add = rt.exports["b_add_vv"]!;
+      for (let g = 0; g < dims.G; g++) {
+        const P0 = ps + g * parts * pBytes;
+        for (let p = 1; p < parts; p++) add(P0, 4 * Np, P0 + p * pBytes, 4 * Np, P0, Mp, Np);
+        const out = rt.f32();
+        for (let o = 0; o < Og; o++) gw.set(out.subarray(P0 / 4 + o * Np, P0 / 4 + o * Np + K), (g * Og + o) * K);
+      }
       return true;
     },
   };

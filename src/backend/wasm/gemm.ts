@@ -7,7 +7,7 @@
  */
 import { TILE } from "./gemm_assets.ts";
 import type { WasmRuntime } from "./runtime.ts";
-import { MAX_CHUNKS, type GemmPool } from "./threads.ts";
+import { Job, type TaskPool } from "./threads.ts";
 
 const { MR, NR } = TILE;
 
@@ -31,9 +31,12 @@ export const BLOCKING = {
   MIN_CHUNK_MACS: 1 << 19,
 };
 
+/** Tasks per split GEMM at most. */
+const MAX_CHUNKS = 64;
+
 export interface GemmContext {
   rt: WasmRuntime;
-  pool: GemmPool | null;
+  pool: TaskPool | null;
   /** Threads to use in total, the calling one included. */
   threads: number;
 }
@@ -82,6 +85,12 @@ function split(n: number, parts: number, unit: number): [number, number][] {
     out.push([Math.floor((units * p) / parts) * unit, Math.min(n, Math.floor((units * (p + 1)) / parts) * unit)]);
   }
   return out;
+}
+
+/** Runs a job over the pool's threads, one scratch base per thread (its first `bases.length` threads), or all of it here. */
+export function runJob(ctx: GemmContext, job: Job, bases: number[]): void {
+  if (ctx.pool && bases.length > 1) ctx.pool.run(ctx.rt.fns, job, bases);
+  else job.runHere(ctx.rt.fns, bases[0]!);
 }
 
 /**
@@ -182,11 +191,13 @@ export function wasmGemm(ctx: GemmContext,
     const unit = splitN && (Np * 4) % 64 === 0 ? 64 / (NR * 4) : 1;
     const parts = Math.max(threads, Math.min(threads * BLOCKING.CHUNKS_PER_THREAD, MAX_CHUNKS, Math.floor(macs / BLOCKING.MIN_CHUNK_MACS)));
     const chunks = split(tiles, parts, unit);
-    const packs = Array.from({ length: threads }, (_, t): [number, number] => {
-      const p = packPos + t * (packABytes + packBBytes);
-      return [p, p + packABytes];
-    });
-    ctx.pool!.run(rt.gemm, args, chunks, splitN, packs);
+    const job = new Job();
+    for (const [lo, hi] of chunks) {
+      args.splice(splitN ? 11 : 9, 2, lo, hi);
+      args.splice(13, 2, 0, packABytes);
+      job.call(rt.id["gemm"]!, args, 3 << 13).end();
+    }
+    runJob(ctx, job, Array.from({ length: threads }, (_, t) => packPos + t * (packABytes + packBBytes)));
   }
 
   if (io.takeC) {

@@ -20,7 +20,7 @@ import { wasmConvPasses } from "./conv.ts";
 import { wasmFusedOptimizer } from "./optim.ts";
 import { createRuntime, type RuntimeOptions } from "./runtime.ts";
 import { wasmAssetsSettled } from "./assets.ts";
-import { GemmPool, canStartThreads, cpuCount } from "./threads.ts";
+import { TaskPool, canStartThreads, cpuCount } from "./threads.ts";
 import { wasmCol2im, wasmIm2col, wasmMaxPool2d } from "./window.ts";
 
 export interface WasmBackendOptions extends RuntimeOptions {
@@ -84,13 +84,13 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
   // that is only probed (availableBackends, setNumThreads on every backend) costs no threads.
   const canThread = rt.shared && canStartThreads();
   let threads = 1;
-  let pool: GemmPool | null = null;
+  let pool: TaskPool | null = null;
   const ctx: GemmContext = { rt, pool: null, threads: 1 };
   const startPool = (): void => {
     // A pool only grows: fewer threads just leave some workers asleep.
     if (threads > 1 && (!pool || pool.size < threads - 1)) {
       void pool?.terminate();
-      pool = new GemmPool(rt.module, rt.memory, threads - 1);
+      pool = new TaskPool(rt.module, rt.memory, threads - 1);
     }
     ctx.pool = threads > 1 ? pool : null;
   };
@@ -127,10 +127,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       maxPool2d: (x, win, out, indices) => wasmMaxPool2d(rt, x, win, out, indices),
     })
     .registerOptional("fusedOptimizer", fusedOptimizer);
-  // Its fallback kernels are the registered ones, each with the JS kernel behind it.
-  registry.registerOptional("convPasses", wasmConvPasses(ctx, {
-    gemm: registry.kernel("gemm"), im2col: registry.kernel("im2col"), col2im: registry.kernel("col2im"),
-  }, prepare));
+  registry.registerOptional("convPasses", wasmConvPasses(ctx, prepare));
   // Threads that really run: this one, plus the workers that have started (none until the first
   // GEMM big enough to split, or whenReady(); none at all without shared memory).
   const running = (): number => (ctx.pool ? 1 + Math.min(threads - 1, ctx.pool.readyCount()) : 1);

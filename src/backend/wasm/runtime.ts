@@ -30,6 +30,9 @@ export interface WasmRuntime {
   readonly gemm: GemmFn;
   /** Every export by name (the elementwise kernels are looked up here). */
   readonly exports: Readonly<Record<string, (...args: number[]) => unknown>>;
+  /** The exports in order, and each one's index there (how a Job names its calls). */
+  readonly fns: ((...args: number[]) => unknown)[];
+  readonly id: Readonly<Record<string, number>>;
   /** A Float32Array over the whole memory, refreshed after growth. */
   f32(): Float32Array;
   /** Makes the memory at least `bytes` long; false when it cannot grow that far. */
@@ -85,6 +88,7 @@ function finish(module: WasmModule, memory: WasmMemory, shared: boolean, relaxed
   let view = new Float32Array(memory.buffer);
   return {
     module, memory, shared, relaxed, exports, gemm: exports["gemm"] as GemmFn,
+    fns: Object.values(exports), id: Object.fromEntries(Object.keys(exports).map((k, i) => [k, i])),
     f32() {
       if (view.buffer !== memory.buffer || view.byteLength !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
       return view;

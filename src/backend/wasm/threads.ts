@@ -1,13 +1,16 @@
 /**
- * Worker threads that run slices of one GEMM over the shared WebAssembly memory: Node's worker_threads,
- * or Web Workers in a cross-origin-isolated page.
+ * Worker threads that run jobs over the shared WebAssembly memory: Node's worker_threads, or Web
+ * Workers in a cross-origin-isolated page.
  *
- * Each worker instantiates the same compiled module against the same memory and sleeps in
- * Atomics.wait on a generation counter. To run a GEMM the calling thread writes the driver's arguments
- * and a table of chunks (tile ranges) into a control buffer, bumps the generation and then claims
- * chunks itself; woken workers claim the rest from the same atomic counter. So a worker that the OS
- * runs late (other jobs on the machine) simply gets fewer chunks instead of stalling the call.
- * One handoff per GEMM, no messages. Workers are unref'd so they never keep the process alive.
+ * A job is a list of independent tasks, each a short list of calls of the module's exports (a slice
+ * of one GEMM; or im2col, a whole GEMM and col2im for a few samples of a convolution). Each worker
+ * instantiates the same compiled module against the same memory and sleeps in Atomics.wait on a
+ * generation counter. To run a job the calling thread writes it into a control buffer, bumps the
+ * generation and claims tasks itself; woken workers claim the rest from the same atomic counter, so a
+ * worker that the OS runs late (other jobs on the machine) simply gets fewer tasks instead of
+ * stalling the call. One handoff per job, no messages. Workers are unref'd so they never keep the
+ * process alive. Each thread has its own scratch memory (pack buffers, columns): arguments flagged
+ * in a call's `rel` mask are offsets into it.
  *
  * The calling thread waits with Atomics.wait, which a browser forbids on its main thread (it would
  * freeze the page): there the backend stays on one thread (canBlock() is false) and a page trains in a
@@ -50,7 +53,7 @@ export function canBlock(): boolean {
   return web.WorkerGlobalScope !== undefined && web.crossOriginIsolated === true;
 }
 
-/** Whether GEMM helper threads can be started here at all. */
+/** Whether helper threads can be started here at all. */
 export function canStartThreads(): boolean {
   if (nodeWorkers()) return true;
   return canBlock() && typeof web.Worker === "function" && typeof web.Blob === "function" && typeof web.URL.createObjectURL === "function";
@@ -65,91 +68,94 @@ export function cpuCount(): number {
   return nav?.hardwareConcurrency ?? 1;
 }
 
-/**
- * The driver's argument list (see wasm/gemm_module.ts) with the tile range and pack buffers left to
- * each chunk and thread: indices of those slots, and of the f32 arguments.
- */
-export const NARGS = 22;
-const M0 = 9, M1 = 10, N0 = 11, N1 = 12, PACK_A = 13, PACK_B = 14;
-const FLOAT_ARGS = [15, 16];
-export const MAX_CHUNKS = 64;
-
-// Control words (Int32, the f32 arguments aliased through a Float32Array view).
-const GEN = 0, NEXT = 1, FINISHED = 2, NCHUNKS = 3, FAILED = 4, SPLIT_N = 5, READY = 6, ACTIVE = 7;
-const ARGS = 8, CHUNKS = ARGS + NARGS, PACKS = CHUNKS + 2 * MAX_CHUNKS;
+type Call = (...a: number[]) => unknown;
 
 /**
- * Claims and runs chunks of job `gen` until none are left. NEXT holds (gen << 16 | next chunk), so a
- * thread that wakes late for a finished job (and may have read half-rewritten arguments of the next)
- * fails its claim instead of running with them. The worker source below carries a plain-JS copy of
- * this loop (it cannot import); keep the two in step.
+ * Independent tasks, each a list of calls: export `fn` (its index among the module's exports) with
+ * `args`, where bit i of `rel` adds the running thread's scratch base to argument i.
  */
-function runChunks(i32: Int32Array, f32: Float32Array, slot: number, gen: number, gemm: (...a: number[]) => void, args: number[]): void {
-  for (let i = 0; i < NARGS; i++) args[i] = FLOAT_ARGS.includes(i) ? f32[ARGS + i]! : i32[ARGS + i]!;
-  args[PACK_A] = i32[PACKS + 2 * slot]!;
-  args[PACK_B] = i32[PACKS + 2 * slot + 1]!;
-  const n = i32[NCHUNKS]!, splitN = i32[SPLIT_N] === 1, tag = (gen & 0xffff) << 16;
-  for (;;) {
-    const w = Atomics.load(i32, NEXT);
-    if ((w & ~0xffff) !== tag || (w & 0xffff) >= n) return;
-    if (Atomics.compareExchange(i32, NEXT, w, w + 1) !== w) continue;
-    const c = w & 0xffff;
-    const lo = i32[CHUNKS + 2 * c]!, hi = i32[CHUNKS + 2 * c + 1]!;
-    if (splitN) { args[N0] = lo; args[N1] = hi; } else { args[M0] = lo; args[M1] = hi; }
-    try {
-      gemm(...args);
-    } catch {
-      Atomics.store(i32, FAILED, 1);
+export class Job {
+  readonly words: number[] = [];
+  readonly ends: number[] = [];
+
+  call(fn: number, args: number[], rel = 0): this {
+    this.words.push(fn, args.length, rel, ...args);
+    return this;
+  }
+
+  /** Closes the current task. */
+  end(): this {
+    this.ends.push(this.words.length);
+    return this;
+  }
+
+  /** Runs every task on this thread with scratch base `base`. */
+  runHere(fns: Call[], base: number): void {
+    const w = this.words;
+    for (let p = 0; p < w.length; p += 3 + w[p + 1]!) {
+      const a = w.slice(p + 3, p + 3 + w[p + 1]!);
+      for (let i = 0; i < a.length; i++) if ((w[p + 2]! >> i) & 1) a[i]! += base;
+      fns[w[p]!]!(...a);
     }
-    if (Atomics.add(i32, FINISHED, 1) + 1 === n) Atomics.notify(i32, FINISHED);
   }
 }
 
-const WORKER_RUN_CHUNKS = `
-function runChunks(gen) {
-  for (let i = 0; i < ${NARGS}; i++) args[i] = ${JSON.stringify(FLOAT_ARGS)}.includes(i) ? f32[${ARGS} + i] : i32[${ARGS} + i];
-  args[${PACK_A}] = i32[${PACKS} + 2 * slot];
-  args[${PACK_B}] = i32[${PACKS} + 2 * slot + 1];
-  const n = i32[${NCHUNKS}], splitN = i32[${SPLIT_N}] === 1, tag = (gen & 0xffff) << 16;
+// Control words (Int32): GEN 0, NEXT 1, FINISHED 2, NTASKS 3, FAILED 4, READY 5, ACTIVE 6, then the
+// scratch base of each thread slot from word 8. Float64 words from TABLE on: task t's calls lie in
+// words [f64[TABLE + t], f64[TABLE + t + 1]), each [fn, argc, rel, ...args].
+const GEN = 0, NEXT = 1, FINISHED = 2, NTASKS = 3, FAILED = 4, READY = 5, ACTIVE = 6, BASES = 8;
+export const MAX_THREADS = 32;
+const TABLE = (BASES + MAX_THREADS) / 2;
+/** Float64 words of the control buffer (256 KB): a larger job runs in several handoffs. */
+const CTL_WORDS = 1 << 15;
+
+/**
+ * Claims and runs tasks of job `gen` until none are left. NEXT holds (gen << 16 | next task), so a
+ * thread that wakes late for a finished job (and may have read half of the next) fails its claim
+ * instead of running it. The workers run this very function (its source, see WORKER_SRC): it may
+ * use only its parameters, the literal word indices above, and no nested functions.
+ */
+function runTasks(i32: Int32Array, f64: Float64Array, slot: number, gen: number, fns: Call[], a: number[]): void {
+  const n = i32[3]!, tag = (gen & 0xffff) << 16, base = i32[8 + slot]!;
   for (;;) {
-    const w = Atomics.load(i32, ${NEXT});
+    const w = Atomics.load(i32, 1);
     if ((w & ~0xffff) !== tag || (w & 0xffff) >= n) return;
-    if (Atomics.compareExchange(i32, ${NEXT}, w, w + 1) !== w) continue;
-    const c = w & 0xffff;
-    const lo = i32[${CHUNKS} + 2 * c], hi = i32[${CHUNKS} + 2 * c + 1];
-    if (splitN) { args[${N0}] = lo; args[${N1}] = hi; } else { args[${M0}] = lo; args[${M1}] = hi; }
-    try { gemm(...args); } catch { Atomics.store(i32, ${FAILED}, 1); }
-    if (Atomics.add(i32, ${FINISHED}, 1) + 1 === n) Atomics.notify(i32, ${FINISHED});
+    if (Atomics.compareExchange(i32, 1, w, w + 1) !== w) continue;
+    const t = w & 0xffff;
+    try {
+      for (let p = f64[20 + t]!, e = f64[21 + t]!; p < e; p += 3 + a.length) {
+        a.length = f64[p + 1]!;
+        for (let i = 0; i < a.length; i++) a[i] = f64[p + 3 + i]! + ((f64[p + 2]! >> i) & 1 ? base : 0);
+        fns[f64[p]!]!(...a);
+      }
+    } catch {
+      Atomics.store(i32, 4, 1);
+    }
+    if (Atomics.add(i32, 2, 1) + 1 === n) Atomics.notify(i32, 2);
   }
-}`;
+}
+
+interface WorkerData { module: WasmModule; memory: WasmMemory; ctl: SharedArrayBuffer; slot: number }
+
+/** A worker's life (run from its source too): instantiate, report ready, then run each job it is woken for. */
+function serve(data: WorkerData, ready: () => void, run: typeof runTasks): void {
+  const WA = (globalThis as unknown as { WebAssembly: { Instance: new (m: WasmModule, i: object) => { exports: object } } }).WebAssembly;
+  const fns = Object.values(new WA.Instance(data.module, { env: { memory: data.memory } }).exports) as Call[];
+  const i32 = new Int32Array(data.ctl), f64 = new Float64Array(data.ctl), a: number[] = [];
+  Atomics.add(i32, 5, 1);
+  ready();
+  let gen = Atomics.load(i32, 0);
+  for (;;) {
+    Atomics.wait(i32, 0, gen);
+    gen = Atomics.load(i32, 0);
+    // Slots past ACTIVE have no scratch in this job: those workers sit it out.
+    if (data.slot < Atomics.load(i32, 6)) run(i32, f64, data.slot, gen, fns, a);
+  }
+}
 
 // Plain JS (eval'd in Node, a Blob URL in a browser) so it runs the same from src/ under tsx, from the
-// compiled dist/ and from any bundle. serve(data, ready) never returns.
-const WORKER_BODY = `
-let i32, f32, args, gemm, slot;
-${WORKER_RUN_CHUNKS}
-function serve(data, ready) {
-  slot = data.slot;
-  gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm;
-  i32 = new Int32Array(data.ctl); f32 = new Float32Array(data.ctl); args = new Array(${NARGS});
-  Atomics.add(i32, ${READY}, 1);
-  ready();
-  let gen = Atomics.load(i32, ${GEN});
-  for (;;) {
-    Atomics.wait(i32, ${GEN}, gen);
-    gen = Atomics.load(i32, ${GEN});
-    // Slots past ACTIVE have no pack buffers in this call: those workers sit it out.
-    if (slot < Atomics.load(i32, ${ACTIVE})) runChunks(gen);
-  }
-}
-`;
-const NODE_WORKER_SRC = `${WORKER_BODY}
-const { workerData, parentPort } = require("node:worker_threads");
-serve(workerData, () => parentPort.postMessage("ready"));
-`;
-const WEB_WORKER_SRC = `${WORKER_BODY}
-onmessage = (e) => { onmessage = null; serve(e.data, () => postMessage("ready")); };
-`;
+// compiled dist/ and from any bundle; serve() never returns.
+const WORKER_SRC = (start: string): string => `const run = ${runTasks.toString()};\n(${serve.toString()})${start}`;
 
 /** A started helper thread: resolves `started` once it runs (or failed to), stops on terminate(). */
 interface HelperThread {
@@ -159,10 +165,11 @@ interface HelperThread {
 
 let webWorkerUrl: string | null = null;
 
-function spawnHelper(data: { module: WasmModule; memory: WasmMemory; ctl: SharedArrayBuffer; slot: number }): HelperThread {
+function spawnHelper(data: WorkerData): HelperThread {
   const node = nodeWorkers();
   if (node) {
-    const worker = new node.Worker(NODE_WORKER_SRC, { eval: true, workerData: data });
+    const src = WORKER_SRC(`(require("node:worker_threads").workerData, () => require("node:worker_threads").parentPort.postMessage(1), run);`);
+    const worker = new node.Worker(src, { eval: true, workerData: data });
     worker.unref();
     const started = new Promise<void>((resolve) => {
       worker.once("message", () => resolve());
@@ -171,7 +178,7 @@ function spawnHelper(data: { module: WasmModule; memory: WasmMemory; ctl: Shared
     });
     return { started, terminate: () => worker.terminate() };
   }
-  webWorkerUrl ??= web.URL.createObjectURL!(new web.Blob!([WEB_WORKER_SRC], { type: "text/javascript" }));
+  webWorkerUrl ??= web.URL.createObjectURL!(new web.Blob!([`onmessage = (e) => { onmessage = null; ${WORKER_SRC("(e.data, () => postMessage(1), run);")} };`], { type: "text/javascript" }));
   const worker = new web.Worker!(webWorkerUrl);
   const started = new Promise<void>((resolve) => {
     worker.onmessage = () => resolve();
@@ -181,19 +188,18 @@ function spawnHelper(data: { module: WasmModule; memory: WasmMemory; ctl: Shared
   return { started, terminate: async () => worker.terminate() };
 }
 
-export class GemmPool {
+export class TaskPool {
   private readonly workers: HelperThread[] = [];
   private readonly i32: Int32Array;
-  private readonly f32: Float32Array;
-  private readonly args: number[] = new Array<number>(NARGS);
-  private readonly maxThreads: number;
+  private readonly f64: Float64Array;
+  private readonly args: number[] = [];
   readonly ready: Promise<void>;
 
   constructor(module: WasmModule, memory: WasmMemory, workers: number) {
-    this.maxThreads = workers + 1;
-    const ctl = new SharedArrayBuffer((PACKS + 2 * this.maxThreads) * 4);
+    workers = Math.min(workers, MAX_THREADS - 1);
+    const ctl = new SharedArrayBuffer(CTL_WORDS * 8);
     this.i32 = new Int32Array(ctl);
-    this.f32 = new Float32Array(ctl);
+    this.f64 = new Float64Array(ctl);
     const started: Promise<void>[] = [];
     for (let w = 0; w < workers; w++) {
       const helper = spawnHelper({ module, memory, ctl, slot: w + 1 });
@@ -207,42 +213,44 @@ export class GemmPool {
     return this.workers.length;
   }
 
-  /** Workers that finished starting (a call made before that runs on fewer threads). */
+  /** Workers that finished starting (a job run before that runs on fewer threads). */
   readyCount(): number {
     return Atomics.load(this.i32, READY);
   }
 
   /**
-   * Runs the driver over `chunks` (tile ranges along N when splitN, else M) on this thread and the
-   * first packs.length - 1 workers; packs[t] = [packA, packB] byte offsets for thread slot t
-   * (0 = the calling thread).
-   * Returns when every chunk is done; throws if one trapped.
+   * Runs `job` on this thread and the first bases.length - 1 workers; bases[t] = the scratch base of
+   * thread slot t (0 = the calling thread). Returns when every task is done; throws if one trapped.
    */
-  run(gemm: (...a: number[]) => void, args: number[], chunks: [number, number][], splitN: boolean, packs: [number, number][]): void {
-    const { i32, f32 } = this;
-    if (packs.length > this.maxThreads || chunks.length > MAX_CHUNKS) throw new Error("GemmPool.run: too many threads or chunks");
-    for (let i = 0; i < NARGS; i++) {
-      if (FLOAT_ARGS.includes(i)) f32[ARGS + i] = args[i]!;
-      else i32[ARGS + i] = args[i]!;
+  run(fns: Call[], job: Job, bases: number[]): void {
+    const { i32, f64 } = this;
+    bases.forEach((b, t) => { i32[BASES + t] = b; });
+    i32[ACTIVE] = bases.length;
+    // As many whole tasks per handoff as the control buffer holds.
+    for (let t0 = 0; t0 < job.ends.length;) {
+      let t1 = t0, p = TABLE;
+      const from = t0 === 0 ? 0 : job.ends[t0 - 1]!;
+      while (t1 < job.ends.length && TABLE + (t1 - t0 + 2) + job.ends[t1]! - from <= CTL_WORDS) t1++;
+      if (t1 === t0) throw new Error("wasm job: a task too large for the control buffer");
+      const n = t1 - t0, calls = TABLE + n + 1;
+      for (let t = t0; t <= t1; t++) f64[p++] = calls + (t === t0 ? 0 : job.ends[t - 1]! - from);
+      f64.set(job.words.slice(from, job.ends[t1 - 1]), calls);
+      i32[NTASKS] = n;
+      Atomics.store(i32, FAILED, 0);
+      Atomics.store(i32, FINISHED, 0);
+      const gen = (Atomics.load(i32, GEN) + 1) & 0xffff;
+      Atomics.store(i32, NEXT, gen << 16);
+      Atomics.store(i32, GEN, gen);
+      Atomics.notify(i32, GEN);
+      runTasks(i32, f64, 0, gen, fns, this.args);
+      for (;;) {
+        const done = Atomics.load(i32, FINISHED);
+        if (done >= n) break;
+        Atomics.wait(i32, FINISHED, done);
+      }
+      if (Atomics.load(i32, FAILED)) throw new Error("wasm task trapped");
+      t0 = t1;
     }
-    chunks.forEach(([lo, hi], c) => { i32[CHUNKS + 2 * c] = lo; i32[CHUNKS + 2 * c + 1] = hi; });
-    packs.forEach(([a, b], t) => { i32[PACKS + 2 * t] = a; i32[PACKS + 2 * t + 1] = b; });
-    i32[NCHUNKS] = chunks.length;
-    i32[SPLIT_N] = splitN ? 1 : 0;
-    i32[ACTIVE] = packs.length;
-    Atomics.store(i32, FAILED, 0);
-    Atomics.store(i32, FINISHED, 0);
-    const gen = (Atomics.load(i32, GEN) + 1) & 0xffff;
-    Atomics.store(i32, NEXT, gen << 16);
-    Atomics.store(i32, GEN, gen);
-    Atomics.notify(i32, GEN);
-    runChunks(i32, f32, 0, gen, gemm, this.args);
-    for (;;) {
-      const done = Atomics.load(i32, FINISHED);
-      if (done >= chunks.length) break;
-      Atomics.wait(i32, FINISHED, done);
-    }
-    if (Atomics.load(i32, FAILED)) throw new Error("wasm gemm trapped");
   }
 
   terminate(): Promise<unknown> {
