@@ -27,11 +27,10 @@ export type Nonlinearity =
 
 export type FanMode = "fan_in" | "fan_out" | "fanIn" | "fanOut";
 
-const LINEAR_FNS = new Set(["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]);
-
 /** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`); `param` is leaky_relu's slope. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  if (LINEAR_FNS.has(nonlinearity) || nonlinearity === "sigmoid") return 1;
+  // linear, conv1d-3d, conv_transpose1d-3d and sigmoid: 1.
+  if (/^(linear|sigmoid|conv(_transpose)?[123]d)$/.test(nonlinearity)) return 1;
   if (nonlinearity === "tanh") return 5 / 3;
   if (nonlinearity === "relu") return Math.sqrt(2);
   if (nonlinearity === "leaky_relu" || nonlinearity === "leakyRelu") {
@@ -58,9 +57,14 @@ function fanFor(t: Tensor, mode: FanMode): number {
   throw new ArgumentError(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
 }
 
-function checkFloat(t: Tensor, fn: string): void {
+/** uniform_'s and normal_'s checks: a floating tensor, two numbers named `names`, the options. */
+function checkFill(fn: string, t: Tensor, a: number, b: number, names: [string, string], opts: InitOptions): void {
   Tensor.check(t, "tensor");
   if (!isFloating(t.dtype)) throw new DTypeError(`${fn}: expected a floating point tensor, got ${t.dtype}`);
+  const where = `nn.init.${fn}()`;
+  checkArg(where, a, "number", 2, names[0]);
+  checkArg(where, b, "number", 3, names[1]);
+  checkOptions(where, opts, INIT_OPTIONS, { index: 4 });
 }
 
 /** Writes values into t in place, without recording a graph. */
@@ -71,10 +75,7 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 
 /** Uniform on [a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
-  checkFloat(t, "uniform_");
-  checkArg("nn.init.uniform_()", a, "number", 2, "a");
-  checkArg("nn.init.uniform_()", b, "number", 3, "b");
-  checkOptions("nn.init.uniform_()", opts, INIT_OPTIONS, { index: 4 });
+  checkFill("uniform_", t, a, b, ["a", "b"], opts);
   if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
   const g = opts.generator ?? defaultGenerator;
   if (t.isDense() && (t.storage instanceof Float32Array || t.storage instanceof Float64Array)) {
@@ -92,10 +93,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 
 /** Normal with the given mean and standard deviation. */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
-  checkFloat(t, "normal_");
-  checkArg("nn.init.normal_()", mean, "number", 2, "mean");
-  checkArg("nn.init.normal_()", std, "number", 3, "std");
-  checkOptions("nn.init.normal_()", opts, INIT_OPTIONS, { index: 4 });
+  checkFill("normal_", t, mean, std, ["mean", "std"], opts);
   if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
   return fill(t, () => randn([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(std).add(mean));
 }
@@ -114,21 +112,24 @@ export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }
 
+/** sqrt(2 / (fanIn + fanOut)), after xavier*_'s argument checks. */
+function xavierScale(fn: string, t: Tensor, gain: number, opts: InitOptions): number {
+  const where = `nn.init.${fn}()`;
+  checkArg(where, gain, "number", 2, "gain");
+  checkOptions(where, opts, INIT_OPTIONS, { index: 3 });
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  return Math.sqrt(2 / (fanIn + fanOut));
+}
+
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  checkArg("nn.init.xavierUniform_()", gain, "number", 2, "gain");
-  checkOptions("nn.init.xavierUniform_()", opts, INIT_OPTIONS, { index: 3 });
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
+  const a = Math.sqrt(3) * gain * xavierScale("xavierUniform_", t, gain, opts);
   return uniform_(t, -a, a, opts);
 }
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  checkArg("nn.init.xavierNormal_()", gain, "number", 2, "gain");
-  checkOptions("nn.init.xavierNormal_()", opts, INIT_OPTIONS, { index: 3 });
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
+  return normal_(t, 0, gain * xavierScale("xavierNormal_", t, gain, opts), opts);
 }
 
 export interface KaimingOptions extends InitOptions {
@@ -138,7 +139,10 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, opts: KaimingOptions): number {
+/** gain / sqrt(fan) after kaiming*_'s option check, or null for a zero-element tensor (left as is). */
+function kaimingStd(fn: string, t: Tensor, opts: KaimingOptions): number | null {
+  checkOptions(`nn.init.${fn}()`, opts, KAIMING_OPTIONS, { index: 2 });
+  if (t.numel() === 0) return null;
   const fan = fanFor(t, opts.mode ?? "fan_in");
   const gain = calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0);
   return gain / Math.sqrt(fan);
@@ -146,15 +150,14 @@ function kaimingStd(t: Tensor, opts: KaimingOptions): number {
 
 /** He uniform: U(-b, b), b = gain * sqrt(3 / fan). A zero-element tensor is left as is. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  checkOptions("nn.init.kaimingUniform_()", opts, KAIMING_OPTIONS, { index: 2 });
-  if (t.numel() === 0) return t;
-  const bound = Math.sqrt(3) * kaimingStd(t, opts);
+  const std = kaimingStd("kaimingUniform_", t, opts);
+  if (std === null) return t;
+  const bound = Math.sqrt(3) * std;
   return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  checkOptions("nn.init.kaimingNormal_()", opts, KAIMING_OPTIONS, { index: 2 });
-  if (t.numel() === 0) return t;
-  return normal_(t, 0, kaimingStd(t, opts), { generator: opts.generator });
+  const std = kaimingStd("kaimingNormal_", t, opts);
+  return std === null ? t : normal_(t, 0, std, { generator: opts.generator });
 }
