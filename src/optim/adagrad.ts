@@ -8,10 +8,11 @@
  * As in PyTorch, state (`step` = 0, `sum` = initialAccumulatorValue) exists from construction, so a
  * state dict lists every parameter even before the first step.
  */
-import { ArgumentError } from "../errors.ts";
-import { Tensor } from "../tensor/tensor.ts";
-import { type FloatArray, bufferData, bufferLike, paramView } from "./dense.ts";
-import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, optimizerOptions } from "./optimizer.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { type FloatArray, bufferData, bufferLike } from "./dense.ts";
+import {
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, checkMin, nextStep, optimizerOptions,
+} from "./optimizer.ts";
 
 export interface AdagradOptions extends GroupOptions {
   lrDecay: number;
@@ -54,29 +55,18 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected override validate(o: Partial<AdagradOptions>): void {
-    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
-    if (o.lrDecay !== undefined && !(o.lrDecay >= 0)) throw new ArgumentError(`Invalid lr_decay value: ${o.lrDecay}`);
-    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
-    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) {
-      throw new ArgumentError(`Invalid initial_accumulator_value value: ${o.initialAccumulatorValue}`);
-    }
-    if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
+    checkMin(o, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"]);
   }
 
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      const step = (typeof state.step === "number" ? state.step : 0) + 1;
-      state.step = step;
+      const step = nextStep(state);
       const sum = bufferData(state, "sum", param, group.initialAccumulatorValue);
       const clr = group.lr / (1 + (step - 1) * group.lrDecay);
       adagradKernel(v.p, v.g, sum, { maximize: group.maximize, wd: fr(group.weightDecay), eps: fr(group.eps), negClr: fr(-clr) });
       v.commit();
-    }
+    });
   }
 }
 

@@ -14,10 +14,11 @@
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
  */
 import { ArgumentError } from "../errors.ts";
-import { Tensor } from "../tensor/tensor.ts";
-import { type FloatArray, bufferData, paramView } from "./dense.ts";
+import { type FloatArray, bufferData } from "./dense.ts";
 import { type AdamScalars, adamBatch } from "./fused.ts";
-import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "./optimizer.ts";
+import {
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+} from "./optimizer.ts";
 
 export interface AdamOptions extends GroupOptions {
   betas: readonly [number, number];
@@ -28,15 +29,14 @@ export interface AdamOptions extends GroupOptions {
 }
 
 export function validateAdam(o: Partial<AdamOptions>): void {
-  if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
-  if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
+  checkMin(o, ["lr", "eps"]);
   if (o.betas !== undefined) {
     if (!Array.isArray(o.betas) || o.betas.length !== 2) throw new ArgumentError(`betas must be a pair of numbers, got ${JSON.stringify(o.betas)}`);
-    const [b1, b2] = o.betas;
-    if (!(b1 >= 0 && b1 < 1)) throw new ArgumentError(`Invalid beta parameter at index 0: ${b1}`);
-    if (!(b2 >= 0 && b2 < 1)) throw new ArgumentError(`Invalid beta parameter at index 1: ${b2}`);
+    o.betas.forEach((b, i) => {
+      if (!(b >= 0 && b < 1)) throw new ArgumentError(`Invalid beta parameter at index ${i}: ${b}`);
+    });
   }
-  if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+  checkMin(o, ["weightDecay"]);
 }
 
 const ADAM_OPTIONS: OptionTypes<AdamOptions> = {
@@ -73,14 +73,9 @@ export class Adam extends Optimizer<AdamOptions> {
     const { lr, weightDecay, amsgrad, maximize } = group;
     // Updates run through a batch: one fused call for the whole group when the backend has one.
     const batch = adamBatch((it) => adamKernel(it.p, it.g, it.m, it.v, it.vmax, it.s));
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      const step = (typeof state.step === "number" ? state.step : 0) + 1;
-      state.step = step;
+      const step = nextStep(state);
       const m = bufferData(state, "exp_avg", param);
       const s = bufferData(state, "exp_avg_sq", param);
       const vmax = amsgrad ? bufferData(state, "max_exp_avg_sq", param) : null;
@@ -98,7 +93,7 @@ export class Adam extends Optimizer<AdamOptions> {
         eps: fr(group.eps),
         negStepSize: fr(-(lr / bc1)),
       } }, v.commit);
-    }
+    });
     batch.flush();
   }
 }

@@ -12,6 +12,7 @@ import { type ValueType, checkArity, checkOptions } from "../options.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { type ParamView, paramView } from "./dense.ts";
 import "../ops/methods.ts";
 
 /** A hyper-parameter value a group may hold (and a state dict may carry). */
@@ -78,6 +79,22 @@ export function optimizerOptions<O extends GroupOptions>(where: string, options:
   checkArity(where, args, 2);
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<O>;
 }
+
+/**
+ * PyTorch's range checks, in the order given: each option that is set must be at least `min`
+ * (`Invalid learning rate: -1`, `Invalid epsilon value: ...`, `Invalid weight_decay value: ...`).
+ */
+export function checkMin(o: object, keys: readonly string[], min = 0): void {
+  for (const k of keys) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined && !((v as number) >= min)) {
+      throw new ArgumentError(`Invalid ${k === "lr" ? "learning rate" : `${k === "eps" ? "epsilon" : toSnake(k)} value`}: ${String(v)}`);
+    }
+  }
+}
+
+/** Counts one more step in a parameter's state (`step`, a number here; PyTorch's 0-d tensor) and returns it. */
+export const nextStep = (state: ParamState): number => (state.step = (typeof state.step === "number" ? state.step : 0) + 1);
 
 export const toSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -214,6 +231,14 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   private groupKeys(): Readonly<Record<string, ValueType>> {
     const own = this.optionTypes ?? Object.fromEntries(["lr", ...Object.keys(this.defaults)].map((k): [string, ValueType] => [k, "any"]));
     return { params: "any", ...own, ...SCHEDULER_KEYS };
+  }
+
+  /** Runs `update` on each parameter of the group that has a gradient, with its flat view and its state. */
+  protected eachGrad(group: ParamGroup<O>, update: (v: ParamView, state: ParamState, param: Tensor) => void): void {
+    for (const param of group.params) {
+      const grad = Tensor.peekGrad(param);
+      if (grad !== null) update(paramView(param, grad, this.typeName), this.paramState(param), param);
+    }
   }
 
   /** The state of `p`, created empty on first use. */

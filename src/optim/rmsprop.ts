@@ -10,10 +10,10 @@
  *
  * State per parameter: `step` (a count), `square_avg`, and `momentum_buffer` / `grad_avg` when used.
  */
-import { ArgumentError } from "../errors.ts";
-import { Tensor } from "../tensor/tensor.ts";
-import { type FloatArray, bufferData, paramView } from "./dense.ts";
-import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "./optimizer.ts";
+import { type FloatArray, bufferData } from "./dense.ts";
+import {
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+} from "./optimizer.ts";
 
 export interface RMSpropOptions extends GroupOptions {
   alpha: number;
@@ -45,22 +45,14 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected override validate(o: Partial<RMSpropOptions>): void {
-    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
-    if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
-    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new ArgumentError(`Invalid momentum value: ${o.momentum}`);
-    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
-    if (o.alpha !== undefined && !(o.alpha >= 0)) throw new ArgumentError(`Invalid alpha value: ${o.alpha}`);
+    checkMin(o, ["lr", "eps", "momentum", "weightDecay", "alpha"]);
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {
     const { alpha, momentum, centered, maximize } = group;
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      state.step = (typeof state.step === "number" ? state.step : 0) + 1;
+      nextStep(state);
       const sq = bufferData(state, "square_avg", param);
       const buf = momentum > 0 ? bufferData(state, "momentum_buffer", param) : null;
       const gAvg = centered ? bufferData(state, "grad_avg", param) : null;
@@ -74,7 +66,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
         negLr: fr(-group.lr),
       });
       v.commit();
-    }
+    });
   }
 }
 

@@ -10,9 +10,10 @@
  * State per parameter: `step` (a count), `square_avg`, `acc_delta`.
  */
 import { ArgumentError } from "../../errors.ts";
-import { Tensor } from "../../tensor/tensor.ts";
-import { type FloatArray, bufferData, paramView } from "../dense.ts";
-import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "../optimizer.ts";
+import { type FloatArray, bufferData } from "../dense.ts";
+import {
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+} from "../optimizer.ts";
 
 export interface AdadeltaOptions extends GroupOptions {
   rho: number;
@@ -42,20 +43,15 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
   }
 
   protected override validate(o: Partial<AdadeltaOptions>): void {
-    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+    checkMin(o, ["lr"]);
     if (o.rho !== undefined && !(o.rho >= 0 && o.rho <= 1)) throw new ArgumentError(`Invalid rho value: ${o.rho}`);
-    if (o.eps !== undefined && !(o.eps >= 0)) throw new ArgumentError(`Invalid epsilon value: ${o.eps}`);
-    if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new ArgumentError(`Invalid weight_decay value: ${o.weightDecay}`);
+    checkMin(o, ["eps", "weightDecay"]);
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      state.step = (typeof state.step === "number" ? state.step : 0) + 1;
+      nextStep(state);
       const sq = bufferData(state, "square_avg", param);
       const acc = bufferData(state, "acc_delta", param);
       adadeltaKernel(v.p, v.g, sq, acc, {
@@ -67,7 +63,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
         negLr: fr(-group.lr),
       });
       v.commit();
-    }
+    });
   }
 }
 

@@ -18,7 +18,7 @@ import { ArgumentError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import {
   type Closure, type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamGroupSpec,
-  type ParamsArg, type ParamState, optimizerOptions,
+  type ParamsArg, type ParamState, checkMin, optimizerOptions,
 } from "../optimizer.ts";
 import { FlatParams, type Vec, dot, maxAbs, maxAbsScaled, sumAbs } from "./flat_params.ts";
 import { loadLbfgsState } from "./lbfgs_state.ts";
@@ -74,11 +74,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   protected override validate(o: Partial<LBFGSOptions>): void {
-    if (o.lr !== undefined && !(o.lr >= 0)) throw new ArgumentError(`Invalid learning rate: ${o.lr}`);
+    checkMin(o, ["lr"]);
     if (o.lineSearchFn !== undefined && o.lineSearchFn !== null && o.lineSearchFn !== "strong_wolfe") {
       throw new ArgumentError(`only 'strong_wolfe' is supported, got line_search_fn ${JSON.stringify(o.lineSearchFn)}`);
     }
-    if (o.historySize !== undefined && !(o.historySize >= 1)) throw new ArgumentError(`Invalid history_size value: ${o.historySize}`);
+    checkMin(o, ["historySize"], 1);
   }
 
   override addParamGroup(spec: ParamGroupSpec<LBFGSOptions>): void {

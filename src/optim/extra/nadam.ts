@@ -12,13 +12,11 @@
  * State per parameter: `step`, `mu_product` (numbers here; 0-d tensors in PyTorch, accepted on load),
  * `exp_avg`, `exp_avg_sq`.
  */
-import { Tensor } from "../../tensor/tensor.ts";
 import { type AdamOptions, validateAdam } from "../adam.ts";
-import { type FloatArray, bufferData, paramView } from "../dense.ts";
+import { type FloatArray, bufferData } from "../dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions,
+  type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
 } from "../optimizer.ts";
-import { ArgumentError } from "../../errors.ts";
 import { scalarStateAsNumbers } from "./state.ts";
 
 export interface NAdamOptions extends GroupOptions {
@@ -52,7 +50,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
 
   protected override validate(o: Partial<NAdamOptions>): void {
     validateAdam(o as Partial<AdamOptions>);
-    if (o.momentumDecay !== undefined && !(o.momentumDecay >= 0)) throw new ArgumentError(`Invalid momentum_decay value: ${o.momentumDecay}`);
+    checkMin(o, ["momentumDecay"]);
   }
 
   /** Also takes PyTorch's layout, where `mu_product` (like `step`) is a 0-d tensor. */
@@ -63,14 +61,9 @@ export class NAdam extends Optimizer<NAdamOptions> {
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr, momentumDecay } = group;
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      const step = (typeof state.step === "number" ? state.step : 0) + 1;
-      state.step = step;
+      const step = nextStep(state);
       const m = bufferData(state, "exp_avg", param);
       const s = bufferData(state, "exp_avg_sq", param);
       const bc2 = 1 - beta2 ** step;
@@ -92,7 +85,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
         cAvg: fr((-lr * muNext) / (1 - muProductNext)),
       });
       v.commit();
-    }
+    });
   }
 }
 

@@ -11,10 +11,9 @@
  *
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq`.
  */
-import { Tensor } from "../../tensor/tensor.ts";
 import { type AdamOptions, validateAdam } from "../adam.ts";
-import { type FloatArray, bufferData, paramView } from "../dense.ts";
-import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, optimizerOptions } from "../optimizer.ts";
+import { type FloatArray, bufferData } from "../dense.ts";
+import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions } from "../optimizer.ts";
 
 export interface RAdamOptions extends GroupOptions {
   betas: readonly [number, number];
@@ -47,14 +46,9 @@ export class RAdam extends Optimizer<RAdamOptions> {
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
     const [beta1, beta2] = group.betas;
     const { lr } = group;
-    for (const param of group.params) {
-      const grad = Tensor.peekGrad(param);
-      if (grad === null) continue;
-      const state = this.paramState(param);
-      const v = paramView(param, grad, this.typeName);
+    this.eachGrad(group, (v, state, param) => {
       const fr = v.fr;
-      const step = (typeof state.step === "number" ? state.step : 0) + 1;
-      state.step = step;
+      const step = nextStep(state);
       const m = bufferData(state, "exp_avg", param);
       const s = bufferData(state, "exp_avg_sq", param);
       const bc1 = 1 - beta1 ** step;
@@ -75,7 +69,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
         rect: rect === null ? null : fr(rect),
       });
       v.commit();
-    }
+    });
   }
 }
 
