@@ -27,10 +27,11 @@ export type Nonlinearity =
 
 export type FanMode = "fan_in" | "fan_out" | "fanIn" | "fanOut";
 
+const LINEAR_FNS = new Set(["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]);
+
 /** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`); `param` is leaky_relu's slope. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
-  // linear, conv1d-3d, conv_transpose1d-3d and sigmoid: 1.
-  if (/^(linear|sigmoid|conv(_transpose)?[123]d)$/.test(nonlinearity)) return 1;
+  if (LINEAR_FNS.has(nonlinearity) || nonlinearity === "sigmoid") return 1;
   if (nonlinearity === "tanh") return 5 / 3;
   if (nonlinearity === "relu") return Math.sqrt(2);
   if (nonlinearity === "leaky_relu" || nonlinearity === "leakyRelu") {
@@ -57,14 +58,9 @@ function fanFor(t: Tensor, mode: FanMode): number {
   throw new ArgumentError(`Mode ${String(mode)} not supported, please use one of fan_in, fan_out`);
 }
 
-/** uniform_'s and normal_'s checks: a floating tensor, two numbers named `names`, the options. */
-function checkFill(fn: string, t: Tensor, a: number, b: number, names: [string, string], opts: InitOptions): void {
+function checkFloat(t: Tensor, fn: string): void {
   Tensor.check(t, "tensor");
   if (!isFloating(t.dtype)) throw new DTypeError(`${fn}: expected a floating point tensor, got ${t.dtype}`);
-  const where = `nn.init.${fn}()`;
-  checkArg(where, a, "number", 2, names[0]);
-  checkArg(where, b, "number", 3, names[1]);
-  checkOptions(where, opts, INIT_OPTIONS, { index: 4 });
 }
 
 /** Writes values into t in place, without recording a graph. */
@@ -75,7 +71,10 @@ function fill(t: Tensor, values: () => Tensor): Tensor {
 
 /** Uniform on [a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor {
-  checkFill("uniform_", t, a, b, ["a", "b"], opts);
+  checkFloat(t, "uniform_");
+  checkArg("nn.init.uniform_()", a, "number", 2, "a");
+  checkArg("nn.init.uniform_()", b, "number", 3, "b");
+  checkOptions("nn.init.uniform_()", opts, INIT_OPTIONS, { index: 4 });
   if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
   const g = opts.generator ?? defaultGenerator;
   if (t.isDense() && (t.storage instanceof Float32Array || t.storage instanceof Float64Array)) {
@@ -93,7 +92,10 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
 
 /** Normal with the given mean and standard deviation. */
 export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor {
-  checkFill("normal_", t, mean, std, ["mean", "std"], opts);
+  checkFloat(t, "normal_");
+  checkArg("nn.init.normal_()", mean, "number", 2, "mean");
+  checkArg("nn.init.normal_()", std, "number", 3, "std");
+  checkOptions("nn.init.normal_()", opts, INIT_OPTIONS, { index: 4 });
   if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
   return fill(t, () => randn([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(std).add(mean));
 }
@@ -112,24 +114,21 @@ export function ones_(t: Tensor): Tensor {
   return constant_(t, 1);
 }
 
-/** sqrt(2 / (fanIn + fanOut)), after xavier*_'s argument checks. */
-function xavierScale(fn: string, t: Tensor, gain: number, opts: InitOptions): number {
-  const where = `nn.init.${fn}()`;
-  checkArg(where, gain, "number", 2, "gain");
-  checkOptions(where, opts, INIT_OPTIONS, { index: 3 });
-  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
-  return Math.sqrt(2 / (fanIn + fanOut));
-}
-
 /** Glorot uniform: U(-a, a), a = gain * sqrt(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  const a = Math.sqrt(3) * gain * xavierScale("xavierUniform_", t, gain, opts);
+  checkArg("nn.init.xavierUniform_()", gain, "number", 2, "gain");
+  checkOptions("nn.init.xavierUniform_()", opts, INIT_OPTIONS, { index: 3 });
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  const a = Math.sqrt(3) * gain * Math.sqrt(2 / (fanIn + fanOut));
   return uniform_(t, -a, a, opts);
 }
 
 /** Glorot normal: N(0, std^2), std = gain * sqrt(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor {
-  return normal_(t, 0, gain * xavierScale("xavierNormal_", t, gain, opts), opts);
+  checkArg("nn.init.xavierNormal_()", gain, "number", 2, "gain");
+  checkOptions("nn.init.xavierNormal_()", opts, INIT_OPTIONS, { index: 3 });
+  const [fanIn, fanOut] = calculateFanInAndFanOut(t);
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), opts);
 }
 
 export interface KaimingOptions extends InitOptions {
@@ -139,10 +138,7 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-/** gain / sqrt(fan) after kaiming*_'s option check, or null for a zero-element tensor (left as is). */
-function kaimingStd(fn: string, t: Tensor, opts: KaimingOptions): number | null {
-  checkOptions(`nn.init.${fn}()`, opts, KAIMING_OPTIONS, { index: 2 });
-  if (t.numel() === 0) return null;
+function kaimingStd(t: Tensor, opts: KaimingOptions): number {
   const fan = fanFor(t, opts.mode ?? "fan_in");
   const gain = calculateGain(opts.nonlinearity ?? "leaky_relu", opts.a ?? 0);
   return gain / Math.sqrt(fan);
@@ -150,14 +146,15 @@ function kaimingStd(fn: string, t: Tensor, opts: KaimingOptions): number | null 
 
 /** He uniform: U(-b, b), b = gain * sqrt(3 / fan). A zero-element tensor is left as is. */
 export function kaimingUniform_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  const std = kaimingStd("kaimingUniform_", t, opts);
-  if (std === null) return t;
-  const bound = Math.sqrt(3) * std;
+  checkOptions("nn.init.kaimingUniform_()", opts, KAIMING_OPTIONS, { index: 2 });
+  if (t.numel() === 0) return t;
+  const bound = Math.sqrt(3) * kaimingStd(t, opts);
   return uniform_(t, -bound, bound, { generator: opts.generator });
 }
 
 /** He normal: N(0, std^2), std = gain / sqrt(fan). A zero-element tensor is left as is. */
 export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
-  const std = kaimingStd("kaimingNormal_", t, opts);
-  return std === null ? t : normal_(t, 0, std, { generator: opts.generator });
+  checkOptions("nn.init.kaimingNormal_()", opts, KAIMING_OPTIONS, { index: 2 });
+  if (t.numel() === 0) return t;
+  return normal_(t, 0, kaimingStd(t, opts), { generator: opts.generator });
 }
