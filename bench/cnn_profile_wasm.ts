@@ -1,26 +1,25 @@
 /**
  * Where the CNN training step (bench/cnn_step.ts's model) spends its CPU on the wasm backend, per
  * kernel, at each thread count. Every kernel of the wasm backend (and its optional conv passes and
- * fused optimizer) is wrapped and timed by the JS thread's CPU clock (the native addon's
- * threadCpuTime) and by wall; the step's process CPU (all threads) comes from process.cpuUsage.
+ * fused optimizer) is wrapped and timed by the JS thread's CPU clock (Linux's schedstat) and by wall; the step's process CPU (all threads) comes from process.cpuUsage.
  *
  *   node --experimental-wasm-relaxed-simd --import tsx bench/cnn_profile_wasm.ts [--threads 1,2] [--steps 10]
  *
  * On the loaded shared machine compare the "JS CPU" columns: the JS thread's CPU is the step's
  * critical path on an idle machine (waits in Atomics.wait cost no CPU), as long as the workers keep up.
  */
+import { readFileSync } from "node:fs";
 import * as torch from "../src/index.ts";
 import type { Backend } from "../src/backend/backend.ts";
 import { KERNEL_NAMES } from "../src/backend/kernels.ts";
-import { loadNative } from "../src/backend/native/loader.ts";
 import { registerBackend, setBackend } from "../src/backend/registry.ts";
 import { loadWasmBackend } from "../src/backend/wasm/index.ts";
 import { argValue, threadList } from "./common.ts";
 import { CNN_BATCH, buildCnn } from "./models.ts";
 
-const addon = loadNative() as unknown as { threadCpuTime(): number } | null;
-if (!addon || typeof addon.threadCpuTime !== "function") throw new Error("needs the native addon's threadCpuTime");
-const cpuNs = (): number => addon.threadCpuTime();
+// The JS thread's CPU time in ns: Linux's schedstat of the main thread (whose id is the process id).
+const STAT = `/proc/self/task/${process.pid}/schedstat`;
+const cpuNs = (): number => Number(readFileSync(STAT, "utf8").split(" ")[0]);
 const steps = Number(argValue("--steps") ?? 10);
 
 interface Row { calls: number; cpu: number; wall: number }
@@ -51,7 +50,8 @@ for (const name of KERNEL_NAMES) {
   const f = (wasm[name] as (...a: never[]) => unknown).bind(wasm);
   wrapped[name] = timed((...a: unknown[]) => {
     if (name === "gemm") return `gemm ${a[0] ? "T" : "N"}${a[1] ? "T" : "N"} ${String(a[2])}x${String(a[3])}x${String(a[4])}`;
-    if (name === "unary" || name === "binary" || name === "binaryScalar" || name === "reduce") return `${name} ${String(a[0])}`;
+    if (name === "reduce") return `reduce ${String(a[0])} [${String(a[3])},${String(a[4])},${String(a[5])}]`;
+    if (name === "unary" || name === "binary" || name === "binaryScalar") return `${name} ${String(a[0])}`;
     return name;
   }, f);
 }

@@ -53,6 +53,7 @@ function f32bytes(x: number): number[] {
 /** SIMD opcodes (after the 0xfd prefix) used by the generator. */
 export const SIMD = {
   load: 0x00, load32Splat: 0x09, store: 0x0b, f32x4Splat: 0x13,
+  i32x4Splat: 0x11, f32x4Ne: 0x42, v128Or: 0x50, v128Bitselect: 0x52, i32x4Add: 0xae, f64x2ConvertLowI32x4S: 0xfe,
   f32x4Gt: 0x44, f32x4Le: 0x45, v128And: 0x4e, v128AndNot: 0x4f, f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
   f32x4Abs: 0xe0, f32x4Neg: 0xe1, f32x4Sqrt: 0xe3,
   f32x4Add: 0xe4, f32x4Sub: 0xe5, f32x4Mul: 0xe6, f32x4Div: 0xe7, f32x4Max: 0xe9,
@@ -119,7 +120,11 @@ export class Fn {
   shuffle(lanes: number[]): this {
     return this.op(0xfd, ...uleb(0x0d), ...lanes);
   }
-  /** A v128 constant from four f32 lanes. */
+  /** A v128 constant from four i32 lanes. */
+  v128i32(lanes: number[]): this {
+    return this.op(0xfd, ...uleb(0x0c), ...new Uint8Array(Int32Array.from(lanes).buffer));
+  }
+    /** A v128 constant from four f32 lanes. */
   v128f32(x: number): this {
     const b = f32bytes(x);
     return this.op(0xfd, ...uleb(0x0c), ...b, ...b, ...b, ...b);

@@ -8,7 +8,7 @@
  * skip: bytes between the end of one column row (oH*oW floats) and the start of the next, so the
  * columns can be written into (or read from) a wider matrix, e.g. a GEMM operand staged with padding.
  */
-import { Fn } from "./encoder.ts";
+import { Fn, SIMD } from "./encoder.ts";
 
 const PARAMS = ["x", "cols", "table", "C", "H", "W", "kH", "kW", "sH", "sW", "pH", "pW", "dH", "dW", "oH", "oW", "skip"] as const;
 
@@ -156,6 +156,61 @@ function maxPool2x2(): Fn {
 }
 
 /**
+ * max_pool_2x2v(x, out, indices, C, H, W, oH, oW): max_pool_2x2 four outputs at a time (oW a multiple
+ * of 4): the taps of four windows deinterleaved from two vectors of each input row, the same taps in
+ * the same order and the same take rule (greater, or NaN) as lane-wise selects, so the same values and
+ * indices.
+ */
+function maxPool2x2Simd(): Fn {
+  const f = new Fn(Array.from({ length: 8 }, () => "i32" as const));
+  const [x, out, indices, C, H, W, oH, oW] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+  const p = f.local("i32"), oh = f.local("i32"), q = f.local("i32"), src = f.local("i32"), o = f.local("i32"), io = f.local("i32");
+  const rowBytes = f.local("i32"), base = f.local("i32");
+  const [a0, a1, b0, b1, best, at, t, i0, take, wv] = Array.from({ length: 10 }, () => f.local("v128"));
+  const EVEN = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27], ODD = EVEN.map((b) => b + 4);
+  f.get(out).set(o);
+  f.get(indices).set(io);
+  f.get(W).i32(4).mul().set(rowBytes);
+  f.get(W).v(SIMD.i32x4Splat).set(wv);
+  /** Tap vector t with indices i0 + `di` (pushed by di()): taken where greater or NaN. */
+  const tap = (di: () => void): void => {
+    f.get(t).get(best).v(SIMD.f32x4Gt).get(t).get(t).v(SIMD.f32x4Ne).v(SIMD.v128Or).set(take);
+    f.get(t).get(best).get(take).v(SIMD.v128Bitselect).set(best);
+    f.get(i0);
+    di();
+    f.v(SIMD.i32x4Add).get(at).get(take).v(SIMD.v128Bitselect).set(at);
+  };
+  f.forLoop(p, () => f.i32(0), () => f.get(C), () => f.i32(1), () => {
+    f.forLoop(oh, () => f.i32(0), () => f.get(oH), () => f.i32(1), () => {
+      f.get(oh).i32(2).mul().get(W).mul().set(base);
+      f.get(x).get(p).get(H).mul().get(W).mul().get(base).add().i32(4).mul().add().set(src);
+      f.forLoop(q, () => f.i32(0), () => f.get(oW), () => f.i32(4), () => {
+        f.get(src).v(SIMD.load, 0, 2).set(a0);
+        f.get(src).v(SIMD.load, 16, 2).set(a1);
+        f.get(src).get(rowBytes).add().v(SIMD.load, 0, 2).set(b0);
+        f.get(src).get(rowBytes).add().v(SIMD.load, 16, 2).set(b1);
+        // Flat indices of the first taps: base + 2 * (q + lane).
+        f.get(base).get(q).i32(2).mul().add().v(SIMD.i32x4Splat).v128i32([0, 2, 4, 6]).v(SIMD.i32x4Add).tee(i0).set(at);
+        f.get(a0).get(a1).shuffle(EVEN).set(best);
+        f.get(a0).get(a1).shuffle(ODD).set(t);
+        tap(() => f.v128i32([1, 1, 1, 1]));
+        f.get(b0).get(b1).shuffle(EVEN).set(t);
+        tap(() => f.get(wv));
+        f.get(b0).get(b1).shuffle(ODD).set(t);
+        tap(() => f.get(wv).v128i32([1, 1, 1, 1]).v(SIMD.i32x4Add));
+        f.get(o).get(best).v(SIMD.store, 0, 2);
+        f.get(io).get(at).v(SIMD.f64x2ConvertLowI32x4S).v(SIMD.store, 0, 3);
+        f.get(io).get(at).get(at).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).v(SIMD.f64x2ConvertLowI32x4S).v(SIMD.store, 16, 3);
+        f.get(o).i32(16).add().set(o);
+        f.get(io).i32(32).add().set(io);
+        f.get(src).i32(32).add().set(src);
+      });
+    });
+  });
+  return f;
+}
+
+/**
  * copy_rows(dst, dLd, src, sLd, rows, bytes): `rows` rows of `bytes` bytes each, row r from
  * src + r * sLd to dst + r * dLd (all in bytes): a conv pass's blocks between a sample's layout and a
  * GEMM's padded operand, exactly, since neighbouring blocks may belong to another thread.
@@ -171,5 +226,5 @@ function copyRows(): Fn {
 }
 
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "copy_rows", fn: copyRows() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
+  return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
 }

@@ -124,7 +124,7 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
       reduce: (op, x, out, outer, size, inner, indices) => !indices && wasmReduce(rt, op, x, out, outer, size, inner),
       im2col: (x, xOff, win, cols, colsOff) => wasmIm2col(rt, x, xOff, win, cols, colsOff),
       col2im: (cols, colsOff, win, x, xOff) => wasmCol2im(rt, cols, colsOff, win, x, xOff),
-      maxPool2d: (x, win, out, indices) => wasmMaxPool2d(rt, x, win, out, indices),
+      maxPool2d: (x, win, out, indices) => wasmMaxPool2d(ctx, x, win, out, indices),
     })
     .registerOptional("fusedOptimizer", fusedOptimizer);
   registry.registerOptional("convPasses", wasmConvPasses(ctx, prepare));

@@ -7,7 +7,8 @@
 import type { Storage } from "../../tensor/dtype.ts";
 import type { Window2d } from "../backend.ts";
 import { validRange } from "../js/conv.ts";
-import { align } from "./gemm.ts";
+import { type GemmContext, align, runJob } from "./gemm.ts";
+import { Job } from "./threads.ts";
 import type { WasmRuntime } from "./runtime.ts";
 
 /** Below this many column elements the JS loop wins (the staging and the call cost more). */
@@ -73,8 +74,9 @@ function writeSpans(t: Int32Array, n: number, s: number, p: number, k: number, d
 }
 
 /** Max pooling of win.C float32 planes; indices as int64 storage (Float64Array). */
-export function wasmMaxPool2d(rt: WasmRuntime, x: Float32Array | Float64Array, win: Window2d,
+export function wasmMaxPool2d(ctx: GemmContext, x: Float32Array | Float64Array, win: Window2d,
   out: Float32Array | Float64Array, indices: Storage): boolean {
+  const { rt } = ctx;
   const { C, H, W, kH, kW, sH, sW, pH, pW, dH, dW, oH, oW } = win;
   const n = C * oH * oW;
   if (!(x instanceof Float32Array) || !(out instanceof Float32Array) || !(indices instanceof Float64Array) ||
@@ -85,7 +87,16 @@ export function wasmMaxPool2d(rt: WasmRuntime, x: Float32Array | Float64Array, w
   // The usual 2x2 stride-2 window, entirely inside the input: a loop without range tables.
   const plain2x2 = kH === 2 && kW === 2 && sH === 2 && sW === 2 && pH === 0 && pW === 0 && dH === 1 && dW === 1 &&
     2 * oH <= H && 2 * oW <= W && rt.exports["max_pool_2x2"];
-  if (plain2x2) (rt.exports["max_pool_2x2"] as Fn)(xs, os, is, C, H, W, oH, oW);
+  if (plain2x2 && oW % 4 === 0 && rt.exports["max_pool_2x2v"]) {
+    // Four outputs per step, the planes shared out over the threads.
+    const threads = ctx.pool && n >= 1 << 16 ? Math.min(ctx.threads, 1 + ctx.pool.readyCount()) : 1;
+    const job = new Job(), parts = Math.min(C, 4 * threads);
+    for (let t = 0; t < parts; t++) {
+      const p0 = Math.floor((t * C) / parts), p1 = Math.floor(((t + 1) * C) / parts);
+      job.call(rt.id["max_pool_2x2v"]!, [xs + 4 * p0 * H * W, os + 4 * p0 * oH * oW, is + 8 * p0 * oH * oW, p1 - p0, H, W, oH, oW]).end();
+    }
+    runJob(ctx, job, new Array<number>(threads).fill(0));
+  } else if (plain2x2) (rt.exports["max_pool_2x2"] as Fn)(xs, os, is, C, H, W, oH, oW);
   else {
     writeSpans(new Int32Array(rt.memory.buffer, rows, 2 * oH), oH, sH, pH, kH, dH, H);
     writeSpans(new Int32Array(rt.memory.buffer, cols, 2 * oW), oW, sW, pW, kW, dW, W);
