@@ -13,7 +13,8 @@ import {
   chunk, diff, flip, repeat, repeatInterleave, roll, split, tile, tril, triu, unbind,
 } from "./shape_ops.ts";
 import { type SortOptions, type TopkOptions, argsort, sort, topk } from "./sorting.ts";
-import { shapeArgs, to, view } from "./views.ts";
+import { defineMethods, method, sizesMethod } from "./define_methods.ts";
+import { to, view } from "./views.ts";
 
 /**
  * The public face of issue 13's ops: torch.* functions, Tensor methods, torch.linalg, dtype aliases,
@@ -97,35 +98,34 @@ declare module "../tensor/tensor.ts" {
   }
 }
 
-const P = Tensor.prototype as unknown as Record<string, unknown>;
-Object.assign(P, {
-  chunk(this: Tensor, c: number, d?: number) { return chunk(this, c, d); },
-  split(this: Tensor, s: number | readonly number[], d?: number) { return split(this, s, d); },
-  unbind(this: Tensor, d?: number) { return unbind(this, d); },
-  flip(this: Tensor, ...d: Sizes) { return flip(this, shapeArgs(d)); },
-  roll(this: Tensor, s: number | readonly number[], d?: number | readonly number[] | null) { return roll(this, s, d); },
-  repeat(this: Tensor, ...s: Sizes) { return repeat(this, shapeArgs(s)); },
-  tile(this: Tensor, ...s: Sizes) { return tile(this, shapeArgs(s)); },
-  repeatInterleave(this: Tensor, r: number | Tensor, d?: number | null | RepeatInterleaveOptions) { return repeatInterleave(this, r, d); },
-  tril(this: Tensor, k?: number) { return tril(this, k); },
-  triu(this: Tensor, k?: number) { return triu(this, k); },
-  diff(this: Tensor, n?: number, d?: number, o?: DiffOptions) { return diff(this, n, d, o); },
-  sort(this: Tensor, d?: number | SortOptions, desc?: boolean) { return sort(this, d, desc); },
-  argsort(this: Tensor, d?: number | SortOptions, desc?: boolean) { return argsort(this, d, desc); },
-  topk(this: Tensor, k: number, d?: number | TopkOptions, l?: boolean, s?: boolean) { return topk(this, k, d, l, s); },
-  cumsum(this: Tensor, d: number, o?: CumOptions) { return cumsum(this, d, o); },
-  cumprod(this: Tensor, d: number, o?: CumOptions) { return cumprod(this, d, o); },
-  outer(this: Tensor, o: Tensor) { return outer(this, o); },
-  dot(this: Tensor, o: Tensor) { return dot(this, o); },
-  addmm(this: Tensor, a: Tensor, b: Tensor, o?: AddmmOptions) { return addmm(this, a, b, o); },
-  baddbmm(this: Tensor, a: Tensor, b: Tensor, o?: AddmmOptions) { return baddbmm(this, a, b, o); },
-  norm(this: Tensor, p?: MatrixOrd | null, d?: number | readonly number[] | null, k?: boolean, o?: VectorNormOptions) { return norm(this, p, d, k, o); },
-  all(this: Tensor, d?: number, k?: boolean) { return all(this, d, k); },
-  any(this: Tensor, d?: number, k?: boolean) { return any(this, d, k); },
-  equal(this: Tensor, o: Tensor) { return equal(this, o); },
-  allclose(this: Tensor, o: Tensor, opts?: AllcloseOptions) { return allclose(this, o, opts); },
-  isclose(this: Tensor, o: Tensor, opts?: AllcloseOptions) { return isclose(this, o, opts); },
-  multinomial(this: Tensor, n: number, r?: boolean | MultinomialOptions, o?: MultinomialOptions) { return multinomial(this, n, r, o); },
+defineMethods({
+  chunk: method(chunk),
+  split: method(split),
+  unbind: method(unbind),
+  flip: sizesMethod(flip),
+  roll: method(roll),
+  repeat: sizesMethod(repeat),
+  tile: sizesMethod(tile),
+  repeatInterleave: method(repeatInterleave),
+  tril: method(tril),
+  triu: method(triu),
+  diff: method(diff),
+  sort: method(sort),
+  argsort: method(argsort),
+  topk: method(topk),
+  cumsum: method(cumsum),
+  cumprod: method(cumprod),
+  outer: method(outer),
+  dot: method(dot),
+  addmm: method(addmm),
+  baddbmm: method(baddbmm),
+  norm: method(norm),
+  all: method(all),
+  any: method(any),
+  equal: method(equal),
+  allclose: method(allclose),
+  isclose: method(isclose),
+  multinomial: method(multinomial),
   viewAs(this: Tensor, o: Tensor) { Tensor.check(o, "other"); return view(this, o.shape); },
   type(this: Tensor, dtype?: DType | string) {
     checkArity("Tensor.type()", arguments, 1);

@@ -1,4 +1,4 @@
-import { Tensor } from "../tensor/tensor.ts";
+import { defineMethods, method } from "./define_methods.ts";
 import type { Indices } from "./index_expr.ts";
 import { type IndexPutOptions, index, indexPut, indexPut_ } from "./index_ops.ts";
 import { type NonzeroOptions, maskedSelect, nonzero, take } from "./masked.ts";
@@ -32,18 +32,15 @@ declare module "../tensor/tensor.ts" {
   }
 }
 
-const P = Tensor.prototype as unknown as Record<string, unknown>;
-const define = (methods: Record<string, (this: Tensor, ...args: never[]) => unknown>) => Object.assign(P, methods);
-
-define({
-  index(this: Tensor, i: Indices) { return index(this, i); },
-  indexPut_(this: Tensor, i: Indices, v: Tensor | number | boolean, o?: IndexPutOptions) { return indexPut_(this, i, v, o); },
-  indexPut(this: Tensor, i: Indices, v: Tensor | number | boolean, o?: IndexPutOptions) { return indexPut(this, i, v, o); },
-  scatter(this: Tensor, d: number, i: Tensor, s: Tensor | number) { return scatter(this, d, i, s); },
-  scatter_(this: Tensor, d: number, i: Tensor, s: Tensor | number) { return scatter_(this, d, i, s); },
-  scatterAdd(this: Tensor, d: number, i: Tensor, s: Tensor) { return scatterAdd(this, d, i, s); },
-  scatterAdd_(this: Tensor, d: number, i: Tensor, s: Tensor) { return scatterAdd_(this, d, i, s); },
-  nonzero(this: Tensor, o?: NonzeroOptions) { return nonzero(this, o as NonzeroOptions & { asTuple?: false }); },
-  maskedSelect(this: Tensor, m: Tensor) { return maskedSelect(this, m); },
-  take(this: Tensor, i: Tensor) { return take(this, i); },
+defineMethods({
+  index: method(index),
+  indexPut_: method(indexPut_),
+  indexPut: method(indexPut),
+  scatter: method(scatter),
+  scatter_: method(scatter_),
+  scatterAdd: method(scatterAdd),
+  scatterAdd_: method(scatterAdd_),
+  nonzero: method(nonzero),
+  maskedSelect: method(maskedSelect),
+  take: method(take),
 });

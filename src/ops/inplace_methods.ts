@@ -12,6 +12,7 @@ import { scalarTypeName } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
 import { castRaw, fresh, type TensorLike } from "./util.ts";
 import { clone, expand } from "./views.ts";
+import { defineMethods } from "./define_methods.ts";
 
 /**
  * The in-place Tensor methods (PyTorch's trailing-underscore ops). Each is its out-of-place op run
@@ -85,10 +86,13 @@ function draw(t: Tensor, normal: boolean, generator: Generator | undefined): Ten
   return normal ? randn([...t.shape], { dtype, generator }) : rand([...t.shape], { dtype, generator });
 }
 
-const P = Tensor.prototype as unknown as Record<string, unknown>;
-const define = (methods: Record<string, (this: Tensor, ...args: never[]) => Tensor>) => Object.assign(P, methods);
+/** `x.op_(...args)`: op(x, ...args) written into x; `self` says how op's backward reads x's old value. */
+const inPlace = <A extends unknown[]>(op: (self: Tensor, ...args: A) => Tensor, self: SelfUse) =>
+  function (this: Tensor, ...args: A): Tensor {
+    return applyInPlace(this, (s) => op(s, ...args), spec(self));
+  };
 
-define({
+defineMethods({
   copy_(this: Tensor, src: TensorLike) {
     if (!(src instanceof Tensor)) return this.fill_(src);
     return applyInPlace(this, (s) => copyFrom(s, src), spec("alias"));
@@ -105,20 +109,20 @@ define({
     const value = typeof v === "boolean" ? Number(v) : v;
     return applyInPlace(this, () => full([], value, { dtype: this.dtype }), spec("alias", { expands: true, constant: "FillBackward0" }));
   },
-  add_(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return applyInPlace(this, (s) => E.add(s, o, opts), spec("alias")); },
-  sub_(this: Tensor, o: TensorLike, opts?: E.AlphaOptions) { return applyInPlace(this, (s) => E.sub(s, o, opts), spec("alias")); },
+  add_: inPlace(E.add, "alias"),
+  sub_: inPlace(E.sub, "alias"),
   mul_(this: Tensor, o: TensorLike) { return applyInPlace(this, (s) => E.mul(s, o), byOperand(o)); },
   div_(this: Tensor, o: TensorLike, opts?: E.DivOptions) { return applyInPlace(this, (s) => E.div(s, o, opts), byOperand(o)); },
-  pow_(this: Tensor, e: TensorLike) { return applyInPlace(this, (s) => E.pow(s, e), spec("copy")); },
-  clamp_(this: Tensor, lo?: number | null, hi?: number | null) { return applyInPlace(this, (s) => E.clamp(s, lo, hi), spec("copy")); },
-  neg_(this: Tensor) { return applyInPlace(this, (s) => E.neg(s), spec("alias")); },
-  abs_(this: Tensor) { return applyInPlace(this, (s) => E.abs(s), spec("copy")); },
-  exp_(this: Tensor) { return applyInPlace(this, (s) => E.exp(s), spec("result")); },
-  sqrt_(this: Tensor) { return applyInPlace(this, (s) => E.sqrt(s), spec("result")); },
+  pow_: inPlace(E.pow, "copy"),
+  clamp_: inPlace(E.clamp, "copy"),
+  neg_: inPlace(E.neg, "alias"),
+  abs_: inPlace(E.abs, "copy"),
+  exp_: inPlace(E.exp, "result"),
+  sqrt_: inPlace(E.sqrt, "result"),
   // relu's gradient mask is the same read from its input or its result.
-  relu_(this: Tensor) { return applyInPlace(this, (s) => E.relu(s), spec("result")); },
-  sigmoid_(this: Tensor) { return applyInPlace(this, (s) => E.sigmoid(s), spec("result")); },
-  tanh_(this: Tensor) { return applyInPlace(this, (s) => E.tanh(s), spec("result")); },
+  relu_: inPlace(E.relu, "result"),
+  sigmoid_: inPlace(E.sigmoid, "result"),
+  tanh_: inPlace(E.tanh, "result"),
   addcmul_(this: Tensor, t1: Tensor, t2: Tensor, opts: ValueOption = {}) {
     checkOptions("Tensor.addcmul_()", opts, { value: "number" }, { index: 3 });
     const value = opts.value ?? 1;
@@ -130,18 +134,16 @@ define({
     Tensor.check(t1, "tensor1");
     Tensor.check(t2, "tensor2");
     if (!isFloating(t1.dtype) && !isFloating(t2.dtype)) {
+      // PyTorch's message goes on with the history of the change; this keeps its fix.
       throw new DTypeError(
-        "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. " +
-          "The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs " +
-          "and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: " +
-          "(input + value * tensor1 / tensor2), for all dtypes.",
+        "Integer division with addcdiv is no longer supported: use (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs",
       );
     }
     const value = opts.value ?? 1;
     return applyInPlace(this, (s) => E.add(s, E.div(value === 1 ? t1 : E.mul(t1, value), t2)), spec("alias"));
   },
   // masked_fill's gradient reads only the mask.
-  maskedFill_(this: Tensor, mask: Tensor, value: number | Tensor) { return applyInPlace(this, (s) => maskedFill(s, mask, value), spec("unread")); },
+  maskedFill_: inPlace(maskedFill, "unread"),
   uniform_(this: Tensor, from = 0, to = 1, opts: GeneratorOption = {}) {
     checkArg("Tensor.uniform_()", from, "number", 1, "from");
     checkArg("Tensor.uniform_()", to, "number", 2, "to");

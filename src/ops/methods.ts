@@ -11,6 +11,7 @@ import * as R from "./reduce.ts";
 import { type SoftmaxOptions, logSoftmax, softmax } from "./softmax.ts";
 import type { TensorLike } from "./util.ts";
 import * as V from "./views.ts";
+import { defineMethods, method, sizesMethod } from "./define_methods.ts";
 import "./inplace_methods.ts";
 // The elementwise methods (x.add, x.exp, ...) come from the op table; installed here too so that any module
 // importing the methods (not only src/index.ts) has them.
@@ -78,65 +79,61 @@ declare module "../tensor/tensor.ts" {
   }
 }
 
-const P = Tensor.prototype as unknown as Record<string, unknown>;
-const define = (methods: Record<string, (this: Tensor, ...args: never[]) => unknown>) => Object.assign(P, methods);
-
-define({
-  clamp(this: Tensor, lo?: number | null, hi?: number | null) { return E.clamp(this, lo, hi); },
-  sum(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.sum(this, d, k, o); },
-  mean(this: Tensor, d?: R.Dims | null, k?: boolean, o?: R.DTypeOption) { return R.mean(this, d, k, o); },
+defineMethods({
+  clamp: method(E.clamp),
+  sum: method(R.sum),
+  mean: method(R.mean),
   max(this: Tensor, d?: number | Tensor, k?: boolean) {
     return d === undefined ? R.max(this) : d instanceof Tensor ? R.max(this, d) : R.max(this, d, k);
   },
   min(this: Tensor, d?: number | Tensor, k?: boolean) {
     return d === undefined ? R.min(this) : d instanceof Tensor ? R.min(this, d) : R.min(this, d, k);
   },
-  amax(this: Tensor, d?: R.Dims, k?: boolean) { return R.amax(this, d, k); },
-  amin(this: Tensor, d?: R.Dims, k?: boolean) { return R.amin(this, d, k); },
-  argmax(this: Tensor, d?: number, k?: boolean) { return R.argmax(this, d, k); },
-  argmin(this: Tensor, d?: number, k?: boolean) { return R.argmin(this, d, k); },
-  logsumexp(this: Tensor, d: R.Dims, k?: boolean) { return R.logsumexp(this, d, k); },
-  var(this: Tensor, d?: R.Dims | null, o?: R.VarOptions) { return R.variance(this, d, o); },
-  std(this: Tensor, d?: R.Dims | null, o?: R.VarOptions) { return R.std(this, d, o); },
-  prod(this: Tensor, d?: number, k?: boolean) { return R.prod(this, d, k); },
-  matmul(this: Tensor, o: Tensor) { return matmul(this, o); },
-  mm(this: Tensor, o: Tensor) { return mm(this, o); },
-  bmm(this: Tensor, o: Tensor) { return bmm(this, o); },
-  softmax(this: Tensor, d: number, o?: SoftmaxOptions) { return softmax(this, d, o); },
-  logSoftmax(this: Tensor, d: number, o?: SoftmaxOptions) { return logSoftmax(this, d, o); },
-  gather(this: Tensor, d: number, i: Tensor) { return gather(this, d, i); },
-  indexSelect(this: Tensor, d: number, i: Tensor) { return indexSelect(this, d, i); },
-  maskedFill(this: Tensor, m: Tensor, v: number | Tensor) { return maskedFill(this, m, v); },
+  amax: method(R.amax),
+  amin: method(R.amin),
+  argmax: method(R.argmax),
+  argmin: method(R.argmin),
+  logsumexp: method(R.logsumexp),
+  var: method(R.variance),
+  std: method(R.std),
+  prod: method(R.prod),
+  matmul: method(matmul),
+  mm: method(mm),
+  bmm: method(bmm),
+  softmax: method(softmax),
+  logSoftmax: method(logSoftmax),
+  gather: method(gather),
+  indexSelect: method(indexSelect),
+  maskedFill: method(maskedFill),
   where(this: Tensor, c: Tensor, o: TensorLike) { return where(c, this, o); },
-  reshape(this: Tensor, ...s: Sizes) { return V.reshape(this, V.shapeArgs(s)); },
-  view(this: Tensor, ...s: Sizes) { return V.view(this, V.shapeArgs(s)); },
-  flatten(this: Tensor, s?: number, e?: number) { return V.flatten(this, s, e); },
-  transpose(this: Tensor, a: number, b: number) { return V.transpose(this, a, b); },
-  t(this: Tensor) { return V.t(this); },
-  permute(this: Tensor, ...d: Sizes) {
+  reshape: sizesMethod(V.reshape),
+  view: sizesMethod(V.view),
+  flatten: method(V.flatten),
+  transpose: method(V.transpose),
+  t: method(V.t),
+  permute(this: Tensor, ...d: (number | readonly number[])[]) {
     // x.permute() is Python's TypeError, even on a 0-d tensor (torch.permute(x, []) is not)
     if (d.length === 0) throw new ArgumentError('permute() missing 1 required positional arguments: "dims"');
     return V.permute(this, V.shapeArgs(d));
   },
-  squeeze(this: Tensor, d?: number | readonly number[]) { return V.squeeze(this, d); },
-  unsqueeze(this: Tensor, d: number) { return V.unsqueeze(this, d); },
-  expand(this: Tensor, ...s: Sizes) { return V.expand(this, V.shapeArgs(s)); },
-  expandAs(this: Tensor, o: Tensor) { return V.expandAs(this, o); },
-  narrow(this: Tensor, d: number, s: number, l: number) { return V.narrow(this, d, s, l); },
-  select(this: Tensor, d: number, i: number) { return V.select(this, d, i); },
-  slice(this: Tensor, d: number, s?: number, e?: number, st?: number) { return V.slice(this, d, s, e, st); },
-  contiguous(this: Tensor) { return V.contiguous(this); },
-  clone(this: Tensor) { return V.clone(this); },
-  to(this: Tensor, d: DType | "cpu") { return V.to(this, d); },
+  squeeze: method(V.squeeze),
+  unsqueeze: method(V.unsqueeze),
+  expand: sizesMethod(V.expand),
+  expandAs: method(V.expandAs),
+  narrow: method(V.narrow),
+  select: method(V.select),
+  slice: method(V.slice),
+  contiguous: method(V.contiguous),
+  clone: method(V.clone),
+  to: method(V.to),
   float(this: Tensor) { return V.to(this, "float32"); },
   double(this: Tensor) { return V.to(this, "float64"); },
   int(this: Tensor) { return V.to(this, "int32"); },
   long(this: Tensor) { return V.to(this, "int64"); },
   bool(this: Tensor) { return V.to(this, "bool"); },
-  backward(this: Tensor, g?: Tensor, o?: BackwardOptions) { runBackward(this, g, o); },
-  toString(this: Tensor) { return formatTensor(this); },
+  backward: method(runBackward),
+  toString: method(formatTensor),
 });
-
 
 Object.defineProperty(Tensor.prototype, "T", {
   get(this: Tensor) { return V.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); },

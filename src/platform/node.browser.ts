@@ -7,10 +7,11 @@ import type * as NodeSide from "./node.ts";
 import { ArgumentError } from "../errors.ts";
 
 /** Why a Node module is missing and what to use in a page, by module. */
+const PATHS = "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)";
 const HINTS: Record<string, string> = {
-  fs: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
-  fsp: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
-  path: "file paths are Node-only (in the browser pass bytes, a Blob/File or a Response instead)",
+  fs: PATHS,
+  fsp: PATHS,
+  path: PATHS,
   zlib: "synchronous zlib is Node-only (in the browser use the async forms, which use DecompressionStream: datasets.MNIST.fromBytes/fromUrl, datasets.decodeImageAsync, datasets.ImageFolder.fromFiles)",
   crypto: "node:crypto is Node-only",
   module: "loading Node packages from disk is Node-only",
