@@ -10,15 +10,14 @@ import { DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { scalarTypeName } from "./promotion.ts";
 import { denseData, fresh } from "./util.ts";
-
-const TYPE_NAME: Record<string, string> = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", bool: "torch.BoolTensor" };
 
 export function embeddingOp(weight: Tensor, indices: Tensor, paddingIdx: number | null, scaleGradByFreq: boolean): Tensor {
   if (indices.dtype !== "int64" && indices.dtype !== "int32") {
     throw new DTypeError(
       "Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; " +
-        `but got ${TYPE_NAME[indices.dtype] ?? indices.dtype} instead (while checking arguments for embedding)`,
+        `but got torch.${scalarTypeName(indices.dtype)}Tensor instead (while checking arguments for embedding)`,
     );
   }
   if (weight.ndim !== 2) throw new ShapeError(`'weight' must be 2-D, got shape ${fmtShape(weight.shape)}`);

@@ -13,9 +13,6 @@ import { expand, reshape, unsqueeze } from "./views.ts";
  * closed-form backward, then (group norm) a per-channel affine.
  */
 
-/** Python's repr of a list of sizes, "[1, 2]" (PyTorch's group_norm message prints a list). */
-const pyList = (s: readonly number[]) => `[${s.join(", ")}]`;
-
 /** Normalises x [N, G, M] over its last dim without batchNorm (which refuses M = 1, where this gives 0). */
 function normalizeRows(x: Tensor, eps: number): Tensor {
   const mu = mean(x, 2, true);
@@ -37,7 +34,7 @@ export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | nul
   const spatial = input.shape.slice(2);
   // PyTorch's _verify_batch_size on [N*C/G, G, *spatial].
   const verify = [Math.floor((N * C) / numGroups), numGroups, ...spatial];
-  if (verify[0]! * numelOf(spatial) === 1) throw new ArgumentError(`Expected more than 1 value per channel when training, got input size ${pyList(verify)}`);
+  if (verify[0]! * numelOf(spatial) === 1) throw new ArgumentError(`Expected more than 1 value per channel when training, got input size ${fmtShape(verify)}`);
   if (C % numGroups !== 0) {
     throw new ShapeError(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${fmtShape(input.shape)} and num_groups=${numGroups}`);
   }
@@ -87,7 +84,7 @@ export function instanceNorm(
   Tensor.check(input, "input");
   if (input.ndim < 2) throw new ShapeError(`instance_norm: expected a 2D or higher input [N, C, ...], got input of size ${fmtShape(input.shape)}`);
   if (useInputStats && numelOf(input.shape.slice(2)) === 1) {
-    throw new ArgumentError(`Expected more than 1 spatial element when training, got input size torch.Size(${pyList(input.shape)})`);
+    throw new ArgumentError(`Expected more than 1 spatial element when training, got input size torch.Size(${fmtShape(input.shape)})`);
   }
   if (!useInputStats && (runningMean === null || runningVar === null)) {
     throw new ArgumentError("Expected running_mean and running_var to be defined when use_input_stats is false");

@@ -19,6 +19,7 @@ export interface SoftmaxOptions {
 }
 
 function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions): Tensor {
+  Tensor.check(x0, "input");
   const d = normDim(dim, x0.ndim);
   const x = opts.dtype === undefined ? x0 : to(x0, opts.dtype);
   // an empty input is returned before PyTorch dispatches on its dtype
@@ -41,11 +42,9 @@ function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions
 }
 
 export function softmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
-  Tensor.check(x, "input");
   return softmaxImpl(x, dim, false, opts);
 }
 
 export function logSoftmax(x: Tensor, dim: number, opts: SoftmaxOptions = {}): Tensor {
-  Tensor.check(x, "input");
   return softmaxImpl(x, dim, true, opts);
 }

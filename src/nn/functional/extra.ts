@@ -29,11 +29,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KLDivRe
   const reduction = opts.reduction ?? "mean";
   if (reduction === "mean" && !klMeanWarned) {
     klMeanWarned = true;
-    console.warn(
-      "reduction: 'mean' divides the total loss by both the batch size and the support size." +
-        "'batchmean' divides only by the batch size, and aligns with the KL div math definition." +
-        "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-    );
+    console.warn("reduction: 'mean' divides the total loss by both the batch size and the support size. 'batchmean' divides only by the batch size, as the KL divergence does.");
   }
   const r = reduction === "batchmean" ? "sum" : checkReduction(reduction);
   checkFloatInput(input, "kl_div");
@@ -75,11 +71,8 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
   Tensor.check(target, "target");
   const td = target.ndim;
   if (td !== 0 && td !== 1) throw new ShapeError("0D or 1D target tensor expected, multi-target not supported");
-  if (td === 1 && (input1.ndim !== 2 || input2.ndim !== 2)) {
-    throw new ShapeError(`1D target tensor expects 2D input tensors, but found inputs with sizes ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}.`);
-  }
-  if (td === 0 && (input1.ndim !== 1 || input2.ndim !== 1)) {
-    throw new ShapeError(`0D target tensor expects 1D input tensors, but found inputs with sizes ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}.`);
+  if (input1.ndim !== td + 1 || input2.ndim !== td + 1) {
+    throw new ShapeError(`${td}D target tensor expects ${td + 1}D input tensors, but found inputs with sizes ${fmtShape(input1.shape)} and ${fmtShape(input2.shape)}.`);
   }
   const prodSum = sum(mul(input1, input2), td);
   const mag1 = add(sum(mul(input1, input1), td), COS_EPS);

@@ -8,6 +8,7 @@ import { checkArity, checkOptions } from "../../options.ts";
 import { type DType, promoteTypes } from "../../tensor/dtype.ts";
 import { getDefaultDType } from "../../tensor/default_dtype.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+import { pyFloat } from "../repr.ts";
 import "../../ops/methods.ts";
 
 type FloatArray = Float32Array | Float64Array;
@@ -30,21 +31,18 @@ function flat(t: Tensor): FloatArray | null {
 function vectorNorm(x: ArrayLike<number>, p: number): number {
   const n = x.length;
   if (p === Infinity || p === -Infinity) {
+    // No elements: 0 for inf, inf for -inf.
     let m = p === Infinity ? 0 : Infinity;
     for (let i = 0; i < n; i++) {
       const a = Math.abs(x[i]!);
       if (Number.isNaN(a)) return NaN;
       m = p === Infinity ? Math.max(m, a) : Math.min(m, a);
     }
-    return n === 0 ? (p === Infinity ? 0 : Infinity) : m;
+    return m;
   }
   let s = 0;
   if (p === 0) {
     for (let i = 0; i < n; i++) s += x[i] !== 0 ? 1 : 0;
-    return s;
-  }
-  if (p === 1) {
-    for (let i = 0; i < n; i++) s += Math.abs(x[i]!);
     return s;
   }
   if (p === 2) {
@@ -53,12 +51,6 @@ function vectorNorm(x: ArrayLike<number>, p: number): number {
   }
   for (let i = 0; i < n; i++) s += Math.abs(x[i]!) ** p;
   return s ** (1 / p);
-}
-
-function pyFloat(v: number): string {
-  if (v === Infinity) return "inf";
-  if (v === -Infinity) return "-inf";
-  return Number.isInteger(v) ? `${v}.0` : String(v);
 }
 
 export interface ClipGradNormOptions {
