@@ -6,8 +6,8 @@
  * without relaxed SIMD) while staying byte-for-byte reproducible.
  */
 
-export type ValType = "i32" | "f32" | "v128";
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export type ValType = "i32" | "f32" | "f64" | "v128";
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -106,6 +106,10 @@ export class Fn {
   f32ne(): this { return this.op(0x5c); }
   f64store(offset = 0): this { return this.op(0x39, 3, ...uleb(offset)); }
   f64ConvertI32S(): this { return this.op(0xb7); }
+  f64zero(): this { return this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0); }
+  f64add(): this { return this.op(0xa0); }
+  f64PromoteF32(): this { return this.op(0xbb); }
+  f32DemoteF64(): this { return this.op(0xb6); }
   /** memory.copy (bulk memory) of [dst, src, bytes] on the stack. */
   memCopy(): this { return this.op(0xfc, 10, 0, 0); }
 

@@ -211,6 +211,32 @@ function maxPool2x2Simd(): Fn {
 }
 
 /**
+ * bias_sums(src, out, planes, H, W): out[p] = the sum of plane p ([H x W] floats), as the reduction of
+ * a conv's bias gradient (sum over dims 3, then 2) runs on the JS backend: each row summed in a double
+ * from 0 and rounded to float32, then those in a double, rounded. Same bits.
+ */
+function biasSums(): Fn {
+  const f = new Fn(Array.from({ length: 5 }, () => "i32" as const));
+  const [src, out, planes, H, W] = [0, 1, 2, 3, 4] as const;
+  const p = f.local("i32"), h = f.local("i32"), w = f.local("i32"), at = f.local("i32");
+  const row = f.local("f64"), plane = f.local("f64");
+  f.get(src).set(at);
+  f.forLoop(p, () => f.i32(0), () => f.get(planes), () => f.i32(1), () => {
+    f.f64zero().set(plane);
+    f.forLoop(h, () => f.i32(0), () => f.get(H), () => f.i32(1), () => {
+      f.f64zero().set(row);
+      f.forLoop(w, () => f.i32(0), () => f.get(W), () => f.i32(1), () => {
+        f.get(row).get(at).f32load(0).f64PromoteF32().f64add().set(row);
+        f.get(at).i32(4).add().set(at);
+      });
+      f.get(plane).get(row).f32DemoteF64().f64PromoteF32().f64add().set(plane);
+    });
+    f.get(out).get(p).i32(4).mul().add().get(plane).f32DemoteF64().f32store(0);
+  });
+  return f;
+}
+
+/**
  * copy_rows(dst, dLd, src, sLd, rows, bytes): `rows` rows of `bytes` bytes each, row r from
  * src + r * sLd to dst + r * dLd (all in bytes): a conv pass's blocks between a sample's layout and a
  * GEMM's padded operand, exactly, since neighbouring blocks may belong to another thread.
@@ -226,5 +252,5 @@ function copyRows(): Fn {
 }
 
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
+  return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "bias_sums", fn: biasSums() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
 }

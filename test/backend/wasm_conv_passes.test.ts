@@ -1,7 +1,8 @@
 /**
- * The wasm backend's convPasses (columns kept in linear memory, small samples side by side in one
- * GEMM) against src/ops/conv.ts's per-sample loop on the same backend: identical bits for the output
- * and the input and bias gradients, the weight gradient within float32 rounding, over padded, strided,
+ * The wasm backend's convPasses (per-sample tasks over the threads, columns kept in linear memory,
+ * small samples side by side in one GEMM, the bias gradient inside the weight pass) against
+ * src/ops/conv.ts's per-sample loop on the same backend: identical bits for the output and the input
+ * and bias gradients, the weight gradient within float32 rounding, over padded, strided,
  * dilated, grouped, 1x1 and wide (Og > 64, packed rather than read in place) convolutions, at 1 and 2
  * threads; float64 and small windows are declined.
  */
@@ -58,8 +59,16 @@ test("wasm convPasses equal the per-sample loop (weight gradient within rounding
     forward: (...a: Parameters<typeof passes.forward>) => { const r = passes.forward(...a); taken += r ? 1 : 0; return r; },
     backwardInput: (...a: Parameters<typeof passes.backwardInput>) => { const r = passes.backwardInput(...a); taken += r ? 1 : 0; return r; },
     backwardWeight: (...a: Parameters<typeof passes.backwardWeight>) => { const r = passes.backwardWeight(...a); taken += r ? 1 : 0; return r; },
+    // The weight pass with the bias gradient (what the CNN's layers with a bias take).
+    backwardWeightBias: (...a: Parameters<NonNullable<typeof passes.backwardWeightBias>>) => {
+      const r = passes.backwardWeightBias!(...a);
+      taken += r ? 1 : 0;
+      return r;
+    },
   };
   view.optionalKernel = ((name: string) => (name === "convPasses" ? (off ? undefined : counted) : own(name as "convPasses"))) as typeof own;
+  // The weight gradient's partial sums are fixed by the batch, not the threads: the same bits at 1 and 2.
+  const firstWeightGrad = new Map<Case, Float64Array>();
   try {
     for (const threads of [1, 2]) {
       torch.setNumThreads(threads);
@@ -76,10 +85,13 @@ test("wasm convPasses equal the per-sample loop (weight gradient within rounding
         assert.deepEqual(got[1], want[1], `input grad ${at}`);
         assert.ok(relErr(got[2]!, want[2]!) < 2e-6, `weight grad ${at}: ${relErr(got[2]!, want[2]!)}`);
         assert.deepEqual(got[3], want[3], `bias grad ${at}`);
+        if (!firstWeightGrad.has(c)) firstWeightGrad.set(c, got[2]!);
+        else assert.deepEqual(got[2], firstWeightGrad.get(c), `weight grad at 2 threads equals 1 thread's: ${JSON.stringify(c)}`);
       }
     }
     off = false;
     taken = 0;
+    assert.ok(passes.backwardWeightBias, "the wasm backend has the fused bias gradient");
     run(CASES[0]!, "float64");
     assert.equal(taken, 0, "float64 declined");
     run([2, 1, 2, 6, 3, {}], "float32");

@@ -177,41 +177,58 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
       return true;
     },
 
-    backwardWeight(gy, x, gw, win, dims) {
-      if (!takes([gy, x, gw], win)) return false;
-      const fr = frame(win, dims);
-      const { K, L, Og, take } = fr;
-      // Partial [Og x K] += G_n [Og x L] . cols_n^T, one sample at a time, per sample range.
-      const parts = Math.min(dims.N, WEIGHT_PARTS), Mp = up(Og, MR), Np = up(K, NR), pBytes = align(4 * Mp * Np);
-      const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
-      const gs = take(ny + MR * L), xs = take(nx), ps = take(dims.G * parts * pBytes / 4);
-      const packs = align(4 * Np * L);
-      const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), L) + packBytes(Math.min(BLOCKING.NC, Np), L));
-      if (!bases) return false;
-      const f = rt.f32();
-      f.set(gy.subarray(0, ny), gs / 4);
-      f.set(x.subarray(0, nx), xs / 4);
-      const job = new Job();
-      for (let g = 0; g < dims.G; g++) {
-        for (let p = 0; p < parts; p++) {
-          const P = ps + (g * parts + p) * pBytes, n0 = Math.floor((p * dims.N) / parts), n1 = Math.floor(((p + 1) * dims.N) / parts);
-          for (let n = n0; n < n1; n++) {
-            job.call(id["im2col"]!, [xs + fr.xOff(n, g), 0, fr.table, ...fr.winArgs, 0], 2);
-            job.call(id["gemm"]!, gemm(gs + fr.yOff(n, g), L, false, 0, L, true, P, Np, Og, K, L, n === n0 ? 0 : 1, 0, packs),
-              (1 << 3) | GEMM_REL_PACKS);
-          }
-          job.end();
-        }
-      }
-      runJob(ctx, job, bases);
-      const add = rt.exports["b_add_vv"]!;
-      for (let g = 0; g < dims.G; g++) {
-        const P0 = ps + g * parts * pBytes;
-        for (let p = 1; p < parts; p++) add(P0, 4 * Np, P0 + p * pBytes, 4 * Np, P0, Mp, Np);
-        const out = rt.f32();
-        for (let o = 0; o < Og; o++) gw.set(out.subarray(P0 / 4 + o * Np, P0 / 4 + o * Np + K), (g * Og + o) * K);
-      }
-      return true;
-    },
+    backwardWeight: (gy, x, gw, win, dims) => weight(gy, x, gw, null, win, dims),
+    backwardWeightBias: (gy, x, gw, gb, win, dims) => weight(gy, x, gw, gb, win, dims),
   };
+
+  /**
+   * The weight gradient, and with `gb` the bias gradient too: each sample's per-channel sums
+   * (bias_sums, inside the tasks) then summed over the batch in a double in sample order, the
+   * reductions sum(g, [0, 2, 3]) runs on this backend, so the same bits.
+   */
+  function weight(gy: F, x: F, gw: F, gb: F | null, win: Window2d, dims: ConvDims): boolean {
+    if (!takes(gb ? [gy, x, gw, gb] : [gy, x, gw], win)) return false;
+    const fr = frame(win, dims);
+    const { K, L, Og, take } = fr;
+    // Partial [Og x K] += G_n [Og x L] . cols_n^T, one sample at a time, per sample range.
+    const parts = Math.min(dims.N, WEIGHT_PARTS), Mp = up(Og, MR), Np = up(K, NR), pBytes = align(4 * Mp * Np);
+    const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
+    const gs = take(ny + MR * L), xs = take(nx), ps = take(dims.G * parts * pBytes / 4), sums = take(dims.N * dims.O);
+    const packs = align(4 * Np * L);
+    const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), L) + packBytes(Math.min(BLOCKING.NC, Np), L));
+    if (!bases) return false;
+    const f = rt.f32();
+    f.set(gy.subarray(0, ny), gs / 4);
+    f.set(x.subarray(0, nx), xs / 4);
+    const job = new Job();
+    for (let g = 0; g < dims.G; g++) {
+      for (let p = 0; p < parts; p++) {
+        const P = ps + (g * parts + p) * pBytes, n0 = Math.floor((p * dims.N) / parts), n1 = Math.floor(((p + 1) * dims.N) / parts);
+        for (let n = n0; n < n1; n++) {
+          job.call(id["im2col"]!, [xs + fr.xOff(n, g), 0, fr.table, ...fr.winArgs, 0], 2);
+          job.call(id["gemm"]!, gemm(gs + fr.yOff(n, g), L, false, 0, L, true, P, Np, Og, K, L, n === n0 ? 0 : 1, 0, packs),
+            (1 << 3) | GEMM_REL_PACKS);
+          if (gb) job.call(id["bias_sums"]!, [gs + fr.yOff(n, g), sums + 4 * (n * dims.O + g * Og), Og, win.oH, win.oW]);
+        }
+        job.end();
+      }
+    }
+    runJob(ctx, job, bases);
+    const add = rt.exports["b_add_vv"]!;
+    for (let g = 0; g < dims.G; g++) {
+      const P0 = ps + g * parts * pBytes;
+      for (let p = 1; p < parts; p++) add(P0, 4 * Np, P0 + p * pBytes, 4 * Np, P0, Mp, Np);
+      const out = rt.f32();
+      for (let o = 0; o < Og; o++) gw.set(out.subarray(P0 / 4 + o * Np, P0 / 4 + o * Np + K), (g * Og + o) * K);
+    }
+    if (gb) {
+      const out = rt.f32();
+      for (let o = 0; o < dims.O; o++) {
+        let acc = 0;
+        for (let n = 0; n < dims.N; n++) acc += out[sums / 4 + n * dims.O + o]!;
+        gb[o] = acc;
+      }
+    }
+    return true;
+  }
 }
