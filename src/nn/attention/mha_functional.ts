@@ -11,7 +11,7 @@ import { expand, narrow, permute, reshape, squeeze, unsqueeze } from "../../ops/
 import { zeros } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
-import { fmtShape } from "../../tensor/shape.ts";
+import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { checkDropoutP } from "../functional/activation.ts";
 import { attendHeads } from "./core.ts";
@@ -61,48 +61,22 @@ const MHA_F_OPTIONS = {
 
 const size = (s: readonly number[]): string => `torch.Size(${fmtShape(s)})`;
 const tuple = (s: readonly number[]): string => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
 
 /** PyTorch's `_mha_shape_check`: whether the input is batched (3-D) or not (2-D), checking the rest against it. */
 function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null, attnMask: Tensor | null, numHeads: number): boolean {
-  if (query.ndim === 3) {
-    if (key.ndim !== 3 || value.ndim !== 3) {
-      throw new ShapeError(`For batched (3-D) \`query\`, expected \`key\` and \`value\` to be 3-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
+  const d = query.ndim;
+  if (d !== 2 && d !== 3) throw new ShapeError(`query should be unbatched 2D or batched 3D tensor but received ${d}-D query tensor`);
+  const pre = `For ${d === 3 ? "batched (3-D)" : "unbatched (2-D)"} \`query\`, expected`;
+  if (key.ndim !== d || value.ndim !== d) throw new ShapeError(`${pre} \`key\` and \`value\` to be ${d}-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
+  if (kpm !== null && kpm.ndim !== d - 1) throw new ShapeError(`${pre} \`key_padding_mask\` to be \`None\` or ${d - 1}-D but found ${kpm.ndim}-D tensor instead`);
+  if (attnMask !== null) {
+    if (attnMask.ndim !== 2 && attnMask.ndim !== 3) throw new ShapeError(`${pre} \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
+    const expected = [numHeads, query.shape[0]!, key.shape[0]!];
+    if (d === 2 && attnMask.ndim === 3 && !sameShape(attnMask.shape, expected)) {
+      throw new ShapeError(`Expected \`attn_mask\` shape to be ${tuple(expected)} but got ${size(attnMask.shape)}`);
     }
-    if (kpm !== null && kpm.ndim !== 2) {
-      throw new ShapeError(`For batched (3-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 2-D but found ${kpm.ndim}-D tensor instead`);
-    }
-    if (attnMask !== null && attnMask.ndim !== 2 && attnMask.ndim !== 3) {
-      throw new ShapeError(`For batched (3-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
-    }
-    return true;
   }
-  if (query.ndim === 2) {
-    if (key.ndim !== 2 || value.ndim !== 2) {
-      throw new ShapeError(`For unbatched (2-D) \`query\`, expected \`key\` and \`value\` to be 2-D but found ${key.ndim}-D and ${value.ndim}-D tensors respectively`);
-    }
-    if (kpm !== null && kpm.ndim !== 1) {
-      throw new ShapeError(`For unbatched (2-D) \`query\`, expected \`key_padding_mask\` to be \`None\` or 1-D but found ${kpm.ndim}-D tensor instead`);
-    }
-    if (attnMask !== null) {
-      if (attnMask.ndim !== 2 && attnMask.ndim !== 3) {
-        throw new ShapeError(`For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
-      }
-      const expected = [numHeads, query.shape[0]!, key.shape[0]!];
-      if (attnMask.ndim === 3 && !sameShape(attnMask.shape, expected)) {
-        throw new ShapeError(`Expected \`attn_mask\` shape to be ${tuple(expected)} but got ${size(attnMask.shape)}`);
-      }
-    }
-    return false;
-  }
-  throw new ShapeError(`query should be unbatched 2D or batched 3D tensor but received ${query.ndim}-D query tensor`);
-}
-
-/** Rows [i * E, (i + 1) * E) of a packed [3E, ...] weight or [3E] bias. */
-const part = (t: Tensor | null, i: number, n: number, E: number): Tensor | null => (t === null ? null : narrow(t, 0, i * E, n * E));
-
-function checkProjWeight(w: Tensor, E: number, Ein: number, what: string): void {
-  if (!sameShape(w.shape, [E, Ein])) throw new ShapeError(`expecting ${what} weights shape of ${tuple([E, Ein])}, but got ${size(w.shape)}`);
+  return d === 3;
 }
 
 interface Projected {
@@ -117,28 +91,24 @@ interface Projected {
  * The in-projections, as PyTorch's `_in_projection_packed`: self-attention (one tensor as query, key
  * and value) runs one GEMM against the packed weight and views q, k and v in its result (`packed`,
  * which the fused attention takes as its input so that backward fills one gradient); otherwise q, k
- * and v each get their own GEMM against their rows of the weight.
+ * and v each get their own GEMM against their rows [i * E, (i + 1) * E) of the weight (or their own weight).
  */
-function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tensor | null, inB: Tensor | null, sep: [Tensor, Tensor, Tensor] | null): Projected {
-  if (sep !== null) {
-    const [wq, wk, wv] = sep;
-    checkProjWeight(wq, E, query.shape[query.ndim - 1]!, "query");
-    checkProjWeight(wk, E, key.shape[key.ndim - 1]!, "key");
-    checkProjWeight(wv, E, value.shape[value.ndim - 1]!, "value");
-    return { q: linear(query, wq, part(inB, 0, 1, E)), k: linear(key, wk, part(inB, 1, 1, E)), v: linear(value, wv, part(inB, 2, 1, E)), packed: null };
+function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tensor | null, inB: Tensor | null, sep: Tensor[] | null): Projected {
+  if (sep === null) {
+    if (inW === null) throw new ArgumentError("use_separate_proj_weight is False but in_proj_weight is None");
+    if (query === key && key === value) {
+      const packed = linear(query, inW, inB);
+      const [q, k, v] = [0, 1, 2].map((i) => narrow(packed, -1, i * E, E)) as [Tensor, Tensor, Tensor];
+      return { q, k, v, packed };
+    }
   }
-  if (inW === null) throw new ArgumentError("use_separate_proj_weight is False but in_proj_weight is None");
-  if (query === key && key === value) {
-    const packed = linear(query, inW, inB);
-    const [q, k, v] = [0, 1, 2].map((i) => narrow(packed, -1, i * E, E)) as [Tensor, Tensor, Tensor];
-    return { q, k, v, packed };
-  }
-  return {
-    q: linear(query, part(inW, 0, 1, E)!, part(inB, 0, 1, E)),
-    k: linear(key, part(inW, 1, 1, E)!, part(inB, 1, 1, E)),
-    v: linear(value, part(inW, 2, 1, E)!, part(inB, 2, 1, E)),
-    packed: null,
-  };
+  const [q, k, v] = [query, key, value].map((x, i) => {
+    const w = sep?.[i] ?? narrow(inW!, 0, i * E, E);
+    const Ein = x.shape[x.ndim - 1]!;
+    if (sep && !sameShape(w.shape, [E, Ein])) throw new ShapeError(`expecting ${["query", "key", "value"][i]} weights shape of ${tuple([E, Ein])}, but got ${size(w.shape)}`);
+    return linear(x, w, inB && narrow(inB, 0, i * E, E));
+  }) as [Tensor, Tensor, Tensor];
+  return { q, k, v, packed: null };
 }
 
 /** [L, N, E] (or [N, L, E] batch-first) as the [N, H, L, headDim] view the batched products read. */
@@ -155,8 +125,8 @@ function staticHeads(t: Tensor, name: string, N: number, H: number, hd: number):
   return reshape(t, [N, H, t.shape[1]!, hd]);
 }
 
-/** One more key position (a column of 0 in the additive masks). */
-const padKey = (m: Tensor | null): Tensor | null => (m === null ? null : pad(m, [0, 1]));
+/** The key positions bias_k/bias_v and addZeroAttn added (columns of 0 in the additive masks). */
+const padKey = (m: Tensor, n: number): Tensor => (n > 0 ? pad(m, [0, n]) : m);
 
 export function multiHeadAttentionForward(
   query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number,
@@ -185,49 +155,40 @@ export function multiHeadAttentionForward(
   if (E !== embedDimToCheck) throw new ShapeError(`was expecting embedding dimension of ${embedDimToCheck}, but got ${E}`);
   const hd = Math.floor(E / numHeads);
   if (hd * numHeads !== E) throw new ShapeError(`embed_dim ${E} not divisible by num_heads ${numHeads}`);
-  const separate = opts.useSeparateProjWeight ?? false;
-  if (separate) {
-    if (!sameShape(k0.shape.slice(0, 2), v0.shape.slice(0, 2))) {
-      throw new ShapeError(`key's sequence and batch dims ${size(k0.shape.slice(0, 2))} do not match value's ${size(v0.shape.slice(0, 2))}`);
-    }
+  let sep: Tensor[] | null = null;
+  if (opts.useSeparateProjWeight) {
+    const [ks, vs] = [k0.shape.slice(0, 2), v0.shape.slice(0, 2)];
+    if (!sameShape(ks, vs)) throw new ShapeError(`key's sequence and batch dims ${size(ks)} do not match value's ${size(vs)}`);
+    sep = ["q", "k", "v"].map((n) => {
+      const w = opts[`${n}ProjWeight` as "qProjWeight"];
+      if (!w) throw new ArgumentError(`use_separate_proj_weight is True but ${n}_proj_weight is None`);
+      return w;
+    });
   } else if (!sameShape(k0.shape, v0.shape)) {
     throw new ShapeError(`key shape ${size(k0.shape)} does not match value shape ${size(v0.shape)}`);
   }
   const p = checkDropoutP(dropoutP);
-  let sep: [Tensor, Tensor, Tensor] | null = null;
-  if (separate) {
-    const { qProjWeight: wq, kProjWeight: wk, vProjWeight: wv } = opts;
-    for (const [w, n] of [[wq, "q"], [wk, "k"], [wv, "v"]] as const) {
-      if (!w) throw new ArgumentError(`use_separate_proj_weight is True but ${n}_proj_weight is None`);
-    }
-    sep = [wq!, wk!, wv!];
-  }
   // Unbatched inputs were unsqueezed one by one: keep "the same tensor" as the caller passed it.
   const since = nodesMade();
   const k1 = key === query ? q0 : k0;
   const v1 = value === key ? k1 : v0;
   let { q, k, v, packed } = project(q0, k1, v1, E, inProjWeight, inProjBias, sep);
 
-  let S = bf ? k0.shape[1]! : k0.shape[0]!;
+  const S0 = bf ? k0.shape[1]! : k0.shape[0]!;
   let bias: Tensor | null = null;
   if (mask0 !== null) {
     if (mask0.dtype !== "bool" && !isFloating(mask0.dtype)) {
       throw new DTypeError(`Only float, byte, and bool types are supported for attn_mask, not torch.${mask0.dtype}`);
     }
-    if (mask0.ndim === 2) {
-      if (!sameShape(mask0.shape, [L, S])) throw new ShapeError(`The shape of the 2D attn_mask is ${size(mask0.shape)}, but should be ${tuple([L, S])}.`);
-      bias = reshape(additiveMask(mask0, q.dtype, true, "attn_mask"), [1, 1, L, S]);
-    } else if (mask0.ndim === 3) {
-      if (!sameShape(mask0.shape, [N * numHeads, L, S])) {
-        throw new ShapeError(`The shape of the 3D attn_mask is ${size(mask0.shape)}, but should be ${tuple([N * numHeads, L, S])}.`);
-      }
-      bias = reshape(additiveMask(mask0, q.dtype, true, "attn_mask"), [N, numHeads, L, S]);
-    } else {
-      throw new ShapeError(`attn_mask's dimension ${mask0.ndim} is not supported`);
-    }
+    // 2-D or 3-D: isBatched refused the others.
+    const two = mask0.ndim === 2;
+    const want = two ? [L, S0] : [N * numHeads, L, S0];
+    if (!sameShape(mask0.shape, want)) throw new ShapeError(`The shape of the ${mask0.ndim}D attn_mask is ${size(mask0.shape)}, but should be ${tuple(want)}.`);
+    bias = reshape(additiveMask(mask0, q.dtype, true, "attn_mask"), two ? [1, 1, L, S0] : [N, numHeads, L, S0]);
   }
   let kpm = kpm0 === null ? null : reshape(additiveMask(batched ? kpm0 : unsqueeze(kpm0, 0), q.dtype, true, "key_padding_mask"), [-1, 1, 1, kpm0.shape[kpm0.ndim - 1]!]);
 
+  let added = 0;
   if (biasK !== null && biasV !== null) {
     if (opts.staticK || opts.staticV) throw new ArgumentError(`bias cannot be added to static ${opts.staticK ? "key" : "value"}.`);
     // One more key and value per sequence: the learned bias, in the layout's sequence dim.
@@ -235,9 +196,7 @@ export function multiHeadAttentionForward(
     const grow = (t: Tensor, b: Tensor): Tensor => cat([t, expand(reshape(b, [1, 1, E]), bf ? [N, 1, E] : [1, N, E])], seqDim);
     k = grow(k, biasK);
     v = grow(v, biasV);
-    bias = padKey(bias);
-    kpm = padKey(kpm);
-    S += 1;
+    added++;
   } else if (biasK !== null || biasV !== null) {
     throw new ArgumentError("bias_k and bias_v must both be given or both be None");
   }
@@ -249,10 +208,11 @@ export function multiHeadAttentionForward(
     const z = zeros([N, numHeads, 1, hd], { dtype: q.dtype });
     kh = cat([kh, z], 2);
     vh = cat([vh, z], 2);
-    bias = padKey(bias);
-    kpm = padKey(kpm);
+    added++;
   }
-  S = kh.shape[2]!;
+  const S = kh.shape[2]!;
+  if (kpm !== null) kpm = padKey(kpm, added);
+  if (bias !== null) bias = padKey(bias, added);
   if (kpm !== null) {
     const got = [kpm.shape[0]!, kpm.shape[3]!];
     if (!sameShape(got, [N, S])) throw new ShapeError(`expecting key_padding_mask shape of ${tuple([N, S])}, but got ${size(batched ? kpm0!.shape : [1, ...kpm0!.shape])}`);
@@ -262,9 +222,7 @@ export function multiHeadAttentionForward(
   let causal = false;
   if (opts.isCausal) {
     if (mask0 === null) {
-      throw new ArgumentError(
-        "Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.",
-      );
+      throw new ArgumentError("Need attn_mask if specifying the is_causal hint: nn.Transformer.generateSquareSubsequentMask(L) makes the causal one.");
     }
     // As PyTorch 2: with no padding mask and no weights wanted, trust the hint and drop the mask.
     if (kpm0 === null && !needWeights && !addZeroAttn && biasK === null) {

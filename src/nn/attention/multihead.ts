@@ -100,27 +100,25 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
     this.batchFirst = opts.batchFirst ?? false;
     this.headDim = Math.floor(embedDim / numHeads);
     if (this.headDim * numHeads !== embedDim) throw new ShapeError("embed_dim must be divisible by num_heads");
-    const dtype = opts.dtype;
     const bias = opts.bias ?? true;
+    const param = (...shape: number[]): Tensor => Parameter(empty(shape, { dtype: opts.dtype }));
     if (this.qkvSameEmbedDim) {
-      this.inProjWeight = Parameter(empty([3 * embedDim, embedDim], { dtype }));
+      this.inProjWeight = param(3 * embedDim, embedDim);
     } else {
-      this.qProjWeight = Parameter(empty([embedDim, embedDim], { dtype }));
-      this.kProjWeight = Parameter(empty([embedDim, this.kdim], { dtype }));
-      this.vProjWeight = Parameter(empty([embedDim, this.vdim], { dtype }));
+      this.qProjWeight = param(embedDim, embedDim);
+      this.kProjWeight = param(embedDim, this.kdim);
+      this.vProjWeight = param(embedDim, this.vdim);
     }
-    if (bias) this.inProjBias = Parameter(empty([3 * embedDim], { dtype }));
-    this.outProj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, dtype });
+    if (bias) this.inProjBias = param(3 * embedDim);
+    this.outProj = new NonDynamicallyQuantizableLinear(embedDim, embedDim, { bias, dtype: opts.dtype });
     if (opts.addBiasKv) {
-      this.biasK = Parameter(empty([1, 1, embedDim], { dtype }));
-      this.biasV = Parameter(empty([1, 1, embedDim], { dtype }));
+      this.biasK = param(1, 1, embedDim);
+      this.biasV = param(1, 1, embedDim);
     }
     this.addZeroAttn = opts.addZeroAttn ?? false;
-    for (const [prop, key] of [
-      ["inProjWeight", "in_proj_weight"], ["qProjWeight", "q_proj_weight"], ["kProjWeight", "k_proj_weight"], ["vProjWeight", "v_proj_weight"],
-      ["inProjBias", "in_proj_bias"], ["outProj", "out_proj"], ["biasK", "bias_k"], ["biasV", "bias_v"],
-    ] as const) {
-      this.renameStateKey(prop, key);
+    // State-dict keys in PyTorch's snake_case (in_proj_weight, out_proj, bias_k, ...).
+    for (const prop of ["inProjWeight", "qProjWeight", "kProjWeight", "vProjWeight", "inProjBias", "outProj", "biasK", "biasV"]) {
+      this.renameStateKey(prop, prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
     }
     this.resetParameters();
   }
@@ -142,19 +140,9 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
     checkOptions(where, opts, FORWARD_OPTIONS, { index: 4, positional: "keyPaddingMask" });
     return multiHeadAttentionForward(
       query, key, value, this.embedDim, this.numHeads, this.inProjWeight, this.inProjBias, this.biasK, this.biasV,
-      this.addZeroAttn, this.dropout, this.outProj.weight, this.outProj.bias,
-      {
-        training: this.training,
-        keyPaddingMask: opts.keyPaddingMask,
-        needWeights: opts.needWeights,
-        attnMask: opts.attnMask,
-        averageAttnWeights: opts.averageAttnWeights,
-        isCausal: opts.isCausal,
-        useSeparateProjWeight: !this.qkvSameEmbedDim,
-        qProjWeight: this.qProjWeight,
-        kProjWeight: this.kProjWeight,
-        vProjWeight: this.vProjWeight,
-        batchFirst: this.batchFirst,
+      this.addZeroAttn, this.dropout, this.outProj.weight, this.outProj.bias, {
+        ...opts, training: this.training, useSeparateProjWeight: !this.qkvSameEmbedDim, qProjWeight: this.qProjWeight,
+        kProjWeight: this.kProjWeight, vProjWeight: this.vProjWeight, batchFirst: this.batchFirst,
       },
     );
   }

@@ -1,6 +1,6 @@
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { checkArg, checkArity, checkOptions } from "../../options.ts";
+import { type OptionSpec, checkArg, checkArity, checkOptions } from "../../options.ts";
 import { all } from "../../ops/logical_reduce.ts";
 import { eq } from "../../ops/elementwise.ts";
 import { triu } from "../../ops/shape_ops.ts";
@@ -18,13 +18,6 @@ import {
 } from "./transformer_layers.ts";
 
 /** nn.TransformerEncoder, nn.TransformerDecoder (stacks of deep-copied layers) and nn.Transformer. */
-
-/** PyTorch's `_get_clones`: numLayers deep copies of the layer (the layer given is not itself used). */
-function clones(layer: AnyModule, numLayers: number, where: string): ModuleList {
-  if (!(layer instanceof Module)) throw new ArgumentError(`${where}: the layer must be a Module`);
-  if (!Number.isInteger(numLayers) || numLayers < 0) throw new ArgumentError(`${where}: num_layers must be a non-negative integer, got ${numLayers}`);
-  return new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(layer)));
-}
 
 /** [sz, sz] float: -inf above the diagonal, 0 elsewhere (position i attends to 0..i). */
 export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
@@ -63,23 +56,38 @@ export interface TransformerEncoderForwardOptions {
   isCausal?: boolean;
 }
 
-type EncIn = [src: Tensor, opts?: TransformerEncoderForwardOptions];
-
-/** `nn.TransformerEncoder(encoderLayer, numLayers, { norm })`: numLayers copies of the layer, then norm. */
-export class TransformerEncoder extends Module<EncIn, Tensor> {
-  /** @internal */ static override readonly builtinName: string = "TransformerEncoder";
+/**
+ * What both stacks share: numLayers deep copies of the layer (PyTorch's `_get_clones`; the layer given
+ * is not itself used), run in turn, then the optional norm.
+ */
+abstract class LayerStack<In extends unknown[]> extends Module<In, Tensor> {
   layers: ModuleList;
   readonly numLayers: number;
   norm: AnyModule | null;
 
-  constructor(encoderLayer: AnyModule, numLayers: number, opts: TransformerEncoderOptions = {}) {
+  protected constructor(where: string, args: IArguments, spec: OptionSpec, layer: AnyModule, numLayers: number, opts: { norm?: AnyModule | null }) {
     super();
-    const where = "nn.TransformerEncoder()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, { norm: "object?", enableNestedTensor: "boolean", maskCheck: "boolean" }, { index: 3, positional: "norm" });
-    this.layers = clones(encoderLayer as AnyModule, numLayers, where);
+    checkArity(where, args, 3);
+    checkOptions(where, opts, spec, { index: 3, positional: "norm" });
+    if (!(layer instanceof Module)) throw new ArgumentError(`${where}: the layer must be a Module`);
+    if (!Number.isInteger(numLayers) || numLayers < 0) throw new ArgumentError(`${where}: num_layers must be a non-negative integer, got ${numLayers}`);
+    this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(layer)));
     this.numLayers = numLayers;
     this.norm = opts.norm ?? null;
+  }
+
+  protected run(x: Tensor, ...rest: unknown[]): Tensor {
+    for (const layer of this.layers) x = (layer as AnyModule).forward(x, ...rest) as Tensor;
+    return this.norm === null ? x : (this.norm.forward(x) as Tensor);
+  }
+}
+
+/** `nn.TransformerEncoder(encoderLayer, numLayers, { norm })`: numLayers copies of the layer, then norm. */
+export class TransformerEncoder extends LayerStack<[src: Tensor, opts?: TransformerEncoderForwardOptions]> {
+  /** @internal */ static override readonly builtinName: string = "TransformerEncoder";
+
+  constructor(encoderLayer: AnyModule, numLayers: number, opts: TransformerEncoderOptions = {}) {
+    super("nn.TransformerEncoder()", arguments, { norm: "object?", enableNestedTensor: "boolean", maskCheck: "boolean" }, encoderLayer, numLayers, opts);
   }
 
   override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
@@ -87,40 +95,23 @@ export class TransformerEncoder extends Module<EncIn, Tensor> {
     checkArity(where, arguments, 2);
     checkOptions(where, opts, { mask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, { index: 2, positional: "mask" });
     const mask = opts.mask ?? null;
-    const layerOpts: EncoderLayerForwardOptions = { srcMask: mask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: detectCausal(mask, opts.isCausal) };
-    let x = src;
-    for (const layer of this.layers) x = (layer as AnyModule).forward(x, layerOpts) as Tensor;
-    return this.norm === null ? x : this.norm.forward(x) as Tensor;
+    return this.run(src, { srcMask: mask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: detectCausal(mask, opts.isCausal) });
   }
 }
 
-type DecIn = [tgt: Tensor, memory: Tensor, opts?: DecoderLayerForwardOptions];
-
 /** `nn.TransformerDecoder(decoderLayer, numLayers, { norm })`. */
-export class TransformerDecoder extends Module<DecIn, Tensor> {
+export class TransformerDecoder extends LayerStack<[tgt: Tensor, memory: Tensor, opts?: DecoderLayerForwardOptions]> {
   /** @internal */ static override readonly builtinName: string = "TransformerDecoder";
-  layers: ModuleList;
-  readonly numLayers: number;
-  norm: AnyModule | null;
 
   constructor(decoderLayer: AnyModule, numLayers: number, opts: { norm?: AnyModule | null } = {}) {
-    super();
-    const where = "nn.TransformerDecoder()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, { norm: "object?" }, { index: 3, positional: "norm" });
-    this.layers = clones(decoderLayer as AnyModule, numLayers, where);
-    this.numLayers = numLayers;
-    this.norm = opts.norm ?? null;
+    super("nn.TransformerDecoder()", arguments, { norm: "object?" }, decoderLayer, numLayers, opts);
   }
 
   override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
     const where = "nn.TransformerDecoder.forward()";
     checkArity(where, arguments, 3);
     checkOptions(where, opts, DECODER_FORWARD_OPTIONS, { index: 3, positional: "tgtMask" });
-    const layerOpts = { ...opts, tgtIsCausal: detectCausal(opts.tgtMask ?? null, opts.tgtIsCausal), memoryIsCausal: opts.memoryIsCausal ?? false };
-    let x = tgt;
-    for (const layer of this.layers) x = (layer as AnyModule).forward(x, memory, layerOpts) as Tensor;
-    return this.norm === null ? x : this.norm.forward(x) as Tensor;
+    return this.run(tgt, memory, { ...opts, tgtIsCausal: detectCausal(opts.tgtMask ?? null, opts.tgtIsCausal), memoryIsCausal: opts.memoryIsCausal ?? false });
   }
 }
 
@@ -148,10 +139,7 @@ export interface TransformerForwardOptions {
 const TRANSFORMER_OPTIONS = {
   ...LAYER_OPTIONS, dModel: "int", nhead: "int", numEncoderLayers: "int", numDecoderLayers: "int", customEncoder: "object?", customDecoder: "object?",
 } as const;
-const TRANSFORMER_FORWARD_OPTIONS = {
-  srcMask: "tensor?", tgtMask: "tensor?", memoryMask: "tensor?", srcKeyPaddingMask: "tensor?", tgtKeyPaddingMask: "tensor?",
-  memoryKeyPaddingMask: "tensor?", srcIsCausal: "boolean", tgtIsCausal: "boolean", memoryIsCausal: "boolean",
-} as const;
+const TRANSFORMER_FORWARD_OPTIONS = { srcMask: "tensor?", srcKeyPaddingMask: "tensor?", srcIsCausal: "boolean", ...DECODER_FORWARD_OPTIONS } as const;
 
 /**
  * `nn.Transformer({ dModel: 512, nhead: 8, numEncoderLayers: 6, numDecoderLayers: 6, dimFeedforward: 2048, ... })`:
@@ -174,10 +162,9 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
     checkArity(where, arguments, 1);
     checkOptions(where, opts, TRANSFORMER_OPTIONS, { index: 1, positional: "dModel" });
     const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...rest } = opts;
-    const layerOpts: TransformerLayerOptions = { ...rest };
     const norm = (): LayerNorm => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype: opts.dtype });
-    this.encoder = customEncoder ?? ( new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, layerOpts) as AnyModule, numEncoderLayers, { norm: norm() }) as AnyModule);
-    this.decoder = customDecoder ?? ( new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, layerOpts) as AnyModule, numDecoderLayers, { norm: norm() }) as AnyModule);
+    this.encoder = customEncoder ?? ( new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, rest) as AnyModule, numEncoderLayers, { norm: norm() }) as AnyModule);
+    this.decoder = customDecoder ?? ( new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, rest) as AnyModule, numDecoderLayers, { norm: norm() }) as AnyModule);
     for (const p of this.parameters()) if (p.ndim > 1) xavierUniform_(p);
     this.dModel = dModel;
     this.nhead = nhead;
@@ -194,10 +181,8 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
     if (src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel) {
       throw new ShapeError("the feature number of src and tgt must be equal to d_model");
     }
-    const memory = this.encoder.forward(src, { mask: opts.srcMask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: opts.srcIsCausal }) as Tensor;
-    return this.decoder.forward(tgt, memory, {
-      tgtMask: opts.tgtMask, memoryMask: opts.memoryMask, tgtKeyPaddingMask: opts.tgtKeyPaddingMask,
-      memoryKeyPaddingMask: opts.memoryKeyPaddingMask, tgtIsCausal: opts.tgtIsCausal, memoryIsCausal: opts.memoryIsCausal,
-    }) as Tensor;
+    const { srcMask, srcKeyPaddingMask, srcIsCausal, ...decoderOpts } = opts;
+    const memory = this.encoder.forward(src, { mask: srcMask, srcKeyPaddingMask, isCausal: srcIsCausal }) as Tensor;
+    return this.decoder.forward(tgt, memory, decoderOpts) as Tensor;
   }
 }

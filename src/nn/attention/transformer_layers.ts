@@ -46,8 +46,13 @@ export function activationFn(a: TransformerActivation | undefined): ((x: Tensor)
   throw new ArgumentError(`activation should be relu/gelu, not ${String(a)}`);
 }
 
-function checkKeyPadding(mask: Tensor | null | undefined, name: string): void {
-  if (mask !== null && mask !== undefined) checkMaskType(mask, name);
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function checkKeyPadding(opts: object, names: string[]): void {
+  for (const n of names) {
+    const mask = (opts as Record<string, Tensor | null | undefined>)[n];
+    if (mask) checkMaskType(mask, snake(n));
+  }
 }
 
 /**
@@ -63,30 +68,29 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
   declare linear2: Linear;
   declare activation: ((x: Tensor) => Tensor) | Module;
 
-  protected constructor(where: string, args: IArguments, dModel: number, nhead: number, opts: TransformerLayerOptions) {
+  /**
+   * Registers, in PyTorch's order: self_attn, (the decoder's multihead_attn), linear1, dropout, linear2,
+   * norm1..normN, dropout1..dropoutN, activation.
+   */
+  protected constructor(where: string, args: IArguments, dModel: number, nhead: number, opts: TransformerLayerOptions, decoder: boolean) {
     super();
     checkArity(where, args, 3);
     checkOptions(where, opts, LAYER_OPTIONS, { index: 3, positional: "dimFeedforward" });
     this.normFirst = opts.normFirst ?? false;
     this.batchFirst = opts.batchFirst ?? false;
-    this.selfAttn = this.attention(dModel, nhead, opts);
-    this.renameStateKey("selfAttn", "self_attn");
-  }
-
-  protected attention(dModel: number, nhead: number, opts: TransformerLayerOptions): MultiheadAttention {
-    return new MultiheadAttention(dModel, nhead, { dropout: opts.dropout ?? 0.1, batchFirst: this.batchFirst, dtype: opts.dtype });
-  }
-
-  /** linear1, dropout, linear2 (after the attention blocks, as PyTorch registers them). */
-  protected addFeedForward(dModel: number, opts: TransformerLayerOptions): void {
-    const dff = opts.dimFeedforward ?? 2048;
-    this.linear1 = new Linear(dModel, dff, { dtype: opts.dtype });
-    this.dropout = new Dropout(opts.dropout ?? 0.1);
-    this.linear2 = new Linear(dff, dModel, { dtype: opts.dtype });
-  }
-
-  protected norm(dModel: number, opts: TransformerLayerOptions): LayerNorm {
-    return new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype: opts.dtype });
+    const { dtype, dropout = 0.1, dimFeedforward = 2048 } = opts;
+    const self = this as unknown as Record<string, unknown>;
+    for (const prop of decoder ? ["selfAttn", "multiheadAttn"] : ["selfAttn"]) {
+      self[prop] = new MultiheadAttention(dModel, nhead, { dropout, batchFirst: this.batchFirst, dtype });
+      this.renameStateKey(prop, snake(prop));
+    }
+    this.linear1 = new Linear(dModel, dimFeedforward, { dtype });
+    this.dropout = new Dropout(dropout);
+    this.linear2 = new Linear(dimFeedforward, dModel, { dtype });
+    const n = decoder ? 3 : 2;
+    for (let i = 1; i <= n; i++) self[`norm${i}`] = new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype });
+    for (let i = 1; i <= n; i++) self[`dropout${i}`] = new Dropout(dropout);
+    this.activation = activationFn(opts.activation);
   }
 
   /** `own`, when given, collects the intermediates (see privateChain). */
@@ -100,10 +104,24 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
     return drop.forward(y);
   }
 
-  protected saBlock(x: Tensor, mask: Tensor | null, kpm: Tensor | null, isCausal: boolean, drop: Dropout, own: Tensor[] | null = null): Tensor {
-    const [y] = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask: kpm, needWeights: false, isCausal });
+  protected attnBlock(
+    attn: MultiheadAttention, x: Tensor, kv: Tensor, attnMask: Tensor | null | undefined, keyPaddingMask: Tensor | null | undefined,
+    isCausal: boolean | undefined, drop: Dropout, own: Tensor[] | null = null,
+  ): Tensor {
+    const [y] = attn.forward(x, kv, kv, { attnMask, keyPaddingMask, needWeights: false, isCausal });
     own?.push(y);
     return drop.forward(y);
+  }
+
+  /** The blocks in turn, each with its residual and norm{i} before (normFirst) or after; `own` as in ffBlock. */
+  protected residuals(x: Tensor, blocks: ((y: Tensor) => Tensor)[], own: Tensor[] | null = null): Tensor {
+    const mid = (t: Tensor): Tensor => (own?.push(t), t);
+    blocks.forEach((block, i) => {
+      const norm = (this as unknown as Record<string, LayerNorm>)[`norm${i + 1}`]!;
+      if (i > 0) mid(x);
+      x = this.normFirst ? add(x, mid(block(mid(norm.forward(x))))) : norm.forward(mid(add(x, mid(block(x)))));
+    });
+    return x;
   }
 
   /**
@@ -136,37 +154,20 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
   declare dropout2: Dropout;
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
-    super("nn.TransformerEncoderLayer()", arguments, dModel, nhead, opts);
-    this.addFeedForward(dModel, opts);
-    this.norm1 = this.norm(dModel, opts);
-    this.norm2 = this.norm(dModel, opts);
-    this.dropout1 = new Dropout(opts.dropout ?? 0.1);
-    this.dropout2 = new Dropout(opts.dropout ?? 0.1);
-    this.activation = activationFn(opts.activation);
+    super("nn.TransformerEncoderLayer()", arguments, dModel, nhead, opts, false);
   }
 
   override forward(src: Tensor, opts: EncoderLayerForwardOptions = {}): Tensor {
     const where = "nn.TransformerEncoderLayer.forward()";
     checkArity(where, arguments, 2);
     checkOptions(where, opts, { srcMask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, { index: 2, positional: "srcMask" });
-    checkKeyPadding(opts.srcKeyPaddingMask, "src_key_padding_mask");
-    const mask = opts.srcMask ?? null;
-    const kpm = opts.srcKeyPaddingMask ?? null;
-    const causal = opts.isCausal ?? false;
+    checkKeyPadding(opts, ["srcKeyPaddingMask"]);
     const since = nodesMade();
     const own: Tensor[] | null = this.privateChain(TransformerEncoderLayer) ? [] : null;
-    const mid = (t: Tensor): Tensor => {
-      own?.push(t);
-      return t;
-    };
-    let x = src;
-    if (this.normFirst) {
-      x = mid(add(x, mid(this.saBlock(mid(this.norm1.forward(x)), mask, kpm, causal, this.dropout1, own))));
-      x = add(x, mid(this.ffBlock(mid(this.norm2.forward(x)), this.dropout2, own)));
-    } else {
-      x = mid(this.norm1.forward(mid(add(x, mid(this.saBlock(x, mask, kpm, causal, this.dropout1, own))))));
-      x = this.norm2.forward(mid(add(x, mid(this.ffBlock(x, this.dropout2, own)))));
-    }
+    const x = this.residuals(src, [
+      (y) => this.attnBlock(this.selfAttn, y, y, opts.srcMask, opts.srcKeyPaddingMask, opts.isCausal, this.dropout1, own),
+      (y) => this.ffBlock(y, this.dropout2, own),
+    ], own);
     if (own !== null) releaseWhenFreed(x, since, own.map((t) => t.storage), [src]);
     return x;
   }
@@ -199,46 +200,18 @@ export class TransformerDecoderLayer extends TransformerLayerBase<[tgt: Tensor, 
   declare dropout3: Dropout;
 
   constructor(dModel: number, nhead: number, opts: TransformerLayerOptions = {}) {
-    super("nn.TransformerDecoderLayer()", arguments, dModel, nhead, opts);
-    this.multiheadAttn = this.attention(dModel, nhead, opts);
-    this.renameStateKey("multiheadAttn", "multihead_attn");
-    this.addFeedForward(dModel, opts);
-    this.norm1 = this.norm(dModel, opts);
-    this.norm2 = this.norm(dModel, opts);
-    this.norm3 = this.norm(dModel, opts);
-    this.dropout1 = new Dropout(opts.dropout ?? 0.1);
-    this.dropout2 = new Dropout(opts.dropout ?? 0.1);
-    this.dropout3 = new Dropout(opts.dropout ?? 0.1);
-    this.activation = activationFn(opts.activation);
-  }
-
-  private mhaBlock(x: Tensor, mem: Tensor, mask: Tensor | null, kpm: Tensor | null, isCausal: boolean): Tensor {
-    const [y] = this.multiheadAttn.forward(x, mem, mem, { attnMask: mask, keyPaddingMask: kpm, needWeights: false, isCausal });
-    return this.dropout2.forward(y);
+    super("nn.TransformerDecoderLayer()", arguments, dModel, nhead, opts, true);
   }
 
   override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
     const where = "nn.TransformerDecoderLayer.forward()";
     checkArity(where, arguments, 3);
     checkOptions(where, opts, DECODER_FORWARD_OPTIONS, { index: 3, positional: "tgtMask" });
-    checkKeyPadding(opts.tgtKeyPaddingMask, "tgt_key_padding_mask");
-    checkKeyPadding(opts.memoryKeyPaddingMask, "memory_key_padding_mask");
-    const tm = opts.tgtMask ?? null;
-    const tk = opts.tgtKeyPaddingMask ?? null;
-    const mm = opts.memoryMask ?? null;
-    const mk = opts.memoryKeyPaddingMask ?? null;
-    const tc = opts.tgtIsCausal ?? false;
-    const mc = opts.memoryIsCausal ?? false;
-    let x = tgt;
-    if (this.normFirst) {
-      x = add(x, this.saBlock(this.norm1.forward(x), tm, tk, tc, this.dropout1));
-      x = add(x, this.mhaBlock(this.norm2.forward(x), memory, mm, mk, mc));
-      x = add(x, this.ffBlock(this.norm3.forward(x), this.dropout3));
-    } else {
-      x = this.norm1.forward(add(x, this.saBlock(x, tm, tk, tc, this.dropout1)));
-      x = this.norm2.forward(add(x, this.mhaBlock(x, memory, mm, mk, mc)));
-      x = this.norm3.forward(add(x, this.ffBlock(x, this.dropout3)));
-    }
-    return x;
+    checkKeyPadding(opts, ["tgtKeyPaddingMask", "memoryKeyPaddingMask"]);
+    return this.residuals(tgt, [
+      (y) => this.attnBlock(this.selfAttn, y, y, opts.tgtMask, opts.tgtKeyPaddingMask, opts.tgtIsCausal, this.dropout1),
+      (y) => this.attnBlock(this.multiheadAttn, y, memory, opts.memoryMask, opts.memoryKeyPaddingMask, opts.memoryIsCausal, this.dropout2),
+      (y) => this.ffBlock(y, this.dropout3),
+    ]);
   }
 }
