@@ -105,17 +105,15 @@ export class GELU extends Module {
   }
 }
 
-/** Softmax over `dim` (when omitted, PyTorch's legacy choice: dim 0 for 0-, 1- and 3-d inputs, else 1). */
-export class Softmax extends Module {
-  /** @internal */ static override readonly builtinName: string = "Softmax";
-  constructor(readonly dim?: number) {
-    super();
-    checkArity("nn.Softmax()", arguments, 1);
-    checkArg("nn.Softmax()", dim, "int?", 1, "dim");
-  }
+/** What Softmax and LogSoftmax share: the optional `dim` and its repr. */
+abstract class SoftmaxNd extends Module {
+  readonly dim: number | undefined;
 
-  override forward(x: Tensor): Tensor {
-    return softmax(x, this.dim);
+  protected constructor(where: string, args: IArguments) {
+    super();
+    checkArity(where, args, 1);
+    checkArg(where, args[0], "int?", 1, "dim");
+    this.dim = args[0] as number | undefined;
   }
 
   override extraRepr(): string {
@@ -123,20 +121,26 @@ export class Softmax extends Module {
   }
 }
 
-export class LogSoftmax extends Module {
+/** Softmax over `dim` (when omitted, PyTorch's legacy choice: dim 0 for 0-, 1- and 3-d inputs, else 1). */
+export class Softmax extends SoftmaxNd {
+  /** @internal */ static override readonly builtinName: string = "Softmax";
+  constructor(dim?: number) {
+    super("nn.Softmax()", arguments);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return softmax(x, this.dim);
+  }
+}
+
+export class LogSoftmax extends SoftmaxNd {
   /** @internal */ static override readonly builtinName: string = "LogSoftmax";
-  constructor(readonly dim?: number) {
-    super();
-    checkArity("nn.LogSoftmax()", arguments, 1);
-    checkArg("nn.LogSoftmax()", dim, "int?", 1, "dim");
+  constructor(dim?: number) {
+    super("nn.LogSoftmax()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dim);
-  }
-
-  override extraRepr(): string {
-    return `dim=${this.dim ?? "None"}`;
   }
 }
 
