@@ -156,10 +156,55 @@ function sgdPlain(): Fn {
   return f;
 }
 
+/**
+ * sgd_mom(p, g, buf, n, negLr, mom, damp1): SGD with momentum after the first step (no weight decay,
+ * dampening as damp1 = 1 - dampening, not Nesterov), as src/optim/sgd.ts's float32 loop computes it:
+ * buf = fround(fround(buf * mom) + damp1 * g) and p = fround(p + negLr * buf), each sum in a double
+ * over exact double products, so the same bits. Whole vectors, as sgd.
+ */
+function sgdMomentum(): Fn {
+  const f = new Fn(["i32", "i32", "i32", "i32", "f32", "f32", "f32"]);
+  const [p, g, buf, n, negLr, mom, damp1] = [0, 1, 2, 3, 4, 5, 6];
+  const q = f.local("i32"), end = f.local("i32"), nl = f.local("v128"), vm = f.local("v128"), dp = f.local("v128");
+  const vp = f.local("v128"), vg = f.local("v128"), vb = f.local("v128");
+  const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7], JOIN = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const wide = (v: number, high: boolean): void => {
+    f.get(v);
+    if (high) f.get(v).shuffle(HIGH);
+    f.v(SIMD.f64x2PromoteLowF32x4);
+  };
+  /** fround(a + c * b) over the low and high halves of v128 locals a, b, with c a promoted constant. */
+  const fma = (a: number, b: number, c: number): void => {
+    for (const high of [false, true]) {
+      wide(a, high);
+      wide(b, high);
+      f.get(c).v(SIMD.f64x2Mul).v(SIMD.f64x2Add).v(SIMD.f32x4DemoteF64x2Zero);
+    }
+    f.shuffle(JOIN);
+  };
+  f.get(negLr).v(SIMD.f32x4Splat).v(SIMD.f64x2PromoteLowF32x4).set(nl);
+  f.get(mom).v(SIMD.f32x4Splat).set(vm);
+  f.get(damp1).v(SIMD.f32x4Splat).v(SIMD.f64x2PromoteLowF32x4).set(dp);
+  f.get(n).i32(4).mul().set(end);
+  f.forLoop(q, () => f.i32(0), () => f.get(end), () => f.i32(16), () => {
+    f.get(p).get(q).add().v(SIMD.load, 0, 2).set(vp);
+    f.get(g).get(q).add().v(SIMD.load, 0, 2).set(vg);
+    f.get(buf).get(q).add().v(SIMD.load, 0, 2).get(vm).v(SIMD.f32x4Mul).set(vb);
+    fma(vb, vg, dp);
+    f.set(vb);
+    f.get(buf).get(q).add().get(vb).v(SIMD.store, 0, 2);
+    f.get(p).get(q).add();
+    fma(vp, vb, nl);
+    f.v(SIMD.store, 0, 2);
+  });
+  return f;
+}
+
 export function elementwiseFunctions(): { name: string; fn: Fn }[] {
   const fns = UNARY_OPS.map((op) => ({ name: `u_${op}`, fn: unary(op) }));
   for (const op of BINARY_OPS) for (const mode of BINARY_MODES) fns.push({ name: `b_${op}_${mode}`, fn: binary(op, mode) });
   fns.push({ name: "sum_mid", fn: sumMiddle() });
   fns.push({ name: "sgd", fn: sgdPlain() });
+  fns.push({ name: "sgd_mom", fn: sgdMomentum() });
   return fns;
 }

@@ -1,8 +1,9 @@
 /**
- * The wasm backend's fused SGD (a SIMD kernel over linear memory) against the JS loop: bit-identical
- * parameters over several steps, on sizes around the staging threshold and the vector width, a
- * non-contiguous view, and gradients of mixed magnitudes; and every update it does not cover
- * (momentum, weight decay, maximize, float64, Adam) declined with nothing written.
+ * The wasm backend's fused SGD (SIMD kernels over linear memory, plain and with momentum) against the
+ * JS loop: bit-identical parameters (and momentum buffers, through them) over several steps, on sizes
+ * around the staging threshold and the vector width, a non-contiguous view, and gradients of mixed
+ * magnitudes; and every update it does not cover (Nesterov, weight decay, maximize, float64, Adam)
+ * declined with nothing written.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -41,8 +42,10 @@ test("wasm fused SGD is bit-identical to the JS loop", (t) => {
   if (!wasm) return t.skip(SKIP);
   const saved = torch.getBackend();
   try {
-    for (const lr of [0.03, 1.7]) {
-      const make = (p: Tensor[]) => new torch.optim.SGD(p, { lr });
+    const configs = [{ lr: 0.03 }, { lr: 1.7 }, { lr: 0.03, momentum: 0.9 }, { lr: 1.7, momentum: 0.37, dampening: 0.3 }];
+    for (const cfg of configs) {
+      const lr = JSON.stringify(cfg);
+      const make = (p: Tensor[]) => new torch.optim.SGD(p, cfg);
       const js = run("js", make), w = run("wasm", make);
       js.forEach((p, i) => {
         const a = w[i]!.contiguous().toTypedArray(), b = p.contiguous().toTypedArray();
@@ -59,7 +62,7 @@ test("wasm fused SGD declines what it does not cover, writing nothing", (t) => {
   const k = wasm.fusedOptimizer;
   const p = new Float32Array(4096).fill(1), g = new Float32Array(4096).fill(1);
   const s = { negLr: -0.5, wd: 0, mom: 0, damp1: 1, nesterov: false, maximize: false };
-  assert.equal(k.sgdStep([p], [g], [new Float32Array(4096)], [true], { ...s, mom: 0.9 }), false);
+  assert.equal(k.sgdStep([p], [g], [new Float32Array(4096)], [false], { ...s, mom: 0.9, nesterov: true }), false);
   assert.equal(k.sgdStep([p], [g], null, null, { ...s, wd: 0.1 }), false);
   assert.equal(k.sgdStep([p], [g], null, null, { ...s, maximize: true }), false);
   assert.equal(k.sgdStep([new Float64Array(4096)], [new Float64Array(4096)], null, null, s), false);
