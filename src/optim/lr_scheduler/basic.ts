@@ -28,7 +28,7 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, opts: StepLROptions) {
     checkSchedulerArgs("StepLR()", arguments, { stepSize: "number", gamma: "number", lastEpoch: "int" }, "stepSize", ["stepSize"]);
     const { stepSize, gamma = 0.1, lastEpoch = -1 } = opts;
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "stepSize gamma");
     this.stepSize = positiveInt(stepSize, "step_size");
     this.gamma = gamma;
     this.initialStep();
@@ -43,14 +43,6 @@ export class StepLR extends LRScheduler {
     return this.baseLrs.map((b) => b * this.gamma ** Math.floor(this.lastEpoch / this.stepSize));
   }
 
-  protected hyperParams(): SchedulerStateDict {
-    return { step_size: this.stepSize, gamma: this.gamma };
-  }
-
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.stepSize = numberField(sd.step_size, "step_size");
-    this.gamma = numberField(sd.gamma, "gamma");
-  }
 }
 
 export interface MultiStepLROptions {
@@ -68,7 +60,7 @@ export class MultiStepLR extends LRScheduler {
   constructor(optimizer: Optimizer, opts: MultiStepLROptions) {
     checkSchedulerArgs("MultiStepLR()", arguments, { milestones: "int[]", gamma: "number", lastEpoch: "int" }, "milestones", ["milestones"]);
     const { milestones, gamma = 0.1, lastEpoch = -1 } = opts;
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "gamma");
     this.milestones = new Map();
     for (const m of milestones) this.milestones.set(m, (this.milestones.get(m) ?? 0) + 1);
     this.gamma = gamma;
@@ -87,19 +79,19 @@ export class MultiStepLR extends LRScheduler {
     return this.baseLrs.map((b) => b * this.gamma ** passed);
   }
 
-  protected hyperParams(): SchedulerStateDict {
+  protected override hyperParams(): SchedulerStateDict {
     const counter: Record<string, number> = {};
-    for (const [m, c] of [...this.milestones].sort((a, b) => a[0] - b[0])) counter[String(m)] = c;
-    return { milestones: counter, gamma: this.gamma };
+    for (const [m, c] of [...this.milestones].sort((a, b) => a[0] - b[0])) counter[m] = c;
+    return { ...super.hyperParams(), milestones: counter };
   }
 
-  protected loadHyperParams(sd: SchedulerStateDict): void {
+  protected override loadHyperParams(sd: SchedulerStateDict): void {
     const m = sd.milestones;
     if (m === null || typeof m !== "object" || Array.isArray(m)) throw new ArgumentError('scheduler state dict: "milestones" must be an object of counts');
     const map = new Map<number, number>();
     for (const [k, c] of Object.entries(m)) map.set(Number(k), numberField(c, `milestones.${k}`));
+    super.loadHyperParams(sd);
     this.milestones = map;
-    this.gamma = numberField(sd.gamma, "gamma");
   }
 }
 
@@ -110,7 +102,7 @@ export class ExponentialLR extends LRScheduler {
   constructor(optimizer: Optimizer, opts: { gamma: number; lastEpoch?: number }) {
     checkSchedulerArgs("ExponentialLR()", arguments, { gamma: "number", lastEpoch: "int" }, "gamma", ["gamma"]);
     const { gamma, lastEpoch = -1 } = opts;
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "gamma");
     this.gamma = gamma;
     this.initialStep();
   }
@@ -124,13 +116,6 @@ export class ExponentialLR extends LRScheduler {
     return this.baseLrs.map((b) => b * this.gamma ** this.lastEpoch);
   }
 
-  protected hyperParams(): SchedulerStateDict {
-    return { gamma: this.gamma };
-  }
-
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.gamma = numberField(sd.gamma, "gamma");
-  }
 }
 
 export interface CosineAnnealingLROptions {
@@ -151,7 +136,7 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, opts: CosineAnnealingLROptions) {
     checkSchedulerArgs("CosineAnnealingLR()", arguments, { tMax: "number", etaMin: "number", lastEpoch: "int" }, "tMax", ["tMax"]);
     const { tMax, etaMin = 0, lastEpoch = -1 } = opts;
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "tMax=T_max etaMin");
     this.tMax = positiveInt(tMax, "T_max");
     this.etaMin = etaMin;
     this.initialStep();
@@ -174,14 +159,6 @@ export class CosineAnnealingLR extends LRScheduler {
     return this.baseLrs.map((b) => this.etaMin + (b - this.etaMin) * (1 + Math.cos((Math.PI * this.lastEpoch) / this.tMax)) / 2);
   }
 
-  protected hyperParams(): SchedulerStateDict {
-    return { T_max: this.tMax, eta_min: this.etaMin };
-  }
-
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.tMax = numberField(sd.T_max, "T_max");
-    this.etaMin = numberField(sd.eta_min, "eta_min");
-  }
 }
 
 export type LrLambda = (epoch: number) => number;
@@ -211,9 +188,7 @@ export class LambdaLR extends LRScheduler {
   }
 
   /** Functions are not state: as in PyTorch, they are saved as null and kept on load. */
-  protected hyperParams(): SchedulerStateDict {
+  protected override hyperParams(): SchedulerStateDict {
     return { lr_lambdas: this.lrLambdas.map((): JSONValue => null) };
   }
-
-  protected loadHyperParams(_sd: SchedulerStateDict): void {}
 }

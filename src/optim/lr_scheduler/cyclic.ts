@@ -9,7 +9,7 @@ import { ArgumentError } from "../../errors.ts";
 import type { OptionSpec } from "../../options.ts";
 import type { Optimizer, ParamGroup } from "../optimizer.ts";
 import {
-  type JSONValue, LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberArray, numberField,
+  LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, loadFields, perGroup, saveFields,
 } from "./scheduler.ts";
 
 export type CyclicMode = "triangular" | "triangular2" | "exp_range";
@@ -41,11 +41,7 @@ const CYCLIC_OPTIONS: OptionSpec = {
 
 type MomentumGroup = ParamGroup & { momentum?: number };
 
-function perGroup(name: string, v: number | readonly number[], n: number): number[] {
-  if (typeof v === "number") return new Array<number>(n).fill(v);
-  if (v.length !== n) throw new ArgumentError(`expected ${n} values for ${name}, got ${v.length}`);
-  return [...v];
-}
+const MOMENTUMS = "baseMomentums maxMomentums";
 
 export class CyclicLR extends LRScheduler {
   maxLrs: number[];
@@ -86,7 +82,7 @@ export class CyclicLR extends LRScheduler {
       if (lastEpoch === -1) groups.forEach((g, i) => (g.momentum = baseMs[i]!));
       maxMs = perGroup("max_momentum", maxMomentum, n);
     }
-    super(o, lastEpoch);
+    super(o, lastEpoch, "maxLrs totalSize stepRatio mode gamma cycleMomentum");
     this.maxLrs = maxLrs;
     this.totalSize = stepSizeUp + down;
     this.stepRatio = stepSizeUp / this.totalSize;
@@ -131,29 +127,13 @@ export class CyclicLR extends LRScheduler {
   }
 
   /** The scale function is code, not state: saved as null (PyTorch's weak reference to it cannot be saved at all). */
-  protected hyperParams(): SchedulerStateDict {
-    const sd: SchedulerStateDict = {
-      max_lrs: [...this.maxLrs], total_size: this.totalSize, step_ratio: this.stepRatio, mode: this.mode, gamma: this.gamma,
-      _scale_fn_custom: null as JSONValue, scale_mode: this.scaleMode, cycle_momentum: this.cycleMomentum,
-    };
-    if (this.cycleMomentum) {
-      sd.base_momentums = [...this.baseMomentums];
-      sd.max_momentums = [...this.maxMomentums];
-    }
-    return sd;
+  protected override hyperParams(): SchedulerStateDict {
+    return { ...super.hyperParams(), _scale_fn_custom: null, scale_mode: this.scaleMode, ...(this.cycleMomentum ? saveFields(this, MOMENTUMS) : {}) };
   }
 
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.maxLrs = numberArray(sd.max_lrs, "max_lrs");
-    this.totalSize = numberField(sd.total_size, "total_size");
-    this.stepRatio = numberField(sd.step_ratio, "step_ratio");
-    if (typeof sd.mode === "string") this.mode = sd.mode;
-    this.gamma = numberField(sd.gamma, "gamma");
+  protected override loadHyperParams(sd: SchedulerStateDict): void {
+    super.loadHyperParams(sd);
     if (sd.scale_mode === "cycle" || sd.scale_mode === "iterations") this.scaleMode = sd.scale_mode;
-    if (typeof sd.cycle_momentum === "boolean") this.cycleMomentum = sd.cycle_momentum;
-    if (this.cycleMomentum) {
-      this.baseMomentums = numberArray(sd.base_momentums, "base_momentums");
-      this.maxMomentums = numberArray(sd.max_momentums, "max_momentums");
-    }
+    if (this.cycleMomentum) loadFields(this, sd, MOMENTUMS);
   }
 }

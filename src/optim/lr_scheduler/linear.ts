@@ -6,7 +6,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField } from "./scheduler.ts";
+import { LRScheduler, checkSchedulerArgs } from "./scheduler.ts";
 
 export interface LinearLROptions {
   startFactor?: number;
@@ -32,7 +32,7 @@ export class LinearLR extends LRScheduler {
     if (!(startFactor >= 0 && startFactor <= 1)) throw new ArgumentError("Starting multiplicative factor expected to be between 0 and 1.");
     if (!(endFactor >= 0 && endFactor <= 1)) throw new ArgumentError("Ending multiplicative factor expected to be between 0 and 1.");
     if (totalIters < 0) throw new ArgumentError(`total_iters must not be negative, got ${totalIters}`);
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "startFactor endFactor totalIters");
     this.startFactor = startFactor;
     this.endFactor = endFactor;
     this.totalIters = totalIters;
@@ -51,15 +51,5 @@ export class LinearLR extends LRScheduler {
   protected override closedFormLr(): number[] {
     const { startFactor: s, endFactor: f, totalIters: T } = this;
     return this.baseLrs.map((b) => b * (s + divide((f - s) * Math.min(T, this.lastEpoch), T, "total_iters is 0")));
-  }
-
-  protected hyperParams(): SchedulerStateDict {
-    return { start_factor: this.startFactor, end_factor: this.endFactor, total_iters: this.totalIters };
-  }
-
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.startFactor = numberField(sd.start_factor, "start_factor");
-    this.endFactor = numberField(sd.end_factor, "end_factor");
-    this.totalIters = numberField(sd.total_iters, "total_iters");
   }
 }

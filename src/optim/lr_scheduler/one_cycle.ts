@@ -5,19 +5,24 @@
  * maxMomentum and baseMomentum. Step it once per batch; totalSteps steps in all.
  */
 import { ArgumentError } from "../../errors.ts";
-import type { GroupOptions, Optimizer, ParamGroup } from "../optimizer.ts";
+import { type GroupOptions, type Optimizer, type ParamGroup, toCamel } from "../optimizer.ts";
 import type { OptionSpec } from "../../options.ts";
-import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField } from "./scheduler.ts";
+import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField, perGroup } from "./scheduler.ts";
 
-type PhaseKey = "initialLr" | "maxLr" | "minLr" | "maxMomentum" | "baseMomentum";
+/** The group options a phase anneals between, by PyTorch's names. */
+const PHASE_KEYS = ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"];
 
+/** A phase of the schedule, as PyTorch's state dict holds it: its last step and what it anneals from and to. */
 interface Phase {
-  endStep: number;
-  startLr: PhaseKey;
-  endLr: PhaseKey;
-  startMomentum: PhaseKey;
-  endMomentum: PhaseKey;
+  end_step: number;
+  start_lr: string;
+  end_lr: string;
+  start_momentum: string;
+  end_momentum: string;
 }
+
+const phase = (end_step: number, start_lr: string, end_lr: string, start_momentum: string, end_momentum: string): Phase =>
+  ({ end_step, start_lr, end_lr, start_momentum, end_momentum });
 
 export type AnnealStrategy = "cos" | "linear";
 
@@ -46,16 +51,6 @@ const ONE_CYCLE_OPTIONS: OptionSpec = {
 
 /** The groups of an optimizer that has momentum or betas. */
 type MomentumGroup = ParamGroup<GroupOptions> & { momentum?: number; betas?: readonly number[] };
-
-const SNAKE: Record<PhaseKey, string> = {
-  initialLr: "initial_lr", maxLr: "max_lr", minLr: "min_lr", maxMomentum: "max_momentum", baseMomentum: "base_momentum",
-};
-
-function perGroup(name: string, v: number | readonly number[], n: number): number[] {
-  if (typeof v === "number") return new Array<number>(n).fill(v);
-  if (v.length !== n) throw new ArgumentError(`expected ${n} values for ${name}, got ${v.length}`);
-  return [...v];
-}
 
 function positiveInt(v: number | undefined, name: string): number {
   if (v === undefined || !Number.isInteger(v) || v <= 0) throw new ArgumentError(`Expected positive integer ${name}, but got ${v}`);
@@ -116,21 +111,19 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    super(o, lastEpoch);
+    super(o, lastEpoch, "totalSteps cycleMomentum useBeta1");
     this.totalSteps = total;
     this.annealStrategy = annealStrategy;
     this.cycleMomentum = cycleMomentum;
     this.useBeta1 = useBeta1;
+    const warmUp = phase(pctStart * total - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum");
     this.phases = threePhase
       ? [
-        { endStep: pctStart * total - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
-        { endStep: 2 * pctStart * total - 2, startLr: "maxLr", endLr: "initialLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
-        { endStep: total - 1, startLr: "initialLr", endLr: "minLr", startMomentum: "maxMomentum", endMomentum: "maxMomentum" },
+        warmUp,
+        phase(2 * pctStart * total - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+        phase(total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
       ]
-      : [
-        { endStep: pctStart * total - 1, startLr: "initialLr", endLr: "maxLr", startMomentum: "maxMomentum", endMomentum: "baseMomentum" },
-        { endStep: total - 1, startLr: "maxLr", endLr: "minLr", startMomentum: "baseMomentum", endMomentum: "maxMomentum" },
-      ];
+      : [warmUp, phase(total - 1, "max_lr", "min_lr", "base_momentum", "max_momentum")];
     this.initialStep();
   }
 
@@ -145,9 +138,9 @@ export class OneCycleLR extends LRScheduler {
       throw new ArgumentError(`Tried to step ${step + 1} times. The specified number of total steps is ${this.totalSteps}`);
     }
     return (this.optimizer.paramGroups as MomentumGroup[]).map((g) => {
-      const field = (k: PhaseKey): number => {
-        const v = g[k];
-        if (v === undefined) throw new ArgumentError(`OneCycleLR: param group has no ${SNAKE[k]}`);
+      const field = (k: string): number => {
+        const v = (g as unknown as Record<string, unknown>)[toCamel(k)];
+        if (typeof v !== "number") throw new ArgumentError(`OneCycleLR: param group has no ${k}`);
         return v;
       };
       let start = 0;
@@ -155,13 +148,13 @@ export class OneCycleLR extends LRScheduler {
       let momentum = 0;
       for (let i = 0; i < this.phases.length; i++) {
         const ph = this.phases[i]!;
-        if (step <= ph.endStep || i === this.phases.length - 1) {
-          const pct = (step - start) / (ph.endStep - start);
-          lr = this.anneal(field(ph.startLr), field(ph.endLr), pct);
-          if (this.cycleMomentum) momentum = this.anneal(field(ph.startMomentum), field(ph.endMomentum), pct);
+        if (step <= ph.end_step || i === this.phases.length - 1) {
+          const pct = (step - start) / (ph.end_step - start);
+          lr = this.anneal(field(ph.start_lr), field(ph.end_lr), pct);
+          if (this.cycleMomentum) momentum = this.anneal(field(ph.start_momentum), field(ph.end_momentum), pct);
           break;
         }
-        start = ph.endStep;
+        start = ph.end_step;
       }
       if (this.cycleMomentum) {
         if (this.useBeta1) g.betas = [momentum, ...(g.betas ?? [0.999]).slice(1)];
@@ -171,37 +164,23 @@ export class OneCycleLR extends LRScheduler {
     });
   }
 
-  protected hyperParams(): SchedulerStateDict {
-    return {
-      total_steps: this.totalSteps,
-      _schedule_phases: this.phases.map((p) => ({
-        end_step: p.endStep, start_lr: SNAKE[p.startLr], end_lr: SNAKE[p.endLr], start_momentum: SNAKE[p.startMomentum], end_momentum: SNAKE[p.endMomentum],
-      })),
-      anneal_strategy: this.annealStrategy,
-      cycle_momentum: this.cycleMomentum,
-      use_beta1: this.useBeta1,
-    };
+  protected override hyperParams(): SchedulerStateDict {
+    return { ...super.hyperParams(), _schedule_phases: this.phases.map((p) => ({ ...p })), anneal_strategy: this.annealStrategy };
   }
 
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.totalSteps = numberField(sd.total_steps, "total_steps");
-    const fromSnake = new Map(Object.entries(SNAKE).map(([k, v]) => [v, k as PhaseKey]));
-    const key = (v: unknown): PhaseKey => {
-      const k = typeof v === "string" ? fromSnake.get(v) : undefined;
-      if (k === undefined) throw new ArgumentError(`scheduler state dict: unknown schedule phase field ${JSON.stringify(v)}`);
-      return k;
+  protected override loadHyperParams(sd: SchedulerStateDict): void {
+    const key = (v: unknown): string => {
+      if (!PHASE_KEYS.includes(v as string)) throw new ArgumentError(`scheduler state dict: unknown schedule phase field ${JSON.stringify(v)}`);
+      return v as string;
     };
     const phases = sd._schedule_phases;
     if (!Array.isArray(phases)) throw new ArgumentError('scheduler state dict: "_schedule_phases" must be an array');
-    this.phases = phases.map((p) => {
+    const loaded = phases.map((p) => {
       if (p === null || typeof p !== "object" || Array.isArray(p)) throw new ArgumentError("scheduler state dict: bad schedule phase");
-      return {
-        endStep: numberField(p.end_step, "end_step"), startLr: key(p.start_lr), endLr: key(p.end_lr),
-        startMomentum: key(p.start_momentum), endMomentum: key(p.end_momentum),
-      };
+      return phase(numberField(p.end_step, "end_step"), key(p.start_lr), key(p.end_lr), key(p.start_momentum), key(p.end_momentum));
     });
+    super.loadHyperParams(sd);
+    this.phases = loaded;
     if (sd.anneal_strategy === "cos" || sd.anneal_strategy === "linear") this.annealStrategy = sd.anneal_strategy;
-    if (typeof sd.cycle_momentum === "boolean") this.cycleMomentum = sd.cycle_momentum;
-    if (typeof sd.use_beta1 === "boolean") this.useBeta1 = sd.use_beta1;
   }
 }

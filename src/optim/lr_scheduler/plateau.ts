@@ -7,7 +7,9 @@
 import { ArgumentError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberArray, numberField } from "./scheduler.ts";
+import {
+  type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, checkStateDict, loadFields, numberArray, numberField, saveFields,
+} from "./scheduler.ts";
 
 export type PlateauMode = "min" | "max";
 export type ThresholdMode = "rel" | "abs";
@@ -27,6 +29,15 @@ const PLATEAU_OPTIONS = {
   mode: "string", factor: "number", patience: "number", threshold: "number", thresholdMode: "string", cooldown: "number",
   minLr: "numbers", eps: "number",
 } as const;
+
+/** The state dict's plain fields (see saveFields); min_lrs, best and _last_lr are read with their own checks. */
+const FIELDS = "factor patience cooldown cooldownCounter mode threshold thresholdMode numBadEpochs eps lastEpoch";
+
+function minLrsOf(v: number | readonly number[], n: number): number[] {
+  if (typeof v === "number") return new Array<number>(n).fill(v);
+  if (v.length !== n) throw new ArgumentError(`expected ${n} min_lrs, got ${v.length}`);
+  return [...v];
+}
 
 function checkModes(mode: unknown, thresholdMode: unknown): void {
   if (mode !== "min" && mode !== "max") throw new ArgumentError(`mode ${String(mode)} is unknown!`);
@@ -55,12 +66,7 @@ export class ReduceLROnPlateau {
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (!(factor < 1.0)) throw new ArgumentError("Factor should be < 1.0.");
     this.optimizer = checkOptimizer(optimizer);
-    const n = optimizer.paramGroups.length;
-    if (typeof minLr === "number") this.minLrs = new Array<number>(n).fill(minLr);
-    else {
-      if (minLr.length !== n) throw new ArgumentError(`expected ${n} min_lrs, got ${minLr.length}`);
-      this.minLrs = [...minLr];
-    }
+    this.minLrs = minLrsOf(minLr, optimizer.paramGroups.length);
     checkModes(mode, thresholdMode);
     this.factor = factor;
     this.patience = patience;
@@ -124,47 +130,20 @@ export class ReduceLROnPlateau {
   /** PyTorch's attribute names. `best`/`mode_worse` may be ±Infinity (save() stores those exactly). */
   stateDict(): SchedulerStateDict {
     return {
-      factor: this.factor,
-      min_lrs: [...this.minLrs],
-      patience: this.patience,
-      verbose: false,
-      cooldown: this.cooldown,
-      cooldown_counter: this.cooldownCounter,
-      mode: this.mode,
-      threshold: this.threshold,
-      threshold_mode: this.thresholdMode,
-      best: this.best,
-      num_bad_epochs: this.numBadEpochs,
-      mode_worse: this.modeWorse,
-      eps: this.eps,
-      last_epoch: this.lastEpoch,
-      _last_lr: [...this.lastLr],
+      ...saveFields(this, FIELDS), min_lrs: [...this.minLrs], verbose: false, best: this.best, mode_worse: this.modeWorse, _last_lr: [...this.lastLr],
     };
   }
 
   loadStateDict(sd: SchedulerStateDict): void {
-    if (sd === null || typeof sd !== "object" || Array.isArray(sd)) throw new ArgumentError("scheduler state dict must be an object");
+    checkStateDict(sd);
     checkModes(sd.mode, sd.threshold_mode);
-    const minLrs = numberArray(sd.min_lrs, "min_lrs");
-    if (minLrs.length !== this.optimizer.paramGroups.length) {
-      throw new ArgumentError(`expected ${this.optimizer.paramGroups.length} min_lrs, got ${minLrs.length}`);
-    }
-    const fields = {
-      factor: numberField(sd.factor, "factor"),
-      patience: numberField(sd.patience, "patience"),
-      cooldown: numberField(sd.cooldown, "cooldown"),
-      cooldownCounter: numberField(sd.cooldown_counter, "cooldown_counter"),
-      threshold: numberField(sd.threshold, "threshold"),
-      numBadEpochs: numberField(sd.num_bad_epochs, "num_bad_epochs"),
-      eps: numberField(sd.eps, "eps"),
-      lastEpoch: numberField(sd.last_epoch, "last_epoch"),
-    };
-    this.mode = sd.mode as PlateauMode;
-    this.thresholdMode = sd.threshold_mode as ThresholdMode;
+    const minLrs = minLrsOf(numberArray(sd.min_lrs, "min_lrs"), this.optimizer.paramGroups.length);
     // A non-finite best that went through plain JSON comes back as null: it meant "no best yet".
-    this.best = sd.best === null ? this.modeWorse : numberField(sd.best, "best");
-    Object.assign(this, fields);
+    const best = sd.best === null ? (sd.mode === "min" ? Infinity : -Infinity) : numberField(sd.best, "best");
+    const lastLr = sd._last_lr === undefined ? this.lastLr : numberArray(sd._last_lr, "_last_lr");
+    loadFields(this, sd, FIELDS);
     this.minLrs = minLrs;
-    if (sd._last_lr !== undefined) this.lastLr = numberArray(sd._last_lr, "_last_lr");
+    this.best = best;
+    this.lastLr = lastLr;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
-import { Optimizer } from "../optimizer.ts";
+import { Optimizer, toSnake } from "../optimizer.ts";
 
 export type JSONValue = number | string | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 /** A scheduler's state with PyTorch's attribute names (`last_epoch`, `base_lrs`, `_step_count`, ...). */
@@ -33,6 +33,47 @@ export function checkSchedulerArgs(where: string, args: IArguments, spec: Option
   checkArity(where, args, 2);
 }
 
+/** A per-group value: one for all groups, or one each (PyTorch's `base_lr`, `max_momentum`, ...). */
+export function perGroup(name: string, v: number | readonly number[], n: number): number[] {
+  if (typeof v === "number") return new Array<number>(n).fill(v);
+  if (v.length !== n) throw new ArgumentError(`expected ${n} values for ${name}, got ${v.length}`);
+  return [...v];
+}
+
+export function checkStateDict(sd: unknown): asserts sd is SchedulerStateDict {
+  if (sd === null || typeof sd !== "object" || Array.isArray(sd)) throw new ArgumentError("scheduler state dict must be an object");
+}
+
+/** "prop" or "prop=key": a field and its state-dict name (PyTorch's, the snake_case of prop unless given). */
+const fieldsOf = (fields: string): string[][] => (fields.match(/\S+/g) ?? []).map((f) => {
+  const [prop, key = toSnake(prop!)] = f.split("=");
+  return [prop!, key];
+});
+
+/** The fields named in `fields` (see fieldsOf) as state-dict entries; arrays are copied. */
+export function saveFields(obj: object, fields: string): SchedulerStateDict {
+  const sd: SchedulerStateDict = {};
+  for (const [prop, key] of fieldsOf(fields)) {
+    const v = (obj as Record<string, JSONValue>)[prop!]!;
+    sd[key!] = Array.isArray(v) ? [...v] : v;
+  }
+  return sd;
+}
+
+/**
+ * Restores what saveFields wrote, all checked before any is set: a number or a number array must
+ * come as one; a string or boolean entry of another type leaves the field as it is.
+ */
+export function loadFields(obj: object, sd: SchedulerStateDict, fields: string): void {
+  const o = obj as Record<string, unknown>;
+  const values = fieldsOf(fields).map(([prop, key]): [string, unknown] => {
+    const cur = o[prop!];
+    const v = sd[key!];
+    return [prop!, Array.isArray(cur) ? numberArray(v, key!) : typeof cur === "number" ? numberField(v, key!) : typeof v === typeof cur ? v : cur];
+  });
+  for (const [prop, v] of values) o[prop] = v;
+}
+
 export function numberArray(v: JSONValue | undefined, key: string): number[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === "number")) throw new ArgumentError(`scheduler state dict: "${key}" must be an array of numbers`);
   return [...(v as number[])];
@@ -50,7 +91,11 @@ export abstract class LRScheduler {
   protected stepCount = 0;
   protected lastLr: number[] = [];
 
-  constructor(optimizer: Optimizer, lastEpoch = -1) {
+  /**
+   * `fields` names the subclass's hyper-parameters the state dict carries (see saveFields), for the
+   * default hyperParams / loadHyperParams.
+   */
+  constructor(optimizer: Optimizer, lastEpoch = -1, private readonly fields = "") {
     this.optimizer = checkOptimizer(optimizer);
     const groups = optimizer.paramGroups;
     if (lastEpoch === -1) {
@@ -104,9 +149,14 @@ export abstract class LRScheduler {
   }
 
   /** Hyper-parameters for the state dict, with PyTorch's attribute names. */
-  protected abstract hyperParams(): SchedulerStateDict;
+  protected hyperParams(): SchedulerStateDict {
+    return saveFields(this, this.fields);
+  }
+
   /** Restores what hyperParams() wrote. */
-  protected abstract loadHyperParams(sd: SchedulerStateDict): void;
+  protected loadHyperParams(sd: SchedulerStateDict): void {
+    loadFields(this, sd, this.fields);
+  }
 
   stateDict(): SchedulerStateDict {
     return {
@@ -121,7 +171,7 @@ export abstract class LRScheduler {
   }
 
   loadStateDict(sd: SchedulerStateDict): void {
-    if (sd === null || typeof sd !== "object" || Array.isArray(sd)) throw new ArgumentError("scheduler state dict must be an object");
+    checkStateDict(sd);
     const baseLrs = numberArray(sd.base_lrs, "base_lrs");
     const lastEpoch = numberField(sd.last_epoch, "last_epoch");
     const stepCount = sd._step_count === undefined ? this.stepCount : numberField(sd._step_count, "_step_count");

@@ -7,7 +7,9 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { type JSONValue, LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberArray, numberField } from "./scheduler.ts";
+import {
+  type JSONValue, LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, checkStateDict, numberArray, numberField,
+} from "./scheduler.ts";
 
 export interface SequentialLROptions {
   schedulers: readonly LRScheduler[];
@@ -76,12 +78,6 @@ export class SequentialLR extends LRScheduler {
     this.lastLr = s.getLastLr();
   }
 
-  protected hyperParams(): SchedulerStateDict {
-    return {};
-  }
-
-  protected loadHyperParams(_sd: SchedulerStateDict): void {}
-
   /** PyTorch's layout: its own fields and each scheduler's state dict under `_schedulers`. */
   override stateDict(): SchedulerStateDict {
     return {
@@ -93,7 +89,7 @@ export class SequentialLR extends LRScheduler {
   }
 
   override loadStateDict(sd: SchedulerStateDict): void {
-    if (sd === null || typeof sd !== "object" || Array.isArray(sd)) throw new ArgumentError("scheduler state dict must be an object");
+    checkStateDict(sd);
     const subs = sd._schedulers;
     if (!Array.isArray(subs) || subs.length !== this.schedulers.length) {
       throw new ArgumentError(`scheduler state dict: "_schedulers" must list ${this.schedulers.length} scheduler states`);

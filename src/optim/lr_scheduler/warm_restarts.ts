@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField } from "./scheduler.ts";
+import { LRScheduler, checkSchedulerArgs } from "./scheduler.ts";
 
 export interface CosineAnnealingWarmRestartsOptions {
   /** Epochs in the first period (PyTorch's T_0). */
@@ -30,7 +30,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = opts;
     if (!(t0 > 0) || !Number.isInteger(t0)) throw new ArgumentError(`Expected positive integer T_0, but got ${t0}`);
     if (!(tMult >= 1) || !Number.isInteger(tMult)) throw new ArgumentError(`Expected integer T_mult >= 1, but got ${tMult}`);
-    super(optimizer, lastEpoch);
+    super(optimizer, lastEpoch, "t0=T_0 tI=T_i tMult=T_mult etaMin tCur=T_cur");
     this.t0 = t0;
     this.tI = t0;
     this.tMult = tMult;
@@ -80,17 +80,5 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       if (i < values.length) g.lr = values[i]!;
     });
     this.lastLr = groups.map((g) => g.lr);
-  }
-
-  protected hyperParams(): SchedulerStateDict {
-    return { T_0: this.t0, T_i: this.tI, T_mult: this.tMult, eta_min: this.etaMin, T_cur: this.tCur };
-  }
-
-  protected loadHyperParams(sd: SchedulerStateDict): void {
-    this.t0 = numberField(sd.T_0, "T_0");
-    this.tI = numberField(sd.T_i, "T_i");
-    this.tMult = numberField(sd.T_mult, "T_mult");
-    this.etaMin = numberField(sd.eta_min, "eta_min");
-    this.tCur = numberField(sd.T_cur, "T_cur");
   }
 }
