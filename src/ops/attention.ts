@@ -8,6 +8,7 @@ import { backend } from "../backend/registry.ts";
 import { type DType, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
 import { releaseStorage } from "../tensor/pool.ts";
 import type { Generator } from "../tensor/random.ts";
+import { contiguousStrides } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { dropoutInto } from "./dropout.ts";
 import { sumToShape } from "./reduce.ts";
@@ -72,18 +73,6 @@ function freshGradLike(t: Tensor): Tensor {
   return strides ? Tensor.fromStorage(buf, t.dtype, t.shape, strides, 0) : Tensor.fromStorage(buf, t.dtype, t.shape);
 }
 
-const contiguousStrides = (shape: readonly number[]): number[] => {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-};
-
-const dense = (data: Floats, shape: readonly number[]): StridedView => ({ data, offset: 0, strides: contiguousStrides(shape) });
-
 /** Bias broadcast to `shape` as a strided view (broadcast dims get stride 0). */
 function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
   const off = shape.length - t.ndim;
@@ -94,55 +83,45 @@ function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
 export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAttentionOptions): { out: Tensor; weights: Tensor | null } {
   const pk = o.packed ?? null;
   const packed = pk !== null && pk.isContiguous() && [q0, k0, v0].every((t) => t.storage === pk.storage && blockReadable(t)) ? pk : null;
-  const q = packed || blockReadable(q0) ? q0 : contiguous(q0);
-  const k = packed || blockReadable(k0) ? k0 : contiguous(k0);
-  const v = packed || blockReadable(v0) ? v0 : contiguous(v0);
+  const [q, k, v] = [q0, k0, v0].map((t) => (packed || blockReadable(t) ? t : contiguous(t))) as [Tensor, Tensor, Tensor];
   const [N, H, L, E] = q.shape as [number, number, number, number];
   const S = k.shape[2]!;
   const Ev = v.shape[3]!;
   const dtype: DType = q.dtype;
   const kern = backend();
-  const NH = N * H;
+  const NLS = N * H * L * S;
   const pShape = [N, H, L, S];
-  const at = (t: Tensor, n: number, h: number): number => t.offset + n * t.strides[0]! + h * t.strides[1]!;
+  /** f(block (n, h)'s offset in t, ..., in the [N, H, L, S] scores) for every head. */
+  const eachHead = (f: (at: (t: Tensor) => number, p: number, n: number, h: number) => void): void => {
+    for (let n = 0; n < N; n++) {
+      for (let h = 0; h < H; h++) f((t) => t.offset + n * t.strides[0]! + h * t.strides[1]!, (n * H + h) * L * S, n, h);
+    }
+  };
   const Q = q.storage as Floats;
   const K = k.storage as Floats;
   const V = v.storage as Floats;
 
-  const scores = allocUninitialized(dtype, NH * L * S) as Floats;
+  const scores = allocUninitialized(dtype, NLS) as Floats;
   if (o.bias !== null) kern.copy(broadcastView(o.bias, pShape), pShape, scores);
-  const beta = o.bias === null ? 0 : 1;
-  for (let n = 0; n < N; n++) {
-    for (let h = 0; h < H; h++) kern.gemm(false, true, L, S, E, o.scale, Q, at(q, n, h), ld(q), K, at(k, n, h), ld(k), beta, scores, (n * H + h) * L * S, S);
-  }
-  const P = allocUninitialized(dtype, NH * L * S) as Floats;
-  kern.softmax(scores, P, NH * L, S, 1, false);
+  eachHead((at, p) => kern.gemm(false, true, L, S, E, o.scale, Q, at(q), ld(q), K, at(k), ld(k), o.bias === null ? 0 : 1, scores, p, S));
+  const P = allocUninitialized(dtype, NLS) as Floats;
+  kern.softmax(scores, P, N * H * L, S, 1, false);
   releaseStorage(scores);
   // Dropout as F.dropout draws it: keep where U[0, 1) < 1 - p, scaled by 1 / (1 - p).
   let keep: Uint8Array | null = null;
   let scale = 0;
   let Pd = P;
   if (o.dropoutP > 0) {
-    keep = allocUninitialized("bool", NH * L * S) as Uint8Array;
-    Pd = allocUninitialized(dtype, NH * L * S) as Floats;
-    scale = dropoutInto(P, keep, Pd, NH * L * S, o.dropoutP, o.generator);
+    keep = allocUninitialized("bool", NLS) as Uint8Array;
+    Pd = allocUninitialized(dtype, NLS) as Floats;
+    scale = dropoutInto(P, keep, Pd, NLS, o.dropoutP, o.generator);
   }
   const [outShape, oAt, ldo] = outLayout(o.layout, N, H, L, Ev);
   const O = allocUninitialized(dtype, N * H * L * Ev) as Floats;
-  for (let n = 0; n < N; n++) {
-    for (let h = 0; h < H; h++) kern.gemm(false, false, L, Ev, S, 1, Pd, (n * H + h) * L * S, S, V, at(v, n, h), ld(v), 0, O, oAt(n, h), ldo);
-  }
+  eachHead((at, p, n, h) => kern.gemm(false, false, L, Ev, S, 1, Pd, p, S, V, at(v), ld(v), 0, O, oAt(n, h), ldo));
   const out = Tensor.fromStorage(O, dtype, outShape);
   const weights = o.needWeights ? Tensor.fromStorage(Pd, dtype, pShape) : null;
   const inputs = packed ? [packed, null, null, o.bias] : [q, k, v, o.bias];
-  // P, the keep flags and the dropped P are this op's own (unless returned as the weights): back to the
-  // storage pool once backward has released the node, or at once when no graph is recorded.
-  const own = [P, keep, Pd];
-  const since = nodesMade();
-  if (!isGradEnabled() || !inputs.some((t) => t?.requiresGrad)) {
-    releaseWhenFreed(out, since, own, [weights]);
-    return { out, weights };
-  }
 
   const backwardFn = (gOut: Tensor | null, gW: Tensor | null, needs0: readonly boolean[]): (Tensor | null)[] => {
     // Packed: the one input's gradient holds all three, each at its view's place in the packed layout.
@@ -151,52 +130,35 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
     const gradLike = (t: Tensor): Tensor => (gPacked ? Tensor.fromStorage(gPacked.storage, dtype, t.shape, t.strides, t.offset - packed!.offset) : freshGradLike(t));
     const gO = gOut === null ? null : (denseData(gOut) as Floats);
     // dL/dPd: from the output through v, plus what reached the returned weights.
-    let gPd = (gO === null ? allocStorage(dtype, NH * L * S) : allocUninitialized(dtype, NH * L * S)) as Floats;
-    if (gO !== null) {
-      for (let n = 0; n < N; n++) {
-        for (let h = 0; h < H; h++) kern.gemm(false, true, L, S, Ev, 1, gO, oAt(n, h), ldo, V, at(v, n, h), ld(v), 0, gPd, (n * H + h) * L * S, S);
-      }
-    }
+    let gPd = (gO === null ? allocStorage(dtype, NLS) : allocUninitialized(dtype, NLS)) as Floats;
+    if (gO !== null) eachHead((at, p, n, h) => kern.gemm(false, true, L, S, Ev, 1, gO, oAt(n, h), ldo, V, at(v), ld(v), 0, gPd, p, S));
     if (gW !== null) {
-      const sum = allocUninitialized(dtype, NH * L * S) as Floats;
-      kern.binary("add", dense(gPd, pShape), { data: gW.storage, offset: gW.offset, strides: gW.strides }, sum, pShape);
+      const sum = allocUninitialized(dtype, NLS) as Floats;
+      kern.binary("add", { data: gPd, offset: 0, strides: contiguousStrides(pShape) }, { data: gW.storage, offset: gW.offset, strides: gW.strides }, sum, pShape);
       releaseStorage(gPd);
       gPd = sum;
     }
     let gv: Tensor | null = null;
-    if (needs[2] && gO === null && !gPacked) gv = Tensor.empty(v.shape, dtype);
-    else if (needs[2] && gO === null) {
+    if (needs[2]) {
       gv = gradLike(v);
-      kern.scatterInto(allocStorage(dtype, v.numel()), { data: gv.storage, offset: gv.offset, strides: gv.strides }, v.shape);
-    }
-    else if (needs[2] && gO !== null) {
-      gv = gradLike(v);
-      const GV = gv.storage as Floats;
-      for (let n = 0; n < N; n++) {
-        for (let h = 0; h < H; h++) kern.gemm(true, false, S, Ev, L, 1, Pd, (n * H + h) * L * S, S, gO, oAt(n, h), ldo, 0, GV, gv.offset + n * gv.strides[0]! + h * gv.strides[1]!, ld(gv));
-      }
+      const g = gv;
+      // No gradient reached the output: v's is zero (written through its view when packed).
+      if (gO === null) kern.scatterInto(allocStorage(dtype, v.numel()), { data: g.storage, offset: g.offset, strides: g.strides }, v.shape);
+      else eachHead((at, p, n, h) => kern.gemm(true, false, S, Ev, L, 1, Pd, p, S, gO, oAt(n, h), ldo, 0, g.storage as Floats, at(g), ld(g)));
     }
     let gP = gPd;
     if (keep !== null) {
-      gP = allocUninitialized(dtype, NH * L * S) as Floats;
-      kern.dropoutBackward(keep, scale, gPd, gP, NH * L * S);
+      gP = allocUninitialized(dtype, NLS) as Floats;
+      kern.dropoutBackward(keep, scale, gPd, gP, NLS);
       releaseStorage(gPd);
     }
-    const gS = allocUninitialized(dtype, NH * L * S) as Floats;
-    kern.softmaxBackward(gP, P, gS, NH * L, S, 1, false);
+    const gS = allocUninitialized(dtype, NLS) as Floats;
+    kern.softmaxBackward(gP, P, gS, N * H * L, S, 1, false);
     releaseStorage(gP);
     const viaGemm = (t: Tensor, other: Tensor, transA: boolean): Tensor => {
       const g = gradLike(t);
-      const G = g.storage as Floats;
-      const R = t.shape[2]!;
-      const inner = transA ? L : S;
       const src = other.storage as Floats;
-      for (let n = 0; n < N; n++) {
-        for (let h = 0; h < H; h++) {
-          const gOff = g.offset + n * g.strides[0]! + h * g.strides[1]!;
-          kern.gemm(transA, false, R, E, inner, o.scale, gS, (n * H + h) * L * S, S, src, at(other, n, h), ld(other), 0, G, gOff, ld(g));
-        }
-      }
+      eachHead((at, p) => kern.gemm(transA, false, t.shape[2]!, E, transA ? L : S, o.scale, gS, p, S, src, at(other), ld(other), 0, g.storage as Floats, at(g), ld(g)));
       return g;
     };
     const gq = needs[0] ? viaGemm(q, k, false) : null;
@@ -207,19 +169,23 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
     return gPacked ? [needs0[0] ? gPacked : null, null, null, gb] : [gq, gk, gv, gb];
   };
 
+  const since = nodesMade();
+  const graph = isGradEnabled() && inputs.some((t) => t?.requiresGrad);
   const saved = [q, k, v, ...(weights ? [weights] : [])];
-  if (weights === null) {
-    record(out, "ScaledDotProductAttentionBackward", inputs, (g, needs) => backwardFn(g, null, needs), saved);
-    releaseWhenFreed(out, since, own, [weights]);
+  if (graph && weights !== null) {
+    const next: Edge[] = inputs.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));
+    const node = new MultiNode("ScaledDotProductAttentionBackward", next, (grads, needs) => backwardFn(grads[0] ?? null, grads[1] ?? null, needs), 2, true,
+      SavedVersions.take(saved, out, inputs));
+    [out, weights].forEach((t, i) => {
+      t.gradFn = new OutputEdge(node, i);
+      t.requiresGrad = true;
+    });
     return { out, weights };
   }
-  const next: Edge[] = inputs.map((t) => (t !== null && t.requiresGrad ? (t.gradFn ?? t) : null));
-  const node = new MultiNode("ScaledDotProductAttentionBackward", next, (grads, needs) => backwardFn(grads[0] ?? null, grads[1] ?? null, needs), 2, true,
-    SavedVersions.take(saved, out, inputs));
-  [out, weights].forEach((t, i) => {
-    t.gradFn = new OutputEdge(node, i);
-    t.requiresGrad = true;
-  });
+  if (graph) record(out, "ScaledDotProductAttentionBackward", inputs, (g, needs) => backwardFn(g, null, needs), saved);
+  // P, the keep flags and the dropped P are this op's own (unless returned as the weights): back to the
+  // storage pool once backward has released the node, or at once when no graph is recorded.
+  releaseWhenFreed(out, since, [P, keep, Pd], [weights]);
   return { out, weights };
 }
 
