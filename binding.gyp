@@ -20,6 +20,7 @@
         "native/addon_norm.cc",
         "native/addon_recurrent.cc",
         "native/addon_loss.cc",
+        "native/addon_linear.cc",
         "native/ops_driver.cc",
         "native/copy.cc",
         "native/optim.cc",

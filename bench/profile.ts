@@ -120,7 +120,7 @@ function report(prof: Profiler, s: Setup, nt: number, processCpuMs: number, loss
       inner.mainMs += x.mainMs;
       inner.waitCpuMs += x.waitCpuMs;
       x.slotMs.forEach((v, i) => (inner.slotMs[i]! += v));
-      if (k.startsWith("gemm") || k.startsWith("convPasses")) {
+      if (k.startsWith("gemm") || k.startsWith("convPasses") || k.startsWith("linearForward")) {
         gemm.serial += serialMs(x);
         gemm.par += parMs(x);
       }
@@ -133,7 +133,7 @@ function report(prof: Profiler, s: Setup, nt: number, processCpuMs: number, loss
   }
   printTable(rows);
   const g = gemm.serial + gemm.par / nt;
-  console.log(`  GEMM-type kernels (gemm, conv passes): ideal ${f1(g / n)} ms/step; step ideal / GEMM ideal = ${(ideal(total) / g).toFixed(2)}x`);
+  console.log(`  GEMM-type kernels (gemm, linearForward, conv passes): ideal ${f1(g / n)} ms/step; step ideal / GEMM ideal = ${(ideal(total) / g).toFixed(2)}x`);
   console.log("  rows: 'bwd X' = the backward nodes of layer X; 'backward' = the whole backward call (engine, gradient accumulation) and includes them.");
 }
 

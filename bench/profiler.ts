@@ -18,6 +18,7 @@ import { loadNativeBackend } from "../src/backend/native/backend.ts";
 import { loadNative } from "../src/backend/native/loader.ts";
 import { registerBackend, setBackend } from "../src/backend/registry.ts";
 import { type Node, nodesMade } from "../src/autograd/node.ts";
+import { observeChain } from "../src/nn/chain.ts";
 import type * as torch from "../src/index.ts";
 
 /** The addon's optional profiling exports (absent from builds before them). */
@@ -120,8 +121,9 @@ export class Profiler {
       out[name] = this.kernel(name, (...args: unknown[]) => kernelDetail(name, args), f);
     }
     out["optionalKernel"] = (name: string) => {
-      const k = b.optionalKernel?.(name as never) as Record<string, (...args: never[]) => unknown> | undefined;
+      const k = b.optionalKernel?.(name as never) as Record<string, (...args: never[]) => unknown> | ((...args: never[]) => unknown) | undefined;
       if (!k) return k;
+      if (typeof k === "function") return this.kernel(name, (...args: unknown[]) => (name === "linearForward" ? ` ${String(args[4])}x${String(args[5])}x${String(args[6])}${args[7] ? " relu" : ""}` : ""), k);
       const w: Record<string, unknown> = {};
       for (const m of Object.keys(k)) {
         w[m] = this.kernel(`${name}.${m}`, (...args: unknown[]) => (name === "convPasses" ? convDetail(args) : ""), k[m]!.bind(k));
@@ -131,22 +133,27 @@ export class Profiler {
     return out as unknown as Backend;
   }
 
-  /** Names the model's children (conv1, relu1, ..., fc2) and labels their forwards. */
+  /**
+   * Names the model's children (conv1, relu1, ..., fc2) and labels their forwards, through the chain's
+   * observer rather than by patching each forward (a patched layer counts as hooked, which would turn
+   * off the Linear + ReLU fusion of nn/chain.ts): a fused pair is one row, "fc1+relu1".
+   */
   instrumentModel(model: torch.nn.Sequential): void {
     const counts = new Map<string, number>();
+    const names = new Map<unknown, string>();
     for (const m of model.children()) {
       const kind = m.constructor.name === "Linear" ? "fc" : m.constructor.name === "Conv2d" ? "conv" : m.constructor.name.toLowerCase();
       const n = (counts.get(kind) ?? 0) + 1;
       counts.set(kind, n);
-      const layer = `${kind}${n}`;
-      const fwd = (m.forward as (x: torch.Tensor) => torch.Tensor).bind(m);
-      (m as { forward: (x: torch.Tensor) => torch.Tensor }).forward = (x: torch.Tensor) => {
-        const from = nodesMade();
-        const y = this.within(`fwd ${layer}`, () => fwd(x));
-        this.layerNodes.push({ from, to: nodesMade(), layer });
-        return y;
-      };
+      names.set(m, `${kind}${n}`);
     }
+    observeChain((modules, run) => {
+      const layer = modules.map((m) => names.get(m) ?? "other").join("+");
+      const from = nodesMade();
+      const y = this.within(`fwd ${layer}`, run);
+      this.layerNodes.push({ from, to: nodesMade(), layer });
+      return y;
+    });
   }
 
   /** Records the nodes `fn` creates (the loss) as `layer`. */

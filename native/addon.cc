@@ -262,6 +262,7 @@ NAPI_MODULE_INIT() {
       !kd::register_dropout(env, exports) ||
       !kd::register_recurrent(env, exports) ||
       !kd::register_loss(env, exports) ||
+      !kd::register_linear(env, exports) ||
       !kd::register_norm(env, exports)) return nullptr;
   return exports;
 }

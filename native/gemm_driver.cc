@@ -146,6 +146,10 @@ struct BlockJob {
   T* Bs;
   idx n_pad, b_items;
   idx row_units, row_items, col_units, col_items;
+  // Epilogue (gemm_bias_act): bias written into each tile of C before its first K block (beta is 1
+  // then), ReLU applied to the tile after its last one, while the tile is still in cache.
+  const T* bias = nullptr;
+  bool relu = false;
   std::atomic<idx> next{0};
   std::atomic<idx> a_done{0};
   std::atomic<bool> failed{false};
@@ -160,6 +164,21 @@ constexpr idx kSmallRows = 256;
 constexpr std::size_t kSmallABytes = std::size_t(16) << 20;
 // Largest op(B) packed whole into a shared buffer when a call splits its rows.
 constexpr std::size_t kSharedBBytes = std::size_t(32) << 20;
+
+// The rows x cols tile of C at c (row stride ldc) set to the bias row (columns from bias).
+template <class T>
+void fill_bias(const T* bias, idx rows, idx cols, T* c, idx ldc) {
+  for (idx i = 0; i < rows; ++i) std::memcpy(c + i * ldc, bias, std::size_t(cols) * sizeof(T));
+}
+
+// ReLU in place over a tile, as the relu kernel computes it: NaN stays NaN, -0 becomes +0.
+template <class T>
+void relu_tile(idx rows, idx cols, T* c, idx ldc) {
+  for (idx i = 0; i < rows; ++i) {
+    T* r = c + i * ldc;
+    for (idx j = 0; j < cols; ++j) r[j] = r[j] > T(0) ? r[j] : (r[j] == r[j] ? T(0) : r[j]);
+  }
+}
 
 template <class T>
 void run_block(void* ctx) {
@@ -204,12 +223,15 @@ void run_block(void* ctx) {
     const idx c1 = j.col_units * (ci + 1) / j.col_items * ks.nr;
     const idx rows = (r1 < j.mb ? r1 : j.mb) - r0;
     const idx cols = (c1 < j.N ? c1 : j.N) - c0;
+    T* const ct = j.C + r0 * j.ldc + c0;
+    if (j.bias) fill_bias(j.bias + c0, rows, cols, ct, j.ldc);
     if (j.Bs) {
       for (idx pc = 0; pc < j.K; pc += j.kc_max) {
         const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
-        ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, j.Bs + pc * j.n_pad + c0 * kc, j.C + r0 * j.ldc + c0, j.ldc,
+        ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, j.Bs + pc * j.n_pad + c0 * kc, ct, j.ldc,
                  j.alpha, pc == 0 ? j.beta : T(1));
       }
+      if (j.relu) relu_tile(rows, cols, ct, j.ldc);
       continue;
     }
     if (!Bp) {
@@ -224,9 +246,9 @@ void run_block(void* ctx) {
     for (idx pc = 0; pc < j.K; pc += j.kc_max) {
       const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
       ks.pack_b(j.tb, j.tb ? j.B + c0 * j.ldb + pc : j.B + pc * j.ldb + c0, j.ldb, kc, cols, Bp);
-      ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, Bp, j.C + r0 * j.ldc + c0, j.ldc, j.alpha,
-               pc == 0 ? j.beta : T(1));
+      ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, Bp, ct, j.ldc, j.alpha, pc == 0 ? j.beta : T(1));
     }
+    if (j.relu) relu_tile(rows, cols, ct, j.ldc);
   }
 }
 
@@ -243,12 +265,15 @@ const std::size_t kBChunkBytes = tunable("KD_BCHUNK_BYTES", 128 << 10);
 // Work items per thread when a call is split (dynamic scheduling evens out load and stragglers).
 const idx kItemsPerThread = idx(tunable("KD_ITEMS_PER_THREAD", 4));
 
+// bias (may be null) and relu: the epilogue of gemm_bias_act; with a bias, beta must be 1.
 template <class T>
 bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx lda, const T* B,
-               idx ldb, T beta, T* C, idx ldc) {
+               idx ldb, T beta, T* C, idx ldc, const T* bias = nullptr, bool relu = false) {
   if (M <= 0 || N <= 0) return true;
   if (K <= 0 || alpha == T(0)) {
-    scale_c(M, N, beta, C, ldc);
+    if (bias) fill_bias(bias, M, N, C, ldc);
+    else scale_c(M, N, beta, C, ldc);
+    if (relu) relu_tile(M, N, C, ldc);
     return true;
   }
   const KernelSet<T>& ks = kernels_for<T>(current_simd());
@@ -331,6 +356,8 @@ bool gemm_impl(bool ta, bool tb, idx M, idx N, idx K, T alpha, const T* A, idx l
     job.Bs = job.row_items > 1 ? Bs : nullptr;
     job.n_pad = n_pad;
     job.b_items = job.Bs ? col_items * ceil_div(K, kc_max) : 0;
+    job.bias = bias;
+    job.relu = relu;
     const idx items = job.row_items * job.col_items;
     parallel_run(int(items < nt ? items : nt), &run_block<T>, &job);
     if (job.failed.load()) return false;
@@ -417,6 +444,16 @@ bool gemm(bool transA, bool transB, idx M, idx N, idx K, float alpha, const floa
 bool gemm(bool transA, bool transB, idx M, idx N, idx K, double alpha, const double* A, idx lda,
           const double* B, idx ldb, double beta, double* C, idx ldc) {
   return gemm_impl<double>(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+bool gemm_bias_act(bool transA, bool transB, idx M, idx N, idx K, const float* A, idx lda, const float* B, idx ldb,
+                   const float* bias, bool relu, float* C, idx ldc) {
+  return gemm_impl<float>(transA, transB, M, N, K, 1.0f, A, lda, B, ldb, bias ? 1.0f : 0.0f, C, ldc, bias, relu);
+}
+
+bool gemm_bias_act(bool transA, bool transB, idx M, idx N, idx K, const double* A, idx lda, const double* B, idx ldb,
+                   const double* bias, bool relu, double* C, idx ldc) {
+  return gemm_impl<double>(transA, transB, M, N, K, 1.0, A, lda, B, ldb, bias ? 1.0 : 0.0, C, ldc, bias, relu);
 }
 
 }  // namespace kd

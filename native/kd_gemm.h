@@ -74,6 +74,14 @@ bool gemm(bool transA, bool transB, idx M, idx N, idx K, float alpha, const floa
 bool gemm(bool transA, bool transB, idx M, idx N, idx K, double alpha, const double* A, idx lda,
           const double* B, idx ldb, double beta, double* C, idx ldc);
 
+// C = act(op(A) @ op(B) + bias), bias [N] broadcast over the rows (null: none), act ReLU or none.
+// The bias is written into each tile of C just before the GEMM accumulates onto it (beta = 1), so
+// the result has the bits of a bias copied into C followed by gemm(..., beta = 1, ...), then relu.
+bool gemm_bias_act(bool transA, bool transB, idx M, idx N, idx K, const float* A, idx lda, const float* B, idx ldb,
+                   const float* bias, bool relu, float* C, idx ldc);
+bool gemm_bias_act(bool transA, bool transB, idx M, idx N, idx K, const double* A, idx lda, const double* B, idx ldb,
+                   const double* bias, bool relu, double* C, idx ldc);
+
 }  // namespace kd
 
 #endif

@@ -176,6 +176,7 @@ bool register_dropout(napi_env env, napi_value exports);
 bool register_norm(napi_env env, napi_value exports);
 bool register_recurrent(napi_env env, napi_value exports);
 bool register_loss(napi_env env, napi_value exports);
+bool register_linear(napi_env env, napi_value exports);
 
 }  // namespace kd
 

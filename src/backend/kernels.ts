@@ -16,6 +16,7 @@ import type { Backend } from "./backend.ts";
 import type { ConvPasses } from "./conv_passes.ts";
 import type { CrossEntropyKernel } from "./cross_entropy.ts";
 import type { FusedOptimizer } from "./fused_optimizer.ts";
+import type { LinearForward } from "./linear_forward.ts";
 import type { RecurrentCells } from "./recurrent_cells.ts";
 
 /** Every kernel of the Backend interface; the reference backend registers all of them. */
@@ -37,6 +38,7 @@ export interface OptionalKernels {
   convPasses: ConvPasses;
   crossEntropy: CrossEntropyKernel;
   fusedOptimizer: FusedOptimizer;
+  linearForward: LinearForward;
   recurrentCells: RecurrentCells;
 }
 export type OptionalKernelName = keyof OptionalKernels;

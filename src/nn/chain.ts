@@ -1,6 +1,7 @@
 import { releaseWhenFreed } from "../autograd/activations.ts";
 import { nodesMade } from "../autograd/node.ts";
 import type { Storage } from "../tensor/dtype.ts";
+import { linearRelu } from "../ops/linear.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { AnyModule } from "./module.ts";
 
@@ -22,12 +23,32 @@ export function isUnhookedBuiltin(m: AnyModule): boolean {
   return Object.hasOwn(m.constructor, "builtinName") && !Object.hasOwn(m, "forward");
 }
 
+const builtinName = (m: AnyModule): string => (m.constructor as unknown as { builtinName: string }).builtinName;
+
 function keepsNothing(m: AnyModule): boolean {
-  return isUnhookedBuiltin(m) && KEEP_NOTHING.has((m.constructor as unknown as { builtinName: string }).builtinName);
+  return isUnhookedBuiltin(m) && KEEP_NOTHING.has(builtinName(m));
+}
+
+/** The parameters of an unhooked builtin Linear directly followed by an unhooked builtin ReLU, else null. */
+function linearThenRelu(m: AnyModule, next: AnyModule | undefined): { weight: Tensor; bias: Tensor | null } | null {
+  if (next === undefined || builtinName(m) !== "Linear" || builtinName(next) !== "ReLU") return null;
+  if (!isUnhookedBuiltin(m) || !isUnhookedBuiltin(next)) return null;
+  const { weight, bias } = m as unknown as { weight: unknown; bias: unknown };
+  return weight instanceof Tensor && (bias === null || bias instanceof Tensor) ? { weight, bias } : null;
+}
+
+/** What bench/profiler.ts wraps around each step of a chain: one module, or a fused Linear + ReLU. */
+export type ChainObserver = (modules: readonly AnyModule[], run: () => unknown) => unknown;
+let observer: ChainObserver | null = null;
+
+/** @internal Sets (or clears) the profiler's observer of chain steps; hooks would turn fusion off. */
+export function observeChain(fn: ChainObserver | null): void {
+  observer = fn;
 }
 
 /**
- * Runs `modules` in turn (Sequential's forward). A tensor passed between two adjacent KEEP_NOTHING
+ * Runs `modules` in turn (Sequential's forward); a Linear followed by a ReLU, both unhooked builtins,
+ * runs as one op (ops/linear.ts, linearRelu). A tensor passed between two adjacent KEEP_NOTHING
  * layers is private, unless its memory is also that of a tensor some other code sees (the input, the
  * output, what another layer takes or returns, even through a view): the memory of private tensors goes
  * back to the storage pool when the graph that saved them is released (autograd/activations.ts), or at
@@ -43,11 +64,19 @@ export function runChain(modules: Iterable<AnyModule>, x: unknown): unknown {
   share(x);
   let y = x;
   let prevOk = false;
-  for (const m of modules) {
+  const list = [...modules];
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
     const ok = keepsNothing(m);
     if (prevOk && ok && y instanceof Tensor) inner.push(y.storage);
     else share(y);
-    y = m.forward(y);
+    // A Linear's output that only a ReLU reads is never seen: both run as one op (bias and ReLU in the
+    // GEMM's epilogue), with the same graph nodes as the two layers.
+    const lr = y instanceof Tensor ? linearThenRelu(m, list[i + 1]) : null;
+    const xi = y;
+    const run = lr ? () => linearRelu(xi as Tensor, lr.weight, lr.bias) : () => m.forward(xi);
+    y = observer ? observer(lr ? [m, list[i + 1]!] : [m], run) : run();
+    if (lr) i++;
     prevOk = ok;
   }
   if (inner.length > 0 && y instanceof Tensor) releaseWhenFreed(y, since, inner, shared);

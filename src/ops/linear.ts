@@ -1,12 +1,15 @@
-import { backend } from "../backend/registry.ts";
+import { backend, optionalKernel } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { passThrough } from "../autograd/fused.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { binaryRaw } from "./binary.ts";
 import { reduceRows } from "./reduce.ts";
 import { denseData, freshOutput } from "./util.ts";
+
+type F = Float32Array | Float64Array;
 
 /**
  * y = x W^T + b as one op (PyTorch's addmm): the bias is written into the output first and the GEMM
@@ -14,6 +17,20 @@ import { denseData, freshOutput } from "./util.ts";
  * dW = g^T x, db = column sums of g, dx = g W — with no transposed views or broadcast adds in the graph.
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return linearOp(x, weight, bias, false);
+}
+
+/**
+ * relu(linear(x, W, b)) with one kernel call forward (the bias and the ReLU in the GEMM's epilogue,
+ * where the backend has "linearForward"), for a Linear followed by a ReLU whose output between them
+ * no code can see (nn/chain.ts decides that). The graph is PyTorch's: ReluBackward0 over
+ * AddmmBackward0; the pre-activation tensor is never materialized (ReLU's backward reads its output).
+ */
+export function linearRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  return linearOp(x, weight, bias, true);
+}
+
+function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean): Tensor {
   if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out_features, in_features], got shape ${fmtShape(weight.shape)}`);
   const [outF, inF] = weight.shape as [number, number];
   if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
@@ -32,15 +49,23 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   const out = freshOutput([...x.shape.slice(0, -1), outF], x.dtype);
   const C = out.storage as Float32Array | Float64Array;
   const k = backend();
-  // The bias broadcast over the rows by one kernel call (a row stride of 0), not a set() per row:
-  // 2048 rows per call in the Transformer step cost ~8 ms of JS per step.
-  if (bias !== null) k.copy({ data: denseData(bias), offset: 0, strides: [0, 1] }, [rows, outF], C);
-  k.gemm(false, true, rows, outF, inF, 1, xs, 0, inF, ws, 0, inF, bias === null ? 0 : 1, C, 0, outF);
+  const bs = bias === null ? null : (denseData(bias) as F);
+  const fused = optionalKernel("linearForward");
+  if (!fused?.(xs, ws, bs, C, rows, outF, inF, relu)) {
+    // The bias broadcast over the rows by one kernel call (a row stride of 0), not a set() per row:
+    // 2048 rows per call in the Transformer step cost ~8 ms of JS per step.
+    if (bs !== null) k.copy({ data: bs, offset: 0, strides: [0, 1] }, [rows, outF], C);
+    k.gemm(false, true, rows, outF, inF, 1, xs, 0, inF, ws, 0, inF, bs === null ? 0 : 1, C, 0, outF);
+    if (relu) k.unary("relu", C, C, C.length);
+  }
   // PyTorch's graph: addmm(bias, x, weight.t()) (mm without a bias), so next_functions are [bias, x,
   // TBackward0 over the weight]. dW is computed here in W's own layout and passed through that node.
   const name = bias === null ? "MmBackward0" : "AddmmBackward0";
   const inputs = bias === null ? [x, passThrough("TBackward0", weight)] : [bias, x, passThrough("TBackward0", weight)];
-  return record(out, name, inputs, (g, needs0) => {
+  // Fused with a ReLU, the addmm node's output is a placeholder (one element broadcast, not the result's
+  // memory, so it is not taken for a view of it): the node only needs to stand in the graph.
+  const pre = relu ? Tensor.fromStorage(new (C.constructor as Float32ArrayConstructor)(1), out.dtype, out.shape, out.shape.map(() => 0)) : out;
+  const y = record(pre, name, inputs, (g, needs0) => {
     const needs = bias === null ? [needs0[0]!, needs0[1]!, false] : [needs0[1]!, needs0[2]!, needs0[0]!];
     const gs = denseData(g) as Float32Array | Float64Array;
     let gx: Tensor | null = null;
@@ -57,4 +82,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     if (needs[2] && bias !== null) gb = reduceRows(gs, rows, outF, bias.dtype);
     return bias === null ? [gx, gw] : [gb, gx, gw];
   }, [x, weight]);
+  if (!relu) return y;
+  const saved = out.detach();
+  return record(out, "ReluBackward0", [pre], (g) => [binaryRaw("reluGrad", saved, g)], [saved]);
 }

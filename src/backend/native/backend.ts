@@ -40,6 +40,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     .registerOptional("convPasses", convPasses(addon));
   const cells = nativeRecurrentCells(addon);
   if (cells) registry.registerOptional("recurrentCells", cells);
+  if (addon.linearForward) registry.registerOptional("linearForward", addon.linearForward.bind(addon));
   if (addon.crossEntropyForward && addon.crossEntropyBackward) {
     registry.registerOptional("crossEntropy", {
       forward: addon.crossEntropyForward.bind(addon),

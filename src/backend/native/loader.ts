@@ -13,6 +13,7 @@
 import { log } from "../../log.ts";
 import { createRequire, env, fileURLToPath, fs, isNode, path } from "../../platform/node.ts";
 import type { CrossEntropyKernel } from "../cross_entropy.ts";
+import type { LinearForward } from "../linear_forward.ts";
 import type { RecurrentCells } from "../recurrent_cells.ts";
 
 /** Kernel family the addon dispatched to at run time (best one the CPU supports by default). */
@@ -139,6 +140,8 @@ export interface NativeKernels {
   /** Fused cross entropy (native/addon_loss.cc; the optional kernel crossEntropy). Absent from addons built before it. */
   crossEntropyForward?: CrossEntropyKernel["forward"];
   crossEntropyBackward?: CrossEntropyKernel["backward"];
+  /** A linear layer's forward with its bias and ReLU epilogue (native/addon_linear.cc). Absent from addons built before it. */
+  linearForward?: LinearForward;
   /**
    * One SGD step over many parameters (src/optim/sgd.ts's float32/float64 loops, bit for bit):
    * bufs null without momentum; first[i]: bufs[i] is new this step. Scalars rounded to the params' precision.
