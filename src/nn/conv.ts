@@ -46,8 +46,10 @@ export function pyIntTuple(v: number | null | readonly (number | null)[]): strin
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
 }
 
-function checkCount(name: string, v: number): void {
+/** A count argument (channels, features): a non-negative integer, returned. */
+export function checkCount(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${v}`);
+  return v;
 }
 
 /** What Conv1d and Conv2d share: arguments, parameters, the padding-mode path and the repr. */

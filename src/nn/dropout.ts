@@ -4,7 +4,7 @@ import { checkDropoutP } from "./functional/activation.ts";
 import { type DropoutOptions, dropout, dropout2d } from "./functional/activation_inplace.ts";
 import { checkArity, keywordArgs } from "../options.ts";
 import { Module } from "./module.ts";
-import { pyFloat } from "./repr.ts";
+import { pyBool, pyFloat } from "./repr.ts";
 
 export { dropout2d };
 
@@ -34,7 +34,7 @@ abstract class DropoutNd extends Module {
   }
 
   override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=${this.inplace ? "True" : "False"}`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 

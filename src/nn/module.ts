@@ -129,14 +129,12 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return [...slots(this).modules];
   }
 
-  /** Replaces all explicitly registered children (containers renumber with this). */
+  /**
+   * Replaces all explicitly registered children (containers renumber with this). The entries are
+   * taken as they are: the containers pass names and modules that were checked when added.
+   */
   protected setRegisteredModules(entries: Iterable<readonly [string, AnyModule | null]>): void {
-    const list = [...entries];
-    for (const [k, m] of list) {
-      checkName(k, "module");
-      if (m !== null && !(m instanceof Module)) throw new ArgumentError(`${String(m)} is not a Module subclass`);
-    }
-    slots(this).modules = new Map(list);
+    slots(this).modules = new Map(entries);
   }
 
   /** Makes the property `prop` appear under `key` in `stateDict()` and parameter names (e.g. runningMean -> running_mean). */

@@ -1,10 +1,10 @@
 import { noGrad } from "../autograd/grad_mode.ts";
-import { ArgumentError, ShapeError } from "../errors.ts";
+import { ShapeError } from "../errors.ts";
 import { batchNorm, layerNorm } from "../ops/cnn_index.ts";
 import { ones, tensor, zeros } from "../tensor/creation.ts";
 import type { DType } from "../tensor/dtype.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { pyIntTuple } from "./conv.ts";
+import { checkCount as checkFeatures, pyIntTuple } from "./conv.ts";
 import { type OptionSpec, checkArg, checkArity, checkOptions } from "../options.ts";
 import { Module } from "./module.ts";
 import { Parameter } from "./parameter.ts";
@@ -27,11 +27,6 @@ export interface BatchNormOptions {
 }
 
 const BATCH_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number?", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
-
-function checkFeatures(name: string, n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${n}`);
-  return n;
-}
 
 /** PyTorch's `_BatchNorm`: the per-channel normalisation of x [N, C, ...]; subclasses check the rank. */
 abstract class BatchNormBase extends Module {

@@ -60,9 +60,8 @@ export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPo
   }
 
   override forward(x: Tensor): MaxPoolOutput<R> {
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
-    const out = this.returnIndices ? maxPool2d(x, this.kernelSize, { ...o, returnIndices: true }) : maxPool2d(x, this.kernelSize, o);
-    return out as MaxPoolOutput<R>;
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices as true };
+    return maxPool2d(x, this.kernelSize, o) as MaxPoolOutput<R>;
   }
 
   override extraRepr(): string {
