@@ -1,5 +1,5 @@
 import { AutogradError } from "../errors.ts";
-import type { DType } from "../tensor/dtype.ts";
+import { type DType, tensorTypeName } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type VersionCounter, versionCounter } from "../tensor/version.ts";
@@ -21,14 +21,6 @@ interface Slot {
   readonly input: Tensor | null;
 }
 
-/** PyTorch's legacy tensor type names, which its error message prints. */
-const TYPE_NAME: Record<DType, string> = {
-  float32: "torch.FloatTensor",
-  float64: "torch.DoubleTensor",
-  int32: "torch.IntTensor",
-  int64: "torch.LongTensor",
-  bool: "torch.BoolTensor",
-};
 
 /** The version snapshot of the tensors a node saved; checked before its backward runs. */
 export class SavedVersions {
@@ -53,7 +45,7 @@ export class SavedVersions {
       const which = s.input === null ? `, which is output 0 of ${nodeName},` : s.input.gradFn ? `, which is output 0 of ${s.input.gradFn.name},` : "";
       throw new AutogradError(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-          `[${TYPE_NAME[s.dtype]} ${fmtShape(s.shape)}]${which} is at version ${s.counter.value}; expected version ${s.expected} instead. ` +
+          `[${tensorTypeName(s.dtype)} ${fmtShape(s.shape)}]${which} is at version ${s.counter.value}; expected version ${s.expected} instead. ` +
           "Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.setDetectAnomaly(true).",
       );
     }

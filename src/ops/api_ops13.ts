@@ -1,6 +1,6 @@
 import { DTypeError } from "../errors.ts";
 import { checkArg, checkArity } from "../options.ts";
-import { type DType, checkDType } from "../tensor/dtype.ts";
+import { DTYPES, type DType, checkDType, tensorTypeName } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type CumOptions, cumprod, cumsum } from "./cumulative.ts";
 import type { ValuesIndices } from "./extremum.ts";
@@ -40,21 +40,11 @@ const int64: DType = "int64";
 const bool: DType = "bool";
 export { float32, float64, int32, int64, bool, float32 as float, float64 as double, int32 as int, int64 as long };
 
-/** PyTorch's legacy tensor type names, as `Tensor.type()` returns them. */
-const TYPE_NAMES: Record<DType, string> = {
-  float32: "torch.FloatTensor",
-  float64: "torch.DoubleTensor",
-  int32: "torch.IntTensor",
-  int64: "torch.LongTensor",
-  bool: "torch.BoolTensor",
-};
-
+/** A dtype from PyTorch's legacy type name ("torch.FloatTensor"), "torch.<dtype>" or the dtype's name. */
 function typeFromName(t: string): DType {
-  for (const [d, name] of Object.entries(TYPE_NAMES)) if (name === t) return d as DType;
-  if (t.startsWith("torch.")) {
-    if (Object.hasOwn(TYPE_NAMES, t.slice(6))) return t.slice(6) as DType;
-    throw new DTypeError(`invalid type: '${t}'`);
-  }
+  const d = DTYPES.find((d) => t === tensorTypeName(d) || t === `torch.${d}`);
+  if (d !== undefined) return d;
+  if (t.startsWith("torch.")) throw new DTypeError(`invalid type: '${t}'`);
   return checkDType(t);
 }
 
@@ -129,7 +119,7 @@ defineMethods({
   viewAs(this: Tensor, o: Tensor) { Tensor.check(o, "other"); return view(this, o.shape); },
   type(this: Tensor, dtype?: DType | string) {
     checkArity("Tensor.type()", arguments, 1);
-    if (dtype === undefined) return TYPE_NAMES[this.dtype];
+    if (dtype === undefined) return tensorTypeName(this.dtype);
     checkArg("Tensor.type()", dtype, "string", 1, "dtype");
     const d = typeFromName(dtype);
     return d === this.dtype ? this : to(this, d);

@@ -166,20 +166,20 @@ export interface AlphaOptions {
 
 const ALPHA = { alpha: "number" } as const;
 
-export function add(a0: TensorLike, b0: TensorLike, opts: AlphaOptions = {}): Tensor {
+/** a + alpha * b or a - alpha * b. */
+function alphaOp(op: "add" | "sub", a0: TensorLike, b0: TensorLike, opts: AlphaOptions): Tensor {
   const [a, b] = [boolScalar(a0), boolScalar(b0)];
-  checkOptions("add()", opts, ALPHA, { index: 3, positional: "alpha" });
-  checkBinary("add", a, b);
-  if (opts.alpha !== undefined && opts.alpha !== 1) return add(a, scaled(a, b, opts.alpha));
-  return binaryOp("add", a, b);
+  checkOptions(`${op}()`, opts, ALPHA, { index: 3, positional: "alpha" });
+  checkBinary(op, a, b);
+  return binaryOp(op, a, opts.alpha !== undefined && opts.alpha !== 1 ? scaled(a, b, opts.alpha) : b);
 }
 
-export function sub(a0: TensorLike, b0: TensorLike, opts: AlphaOptions = {}): Tensor {
-  const [a, b] = [boolScalar(a0), boolScalar(b0)];
-  checkOptions("sub()", opts, ALPHA, { index: 3, positional: "alpha" });
-  checkBinary("sub", a, b);
-  if (opts.alpha !== undefined && opts.alpha !== 1) return sub(a, scaled(a, b, opts.alpha));
-  return binaryOp("sub", a, b);
+export function add(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+  return alphaOp("add", a, b, opts);
+}
+
+export function sub(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+  return alphaOp("sub", a, b, opts);
 }
 
 /** number - tensor, for gradient formulas. */

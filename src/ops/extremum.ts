@@ -89,24 +89,27 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  checkArg("max()", keepdim, "boolean", 3, "keepdim");
-  Tensor.check(x, "input");
-  if (dim instanceof Tensor) return maximum(x, dim);
-  return dim === undefined ? whole("max", x) : alongDim("max", x, dim, keepdim);
+  return extremum("max", x, dim, keepdim);
 }
 
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
-  checkArg("min()", keepdim, "boolean", 3, "keepdim");
+  return extremum("min", x, dim, keepdim);
+}
+
+/** max/min of the whole tensor, along a dim (values and indices), or elementwise against another tensor. */
+function extremum(op: Op, x: Tensor, dim: number | Tensor | undefined, keepdim: boolean): Tensor | ValuesIndices {
+  checkArg(`${op}()`, keepdim, "boolean", 3, "keepdim");
   Tensor.check(x, "input");
-  if (dim instanceof Tensor) return minimum(x, dim);
-  return dim === undefined ? whole("min", x) : alongDim("min", x, dim, keepdim);
+  if (dim instanceof Tensor) return (op === "max" ? maximum : minimum)(x, dim);
+  return dim === undefined ? whole(op, x) : alongDim(op, x, dim, keepdim);
 }
 
 function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
   Tensor.check(x, "input");
+  checkArg(`arg${op}()`, keepdim, "boolean", 3, "keepdim");
   // PyTorch dispatches on the dtype only when there is something to reduce: not for an empty tensor,
   // nor along a dim of size 1 (the indices are all 0)
   const trivial = x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[normDim(dim, x.ndim)] === 1);
@@ -119,19 +122,16 @@ function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolea
 }
 
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("argmax()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("max", x, dim, keepdim);
 }
 
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("argmin()", keepdim, "boolean", 3, "keepdim");
   return argExtremum("min", x, dim, keepdim);
 }
 
 function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
   Tensor.check(x, "input");
+  checkArg(`a${op}()`, keepdim, "boolean", 3, "keepdim");
   const dims = resolveDims(x, dim);
   const out = reshape(reduceRaw(op, x.detach(), dims, x.dtype, `a${op}`), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(x.dtype)) return out;
@@ -140,13 +140,9 @@ function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean):
 
 /** The largest values over dims (all when omitted), without indices; ties share the gradient. */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("amax()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("max", x, dim, keepdim);
 }
 
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("amin()", keepdim, "boolean", 3, "keepdim");
   return amExtremum("min", x, dim, keepdim);
 }

@@ -1,6 +1,7 @@
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArity, checkOptions, describeValue } from "../options.ts";
 import { full } from "../tensor/creation.ts";
+import { tensorTypeName } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { advancedIndex, fromLayout, planAdvanced, putRows, toLayout } from "./index_advanced.ts";
@@ -30,7 +31,6 @@ export function index(x: Tensor, indices: Indices): Tensor {
   return result === x ? alias(x) : result;
 }
 
-const TYPE_NAME = { float32: "torch.FloatTensor", float64: "torch.DoubleTensor", int32: "torch.IntTensor", int64: "torch.LongTensor", bool: "torch.BoolTensor" };
 
 /** PyTorch's slicePrefix1sSize: a value's leading size-1 dims are dropped before it is broadcast. */
 function withoutLeadingOnes(v: Tensor): Tensor {
@@ -55,7 +55,7 @@ function basicPut(dst: Tensor, value: Tensor, accumulate: boolean): void {
     src = withoutLeadingOnes(value);
     if (src.ndim > dst.ndim) {
       throw new ShapeError(
-        `expand(${TYPE_NAME[src.dtype]}{${fmtShape(src.shape)}}, size=${fmtShape(dst.shape)}): the number of sizes provided (${dst.ndim}) ` +
+        `expand(${tensorTypeName(src.dtype)}{${fmtShape(src.shape)}}, size=${fmtShape(dst.shape)}): the number of sizes provided (${dst.ndim}) ` +
           `must be greater or equal to the number of dimensions in the tensor (${src.ndim})`,
       );
     }

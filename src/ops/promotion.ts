@@ -38,7 +38,4 @@ export function isIntegral(d: DType): boolean {
   return d === "int32" || d === "int64";
 }
 
-/** PyTorch's C++ name of a dtype, as its kernel errors print it ("not implemented for 'Long'"). */
-export function scalarTypeName(d: DType): string {
-  return { float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool: "Bool" }[d];
-}
+export { scalarTypeName } from "../tensor/dtype.ts";

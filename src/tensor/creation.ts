@@ -6,6 +6,7 @@ import { getDefaultDType } from "./default_dtype.ts";
 import { type DeviceLike, checkDevice } from "./device.ts";
 import { Generator, defaultGenerator } from "./random.ts";
 import { checkShape, fmtShape } from "./shape.ts";
+import { TENSOR_OPTIONS, finish } from "./ranges.ts";
 import { Tensor } from "./tensor.ts";
 
 /** Tensor factories: from JS data, constants, ranges and random draws. */
@@ -23,14 +24,7 @@ export interface RandomOptions extends TensorOptions {
 
 export type TensorData = number | boolean | readonly TensorData[] | ArrayLike<number> | BigInt64Array;
 
-const TENSOR_OPTIONS = { dtype: "string", device: "any", requiresGrad: "boolean" } as const;
-const RANDOM_OPTIONS = { dtype: "string", device: "any", requiresGrad: "boolean", generator: "object" } as const;
-
-function finish(t: Tensor, opts: TensorOptions): Tensor {
-  if (opts.device !== undefined) checkDevice(opts.device);
-  if (opts.requiresGrad) t.requiresGrad_(true);
-  return t;
-}
+const RANDOM_OPTIONS = { ...TENSOR_OPTIONS, generator: "object" } as const;
 
 function typedArrayDType(a: ArrayBufferView): DType | null {
   if (a instanceof Float32Array) return "float32";

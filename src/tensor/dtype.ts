@@ -144,3 +144,11 @@ export function castValue(dtype: DType, v: number): number {
       return v !== 0 ? 1 : 0;
   }
 }
+
+/** PyTorch's C++ name of a dtype, as its kernel errors print it ("not implemented for 'Long'"). */
+export function scalarTypeName(d: DType): string {
+  return { float32: "Float", float64: "Double", int32: "Int", int64: "Long", bool: "Bool" }[d];
+}
+
+/** PyTorch's legacy tensor type name ("torch.FloatTensor"), as `Tensor.type()` and some errors print it. */
+export const tensorTypeName = (d: DType): string => `torch.${scalarTypeName(d)}Tensor`;

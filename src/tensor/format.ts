@@ -22,16 +22,13 @@ function floatFormatter(values: readonly number[]): (v: number) => string {
     if (a !== 0 && a < minA) minA = a;
     if (!Number.isInteger(v)) allInt = false;
   }
-  const fixed = (digits: number) => (v: number) => (Number.isFinite(v) ? pyFixed(v, digits) : fmtSpecial(v));
-  const sci = (v: number) => (Number.isFinite(v) ? pyExp(v, 4) : fmtSpecial(v));
+  const finite = (f: (v: number) => string) => (v: number) => (Number.isFinite(v) ? f(v) : fmtSpecial(v));
+  const plain = allInt ? finite((v) => `${pyFixed(v, 0)}.`) : finite((v) => pyFixed(v, 4));
   // PyTorch's _Formatter: the thresholds look at the nonzero finite magnitudes only.
-  if (maxA === -Infinity) return allInt ? (v) => (Number.isFinite(v) ? `${pyFixed(v, 0)}.` : fmtSpecial(v)) : fixed(4);
-  if (allInt) {
-    if (maxA / minA > 1000 || maxA > 1e8) return sci;
-    return (v) => (Number.isFinite(v) ? `${pyFixed(v, 0)}.` : fmtSpecial(v));
-  }
-  if (maxA / minA > 1000 || maxA > 1e8 || minA < 1e-4) return sci;
-  return fixed(4);
+  if (maxA === -Infinity) return plain;
+  // Integers switch to scientific notation on range alone; fractions also when tiny.
+  if (maxA / minA > 1000 || maxA > 1e8 || (!allInt && minA < 1e-4)) return finite((v) => pyExp(v, 4));
+  return plain;
 }
 
 /**

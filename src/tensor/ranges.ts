@@ -9,7 +9,11 @@ import { Tensor } from "./tensor.ts";
 
 /** arange and linspace: 1-d tensors of evenly spaced values. */
 
-function finish(t: Tensor, opts: TensorOptions): Tensor {
+/** What every factory's options object may hold. */
+export const TENSOR_OPTIONS = { dtype: "string", device: "any", requiresGrad: "boolean" } as const;
+
+/** Applies a factory's device check and requiresGrad to its result. */
+export function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.device !== undefined) checkDevice(opts.device);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -22,7 +26,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
   let end: number | undefined;
   if (typeof endOrOpts === "object" && endOrOpts !== null) opts = endOrOpts;
   else end = endOrOpts as number | undefined;
-  checkOptions("arange()", opts, { dtype: "string", device: "any", requiresGrad: "boolean" });
+  checkOptions("arange()", opts, TENSOR_OPTIONS);
   if (end === undefined) {
     end = start;
     start = 0;
@@ -56,7 +60,7 @@ export function arange(start: number, endOrOpts?: number | TensorOptions, step =
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
-  checkOptions("linspace()", opts, { dtype: "string", device: "any", requiresGrad: "boolean" }, { index: 4, positional: "dtype" });
+  checkOptions("linspace()", opts, TENSOR_OPTIONS, { index: 4, positional: "dtype" });
   if (!Number.isSafeInteger(steps) || steps < 0) throw new ArgumentError(`number of steps must be non-negative, got ${steps}`);
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : getDefaultDType();
   const ints = integerRange(dtype) !== null;
