@@ -70,14 +70,14 @@ function callWithHooks(m: AnyModule, hooks: ModuleHooks, forward: (...args: unkn
     // A single value stands for a one-argument call, as PyTorch wraps a non-tuple result.
     if (r !== undefined && r !== null) args = Array.isArray(r) ? r : [r];
   }
-  const bw = hooks.backward.size > 0 && isGradEnabled() ? new BackwardHookCall(m, hooks.backward, args.length) : null;
-  if (bw !== null) args = bw.wrapInputs(args);
+  const bw = hooks.backward.size > 0 && isGradEnabled() ? backwardHooks(m, hooks.backward, args.length) : null;
+  if (bw !== null) args = bw.inputs(args);
   let out = forward.apply(m, args);
   for (const fn of [...hooks.forward.values()]) {
     const r = fn(m, args, out);
     if (r !== undefined && r !== null) out = r;
   }
-  return bw !== null ? bw.wrapOutputs(out) : out;
+  return bw !== null ? bw.outputs(out) : out;
 }
 
 /**
@@ -87,77 +87,67 @@ function callWithHooks(m: AnyModule, hooks: ModuleHooks, forward: (...args: unkn
  * they return instead. When no input requires grad, the hooks run from the outputs' node with
  * gradInput all null.
  */
-class BackwardHookCall {
-  private gradOutputs: (Tensor | null)[] | null = null;
-  private inputsWired = false;
-
-  constructor(
-    private readonly module: AnyModule,
-    private readonly hooks: ReadonlyMap<number, BackwardHookFn>,
-    private readonly nInputs: number,
-  ) {}
-
-  wrapInputs(args: unknown[]): unknown[] {
-    const at = positions(args);
-    if (at.length === 0) return args;
-    this.inputsWired = true;
-    const aliases = identity(at.map((i) => args[i] as Tensor), true, (grads) => this.onInputGrads(at, grads));
-    const out = [...args];
-    at.forEach((i, k) => (out[i] = aliases[k]));
-    return out;
-  }
-
-  wrapOutputs(out: unknown): unknown {
-    const list = Array.isArray(out) ? out : [out];
-    const at = positions(list);
-    if (at.length === 0) return out;
-    const aliases = identity(at.map((i) => list[i] as Tensor), false, (grads) => this.onOutputGrads(at, list.length, grads));
-    if (!Array.isArray(out)) return aliases[0];
-    const wrapped = [...out];
-    at.forEach((i, k) => (wrapped[i] = aliases[k]));
-    return wrapped;
-  }
-
-  private onOutputGrads(at: readonly number[], n: number, grads: readonly (Tensor | null)[]): (Tensor | null)[] {
-    this.gradOutputs = pack(at, grads, n);
-    if (!this.inputsWired) {
-      for (const fn of [...this.hooks.values()]) {
-        const r = fn(this.module, new Array<Tensor | null>(this.nInputs).fill(null), this.gradOutputs);
-        if (r !== undefined && r !== null && !(Array.isArray(r) && r.every((g) => g === null || g === undefined))) {
-          throw new AutogradError("Backward hook for Modules where no input requires gradient should always return None or None for all gradients.");
+function backwardHooks(module: AnyModule, hooks: ReadonlyMap<number, BackwardHookFn>, nInputs: number) {
+  let gradOutputs: (Tensor | null)[] | null = null;
+  let inputsWired = false;
+  return {
+    inputs(args: unknown[]): unknown[] {
+      const wrapped = wrap(args, true, (at, grads) => {
+        const gradOut = gradOutputs;
+        // No gradOutput: the gradient reached the inputs without passing through the outputs.
+        if (gradOut === null) return [...grads];
+        let res = pack(at, grads, nInputs);
+        for (const fn of [...hooks.values()]) {
+          const r = fn(module, res, gradOut);
+          if (r === undefined || r === null) continue;
+          if (!Array.isArray(r) || r.length !== res.length) {
+            throw new AutogradError(
+              `Backward hook returned an invalid number of grad_input, got ${Array.isArray(r) ? r.length : 1}, but expected ${res.length}`,
+            );
+          }
+          res = r.map((g: unknown) => (g instanceof Tensor ? g : null));
         }
-      }
-      this.gradOutputs = null;
-    }
-    return [...grads];
-  }
-
-  private onInputGrads(at: readonly number[], grads: readonly (Tensor | null)[]): (Tensor | null)[] {
-    // No gradOutput: the gradient reached the inputs without passing through the outputs.
-    if (this.gradOutputs === null) return [...grads];
-    let res = pack(at, grads, this.nInputs);
-    for (const fn of [...this.hooks.values()]) {
-      const r = fn(this.module, res, this.gradOutputs);
-      if (r === undefined || r === null) continue;
-      if (!Array.isArray(r) || r.length !== res.length) {
-        throw new AutogradError(
-          `Backward hook returned an invalid number of grad_input, got ${Array.isArray(r) ? r.length : 1}, but expected ${res.length}`,
-        );
-      }
-      res = r.map((g: unknown) => (g instanceof Tensor ? g : null));
-    }
-    this.gradOutputs = null;
-    return at.map((i) => res[i] ?? null);
-  }
+        gradOutputs = null;
+        return at.map((i) => res[i] ?? null);
+      });
+      inputsWired = wrapped !== args;
+      return wrapped;
+    },
+    outputs(out: unknown): unknown {
+      const list = Array.isArray(out) ? out : [out];
+      const wrapped = wrap(list, false, (at, grads) => {
+        const gradOut = pack(at, grads, list.length);
+        gradOutputs = gradOut;
+        if (!inputsWired) {
+          for (const fn of [...hooks.values()]) {
+            const r = fn(module, new Array<Tensor | null>(nInputs).fill(null), gradOut);
+            if (r !== undefined && r !== null && !(Array.isArray(r) && r.every((g) => g === null || g === undefined))) {
+              throw new AutogradError("Backward hook for Modules where no input requires gradient should always return None or None for all gradients.");
+            }
+          }
+          gradOutputs = null;
+        }
+        return [...grads];
+      });
+      return Array.isArray(out) ? wrapped : wrapped[0];
+    },
+  };
 }
 
-/** Where the tensors that require grad are among values. */
-function positions(values: readonly unknown[]): number[] {
+/**
+ * `values` with each tensor that requires grad replaced by an alias from one identity node (see
+ * identity), whose backward gets their positions and gradients; `values` itself when there is none.
+ */
+function wrap(values: unknown[], materialize: boolean, backward: (at: number[], grads: readonly (Tensor | null)[]) => (Tensor | null)[]): unknown[] {
   const at: number[] = [];
   values.forEach((v, i) => {
     if (v instanceof Tensor && v.requiresGrad) at.push(i);
   });
-  return at;
+  if (at.length === 0) return values;
+  const aliases = identity(at.map((i) => values[i] as Tensor), materialize, (grads) => backward(at, grads));
+  const out = [...values];
+  at.forEach((i, k) => (out[i] = aliases[k]));
+  return out;
 }
 
 /** An array of n entries: grads at the given positions, null elsewhere. */
