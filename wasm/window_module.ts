@@ -237,6 +237,26 @@ function biasSums(): Fn {
 }
 
 /**
+ * fill_rows(dst, ld, values, rows, bytes): row r (at dst + r * ld bytes) set to `bytes` bytes of
+ * float32 values[r] (a conv's bias, before its GEMM accumulates onto it); exactly, no spill.
+ */
+function fillRows(): Fn {
+  const f = new Fn(Array.from({ length: 5 }, () => "i32" as const));
+  const [dst, ld, values, rows, bytes] = [0, 1, 2, 3, 4] as const;
+  const r = f.local("i32"), q = f.local("i32"), row = f.local("i32"), whole = f.local("i32"), v = f.local("v128");
+  f.get(bytes).i32(-16).and().set(whole);
+  f.forLoop(r, () => f.i32(0), () => f.get(rows), () => f.i32(1), () => {
+    f.get(dst).get(r).get(ld).mul().add().set(row);
+    f.get(values).get(r).i32(4).mul().add().v(SIMD.load32Splat, 0, 2).set(v);
+    f.forLoop(q, () => f.i32(0), () => f.get(whole), () => f.i32(16), () => f.get(row).get(q).add().get(v).v(SIMD.store, 0, 2));
+    f.forLoop(q, () => f.get(whole), () => f.get(bytes), () => f.i32(4), () => {
+      f.get(row).get(q).add().get(values).get(r).i32(4).mul().add().f32load(0).f32store(0);
+    });
+  });
+  return f;
+}
+
+/**
  * copy_rows(dst, dLd, src, sLd, rows, bytes): `rows` rows of `bytes` bytes each, row r from
  * src + r * sLd to dst + r * dLd (all in bytes): a conv pass's blocks between a sample's layout and a
  * GEMM's padded operand, exactly, since neighbouring blocks may belong to another thread.
@@ -252,5 +272,6 @@ function copyRows(): Fn {
 }
 
 export function windowFunctions(): { name: string; fn: Fn }[] {
-  return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "bias_sums", fn: biasSums() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
+  return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "bias_sums", fn: biasSums() },
+    { name: "fill_rows", fn: fillRows() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
 }

@@ -14,6 +14,7 @@ import { backend, getBackend, setBackend } from "../../src/backend/registry.ts";
 import type { Backend } from "../../src/backend/backend.ts";
 import { loadWasmBackend } from "../../src/backend/wasm/index.ts";
 import type { ConvOptions } from "../../src/ops/conv.ts";
+import { bytes, window2d } from "../helpers/window.ts";
 
 const wasm = loadWasmBackend();
 
@@ -57,6 +58,11 @@ test("wasm convPasses equal the per-sample loop (weight gradient within rounding
   let off = false, taken = 0;
   const counted = {
     forward: (...a: Parameters<typeof passes.forward>) => { const r = passes.forward(...a); taken += r ? 1 : 0; return r; },
+    forwardBias: (...a: Parameters<NonNullable<typeof passes.forwardBias>>) => {
+      const r = passes.forwardBias!(...a);
+      taken += r ? 1 : 0;
+      return r;
+    },
     backwardInput: (...a: Parameters<typeof passes.backwardInput>) => { const r = passes.backwardInput(...a); taken += r ? 1 : 0; return r; },
     backwardWeight: (...a: Parameters<typeof passes.backwardWeight>) => { const r = passes.backwardWeight(...a); taken += r ? 1 : 0; return r; },
     // The weight pass with the bias gradient (what the CNN's layers with a bias take).
@@ -101,4 +107,23 @@ test("wasm convPasses equal the per-sample loop (weight gradient within rounding
     torch.setNumThreads(1);
     setBackend(before);
   }
+});
+
+test("wasm convPasses: forward onto a bias already in y (beta 1) equals forwardBias, in place and side by side", async (t) => {
+  if (!wasm) return t.skip("WebAssembly SIMD not available");
+  const passes = wasm.optionalKernel!("convPasses")!;
+  wasm.setNumThreads(2);
+  await wasm.whenReady();
+  // [N, C, O, H]: conv2-like (each product straight into y) and conv1-like (samples side by side).
+  for (const [N, C, O, H] of [[6, 32, 64, 26], [9, 1, 32, 28]] as const) {
+    const win = window2d(C, H, H, [3, 3], [1, 1], [0, 0], [1, 1]), L = win.oH * win.oW, dims = { N, C, O, G: 1 };
+    const x = Float32Array.from({ length: N * C * H * H }, (_, i) => Math.sin(i * 0.7));
+    const w = Float32Array.from({ length: O * C * 9 }, (_, i) => Math.cos(i * 0.3));
+    const bias = Float32Array.from({ length: O }, (_, i) => i - 20.5);
+    const fused = new Float32Array(N * O * L).fill(NaN), onto = Float32Array.from({ length: N * O * L }, (_, i) => bias[Math.floor(i / L) % O]!);
+    assert.ok(passes.forwardBias!(x, w, bias, fused, win, dims));
+    assert.ok(passes.forward(x, w, onto, win, dims, 1));
+    assert.deepEqual(bytes(fused), bytes(onto), `N ${N} C ${C} O ${O}`);
+  }
+  wasm.setNumThreads(1);
 });

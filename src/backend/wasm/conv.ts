@@ -104,44 +104,8 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     Math.max(1, Math.min(Math.floor(CHUNK_FLOATS / (K * L)), Math.ceil(N / (4 * threads))));
 
   return {
-    forward(x, w, y, win, dims, beta) {
-      if (!takes([x, w, y], win)) return false;
-      const fr = frame(win, dims);
-      const { K, L, Og, threads, take } = fr;
-      const S = perTask(K, L, dims.N, threads), Np = up(S * L, NR), Mp = up(Og, MR);
-      const inPlace = S === 1 && Np === L && Mp === Og, bDirect = Og <= BLOCKING.DIRECT, bLd = bDirect ? skew(Np) : Np;
-      const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
-      const xs = take(nx), ys = take(ny), ws = take(K * (Og + MR)), apk = take(dims.G * Mp * K);
-      const cBytes = inPlace ? 0 : align(4 * Mp * Np), packs = align(4 * K * bLd) + cBytes;
-      const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), K) + packBytes(Math.min(BLOCKING.NC, Np), K));
-      if (!bases) return false;
-      prepackA(w as Float32Array, dims.G, Og, K, K, false, ws, apk, 4 * Mp * K, Og, K);
-      const f = rt.f32();
-      f.set(x.subarray(0, nx), xs / 4);
-      if (beta) f.set(y.subarray(0, ny), ys / 4);
-      const job = new Job(), B = 0, C = align(4 * K * bLd);
-      for (let g = 0; g < dims.G; g++) {
-        for (let n0 = 0; n0 < dims.N; n0 += S) {
-          const s1 = Math.min(S, dims.N - n0);
-          for (let s = 0; s < s1; s++) job.call(id["im2col"]!, [xs + fr.xOff(n0 + s, g), B + 4 * s * L, fr.table, ...fr.winArgs, 4 * (bLd - L)], 2);
-          const copyC = (into: boolean): void => {
-            for (let s = 0; s < s1; s++) {
-              const yp = ys + fr.yOff(n0 + s, g), cp = C + 4 * s * L;
-              job.call(id["copy_rows"]!, into ? [cp, 4 * Np, yp, 4 * L, Og, 4 * L] : [yp, 4 * L, cp, 4 * Np, Og, 4 * L], into ? 1 : 4);
-            }
-          };
-          if (!inPlace && beta) copyC(true);
-          const c = inPlace ? ys + fr.yOff(n0, g) : C;
-          job.call(id["gemm"]!, gemm(apk + g * 4 * Mp * K, Mp, false, B, bLd, false, c, inPlace ? L : Np, Og, s1 * L, K, beta,
-            4 | (bDirect ? 2 : 0), packs), (1 << 3) | (inPlace ? 0 : 1 << 6) | GEMM_REL_PACKS);
-          if (!inPlace) copyC(false);
-          job.end();
-        }
-      }
-      runJob(ctx, job, bases);
-      y.set(rt.f32().subarray(ys / 4, ys / 4 + ny));
-      return true;
-    },
+    forward: (x, w, y, win, dims, beta) => forward(x, w, null, y, win, dims, beta),
+    forwardBias: (x, w, bias, y, win, dims) => forward(x, w, bias, y, win, dims, 1),
 
     backwardInput(gy, w, gx, win, dims) {
       if (!takes([gy, w, gx], win)) return false;
@@ -180,6 +144,48 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     backwardWeight: (gy, x, gw, win, dims) => weight(gy, x, gw, null, win, dims),
     backwardWeightBias: (gy, x, gw, gb, win, dims) => weight(gy, x, gw, gb, win, dims),
   };
+
+  /** The forward pass; with `bias`, y = bias + the convolution, the bias written into each task's product before its GEMM (beta 1). */
+  function forward(x: F, w: F, bias: F | null, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean {
+    if (!takes(bias ? [x, w, y, bias] : [x, w, y], win)) return false;
+    const fr = frame(win, dims);
+    const { K, L, Og, threads, take } = fr;
+    const S = perTask(K, L, dims.N, threads), Np = up(S * L, NR), Mp = up(Og, MR);
+    const inPlace = S === 1 && Np === L && Mp === Og, bDirect = Og <= BLOCKING.DIRECT, bLd = bDirect ? skew(Np) : Np;
+    const nx = dims.N * dims.G * fr.plane, ny = dims.N * dims.O * L;
+    const xs = take(nx), ys = take(ny), ws = take(K * (Og + MR)), apk = take(dims.G * Mp * K), bs = take(dims.O);
+    const cBytes = inPlace ? 0 : align(4 * Mp * Np), packs = align(4 * K * bLd) + cBytes;
+    const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), K) + packBytes(Math.min(BLOCKING.NC, Np), K));
+    if (!bases) return false;
+    prepackA(w as Float32Array, dims.G, Og, K, K, false, ws, apk, 4 * Mp * K, Og, K);
+    const f = rt.f32();
+    f.set(x.subarray(0, nx), xs / 4);
+    if (bias) f.set(bias.subarray(0, dims.O), bs / 4);
+    else if (beta) f.set(y.subarray(0, ny), ys / 4);
+    const job = new Job(), B = 0, C = align(4 * K * bLd);
+    for (let g = 0; g < dims.G; g++) {
+      for (let n0 = 0; n0 < dims.N; n0 += S) {
+        const s1 = Math.min(S, dims.N - n0);
+        for (let s = 0; s < s1; s++) job.call(id["im2col"]!, [xs + fr.xOff(n0 + s, g), B + 4 * s * L, fr.table, ...fr.winArgs, 4 * (bLd - L)], 2);
+        const copyC = (into: boolean): void => {
+          for (let s = 0; s < s1; s++) {
+            const yp = ys + fr.yOff(n0 + s, g), cp = C + 4 * s * L;
+            job.call(id["copy_rows"]!, into ? [cp, 4 * Np, yp, 4 * L, Og, 4 * L] : [yp, 4 * L, cp, 4 * Np, Og, 4 * L], into ? 1 : 4);
+          }
+        };
+        const c = inPlace ? ys + fr.yOff(n0, g) : C;
+        if (bias) job.call(id["fill_rows"]!, [c, 4 * (inPlace ? L : Np), bs + 4 * g * Og, Og, 4 * s1 * L], inPlace ? 0 : 1);
+        else if (!inPlace && beta) copyC(true);
+        job.call(id["gemm"]!, gemm(apk + g * 4 * Mp * K, Mp, false, B, bLd, false, c, inPlace ? L : Np, Og, s1 * L, K, beta,
+          4 | (bDirect ? 2 : 0), packs), (1 << 3) | (inPlace ? 0 : 1 << 6) | GEMM_REL_PACKS);
+        if (!inPlace) copyC(false);
+        job.end();
+      }
+    }
+    runJob(ctx, job, bases);
+    y.set(rt.f32().subarray(ys / 4, ys / 4 + ny));
+    return true;
+  }
 
   /**
    * The weight gradient, and with `gb` the bias gradient too: each sample's per-channel sums
