@@ -348,8 +348,8 @@ function loadParamState(p: Tensor, index: string, entry: ParamState): ParamState
   const out: ParamState = {};
   for (const [key, v] of Object.entries(entry)) {
     if (v instanceof Tensor) {
-      if (key === "step") {
-        out[key] = v.item(); // PyTorch keeps `step` as a 0-d tensor; a number here
+      if (key === "step" || key === "mu_product") {
+        out[key] = v.item(); // PyTorch keeps these scalars (NAdam's `mu_product` too) as 0-d tensors; numbers here
         continue;
       }
       if (!sameShape(v.shape, p.shape)) {

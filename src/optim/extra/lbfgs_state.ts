@@ -7,21 +7,22 @@ import { ArgumentError, ShapeError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { ParamState, StateValue } from "../optimizer.ts";
 
-const VECTORS = new Set(["d", "prev_flat_grad"]);
-const VECTOR_LISTS = new Set(["old_dirs", "old_stps"]);
-const SCALARS = new Set(["func_evals", "n_iter", "t", "H_diag", "prev_loss"]);
-const SCALAR_LISTS = new Set(["ro", "al"]);
+/** Each entry's kind: a flat vector (v) or a number (n); "?" admits null, "[]" is a list of them. */
+const KINDS = new Map(Object.entries({
+  d: "v?", prev_flat_grad: "v?", old_dirs: "v[]", old_stps: "v[]", func_evals: "n", n_iter: "n", t: "n", H_diag: "n", prev_loss: "n?",
+  ro: "n[]", al: "n?[]",
+}));
 
 const describe = (v: unknown): string => (v === null ? "null" : v instanceof Tensor ? `a Tensor of shape [${v.shape.join(", ")}]` : typeof v);
 
-function scalar(v: unknown, where: string, nullable: boolean): number | null {
-  if (typeof v === "number") return v;
+function value(v: unknown, where: string, kind: string, numel: number, dtype: "float32" | "float64"): Tensor | number | null {
+  const nullable = kind.endsWith("?");
   if (v === null && nullable) return null;
-  if (v instanceof Tensor && v.numel() === 1) return v.item();
-  throw new ArgumentError(`loaded LBFGS state: ${where} must be a number${nullable ? " or null" : ""}, got ${describe(v)}`);
-}
-
-function vector(v: unknown, where: string, numel: number, dtype: "float32" | "float64"): Tensor {
+  if (kind[0] === "n") {
+    if (typeof v === "number") return v;
+    if (v instanceof Tensor && v.numel() === 1) return v.item();
+    throw new ArgumentError(`loaded LBFGS state: ${where} must be a number${nullable ? " or null" : ""}, got ${describe(v)}`);
+  }
   if (!(v instanceof Tensor)) throw new ArgumentError(`loaded LBFGS state: ${where} must be a Tensor, got ${describe(v)}`);
   if (v.numel() !== numel) throw new ShapeError(`loaded LBFGS state: ${where} has ${v.numel()} elements, but the parameters have ${numel} in all`);
   return Tensor.fromStorage((v.dtype === dtype ? v : v.to(dtype)).toTypedArray(), dtype, [numel]);
@@ -33,19 +34,14 @@ export function loadLbfgsState(entry: unknown, numel: number, dtype: "float32" |
   }
   const out: ParamState = {};
   for (const [key, v] of Object.entries(entry as Record<string, unknown>)) {
-    let value: StateValue;
-    if (v === null && (VECTORS.has(key) || key === "prev_loss")) value = null;
-    else if (VECTORS.has(key)) value = vector(v, key, numel, dtype);
-    else if (SCALARS.has(key)) value = scalar(v, key, false);
-    else if (VECTOR_LISTS.has(key) || SCALAR_LISTS.has(key)) {
-      if (!Array.isArray(v)) throw new ArgumentError(`loaded LBFGS state: ${key} must be a list, got ${describe(v)}`);
-      value = VECTOR_LISTS.has(key)
-        ? v.map((x, i) => vector(x, `${key}[${i}]`, numel, dtype))
-        : v.map((x, i) => scalar(x, `${key}[${i}]`, key === "al"));
-    } else {
-      throw new ArgumentError(`loaded LBFGS state has an unknown entry "${key}"`);
+    const kind = KINDS.get(key);
+    if (kind === undefined) throw new ArgumentError(`loaded LBFGS state has an unknown entry "${key}"`);
+    if (!kind.endsWith("[]")) {
+      out[key] = value(v, key, kind, numel, dtype);
+      continue;
     }
-    out[key] = value;
+    if (!Array.isArray(v)) throw new ArgumentError(`loaded LBFGS state: ${key} must be a list, got ${describe(v)}`);
+    out[key] = v.map((x, i) => value(x, `${key}[${i}]`, kind.slice(0, -2), numel, dtype)) as StateValue;
   }
   return out;
 }

@@ -15,9 +15,8 @@
 import { type AdamOptions, validateAdam } from "../adam.ts";
 import { type FloatArray, bufferData } from "../dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
 } from "../optimizer.ts";
-import { scalarStateAsNumbers } from "./state.ts";
 
 export interface NAdamOptions extends GroupOptions {
   betas: readonly [number, number];
@@ -51,11 +50,6 @@ export class NAdam extends Optimizer<NAdamOptions> {
   protected override validate(o: Partial<NAdamOptions>): void {
     validateAdam(o as Partial<AdamOptions>);
     checkMin(o, ["momentumDecay"]);
-  }
-
-  /** Also takes PyTorch's layout, where `mu_product` (like `step`) is a 0-d tensor. */
-  override loadStateDict(sd: OptimizerStateDict): void {
-    super.loadStateDict(scalarStateAsNumbers(sd, ["mu_product"]));
   }
 
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {

@@ -136,6 +136,11 @@ export abstract class LRScheduler {
       this.lastEpoch = epoch;
       values = this.closedFormLr() ?? this.getLr();
     }
+    this.setLrs(values);
+  }
+
+  /** Writes the groups' lrs and records them as the last ones. */
+  protected setLrs(values: number[]): void {
     const groups = this.optimizer.paramGroups;
     groups.forEach((g, i) => {
       if (i < values.length) g.lr = values[i]!; // a group added after the scheduler keeps its lr (PyTorch's zip)

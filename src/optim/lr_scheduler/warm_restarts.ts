@@ -74,11 +74,6 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       }
     }
     this.lastEpoch = Math.floor(epoch);
-    const values = this.getLr();
-    const groups = this.optimizer.paramGroups;
-    groups.forEach((g, i) => {
-      if (i < values.length) g.lr = values[i]!;
-    });
-    this.lastLr = groups.map((g) => g.lr);
+    this.setLrs(this.getLr());
   }
 }
