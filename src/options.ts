@@ -48,34 +48,22 @@ export interface OptionsPosition {
   required?: readonly string[];
 }
 
-const EXPECTED: Record<ValueKind, string> = {
-  number: "a number",
-  int: "an int",
-  boolean: "a boolean",
-  string: "a string",
-  ints: "an int or a tuple of ints",
-  numbers: "a number or an array of numbers",
-  "int[]": "an array of ints",
-  tensor: "a Tensor",
-  object: "an object",
-  function: "a function",
-  any: "a value",
-};
-
 const isInt = (v: unknown): boolean => Number.isInteger(v);
+const isNumber = (v: unknown): boolean => typeof v === "number";
 
-const MATCHES: Record<ValueKind, (v: unknown) => boolean> = {
-  number: (v) => typeof v === "number",
-  int: isInt,
-  boolean: (v) => typeof v === "boolean",
-  string: (v) => typeof v === "string",
-  ints: (v) => isInt(v) || (Array.isArray(v) && v.every(isInt)),
-  numbers: (v) => typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "number")),
-  "int[]": (v) => Array.isArray(v) && v.every(isInt),
-  tensor: (v) => isTensorLike(v),
-  object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
-  function: (v) => typeof v === "function",
-  any: () => true,
+/** Each kind: how a message names it, and the test a value must pass. */
+const KINDS: Record<ValueKind, readonly [string, (v: unknown) => boolean]> = {
+  number: ["a number", isNumber],
+  int: ["an int", isInt],
+  boolean: ["a boolean", (v) => typeof v === "boolean"],
+  string: ["a string", (v) => typeof v === "string"],
+  ints: ["an int or a tuple of ints", (v) => isInt(v) || (Array.isArray(v) && v.every(isInt))],
+  numbers: ["a number or an array of numbers", (v) => isNumber(v) || (Array.isArray(v) && v.every(isNumber))],
+  "int[]": ["an array of ints", (v) => Array.isArray(v) && v.every(isInt)],
+  tensor: ["a Tensor", isTensorLike],
+  object: ["an object", (v) => typeof v === "object" && v !== null && !Array.isArray(v)],
+  function: ["a function", (v) => typeof v === "function"],
+  any: ["a value", () => true],
 };
 
 /** A value as a message names it: `number 2`, `string "tanh"`, `an array of length 3`, `a Tensor`. */
@@ -96,10 +84,11 @@ export function describeValue(v: unknown): string {
   }
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (isTensorLike(v)) return "a Tensor";
-  return isPlainObject(v as object) ? "an object" : "an instance of a class";
+  return isPlainObject(v) ? "an object" : "an instance of a class";
 }
 
-function isTensorLike(v: unknown): boolean {
+/** A Tensor, recognised by its dtype and shape (so this file imports nothing above errors.ts). */
+export function isTensorLike(v: unknown): v is { dtype: string; shape: readonly number[] } {
   return typeof v === "object" && v !== null && "dtype" in v && "shape" in v;
 }
 
@@ -111,7 +100,9 @@ function literal(v: unknown): string {
   return "...";
 }
 
-function isPlainObject(v: object): boolean {
+/** A plain object (`{...}` or Object.create(null)): what an options object is; arrays and class instances are not. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== "object" || v === null) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;
 }
@@ -171,8 +162,9 @@ function checkType(value: unknown, type: ValueType, what: () => string): void {
   const nullable = type.endsWith("?");
   if (nullable && (value === null || value === undefined)) return;
   const kind = (nullable ? type.slice(0, -1) : type) as ValueKind;
-  if (!MATCHES[kind](value)) {
-    throw new ArgumentError(`${what()} must be ${EXPECTED[kind]}${nullable ? " or null" : ""}, got ${describeValue(value)}`);
+  const [expected, matches] = KINDS[kind];
+  if (!matches(value)) {
+    throw new ArgumentError(`${what()} must be ${expected}${nullable ? " or null" : ""}, got ${describeValue(value)}`);
   }
 }
 
@@ -183,7 +175,7 @@ function checkType(value: unknown, type: ValueType, what: () => string): void {
 export function checkOptions(where: string, opts: unknown, spec: OptionSpec, at?: OptionsPosition): void {
   const required = at?.required ?? [];
   if (opts === undefined && required.length === 0) return;
-  if (typeof opts !== "object" || opts === null || Array.isArray(opts) || !isPlainObject(opts)) {
+  if (!isPlainObject(opts)) {
     const place = at ? ` as argument ${at.index}` : "";
     const hint = at?.positional !== undefined ? ` (pass { ${at.positional}: ${literal(opts)} })` : "";
     throw new ArgumentError(`${where}: expected an options object${place}, got ${describeValue(opts)}${hint}`);
@@ -231,7 +223,7 @@ export function keywordArgs(
   /** The argument number of args[0] as the user counts (2 after a tensor input; 1 for a constructor). */
   first = 2,
 ): Record<string, unknown> {
-  const at = args.findIndex((a) => a !== null && typeof a === "object" && !Array.isArray(a) && isPlainObject(a));
+  const at = args.findIndex((a) => isPlainObject(a));
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end--;
   const positional = at < 0 ? args.slice(0, end) : args.slice(0, at);

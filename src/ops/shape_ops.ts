@@ -84,10 +84,8 @@ function reversed(n: number): Tensor {
 /** torch.flip: a copy with the order of each listed dim reversed. */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   Tensor.check(x, "input");
-  const ds = normDims(dims, x.ndim);
-  if (new Set(ds).size !== ds.length) throw new ArgumentError(`dim ${ds.find((d, i) => ds.indexOf(d) !== i)} appears multiple times in the list of dims`);
   let out = x;
-  for (const d of ds) out = indexSelect(out, d, reversed(x.shape[d]!));
+  for (const d of normDims(dims, x.ndim)) out = indexSelect(out, d, reversed(x.shape[d]!));
   // flip always returns a new tensor, even with no dims.
   return out === x ? clone(x) : out;
 }
@@ -130,7 +128,7 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
   const inter = padded.flatMap((s) => [1, s]);
   const target = padded.flatMap((s, i) => [sizes[i]!, s]);
   const big = expand(reshape(x, inter), target);
-  return reshape(big, padded.map((s, i) => s * sizes[i]!));
+  return reshape(big, result);
 }
 
 /** torch.tile: repeat with too few dims padded by leading ones. */

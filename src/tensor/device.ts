@@ -1,6 +1,6 @@
 import { availableBackends } from "../backend/registry.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
-import { checkOptions } from "../options.ts";
+import { checkOptions, isPlainObject, isTensorLike } from "../options.ts";
 import { type DType, DTYPES } from "./dtype.ts";
 
 /**
@@ -137,13 +137,8 @@ export interface ToRequest {
 }
 
 const isDType = (v: unknown): v is DType => typeof v === "string" && (DTYPES as readonly string[]).includes(v);
-const isTensorLike = (v: unknown): v is { dtype: DType; device: Device } =>
-  typeof v === "object" && v !== null && "dtype" in v && "shape" in v;
-const isOptions = (v: unknown): boolean => {
-  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof Device || isTensorLike(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-};
+const isTensor = (v: unknown): v is { dtype: DType; device: Device } => isTensorLike(v);
+const isOptions = (v: unknown): boolean => isPlainObject(v) && !isTensorLike(v);
 
 /**
  * Reads the arguments of `tensor.to(...)` / `module.to(...)` the ways PyTorch takes them:
@@ -161,14 +156,14 @@ export function parseTo(where: string, args: readonly unknown[]): ToRequest {
   let dev: unknown = opts.device;
   let dtype: unknown = opts.dtype;
   const fail = (): never => {
-    const got = pos.map((a) => (a instanceof Device ? "Device" : isTensorLike(a) ? "Tensor" : a === null ? "null" : typeof a)).join(", ");
+    const got = pos.map((a) => (a instanceof Device ? "Device" : isTensor(a) ? "Tensor" : a === null ? "null" : typeof a)).join(", ");
     throw new ArgumentError(
       `${where} received an invalid combination of arguments - got (${got}), but expected one of: ` +
         "(device, dtype?, options?), (dtype, options?), (tensor, options?), (options)",
     );
   };
   if (pos.length > 2) fail();
-  if (pos.length === 1 && isTensorLike(pos[0])) {
+  if (pos.length === 1 && isTensor(pos[0])) {
     dev = pos[0].device;
     dtype = pos[0].dtype;
   } else if (pos.length === 1 && isDType(pos[0])) {

@@ -63,11 +63,8 @@ export function normDims(dims: number | readonly number[], ndim: number): number
   }
   const list = typeof dims === "number" ? [dims] : [...dims];
   const out = list.map((d) => normDim(d, ndim));
-  const seen = new Set<number>();
-  for (const d of out) {
-    if (seen.has(d)) throw new ArgumentError(`dim ${d} appears multiple times in the list of dims`);
-    seen.add(d);
-  }
+  const repeated = out.find((d, i) => out.indexOf(d) !== i);
+  if (repeated !== undefined) throw new ArgumentError(`dim ${repeated} appears multiple times in the list of dims`);
   return out;
 }
 
