@@ -73,12 +73,10 @@ export interface DropoutOptions {
 /**
  * Inverted dropout: zeroes each element with probability p (drawn from the default generator, or
  * `generator`) and scales the rest by 1/(1-p), so evaluation needs no rescaling. Identity when not
- * training or when p is 0.
+ * training or when p is 0. kindling's callers (F.dropout in activation_inplace.ts, attention, the
+ * recurrent layers) have checked p with checkDropoutP and built the options themselves.
  */
-export function dropout(x: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
-  checkArg("F.dropout()", p, "number", 2, "p");
-  checkOptions("F.dropout()", opts, { training: "boolean", generator: "object" }, { index: 3, positional: "training" });
-  checkDropoutP(p);
+export function dropout(x: Tensor, p: number, opts: DropoutOptions = {}): Tensor {
   if (opts.training === false || p === 0) return x;
   if (!isFloating(x.dtype)) throw new DTypeError(`dropout expects a floating point input, got ${x.dtype}`);
   if (p === 1) return mul(x, 0);
