@@ -32,6 +32,8 @@ namespace {
 
 std::atomic<int> g_simd{-1};
 std::atomic<int> g_threads{0};
+// Software prefetch of the next K block of op(B) (run_block); KD_NO_PREFETCH=1 turns it off for A/B runs.
+const bool g_prefetch = std::getenv("KD_NO_PREFETCH") == nullptr;
 
 // Below this many multiply-adds (~10 us of one core) a call runs on the calling thread: a worker
 // that has gone to sleep takes about as long to wake up.
@@ -246,7 +248,28 @@ void run_block(void* ctx) {
     for (idx pc = 0; pc < j.K; pc += j.kc_max) {
       const idx kc = j.K - pc < j.kc_max ? j.K - pc : j.kc_max;
       ks.pack_b(j.tb, j.tb ? j.B + c0 * j.ldb + pc : j.B + pc * j.ldb + c0, j.ldb, kc, cols, Bp);
-      ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, Bp, ct, j.ldc, j.alpha, pc == 0 ? j.beta : T(1));
+      const idx pn = pc + kc;
+      if (pn >= j.K || !g_prefetch) {
+        ks.macro(rows, cols, kc, j.Ap + j.mr_rows * pc + r0 * kc, Bp, ct, j.ldc, j.alpha, pc == 0 ? j.beta : T(1));
+        continue;
+      }
+      // The next K block's op(B) is fetched while this one computes, a share per column panel: packing
+      // it otherwise waits on memory (in a training step the weights are rarely in cache).
+      const idx kn = j.K - pn < j.kc_max ? j.K - pn : j.kc_max;
+      const idx nr = ks.nr, panels = ceil_div(cols, nr);
+      const idx lines = j.tb ? cols : kn;  // source rows of the next block
+      idx done = 0;
+      for (idx q = 0; q < panels; ++q) {
+        const idx until = lines * (q + 1) / panels;
+        for (; done < until; ++done) {
+          const T* row = j.tb ? j.B + (c0 + done) * j.ldb + pn : j.B + (pn + done) * j.ldb + c0;
+          const idx len = j.tb ? kn : cols;
+          for (idx e = 0; e < len; e += idx(64 / sizeof(T))) __builtin_prefetch(row + e, 0, 2);
+        }
+        const idx w = cols - q * nr < nr ? cols - q * nr : nr;
+        ks.macro(rows, w, kc, j.Ap + j.mr_rows * pc + r0 * kc, Bp + q * nr * kc, ct + q * nr, j.ldc, j.alpha,
+                 pc == 0 ? j.beta : T(1));
+      }
     }
     if (j.relu) relu_tile(rows, cols, ct, j.ldc);
   }

@@ -126,12 +126,35 @@ constexpr std::array<std::array<MicroKernel, kNV>, kMR> kernel_table(std::index_
   return {{kernel_row<int(Ms) + 1>(std::make_index_sequence<kNV>())...}};
 }
 
+// Depth up to which the macro-kernel walks C by rows (see macro_kernel).
+constexpr idx kShallowK = 64;
+
 // kKernels[mr - 1][nv - 1]: tile of mr rows and nv vectors.
 const std::array<std::array<MicroKernel, kNV>, kMR> kKernels =
     kernel_table(std::make_index_sequence<kMR>());
 
 KD_TGT void macro_kernel(idx mc, idx nc, idx kc, const T* Ap, const T* Bp, T* C, idx ldc, T alpha,
                          T beta) {
+  if (kc <= kShallowK) {
+    // A shallow K (a weight gradient: K = the batch) makes C the big operand: walk it row block by row
+    // block, each across all its columns, so that C is written along its rows (the hardware prefetcher
+    // follows those) rather than down its columns (a new page every row). Same tiles, same results.
+    for (idx i = 0; i < mc; i += kMR) {
+      const int mr = int(mc - i < kMR ? mc - i : kMR);
+      const T* ap = Ap + i * kc;
+      for (idx j = 0; j < nc; j += kNR) {
+        const int nr = int(nc - j < kNR ? nc - j : kNR);
+        const int nv = (nr + kW - 1) / kW;
+        T* c = C + i * ldc + j;
+        if (mr == kMR && nv == kNV) {
+          micro_kernel<kMR, kNV>(kc, ap, Bp + j * kc, c, ldc, nr, alpha, beta);
+        } else {
+          kKernels[mr - 1][nv - 1](kc, ap, Bp + j * kc, c, ldc, nr, alpha, beta);
+        }
+      }
+    }
+    return;
+  }
   for (idx j = 0; j < nc; j += kNR) {
     const int nr = int(nc - j < kNR ? nc - j : kNR);
     const int nv = (nr + kW - 1) / kW;
