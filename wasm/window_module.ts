@@ -213,24 +213,35 @@ function maxPool2x2Simd(): Fn {
 /**
  * bias_sums(src, out, planes, H, W): out[p] = the sum of plane p ([H x W] floats), as the reduction of
  * a conv's bias gradient (sum over dims 3, then 2) runs on the JS backend: each row summed in a double
- * from 0 and rounded to float32, then those in a double, rounded. Same bits.
+ * from 0 and rounded to float32, then those in a double in row order, rounded. Same bits. Four rows
+ * are summed side by side (four independent chains: the adds' latency, not their count, bounds one).
  */
 function biasSums(): Fn {
   const f = new Fn(Array.from({ length: 5 }, () => "i32" as const));
   const [src, out, planes, H, W] = [0, 1, 2, 3, 4] as const;
-  const p = f.local("i32"), h = f.local("i32"), w = f.local("i32"), at = f.local("i32");
-  const row = f.local("f64"), plane = f.local("f64");
+  const p = f.local("i32"), h = f.local("i32"), w = f.local("i32"), at = f.local("i32"), rowBytes = f.local("i32");
+  const step = f.local("i32"), plane = f.local("f64");
+  const acc = Array.from({ length: 4 }, () => f.local("f64"));
+  /** Sums `n` rows from byte `at` on, then adds each (rounded to float32) to the plane's sum, in order. */
+  const rows = (n: number): void => {
+    for (let i = 0; i < n; i++) f.f64zero().set(acc[i]!);
+    f.forLoop(w, () => f.i32(0), () => f.get(rowBytes), () => f.i32(4), () => {
+      for (let i = 0; i < n; i++) {
+        f.get(acc[i]!).get(at).get(w).add();
+        if (i > 0) f.get(rowBytes).i32(i).mul().add();
+        f.f32load(0).f64PromoteF32().f64add().set(acc[i]!);
+      }
+    });
+    for (let i = 0; i < n; i++) f.get(plane).get(acc[i]!).f32DemoteF64().f64PromoteF32().f64add().set(plane);
+    f.get(at).get(rowBytes).i32(n).mul().add().set(at);
+  };
+  f.get(W).i32(4).mul().set(rowBytes);
   f.get(src).set(at);
   f.forLoop(p, () => f.i32(0), () => f.get(planes), () => f.i32(1), () => {
     f.f64zero().set(plane);
-    f.forLoop(h, () => f.i32(0), () => f.get(H), () => f.i32(1), () => {
-      f.f64zero().set(row);
-      f.forLoop(w, () => f.i32(0), () => f.get(W), () => f.i32(1), () => {
-        f.get(row).get(at).f32load(0).f64PromoteF32().f64add().set(row);
-        f.get(at).i32(4).add().set(at);
-      });
-      f.get(plane).get(row).f32DemoteF64().f64PromoteF32().f64add().set(plane);
-    });
+    f.get(H).i32(-4).and().set(step);
+    f.forLoop(h, () => f.i32(0), () => f.get(step), () => f.i32(4), () => rows(4));
+    f.forLoop(h, () => f.get(step), () => f.get(H), () => f.i32(1), () => rows(1));
     f.get(out).get(p).i32(4).mul().add().get(plane).f32DemoteF64().f32store(0);
   });
   return f;
