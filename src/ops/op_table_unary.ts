@@ -1,4 +1,4 @@
-import { ALL, FLOATS, NUMBERS, type UnaryRow, type UnarySpec, message, notImplemented } from "./op_spec.ts";
+import { ALL, FLOATS, NUMBERS, type UnaryGrad, type UnaryRow, type UnarySaved, type UnarySpec, message, notImplemented } from "./op_spec.ts";
 import { add, binaryRaw, div, pow, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
@@ -20,6 +20,12 @@ const flat = (accepts: UnaryRow["accepts"], result: UnaryRow["result"], grad: "z
   ({ api: "torch+method", accepts, refuse, result, grad, saves: [] });
 /** A predicate: reads the input in its own dtype (integers and bools are finite, never NaN). */
 const predicate: UnaryRow = { api: "torch+method", accepts: ALL, result: "bool", reads: "input", grad: null, saves: [] };
+/**
+ * A float function of any input dtype (integers and bools compute in the default float dtype), a
+ * Tensor method: most math ops. `more` adds fields (a per-dtype kernel).
+ */
+const math = (grad: UnaryGrad, saves: readonly UnarySaved[], more?: Partial<UnaryRow>): UnaryRow =>
+  ({ api: "torch+method", accepts: ALL, result: "float", grad, saves, ...more });
 /** A per-dtype kernel of another row. */
 const internal = (accepts: UnaryRow["accepts"]): UnaryRow => ({ api: "internal", accepts, result: "same", grad: null, saves: [] });
 
@@ -29,49 +35,43 @@ export const UNARY = {
     refuse: message(`Negation, the \`-\` operator, on a bool tensor is not supported. ${NOT_FOR_BOOL}`),
     grad: (g) => neg(g), saves: [],
   },
-  exp: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => mul(g, y), saves: ["output"] },
-  log: { api: "torch+method", accepts: ALL, result: "float", grad: (g, x) => div(g, x), saves: ["input"] },
-  sqrt: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => div(g, mul(y, 2)), saves: ["output"] },
+  exp: math((g, _x, y) => mul(g, y), ["output"]),
+  log: math((g, x) => div(g, x), ["input"]),
+  sqrt: math((g, _x, y) => div(g, mul(y, 2)), ["output"]),
   abs: {
     api: "torch+method", accepts: NUMBERS, refuse: notImplemented("abs_cpu"), result: "same",
     grad: (g, x) => mul(g, sign(x)), saves: ["input"],
   },
-  tanh: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => mul(g, rsub(1, mul(y, y))), saves: ["output"] },
-  sigmoid: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => mul(g, mul(y, rsub(1, y))), saves: ["output"] },
+  tanh: math((g, _x, y) => mul(g, rsub(1, mul(y, y))), ["output"]),
+  sigmoid: math((g, _x, y) => mul(g, mul(y, rsub(1, y))), ["output"]),
   relu: {
     api: "torch+method", accepts: NUMBERS, refuse: message("Boolean inputs not supported for relu"), result: "same",
     // PyTorch's threshold_backward on the output: blocked where y <= 0, passed elsewhere (NaN included).
     grad: (g, _x, y) => binaryRaw("reluGrad", y, g), saves: ["output"],
   },
   sign: flat(ALL, "same", "zero"),
-  sin: { api: "torch+method", accepts: ALL, result: "float", grad: (g, x) => mul(g, cos(x)), saves: ["input"] },
-  cos: { api: "torch+method", accepts: ALL, result: "float", grad: (g, x) => neg(mul(g, sin(x))), saves: ["input"] },
+  sin: math((g, x) => mul(g, cos(x)), ["input"]),
+  cos: math((g, x) => neg(mul(g, sin(x))), ["input"]),
   square: {
     api: "torch+method", accepts: ALL, kernels: { int32: "squareInt32", int64: "squareInt64" },
     // PyTorch's square is pow(x, 2), which promotes bool like any integer exponent does.
     result: (d) => (d === "bool" ? "int64" : d),
     grad: (g, x) => mul(g, mul(x, 2)), saves: ["input"],
   },
-  reciprocal: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => neg(mul(g, mul(y, y))), saves: ["output"] },
-  log1p: {
-    api: "torch+method", accepts: ALL, result: "float", kernels: { float32: "log1pFloat32" },
-    grad: (g, x) => div(g, add(x, 1)), saves: ["input"],
-  },
-  expm1: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => mul(g, add(y, 1)), saves: ["output"] },
+  reciprocal: math((g, _x, y) => neg(mul(g, mul(y, y))), ["output"]),
+  log1p: math((g, x) => div(g, add(x, 1)), ["input"], { kernels: { float32: "log1pFloat32" } }),
+  expm1: math((g, _x, y) => mul(g, add(y, 1)), ["output"]),
   floor: flat(NUMBERS, "same", "zero", notImplemented("floor_vml_cpu")),
   ceil: flat(NUMBERS, "same", "zero", notImplemented("ceil_vml_cpu")),
   round: flat(NUMBERS, "same", "zero", notImplemented("round_vml_cpu")),
   trunc: flat(NUMBERS, "same", "zero", notImplemented("trunc_vml_cpu")),
   logicalNot: flat(ALL, "bool", null),
-  erf: {
-    api: "torch+method", accepts: ALL, result: "float",
-    grad: (g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), saves: ["input"],
-  },
+  erf: math((g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), ["input"]),
   gelu: {
     api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
     grad: (g, x) => mul(g, unaryRaw("geluGrad", x)), saves: ["input"],
   },
-  rsqrt: { api: "torch+method", accepts: ALL, result: "float", grad: (g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), saves: ["output"] },
+  rsqrt: math((g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), ["output"]),
   silu: {
     api: "F", accepts: FLOATS, refuse: notImplemented("silu_cpu"), result: "same",
     // PyTorch's silu_backward: g * s * (1 + x * (1 - s)), s = sigmoid(x).
