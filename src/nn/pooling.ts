@@ -1,6 +1,6 @@
 import { ArgumentError } from "../errors.ts";
 import { type IntOrTuple, adaptiveAvgPool2d, avgPool2d, maxPool2d } from "../ops/cnn_index.ts";
-import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
+import { type OptionSpec, checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { pyIntTuple } from "./conv.ts";
 import { Module } from "./module.ts";
@@ -29,34 +29,43 @@ export interface MaxPool2dModuleOptions<R extends boolean = boolean> {
 /** MaxPool2d's output: the pooled tensor, or [values, indices] with `returnIndices: true`. */
 export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 
+/** What MaxPool2d and AvgPool2d share: the argument checks, kernel, stride, padding and ceil mode, the repr's start. */
+abstract class Pool2d<Out> extends Module<[Tensor], Out> {
+  readonly kernelSize: IntOrTuple;
+  readonly stride: IntOrTuple;
+  readonly padding: IntOrTuple;
+  readonly ceilMode: boolean;
+
+  protected constructor(where: string, args: IArguments, spec: OptionSpec) {
+    super();
+    const [kernelSize, opts = {}] = args as unknown as [IntOrTuple, { stride?: IntOrTuple | null; padding?: IntOrTuple; ceilMode?: boolean }?];
+    checkArg(where, kernelSize, "ints", 1, "kernelSize");
+    checkOptions(where, opts, { stride: "ints?", padding: "ints", ceilMode: "boolean", ...spec }, { index: 2, positional: "stride" });
+    checkArity(where, args, 2);
+    this.kernelSize = keep(kernelSize);
+    this.stride = keep(opts.stride ?? kernelSize);
+    this.padding = keep(opts.padding ?? 0);
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}`;
+  }
+}
+
 /**
  * Max pooling: `new nn.MaxPool2d(2)` halves H and W (stride defaults to the kernel size).
  * `new nn.MaxPool2d(2, { returnIndices: true })` returns [values, indices] from forward.
  */
-export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPoolOutput<R>> {
+export class MaxPool2d<R extends boolean = false> extends Pool2d<MaxPoolOutput<R>> {
   /** @internal */ static override readonly builtinName: string = "MaxPool2d";
-  readonly kernelSize: IntOrTuple;
-  readonly stride: IntOrTuple;
-  readonly padding: IntOrTuple;
   readonly dilation: IntOrTuple;
   readonly returnIndices: R;
-  readonly ceilMode: boolean;
 
   constructor(kernelSize: IntOrTuple, opts: MaxPool2dModuleOptions<R> = {}) {
-    super();
-    checkArg("nn.MaxPool2d()", kernelSize, "ints", 1, "kernelSize");
-    checkOptions(
-      "nn.MaxPool2d()", opts,
-      { stride: "ints?", padding: "ints", dilation: "ints", returnIndices: "boolean", ceilMode: "boolean" },
-      { index: 2, positional: "stride" },
-    );
-    checkArity("nn.MaxPool2d()", arguments, 2);
-    this.kernelSize = keep(kernelSize);
-    this.stride = keep(opts.stride ?? kernelSize);
-    this.padding = keep(opts.padding ?? 0);
+    super("nn.MaxPool2d()", arguments, { dilation: "ints", returnIndices: "boolean" });
     this.dilation = keep(opts.dilation ?? 1);
     this.returnIndices = (opts.returnIndices ?? false) as R;
-    this.ceilMode = opts.ceilMode ?? false;
   }
 
   override forward(x: Tensor): MaxPoolOutput<R> {
@@ -65,10 +74,7 @@ export class MaxPool2d<R extends boolean = false> extends Module<[Tensor], MaxPo
   }
 
   override extraRepr(): string {
-    return (
-      `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}, ` +
-      `dilation=${pyIntTuple(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`
-    );
+    return `${super.extraRepr()}, dilation=${pyIntTuple(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
@@ -84,28 +90,13 @@ export interface AvgPool2dModuleOptions {
 }
 
 /** Average pooling; `new nn.AvgPool2d(2)` averages 2x2 blocks. */
-export class AvgPool2d extends Module {
+export class AvgPool2d extends Pool2d<Tensor> {
   /** @internal */ static override readonly builtinName: string = "AvgPool2d";
-  readonly kernelSize: IntOrTuple;
-  readonly stride: IntOrTuple;
-  readonly padding: IntOrTuple;
-  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
   constructor(kernelSize: IntOrTuple, opts: AvgPool2dModuleOptions = {}) {
-    super();
-    checkArg("nn.AvgPool2d()", kernelSize, "ints", 1, "kernelSize");
-    checkOptions(
-      "nn.AvgPool2d()", opts,
-      { stride: "ints?", padding: "ints", ceilMode: "boolean", countIncludePad: "boolean", divisorOverride: "int?" },
-      { index: 2, positional: "stride" },
-    );
-    checkArity("nn.AvgPool2d()", arguments, 2);
-    this.kernelSize = keep(kernelSize);
-    this.stride = keep(opts.stride ?? kernelSize);
-    this.padding = keep(opts.padding ?? 0);
-    this.ceilMode = opts.ceilMode ?? false;
+    super("nn.AvgPool2d()", arguments, { countIncludePad: "boolean", divisorOverride: "int?" });
     this.countIncludePad = opts.countIncludePad ?? true;
     this.divisorOverride = opts.divisorOverride ?? null;
   }
@@ -118,10 +109,6 @@ export class AvgPool2d extends Module {
       countIncludePad: this.countIncludePad,
       divisorOverride: this.divisorOverride,
     });
-  }
-
-  override extraRepr(): string {
-    return `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}`;
   }
 }
 
