@@ -37,22 +37,20 @@ export class FlatParams {
 
   /** The gradients end to end; a parameter without one contributes zeros. */
   gatherGrad(): Vec {
-    const out = this.newVec();
-    let off = 0;
-    for (const p of this.params) {
-      const g = Tensor.peekGrad(p);
-      if (g !== null) out.set((g.dtype === this.dtype ? g : g.to(this.dtype)).toTypedArray() as Vec, off);
-      off += p.numel();
-    }
-    return out;
+    return this.gather((p) => Tensor.peekGrad(p));
   }
 
   /** The parameters' values end to end (a copy). */
   clone(): Vec {
+    return this.gather((p) => p);
+  }
+
+  private gather(of: (p: Tensor) => Tensor | null): Vec {
     const out = this.newVec();
     let off = 0;
     for (const p of this.params) {
-      out.set(p.toTypedArray() as Vec, off);
+      const t = of(p);
+      if (t !== null) out.set((t.dtype === this.dtype ? t : t.to(this.dtype)).toTypedArray() as Vec, off);
       off += p.numel();
     }
     return out;

@@ -62,7 +62,6 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       ...given,
       maxEval: given.maxEval ?? Math.floor((maxIter * 5) / 4),
     });
-    if (this.paramGroups.length !== 1) throw new ArgumentError("LBFGS doesn't support per-parameter options (parameter groups)");
   }
 
   protected override get typeName(): string {
@@ -81,6 +80,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     checkMin(o, ["historySize"], 1);
   }
 
+  /** One group only: the constructor's second group, or any added later, is refused here. */
   override addParamGroup(spec: ParamGroupSpec<LBFGSOptions>): void {
     if (this.paramGroups.length > 0) throw new ArgumentError("LBFGS doesn't support per-parameter options (parameter groups)");
     super.addParamGroup(spec);

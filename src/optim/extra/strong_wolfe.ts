@@ -68,16 +68,15 @@ export function strongWolfe(
   let bracketG: Vec[] = [];
   let bracketGtd: Num[] = [];
   while (lsIter < maxLs) {
-    if (armijoFails(fNew, t) || (lsIter > 1 && fNew.v >= fPrev.v)) {
-      [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]];
-      break;
-    }
-    if (curvatureHolds(gtdNew)) {
+    // No sufficient decrease (or no lower than the last point), or the slope turned non-negative: the
+    // interval [tPrev, t] holds a point; the strong curvature condition met (and decrease): t is one.
+    const noDecrease = armijoFails(fNew, t) || (lsIter > 1 && fNew.v >= fPrev.v);
+    if (!noDecrease && curvatureHolds(gtdNew)) {
       [bracket, bracketF, bracketG] = [[t], [fNew], [gNew]];
       done = true;
       break;
     }
-    if (A.ge(gtdNew, py(0))) {
+    if (noDecrease || A.ge(gtdNew, py(0))) {
       [bracket, bracketF, bracketG, bracketGtd] = [[tPrev, t], [fPrev, fNew], [gPrev, gNew], [gtdPrev, gtdNew]];
       break;
     }
@@ -103,6 +102,12 @@ export function strongWolfe(
 
   // Zoom: shrink the bracket until a point satisfies the criteria.
   let insufProgress = false;
+  const put = (i: number, tv: Num, fv: Num, gv: Vec, gtdv: Num): void => {
+    bracket[i] = tv;
+    bracketF[i] = fv;
+    bracketG[i] = gv;
+    bracketGtd[i] = gtdv;
+  };
   let [lowPos, highPos] = A.le(bracketF[0]!, bracketF[bracketF.length - 1]!) ? [0, 1] : [1, 0];
   while (!done && lsIter < maxLs) {
     if (A.lt(A.mul(A.abs(A.sub(bracket[1]!, bracket[0]!)), dNorm), py(toleranceChange))) break;
@@ -129,25 +134,16 @@ export function strongWolfe(
     lsIter++;
     if (armijoFails(fNew, t) || fNew.v >= bracketF[lowPos]!.v) {
       // Armijo fails or no lower than the low end: t is the new high end.
-      bracket[highPos] = t;
-      bracketF[highPos] = fNew;
-      bracketG[highPos] = gNew;
-      bracketGtd[highPos] = gtdNew;
+      put(highPos, t, fNew, gNew, gtdNew);
       [lowPos, highPos] = A.le(bracketF[0]!, bracketF[1]!) ? [0, 1] : [1, 0];
     } else {
       if (curvatureHolds(gtdNew)) {
         done = true;
       } else if (A.ge(A.mul(gtdNew, A.sub(bracket[highPos]!, bracket[lowPos]!)), py(0))) {
         // The old low end becomes the high end.
-        bracket[highPos] = bracket[lowPos]!;
-        bracketF[highPos] = bracketF[lowPos]!;
-        bracketG[highPos] = bracketG[lowPos]!;
-        bracketGtd[highPos] = bracketGtd[lowPos]!;
+        put(highPos, bracket[lowPos]!, bracketF[lowPos]!, bracketG[lowPos]!, bracketGtd[lowPos]!);
       }
-      bracket[lowPos] = t;
-      bracketF[lowPos] = fNew;
-      bracketG[lowPos] = gNew;
-      bracketGtd[lowPos] = gtdNew;
+      put(lowPos, t, fNew, gNew, gtdNew);
     }
   }
   return { f: bracketF[lowPos]!.v, g: bracketG[lowPos]!, t: bracket[lowPos]!, evals };

@@ -26,7 +26,7 @@ export class StepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, opts: StepLROptions) {
-    checkSchedulerArgs("StepLR()", arguments, { stepSize: "number", gamma: "number", lastEpoch: "int" }, "stepSize", ["stepSize"]);
+    checkSchedulerArgs("StepLR()", arguments, { stepSize: "number", gamma: "number" }, 1);
     const { stepSize, gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch, "stepSize gamma");
     this.stepSize = positiveInt(stepSize, "step_size");
@@ -58,7 +58,7 @@ export class MultiStepLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, opts: MultiStepLROptions) {
-    checkSchedulerArgs("MultiStepLR()", arguments, { milestones: "int[]", gamma: "number", lastEpoch: "int" }, "milestones", ["milestones"]);
+    checkSchedulerArgs("MultiStepLR()", arguments, { milestones: "int[]", gamma: "number" }, 1);
     const { milestones, gamma = 0.1, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch, "gamma");
     this.milestones = new Map();
@@ -100,7 +100,7 @@ export class ExponentialLR extends LRScheduler {
   gamma: number;
 
   constructor(optimizer: Optimizer, opts: { gamma: number; lastEpoch?: number }) {
-    checkSchedulerArgs("ExponentialLR()", arguments, { gamma: "number", lastEpoch: "int" }, "gamma", ["gamma"]);
+    checkSchedulerArgs("ExponentialLR()", arguments, { gamma: "number" }, 1);
     const { gamma, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch, "gamma");
     this.gamma = gamma;
@@ -134,7 +134,7 @@ export class CosineAnnealingLR extends LRScheduler {
   etaMin: number;
 
   constructor(optimizer: Optimizer, opts: CosineAnnealingLROptions) {
-    checkSchedulerArgs("CosineAnnealingLR()", arguments, { tMax: "number", etaMin: "number", lastEpoch: "int" }, "tMax", ["tMax"]);
+    checkSchedulerArgs("CosineAnnealingLR()", arguments, { tMax: "number", etaMin: "number" }, 1);
     const { tMax, etaMin = 0, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch, "tMax=T_max etaMin");
     this.tMax = positiveInt(tMax, "T_max");
@@ -168,7 +168,7 @@ export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer, opts: { lrLambda: LrLambda | readonly LrLambda[]; lastEpoch?: number }) {
-    checkSchedulerArgs("LambdaLR()", arguments, { lrLambda: "any", lastEpoch: "int" }, "lrLambda", ["lrLambda"]);
+    checkSchedulerArgs("LambdaLR()", arguments, { lrLambda: "any" }, 1);
     const { lrLambda, lastEpoch = -1 } = opts;
     super(optimizer, lastEpoch);
     const n = optimizer.paramGroups.length;

@@ -6,7 +6,7 @@
  * As in PyTorch the lr is computed from base_lrs, not chained from the group's current lr.
  */
 import { ArgumentError } from "../../errors.ts";
-import type { OptionSpec } from "../../options.ts";
+import type { ValueType } from "../../options.ts";
 import type { Optimizer, ParamGroup } from "../optimizer.ts";
 import {
   LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, loadFields, perGroup, saveFields,
@@ -34,9 +34,9 @@ export interface CyclicLROptions {
   lastEpoch?: number;
 }
 
-const CYCLIC_OPTIONS: OptionSpec = {
+const CYCLIC_OPTIONS: Readonly<Record<string, ValueType>> = {
   baseLr: "numbers", maxLr: "numbers", stepSizeUp: "number", stepSizeDown: "number?", mode: "string", gamma: "number",
-  scaleFn: "function?", scaleMode: "string", cycleMomentum: "boolean", baseMomentum: "numbers", maxMomentum: "numbers", lastEpoch: "int",
+  scaleFn: "function?", scaleMode: "string", cycleMomentum: "boolean", baseMomentum: "numbers", maxMomentum: "numbers",
 };
 
 type MomentumGroup = ParamGroup & { momentum?: number };
@@ -56,7 +56,7 @@ export class CyclicLR extends LRScheduler {
   private readonly customScaleFn: ((x: number) => number) | null;
 
   constructor(optimizer: Optimizer, opts: CyclicLROptions) {
-    checkSchedulerArgs("CyclicLR()", arguments, CYCLIC_OPTIONS, "baseLr", ["baseLr", "maxLr"]);
+    checkSchedulerArgs("CyclicLR()", arguments, CYCLIC_OPTIONS, 2);
     const o = checkOptimizer(optimizer);
     const {
       stepSizeUp = 2000, stepSizeDown = null, mode = "triangular", gamma = 1.0, scaleFn = null, cycleMomentum = true,

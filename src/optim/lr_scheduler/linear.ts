@@ -27,7 +27,7 @@ export class LinearLR extends LRScheduler {
   totalIters: number;
 
   constructor(optimizer: Optimizer, opts: LinearLROptions = {}) {
-    checkSchedulerArgs("LinearLR()", arguments, { startFactor: "number", endFactor: "number", totalIters: "int", lastEpoch: "int" }, "startFactor");
+    checkSchedulerArgs("LinearLR()", arguments, { startFactor: "number", endFactor: "number", totalIters: "int" });
     const { startFactor = 1.0 / 3, endFactor = 1.0, totalIters = 5, lastEpoch = -1 } = opts;
     if (!(startFactor >= 0 && startFactor <= 1)) throw new ArgumentError("Starting multiplicative factor expected to be between 0 and 1.");
     if (!(endFactor >= 0 && endFactor <= 1)) throw new ArgumentError("Ending multiplicative factor expected to be between 0 and 1.");

@@ -6,7 +6,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import { type GroupOptions, type Optimizer, type ParamGroup, toCamel } from "../optimizer.ts";
-import type { OptionSpec } from "../../options.ts";
+import type { ValueType } from "../../options.ts";
 import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField, perGroup } from "./scheduler.ts";
 
 /** The group options a phase anneals between, by PyTorch's names. */
@@ -43,10 +43,10 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
-const ONE_CYCLE_OPTIONS: OptionSpec = {
+const ONE_CYCLE_OPTIONS: Readonly<Record<string, ValueType>> = {
   maxLr: "numbers", totalSteps: "number", epochs: "number", stepsPerEpoch: "number", pctStart: "number", annealStrategy: "string",
   cycleMomentum: "boolean", baseMomentum: "numbers", maxMomentum: "numbers", divFactor: "number", finalDivFactor: "number",
-  threePhase: "boolean", lastEpoch: "int",
+  threePhase: "boolean",
 };
 
 /** The groups of an optimizer that has momentum or betas. */
@@ -66,7 +66,7 @@ export class OneCycleLR extends LRScheduler {
   private phases: Phase[];
 
   constructor(optimizer: Optimizer, opts: OneCycleLROptions) {
-    checkSchedulerArgs("OneCycleLR()", arguments, ONE_CYCLE_OPTIONS, "maxLr", ["maxLr"]);
+    checkSchedulerArgs("OneCycleLR()", arguments, ONE_CYCLE_OPTIONS, 1);
     const o = checkOptimizer(optimizer);
     const {
       pctStart = 0.3, annealStrategy = "cos", cycleMomentum = true, baseMomentum = 0.85, maxMomentum = 0.95,

@@ -5,10 +5,11 @@
  * smaller than `eps` is skipped; lrs never go below minLr.
  */
 import { ArgumentError } from "../../errors.ts";
+import { checkArity, checkOptions } from "../../options.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { Optimizer } from "../optimizer.ts";
 import {
-  type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, checkStateDict, loadFields, numberArray, numberField, saveFields,
+  type SchedulerStateDict, checkOptimizer, checkStateDict, loadFields, numberArray, numberField, saveFields,
 } from "./scheduler.ts";
 
 export type PlateauMode = "min" | "max";
@@ -62,7 +63,8 @@ export class ReduceLROnPlateau {
   private lastLr: number[];
 
   constructor(optimizer: Optimizer, opts: ReduceLROnPlateauOptions = {}) {
-    checkSchedulerArgs("ReduceLROnPlateau()", arguments, PLATEAU_OPTIONS, "mode");
+    checkOptions("ReduceLROnPlateau()", opts, PLATEAU_OPTIONS, { index: 2, positional: "mode" });
+    checkArity("ReduceLROnPlateau()", arguments, 2);
     const { mode = "min", factor = 0.1, patience = 10, threshold = 1e-4, thresholdMode = "rel", cooldown = 0, minLr = 0, eps = 1e-8 } = opts;
     if (!(factor < 1.0)) throw new ArgumentError("Factor should be < 1.0.");
     this.optimizer = checkOptimizer(optimizer);

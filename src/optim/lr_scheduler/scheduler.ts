@@ -8,7 +8,7 @@
  * can be combined; step(epoch) uses the closed form where one exists.
  */
 import { ArgumentError } from "../../errors.ts";
-import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import { type ValueType, checkArity, checkOptions } from "../../options.ts";
 import { Optimizer, toSnake } from "../optimizer.ts";
 
 export type JSONValue = number | string | boolean | null | JSONValue[] | { [key: string]: JSONValue };
@@ -24,12 +24,14 @@ export function checkOptimizer(optimizer: unknown): Optimizer {
 }
 
 /**
- * Checks a scheduler's constructor arguments, (optimizer, options): options a plain object with known
- * keys of the right types. `positional` is PyTorch's second positional argument (`StepLR(opt, 30)`
- * means step_size), named in the message when a bare value comes instead.
+ * Checks a scheduler's constructor arguments, (optimizer, options): options a plain object with the
+ * keys of `spec` (and `lastEpoch`, an int) of the right types, the first `required` of them given.
+ * The first is PyTorch's second positional argument (`StepLR(opt, 30)` means step_size), named in
+ * the message when a bare value comes instead.
  */
-export function checkSchedulerArgs(where: string, args: IArguments, spec: OptionSpec, positional: string, required: readonly string[] = []): void {
-  checkOptions(where, args[1], spec, { index: 2, positional, required });
+export function checkSchedulerArgs(where: string, args: IArguments, spec: Readonly<Record<string, ValueType>>, required = 0): void {
+  const keys = Object.keys(spec);
+  checkOptions(where, args[1], { ...spec, lastEpoch: "int" }, { index: 2, positional: keys[0], required: keys.slice(0, required) });
   checkArity(where, args, 2);
 }
 

@@ -35,7 +35,7 @@ export class SequentialLR extends LRScheduler {
   milestones: number[];
 
   constructor(optimizer: Optimizer, opts: SequentialLROptions) {
-    checkSchedulerArgs("SequentialLR()", arguments, { schedulers: "any", milestones: "int[]", lastEpoch: "int" }, "schedulers", ["schedulers", "milestones"]);
+    checkSchedulerArgs("SequentialLR()", arguments, { schedulers: "any", milestones: "int[]" }, 2);
     const o = checkOptimizer(optimizer);
     const { schedulers, milestones, lastEpoch = -1 } = opts;
     if (!Array.isArray(schedulers) || schedulers.length === 0) throw new ArgumentError("SequentialLR(): schedulers must be a non-empty list of LR schedulers");

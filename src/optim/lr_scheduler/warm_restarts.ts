@@ -26,7 +26,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   tCur: number;
 
   constructor(optimizer: Optimizer, opts: CosineAnnealingWarmRestartsOptions) {
-    checkSchedulerArgs("CosineAnnealingWarmRestarts()", arguments, { t0: "number", tMult: "number", etaMin: "number", lastEpoch: "int" }, "t0", ["t0"]);
+    checkSchedulerArgs("CosineAnnealingWarmRestarts()", arguments, { t0: "number", tMult: "number", etaMin: "number" }, 1);
     const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = opts;
     if (!(t0 > 0) || !Number.isInteger(t0)) throw new ArgumentError(`Expected positive integer T_0, but got ${t0}`);
     if (!(tMult >= 1) || !Number.isInteger(tMult)) throw new ArgumentError(`Expected integer T_mult >= 1, but got ${tMult}`);
