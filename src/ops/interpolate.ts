@@ -43,8 +43,8 @@ function rounder(dtype: string): (v: number) => number {
 }
 
 /** PyTorch's nearest_idx: the exact-copy and 2x shortcuts, else floor(i * scale) in float32. */
-function nearestIndices(inSize: number, outSize: number, scale: number | null): number[] {
-  const s = scale !== null && scale > 0 ? Math.fround(1 / scale) : Math.fround(Math.fround(inSize) / outSize);
+function nearestIndices(inSize: number, outSize: number, scale: number): number[] {
+  const s = scale > 0 ? Math.fround(1 / scale) : Math.fround(Math.fround(inSize) / outSize);
   const idx: number[] = [];
   for (let i = 0; i < outSize; i++) {
     if (outSize === inSize) idx.push(i);
@@ -55,11 +55,11 @@ function nearestIndices(inSize: number, outSize: number, scale: number | null): 
 }
 
 /** PyTorch's compute_indices_weights_linear: two source indices and their weights per output position. */
-function linearWeights(inSize: number, outSize: number, alignCorners: boolean, scale: number | null, dtype: string) {
+function linearWeights(inSize: number, outSize: number, alignCorners: boolean, scale: number, dtype: string) {
   const r = rounder(dtype);
   let s: number;
   if (alignCorners) s = outSize > 1 ? r(r(inSize - 1) / (outSize - 1)) : 0;
-  else s = scale !== null && scale > 0 ? r(1 / scale) : r(r(inSize) / outSize);
+  else s = scale > 0 ? r(1 / scale) : r(r(inSize) / outSize);
   const i0: number[] = [];
   const i1: number[] = [];
   const w0: number[] = [];
@@ -86,43 +86,30 @@ function weightTensor(w: number[], d: number, rank: number, dtype: "float32" | "
   return Tensor.fromStorage(data, dtype, [w.length, ...new Array<number>(rank - 1 - d).fill(1)]);
 }
 
-/** The output size and the scale each dim's kernel receives (null: input/output), from PyTorch's Python front end. */
-function outputGeometry(input: Tensor, opts: InterpolateOptions): { size: number[]; scales: (number | null)[] } {
+/** The output size and the scale each dim's kernel receives (absent: input/output), from PyTorch's Python front end. */
+function outputGeometry(input: Tensor, opts: InterpolateOptions): { size: number[]; scales: number[] } {
   const dim = input.ndim - 2;
   const spatial = input.shape.slice(2);
-  const { size, scaleFactor } = opts;
-  const given = (v: unknown) => v !== undefined && v !== null;
-  if (given(size) && given(scaleFactor)) throw new ArgumentError("only one of size or scale_factor should be defined");
-  let out: number[];
-  let scales: (number | null)[];
-  if (given(size)) {
-    const sz = size as number | readonly number[];
-    if (typeof sz !== "number" && sz.length !== dim) {
-      throw new ArgumentError(
-        `Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of ${fmtShape(spatial)} and output size of ${pyList(sz)}. ` +
-          "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.",
-      );
-    }
-    out = typeof sz === "number" ? new Array<number>(dim).fill(sz) : [...sz];
-    if (out.some((o) => !Number.isInteger(o))) throw new ArgumentError(`interpolate(): size must be integers, got ${pyList(sz)}`);
-    if (opts.recomputeScaleFactor) throw new ArgumentError("recompute_scale_factor is not meaningful with an explicit size.");
-    scales = new Array<null>(dim).fill(null);
-  } else if (given(scaleFactor)) {
-    const sf = scaleFactor as number | readonly number[];
-    if (typeof sf !== "number" && sf.length !== dim) {
-      throw new ArgumentError(
-        `Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${fmtShape(spatial)} and scale_factor of shape ${pyList(sf)}. ` +
-          "Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.",
-      );
-    }
-    const factors = typeof sf === "number" ? new Array<number>(dim).fill(sf) : [...sf];
-    // Python floors (recompute) and ATen truncates (otherwise) the same double product; both are >= 0 here unless the factor is negative.
-    out = factors.map((f, i) => (opts.recomputeScaleFactor ? Math.floor(spatial[i]! * f) : Math.trunc(spatial[i]! * f)));
-    scales = opts.recomputeScaleFactor ? new Array<null>(dim).fill(null) : factors;
-  } else {
-    throw new ArgumentError("either size or scale_factor should be defined");
+  const { size, scaleFactor, recomputeScaleFactor: recompute } = opts;
+  const isSize = size !== undefined && size !== null;
+  if (isSize && scaleFactor !== undefined && scaleFactor !== null) throw new ArgumentError("only one of size or scale_factor should be defined");
+  const v = isSize ? size : scaleFactor;
+  if (v === undefined || v === null) throw new ArgumentError("either size or scale_factor should be defined");
+  if (typeof v !== "number" && v.length !== dim) {
+    const [a, b, c, l] = isSize ? ["output", "output size of", "output size", "o"] : ["scale_factor", "scale_factor of shape", "scale_factor", "s"];
+    throw new ArgumentError(
+      `Input and ${a} must have the same number of spatial dimensions, but got input with spatial dimensions of ${fmtShape(spatial)} and ${b} ${pyList(v)}. ` +
+        `Please provide input tensor in (N, C, d1, d2, ...,dK) format and ${c} in (${l}1, ${l}2, ...,${l}K) format.`,
+    );
   }
-  return { size: out, scales };
+  const per = typeof v === "number" ? new Array<number>(dim).fill(v) : [...v];
+  if (isSize) {
+    if (per.some((o) => !Number.isInteger(o))) throw new ArgumentError(`interpolate(): size must be integers, got ${pyList(v)}`);
+    if (recompute) throw new ArgumentError("recompute_scale_factor is not meaningful with an explicit size.");
+    return { size: per, scales: [] };
+  }
+  // Python floors (recompute) and ATen truncates (otherwise) the same double product; both are >= 0 here unless the factor is negative.
+  return { size: per.map((f, i) => (recompute ? Math.floor : Math.trunc)(spatial[i]! * f)), scales: recompute ? [] : per };
 }
 
 function checkSizes(input: Tensor, out: number[]): void {
@@ -173,7 +160,7 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
   for (let d = input.ndim - 1; d >= 2; d--) {
     const inSize = input.shape[d]!;
     const outSize = size[d - 2]!;
-    const scale = scales[d - 2]!;
+    const scale = scales[d - 2] ?? 0;
     if (!linear) {
       y = indexSelect(y, d, indexTensor(nearestIndices(inSize, outSize, scale)));
       continue;

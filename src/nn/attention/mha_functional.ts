@@ -1,7 +1,7 @@
 import { releaseWhenFreed } from "../../autograd/activations.ts";
 import { nodesMade } from "../../autograd/node.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { add } from "../../ops/elementwise.ts";
 import { cat } from "../../ops/join.ts";
 import { linear } from "../../ops/linear.ts";
@@ -134,9 +134,7 @@ export function multiHeadAttentionForward(
   addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,
   opts: MultiHeadAttentionForwardOptions = {},
 ): [Tensor, Tensor | null] {
-  const where = "F.multiHeadAttentionForward()";
-  checkArity(where, arguments, 14);
-  checkOptions(where, opts, MHA_F_OPTIONS, { index: 14, positional: "training" });
+  checkCall("F.multiHeadAttentionForward()", arguments, 14, MHA_F_OPTIONS, "training");
   Tensor.check(query, "query");
   Tensor.check(key, "key");
   Tensor.check(value, "value");

@@ -1,5 +1,5 @@
 import { ShapeError, ArgumentError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -85,9 +85,7 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
 
   constructor(embedDim: number, numHeads: number, opts: MultiheadAttentionOptions = {}) {
     super();
-    const where = "nn.MultiheadAttention()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, MHA_OPTIONS, { index: 3, positional: "dropout" });
+    checkCall("nn.MultiheadAttention()", arguments, 3, MHA_OPTIONS, "dropout");
     for (const [name, v] of [["embed_dim", embedDim], ["num_heads", numHeads]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`MultiheadAttention: ${name} must be a positive integer, got ${String(v)}`);
     }
@@ -135,9 +133,7 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
   }
 
   override forward(query: Tensor, key: Tensor, value: Tensor, opts: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
-    const where = "nn.MultiheadAttention.forward()";
-    checkArity(where, arguments, 4);
-    checkOptions(where, opts, FORWARD_OPTIONS, { index: 4, positional: "keyPaddingMask" });
+    checkCall("nn.MultiheadAttention.forward()", arguments, 4, FORWARD_OPTIONS, "keyPaddingMask");
     return multiHeadAttentionForward(
       query, key, value, this.embedDim, this.numHeads, this.inProjWeight, this.inProjBias, this.biasK, this.biasV,
       this.addZeroAttn, this.dropout, this.outProj.weight, this.outProj.bias, {

@@ -1,6 +1,7 @@
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { type OptionSpec, checkArg, checkArity, checkOptions } from "../../options.ts";
+import { type OptionSpec, checkArg, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { all } from "../../ops/logical_reduce.ts";
 import { eq } from "../../ops/elementwise.ts";
 import { triu } from "../../ops/shape_ops.ts";
@@ -67,8 +68,7 @@ abstract class LayerStack<In extends unknown[]> extends Module<In, Tensor> {
 
   protected constructor(where: string, args: IArguments, spec: OptionSpec, layer: AnyModule, numLayers: number, opts: { norm?: AnyModule | null }) {
     super();
-    checkArity(where, args, 3);
-    checkOptions(where, opts, spec, { index: 3, positional: "norm" });
+    checkCall(where, args, 3, spec, "norm");
     if (!(layer instanceof Module)) throw new ArgumentError(`${where}: the layer must be a Module`);
     if (!Number.isInteger(numLayers) || numLayers < 0) throw new ArgumentError(`${where}: num_layers must be a non-negative integer, got ${numLayers}`);
     this.layers = new ModuleList(Array.from({ length: numLayers }, () => deepCopyModule(layer)));
@@ -91,9 +91,7 @@ export class TransformerEncoder extends LayerStack<[src: Tensor, opts?: Transfor
   }
 
   override forward(src: Tensor, opts: TransformerEncoderForwardOptions = {}): Tensor {
-    const where = "nn.TransformerEncoder.forward()";
-    checkArity(where, arguments, 2);
-    checkOptions(where, opts, { mask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, { index: 2, positional: "mask" });
+    checkCall("nn.TransformerEncoder.forward()", arguments, 2, { mask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, "mask");
     const mask = opts.mask ?? null;
     return this.run(src, { srcMask: mask, srcKeyPaddingMask: opts.srcKeyPaddingMask, isCausal: detectCausal(mask, opts.isCausal) });
   }
@@ -108,9 +106,7 @@ export class TransformerDecoder extends LayerStack<[tgt: Tensor, memory: Tensor,
   }
 
   override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
-    const where = "nn.TransformerDecoder.forward()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, DECODER_FORWARD_OPTIONS, { index: 3, positional: "tgtMask" });
+    checkCall("nn.TransformerDecoder.forward()", arguments, 3, DECODER_FORWARD_OPTIONS, "tgtMask");
     return this.run(tgt, memory, { ...opts, tgtIsCausal: detectCausal(opts.tgtMask ?? null, opts.tgtIsCausal), memoryIsCausal: opts.memoryIsCausal ?? false });
   }
 }
@@ -158,9 +154,7 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
 
   constructor(opts: TransformerOptions = {}) {
     super();
-    const where = "nn.Transformer()";
-    checkArity(where, arguments, 1);
-    checkOptions(where, opts, TRANSFORMER_OPTIONS, { index: 1, positional: "dModel" });
+    checkCall("nn.Transformer()", arguments, 1, TRANSFORMER_OPTIONS, "dModel");
     const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...rest } = opts;
     const norm = (): LayerNorm => new LayerNorm(dModel, { eps: opts.layerNormEps ?? 1e-5, dtype: opts.dtype });
     this.encoder = customEncoder ?? ( new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, rest) as AnyModule, numEncoderLayers, { norm: norm() }) as AnyModule);
@@ -172,9 +166,7 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
   }
 
   override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
-    const where = "nn.Transformer.forward()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, TRANSFORMER_FORWARD_OPTIONS, { index: 3, positional: "srcMask" });
+    checkCall("nn.Transformer.forward()", arguments, 3, TRANSFORMER_FORWARD_OPTIONS, "srcMask");
     const batched = src.ndim === 3;
     const b = this.batchFirst ? 0 : 1;
     if (batched && src.shape[b] !== tgt.shape[b]) throw new ShapeError("the batch number of src and tgt must be equal");

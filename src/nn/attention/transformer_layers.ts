@@ -1,7 +1,7 @@
 import { releaseWhenFreed } from "../../autograd/activations.ts";
 import { nodesMade } from "../../autograd/node.ts";
 import { ArgumentError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { add } from "../../ops/elementwise.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -74,8 +74,7 @@ abstract class TransformerLayerBase<In extends unknown[]> extends Module<In, Ten
    */
   protected constructor(where: string, args: IArguments, dModel: number, nhead: number, opts: TransformerLayerOptions, decoder: boolean) {
     super();
-    checkArity(where, args, 3);
-    checkOptions(where, opts, LAYER_OPTIONS, { index: 3, positional: "dimFeedforward" });
+    checkCall(where, args, 3, LAYER_OPTIONS, "dimFeedforward");
     this.normFirst = opts.normFirst ?? false;
     this.batchFirst = opts.batchFirst ?? false;
     const { dtype, dropout = 0.1, dimFeedforward = 2048 } = opts;
@@ -158,9 +157,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase<[src: Tensor, 
   }
 
   override forward(src: Tensor, opts: EncoderLayerForwardOptions = {}): Tensor {
-    const where = "nn.TransformerEncoderLayer.forward()";
-    checkArity(where, arguments, 2);
-    checkOptions(where, opts, { srcMask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, { index: 2, positional: "srcMask" });
+    checkCall("nn.TransformerEncoderLayer.forward()", arguments, 2, { srcMask: "tensor?", srcKeyPaddingMask: "tensor?", isCausal: "boolean" }, "srcMask");
     checkKeyPadding(opts, ["srcKeyPaddingMask"]);
     const since = nodesMade();
     const own: Tensor[] | null = this.privateChain(TransformerEncoderLayer) ? [] : null;
@@ -204,9 +201,7 @@ export class TransformerDecoderLayer extends TransformerLayerBase<[tgt: Tensor, 
   }
 
   override forward(tgt: Tensor, memory: Tensor, opts: DecoderLayerForwardOptions = {}): Tensor {
-    const where = "nn.TransformerDecoderLayer.forward()";
-    checkArity(where, arguments, 3);
-    checkOptions(where, opts, DECODER_FORWARD_OPTIONS, { index: 3, positional: "tgtMask" });
+    checkCall("nn.TransformerDecoderLayer.forward()", arguments, 3, DECODER_FORWARD_OPTIONS, "tgtMask");
     checkKeyPadding(opts, ["tgtKeyPaddingMask", "memoryKeyPaddingMask"]);
     return this.residuals(tgt, [
       (y) => this.attnBlock(this.selfAttn, y, y, opts.tgtMask, opts.tgtKeyPaddingMask, opts.tgtIsCausal, this.dropout1),

@@ -1,7 +1,8 @@
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError } from "../../errors.ts";
 import { logsigmoid, prelu, softplus } from "../../ops/activation_extra.ts";
-import { checkArity, checkOptions, keywordArgs } from "../../options.ts";
+import { checkArity, keywordArgs } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { type HardtanhOptions, type InplaceOptions, elu, hardtanh, mish, silu } from "../functional/activation_inplace.ts";
 import { inplaceOnly, inplaceRepr } from "../activation.ts";
 import { empty } from "../../tensor/creation.ts";
@@ -100,8 +101,7 @@ export class Softplus extends Module {
 
   constructor(opts: { beta?: number; threshold?: number } = {}) {
     super();
-    checkOptions("nn.Softplus()", opts, { beta: "number", threshold: "number" }, { index: 1, positional: "beta" });
-    checkArity("nn.Softplus()", arguments, 1);
+    checkCall("nn.Softplus()", arguments, 1, { beta: "number", threshold: "number" }, "beta");
     this.beta = opts.beta ?? 1;
     this.threshold = opts.threshold ?? 20;
   }
@@ -162,8 +162,7 @@ export class PReLU extends Module {
 
   constructor(opts: PReLUOptions = {}) {
     super();
-    checkOptions("nn.PReLU()", opts, { numParameters: "int", init: "number", dtype: "string" }, { index: 1, positional: "numParameters" });
-    checkArity("nn.PReLU()", arguments, 1);
+    checkCall("nn.PReLU()", arguments, 1, { numParameters: "int", init: "number", dtype: "string" }, "numParameters");
     this.numParameters = opts.numParameters ?? 1;
     if (this.numParameters < 0) throw new ArgumentError(`num_parameters must be a non-negative integer, got ${this.numParameters}`);
     this.init = opts.init ?? 0.25;

@@ -1,7 +1,8 @@
 import { ArgumentError, ShapeError } from "../../errors.ts";
 import { type IntOrTuple, tupleArg } from "../../ops/conv.ts";
 import { convTranspose2d } from "../../ops/conv_transpose.ts";
-import { type OptionSpec, checkArg, checkArity, checkOptions } from "../../options.ts";
+import { type OptionSpec, checkArg } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
@@ -60,8 +61,7 @@ export class ConvTranspose2d extends Module<[Tensor, (readonly number[] | null)?
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvTranspose2dOptions = {}) {
     super();
     const where = "nn.ConvTranspose2d()";
-    checkOptions(where, opts, OPTIONS, { index: 4, positional: "stride" });
-    checkArity(where, arguments, 4);
+    checkCall(where, arguments, 4, OPTIONS, "stride");
     checkArg(where, kernelSize, "ints", 3, "kernelSize");
     checkCount("in_channels", inChannels);
     checkCount("out_channels", outChannels);

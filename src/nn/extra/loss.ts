@@ -1,4 +1,5 @@
-import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import { type OptionSpec, checkArity } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { type KLDivReduction, cosineEmbeddingLoss, huberLoss, klDiv } from "../functional/extra.ts";
 import { type Reduction, checkReduction } from "../functional/reduction.ts";
@@ -36,8 +37,7 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
 
   constructor(opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
     super();
-    checkOptions("nn.KLDivLoss()", opts, { reduction: "string", logTarget: "boolean" }, { index: 1 });
-    checkArity("nn.KLDivLoss()", arguments, 1);
+    checkCall("nn.KLDivLoss()", arguments, 1, { reduction: "string", logTarget: "boolean" });
     const r = opts.reduction ?? "mean";
     this.reduction = r === "batchmean" ? r : checkReduction(r);
     this.logTarget = opts.logTarget ?? false;
@@ -56,8 +56,7 @@ export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor
 
   constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
     super();
-    checkOptions("nn.CosineEmbeddingLoss()", opts, { margin: "number", reduction: "string" }, { index: 1, positional: "margin" });
-    checkArity("nn.CosineEmbeddingLoss()", arguments, 1);
+    checkCall("nn.CosineEmbeddingLoss()", arguments, 1, { margin: "number", reduction: "string" }, "margin");
     this.margin = opts.margin ?? 0;
     this.reduction = checkReduction(opts.reduction ?? "mean");
   }

@@ -2,7 +2,8 @@ import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
 import { groupNorm, instanceNorm } from "../../ops/group_norm.ts";
 import { squeeze, unsqueeze } from "../../ops/views.ts";
-import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import { type OptionSpec } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { ones, tensor, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -39,8 +40,7 @@ export class GroupNorm extends Module {
 
   constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
     super();
-    checkOptions("nn.GroupNorm()", opts, { eps: "number", affine: "boolean", dtype: "string" }, { index: 3, positional: "eps" });
-    checkArity("nn.GroupNorm()", arguments, 3);
+    checkCall("nn.GroupNorm()", arguments, 3, { eps: "number", affine: "boolean", dtype: "string" }, "eps");
     this.numGroups = checkCount("num_groups", numGroups);
     this.numChannels = checkCount("num_channels", numChannels);
     if (numGroups === 0 || numChannels % numGroups !== 0) throw new ArgumentError("num_channels must be divisible by num_groups");
@@ -96,8 +96,7 @@ export class InstanceNorm2d extends Module {
 
   constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
     super();
-    checkOptions("nn.InstanceNorm2d()", opts, INSTANCE_NORM_OPTIONS, { index: 2, positional: "eps" });
-    checkArity("nn.InstanceNorm2d()", arguments, 2);
+    checkCall("nn.InstanceNorm2d()", arguments, 2, INSTANCE_NORM_OPTIONS, "eps");
     this.numFeatures = checkCount("num_features", numFeatures);
     this.eps = opts.eps ?? 1e-5;
     this.momentum = opts.momentum ?? 0.1;

@@ -1,5 +1,5 @@
 import { type InterpolateMode, type InterpolateOptions, interpolate } from "../../ops/interpolate.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { Module } from "../module.ts";
 import { pyFloat } from "../repr.ts";
@@ -19,8 +19,7 @@ export class Upsample extends Module {
 
   constructor(opts: InterpolateOptions = {}) {
     super();
-    checkOptions("nn.Upsample()", opts, { size: "ints?", scaleFactor: "numbers?", mode: "string", alignCorners: "boolean?", recomputeScaleFactor: "boolean?" }, { index: 1, positional: "size" });
-    checkArity("nn.Upsample()", arguments, 1);
+    checkCall("nn.Upsample()", arguments, 1, { size: "ints?", scaleFactor: "numbers?", mode: "string", alignCorners: "boolean?", recomputeScaleFactor: "boolean?" }, "size");
     const { size, scaleFactor } = opts;
     this.size = size === undefined || size === null ? null : typeof size === "number" ? size : [...size];
     // PyTorch stores a falsy factor (0) as None.

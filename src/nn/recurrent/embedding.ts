@@ -8,7 +8,7 @@
  */
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
@@ -39,8 +39,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingModuleOptions = {}) {
     super();
-    checkArity("nn.Embedding()", arguments, 3);
-    checkOptions("nn.Embedding()", opts, { ...EMBEDDING_OPTIONS, dtype: "string", generator: "object", _weight: "tensor" }, { index: 3, positional: "paddingIdx" });
+    checkCall("nn.Embedding()", arguments, 3, { ...EMBEDDING_OPTIONS, dtype: "string", generator: "object", _weight: "tensor" }, "paddingIdx");
     for (const [name, v] of [["num_embeddings", numEmbeddings], ["embedding_dim", embeddingDim]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`nn.Embedding(): ${name} must be a non-negative integer, got ${String(v)}`);
     }
@@ -79,8 +78,7 @@ export class Embedding extends Module {
    * table is used as it is (its padding row is not zeroed), as PyTorch's from_pretrained.
    */
   static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
-    checkArity("nn.Embedding.fromPretrained()", arguments, 2);
-    checkOptions("nn.Embedding.fromPretrained()", opts, { ...EMBEDDING_OPTIONS, freeze: "boolean" }, { index: 2, positional: "freeze" });
+    checkCall("nn.Embedding.fromPretrained()", arguments, 2, { ...EMBEDDING_OPTIONS, freeze: "boolean" }, "freeze");
     Tensor.check(embeddings, "embeddings");
     if (embeddings.ndim !== 2) throw new ShapeError("Embeddings parameter is expected to be 2-dimensional");
     const { freeze, ...rest } = opts;

@@ -8,7 +8,8 @@
  */
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { log } from "../../log.ts";
-import { type OptionSpec, checkArity, checkOptions } from "../../options.ts";
+import type { OptionSpec } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { empty, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
@@ -48,8 +49,7 @@ export function checkRecurrent(
   where: string, args: IArguments, spec: OptionSpec, positional: string, kind: "LSTM" | "GRU" | "RNN", inputSize: number, hiddenSize: number,
   opts: { nonlinearity?: string }, cell: boolean,
 ): RecurrentMode {
-  checkArity(where, args, 3);
-  checkOptions(where, opts, spec, { index: 3, positional });
+  checkCall(where, args, 3, spec, positional);
   for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
   }

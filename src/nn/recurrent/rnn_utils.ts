@@ -8,7 +8,7 @@
  *     const [padded, lengths] = nn.utils.rnn.padPackedSequence(out as PackedSequence);
  */
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { checkArity, checkOptions } from "../../options.ts";
+import { checkCall } from "../check_call.ts";
 import { full, tensor } from "../../tensor/creation.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
@@ -39,8 +39,7 @@ function gatherRows(x: Tensor, rows: readonly number[], paddingValue: number | n
 
 /** Stacks sequences of different lengths [L_i, *] into [maxLen, B, *] (or [B, maxLen, *]), padding the ends. */
 export function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}): Tensor {
-  checkArity("nn.utils.rnn.padSequence()", arguments, 2);
-  checkOptions("nn.utils.rnn.padSequence()", opts, { batchFirst: "boolean", paddingValue: "number" }, { index: 2, positional: "batchFirst" });
+  checkCall("nn.utils.rnn.padSequence()", arguments, 2, { batchFirst: "boolean", paddingValue: "number" }, "batchFirst");
   if (!Array.isArray(sequences)) throw new ArgumentError("padSequence: sequences must be an array of Tensors");
   if (sequences.length === 0) throw new ArgumentError("received an empty list of sequences");
   sequences.forEach((s, i) => Tensor.check(s, `sequences[${i}]`));
@@ -90,8 +89,7 @@ function lengthList(lengths: Tensor | readonly number[]): number[] {
 
 /** Packs a padded batch [T, B, *] (or [B, T, *]) of sequences with the given lengths. */
 export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly number[], opts: PackPaddedOptions = {}): PackedSequence {
-  checkArity("nn.utils.rnn.packPaddedSequence()", arguments, 3);
-  checkOptions("nn.utils.rnn.packPaddedSequence()", opts, { batchFirst: "boolean", enforceSorted: "boolean" }, { index: 3, positional: "batchFirst" });
+  checkCall("nn.utils.rnn.packPaddedSequence()", arguments, 3, { batchFirst: "boolean", enforceSorted: "boolean" }, "batchFirst");
   Tensor.check(input, "input");
   const lens = lengthList(lengths);
   const batchFirst = opts.batchFirst ?? false;
@@ -138,8 +136,7 @@ export interface PadPackedOptions {
 
 /** The inverse of packPaddedSequence: [padded [T, B, *] (or [B, T, *]), lengths (int64)], in the original batch order. */
 export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptions = {}): [Tensor, Tensor] {
-  checkArity("nn.utils.rnn.padPackedSequence()", arguments, 2);
-  checkOptions("nn.utils.rnn.padPackedSequence()", opts, { batchFirst: "boolean", paddingValue: "number", totalLength: "int?" }, { index: 2, positional: "batchFirst" });
+  checkCall("nn.utils.rnn.padPackedSequence()", arguments, 2, { batchFirst: "boolean", paddingValue: "number", totalLength: "int?" }, "batchFirst");
   if (!(sequence instanceof PackedSequence)) throw new ArgumentError("padPackedSequence: expected a PackedSequence");
   const sizes = batchSizesOf(sequence.batchSizes);
   const maxLen = sizes.length;
@@ -173,8 +170,7 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
 
 /** Packs a list of sequences [L_i, *] (longest first unless `enforceSorted: false`). */
 export function packSequence(sequences: readonly Tensor[], opts: { enforceSorted?: boolean } = {}): PackedSequence {
-  checkArity("nn.utils.rnn.packSequence()", arguments, 2);
-  checkOptions("nn.utils.rnn.packSequence()", opts, { enforceSorted: "boolean" }, { index: 2, positional: "enforceSorted" });
+  checkCall("nn.utils.rnn.packSequence()", arguments, 2, { enforceSorted: "boolean" }, "enforceSorted");
   const lengths = sequences.map((s) => s.shape[0] ?? 0);
   return packPaddedSequence(padSequence(sequences), lengths, { enforceSorted: opts.enforceSorted ?? true });
 }
