@@ -142,16 +142,11 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     slots(this).aliases.set(prop, checkName(key, "state key"));
   }
 
-  private props(): [string, unknown][] {
-    const rec = this as unknown as Record<string, unknown>;
-    return Object.keys(this).map((k) => [k, rec[k]]);
-  }
-
   /** This module's own parameters (not its children's), with their state-dict names. */
   localParameters(): [string, Tensor][] {
     const s = slots(this);
     const out: [string, Tensor][] = [];
-    for (const [k, v] of this.props()) if (isParameter(v)) out.push([s.aliases.get(k) ?? k, v]);
+    for (const [k, v] of Object.entries(this)) if (isParameter(v)) out.push([s.aliases.get(k) ?? k, v]);
     for (const [k, v] of s.params) if (v !== null) out.push([k, v]);
     return out;
   }
@@ -176,7 +171,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   childEntries(): [string, AnyModule][] {
     const s = slots(this);
     const out: [string, AnyModule][] = [];
-    for (const [k, v] of this.props()) if (v instanceof Module) out.push([s.aliases.get(k) ?? k, v as AnyModule]);
+    for (const [k, v] of Object.entries(this)) if (v instanceof Module) out.push([s.aliases.get(k) ?? k, v as AnyModule]);
     for (const [k, v] of s.modules) if (v !== null) out.push([k, v]);
     return out;
   }
@@ -208,7 +203,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   namedParameters(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
     checkOptions("nn.Module.namedParameters()", opts, MEMBER_OPTIONS, { index: 1, positional: "prefix" });
-    return this.namedMembers((m) => m.localParameters(), opts);
+    return namedMembers(this as AnyModule, (m) => m.localParameters(), opts);
   }
 
   parameters(recurse = true): Tensor[] {
@@ -218,27 +213,12 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
 
   namedBuffers(opts: { prefix?: string; recurse?: boolean } = {}): [string, Tensor][] {
     checkOptions("nn.Module.namedBuffers()", opts, MEMBER_OPTIONS, { index: 1, positional: "prefix" });
-    return this.namedMembers((m) => m.localBuffers(), opts);
+    return namedMembers(this as AnyModule, (m) => m.localBuffers(), opts);
   }
 
   buffers(recurse = true): Tensor[] {
     checkArg("nn.Module.buffers()", recurse, "boolean", 1, "recurse");
     return this.namedBuffers({ recurse }).map(([, b]) => b);
-  }
-
-  private namedMembers(get: (m: AnyModule) => [string, Tensor][], opts: { prefix?: string; recurse?: boolean }): [string, Tensor][] {
-    const prefix = opts.prefix ?? "";
-    const mods = opts.recurse === false ? [[prefix, this as AnyModule] as [string, AnyModule]] : this.namedModules(prefix);
-    const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
-    for (const [mp, m] of mods) {
-      for (const [k, t] of get(m)) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        out.push([joinName(mp, k), t]);
-      }
-    }
-    return out;
   }
 
   /** The submodule at a dotted path ("" is this module), as `get_submodule`. */
@@ -387,6 +367,22 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     }
     return `${s})`;
   }
+}
+
+/** Each tensor `get` finds in `self` (and, with `recurse`, below it) once, under its dotted name. */
+function namedMembers(self: AnyModule, get: (m: AnyModule) => [string, Tensor][], opts: { prefix?: string; recurse?: boolean }): [string, Tensor][] {
+  const prefix = opts.prefix ?? "";
+  const mods: [string, AnyModule][] = opts.recurse === false ? [[prefix, self]] : self.namedModules(prefix);
+  const seen = new Set<Tensor>();
+  const out: [string, Tensor][] = [];
+  for (const [mp, m] of mods) {
+    for (const [k, t] of get(m)) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      out.push([joinName(mp, k), t]);
+    }
+  }
+  return out;
 }
 
 // console.log(model) prints the PyTorch-style tree (a string key keeps this file free of node: imports).
