@@ -11,7 +11,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, bufferLike } from "./dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, nextStep, optimizerOptions,
 } from "./optimizer.ts";
 
 export interface AdagradOptions extends GroupOptions {
@@ -52,10 +52,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     const state = this.paramState(p);
     state.step = 0;
     state.sum = bufferLike(p, init);
-  }
-
-  protected override validate(o: Partial<AdagradOptions>): void {
-    checkMin(o, ["lr", "lrDecay", "weightDecay", "initialAccumulatorValue", "eps"]);
   }
 
   protected updateGroup(group: ParamGroup<AdagradOptions>): void {

@@ -13,11 +13,10 @@
  * float32 parameters, with the same roundings as PyTorch's CPU kernels.
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
  */
-import { ArgumentError } from "../errors.ts";
 import { type FloatArray, bufferData } from "./dense.ts";
 import { type AdamScalars, adamBatch } from "./fused.ts";
 import {
-  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "./optimizer.ts";
 
 export interface AdamOptions extends GroupOptions {
@@ -28,19 +27,8 @@ export interface AdamOptions extends GroupOptions {
   maximize: boolean;
 }
 
-export function validateAdam(o: Partial<AdamOptions>): void {
-  checkMin(o, ["lr", "eps"]);
-  if (o.betas !== undefined) {
-    if (!Array.isArray(o.betas) || o.betas.length !== 2) throw new ArgumentError(`betas must be a pair of numbers, got ${JSON.stringify(o.betas)}`);
-    o.betas.forEach((b, i) => {
-      if (!(b >= 0 && b < 1)) throw new ArgumentError(`Invalid beta parameter at index ${i}: ${b}`);
-    });
-  }
-  checkMin(o, ["weightDecay"]);
-}
-
 const ADAM_OPTIONS: OptionTypes<AdamOptions> = {
-  lr: "number", betas: "numbers", eps: "number", weightDecay: "number", amsgrad: "boolean", maximize: "boolean",
+  lr: "number", eps: "number", betas: "numbers", weightDecay: "number", amsgrad: "boolean", maximize: "boolean",
 };
 
 export class Adam extends Optimizer<AdamOptions> {
@@ -62,10 +50,6 @@ export class Adam extends Optimizer<AdamOptions> {
   /** AdamW overrides this: weight decay applied to the parameter instead of the gradient. */
   protected get decoupled(): boolean {
     return false;
-  }
-
-  protected override validate(o: Partial<AdamOptions>): void {
-    validateAdam(o);
   }
 
   protected updateGroup(group: ParamGroup<AdamOptions>): void {

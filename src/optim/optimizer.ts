@@ -81,17 +81,15 @@ export function optimizerOptions<O extends GroupOptions>(where: string, options:
 }
 
 /**
- * PyTorch's range checks, in the order given: each option that is set must be at least `min`
- * (`Invalid learning rate: -1`, `Invalid epsilon value: ...`, `Invalid weight_decay value: ...`).
+ * PyTorch's range checks by option name: the least allowed value (rho is also at most 1; each of the
+ * betas is in [0, 1)). Options not named here (SGD's dampening, LBFGS's tolerances) are not checked.
  */
-export function checkMin(o: object, keys: readonly string[], min = 0): void {
-  for (const k of keys) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v !== undefined && !((v as number) >= min)) {
-      throw new ArgumentError(`Invalid ${k === "lr" ? "learning rate" : `${k === "eps" ? "epsilon" : toSnake(k)} value`}: ${String(v)}`);
-    }
-  }
-}
+const AT_LEAST: Readonly<Record<string, number>> = {
+  lr: 0, eps: 0, momentum: 0, weightDecay: 0, alpha: 0, lrDecay: 0, initialAccumulatorValue: 0, rho: 0, momentumDecay: 0, historySize: 1,
+};
+
+/** PyTorch's name of an option in its range errors (`Invalid learning rate: -1`, `Invalid weight_decay value: -1`). */
+const rangeName = (k: string): string => (k === "lr" ? "learning rate" : `${k === "eps" ? "epsilon" : toSnake(k)} value`);
 
 /** Counts one more step in a parameter's state (`step`, a number here; PyTorch's 0-d tensor) and returns it. */
 export const nextStep = (state: ParamState): number => (state.step = (typeof state.step === "number" ? state.step : 0) + 1);
@@ -163,8 +161,24 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   /** The update rule for one group; runs under noGrad. */
   protected abstract updateGroup(group: ParamGroup<O>): void;
 
-  /** Argument checks (PyTorch's messages); called on the defaults and on every group. */
-  protected validate(_options: Partial<O>): void {}
+  /**
+   * Argument checks (PyTorch's messages); called on the defaults and on every group. Built-ins get
+   * PyTorch's range checks for their options (see AT_LEAST), in their optionTypes' order.
+   */
+  protected validate(options: Partial<O>): void {
+    for (const k of Object.keys(this.optionTypes ?? {})) {
+      const v = (options as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      if (k === "betas") {
+        if (!Array.isArray(v) || v.length !== 2) throw new ArgumentError(`betas must be a pair of numbers, got ${JSON.stringify(v)}`);
+        v.forEach((b: number, i) => {
+          if (!(b >= 0 && b < 1)) throw new ArgumentError(`Invalid beta parameter at index ${i}: ${b}`);
+        });
+      } else if (k in AT_LEAST && !((v as number) >= AT_LEAST[k]! && (k !== "rho" || (v as number) <= 1))) {
+        throw new ArgumentError(`Invalid ${rangeName(k)}: ${String(v)}`);
+      }
+    }
+  }
 
   /**
    * One optimization step over every parameter that has a gradient. With a closure, it is evaluated

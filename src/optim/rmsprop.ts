@@ -12,7 +12,7 @@
  */
 import { type FloatArray, bufferData } from "./dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "./optimizer.ts";
 
 export interface RMSpropOptions extends GroupOptions {
@@ -25,7 +25,7 @@ export interface RMSpropOptions extends GroupOptions {
 }
 
 const RMSPROP_OPTIONS: OptionTypes<RMSpropOptions> = {
-  lr: "number", alpha: "number", eps: "number", weightDecay: "number", momentum: "number", centered: "boolean", maximize: "boolean",
+  lr: "number", eps: "number", momentum: "number", weightDecay: "number", alpha: "number", centered: "boolean", maximize: "boolean",
 };
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
@@ -42,10 +42,6 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected override get optionTypes(): OptionTypes<RMSpropOptions> {
     return RMSPROP_OPTIONS;
-  }
-
-  protected override validate(o: Partial<RMSpropOptions>): void {
-    checkMin(o, ["lr", "eps", "momentum", "weightDecay", "alpha"]);
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {

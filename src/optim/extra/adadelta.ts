@@ -9,10 +9,9 @@
  *
  * State per parameter: `step` (a count), `square_avg`, `acc_delta`.
  */
-import { ArgumentError } from "../../errors.ts";
 import { type FloatArray, bufferData } from "../dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "../optimizer.ts";
 
 export interface AdadeltaOptions extends GroupOptions {
@@ -40,12 +39,6 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
 
   protected override get optionTypes(): OptionTypes<AdadeltaOptions> {
     return ADADELTA_OPTIONS;
-  }
-
-  protected override validate(o: Partial<AdadeltaOptions>): void {
-    checkMin(o, ["lr"]);
-    if (o.rho !== undefined && !(o.rho >= 0 && o.rho <= 1)) throw new ArgumentError(`Invalid rho value: ${o.rho}`);
-    checkMin(o, ["eps", "weightDecay"]);
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {

@@ -18,7 +18,7 @@ import { ArgumentError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import {
   type Closure, type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamGroupSpec,
-  type ParamsArg, type ParamState, checkMin, optimizerOptions,
+  type ParamsArg, type ParamState, optimizerOptions,
 } from "../optimizer.ts";
 import { FlatParams, type Vec, dot, maxAbs, maxAbsScaled, sumAbs } from "./flat_params.ts";
 import { loadLbfgsState } from "./lbfgs_state.ts";
@@ -73,11 +73,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   protected override validate(o: Partial<LBFGSOptions>): void {
-    checkMin(o, ["lr"]);
+    super.validate(o);
     if (o.lineSearchFn !== undefined && o.lineSearchFn !== null && o.lineSearchFn !== "strong_wolfe") {
       throw new ArgumentError(`only 'strong_wolfe' is supported, got line_search_fn ${JSON.stringify(o.lineSearchFn)}`);
     }
-    checkMin(o, ["historySize"], 1);
   }
 
   /** One group only: the constructor's second group, or any added later, is refused here. */

@@ -12,10 +12,9 @@
  * State per parameter: `step`, `mu_product` (numbers here; 0-d tensors in PyTorch, accepted on load),
  * `exp_avg`, `exp_avg_sq`.
  */
-import { type AdamOptions, validateAdam } from "../adam.ts";
 import { type FloatArray, bufferData } from "../dense.ts";
 import {
-  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, checkMin, nextStep, optimizerOptions,
+  type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "../optimizer.ts";
 
 export interface NAdamOptions extends GroupOptions {
@@ -26,7 +25,7 @@ export interface NAdamOptions extends GroupOptions {
 }
 
 const NADAM_OPTIONS: OptionTypes<NAdamOptions> = {
-  lr: "number", betas: "numbers", eps: "number", weightDecay: "number", momentumDecay: "number",
+  lr: "number", eps: "number", betas: "numbers", weightDecay: "number", momentumDecay: "number",
 };
 
 const f32 = Math.fround;
@@ -45,11 +44,6 @@ export class NAdam extends Optimizer<NAdamOptions> {
 
   protected override get optionTypes(): OptionTypes<NAdamOptions> {
     return NADAM_OPTIONS;
-  }
-
-  protected override validate(o: Partial<NAdamOptions>): void {
-    validateAdam(o as Partial<AdamOptions>);
-    checkMin(o, ["momentumDecay"]);
   }
 
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {

@@ -11,7 +11,6 @@
  *
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq`.
  */
-import { type AdamOptions, validateAdam } from "../adam.ts";
 import { type FloatArray, bufferData } from "../dense.ts";
 import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions } from "../optimizer.ts";
 
@@ -21,7 +20,7 @@ export interface RAdamOptions extends GroupOptions {
   weightDecay: number;
 }
 
-const RADAM_OPTIONS: OptionTypes<RAdamOptions> = { lr: "number", betas: "numbers", eps: "number", weightDecay: "number" };
+const RADAM_OPTIONS: OptionTypes<RAdamOptions> = { lr: "number", eps: "number", betas: "numbers", weightDecay: "number" };
 
 export class RAdam extends Optimizer<RAdamOptions> {
   constructor(params: ParamsArg<RAdamOptions>, options: Partial<RAdamOptions> = {}) {
@@ -37,10 +36,6 @@ export class RAdam extends Optimizer<RAdamOptions> {
 
   protected override get optionTypes(): OptionTypes<RAdamOptions> {
     return RADAM_OPTIONS;
-  }
-
-  protected override validate(o: Partial<RAdamOptions>): void {
-    validateAdam(o as Partial<AdamOptions>);
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
