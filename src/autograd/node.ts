@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor/tensor.ts";
 import { nodeReleased } from "./activations.ts";
 import type { SavedVersions } from "./saved.ts";
+import { INSPECT } from "../platform/inspect.ts";
 
 /**
  * Computes the gradients of an op's inputs from the gradient of its output. `needs[i]` says whether
@@ -77,7 +78,7 @@ export class Node {
     return `<${this.name} object>`;
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  [INSPECT](): string {
     return this.toString();
   }
 }
@@ -92,7 +93,7 @@ export class AccumulateGrad {
     return "<AccumulateGrad object>";
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  [INSPECT](): string {
     return this.toString();
   }
 }

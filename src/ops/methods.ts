@@ -16,6 +16,7 @@ import "./inplace_methods.ts";
 // The elementwise methods (x.add, x.exp, ...) come from the op table; installed here too so that any module
 // importing the methods (not only src/index.ts) has them.
 import "./table_methods.ts";
+import { INSPECT } from "../platform/inspect.ts";
 
 /**
  * Tensor methods, attached to the prototype so `x.add(y).relu().sum()` reads like PyTorch while
@@ -140,7 +141,7 @@ Object.defineProperty(Tensor.prototype, "T", {
 });
 
 // Node's console.log/inspect uses this symbol; a string key keeps the core free of node: imports.
-Object.defineProperty(Tensor.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+Object.defineProperty(Tensor.prototype, INSPECT, {
   value(this: Tensor) { return formatTensor(this); },
 });
 

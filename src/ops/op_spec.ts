@@ -34,6 +34,9 @@ export const FLOATS: readonly Category[] = ["float"];
 /** PyTorch's dispatch error for a kernel that has no loop for a dtype: `"abs_cpu" not implemented for 'Bool'`. */
 export const notImplemented = (kernel: string) => (d: DType): string => `"${kernel}" not implemented for '${scalarTypeName(d)}'`;
 
+/** PyTorch's hint for `-` and subtraction on bool tensors. */
+export const INVERT_MASK = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
+
 /** One fixed message whatever the dtype. */
 export const message = (text: string) => (): string => text;
 

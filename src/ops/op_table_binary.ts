@@ -3,7 +3,7 @@ import type { DType } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { add, binaryRaw, div, pow, sub } from "./binary.ts";
 import { where } from "./indexing.ts";
-import { type BinaryRow, type BinarySaves, type BinarySpec, notImplemented } from "./op_spec.ts";
+import { type BinaryRow, type BinarySaves, type BinarySpec, INVERT_MASK, notImplemented } from "./op_spec.ts";
 import { log, mul, neg, reciprocal } from "./op_functions.ts";
 import type { TensorLike } from "./util.ts";
 import { fresh } from "./util.ts";
@@ -19,13 +19,12 @@ import { fresh } from "./util.ts";
  * a 0/1 mask, so an infinite or NaN incoming gradient does not leak into the operand that lost.
  */
 
-const NO_BOOL_SUB = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
 
 function refuseBoolSub(a: DType, b: DType): string | null {
   if (a === "bool" && b === "bool") {
     return "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.";
   }
-  return a === "bool" || b === "bool" ? `Subtraction, the \`-\` operator, with a bool tensor is not supported. ${NO_BOOL_SUB}` : null;
+  return a === "bool" || b === "bool" ? `Subtraction, the \`-\` operator, with a bool tensor is not supported. ${INVERT_MASK}` : null;
 }
 
 /** d/da a^b = b a^(b-1), and 0 where b == 0 (so 0^0 gives no NaN). */

@@ -1,4 +1,4 @@
-import { ALL, FLOATS, NUMBERS, type UnaryGrad, type UnaryRow, type UnarySaved, type UnarySpec, message, notImplemented } from "./op_spec.ts";
+import { ALL, FLOATS, INVERT_MASK, NUMBERS, type UnaryGrad, type UnaryRow, type UnarySaved, type UnarySpec, message, notImplemented } from "./op_spec.ts";
 import { add, binaryRaw, div, pow, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
@@ -13,7 +13,6 @@ import { cos, exp, gt, mul, neg, sigmoid, sign, sin } from "./op_functions.ts";
  * Gradients are written with ops; x is the input, y the output (detached), g the incoming gradient.
  */
 
-const NOT_FOR_BOOL = "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
 
 /** An op whose gradient is zero or none and that reads its input cast to its result dtype. */
 const flat = (accepts: UnaryRow["accepts"], result: UnaryRow["result"], grad: "zero" | null, refuse?: UnaryRow["refuse"]): UnaryRow =>
@@ -32,7 +31,7 @@ const internal = (accepts: UnaryRow["accepts"]): UnaryRow => ({ api: "internal",
 export const UNARY = {
   neg: {
     api: "torch+method", accepts: NUMBERS, result: "same",
-    refuse: message(`Negation, the \`-\` operator, on a bool tensor is not supported. ${NOT_FOR_BOOL}`),
+    refuse: message(`Negation, the \`-\` operator, on a bool tensor is not supported. ${INVERT_MASK}`),
     grad: (g) => neg(g), saves: [],
   },
   exp: math((g, _x, y) => mul(g, y), ["output"]),

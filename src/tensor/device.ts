@@ -2,6 +2,7 @@ import { availableBackends } from "../backend/registry.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
 import { checkOptions, isPlainObject, isTensorLike } from "../options.ts";
 import { type DType, DTYPES } from "./dtype.ts";
+import { INSPECT } from "../platform/inspect.ts";
 
 /**
  * Devices, PyTorch's `torch.device`: WHERE a tensor's memory lives. kindling keeps every tensor in
@@ -53,7 +54,7 @@ export class Device {
 }
 
 // console.log(x.device) prints device(type='cpu'), as Python's repr.
-Object.defineProperty(Device.prototype, Symbol.for("nodejs.util.inspect.custom"), {
+Object.defineProperty(Device.prototype, INSPECT, {
   value(this: Device) {
     return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
   },

@@ -1,3 +1,5 @@
+import { INSPECT } from "../platform/inspect.ts";
+
 /**
  * `tensor.size()` as PyTorch's torch.Size: a plain array of ints (index it, spread it, map it) that
  * prints as PyTorch prints one, `torch.Size([2, 3])`, in template strings, String() and console.log.
@@ -18,7 +20,7 @@ export class Size extends Array<number> {
     return `torch.Size([${this.join(", ")}])`;
   }
 
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
+  [INSPECT](): string {
     return this.toString();
   }
 }
