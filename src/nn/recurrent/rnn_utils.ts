@@ -26,15 +26,29 @@ export interface PadSequenceOptions {
 
 const int64 = (v: readonly number[]): Tensor => tensor(v as number[], { dtype: "int64" });
 
-/** Rows of `x` (flattened over its first two dims) at `rows`, -1 meaning the padding value. */
-function gatherRows(x: Tensor, rows: readonly number[], paddingValue: number | null): Tensor {
+/** Where each block of `sizes` rows starts when the blocks lie one after another. */
+function starts(sizes: readonly number[]): number[] {
+  const out: number[] = [];
+  sizes.reduce((acc, n) => (out.push(acc), acc + n), 0);
+  return out;
+}
+
+/**
+ * The padded [T, B, *] (or batch-first [B, T, *]) tensor of rows of x [N, *]: row(b, t) is x's row at
+ * batch b and step t, or -1 for the padding value (one extra row of x, so the gradient flows back).
+ */
+function padded(x: Tensor, B: number, T: number, batchFirst: boolean, paddingValue: number, row: (b: number, t: number) => number): Tensor {
+  let rows: number[] = [];
+  for (let i = 0; i < (batchFirst ? B : T); i++) {
+    for (let j = 0; j < (batchFirst ? T : B); j++) rows.push(batchFirst ? row(i, j) : row(j, i));
+  }
   const trailing = x.shape.slice(1);
   let source = x;
-  if (paddingValue !== null && rows.includes(-1)) {
+  if (rows.includes(-1)) {
     source = cat([x, full([1, ...trailing], paddingValue, { dtype: x.dtype })], 0);
     rows = rows.map((r) => (r < 0 ? x.shape[0]! : r));
   }
-  return indexSelect(source, 0, int64(rows));
+  return reshape(indexSelect(source, 0, int64(rows)), batchFirst ? [B, T, ...trailing] : [T, B, ...trailing]);
 }
 
 /** Stacks sequences of different lengths [L_i, *] into [maxLen, B, *] (or [B, maxLen, *]), padding the ends. */
@@ -44,7 +58,6 @@ export function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptio
   if (sequences.length === 0) throw new ArgumentError("received an empty list of sequences");
   sequences.forEach((s, i) => Tensor.check(s, `sequences[${i}]`));
   const first = sequences[0]!;
-  const trailing = first.shape.slice(1);
   for (const s of sequences) {
     if (s.ndim === 0) throw new ShapeError("padSequence: each sequence must have at least one dimension (its length)");
     if (s.ndim !== first.ndim) throw new ShapeError(`padSequence: sequences of ${first.ndim} and ${s.ndim} dimensions`);
@@ -55,21 +68,9 @@ export function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptio
     }
   }
   const lengths = sequences.map((s) => s.shape[0]!);
-  const T = Math.max(...lengths);
-  const B = sequences.length;
-  const offsets: number[] = [];
-  lengths.reduce((acc, l) => (offsets.push(acc), acc + l), 0);
-  const rows: number[] = [];
-  const batchFirst = opts.batchFirst ?? false;
-  for (let i = 0; i < (batchFirst ? B : T); i++) {
-    for (let j = 0; j < (batchFirst ? T : B); j++) {
-      const [b, t] = batchFirst ? [i, j] : [j, i];
-      rows.push(t < lengths[b]! ? offsets[b]! + t : -1);
-    }
-  }
+  const offsets = starts(lengths);
   const all = sequences.length === 1 ? first : cat(sequences as Tensor[], 0);
-  const out = gatherRows(all, rows, opts.paddingValue ?? 0);
-  return reshape(out, batchFirst ? [B, T, ...trailing] : [T, B, ...trailing]);
+  return padded(all, sequences.length, Math.max(...lengths), opts.batchFirst ?? false, opts.paddingValue ?? 0, (b, t) => (t < lengths[b]! ? offsets[b]! + t : -1));
 }
 
 export interface PackPaddedOptions {
@@ -80,11 +81,11 @@ export interface PackPaddedOptions {
 function lengthList(lengths: Tensor | readonly number[]): number[] {
   if (lengths instanceof Tensor) {
     if (lengths.ndim !== 1) throw new ShapeError(`packPaddedSequence: lengths must be 1-D, got shape ${fmtShape(lengths.shape)}`);
-    if (lengths.dtype !== "int64" && lengths.dtype !== "int32") throw new ArgumentError(`packPaddedSequence: lengths must be an int64 tensor or an array, got ${lengths.dtype}`);
-    return Array.from(lengths.toTypedArray() as ArrayLike<number>, Number);
+    if (lengths.dtype === "int64" || lengths.dtype === "int32") return Array.from(lengths.toTypedArray() as ArrayLike<number>, Number);
+  } else if (Array.isArray(lengths) && lengths.every((l) => Number.isInteger(l))) {
+    return [...lengths];
   }
-  if (!Array.isArray(lengths) || !lengths.every((l) => Number.isInteger(l))) throw new ArgumentError("packPaddedSequence: lengths must be an int64 tensor or an array of ints");
-  return [...lengths];
+  throw new ArgumentError(`packPaddedSequence: lengths must be an int64 tensor or an array of ints, got ${lengths instanceof Tensor ? lengths.dtype : String(lengths)}`);
 }
 
 /** Packs a padded batch [T, B, *] (or [B, T, *]) of sequences with the given lengths. */
@@ -99,17 +100,10 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   if (lens.length === 0 || T === 0) throw new ArgumentError("Cannot pack empty tensors.");
   if (lens.length !== B) throw new ShapeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
   let order = lens.map((_, i) => i);
-  if (opts.enforceSorted ?? true) {
-    for (let i = 1; i < lens.length; i++) {
-      if (lens[i]! > lens[i - 1]!) {
-        throw new ArgumentError(
-          "`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` " +
-            "to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.",
-        );
-      }
-    }
-  } else {
-    order = order.sort((a, b) => lens[b]! - lens[a]!);
+  const enforce = opts.enforceSorted ?? true;
+  if (!enforce) order = order.sort((a, b) => lens[b]! - lens[a]!);
+  else if (lens.some((l, i) => i > 0 && l > lens[i - 1]!)) {
+    throw new ArgumentError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True (pass { enforceSorted: false } to sort them here)");
   }
   if (lens.some((l) => l <= 0)) throw new ArgumentError("Length of all samples has to be greater than 0, but found an element in 'lengths' that is <= 0");
   const maxLen = Math.max(...lens);
@@ -122,9 +116,8 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
     while (bs < B && sorted[bs]! > t) rows.push(t * B + order[bs++]!);
     batchSizes.push(bs);
   }
-  const data = gatherRows(reshape(x, [T * B, ...x.shape.slice(2)]), rows, null);
-  const sortedIndices = opts.enforceSorted ?? true ? null : int64(order);
-  return new PackedSequence(data, int64(batchSizes), sortedIndices);
+  const data = indexSelect(reshape(x, [T * B, ...x.shape.slice(2)]), 0, int64(rows));
+  return new PackedSequence(data, int64(batchSizes), enforce ? null : int64(order));
 }
 
 export interface PadPackedOptions {
@@ -147,25 +140,17 @@ export function padPackedSequence(sequence: PackedSequence, opts: PadPackedOptio
       `Expected total_length to be at least the length of the longest sequence in input, but got total_length=${total} and max sequence length being ${maxLen}`,
     );
   }
-  const starts: number[] = [];
-  sizes.reduce((acc, b) => (starts.push(acc), acc + b), 0);
+  const st = starts(sizes);
   // Original batch position j sits in sorted column col[j].
-  const unsorted = sequence.unsortedIndices === null ? null : Array.from(sequence.unsortedIndices.toTypedArray() as ArrayLike<number>, Number);
-  const col = (j: number): number => (unsorted === null ? j : unsorted[j]!);
-  const batchFirst = opts.batchFirst ?? false;
-  const rows: number[] = [];
-  for (let i = 0; i < (batchFirst ? B : total); i++) {
-    for (let k = 0; k < (batchFirst ? total : B); k++) {
-      const [j, t] = batchFirst ? [i, k] : [k, i];
-      const c = col(j);
-      rows.push(t < maxLen && c < sizes[t]! ? starts[t]! + c : -1);
-    }
-  }
-  const trailing = sequence.data.shape.slice(1);
-  const padded = reshape(gatherRows(sequence.data, rows, opts.paddingValue ?? 0), batchFirst ? [B, total, ...trailing] : [total, B, ...trailing]);
+  const unsorted = sequence.unsortedIndices?.toTypedArray() as ArrayLike<number> | undefined;
+  const col = (j: number): number => Number(unsorted?.[j] ?? j);
+  const out = padded(sequence.data, B, total, opts.batchFirst ?? false, opts.paddingValue ?? 0, (j, t) => {
+    const c = col(j);
+    return t < maxLen && c < sizes[t]! ? st[t]! + c : -1;
+  });
   const lengths: number[] = [];
   for (let j = 0; j < B; j++) lengths.push(sizes.filter((b) => b > col(j)).length);
-  return [padded, int64(lengths)];
+  return [out, int64(lengths)];
 }
 
 /** Packs a list of sequences [L_i, *] (longest first unless `enforceSorted: false`). */
