@@ -10,6 +10,7 @@
  */
 import type { Tensor } from "../tensor/tensor.ts";
 import { type FloatArray, bufferData, bufferLike } from "./dense.ts";
+import { byPrecision } from "./precision.ts";
 import {
   type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamGroupSpec, type ParamsArg, nextStep, optimizerOptions,
 } from "./optimizer.ts";
@@ -70,10 +71,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
  * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
  * kernels: addcmul fused, addcdiv and scalar ops not (see dense.ts).
  */
-function adagradKernel(p: FloatArray, g: FloatArray, sum: FloatArray, s: AdagradScalars): void {
-  if (p instanceof Float32Array) adagrad32(p, g as Float32Array, sum as Float32Array, s);
-  else adagrad64(p, g as Float64Array, sum as Float64Array, s);
-}
+const adagradKernel = byPrecision(adagrad32, adagrad64);
 
 interface AdagradScalars {
   maximize: boolean;
@@ -82,7 +80,7 @@ interface AdagradScalars {
   negClr: number;
 }
 
-function adagrad32(p: Float32Array, g: Float32Array, sum: Float32Array, s: AdagradScalars): void {
+function adagrad32(p: Float32Array, g: FloatArray, sum: FloatArray, s: AdagradScalars): void {
   const f = Math.fround;
   const { maximize, wd, eps, negClr } = s;
   for (let i = 0; i < p.length; i++) {
@@ -95,7 +93,7 @@ function adagrad32(p: Float32Array, g: Float32Array, sum: Float32Array, s: Adagr
   }
 }
 
-function adagrad64(p: Float64Array, g: Float64Array, sum: Float64Array, s: AdagradScalars): void {
+function adagrad64(p: Float64Array, g: FloatArray, sum: FloatArray, s: AdagradScalars): void {
   const { maximize, wd, eps, negClr } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;

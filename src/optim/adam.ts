@@ -14,6 +14,7 @@
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq` and, with amsgrad, `max_exp_avg_sq`.
  */
 import { type FloatArray, bufferData } from "./dense.ts";
+import { byPrecision } from "./precision.ts";
 import { type AdamScalars, adamBatch } from "./fused.ts";
 import {
   type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
@@ -102,12 +103,9 @@ export class AdamW extends Adam {
  * rounding follows PyTorch's CPU kernels: `add_(x, alpha)` and `addcmul_` are fused multiply-adds
  * (product unrounded), `addcdiv_` and scalar mul/div are not.
  */
-function adamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
-  if (p instanceof Float32Array) adam32(p, g as Float32Array, m as Float32Array, v as Float32Array, vmax as Float32Array | null, s);
-  else adam64(p, g as Float64Array, m as Float64Array, v as Float64Array, vmax as Float64Array | null, s);
-}
+const adamKernel = byPrecision(adam32, adam64);
 
-function adam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, s: AdamScalars): void {
+function adam32(p: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
   const f = Math.fround;
   const { maximize, l2, decay, b1, omb1, b2, omb2, bc2Sqrt, eps, negStepSize } = s;
   for (let i = 0; i < p.length; i++) {
@@ -127,7 +125,7 @@ function adam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Arr
   }
 }
 
-function adam64(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, vmax: Float64Array | null, s: AdamScalars): void {
+function adam64(p: Float64Array, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, s: AdamScalars): void {
   const { maximize, l2, decay, b1, omb1, b2, omb2, bc2Sqrt, eps, negStepSize } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;

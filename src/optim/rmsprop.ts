@@ -11,6 +11,7 @@
  * State per parameter: `step` (a count), `square_avg`, and `momentum_buffer` / `grad_avg` when used.
  */
 import { type FloatArray, bufferData } from "./dense.ts";
+import { byPrecision } from "./precision.ts";
 import {
   type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "./optimizer.ts";
@@ -80,15 +81,9 @@ interface RMSpropScalars {
  * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
  * kernels: add(alpha)/addcmul fused multiply-adds, addcdiv and scalar ops not (see dense.ts).
  */
-function rmspropKernel(p: FloatArray, g: FloatArray, sq: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, s: RMSpropScalars): void {
-  if (p instanceof Float32Array) {
-    rmsprop32(p, g as Float32Array, sq as Float32Array, gAvg as Float32Array | null, buf as Float32Array | null, s);
-  } else {
-    rmsprop64(p, g as Float64Array, sq as Float64Array, gAvg as Float64Array | null, buf as Float64Array | null, s);
-  }
-}
+const rmspropKernel = byPrecision(rmsprop32, rmsprop64);
 
-function rmsprop32(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Float32Array | null, buf: Float32Array | null, s: RMSpropScalars): void {
+function rmsprop32(p: Float32Array, g: FloatArray, sq: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, s: RMSpropScalars): void {
   const f = Math.fround;
   const { maximize, wd, alpha, oma, eps, mom, negLr } = s;
   for (let i = 0; i < p.length; i++) {
@@ -115,7 +110,7 @@ function rmsprop32(p: Float32Array, g: Float32Array, sq: Float32Array, gAvg: Flo
   }
 }
 
-function rmsprop64(p: Float64Array, g: Float64Array, sq: Float64Array, gAvg: Float64Array | null, buf: Float64Array | null, s: RMSpropScalars): void {
+function rmsprop64(p: Float64Array, g: FloatArray, sq: FloatArray, gAvg: FloatArray | null, buf: FloatArray | null, s: RMSpropScalars): void {
   const { maximize, wd, alpha, oma, eps, mom, negLr } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;

@@ -10,6 +10,7 @@
  * State per parameter: `step` (a count), `square_avg`, `acc_delta`.
  */
 import { type FloatArray, bufferData } from "../dense.ts";
+import { byPrecision } from "../precision.ts";
 import {
   type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "../optimizer.ts";
@@ -73,12 +74,9 @@ interface AdadeltaScalars {
  * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
  * kernels: add(alpha)/addcmul fused multiply-adds, the rest rounded per op (see ../dense.ts).
  */
-function adadeltaKernel(p: FloatArray, g: FloatArray, sq: FloatArray, acc: FloatArray, s: AdadeltaScalars): void {
-  if (p instanceof Float32Array) adadelta32(p, g as Float32Array, sq as Float32Array, acc as Float32Array, s);
-  else adadelta64(p, g as Float64Array, sq as Float64Array, acc as Float64Array, s);
-}
+const adadeltaKernel = byPrecision(adadelta32, adadelta64);
 
-function adadelta32(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Float32Array, s: AdadeltaScalars): void {
+function adadelta32(p: Float32Array, g: FloatArray, sq: FloatArray, acc: FloatArray, s: AdadeltaScalars): void {
   const f = Math.fround;
   const { maximize, wd, rho, omr, eps, negLr } = s;
   for (let i = 0; i < p.length; i++) {
@@ -93,7 +91,7 @@ function adadelta32(p: Float32Array, g: Float32Array, sq: Float32Array, acc: Flo
   }
 }
 
-function adadelta64(p: Float64Array, g: Float64Array, sq: Float64Array, acc: Float64Array, s: AdadeltaScalars): void {
+function adadelta64(p: Float64Array, g: FloatArray, sq: FloatArray, acc: FloatArray, s: AdadeltaScalars): void {
   const { maximize, wd, rho, omr, eps, negLr } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = maximize ? -g[i]! : g[i]!;

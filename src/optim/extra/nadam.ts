@@ -13,6 +13,7 @@
  * `exp_avg`, `exp_avg_sq`.
  */
 import { type FloatArray, bufferData } from "../dense.ts";
+import { byPrecision } from "../precision.ts";
 import {
   type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions,
 } from "../optimizer.ts";
@@ -93,12 +94,9 @@ interface NAdamScalars {
  * The update loop, once per precision so each stays monomorphic. float32 rounding as PyTorch's CPU
  * kernels: add(alpha)/addcmul fused multiply-adds, addcdiv and the rest rounded per op (see ../dense.ts).
  */
-function nadamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: NAdamScalars): void {
-  if (p instanceof Float32Array) nadam32(p, g as Float32Array, m as Float32Array, v as Float32Array, s);
-  else nadam64(p, g as Float64Array, m as Float64Array, v as Float64Array, s);
-}
+const nadamKernel = byPrecision(nadam32, nadam64);
 
-function nadam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: NAdamScalars): void {
+function nadam32(p: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, s: NAdamScalars): void {
   const f = Math.fround;
   const { wd, b1, omb1, b2, omb2, bc2, eps, cGrad, cAvg } = s;
   for (let i = 0; i < p.length; i++) {
@@ -114,7 +112,7 @@ function nadam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Ar
   }
 }
 
-function nadam64(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, s: NAdamScalars): void {
+function nadam64(p: Float64Array, g: FloatArray, m: FloatArray, v: FloatArray, s: NAdamScalars): void {
   const { wd, b1, omb1, b2, omb2, bc2, eps, cGrad, cAvg } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = g[i]!;

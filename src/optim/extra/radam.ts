@@ -12,6 +12,7 @@
  * State per parameter: `step`, `exp_avg`, `exp_avg_sq`.
  */
 import { type FloatArray, bufferData } from "../dense.ts";
+import { byPrecision } from "../precision.ts";
 import { type GroupOptions, Optimizer, type OptionTypes, type ParamGroup, type ParamsArg, nextStep, optimizerOptions } from "../optimizer.ts";
 
 export interface RAdamOptions extends GroupOptions {
@@ -87,12 +88,9 @@ interface RAdamScalars {
  * kernels, with its operation order: `scalar / tensor` is reciprocal then multiply, and the step is
  * the product mHat * lr * adaptive * rect taken left to right.
  */
-function radamKernel(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, s: RAdamScalars): void {
-  if (p instanceof Float32Array) radam32(p, g as Float32Array, m as Float32Array, v as Float32Array, s);
-  else radam64(p, g as Float64Array, m as Float64Array, v as Float64Array, s);
-}
+const radamKernel = byPrecision(radam32, radam64);
 
-function radam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, s: RAdamScalars): void {
+function radam32(p: Float32Array, g: FloatArray, m: FloatArray, v: FloatArray, s: RAdamScalars): void {
   const f = Math.fround;
   const { wd, b1, omb1, b2, omb2, bc1, lr, eps, bc2Sqrt, rect } = s;
   for (let i = 0; i < p.length; i++) {
@@ -112,7 +110,7 @@ function radam32(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Ar
   }
 }
 
-function radam64(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, s: RAdamScalars): void {
+function radam64(p: Float64Array, g: FloatArray, m: FloatArray, v: FloatArray, s: RAdamScalars): void {
   const { wd, b1, omb1, b2, omb2, bc1, lr, eps, bc2Sqrt, rect } = s;
   for (let i = 0; i < p.length; i++) {
     let gi = g[i]!;
