@@ -64,8 +64,6 @@ abstract class ConvNd extends Module {
   readonly paddingMode: PaddingMode;
   weight: Tensor;
   bias: Tensor | null;
-  /** F.pad's argument for the non-"zeros" modes: (before, after) per spatial dim, last dim first. */
-  private readonly padArg: number[];
 
   protected constructor(where: string, args: IArguments, k: number, inChannels: number, outChannels: number, kernelSize: IntOrTuple, opts: ConvModuleOptions) {
     super();
@@ -103,14 +101,6 @@ abstract class ConvNd extends Module {
     }
     this.paddingMode = mode;
     this.groups = groups;
-    this.padArg = [];
-    for (let d = k - 1; d >= 0; d--) {
-      if (this.padding === "valid") this.padArg.push(0, 0);
-      else if (this.padding === "same") {
-        const total = this.dilation[d]! * (this.kernelSize[d]! - 1);
-        this.padArg.push(Math.floor(total / 2), total - Math.floor(total / 2));
-      } else this.padArg.push(this.padding[d]!, this.padding[d]!);
-    }
     this.weight = Parameter(empty([outChannels, inChannels / groups, ...this.kernelSize], { dtype: opts.dtype }));
     this.bias = opts.bias === false ? null : Parameter(empty([outChannels], { dtype: opts.dtype }));
     this.resetParameters(opts.generator);
@@ -130,8 +120,16 @@ abstract class ConvNd extends Module {
   protected abstract conv(x: Tensor, padding: ConvPadding): Tensor;
 
   override forward(x: Tensor): Tensor {
-    if (this.paddingMode !== "zeros") return this.conv(pad(x, this.padArg, { mode: this.paddingMode }), 0);
-    return this.conv(x, this.padding);
+    if (this.paddingMode === "zeros") return this.conv(x, this.padding);
+    // F.pad's (before, after) per spatial dim, last dim first: half the total padding before, the
+    // rest after (an odd "same" total puts the extra one after, as PyTorch does).
+    const p: number[] = [];
+    for (let d = this.kernelSize.length - 1; d >= 0; d--) {
+      const { padding } = this;
+      const total = padding === "valid" ? 0 : padding === "same" ? this.dilation[d]! * (this.kernelSize[d]! - 1) : 2 * padding[d]!;
+      p.push(Math.floor(total / 2), total - Math.floor(total / 2));
+    }
+    return this.conv(pad(x, p, { mode: this.paddingMode }), 0);
   }
 
   override extraRepr(): string {

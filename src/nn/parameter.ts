@@ -15,7 +15,16 @@ export function isParameter(v: unknown): v is Tensor {
   return v instanceof Tensor && PARAMETERS.has(v);
 }
 
-function makeParameter(data: Tensor, requiresGrad = true): Tensor {
+export interface ParameterConstructor {
+  new (data: Tensor, requiresGrad?: boolean): Tensor;
+  (data: Tensor, requiresGrad?: boolean): Tensor;
+}
+
+/** Callable with or without `new`; both return the parameter Tensor. */
+export const Parameter = function Parameter(data: Tensor, requiresGrad = true): Tensor {
+  checkArity("nn.Parameter()", arguments, 2);
+  // `{ requiresGrad: false }` would be truthy: a plain-JS slip that must not leave the parameter trainable.
+  checkArg("nn.Parameter()", requiresGrad, "boolean", 2, "requiresGrad");
   Tensor.check(data, "data");
   const p = data.detach();
   p.requiresGrad_(requiresGrad);
@@ -28,19 +37,6 @@ function makeParameter(data: Tensor, requiresGrad = true): Tensor {
     enumerable: false,
   });
   return p;
-}
-
-export interface ParameterConstructor {
-  new (data: Tensor, requiresGrad?: boolean): Tensor;
-  (data: Tensor, requiresGrad?: boolean): Tensor;
-}
-
-/** Callable with or without `new`; both return the parameter Tensor. */
-export const Parameter = function Parameter(data: Tensor, requiresGrad = true): Tensor {
-  checkArity("nn.Parameter()", arguments, 2);
-  // `{ requiresGrad: false }` would be truthy: a plain-JS slip that must not leave the parameter trainable.
-  checkArg("nn.Parameter()", requiresGrad, "boolean", 2, "requiresGrad");
-  return makeParameter(data, requiresGrad);
 } as unknown as ParameterConstructor;
 
 Object.defineProperty(Parameter, Symbol.hasInstance, { value: (v: unknown) => isParameter(v) });

@@ -110,9 +110,8 @@ export function logsigmoid(input: Tensor): Tensor {
  * input). Composed from where/mul, whose gradients are PyTorch's for input and weight.
  */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
-  Tensor.check(input, "input");
-  Tensor.check(weight, "weight");
   checkFloat(input, "prelu_cpu");
+  Tensor.check(weight, "weight");
   if (weight.dtype !== input.dtype) throw new DTypeError(`expected scalar type ${input.dtype} but found ${weight.dtype} (weight)`);
   const n = weight.numel();
   let w: Tensor;

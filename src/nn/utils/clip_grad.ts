@@ -6,7 +6,7 @@ import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError } from "../../errors.ts";
 import { checkArity, checkOptions } from "../../options.ts";
 import { type DType, promoteTypes } from "../../tensor/dtype.ts";
-import { getDefaultDType } from "../../tensor/default_dtype.ts";
+import { zeros } from "../../tensor/creation.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { pyFloat } from "../repr.ts";
 import "../../ops/methods.ts";
@@ -74,7 +74,7 @@ export function clipGradNorm_(
   const errorIfNonfinite = opts.errorIfNonfinite ?? false;
   const grads = gradsOf(parameters);
   if (typeof maxNorm !== "number" || typeof normType !== "number") throw new ArgumentError("maxNorm and normType must be numbers");
-  if (grads.length === 0) return Tensor.fromStorage(new (getDefaultDType() === "float64" ? Float64Array : Float32Array)(1), getDefaultDType(), []);
+  if (grads.length === 0) return zeros([]);
   const dtype = grads.map((g) => g.dtype).reduce(promoteTypes);
   // Per-gradient norms rounded to each gradient's dtype, then the norm of those, as PyTorch stacks them.
   const norms = grads.map((g) => round(g.dtype, vectorNorm(flat(g) ?? g.toTypedArray(), normType)));
