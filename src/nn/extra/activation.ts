@@ -20,18 +20,13 @@ import { pyFloat } from "../repr.ts";
 /** A number as Python prints the value the user passed: PyTorch keeps ints as ints (Softplus(beta=1)). */
 const pyNum = (v: number) => (Number.isInteger(v) ? String(v) : pyFloat(v));
 
-/** x * sigmoid(x), also called swish. */
-export class SiLU extends Module {
-  /** @internal */ static override readonly builtinName: string = "SiLU";
+/** SiLU and Mish: PyTorch's `inplace` flag, positionally or by keyword, and its repr. */
+abstract class InplaceUnary extends Module {
   readonly inplace: boolean;
 
-  constructor(inplace?: boolean | InplaceOptions) {
+  protected constructor(where: string, args: IArguments) {
     super();
-    this.inplace = inplaceOnly("nn.SiLU()", arguments);
-  }
-
-  override forward(x: Tensor): Tensor {
-    return silu(x, { inplace: this.inplace });
+    this.inplace = inplaceOnly(where, args);
   }
 
   override extraRepr(): string {
@@ -39,21 +34,26 @@ export class SiLU extends Module {
   }
 }
 
-export class Mish extends Module {
-  /** @internal */ static override readonly builtinName: string = "Mish";
-  readonly inplace: boolean;
-
+/** x * sigmoid(x), also called swish. */
+export class SiLU extends InplaceUnary {
+  /** @internal */ static override readonly builtinName: string = "SiLU";
   constructor(inplace?: boolean | InplaceOptions) {
-    super();
-    this.inplace = inplaceOnly("nn.Mish()", arguments);
+    super("nn.SiLU()", arguments);
+  }
+
+  override forward(x: Tensor): Tensor {
+    return silu(x, { inplace: this.inplace });
+  }
+}
+
+export class Mish extends InplaceUnary {
+  /** @internal */ static override readonly builtinName: string = "Mish";
+  constructor(inplace?: boolean | InplaceOptions) {
+    super("nn.Mish()", arguments);
   }
 
   override forward(x: Tensor): Tensor {
     return mish(x, { inplace: this.inplace });
-  }
-
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace, true);
   }
 }
 

@@ -8,7 +8,7 @@ import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import { pyIntTuple } from "../conv.ts";
+import { checkCount, pyIntTuple } from "../conv.ts";
 import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
@@ -30,10 +30,6 @@ export interface ConvTranspose2dOptions {
 const OPTIONS: OptionSpec = {
   stride: "ints", padding: "ints", outputPadding: "ints", groups: "int", bias: "boolean", dilation: "ints", paddingMode: "string", dtype: "string", generator: "object",
 };
-
-function checkCount(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${v}`);
-}
 
 /**
  * Transposed 2-D convolution ("deconvolution"), the adjoint of Conv2d: upsamples [N, Cin, H, W] to

@@ -7,13 +7,32 @@ import { checkCall } from "../check_call.ts";
 import { ones, tensor, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
+import { checkCount } from "../conv.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { pyBool, pyFloat } from "../repr.ts";
 
-function checkCount(name: string, n: number): number {
-  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`${name} must be a non-negative integer, got ${n}`);
-  return n;
+/** What GroupNorm and InstanceNorm2d share: eps, and the optional per-channel weight (ones) and bias (zeros). */
+abstract class AffineNorm extends Module {
+  readonly eps: number;
+  readonly affine: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+
+  protected constructor(channels: number, opts: { eps?: number; affine?: boolean; dtype?: DType }, affine: boolean) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.affine = opts.affine ?? affine;
+    this.weight = this.affine ? Parameter(ones([channels], { dtype: opts.dtype })) : null;
+    this.bias = this.affine ? Parameter(zeros([channels], { dtype: opts.dtype })) : null;
+  }
+
+  resetParameters(): void {
+    noGrad(() => {
+      this.weight?.fill_(1);
+      this.bias?.zero_();
+    });
+  }
 }
 
 export interface GroupNormOptions {
@@ -29,32 +48,19 @@ export interface GroupNormOptions {
  *
  *     const gn = new nn.GroupNorm(8, 64);   // GroupNorm(8, 64, eps=1e-05, affine=True)
  */
-export class GroupNorm extends Module {
+export class GroupNorm extends AffineNorm {
   /** @internal */ static override readonly builtinName: string = "GroupNorm";
   readonly numGroups: number;
   readonly numChannels: number;
-  readonly eps: number;
-  readonly affine: boolean;
-  weight: Tensor | null;
-  bias: Tensor | null;
 
   constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
-    super();
     checkCall("nn.GroupNorm()", arguments, 3, { eps: "number", affine: "boolean", dtype: "string" }, "eps");
-    this.numGroups = checkCount("num_groups", numGroups);
-    this.numChannels = checkCount("num_channels", numChannels);
+    checkCount("num_groups", numGroups);
+    checkCount("num_channels", numChannels);
     if (numGroups === 0 || numChannels % numGroups !== 0) throw new ArgumentError("num_channels must be divisible by num_groups");
-    this.eps = opts.eps ?? 1e-5;
-    this.affine = opts.affine ?? true;
-    this.weight = this.affine ? Parameter(ones([numChannels], { dtype: opts.dtype })) : null;
-    this.bias = this.affine ? Parameter(zeros([numChannels], { dtype: opts.dtype })) : null;
-  }
-
-  resetParameters(): void {
-    noGrad(() => {
-      this.weight?.fill_(1);
-      this.bias?.zero_();
-    });
+    super(numChannels, opts, true);
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
   }
 
   override forward(x: Tensor): Tensor {
@@ -84,28 +90,20 @@ const INSTANCE_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number", a
  * normalised on their own. With `trackRunningStats` the running statistics follow the mean over the
  * batch of the instances' statistics; as in PyTorch 1.13, `num_batches_tracked` is kept but not counted.
  */
-export class InstanceNorm2d extends Module {
+export class InstanceNorm2d extends AffineNorm {
   /** @internal */ static override readonly builtinName: string = "InstanceNorm2d";
   readonly numFeatures: number;
-  readonly eps: number;
   readonly momentum: number;
-  readonly affine: boolean;
   readonly trackRunningStats: boolean;
-  weight: Tensor | null;
-  bias: Tensor | null;
 
   constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
-    super();
     checkCall("nn.InstanceNorm2d()", arguments, 2, INSTANCE_NORM_OPTIONS, "eps");
-    this.numFeatures = checkCount("num_features", numFeatures);
-    this.eps = opts.eps ?? 1e-5;
+    checkCount("num_features", numFeatures);
+    super(numFeatures, opts, false);
+    this.numFeatures = numFeatures;
     this.momentum = opts.momentum ?? 0.1;
-    this.affine = opts.affine ?? false;
-    this.trackRunningStats = opts.trackRunningStats ?? false;
+    const track = (this.trackRunningStats = opts.trackRunningStats ?? false);
     const dtype = opts.dtype;
-    this.weight = this.affine ? Parameter(ones([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? Parameter(zeros([numFeatures], { dtype })) : null;
-    const track = this.trackRunningStats;
     this.registerBuffer("running_mean", track ? zeros([numFeatures], { dtype }) : null);
     this.registerBuffer("running_var", track ? ones([numFeatures], { dtype }) : null);
     this.registerBuffer("num_batches_tracked", track ? tensor(0, { dtype: "int64" }) : null);
@@ -127,12 +125,9 @@ export class InstanceNorm2d extends Module {
     });
   }
 
-  resetParameters(): void {
+  override resetParameters(): void {
     this.resetRunningStats();
-    noGrad(() => {
-      this.weight?.fill_(1);
-      this.bias?.zero_();
-    });
+    super.resetParameters();
   }
 
   override forward(x: Tensor): Tensor {
