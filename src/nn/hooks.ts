@@ -31,9 +31,7 @@ type Kind = "pre" | "forward" | "backward";
 
 export function addModuleHook(m: AnyModule, kind: Kind, fn: ForwardPreHookFn | ForwardHookFn | BackwardHookFn, where: string): RemovableHandle {
   if (typeof fn !== "function") throw new ArgumentError(`${where}: expected a function, got ${fn === null ? "null" : typeof fn}`);
-  let hooks = HOOKS.get(m);
-  if (hooks === undefined) hooks = install(m);
-  const own = hooks;
+  const own = HOOKS.get(m) ?? install(m);
   const handle = new RemovableHandle((id) => {
     if (!own[kind].delete(id)) return;
     if (own.pre.size + own.forward.size + own.backward.size === 0 && HOOKS.get(m) === own) uninstall(m, own);

@@ -83,7 +83,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const persistent = typeof opts === "boolean" ? opts : (opts.persistent ?? true);
     checkName(name, "buffer");
     if (tensor !== null) Tensor.check(tensor, `buffer '${name}'`);
-    const own = Object.prototype.hasOwnProperty.call(this, name);
+    const own = Object.hasOwn(this, name);
     const s = slots(this);
     if (own && !s.buffers.has(name)) throw new ArgumentError(`attribute '${name}' already exists`);
     s.buffers.set(name, tensor);
