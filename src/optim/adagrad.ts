@@ -32,15 +32,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     super(params, {
       lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false,
       ...optimizerOptions("Adagrad()", options, arguments, ADAGRAD_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "Adagrad";
-  }
-
-  protected override get optionTypes(): OptionTypes<AdagradOptions> {
-    return ADAGRAD_OPTIONS;
+    }, ADAGRAD_OPTIONS, "Adagrad");
   }
 
   override addParamGroup(spec: ParamGroupSpec<AdagradOptions>): void {

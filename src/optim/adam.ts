@@ -37,15 +37,7 @@ export class Adam extends Optimizer<AdamOptions> {
     super(params, {
       lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false,
       ...optimizerOptions("Adam()", options, arguments, ADAM_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "Adam";
-  }
-
-  protected override get optionTypes(): OptionTypes<AdamOptions> {
-    return ADAM_OPTIONS;
+    }, ADAM_OPTIONS, "Adam");
   }
 
   /** AdamW overrides this: weight decay applied to the parameter instead of the gradient. */

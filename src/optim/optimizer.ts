@@ -126,8 +126,16 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   state = new Map<Tensor, ParamState>();
   /** While the constructor adds the groups it was given: how errors name the group. */
   private groupWhere: string | null = null;
+  readonly #types: OptionTypes<O> | undefined;
+  readonly #name: string | undefined;
 
-  constructor(params: ParamsArg<O>, defaults: Partial<O>) {
+  /**
+   * Built-ins also pass their option types (see optionTypes) and their name as PyTorch prints it
+   * (see typeName).
+   */
+  constructor(params: ParamsArg<O>, defaults: Partial<O>, types?: OptionTypes<O>, name?: string) {
+    this.#types = types;
+    this.#name = name;
     this.validate(defaults);
     this.defaults = defaults;
     if (params instanceof Tensor || !isIterable(params)) {
@@ -147,7 +155,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
 
   /** The class name as PyTorch prints it (`SGD`); built-ins spell it out, as minifiers rename classes. */
   protected get typeName(): string {
-    return this.constructor.name;
+    return this.#name ?? this.constructor.name;
   }
 
   /**
@@ -155,7 +163,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
    * theirs; a subclass that does not is held to the keys of its defaults.
    */
   protected get optionTypes(): Readonly<Record<string, ValueType>> | undefined {
-    return undefined;
+    return this.#types;
   }
 
   /** The update rule for one group; runs under noGrad. */

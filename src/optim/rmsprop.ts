@@ -34,15 +34,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     super(params, {
       lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false,
       ...optimizerOptions("RMSprop()", options, arguments, RMSPROP_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "RMSprop";
-  }
-
-  protected override get optionTypes(): OptionTypes<RMSpropOptions> {
-    return RMSPROP_OPTIONS;
+    }, RMSPROP_OPTIONS, "RMSprop");
   }
 
   protected updateGroup(group: ParamGroup<RMSpropOptions>): void {

@@ -31,15 +31,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions> {
     super(params, {
       lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false,
       ...optimizerOptions("Adadelta()", options, arguments, ADADELTA_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "Adadelta";
-  }
-
-  protected override get optionTypes(): OptionTypes<AdadeltaOptions> {
-    return ADADELTA_OPTIONS;
+    }, ADADELTA_OPTIONS, "Adadelta");
   }
 
   protected updateGroup(group: ParamGroup<AdadeltaOptions>): void {

@@ -61,15 +61,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
       lr: 1, maxIter, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null,
       ...given,
       maxEval: given.maxEval ?? Math.floor((maxIter * 5) / 4),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "LBFGS";
-  }
-
-  protected override get optionTypes(): OptionTypes<LBFGSOptions> {
-    return LBFGS_OPTIONS;
+    }, LBFGS_OPTIONS, "LBFGS");
   }
 
   protected override validate(o: Partial<LBFGSOptions>): void {

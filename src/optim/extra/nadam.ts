@@ -36,15 +36,7 @@ export class NAdam extends Optimizer<NAdamOptions> {
     super(params, {
       lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3,
       ...optimizerOptions("NAdam()", options, arguments, NADAM_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "NAdam";
-  }
-
-  protected override get optionTypes(): OptionTypes<NAdamOptions> {
-    return NADAM_OPTIONS;
+    }, NADAM_OPTIONS, "NAdam");
   }
 
   protected updateGroup(group: ParamGroup<NAdamOptions>): void {

@@ -28,15 +28,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
     super(params, {
       lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0,
       ...optimizerOptions("RAdam()", options, arguments, RADAM_OPTIONS),
-    });
-  }
-
-  protected override get typeName(): string {
-    return "RAdam";
-  }
-
-  protected override get optionTypes(): OptionTypes<RAdamOptions> {
-    return RADAM_OPTIONS;
+    }, RADAM_OPTIONS, "RAdam");
   }
 
   protected updateGroup(group: ParamGroup<RAdamOptions>): void {
