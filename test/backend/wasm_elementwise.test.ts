@@ -133,3 +133,32 @@ test("non-float32 arrays go to JS", () => {
   jsBackend.binary("gt", { data: a, offset: 0, strides: [1] }, { data: a, offset: 1, strides: [0] }, cmp2, [N - 1]);
   same(cmp1, cmp2, "gt into bool");
 });
+
+test("large elementwise calls shared out over 2 threads match JS (flat, by rows, rows not whole vectors)", async () => {
+  const b2 = createWasmBackend({ threads: 2 })!;
+  await b2.whenReady();
+  assert.equal(b2.getNumThreads(), 2);
+  const n = (1 << 18) + 7;
+  const x = values(n, 5), y = values(n, 6);
+  const o1 = new Float32Array(n), o2 = new Float32Array(n);
+  b2.unary("relu", x, o1, n);
+  jsBackend.unary("relu", x, o2, n);
+  same(o1, o2, "relu");
+  const flat = { data: x, offset: 0, strides: [1] }, flat2 = { data: y, offset: 0, strides: [1] };
+  b2.binary("reluGrad", flat, flat2, o1, [n]);
+  jsBackend.binary("reluGrad", flat, flat2, o2, [n]);
+  same(o1, o2, "reluGrad flat");
+  b2.binaryScalar("mul", x, 0.5, o1, n, false);
+  jsBackend.binaryScalar("mul", x, 0.5, o2, n, false);
+  same(o1, o2, "mul by a scalar");
+  // [rows, cols] + a row vector: split by rows when cols is whole vectors, else not split.
+  for (const cols of [512, 513]) {
+    const rows = Math.floor(n / cols), m = rows * cols;
+    const a = { data: x, offset: 0, strides: [cols, 1] }, r = { data: y, offset: 3, strides: [0, 1] };
+    const p1 = new Float32Array(m), p2 = new Float32Array(m);
+    b2.binary("add", a, r, p1, [rows, cols]);
+    jsBackend.binary("add", a, r, p2, [rows, cols]);
+    same(p1, p2, `add [${rows}, ${cols}] + row`);
+  }
+  await b2.dispose();
+});

@@ -9,6 +9,7 @@
 import type { BinaryOp, ReduceOp, StridedView, UnaryOp } from "../backend.ts";
 import type { Storage } from "../../tensor/dtype.ts";
 import type { WasmRuntime } from "./runtime.ts";
+import { type GemmContext, splitCall } from "./gemm.ts";
 import { WASM_BINARY_OPS, WASM_UNARY_OPS } from "../elementwise_ops.ts";
 
 /** Below this many elements the JS loop wins (the fixed cost of the copies and the call). */
@@ -32,14 +33,14 @@ function layout(rt: WasmRuntime, sizes: number[]): number[] | null {
   return rt.reserve(p) ? pos : null;
 }
 
-export function wasmUnary(rt: WasmRuntime, op: UnaryOp, x: Storage, out: Storage, n: number): boolean {
+export function wasmUnary(rt: WasmRuntime, op: UnaryOp, x: Storage, out: Storage, n: number, ctx?: GemmContext): boolean {
   if (n < EW_MIN || !UNARY.has(op) || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   const pos = layout(rt, [n, n]);
   if (!pos) return false;
   const [src, dst] = pos as [number, number];
   const f = rt.f32();
   f.set(n === x.length ? x : x.subarray(0, n), src / 4);
-  rt.exports[`u_${op}`]!(src, dst, n);
+  splitCall(rt, ctx, `u_${op}`, n, 4, n, (lo, hi) => [src + 4 * lo, dst + 4 * lo, hi - lo]);
   out.set(f.subarray(dst / 4, dst / 4 + n));
   return true;
 }
@@ -77,7 +78,8 @@ function span(o: Operand, outer: number, inner: number): number | null {
   return o.offset + n <= o.data.length && n <= 2 * outer * inner + 64 ? n : null;
 }
 
-function runBinary(rt: WasmRuntime, op: BinaryOp, a: Operand, b: Operand, out: Float32Array, outer: number, inner: number): boolean {
+function runBinary(rt: WasmRuntime, op: BinaryOp, a: Operand, b: Operand, out: Float32Array, outer: number, inner: number,
+  ctx?: GemmContext): boolean {
   if (!a.inner && !b.inner) return false;
   const na = span(a, outer, inner), nb = span(b, outer, inner);
   if (na === null || nb === null) return false;
@@ -89,12 +91,17 @@ function runBinary(rt: WasmRuntime, op: BinaryOp, a: Operand, b: Operand, out: F
   f.set(a.data.subarray(a.offset, a.offset + na), pa / 4);
   f.set(b.data.subarray(b.offset, b.offset + nb), pb / 4);
   const mode = a.inner ? (b.inner ? "vv" : "vs") : "sv";
-  rt.exports[`b_${op}_${mode}`]!(pa, a.row * 4, pb, b.row * 4, po, outer, inner);
+  const name = `b_${op}_${mode}`;
+  if (outer === 1) splitCall(rt, ctx, name, inner, 4, n, (lo, hi) => [pa + 4 * lo * a.inner, 0, pb + 4 * lo * b.inner, 0, po + 4 * lo, 1, hi - lo]);
+  // Split by rows only where each is whole vectors: a row's last vector spills into the next row.
+  else splitCall(rt, ctx, name, outer, 1, inner % 4 === 0 ? n : 0,
+    (lo, hi) => [pa + lo * a.row * 4, a.row * 4, pb + lo * b.row * 4, b.row * 4, po + lo * inner * 4, hi - lo, inner]);
   out.set(f.subarray(po / 4, po / 4 + n));
   return true;
 }
 
-export function wasmBinary(rt: WasmRuntime, op: BinaryOp, a: StridedView, b: StridedView, out: Storage, shape: readonly number[]): boolean {
+export function wasmBinary(rt: WasmRuntime, op: BinaryOp, a: StridedView, b: StridedView, out: Storage, shape: readonly number[],
+  ctx?: GemmContext): boolean {
   if (!BINARY.has(op) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   const total = shape.reduce((p, s) => p * s, 1);
   if (total < EW_MIN) return false;
@@ -108,15 +115,16 @@ export function wasmBinary(rt: WasmRuntime, op: BinaryOp, a: StridedView, b: Str
     return { data: v.data as Float32Array, offset: v.offset, row, inner: innerStride as 0 | 1 };
   };
   const oa = operand(a, c.strides[0]!), ob = operand(b, c.strides[1]!);
-  return oa !== null && ob !== null && runBinary(rt, op, oa, ob, out, outer, inner);
+  return oa !== null && ob !== null && runBinary(rt, op, oa, ob, out, outer, inner, ctx);
 }
 
-export function wasmBinaryScalar(rt: WasmRuntime, op: BinaryOp, x: Storage, s: number, out: Storage, n: number, scalarFirst: boolean): boolean {
+export function wasmBinaryScalar(rt: WasmRuntime, op: BinaryOp, x: Storage, s: number, out: Storage, n: number, scalarFirst: boolean,
+  ctx?: GemmContext): boolean {
   // JS computes with the double s; only a float32-exact s gives the same rounding in float32 SIMD.
   if (n < EW_MIN || !BINARY.has(op) || Math.fround(s) !== s || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return false;
   const xs: Operand = { data: x, offset: 0, row: 0, inner: 1 };
   const ss: Operand = { data: new Float32Array([s]), offset: 0, row: 0, inner: 0 };
-  return scalarFirst ? runBinary(rt, op, ss, xs, out, 1, n) : runBinary(rt, op, xs, ss, out, 1, n);
+  return scalarFirst ? runBinary(rt, op, ss, xs, out, 1, n, ctx) : runBinary(rt, op, xs, ss, out, 1, n, ctx);
 }
 
 export function wasmReduce(rt: WasmRuntime, op: ReduceOp, x: Storage, out: Storage, outer: number, size: number, inner: number): boolean {

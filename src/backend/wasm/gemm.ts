@@ -93,6 +93,25 @@ export function runJob(ctx: GemmContext, job: Job, bases: number[]): void {
   else job.runHere(ctx.rt.fns, bases[0]!);
 }
 
+/** Elements (or multiply-adds) below which a memory-bound kernel stays on one thread. */
+const SPLIT_MIN = 1 << 18;
+
+/**
+ * Calls export `name` over [0, units), split into ranges whose inner bounds are multiples of `unit`
+ * and shared out over the threads when `work` is large enough; args(lo, hi) gives a range's arguments.
+ */
+export function splitCall(rt: WasmRuntime, ctx: GemmContext | undefined, name: string, units: number, unit: number,
+  work: number, args: (lo: number, hi: number) => number[]): void {
+  const threads = ctx?.pool && work >= SPLIT_MIN ? Math.min(ctx.threads, 1 + ctx.pool.readyCount()) : 1;
+  if (threads === 1) {
+    rt.exports[name]!(...args(0, units));
+    return;
+  }
+  const job = new Job();
+  for (const [lo, hi] of split(units, 2 * threads, unit)) job.call(rt.id[name]!, args(lo, hi)).end();
+  runJob(ctx!, job, new Array<number>(threads).fill(0));
+}
+
 /**
  * Operands that the caller keeps in linear memory rather than in a typed array (the conv passes'
  * columns: im2col writes them where the GEMM reads them, and col2im reads the product in place).

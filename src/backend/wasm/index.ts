@@ -114,13 +114,13 @@ export function createWasmBackend(opts: WasmBackendOptions = {}): WasmBackend | 
     return f32 && M > 0 && N > 0 && K > 0 && alpha !== 0 && macs >= minMacs &&
       wasmGemm(ctx, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
   };
-  const fusedOptimizer = wasmFusedOptimizer(rt);
+  const fusedOptimizer = wasmFusedOptimizer(rt, ctx);
   const registry = new KernelRegistry("wasm", jsRegistry)
     .registerAllFast({
       gemm,
-      unary: (op, x, out, n) => wasmUnary(rt, op, x, out, n),
-      binary: (op, a, b, out, shape) => wasmBinary(rt, op, a, b, out, shape),
-      binaryScalar: (op, x, s, out, n, scalarFirst) => wasmBinaryScalar(rt, op, x, s, out, n, scalarFirst),
+      unary: (op, x, out, n) => wasmUnary(rt, op, x, out, n, ctx),
+      binary: (op, a, b, out, shape) => wasmBinary(rt, op, a, b, out, shape, ctx),
+      binaryScalar: (op, x, s, out, n, scalarFirst) => wasmBinaryScalar(rt, op, x, s, out, n, scalarFirst, ctx),
       reduce: (op, x, out, outer, size, inner, indices) => !indices && wasmReduce(rt, op, x, out, outer, size, inner),
       im2col: (x, xOff, win, cols, colsOff) => wasmIm2col(rt, x, xOff, win, cols, colsOff),
       col2im: (cols, colsOff, win, x, xOff) => wasmCol2im(rt, cols, colsOff, win, x, xOff),

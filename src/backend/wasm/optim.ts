@@ -9,11 +9,12 @@
 import type { FusedOptimizer } from "../fused_optimizer.ts";
 import { slot } from "./elementwise.ts";
 import type { WasmRuntime } from "./runtime.ts";
+import { type GemmContext, splitCall } from "./gemm.ts";
 
 /** Below this many elements a parameter is updated by the JS loop (the staging costs more). */
 const MIN_ELEMS = 2048;
 
-export function wasmFusedOptimizer(rt: WasmRuntime): FusedOptimizer {
+export function wasmFusedOptimizer(rt: WasmRuntime, ctx?: GemmContext): FusedOptimizer {
   const plain = rt.exports["sgd"], momentum = rt.exports["sgd_mom"];
   return {
     sgdStep(params, grads, bufs, first, s) {
@@ -42,9 +43,9 @@ export function wasmFusedOptimizer(rt: WasmRuntime): FusedOptimizer {
         f.set(g, gPos / 4);
         if (withMom) {
           f.set(b, bPos / 4);
-          momentum!(pPos, gPos, bPos, n, negLr, mom, damp1);
+          splitCall(rt, ctx, "sgd_mom", n, 4, n, (a, z) => [pPos + 4 * a, gPos + 4 * a, bPos + 4 * a, z - a, negLr, mom, damp1]);
           b.set(f.subarray(bPos / 4, bPos / 4 + n));
-        } else plain(pPos, gPos, n, negLr);
+        } else splitCall(rt, ctx, "sgd", n, 4, n, (a, z) => [pPos + 4 * a, gPos + 4 * a, z - a, negLr]);
         p.set(f.subarray(pPos / 4, pPos / 4 + n));
       });
       return true;

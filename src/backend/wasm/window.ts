@@ -7,8 +7,7 @@
 import type { Storage } from "../../tensor/dtype.ts";
 import type { Window2d } from "../backend.ts";
 import { validRange } from "../js/conv.ts";
-import { type GemmContext, align, runJob } from "./gemm.ts";
-import { Job } from "./threads.ts";
+import { type GemmContext, align, splitCall } from "./gemm.ts";
 import type { WasmRuntime } from "./runtime.ts";
 
 /** Below this many column elements the JS loop wins (the staging and the call cost more). */
@@ -89,13 +88,8 @@ export function wasmMaxPool2d(ctx: GemmContext, x: Float32Array | Float64Array, 
     2 * oH <= H && 2 * oW <= W && rt.exports["max_pool_2x2"];
   if (plain2x2 && oW % 4 === 0 && rt.exports["max_pool_2x2v"]) {
     // Four outputs per step, the planes shared out over the threads.
-    const threads = ctx.pool && n >= 1 << 16 ? Math.min(ctx.threads, 1 + ctx.pool.readyCount()) : 1;
-    const job = new Job(), parts = Math.min(C, 4 * threads);
-    for (let t = 0; t < parts; t++) {
-      const p0 = Math.floor((t * C) / parts), p1 = Math.floor(((t + 1) * C) / parts);
-      job.call(rt.id["max_pool_2x2v"]!, [xs + 4 * p0 * H * W, os + 4 * p0 * oH * oW, is + 8 * p0 * oH * oW, p1 - p0, H, W, oH, oW]).end();
-    }
-    runJob(ctx, job, new Array<number>(threads).fill(0));
+    splitCall(rt, ctx, "max_pool_2x2v", C, 1, C * H * W,
+      (p0, p1) => [xs + 4 * p0 * H * W, os + 4 * p0 * oH * oW, is + 8 * p0 * oH * oW, p1 - p0, H, W, oH, oW]);
   } else if (plain2x2) (rt.exports["max_pool_2x2"] as Fn)(xs, os, is, C, H, W, oH, oW);
   else {
     writeSpans(new Int32Array(rt.memory.buffer, rows, 2 * oH), oH, sH, pH, kH, dH, H);
