@@ -360,12 +360,9 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     const extraLines = extra ? extra.split("\n") : [];
     const childLines = this.childEntries().map(([k, m]) => `(${k}): ${addIndent(m.toString(), 2)}`);
     const lines = [...extraLines, ...childLines];
-    let s = `${this.getName()}(`;
-    if (lines.length > 0) {
-      if (extraLines.length === 1 && childLines.length === 0) s += extraLines[0];
-      else s += `\n  ${lines.join("\n  ")}\n`;
-    }
-    return `${s})`;
+    // One line of extra repr and no children stays on the name's line.
+    const body = lines.length === 1 && childLines.length === 0 ? lines[0] : lines.length > 0 ? `\n  ${lines.join("\n  ")}\n` : "";
+    return `${this.getName()}(${body})`;
   }
 }
 

@@ -4,7 +4,7 @@ import { checkArity, checkOptions } from "../../options.ts";
 import { scalarTypeName } from "../../ops/promotion.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
-import { broadcastShapes, fmtShape } from "../../tensor/shape.ts";
+import { broadcastShapes, fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { attend } from "../attention/core.ts";
 import { additiveMask } from "../attention/masks.ts";
@@ -73,8 +73,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (mask !== null) {
     bias = additiveMask(mask, query.dtype, false, "attn_mask");
     const full = [...batch, L, S];
-    const b = broadcastShapes(full, bias.shape);
-    if (b.length !== full.length || b.some((s, i) => s !== full[i])) {
+    if (!sameShape(broadcastShapes(full, bias.shape), full)) {
       throw new ShapeError(`scaled_dot_product_attention: attn_mask of shape ${fmtShape(mask.shape)} cannot be broadcast to the attention weights' shape ${fmtShape(full)}`);
     }
   }
