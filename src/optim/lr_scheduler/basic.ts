@@ -7,8 +7,6 @@ import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
 import { type JSONValue, LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField } from "./scheduler.ts";
 
-const lrsOf = (o: Optimizer): number[] => o.paramGroups.map((g) => g.lr);
-
 function positiveInt(v: number, what: string): number {
   if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`${what} must be a positive integer, got ${v}`);
   return v;
@@ -35,8 +33,7 @@ export class StepLR extends LRScheduler {
   }
 
   getLr(): number[] {
-    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrsOf(this.optimizer);
-    return this.optimizer.paramGroups.map((g) => g.lr * this.gamma);
+    return this.scaled(this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0 ? 1 : this.gamma);
   }
 
   protected override closedFormLr(): number[] {
@@ -69,8 +66,7 @@ export class MultiStepLR extends LRScheduler {
 
   getLr(): number[] {
     const count = this.milestones.get(this.lastEpoch);
-    if (count === undefined) return lrsOf(this.optimizer);
-    return this.optimizer.paramGroups.map((g) => g.lr * this.gamma ** count);
+    return this.scaled(count === undefined ? 1 : this.gamma ** count);
   }
 
   protected override closedFormLr(): number[] {
@@ -108,8 +104,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   getLr(): number[] {
-    if (this.lastEpoch === 0) return lrsOf(this.optimizer);
-    return this.optimizer.paramGroups.map((g) => g.lr * this.gamma);
+    return this.scaled(this.lastEpoch === 0 ? 1 : this.gamma);
   }
 
   protected override closedFormLr(): number[] {
@@ -145,7 +140,7 @@ export class CosineAnnealingLR extends LRScheduler {
   getLr(): number[] {
     const { lastEpoch: e, tMax: T, etaMin } = this;
     const groups = this.optimizer.paramGroups;
-    if (e === 0) return lrsOf(this.optimizer);
+    if (e === 0) return this.scaled();
     if (this.stepCount === 1 && e > 0) {
       return this.baseLrs.map((b) => etaMin + (b - etaMin) * (1 + Math.cos((e * Math.PI) / T)) / 2);
     }

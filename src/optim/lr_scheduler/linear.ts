@@ -41,11 +41,9 @@ export class LinearLR extends LRScheduler {
 
   getLr(): number[] {
     const { lastEpoch: e, startFactor: s, endFactor: f, totalIters: T } = this;
-    const groups = this.optimizer.paramGroups;
-    if (e === 0) return groups.map((g) => g.lr * s);
-    if (e > T) return groups.map((g) => g.lr);
-    const ratio = divide(f - s, T * s + (e - 1) * (f - s), "start_factor is 0");
-    return groups.map((g) => g.lr * (1 + ratio));
+    if (e === 0) return this.scaled(s);
+    if (e > T) return this.scaled();
+    return this.scaled(1 + divide(f - s, T * s + (e - 1) * (f - s), "start_factor is 0"));
   }
 
   protected override closedFormLr(): number[] {

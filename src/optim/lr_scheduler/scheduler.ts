@@ -147,7 +147,12 @@ export abstract class LRScheduler {
     groups.forEach((g, i) => {
       if (i < values.length) g.lr = values[i]!; // a group added after the scheduler keeps its lr (PyTorch's zip)
     });
-    this.lastLr = groups.map((g) => g.lr);
+    this.lastLr = this.scaled();
+  }
+
+  /** The groups' current lrs times `factor`: what the chainable forms step by. */
+  protected scaled(factor = 1): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr * factor);
   }
 
   /** The lrs the last step() set. */

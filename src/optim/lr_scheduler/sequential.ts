@@ -64,7 +64,7 @@ export class SequentialLR extends LRScheduler {
 
   /** The groups' current lrs: SequentialLR sets none itself. */
   getLr(): number[] {
-    return this.optimizer.paramGroups.map((g) => g.lr);
+    return this.scaled();
   }
 
   /** One epoch forward, by the scheduler whose turn it is (PyTorch's takes no epoch). */
