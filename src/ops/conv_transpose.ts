@@ -59,13 +59,11 @@ function checkConvTranspose(input: Tensor, weight: Tensor, bias: Tensor | null, 
   }
   const groups = opts.groups ?? 1;
   if (!Number.isInteger(groups) || groups <= 0) throw new ArgumentError("non-positive groups is not supported");
-  const stride = tupleArg(opts.stride ?? 1, 2, "stride");
-  const padding = tupleArg(opts.padding ?? 0, 2, "padding");
-  const outputPadding = tupleArg(opts.outputPadding ?? 0, 2, "output_padding");
-  const dilation = tupleArg(opts.dilation ?? 1, 2, "dilation");
-  if (padding.some((p) => p < 0)) throw new ArgumentError("negative padding is not supported");
-  if (outputPadding.some((p) => p < 0)) throw new ArgumentError("negative output_padding is not supported");
-  if (stride.some((s) => s <= 0)) throw new ArgumentError("non-positive stride is not supported");
+  const [stride, padding, outputPadding, dilation] = (["stride", "padding", "output_padding", "dilation"] as const).map((name, i) => {
+    const v = tupleArg([opts.stride ?? 1, opts.padding ?? 0, opts.outputPadding ?? 0, opts.dilation ?? 1][i]!, 2, name);
+    if (i < 3 && v.some((x) => x < (i === 0 ? 1 : 0))) throw new ArgumentError(`${i === 0 ? "non-positive" : "negative"} ${name} is not supported`);
+    return v;
+  }) as [number[], number[], number[], number[]];
   if (dilation.some((d) => d <= 0)) throw new ArgumentError(`dilation should be greater than zero, but got dilation_height: ${dilation[0]} dilation_width: ${dilation[1]}`);
   if (weight.shape[0]! % groups !== 0) {
     // PyTorch prints the weight size in double brackets here.

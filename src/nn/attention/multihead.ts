@@ -5,7 +5,7 @@ import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { checkDropoutP } from "../functional/activation.ts";
 import { constant_, xavierNormal_, xavierUniform_ } from "../init.ts";
-import { Linear, type LinearOptions } from "../linear.ts";
+import { Linear } from "../linear.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { multiHeadAttentionForward } from "./mha_functional.ts";
@@ -13,9 +13,6 @@ import { multiHeadAttentionForward } from "./mha_functional.ts";
 /** PyTorch's out-projection class: a plain Linear under its own name, so `toString()` matches `repr`. */
 export class NonDynamicallyQuantizableLinear extends Linear {
   /** @internal */ static override readonly builtinName: string = "NonDynamicallyQuantizableLinear";
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
-    super(inFeatures, outFeatures, opts);
-  }
 }
 
 export interface MultiheadAttentionOptions {

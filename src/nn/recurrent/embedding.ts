@@ -17,7 +17,8 @@ import { EMBEDDING_OPTIONS, type EmbeddingOptions, checkSparse, embedding, norma
 import { normal_ } from "../init.ts";
 import { Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
-import { pyBool, pyFloat } from "../repr.ts";
+import { pyFloat } from "../repr.ts";
+import { checkCount } from "../conv.ts";
 
 export interface EmbeddingModuleOptions extends EmbeddingOptions {
   dtype?: DType;
@@ -40,9 +41,8 @@ export class Embedding extends Module {
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingModuleOptions = {}) {
     super();
     checkCall("nn.Embedding()", arguments, 3, { ...EMBEDDING_OPTIONS, dtype: "string", generator: "object", _weight: "tensor" }, "paddingIdx");
-    for (const [name, v] of [["num_embeddings", numEmbeddings], ["embedding_dim", embeddingDim]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`nn.Embedding(): ${name} must be a non-negative integer, got ${String(v)}`);
-    }
+    checkCount("num_embeddings", numEmbeddings);
+    checkCount("embedding_dim", embeddingDim);
     checkSparse(opts.sparse);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
@@ -99,7 +99,7 @@ export class Embedding extends Module {
     if (this.paddingIdx !== null) s += `, padding_idx=${this.paddingIdx}`;
     if (this.maxNorm !== null) s += `, max_norm=${pyFloat(this.maxNorm)}`;
     if (this.normType !== 2) s += `, norm_type=${pyFloat(this.normType)}`;
-    if (this.scaleGradByFreq) s += `, scale_grad_by_freq=${pyBool(true)}`;
+    if (this.scaleGradByFreq) s += ", scale_grad_by_freq=True";
     return s;
   }
 }

@@ -10,6 +10,7 @@ import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
 import { log } from "../../log.ts";
 import type { OptionSpec } from "../../options.ts";
 import { checkCall } from "../check_call.ts";
+import { checkCount } from "../conv.ts";
 import { empty, zeros } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
@@ -50,9 +51,8 @@ export function checkRecurrent(
   opts: { nonlinearity?: string }, cell: boolean,
 ): RecurrentMode {
   checkCall(where, args, 3, spec, positional);
-  for (const [name, v] of [["input_size", inputSize], ["hidden_size", hiddenSize]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${where}: ${name} must be a non-negative integer, got ${String(v)}`);
-  }
+  checkCount("input_size", inputSize);
+  checkCount("hidden_size", hiddenSize);
   if (kind !== "RNN") return kind;
   const nl = opts.nonlinearity ?? "tanh";
   if (nl !== "tanh" && nl !== "relu") throw new ArgumentError(cell ? `Unknown nonlinearity: ${nl}` : `Unknown nonlinearity '${nl}'`);
