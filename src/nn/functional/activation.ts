@@ -46,17 +46,20 @@ export function implicitSoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-export function softmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
-  checkArg("F.softmax()", dim, "int?", 2, "dim");
-  checkOptions("F.softmax()", opts, { dtype: "string" }, { index: 3, positional: "dtype" });
-  return softmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
+type SoftmaxFn = (x: Tensor, dim?: number | null, opts?: SoftmaxOptions) => Tensor;
+
+/** F.softmax / F.logSoftmax (input, dim=None, dtype=None) over the op; dim defaults as implicitSoftmaxDim. */
+function softmaxFn(where: string, op: (x: Tensor, dim: number, opts: SoftmaxOptions) => Tensor): SoftmaxFn {
+  return (x, dim, opts = {}) => {
+    checkArg(where, dim, "int?", 2, "dim");
+    checkOptions(where, opts, { dtype: "string" }, { index: 3, positional: "dtype" });
+    return op(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
+  };
 }
 
-export function logSoftmax(x: Tensor, dim?: number | null, opts: SoftmaxOptions = {}): Tensor {
-  checkArg("F.logSoftmax()", dim, "int?", 2, "dim");
-  checkOptions("F.logSoftmax()", opts, { dtype: "string" }, { index: 3, positional: "dtype" });
-  return logSoftmaxOp(x, dim ?? implicitSoftmaxDim(x.ndim), opts);
-}
+export const softmax: SoftmaxFn = /* @__PURE__ */ softmaxFn("F.softmax()", softmaxOp);
+
+export const logSoftmax: SoftmaxFn = /* @__PURE__ */ softmaxFn("F.logSoftmax()", logSoftmaxOp);
 
 export function checkDropoutP(p: number): number {
   if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
