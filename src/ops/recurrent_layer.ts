@@ -173,32 +173,25 @@ function layerBackward(p: Plan, w: Weights, s: Saved | LstmSaved, grads: readonl
   const gT = !rows;
   const ld = rows ? G : N;
 
-  const out = (shape: number[]): [Tensor, Floats] => {
-    const t = Tensor.empty(shape, dtype);
-    return [t, t.storage as Floats];
-  };
   const res: (Tensor | null)[] = new Array<Tensor | null>(8).fill(null);
-  const gemmInto = (shape: number[], f: (C: Floats) => void): Tensor => {
-    const [t, C] = out(shape);
-    if (N > 0) f(C);
+  /** A fresh gradient filled by f (left zero for an empty sequence). */
+  const grad = (shape: number[], f: (C: Floats) => void): Tensor => {
+    const t = Tensor.empty(shape, dtype);
+    if (N > 0) f(t.storage as Floats);
     return t;
   };
-  if (needs[0]) res[0] = gemmInto([N, I], (C) => k.gemm(gT, false, N, I, G, 1, g.dGI, 0, ld, w.Wih, 0, I, 0, C, 0, I));
+  /** [M, cols] = op(A) B over the N rows (B row-major [N, cols]). */
+  const mm = (transA: boolean, M: number, cols: number, A: Floats, lda: number, B: Floats): Tensor =>
+    grad([M, cols], (C) => k.gemm(transA, false, M, cols, N, 1, A, 0, lda, B, 0, cols, 0, C, 0, cols));
+  const rowSums = (M: Floats): Tensor => grad([G], (C) => (rows ? k.reduce("sum", M, C, 1, N, G) : k.reduce("sum", M, C, G, N, 1)));
+  if (needs[0]) res[0] = grad([N, I], (C) => k.gemm(gT, false, N, I, G, 1, g.dGI, 0, ld, w.Wih, 0, I, 0, C, 0, I));
   if (needs[1]) res[1] = stateRows(dhS, B0, P, dtype);
   if (needs[2] && dcS !== null) res[2] = stateRows(dcS, B0, H, dtype);
-  if (needs[3]) res[3] = gemmInto([G, I], (C) => k.gemm(rows, false, G, I, N, 1, g.dGI, 0, ld, w.X, 0, I, 0, C, 0, I));
-  if (needs[4]) res[4] = gemmInto([G, P], (C) => k.gemm(rows, false, G, P, N, 1, g.dGH, 0, ld, s.HP!, 0, P, 0, C, 0, P));
-  const rowSums = (M: Floats): Tensor => {
-    const [t, C] = out([G]);
-    if (N > 0) {
-      if (rows) k.reduce("sum", M, C, 1, N, G);
-      else k.reduce("sum", M, C, G, N, 1);
-    }
-    return t;
-  };
+  if (needs[3]) res[3] = mm(rows, G, I, g.dGI, ld, w.X);
+  if (needs[4]) res[4] = mm(rows, G, P, g.dGH, ld, s.HP!);
   if (needs[5]) res[5] = rowSums(g.dGI);
   if (needs[6]) res[6] = mode === "GRU" || !needs[5] ? rowSums(g.dGH) : res[5]!.clone();
-  if (needs[7] && g.dH !== null) res[7] = gemmInto([P, H], (C) => k.gemm(true, false, P, H, N, 1, g.dH!, 0, P, (s as LstmSaved).R!, 0, H, 0, C, 0, H));
+  if (needs[7] && g.dH !== null) res[7] = mm(true, P, H, g.dH, P, (s as LstmSaved).R!);
   temps.release();
   return res;
 }
