@@ -27,6 +27,7 @@ const CASES: Case[] = [
   [6, 1, 32, 28, 3, {}],
   [2, 8, 8, 40, 1, {}],
   [2, 3, 5, 19, 4, { padding: [2, 0], stride: [1, 3] }],
+  [0, 32, 64, 26, 3, {}], // an empty batch: zero weight and bias gradients
 ];
 
 function run(c: Case, dtype: "float32" | "float64"): Float64Array[] {
@@ -44,7 +45,7 @@ function run(c: Case, dtype: "float32" | "float64"): Float64Array[] {
 function relErr(got: Float64Array, want: Float64Array): number {
   let d = 0, m = 0;
   want.forEach((w, i) => { d = Math.max(d, Math.abs(got[i]! - w)); m = Math.max(m, Math.abs(w)); });
-  return d / m;
+  return m === 0 ? d : d / m;
 }
 
 test("wasm convPasses equal the per-sample loop (weight gradient within rounding)", async (t) => {

@@ -194,6 +194,12 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
    */
   function weight(gy: F, x: F, gw: F, gb: F | null, win: Window2d, dims: ConvDims): boolean {
     if (!takes(gb ? [gy, x, gw, gb] : [gy, x, gw], win)) return false;
+    // An empty batch: the sums are zero (no partial is ever written).
+    if (dims.N === 0) {
+      gw.fill(0);
+      gb?.fill(0);
+      return true;
+    }
     const fr = frame(win, dims);
     const { K, L, Og, take } = fr;
     // Partial [Og x K] += G_n [Og x L] . cols_n^T, one sample at a time, per sample range.
