@@ -18,7 +18,7 @@ import { ArgumentError } from "../../errors.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import {
   type Closure, type GroupOptions, Optimizer, type OptimizerStateDict, type OptionTypes, type ParamGroup, type ParamGroupSpec,
-  type ParamsArg, type ParamState, optimizerOptions,
+  type ParamsArg, type ParamState, type StateValue, optimizerOptions,
 } from "../optimizer.ts";
 import { FlatParams, type Vec, dot, maxAbs, maxAbsScaled, sumAbs } from "./flat_params.ts";
 import { loadLbfgsState } from "./lbfgs_state.ts";
@@ -50,8 +50,10 @@ function lossValue(v: Tensor | number): number {
   return v.item();
 }
 
-const wrap = (v: Vec, dtype: "float32" | "float64"): Tensor => Tensor.fromStorage(v, dtype, [v.length]);
-const vecOf = (t: Tensor): Vec => t.storage as Vec; // state tensors are dense, made by wrap() or loadLbfgsState
+const wrap = (v: Vec | null, dtype: "float32" | "float64"): Tensor | null => (v === null ? null : Tensor.fromStorage(v, dtype, [v.length]));
+// State tensors are dense, made by wrap() or loadLbfgsState.
+const vecOf = (t: StateValue | undefined): Vec | null => (t instanceof Tensor ? (t.storage as Vec) : null);
+const vecsOf = (t: StateValue | undefined): Vec[] => (Array.isArray(t) ? t.map((x) => vecOf(x)!) : []);
 
 export class LBFGS extends Optimizer<LBFGSOptions> {
   constructor(params: ParamsArg<LBFGSOptions>, options: Partial<LBFGSOptions> = {}) {
@@ -122,15 +124,15 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     if (optCond) return origLoss;
 
     // The state left by the last step (PyTorch caches these across calls).
-    let d = state.d instanceof Tensor ? vecOf(state.d) : null;
+    let d = vecOf(state.d);
     // t is a Python float or (from the first step's formula or the line search) a 0-d tensor.
     const A = new Arith(fr);
     let t: Num = py(num("t", lr));
-    let oldDirs = Array.isArray(state.old_dirs) ? (state.old_dirs as Tensor[]).map(vecOf) : [];
-    let oldStps = Array.isArray(state.old_stps) ? (state.old_stps as Tensor[]).map(vecOf) : [];
+    let oldDirs = vecsOf(state.old_dirs);
+    let oldStps = vecsOf(state.old_stps);
     let ro = Array.isArray(state.ro) ? [...(state.ro as number[])] : [];
     let hDiag = num("H_diag", 1);
-    let prevFlatGrad = state.prev_flat_grad instanceof Tensor ? vecOf(state.prev_flat_grad) : null;
+    let prevFlatGrad = vecOf(state.prev_flat_grad);
     let prevLoss = num("prev_loss", loss);
 
     let nIter = 0;
@@ -217,13 +219,13 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     const dtype = flat.dtype;
     state.func_evals = funcEvals;
     state.n_iter = totalIter;
-    state.d = d === null ? null : wrap(d, dtype);
+    state.d = wrap(d, dtype);
     state.t = t.v;
     state.old_dirs = oldDirs.map((v) => wrap(v, dtype));
     state.old_stps = oldStps.map((v) => wrap(v, dtype));
     state.ro = ro;
     state.H_diag = hDiag;
-    state.prev_flat_grad = prevFlatGrad === null ? null : wrap(prevFlatGrad, dtype);
+    state.prev_flat_grad = wrap(prevFlatGrad, dtype);
     state.prev_loss = prevLoss;
     return origLoss;
   }

@@ -70,7 +70,7 @@ export class CyclicLR extends LRScheduler {
     if (!(stepSizeUp > 0)) throw new ArgumentError(`step_size_up must be positive, got ${stepSizeUp}`);
     const down = stepSizeDown ?? stepSizeUp;
     if (!(down >= 0)) throw new ArgumentError(`step_size_down must not be negative, got ${down}`);
-    if (scaleFn === null && mode !== "triangular" && mode !== "triangular2" && mode !== "exp_range") {
+    if (scaleFn === null && !["triangular", "triangular2", "exp_range"].includes(mode)) {
       throw new ArgumentError("mode is invalid and scale_fn is None");
     }
     const scaleMode = scaleFn === null ? (mode === "exp_range" ? "iterations" : "cycle") : (opts.scaleMode ?? "cycle");
