@@ -23,8 +23,8 @@ export class StateDictError extends KindlingError {
   }
 }
 
-function entries(sd: StateDictLike): Map<string, unknown> {
-  if (sd instanceof Map) return new Map(sd);
+function entries(sd: StateDictLike): ReadonlyMap<string, unknown> {
+  if (sd instanceof Map) return sd;
   if (sd === null || typeof sd !== "object") {
     throw new StateDictError(`Expected state_dict to be dict-like, got ${sd === null ? "null" : typeof sd}.`);
   }

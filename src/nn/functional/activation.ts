@@ -1,6 +1,6 @@
 import { checkArg, checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
-import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { ArgumentError, DTypeError } from "../../errors.ts";
 import { add, eq, gelu as geluErf, gt, mul, relu, sigmoid, tanh } from "../../ops/elementwise.ts";
 import { fusedDropout } from "../../ops/dropout.ts";
 import { where } from "../../ops/indexing.ts";
@@ -10,7 +10,6 @@ import { flatten, unsqueeze } from "../../ops/views.ts";
 import { arange } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
-import { fmtShape } from "../../tensor/shape.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { pyFloat } from "../repr.ts";

@@ -15,7 +15,7 @@ type FloatArray = Float32Array | Float64Array;
 
 function gradsOf(parameters: Tensor | Iterable<Tensor>): Tensor[] {
   const list = parameters instanceof Tensor ? [parameters] : [...parameters];
-  for (const p of list) if (!(p instanceof Tensor)) throw new ArgumentError("parameters must be a Tensor or an iterable of Tensors");
+  if (list.some((p) => !(p instanceof Tensor))) throw new ArgumentError("parameters must be a Tensor or an iterable of Tensors");
   return list.map((p) => Tensor.peekGrad(p)).filter((g): g is Tensor => g !== null);
 }
 
