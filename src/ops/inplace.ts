@@ -46,6 +46,8 @@ const NO_GRAD_VIEW =
   "ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either " +
   "both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
+const LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation.";
+
 /** Runs `fn` out of place on self and writes its result into self, recording it as PyTorch does. */
 export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPlaceSpec): Tensor {
   checkNoOverlap(t);
@@ -62,9 +64,9 @@ export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPl
   }
   const base = meta?.base ?? null;
   if (base !== null && base.requiresGrad && base.isLeaf) {
-    throw new AutogradError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    throw new AutogradError(`a view of ${LEAF_IN_PLACE}`);
   }
-  if (t.requiresGrad && t.isLeaf) throw new AutogradError("a leaf Variable that requires grad is being used in an in-place operation.");
+  if (t.requiresGrad && t.isLeaf) throw new AutogradError(LEAF_IN_PLACE);
 
   const before = nodesMade();
   let src = source(t, spec.self === "copy" && t.requiresGrad);

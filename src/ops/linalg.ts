@@ -200,7 +200,6 @@ export function matrixNorm(
   if (d0 === d1) throw new ArgumentError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
   if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, opts);
   if (ord === "nuc" || ord === 2 || ord === -2) return spectralNorm(floatInput(A, opts.dtype, "linalg.matrix_norm"), ord, d0, d1, keepdim);
-  if (typeof ord === "string") throw new ArgumentError(`linalg.matrix_norm: Order ${ord} not supported.`);
   if (ord !== 1 && ord !== -1 && ord !== Infinity && ord !== -Infinity) {
     throw new ArgumentError(`linalg.matrix_norm: Order ${ord} not supported.`);
   }
