@@ -97,7 +97,8 @@ export const nextStep = (state: ParamState): number => (state.step = (typeof sta
 export const toSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function describe(v: unknown): string {
+/** A value as the messages here name it: `null`, `an array`, its class (`Tensor`, `Object`) or its type. */
+export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? (v as object).constructor?.name ?? "object" : typeof v;

@@ -9,17 +9,14 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import { type ValueType, checkArity, checkOptions } from "../../options.ts";
-import { Optimizer, toSnake } from "../optimizer.ts";
+import { Optimizer, describe, toSnake } from "../optimizer.ts";
 
 export type JSONValue = number | string | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 /** A scheduler's state with PyTorch's attribute names (`last_epoch`, `base_lrs`, `_step_count`, ...). */
 export type SchedulerStateDict = Record<string, JSONValue>;
 
 export function checkOptimizer(optimizer: unknown): Optimizer {
-  if (!(optimizer instanceof Optimizer)) {
-    const name = optimizer === null ? "null" : typeof optimizer === "object" ? (optimizer as object).constructor?.name : typeof optimizer;
-    throw new ArgumentError(`${name} is not an Optimizer`);
-  }
+  if (!(optimizer instanceof Optimizer)) throw new ArgumentError(`${describe(optimizer)} is not an Optimizer`);
   return optimizer;
 }
 
