@@ -39,19 +39,22 @@ function windowFn(toCols: boolean): Fn {
           f.else_();
           // src = byte address of x[plane + ih*W + off + lo*sW]
           f.get(plane).get(ih).get(W).mul().get(off).add().get(lo).get(sW).mul().add().i32(4).mul().add().set(src);
-          if (toCols) {
-            f.forLoop(ow, () => f.i32(0), () => f.get(lo), () => f.i32(1), () => f.get(row).get(ow).i32(4).mul().add().f32(0).f32store(0));
-            f.forLoop(ow, () => f.get(lo), () => f.get(hi), () => f.i32(1), () => {
-              f.get(row).get(ow).i32(4).mul().add().get(src).f32load(0).f32store(0);
-              f.get(src).get(step).add().set(src);
-            });
-            f.forLoop(ow, () => f.get(hi), () => f.get(oW), () => f.i32(1), () => f.get(row).get(ow).i32(4).mul().add().f32(0).f32store(0));
-          } else {
-            f.forLoop(ow, () => f.get(lo), () => f.get(hi), () => f.i32(1), () => {
-              f.get(src).get(src).f32load(0).get(row).get(ow).i32(4).mul().add().f32load(0).f32add().f32store(0);
-              f.get(src).get(step).add().set(src);
-            });
-          }
+          if (toCols) f.forLoop(ow, () => f.i32(0), () => f.get(lo), () => f.i32(1), () => f.get(row).get(ow).i32(4).mul().add().f32(0).f32store(0));
+          // Stride 1: the taps of a row are contiguous in x, four at a time; the rest (and other strides) one by one.
+          f.get(lo).set(ow);
+          f.get(sW).i32(1).sub().eqz().if_();
+          f.forLoop(ow, () => f.get(lo), () => f.get(hi).i32(3).sub(), () => f.i32(4), () => {
+            if (toCols) f.get(row).get(ow).i32(4).mul().add().get(src).v(SIMD.load, 0, 0).v(SIMD.store, 0, 0);
+            else f.get(src).get(src).v(SIMD.load, 0, 0).get(row).get(ow).i32(4).mul().add().v(SIMD.load, 0, 0).v(SIMD.f32x4Add).v(SIMD.store, 0, 0);
+            f.get(src).i32(16).add().set(src);
+          });
+          f.end();
+          f.forLoop(ow, () => f.get(ow), () => f.get(hi), () => f.i32(1), () => {
+            if (toCols) f.get(row).get(ow).i32(4).mul().add().get(src).f32load(0).f32store(0);
+            else f.get(src).get(src).f32load(0).get(row).get(ow).i32(4).mul().add().f32load(0).f32add().f32store(0);
+            f.get(src).get(step).add().set(src);
+          });
+          if (toCols) f.forLoop(ow, () => f.get(hi), () => f.get(oW), () => f.i32(1), () => f.get(row).get(ow).i32(4).mul().add().f32(0).f32store(0));
           f.end();
           f.get(row).get(oW).i32(4).mul().add().set(row);
         });
