@@ -155,23 +155,27 @@ function floatDType(opts: TensorOptions, fn: string): DType {
   return dtype;
 }
 
-/** Uniform on [0, 1). */
-export function rand(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>("rand", args, true);
-  const dtype = floatDType(opts, "rand");
+type RandomArgs = (number | readonly number[] | RandomOptions)[];
+
+/** A float tensor of the size the arguments give, drawn by the generator: uniform (rand) or normal (randn). */
+function draw(fn: "rand" | "randn", args: RandomArgs): Tensor {
+  const [shape, opts] = parseSize<RandomOptions>(fn, args, true);
+  const t = Tensor.empty(shape, floatDType(opts, fn));
   const g = opts.generator ?? defaultGenerator;
-  const t = Tensor.empty(shape, dtype);
-  g.fillUniform(t.storage as Float32Array | Float64Array);
+  const s = t.storage as Float32Array | Float64Array;
+  if (fn === "rand") g.fillUniform(s);
+  else g.fillNormal(s);
   return finish(t, opts);
 }
 
+/** Uniform on [0, 1). */
+export function rand(...args: RandomArgs): Tensor {
+  return draw("rand", args);
+}
+
 /** Standard normal. */
-export function randn(...args: (number | readonly number[] | RandomOptions)[]): Tensor {
-  const [shape, opts] = parseSize<RandomOptions>("randn", args, true);
-  const dtype = floatDType(opts, "randn");
-  const t = Tensor.empty(shape, dtype);
-  (opts.generator ?? defaultGenerator).fillNormal(t.storage as Float32Array | Float64Array);
-  return finish(t, opts);
+export function randn(...args: RandomArgs): Tensor {
+  return draw("randn", args);
 }
 
 /** Uniform integers in [low, high). */
