@@ -141,10 +141,10 @@ export function interpolate(input: Tensor, opts: InterpolateOptions = {}): Tenso
   }
   const alignCorners = opts.alignCorners ?? false;
   const { size, scales } = outputGeometry(input, opts);
-  const supported = (mode === "nearest" && (input.ndim === 3 || input.ndim === 4)) || (mode === "linear" && input.ndim === 3) || (mode === "bilinear" && input.ndim === 4);
-  if (!supported) {
-    if (mode === "linear" && input.ndim === 4) throw new ShapeError("Got 4D input, but linear mode needs 3D input");
-    if (mode === "bilinear" && input.ndim === 3) throw new ShapeError("Got 3D input, but bilinear mode needs 4D input");
+  // nearest on 3-D/4-D input, linear on 3-D, bilinear on 4-D.
+  const need = mode === "linear" ? 3 : mode === "bilinear" ? 4 : 0;
+  if (need === 0 ? mode !== "nearest" || (input.ndim !== 3 && input.ndim !== 4) : input.ndim !== need) {
+    if (need > 0 && (input.ndim === 3 || input.ndim === 4)) throw new ShapeError(`Got ${input.ndim}D input, but ${mode} mode needs ${need}D input`);
     if ((KNOWN_MODES.split(" | ") as string[]).includes(mode) && input.ndim >= 3 && input.ndim <= 5) {
       throw new ArgumentError(`interpolate: mode '${mode}' on ${input.ndim}D input is not supported by kindling (nearest on 3D/4D, linear on 3D, bilinear on 4D)`);
     }
