@@ -5,7 +5,7 @@ import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
 import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
 import { type DType, castValue, isFloating } from "../tensor/dtype.ts";
-import { broadcastShapes, broadcastStrides, sameShape } from "../tensor/shape.ts";
+import { broadcastShapes, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
@@ -13,7 +13,7 @@ import type { BinarySaved, BinarySaves } from "./op_spec.ts";
 import { type BinaryName, binaryRow } from "./op_table_binary.ts";
 import { isIntegral, resultType } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
-import { type TensorLike, boolScalar, castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
+import { type TensorLike, boolScalar, broadcastView, castRaw, defaultFloat, denseData, fresh, freshOutput } from "./util.ts";
 
 /**
  * Binary elementwise ops, run from their table row (op_table_binary.ts): PyTorch's type promotion
@@ -54,8 +54,8 @@ export function binaryRaw(op0: BinaryName, a: TensorLike, b: TensorLike): Tensor
   } else {
     k.binary(
       op,
-      { data: ca.storage, offset: ca.offset, strides: broadcastStrides(ca.shape, ca.strides, shape) },
-      { data: cb.storage, offset: cb.offset, strides: broadcastStrides(cb.shape, cb.strides, shape) },
+      broadcastView(ca, shape),
+      broadcastView(cb, shape),
       out.storage,
       shape,
     );

@@ -2,12 +2,12 @@ import { record } from "../autograd/record.ts";
 import { backend } from "../backend/registry.ts";
 import { IndexError } from "../errors.ts";
 import { allocStorage } from "../tensor/dtype.ts";
-import { broadcastShapes, broadcastStrides, fmtShape, numelOf } from "../tensor/shape.ts";
+import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { TensorIndex } from "./index_basic.ts";
 import { checkMask, lastWrites, nonzeroCoords, rowNumbers, writtenRows } from "./index_positions.ts";
 import { indexSelect } from "./indexing.ts";
-import { denseData, fresh, scalarTensor, sv } from "./util.ts";
+import { broadcastView, denseData, fresh, int64Tensor, scalarTensor, sv } from "./util.ts";
 import { expand, permute, reshape } from "./views.ts";
 
 /**
@@ -32,7 +32,6 @@ export interface Plan {
   readonly layout: readonly [number, number, number];
 }
 
-const int64 = (data: Float64Array, shape: readonly number[]): Tensor => Tensor.fromStorage(data, "int64", shape);
 
 /** PyTorch's make_info: index dtypes, masks, broadcasting and bounds, in PyTorch's order. */
 export function planAdvanced(x: Tensor, tensors: readonly TensorIndex[]): Plan {
@@ -51,7 +50,7 @@ export function planAdvanced(x: Tensor, tensors: readonly TensorIndex[]): Plan {
     const { count, coords } = nonzeroCoords(tensor);
     coords.forEach((c, j) => {
       dims.push(dim + j);
-      indices.push(int64(c, [count]));
+      indices.push(int64Tensor(c, [count]));
     });
   }
   let B: number[] = [];
@@ -97,7 +96,7 @@ export function fromLayout(t: Tensor, x: Tensor, plan: Plan): Tensor {
 /** x[indices] for the noted tensor indices of a sliced view: a new tensor. */
 export function advancedIndex(x: Tensor, tensors: readonly TensorIndex[]): Tensor {
   const plan = planAdvanced(x, tensors);
-  const picked = indexSelect(toLayout(x, plan), 1, int64(plan.rows, [plan.rows.length]));
+  const picked = indexSelect(toLayout(x, plan), 1, int64Tensor(plan.rows, [plan.rows.length]));
   return reshape(picked, plan.outShape);
 }
 
@@ -142,6 +141,3 @@ export function putRows(self3: Tensor, rows: Float64Array, values3: Tensor, accu
   }, false);
 }
 
-function broadcastView(t: Tensor, shape: readonly number[]) {
-  return { data: t.storage, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) };
-}

@@ -2,11 +2,11 @@ import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
-import { broadcastShapes, broadcastStrides, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
+import { broadcastShapes, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
 import { narrow } from "./views.ts";
-import { type TensorLike, boolScalar, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
+import { type TensorLike, boolScalar, broadcastView, castRaw, denseData, fresh, scalarTensor, sv } from "./util.ts";
 import { resultType } from "./promotion.ts";
 
 /** Index-driven ops: gather, indexSelect, where, maskedFill, and their adjoints. */
@@ -79,10 +79,6 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   }, [index]);
 }
 
-function viewAs(t: Tensor, shape: readonly number[]) {
-  return { data: t.storage, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) };
-}
-
 /** cond ? a : b with broadcasting; cond must be bool. */
 export function where(cond: Tensor, a0: TensorLike, b0: TensorLike): Tensor {
   Tensor.check(cond, "condition");
@@ -94,7 +90,7 @@ export function where(cond: Tensor, a0: TensorLike, b0: TensorLike): Tensor {
   const tb = b instanceof Tensor ? castRaw(b, dt) : scalarTensor(b, dt);
   const shape = broadcastShapes(broadcastShapes(cond.shape, ta.shape), tb.shape);
   const out = fresh(shape, dt);
-  backend().where(viewAs(cond, shape), viewAs(ta, shape), viewAs(tb, shape), out.storage, shape);
+  backend().where(broadcastView(cond, shape), broadcastView(ta, shape), broadcastView(tb, shape), out.storage, shape);
   const inA = a instanceof Tensor ? a : null;
   const inB = b instanceof Tensor ? b : null;
   return record(out, "WhereBackward0", [inA, inB], (g, needs) => {
@@ -102,7 +98,7 @@ export function where(cond: Tensor, a0: TensorLike, b0: TensorLike): Tensor {
     const pick = (first: boolean, like: Tensor | null) => {
       if (!like) return null;
       const z = fresh(shape, g.dtype);
-      backend().where(viewAs(cond, shape), viewAs(first ? g : zero, shape), viewAs(first ? zero : g, shape), z.storage, shape);
+      backend().where(broadcastView(cond, shape), broadcastView(first ? g : zero, shape), broadcastView(first ? zero : g, shape), z.storage, shape);
       return castRaw(sumToShape(z, like.shape), like.dtype);
     };
     return [needs[0] ? pick(true, inA) : null, needs[1] ? pick(false, inB) : null];
@@ -124,10 +120,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
   }
   const v = x.dtype === "bool" ? Number(v0 !== 0) : isFloating(x.dtype) ? v0 : Math.trunc(v0);
   const out = fresh(x.shape, x.dtype);
-  backend().where(viewAs(mask, shape), viewAs(scalarTensor(v, x.dtype), shape), sv(x), out.storage, shape);
+  backend().where(broadcastView(mask, shape), broadcastView(scalarTensor(v, x.dtype), shape), sv(x), out.storage, shape);
   return record(out, "MaskedFillBackward0", [x], (g) => {
     const z = fresh(shape, g.dtype);
-    backend().where(viewAs(mask, shape), viewAs(scalarTensor(0, g.dtype), shape), sv(g), z.storage, shape);
+    backend().where(broadcastView(mask, shape), broadcastView(scalarTensor(0, g.dtype), shape), sv(g), z.storage, shape);
     return [z];
   }, [mask]);
 }

@@ -5,7 +5,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { nonzeroCoords } from "./index_positions.ts";
 import { indexSelect } from "./indexing.ts";
 import { scalarTypeName } from "./promotion.ts";
-import { denseData } from "./util.ts";
+import { denseData, int64Tensor } from "./util.ts";
 import { expand, reshape } from "./views.ts";
 
 /** nonzero, maskedSelect and take: elements picked by position, as flat gathers (differentiable). */
@@ -15,7 +15,6 @@ export interface NonzeroOptions {
   asTuple?: boolean;
 }
 
-const int64 = (data: Float64Array, shape: readonly number[]): Tensor => Tensor.fromStorage(data, "int64", shape);
 
 /** The coordinates of the non-zero elements: int64 [n, ndim], row-major order. */
 export function nonzero(input: Tensor, opts?: NonzeroOptions & { asTuple?: false }): Tensor;
@@ -27,12 +26,12 @@ export function nonzero(input: Tensor, opts: NonzeroOptions = {}): Tensor | Tens
   const { count, coords } = nonzeroCoords(input);
   if (opts.asTuple) {
     // A 0-d tensor reads as one element along one dim, as in PyTorch.
-    if (input.ndim === 0) return [int64(Float64Array.from({ length: count }, () => 0), [count])];
-    return coords.map((c) => int64(c, [count]));
+    if (input.ndim === 0) return [int64Tensor(Float64Array.from({ length: count }, () => 0), [count])];
+    return coords.map((c) => int64Tensor(c, [count]));
   }
   const out = new Float64Array(count * input.ndim);
   coords.forEach((c, d) => c.forEach((v, k) => (out[k * input.ndim + d] = v)));
-  return int64(out, [count, input.ndim]);
+  return int64Tensor(out, [count, input.ndim]);
 }
 
 /** The elements of input where mask (broadcast with it) is true, as a 1-d tensor. */
@@ -45,7 +44,7 @@ export function maskedSelect(input: Tensor, mask: Tensor): Tensor {
   const shape = broadcastShapes(mask.shape, input.shape);
   const flat = reshape(expand(input, shape), [-1]);
   const { count, coords } = nonzeroCoords(reshape(expand(mask, shape), [-1]));
-  return indexSelect(flat, 0, int64(coords[0] ?? new Float64Array(count), [count]));
+  return indexSelect(flat, 0, int64Tensor(coords[0] ?? new Float64Array(count), [count]));
 }
 
 /** input read as 1-d at the positions in index (negative ones count from the end); index's shape. */
@@ -63,5 +62,5 @@ export function take(input: Tensor, index: Tensor): Tensor {
     if (v < -n || v >= n) throw new IndexError(`out of range: tried to access index ${v} on a tensor of ${n} elements.`);
     rows[k] = v < 0 ? v + n : v;
   }
-  return reshape(indexSelect(reshape(input, [n]), 0, int64(rows, [rows.length])), index.shape);
+  return reshape(indexSelect(reshape(input, [n]), 0, int64Tensor(rows, [rows.length])), index.shape);
 }

@@ -3,6 +3,7 @@ import { backend } from "../backend/registry.ts";
 import { truncateToInt64 } from "../tensor/cast.ts";
 import { type DType, type Storage, allocStorage, allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
+import { broadcastStrides } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { AutogradError } from "../errors.ts";
@@ -14,6 +15,14 @@ export type TensorLike = Tensor | number;
 export function sv(t: Tensor): StridedView {
   return { data: t.storage, offset: t.offset, strides: t.strides };
 }
+
+/** t's elements as a kernel reads them broadcast to `shape` (stride 0 along the broadcast dims). */
+export function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
+  return { data: t.storage, offset: t.offset, strides: broadcastStrides(t.shape, t.strides, shape) };
+}
+
+/** An int64 tensor over index data (positions kindling computed, so no range check). */
+export const int64Tensor = (data: Float64Array, shape: readonly number[]): Tensor => Tensor.fromStorage(data, "int64", shape);
 
 /** The elements of t as one contiguous array: a no-copy subarray when t is contiguous. */
 export function denseData(t: Tensor): Storage {
