@@ -3,8 +3,15 @@ import { checkArity, describeValue } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type AnyModule, Module } from "./module.ts";
 import { runChain } from "./chain.ts";
+import { slots } from "./slots.ts";
 
-/** Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys. */
+/**
+ * Containers: Sequential, ModuleList and ModuleDict, registering their members under PyTorch's keys.
+ * Members live in the module's explicit registrations (slots.ts), in order.
+ */
+
+/** The explicitly registered children of m, by key, in order. */
+const members = (m: Module): Map<string, AnyModule | null> => slots(m).modules;
 
 function checkModule(m: unknown, where: string): AnyModule {
   if (!(m instanceof Module)) throw new ArgumentError(`${where}: ${describeValue(m)} is not a Module subclass`);
@@ -20,11 +27,11 @@ export class IndexedModules extends Module {
   }
 
   private list(): AnyModule[] {
-    return this.registeredModules().map(([, m]) => m!);
+    return [...members(this).values()] as AnyModule[];
   }
 
   private renumber(list: readonly AnyModule[]): void {
-    this.setRegisteredModules(list.map((m, i) => [String(i), m] as const));
+    slots(this).modules = new Map(list.map((m, i) => [String(i), m]));
   }
 
   protected index(i: number, forInsert = false): number {
@@ -36,7 +43,7 @@ export class IndexedModules extends Module {
   }
 
   get length(): number {
-    return this.registeredModules().length;
+    return members(this).size;
   }
 
   /** The member at i (negative counts from the end). */
@@ -44,10 +51,10 @@ export class IndexedModules extends Module {
     return this.list()[this.index(i)]!;
   }
 
+  /** Replaces the member at i under its key. */
   set(i: number, module: AnyModule): void {
-    const entries = this.registeredModules();
-    entries[this.index(i)]![1] = checkModule(module, "set()");
-    this.setRegisteredModules(entries);
+    const m = members(this);
+    m.set([...m.keys()][this.index(i)]!, checkModule(module, "set()"));
   }
 
   append(module: AnyModule): this {
@@ -130,7 +137,7 @@ export class ModuleDict extends Module {
   }
 
   get length(): number {
-    return this.registeredModules().length;
+    return members(this).size;
   }
 
   get size(): number {
@@ -138,11 +145,11 @@ export class ModuleDict extends Module {
   }
 
   get(key: string): AnyModule | undefined {
-    return this.registeredModules().find(([k]) => k === key)?.[1] ?? undefined;
+    return members(this).get(key) ?? undefined;
   }
 
   has(key: string): boolean {
-    return this.registeredModules().some(([k]) => k === key);
+    return members(this).has(key);
   }
 
   set(key: string, module: AnyModule): this {
@@ -152,22 +159,17 @@ export class ModuleDict extends Module {
 
   /** Removes key and returns its module (PyTorch's `pop`). */
   pop(key: string): AnyModule {
-    const entries = this.registeredModules();
-    const i = entries.findIndex(([k]) => k === key);
-    if (i < 0) throw new ArgumentError(`ModuleDict has no key '${key}'`);
-    const [[, m]] = entries.splice(i, 1);
-    this.setRegisteredModules(entries);
+    const m = members(this).get(key);
+    if (!this.delete(key)) throw new ArgumentError(`ModuleDict has no key '${key}'`);
     return m!;
   }
 
   delete(key: string): boolean {
-    if (!this.has(key)) return false;
-    this.pop(key);
-    return true;
+    return members(this).delete(key);
   }
 
   clear(): void {
-    this.setRegisteredModules([]);
+    members(this).clear();
   }
 
   update(modules: ReadonlyMap<string, AnyModule> | Readonly<Record<string, AnyModule>> | Iterable<readonly [string, AnyModule]>): this {
@@ -180,15 +182,15 @@ export class ModuleDict extends Module {
   }
 
   keys(): string[] {
-    return this.registeredModules().map(([k]) => k);
+    return [...members(this).keys()];
   }
 
   values(): AnyModule[] {
-    return this.registeredModules().map(([, m]) => m!);
+    return [...members(this).values()] as AnyModule[];
   }
 
   items(): [string, AnyModule][] {
-    return this.registeredModules().map(([k, m]) => [k, m!]);
+    return [...members(this)] as [string, AnyModule][];
   }
 
   [Symbol.iterator](): Iterator<string> {

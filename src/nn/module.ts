@@ -124,19 +124,6 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     this.addModule(name, module);
   }
 
-  /** The explicitly registered children, in order (what containers hold). */
-  protected registeredModules(): [string, AnyModule | null][] {
-    return [...slots(this).modules];
-  }
-
-  /**
-   * Replaces all explicitly registered children (containers renumber with this). The entries are
-   * taken as they are: the containers pass names and modules that were checked when added.
-   */
-  protected setRegisteredModules(entries: Iterable<readonly [string, AnyModule | null]>): void {
-    slots(this).modules = new Map(entries);
-  }
-
   /** Makes the property `prop` appear under `key` in `stateDict()` and parameter names (e.g. runningMean -> running_mean). */
   protected renameStateKey(prop: string, key: string): void {
     slots(this).aliases.set(prop, checkName(key, "state key"));
