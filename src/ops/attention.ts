@@ -3,16 +3,15 @@ import { releaseWhenFreed } from "../autograd/activations.ts";
 import { type Edge, MultiNode, OutputEdge, nodesMade } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
 import { SavedVersions } from "../autograd/saved.ts";
-import type { StridedView } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
 import { type DType, allocStorage, allocUninitialized } from "../tensor/dtype.ts";
 import { releaseStorage } from "../tensor/pool.ts";
 import type { Generator } from "../tensor/random.ts";
-import { contiguousStrides } from "../tensor/shape.ts";
+import { broadcastStrides, contiguousStrides } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { dropoutInto } from "./dropout.ts";
 import { sumToShape } from "./reduce.ts";
-import { denseData } from "./util.ts";
+import { denseData, sv } from "./util.ts";
 import { contiguous } from "./views.ts";
 
 /**
@@ -68,16 +67,7 @@ function densePermutation(t: Tensor): number[] | null {
 
 /** A fresh gradient buffer for t, laid out as t is when that is dense (else contiguous). */
 function freshGradLike(t: Tensor): Tensor {
-  const buf = allocUninitialized(t.dtype, t.numel());
-  const strides = densePermutation(t);
-  return strides ? Tensor.fromStorage(buf, t.dtype, t.shape, strides, 0) : Tensor.fromStorage(buf, t.dtype, t.shape);
-}
-
-/** Bias broadcast to `shape` as a strided view (broadcast dims get stride 0). */
-function broadcastView(t: Tensor, shape: readonly number[]): StridedView {
-  const off = shape.length - t.ndim;
-  const strides = shape.map((s, i) => (i < off || (t.shape[i - off] === 1 && s !== 1) ? 0 : t.strides[i - off]!));
-  return { data: t.storage, offset: t.offset, strides };
+  return Tensor.fromStorage(allocUninitialized(t.dtype, t.numel()), t.dtype, t.shape, densePermutation(t) ?? undefined);
 }
 
 export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAttentionOptions): { out: Tensor; weights: Tensor | null } {
@@ -102,7 +92,8 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
   const V = v.storage as Floats;
 
   const scores = allocUninitialized(dtype, NLS) as Floats;
-  if (o.bias !== null) kern.copy(broadcastView(o.bias, pShape), pShape, scores);
+  const b = o.bias;
+  if (b !== null) kern.copy({ data: b.storage, offset: b.offset, strides: broadcastStrides(b.shape, b.strides, pShape) }, pShape, scores);
   eachHead((at, p) => kern.gemm(false, true, L, S, E, o.scale, Q, at(q), ld(q), K, at(k), ld(k), o.bias === null ? 0 : 1, scores, p, S));
   const P = allocUninitialized(dtype, NLS) as Floats;
   kern.softmax(scores, P, N * H * L, S, 1, false);
@@ -134,7 +125,7 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
     if (gO !== null) eachHead((at, p, n, h) => kern.gemm(false, true, L, S, Ev, 1, gO, oAt(n, h), ldo, V, at(v), ld(v), 0, gPd, p, S));
     if (gW !== null) {
       const sum = allocUninitialized(dtype, NLS) as Floats;
-      kern.binary("add", { data: gPd, offset: 0, strides: contiguousStrides(pShape) }, { data: gW.storage, offset: gW.offset, strides: gW.strides }, sum, pShape);
+      kern.binary("add", { data: gPd, offset: 0, strides: contiguousStrides(pShape) }, sv(gW), sum, pShape);
       releaseStorage(gPd);
       gPd = sum;
     }
@@ -143,7 +134,7 @@ export function fusedAttention(q0: Tensor, k0: Tensor, v0: Tensor, o: FusedAtten
       gv = gradLike(v);
       const g = gv;
       // No gradient reached the output: v's is zero (written through its view when packed).
-      if (gO === null) kern.scatterInto(allocStorage(dtype, v.numel()), { data: g.storage, offset: g.offset, strides: g.strides }, v.shape);
+      if (gO === null) kern.scatterInto(allocStorage(dtype, v.numel()), sv(g), v.shape);
       else eachHead((at, p, n, h) => kern.gemm(true, false, S, Ev, L, 1, Pd, p, S, gO, oAt(n, h), ldo, 0, g.storage as Floats, at(g), ld(g)));
     }
     let gP = gPd;

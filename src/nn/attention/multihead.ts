@@ -1,5 +1,6 @@
 import { ShapeError, ArgumentError } from "../../errors.ts";
 import { checkCall } from "../check_call.ts";
+import { snake } from "../snake.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -113,7 +114,7 @@ export class MultiheadAttention extends Module<MhaIn, [Tensor, Tensor | null]> {
     this.addZeroAttn = opts.addZeroAttn ?? false;
     // State-dict keys in PyTorch's snake_case (in_proj_weight, out_proj, bias_k, ...).
     for (const prop of ["inProjWeight", "qProjWeight", "kProjWeight", "vProjWeight", "inProjBias", "outProj", "biasK", "biasV"]) {
-      this.renameStateKey(prop, prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+      this.renameStateKey(prop, snake(prop));
     }
     this.resetParameters();
   }

@@ -2,6 +2,7 @@ import { releaseWhenFreed } from "../../autograd/activations.ts";
 import { nodesMade } from "../../autograd/node.ts";
 import { ArgumentError } from "../../errors.ts";
 import { checkCall } from "../check_call.ts";
+import { snake } from "../snake.ts";
 import { add } from "../../ops/elementwise.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -45,8 +46,6 @@ export function activationFn(a: TransformerActivation | undefined): ((x: Tensor)
   if (typeof a === "function" || a instanceof Module) return a;
   throw new ArgumentError(`activation should be relu/gelu, not ${String(a)}`);
 }
-
-const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function checkKeyPadding(opts: object, names: string[]): void {
   for (const n of names) {

@@ -17,6 +17,7 @@ import { type RecurrentMode, recurrentLayer } from "../../ops/recurrent_layer.ts
 import { gateCount } from "../../ops/recurrent_steps.ts";
 import { squeeze, unsqueeze } from "../../ops/views.ts";
 import { type AnyModule, Module } from "../module.ts";
+import { snake } from "../snake.ts";
 import { Parameter } from "../parameter.ts";
 import { checkRecurrent, checkType, resetUniform, stateList } from "./rnn_base.ts";
 
@@ -52,10 +53,7 @@ abstract class RNNCellBase<State> extends Module<[Tensor, (State | null)?], Stat
     const bias = opts.bias ?? true;
     this.biasIh = bias ? param([gates]) : null;
     this.biasHh = bias ? param([gates]) : null;
-    this.renameStateKey("weightIh", "weight_ih");
-    this.renameStateKey("weightHh", "weight_hh");
-    this.renameStateKey("biasIh", "bias_ih");
-    this.renameStateKey("biasHh", "bias_hh");
+    for (const prop of ["weightIh", "weightHh", "biasIh", "biasHh"]) this.renameStateKey(prop, snake(prop));
     this.resetParameters(opts.generator);
   }
 
