@@ -5,12 +5,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { type JSONValue, LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField } from "./scheduler.ts";
-
-function positiveInt(v: number, what: string): number {
-  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(`${what} must be a positive integer, got ${v}`);
-  return v;
-}
+import { type JSONValue, LRScheduler, type SchedulerStateDict, checkSchedulerArgs, numberField, positiveInt } from "./scheduler.ts";
 
 export interface StepLROptions {
   stepSize: number;

@@ -7,7 +7,7 @@
 import { ArgumentError } from "../../errors.ts";
 import { type GroupOptions, type Optimizer, type ParamGroup, toCamel } from "../optimizer.ts";
 import type { ValueType } from "../../options.ts";
-import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField, perGroup } from "./scheduler.ts";
+import { LRScheduler, type SchedulerStateDict, checkOptimizer, checkSchedulerArgs, numberField, perGroup, positiveInt } from "./scheduler.ts";
 
 /** The group options a phase anneals between, by PyTorch's names. */
 const PHASE_KEYS = ["initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum"];
@@ -52,10 +52,6 @@ const ONE_CYCLE_OPTIONS: Readonly<Record<string, ValueType>> = {
 /** The groups of an optimizer that has momentum or betas. */
 type MomentumGroup = ParamGroup<GroupOptions> & { momentum?: number; betas?: readonly number[] };
 
-function positiveInt(v: number | undefined, name: string): number {
-  if (v === undefined || !Number.isInteger(v) || v <= 0) throw new ArgumentError(`Expected positive integer ${name}, but got ${v}`);
-  return v;
-}
 
 export class OneCycleLR extends LRScheduler {
   totalSteps: number;

@@ -32,6 +32,12 @@ export function checkSchedulerArgs(where: string, args: IArguments, spec: Readon
   checkArity(where, args, 2);
 }
 
+/** `v`, which must be a positive integer (PyTorch's wording, as OneCycleLR's `total_steps`). */
+export function positiveInt(v: number | undefined, name: string): number {
+  if (!Number.isInteger(v) || v! <= 0) throw new ArgumentError(`Expected positive integer ${name}, but got ${v}`);
+  return v!;
+}
+
 /** A per-group value: one for all groups, or one each (PyTorch's `base_lr`, `max_momentum`, ...). */
 export function perGroup(name: string, v: number | readonly number[], n: number): number[] {
   if (typeof v === "number") return new Array<number>(n).fill(v);

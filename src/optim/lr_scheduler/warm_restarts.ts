@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from "../../errors.ts";
 import type { Optimizer } from "../optimizer.ts";
-import { LRScheduler, checkSchedulerArgs } from "./scheduler.ts";
+import { LRScheduler, checkSchedulerArgs, positiveInt } from "./scheduler.ts";
 
 export interface CosineAnnealingWarmRestartsOptions {
   /** Epochs in the first period (PyTorch's T_0). */
@@ -28,7 +28,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   constructor(optimizer: Optimizer, opts: CosineAnnealingWarmRestartsOptions) {
     checkSchedulerArgs("CosineAnnealingWarmRestarts()", arguments, { t0: "number", tMult: "number", etaMin: "number" }, 1);
     const { t0, tMult = 1, etaMin = 0, lastEpoch = -1 } = opts;
-    if (!(t0 > 0) || !Number.isInteger(t0)) throw new ArgumentError(`Expected positive integer T_0, but got ${t0}`);
+    positiveInt(t0, "T_0");
     if (!(tMult >= 1) || !Number.isInteger(tMult)) throw new ArgumentError(`Expected integer T_mult >= 1, but got ${tMult}`);
     super(optimizer, lastEpoch, "t0=T_0 tI=T_i tMult=T_mult etaMin tCur=T_cur");
     this.t0 = t0;
