@@ -7,7 +7,7 @@ import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { div, eq, maximum, minimum, mul, ne } from "./elementwise.ts";
 import { scatterAddRaw, where } from "./indexing.ts";
-import { type Dims, expandBack, finalShape, keptShape, reduceRaw, resolveDims, sum } from "./reduce.ts";
+import { type Dims, checkReduction, expandBack, finalShape, keptShape, reduceRaw, resolveDims, sum } from "./reduce.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
 import { reshape, squeeze } from "./views.ts";
 
@@ -108,8 +108,7 @@ function extremum(op: Op, x: Tensor, dim: number | Tensor | undefined, keepdim: 
 }
 
 function argExtremum(op: Op, x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
-  Tensor.check(x, "input");
-  checkArg(`arg${op}()`, keepdim, "boolean", 3, "keepdim");
+  checkReduction(`arg${op}`, x, keepdim);
   // PyTorch dispatches on the dtype only when there is something to reduce: not for an empty tensor,
   // nor along a dim of size 1 (the indices are all 0)
   const trivial = x.numel() === 0 || (dim !== undefined && x.ndim > 0 && x.shape[normDim(dim, x.ndim)] === 1);
@@ -130,8 +129,7 @@ export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
 }
 
 function amExtremum(op: Op, x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
-  Tensor.check(x, "input");
-  checkArg(`a${op}()`, keepdim, "boolean", 3, "keepdim");
+  checkReduction(`a${op}`, x, keepdim);
   const dims = resolveDims(x, dim);
   const out = reshape(reduceRaw(op, x.detach(), dims, x.dtype, `a${op}`), finalShape(x.shape, dims, keepdim)).detach();
   if (!isFloating(x.dtype)) return out;

@@ -18,6 +18,12 @@ export { amax, amin, argmax, argmin, max, min, type ValuesIndices } from "./extr
 
 export type Dims = number | readonly number[];
 
+/** What every reduction checks first: the input is a Tensor and keepdim a boolean. */
+export function checkReduction(op: string, x: Tensor, keepdim: unknown): void {
+  Tensor.check(x, "input");
+  checkArg(`${op}()`, keepdim, "boolean", 3, "keepdim");
+}
+
 /**
  * The dims to reduce, normalised (null, undefined or [] mean all). A 0-d tensor takes dim 0 or -1, as
  * PyTorch's, and has nothing to reduce over.
@@ -92,8 +98,7 @@ export interface DTypeOption {
 }
 
 export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
-  Tensor.check(x, "input");
-  checkArg("sum()", keepdim, "boolean", 3, "keepdim");
+  checkReduction("sum", x, keepdim);
   const dims = resolveDims(x, dim);
   const dtype = opts.dtype ?? (isFloating(x.dtype) ? x.dtype : "int64");
   checkDifferentiableResult("sum()", dtype, [x]);
@@ -104,8 +109,7 @@ export function sum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOp
 }
 
 export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeOption = {}): Tensor {
-  Tensor.check(x, "input");
-  checkArg("mean()", keepdim, "boolean", 3, "keepdim");
+  checkReduction("mean", x, keepdim);
   const dtype = opts.dtype ?? x.dtype;
   if (!isFloating(dtype)) {
     throw new DTypeError(
@@ -122,8 +126,7 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeO
 
 /** log(sum(exp(x))) computed around the max, so it stays finite for large inputs. */
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("logsumexp()", keepdim, "boolean", 3, "keepdim");
+  checkReduction("logsumexp", x, keepdim);
   const dims = resolveDims(x, dim);
   const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
   // An empty slice sums to 0, so its log is -inf (amax would refuse it); the shift is 0 there too.
@@ -172,8 +175,7 @@ export function std(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): Tensor
  * the product of the others at the zero and 0 elsewhere; with two or more, 0 (PyTorch's prod_backward).
  */
 export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
-  Tensor.check(x, "input");
-  checkArg("prod()", keepdim, "boolean", 3, "keepdim");
+  checkReduction("prod", x, keepdim);
   const dims = resolveDims(x, dim);
   const dtype = isFloating(x.dtype) ? x.dtype : "int64";
   const out = reshape(reduceRaw("prod", x, dims, dtype), finalShape(x.shape, dims, keepdim)).detach();
