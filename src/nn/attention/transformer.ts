@@ -1,6 +1,6 @@
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { type OptionSpec, checkArg, checkOptions } from "../../options.ts";
+import { type OptionSpec, checkArg } from "../../options.ts";
 import { checkCall } from "../check_call.ts";
 import { all } from "../../ops/logical_reduce.ts";
 import { eq } from "../../ops/elementwise.ts";
@@ -14,7 +14,7 @@ import { type AnyModule, Module } from "../module.ts";
 import { LayerNorm } from "../normalization.ts";
 import { deepCopyModule } from "./clone.ts";
 import {
-  DECODER_FORWARD_OPTIONS, type DecoderLayerForwardOptions, type EncoderLayerForwardOptions, LAYER_OPTIONS, type TransformerLayerOptions,
+  DECODER_FORWARD_OPTIONS, type DecoderLayerForwardOptions, LAYER_OPTIONS, type TransformerLayerOptions,
   TransformerDecoderLayer, TransformerEncoderLayer,
 } from "./transformer_layers.ts";
 
@@ -22,8 +22,9 @@ import {
 
 /** [sz, sz] float: -inf above the diagonal, 0 elsewhere (position i attends to 0..i). */
 export function generateSquareSubsequentMask(sz: number, opts: { dtype?: DType } = {}): Tensor {
-  checkArg("nn.Transformer.generateSquareSubsequentMask()", sz, "int", 1, "sz");
-  checkOptions("nn.Transformer.generateSquareSubsequentMask()", opts, { dtype: "string" }, { index: 2 });
+  const where = "nn.Transformer.generateSquareSubsequentMask()";
+  checkArg(where, sz, "int", 1, "sz");
+  checkCall(where, arguments, 2, { dtype: "string" });
   return triu(full([sz, sz], -Infinity, { dtype: opts.dtype }), 1);
 }
 

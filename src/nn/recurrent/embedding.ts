@@ -7,7 +7,7 @@
  *     emb.forward(torch.tensor([[1, 2, 4, 5], [4, 3, 2, 9]]));   // [2, 4, 3]
  */
 import { noGrad } from "../../autograd/grad_mode.ts";
-import { ArgumentError, ShapeError } from "../../errors.ts";
+import { ShapeError } from "../../errors.ts";
 import { checkCall } from "../check_call.ts";
 import { empty } from "../../tensor/creation.ts";
 import type { DType } from "../../tensor/dtype.ts";

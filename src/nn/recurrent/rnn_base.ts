@@ -163,14 +163,11 @@ export abstract class RNNBase<State> extends Module<[RNNInput, (State | null)?],
   }
 
   override extraRepr(): string {
-    let s = `${this.inputSize}, ${this.hiddenSize}`;
-    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
-    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
-    if (!this.bias) s += ", bias=False";
-    if (this.batchFirst) s += ", batch_first=True";
-    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
-    if (this.bidirectional) s += ", bidirectional=True";
-    return s;
+    const { projSize: p, numLayers: n, dropout: d } = this;
+    return [
+      `${this.inputSize}, ${this.hiddenSize}`, p && `proj_size=${p}`, n !== 1 && `num_layers=${n}`, !this.bias && "bias=False",
+      this.batchFirst && "batch_first=True", d && `dropout=${pyFloat(d)}`, this.bidirectional && "bidirectional=True",
+    ].filter(Boolean).join(", ");
   }
 
   /** `(input, hx?) -> [output, hN]`; the LSTM's state is the pair [h, c]. */
