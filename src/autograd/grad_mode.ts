@@ -86,8 +86,7 @@ export function noGrad<T>(fn: () => T): T;
 export function noGrad<T>(fn?: () => T): T | GradModeScope {
   checkArity("noGrad()", arguments, 1);
   checkFn("noGrad()", fn, 1);
-  const inference = current().inference;
-  return fn === undefined ? enter(false, inference) : run(false, inference, fn);
+  return gradMode(false, fn);
 }
 
 /** Recording on, even inside noGrad (PyTorch's `torch.enable_grad()`); same two forms as noGrad. */
@@ -96,8 +95,7 @@ export function enableGrad<T>(fn: () => T): T;
 export function enableGrad<T>(fn?: () => T): T | GradModeScope {
   checkArity("enableGrad()", arguments, 1);
   checkFn("enableGrad()", fn, 1);
-  const inference = current().inference;
-  return fn === undefined ? enter(true, inference) : run(true, inference, fn);
+  return gradMode(true, fn);
 }
 
 /**
@@ -110,8 +108,13 @@ export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | GradModeScop
   checkArity("setGradEnabled()", arguments, 2);
   checkArg("setGradEnabled()", mode, "boolean", 1, "mode");
   checkFn("setGradEnabled()", fn, 2);
+  return gradMode(mode, fn);
+}
+
+/** Grad mode `grad` with inference mode as it is: from now on (a scope), or for fn. */
+function gradMode<T>(grad: boolean, fn?: () => T): T | GradModeScope {
   const inference = current().inference;
-  return fn === undefined ? enter(mode, inference) : run(mode, inference, fn);
+  return fn === undefined ? enter(grad, inference) : run(grad, inference, fn);
 }
 
 /**
