@@ -95,12 +95,14 @@ export abstract class LRScheduler {
   lastEpoch: number;
   protected stepCount = 0;
   protected lastLr: number[] = [];
+  readonly #fields: string;
 
   /**
    * `fields` names the subclass's hyper-parameters the state dict carries (see saveFields), for the
    * default hyperParams / loadHyperParams.
    */
-  constructor(optimizer: Optimizer, lastEpoch = -1, private readonly fields = "") {
+  constructor(optimizer: Optimizer, lastEpoch = -1, fields = "") {
+    this.#fields = fields;
     this.optimizer = checkOptimizer(optimizer);
     const groups = optimizer.paramGroups;
     if (lastEpoch === -1) {
@@ -165,12 +167,12 @@ export abstract class LRScheduler {
 
   /** Hyper-parameters for the state dict, with PyTorch's attribute names. */
   protected hyperParams(): SchedulerStateDict {
-    return saveFields(this, this.fields);
+    return saveFields(this, this.#fields);
   }
 
   /** Restores what hyperParams() wrote. */
   protected loadHyperParams(sd: SchedulerStateDict): void {
-    loadFields(this, sd, this.fields);
+    loadFields(this, sd, this.#fields);
   }
 
   stateDict(): SchedulerStateDict {
