@@ -60,8 +60,9 @@ function poolWindow(fn: string, x: Tensor, kernelSize: IntOrTuple, stride0: IntO
   if ((x.ndim !== 3 && x.ndim !== 4) || x.shape.slice(batched ? 1 : 0).some((s) => s === 0)) {
     throw new ShapeError(`Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${fmtShape(x.shape)}`);
   }
-  if (Math.floor(kW / 2) < pW || Math.floor(kH / 2) < pH) {
-    throw new ArgumentError(`pad should be at most half of kernel size, but got pad=${pH > Math.floor(kH / 2) ? pH : pW} and kernel_size=${pH > Math.floor(kH / 2) ? kH : kW}`);
+  const badH = pH > Math.floor(kH / 2);
+  if (badH || pW > Math.floor(kW / 2)) {
+    throw new ArgumentError(`pad should be at most half of kernel size, but got pad=${badH ? pH : pW} and kernel_size=${badH ? kH : kW}`);
   }
   const [C, H, W] = x.shape.slice(-3) as [number, number, number];
   const oH = outSize(H, kH, pH, sH, dH, ceil);
