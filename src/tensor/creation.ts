@@ -125,20 +125,17 @@ export function full(size: readonly number[], value: number | boolean, opts: Ten
   return finish(t, opts);
 }
 
-export function zeros(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  const [shape, opts] = parseSize<TensorOptions>("zeros", args);
-  return full(shape, 0, opts);
-}
+/** A factory of tensors filled with `value`, sized as `f(2, 3)`, `f([2, 3])`, each optionally followed by options. */
+const filled = (fn: string, value: number) =>
+  (...args: (number | readonly number[] | TensorOptions)[]): Tensor => {
+    const [shape, opts] = parseSize<TensorOptions>(fn, args);
+    return full(shape, value, opts);
+  };
 
-export function ones(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  const [shape, opts] = parseSize<TensorOptions>("ones", args);
-  return full(shape, 1, opts);
-}
-
-export function empty(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
-  const [shape, opts] = parseSize<TensorOptions>("empty", args);
-  return full(shape, 0, opts);
-}
+export const zeros = filled("zeros", 0);
+export const ones = filled("ones", 1);
+/** Zeros too: kindling's fresh memory is always zeroed. */
+export const empty = filled("empty", 0);
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   checkArg("eye()", n, "int", 1, "n");
