@@ -109,16 +109,18 @@ function convTranspose2dCore(x: Tensor, weight: Tensor, geo: Geometry): Tensor {
   const X = denseData(x) as F;
   const Wt = denseData(weight) as F;
 
+  /** Without the backend's conv passes: f(group g's weight offset, sample n's group-g input and output offsets, im2col scratch) per sample and group. */
+  const eachGroup = (f: (w: number, xAt: number, yAt: number, cols: F) => void): void => {
+    const cols = allocStorage(x.dtype, K * L) as F;
+    for (let n = 0; n < N; n++) for (let g = 0; g < G; g++) f(g * Ig * K, (n * Cin + g * Ig) * L, (n * O + g * Cg) * oH * oW, cols);
+  };
   const out = fresh([N, O, oH, oW], x.dtype);
   const Y = out.storage as F;
   if (!passes?.backwardInput(X, Wt, Y, win, dims)) {
-    const cols = allocStorage(x.dtype, K * L) as F;
-    for (let n = 0; n < N; n++) {
-      for (let g = 0; g < G; g++) {
-        k.gemm(true, false, K, L, Ig, 1, Wt, g * Ig * K, K, X, (n * Cin + g * Ig) * L, L, 0, cols, 0, L);
-        k.col2im(cols, 0, win, Y, (n * O + g * Cg) * oH * oW);
-      }
-    }
+    eachGroup((w, xAt, yAt, cols) => {
+      k.gemm(true, false, K, L, Ig, 1, Wt, w, K, X, xAt, L, 0, cols, 0, L);
+      k.col2im(cols, 0, win, Y, yAt);
+    });
   }
 
   return record(out, "ConvolutionBackward0", [x, weight], (grad, needs) => {
@@ -135,13 +137,10 @@ function convTranspose2dCore(x: Tensor, weight: Tensor, geo: Geometry): Tensor {
       const GW = gw.storage as F;
       const Gd = denseData(grad) as F;
       if (!passes?.backwardWeight(X, Gd, GW, win, dims)) {
-        const cols = allocStorage(x.dtype, K * L) as F;
-        for (let n = 0; n < N; n++) {
-          for (let g = 0; g < G; g++) {
-            k.im2col(Gd, (n * O + g * Cg) * oH * oW, win, cols, 0);
-            k.gemm(false, true, Ig, K, L, 1, X, (n * Cin + g * Ig) * L, L, cols, 0, L, 1, GW, g * Ig * K, K);
-          }
-        }
+        eachGroup((w, xAt, yAt, cols) => {
+          k.im2col(Gd, yAt, win, cols, 0);
+          k.gemm(false, true, Ig, K, L, 1, X, xAt, L, cols, 0, L, 1, GW, w, K);
+        });
       }
     }
     return [gx, gw];

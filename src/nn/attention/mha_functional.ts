@@ -13,6 +13,7 @@ import { isFloating } from "../../tensor/dtype.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+import { pyIntTuple } from "../conv.ts";
 import { checkDropoutP } from "../functional/activation.ts";
 import { attendHeads } from "./core.ts";
 import { additiveMask, checkMaskType } from "./masks.ts";
@@ -60,7 +61,6 @@ const MHA_F_OPTIONS = {
 } as const;
 
 const size = (s: readonly number[]): string => `torch.Size(${fmtShape(s)})`;
-const tuple = (s: readonly number[]): string => `(${s.join(", ")}${s.length === 1 ? "," : ""})`;
 
 /** PyTorch's `_mha_shape_check`: whether the input is batched (3-D) or not (2-D), checking the rest against it. */
 function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null, attnMask: Tensor | null, numHeads: number): boolean {
@@ -73,7 +73,7 @@ function isBatched(query: Tensor, key: Tensor, value: Tensor, kpm: Tensor | null
     if (attnMask.ndim !== 2 && attnMask.ndim !== 3) throw new ShapeError(`${pre} \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.ndim}-D tensor instead`);
     const expected = [numHeads, query.shape[0]!, key.shape[0]!];
     if (d === 2 && attnMask.ndim === 3 && !sameShape(attnMask.shape, expected)) {
-      throw new ShapeError(`Expected \`attn_mask\` shape to be ${tuple(expected)} but got ${size(attnMask.shape)}`);
+      throw new ShapeError(`Expected \`attn_mask\` shape to be ${pyIntTuple(expected)} but got ${size(attnMask.shape)}`);
     }
   }
   return d === 3;
@@ -105,7 +105,7 @@ function project(query: Tensor, key: Tensor, value: Tensor, E: number, inW: Tens
   const [q, k, v] = [query, key, value].map((x, i) => {
     const w = sep?.[i] ?? narrow(inW!, 0, i * E, E);
     const Ein = x.shape[x.ndim - 1]!;
-    if (sep && !sameShape(w.shape, [E, Ein])) throw new ShapeError(`expecting ${["query", "key", "value"][i]} weights shape of ${tuple([E, Ein])}, but got ${size(w.shape)}`);
+    if (sep && !sameShape(w.shape, [E, Ein])) throw new ShapeError(`expecting ${["query", "key", "value"][i]} weights shape of ${pyIntTuple([E, Ein])}, but got ${size(w.shape)}`);
     return linear(x, w, inB && narrow(inB, 0, i * E, E));
   }) as [Tensor, Tensor, Tensor];
   return { q, k, v, packed: null };
@@ -181,7 +181,7 @@ export function multiHeadAttentionForward(
     // 2-D or 3-D: isBatched refused the others.
     const two = mask0.ndim === 2;
     const want = two ? [L, S0] : [N * numHeads, L, S0];
-    if (!sameShape(mask0.shape, want)) throw new ShapeError(`The shape of the ${mask0.ndim}D attn_mask is ${size(mask0.shape)}, but should be ${tuple(want)}.`);
+    if (!sameShape(mask0.shape, want)) throw new ShapeError(`The shape of the ${mask0.ndim}D attn_mask is ${size(mask0.shape)}, but should be ${pyIntTuple(want)}.`);
     bias = reshape(additiveMask(mask0, q.dtype, true, "attn_mask"), two ? [1, 1, L, S0] : [N, numHeads, L, S0]);
   }
   let kpm = kpm0 === null ? null : reshape(additiveMask(batched ? kpm0 : unsqueeze(kpm0, 0), q.dtype, true, "key_padding_mask"), [-1, 1, 1, kpm0.shape[kpm0.ndim - 1]!]);
@@ -213,7 +213,7 @@ export function multiHeadAttentionForward(
   if (bias !== null) bias = padKey(bias, added);
   if (kpm !== null) {
     const got = [kpm.shape[0]!, kpm.shape[3]!];
-    if (!sameShape(got, [N, S])) throw new ShapeError(`expecting key_padding_mask shape of ${tuple([N, S])}, but got ${size(batched ? kpm0!.shape : [1, ...kpm0!.shape])}`);
+    if (!sameShape(got, [N, S])) throw new ShapeError(`expecting key_padding_mask shape of ${pyIntTuple([N, S])}, but got ${size(batched ? kpm0!.shape : [1, ...kpm0!.shape])}`);
     bias = bias === null ? kpm : add(bias, kpm);
   }
   const needWeights = opts.needWeights ?? true;
