@@ -12,7 +12,10 @@ export class KindlingError extends Error {
   }
 }
 
-/** The base of one error family: a KindlingError whose `name` is the family's. */
+/**
+ * The base of one error family: a KindlingError whose `name` is the family's. Calls to it are marked
+ * pure, so a bundle drops the families its page never uses.
+ */
 function family(name: string) {
   return class extends KindlingError {
     constructor(message: string) {
@@ -23,28 +26,28 @@ function family(name: string) {
 }
 
 /** Shapes that do not fit together: matmul, broadcasting, view, cat, ... */
-export class ShapeError extends family("ShapeError") {}
+export class ShapeError extends /* @__PURE__ */ family("ShapeError") {}
 
 /** A dtype that the operation does not accept. */
-export class DTypeError extends family("DTypeError") {}
+export class DTypeError extends /* @__PURE__ */ family("DTypeError") {}
 
 /** A bad argument value: dim out of range, negative size, unknown option. */
-export class ArgumentError extends family("ArgumentError") {}
+export class ArgumentError extends /* @__PURE__ */ family("ArgumentError") {}
 
 /** Autograd misuse: backward twice through a freed graph, non-scalar backward without a gradient. */
-export class AutogradError extends family("AutogradError") {}
+export class AutogradError extends /* @__PURE__ */ family("AutogradError") {}
 
 /** A file whose bytes are not what its format promises (checkpoint, image, IDX, cache). */
-export class FormatError extends family("FormatError") {}
+export class FormatError extends /* @__PURE__ */ family("FormatError") {}
 
 /** Index out of range: class index in a loss, gather index, item of a wrong position. */
-export class IndexError extends family("IndexError") {}
+export class IndexError extends /* @__PURE__ */ family("IndexError") {}
 
 /**
  * A path that cannot be used as asked: missing, a directory or FIFO where a file is needed, too large,
  * not readable or writable, or a disk that is full. The message names the path and what to do.
  */
-export class FileError extends family("FileError") {
+export class FileError extends /* @__PURE__ */ family("FileError") {
   constructor(
     message: string,
     /** The fs error code behind it ("ENOENT" for a missing file, ...), so callers can tell "not there yet" apart. */
@@ -55,7 +58,7 @@ export class FileError extends family("FileError") {
 }
 
 /** A loss, parameter or gradient that became NaN or infinite where finite numbers are required. */
-export class NonFiniteError extends family("NonFiniteError") {}
+export class NonFiniteError extends /* @__PURE__ */ family("NonFiniteError") {}
 
 /** A wait that ran past its limit (a DataLoader `timeout`, a worker that never answers). */
-export class TimeoutError extends family("TimeoutError") {}
+export class TimeoutError extends /* @__PURE__ */ family("TimeoutError") {}
