@@ -3,6 +3,7 @@ import { checkCall } from "../check_call.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { Module } from "../module.ts";
 import { pyFloat } from "../repr.ts";
+import { pyIntTuple } from "../conv.ts";
 
 /**
  * Upsampling by a size or a scale factor (F.interpolate as a layer):
@@ -40,8 +41,8 @@ export class Upsample extends Module {
   }
 
   override extraRepr(): string {
-    const tuple = (v: number | number[], f: (x: number) => string) => (typeof v === "number" ? f(v) : `(${v.map(f).join(", ")}${v.length === 1 ? "," : ""})`);
-    const info = this.scaleFactor !== null ? `scale_factor=${tuple(this.scaleFactor, pyFloat)}` : `size=${this.size === null ? "None" : tuple(this.size, String)}`;
+    const f = this.scaleFactor;
+    const info = f === null ? `size=${pyIntTuple(this.size)}` : `scale_factor=${typeof f === "number" ? pyFloat(f) : `(${f.map(pyFloat).join(", ")}${f.length === 1 ? "," : ""})`}`;
     return `${info}, mode=${this.mode}`;
   }
 }
