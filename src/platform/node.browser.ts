@@ -23,7 +23,10 @@ export function nodeOnly(module: string, what?: string): never {
   throw new ArgumentError(`${what ? `${what}: ` : ""}${HINTS[module] ?? `node:${module} is Node-only`}; this is the browser build of kindling`);
 }
 
-/** A stand-in namespace: any member is a function that throws (a property read alone does not). */
+/**
+ * A stand-in namespace: any member is a function that throws (a property read alone does not). The
+ * stand-ins are built by calls marked pure, so a bundle drops those its page never imports.
+ */
 function standIn<T>(module: string): T {
   return new Proxy({}, {
     get: (_t, key) => (typeof key === "symbol" ? undefined : () => nodeOnly(module, `${module}.${key}`)),
@@ -34,14 +37,14 @@ function standInFn<T>(module: string, name: string): T {
   return (() => nodeOnly(module, name)) as T;
 }
 
-export const fs = standIn<typeof NodeSide.fs>("fs");
-export const fsp = standIn<typeof NodeSide.fsp>("fsp");
-export const path = standIn<typeof NodeSide.path>("path");
-export const zlib = standIn<typeof NodeSide.zlib>("zlib");
-export const createHash = standInFn<typeof NodeSide.createHash>("crypto", "createHash");
-export const randomBytes = standInFn<typeof NodeSide.randomBytes>("crypto", "randomBytes");
-export const createRequire = standInFn<typeof NodeSide.createRequire>("module", "createRequire");
-export const fileURLToPath = standInFn<typeof NodeSide.fileURLToPath>("url", "fileURLToPath");
+export const fs = /* @__PURE__ */ standIn<typeof NodeSide.fs>("fs");
+export const fsp = /* @__PURE__ */ standIn<typeof NodeSide.fsp>("fsp");
+export const path = /* @__PURE__ */ standIn<typeof NodeSide.path>("path");
+export const zlib = /* @__PURE__ */ standIn<typeof NodeSide.zlib>("zlib");
+export const createHash = /* @__PURE__ */ standInFn<typeof NodeSide.createHash>("crypto", "createHash");
+export const randomBytes = /* @__PURE__ */ standInFn<typeof NodeSide.randomBytes>("crypto", "randomBytes");
+export const createRequire = /* @__PURE__ */ standInFn<typeof NodeSide.createRequire>("module", "createRequire");
+export const fileURLToPath = /* @__PURE__ */ standInFn<typeof NodeSide.fileURLToPath>("url", "fileURLToPath");
 export const Worker = class {
   constructor() {
     nodeOnly("worker_threads", "Worker");
