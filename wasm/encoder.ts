@@ -103,6 +103,7 @@ export class Fn {
   f32mul(): this { return this.op(0x94); }
   f32add(): this { return this.op(0x92); }
   f32gt(): this { return this.op(0x5e); }
+  f32max(): this { return this.op(0x97); }
   f32ne(): this { return this.op(0x5c); }
   f64store(offset = 0): this { return this.op(0x39, 3, ...uleb(offset)); }
   f64ConvertI32S(): this { return this.op(0xb7); }

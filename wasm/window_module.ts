@@ -285,7 +285,22 @@ function copyRows(): Fn {
   return f;
 }
 
+/**
+ * relu(dst, bytes): max(y, 0) over `bytes` bytes of float32 in place (a conv pass's output, fused with
+ * a ReLU); wasm's max as the elementwise relu uses it: NaN stays NaN, -0 gives +0. `two` pushes the
+ * address twice: the store's, then the load's.
+ */
+function relu(): Fn {
+  const f = new Fn(["i32", "i32"]);
+  const q = f.local("i32"), whole = f.local("i32"), two = (): Fn => f.get(0).get(q).add().get(0).get(q).add();
+  f.get(1).i32(-16).and().set(whole);
+  f.forLoop(q, () => f.i32(0), () => f.get(whole), () => f.i32(16), () => two().v(SIMD.load, 0, 2).v128f32(0).v(SIMD.f32x4Max).v(SIMD.store, 0, 2));
+  f.forLoop(q, () => f.get(whole), () => f.get(1), () => f.i32(4), () => two().f32load(0).f32(0).f32max().f32store(0));
+  return f;
+}
+
 export function windowFunctions(): { name: string; fn: Fn }[] {
   return [{ name: "copy_rows", fn: copyRows() }, { name: "max_pool_2x2v", fn: maxPool2x2Simd() }, { name: "bias_sums", fn: biasSums() },
-    { name: "fill_rows", fn: fillRows() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() }];
+    { name: "fill_rows", fn: fillRows() }, { name: "im2col", fn: windowFn(true) }, { name: "col2im", fn: windowFn(false) }, { name: "max_pool", fn: maxPool() }, { name: "max_pool_2x2", fn: maxPool2x2() },
+    { name: "relu", fn: relu() }];
 }

@@ -25,4 +25,10 @@ export interface ConvPasses {
   forwardBias?(x: F, w: F, bias: F, y: F, win: Window2d, dims: ConvDims): boolean;
   /** Optional: backwardWeight, and `gb` [O] overwritten with the bias gradient (g summed over N, H, W) in the same pass. */
   backwardWeightBias?(g: F, x: F, gw: F, gb: F, win: Window2d, dims: ConvDims): boolean;
+  /**
+   * Optional, false where the backend can fuse a ReLU (ops/conv_relu.ts): set true by the caller, the
+   * next forward or forwardBias that takes its call also applies max(y, 0) inside the pass (the relu
+   * kernel's bits) and sets it back to false.
+   */
+  relu?: boolean;
 }

@@ -1,6 +1,8 @@
 import { releaseWhenFreed } from "../autograd/activations.ts";
 import { nodesMade } from "../autograd/node.ts";
 import type { Storage } from "../tensor/dtype.ts";
+import type { ConvOptions } from "../ops/conv.ts";
+import { conv2dRelu } from "../ops/conv_relu.ts";
 import { linearRelu } from "../ops/linear.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { AnyModule } from "./module.ts";
@@ -29,15 +31,20 @@ function keepsNothing(m: AnyModule): boolean {
   return isUnhookedBuiltin(m) && KEEP_NOTHING.has(builtinName(m));
 }
 
-/** The parameters of an unhooked builtin Linear directly followed by an unhooked builtin ReLU, else null. */
-function linearThenRelu(m: AnyModule, next: AnyModule | undefined): { weight: Tensor; bias: Tensor | null } | null {
-  if (next === undefined || builtinName(m) !== "Linear" || builtinName(next) !== "ReLU") return null;
-  if (!isUnhookedBuiltin(m) || !isUnhookedBuiltin(next)) return null;
-  const { weight, bias } = m as unknown as { weight: unknown; bias: unknown };
-  return weight instanceof Tensor && (bias === null || bias instanceof Tensor) ? { weight, bias } : null;
+/**
+ * An unhooked builtin Linear, or Conv2d with zero padding over a batch, directly followed by an
+ * unhooked builtin ReLU, as one op on `x`; else null.
+ */
+function withRelu(m: AnyModule, next: AnyModule | undefined, x: Tensor): (() => Tensor) | null {
+  if (next === undefined || builtinName(next) !== "ReLU" || !isUnhookedBuiltin(m) || !isUnhookedBuiltin(next)) return null;
+  const c = m as unknown as ConvOptions & { weight: unknown; bias: unknown; paddingMode: string };
+  const { weight, bias } = c;
+  if (!(weight instanceof Tensor) || !(bias === null || bias instanceof Tensor)) return null;
+  if (builtinName(m) === "Linear") return () => linearRelu(x, weight, bias);
+  return builtinName(m) === "Conv2d" && c.paddingMode === "zeros" && x.ndim === 4 ? () => conv2dRelu(x, weight, bias, c) : null;
 }
 
-/** What bench/profiler.ts wraps around each step of a chain: one module, or a fused Linear + ReLU. */
+/** What bench/profiler.ts wraps around each step of a chain: one module, or a fused Linear/Conv2d + ReLU. */
 export type ChainObserver = (modules: readonly AnyModule[], run: () => unknown) => unknown;
 let observer: ChainObserver | null = null;
 
@@ -47,8 +54,8 @@ export function observeChain(fn: ChainObserver | null): void {
 }
 
 /**
- * Runs `modules` in turn (Sequential's forward); a Linear followed by a ReLU, both unhooked builtins,
- * runs as one op (ops/linear.ts, linearRelu). A tensor passed between two adjacent KEEP_NOTHING
+ * Runs `modules` in turn (Sequential's forward); a Linear or Conv2d followed by a ReLU, all unhooked
+ * builtins, runs as one op (linearRelu, conv2dRelu). A tensor passed between two adjacent KEEP_NOTHING
  * layers is private, unless its memory is also that of a tensor some other code sees (the input, the
  * output, what another layer takes or returns, even through a view): the memory of private tensors goes
  * back to the storage pool when the graph that saved them is released (autograd/activations.ts), or at
@@ -70,11 +77,11 @@ export function runChain(modules: Iterable<AnyModule>, x: unknown): unknown {
     const ok = keepsNothing(m);
     if (prevOk && ok && y instanceof Tensor) inner.push(y.storage);
     else share(y);
-    // A Linear's output that only a ReLU reads is never seen: both run as one op (bias and ReLU in the
-    // GEMM's epilogue), with the same graph nodes as the two layers.
-    const lr = y instanceof Tensor ? linearThenRelu(m, list[i + 1]) : null;
+    // A Linear's or Conv2d's output that only a ReLU reads is never seen: both run as one op (the ReLU
+    // in the GEMM's epilogue or the conv pass), with the same graph nodes as the two layers.
     const xi = y;
-    const run = lr ? () => linearRelu(xi as Tensor, lr.weight, lr.bias) : () => m.forward(xi);
+    const lr = y instanceof Tensor ? withRelu(m, list[i + 1], y) : null;
+    const run = lr ?? (() => m.forward(xi));
     y = observer ? observer(lr ? [m, list[i + 1]!] : [m], run) : run();
     if (lr) i++;
     prevOk = ok;

@@ -103,7 +103,8 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
   const perTask = (K: number, L: number, N: number, threads: number): number =>
     Math.max(1, Math.min(Math.floor(CHUNK_FLOATS / (K * L)), Math.ceil(N / (4 * threads))));
 
-  return {
+  const passes: ConvPasses = {
+    relu: false,
     forward: (x, w, y, win, dims, beta) => forward(x, w, null, y, win, dims, beta),
     forwardBias: (x, w, bias, y, win, dims) => forward(x, w, bias, y, win, dims, 1),
 
@@ -144,8 +145,13 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     backwardWeight: (gy, x, gw, win, dims) => weight(gy, x, gw, null, win, dims),
     backwardWeightBias: (gy, x, gw, gb, win, dims) => weight(gy, x, gw, gb, win, dims),
   };
+  return passes;
 
-  /** The forward pass; with `bias`, y = bias + the convolution, the bias written into each task's product before its GEMM (beta 1). */
+  /**
+   * The forward pass; with `bias`, y = bias + the convolution, the bias written into each task's product
+   * before its GEMM (beta 1). Asked for a ReLU (passes.relu), each task rectifies its samples' outputs
+   * once they are in the staged output, still in its cache.
+   */
   function forward(x: F, w: F, bias: F | null, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean {
     if (!takes(bias ? [x, w, y, bias] : [x, w, y], win)) return false;
     const fr = frame(win, dims);
@@ -157,6 +163,8 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     const cBytes = inPlace ? 0 : align(4 * Mp * Np), packs = align(4 * K * bLd) + cBytes;
     const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), K) + packBytes(Math.min(BLOCKING.NC, Np), K));
     if (!bases) return false;
+    const relu = passes.relu;
+    passes.relu = false;
     prepackA(w as Float32Array, dims.G, Og, K, K, false, ws, apk, 4 * Mp * K, Og, K);
     const f = rt.f32();
     f.set(x.subarray(0, nx), xs / 4);
@@ -179,6 +187,7 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
         job.call(id["gemm"]!, gemm(apk + g * 4 * Mp * K, Mp, false, B, bLd, false, c, inPlace ? L : Np, Og, s1 * L, K, beta,
           4 | (bDirect ? 2 : 0), packs), (1 << 3) | (inPlace ? 0 : 1 << 6) | GEMM_REL_PACKS);
         if (!inPlace) copyC(false);
+        for (let s = 0; relu && s < s1; s++) job.call(id["relu"]!, [ys + fr.yOff(n0 + s, g), 4 * Og * L]);
         job.end();
       }
     }
