@@ -113,10 +113,10 @@ test("a training page's bundle is the core only: no datasets, transforms, image 
   assert.deepEqual(extras, []);
   assert.ok(size.inputs.some((p) => p.endsWith("src/platform/native.browser.ts")), "the native backend's browser stand-in");
   report("two-line training page", size);
-  // Measured 118.7 KiB (121,498 bytes) at dcc67ce: every member of torch.nn and torch.optim (see
-  // ONE_LEVEL_PAGE), and since this session the wasm conv passes, fused dropout, layer-norm and
-  // recurrent-cell kernels. A jump means something optional slipped into the core again.
-  assert.ok(size.gzip < 122 * 1024, `${size.gzip} bytes gzipped`);
+  // Measured 115.1 KiB (117,884 bytes) at d7c8424 (118.7 KiB at dcc67ce): every member of torch.nn and
+  // torch.optim (see ONE_LEVEL_PAGE), the wasm conv passes, fused dropout, layer-norm and recurrent-cell
+  // kernels. A jump means something optional slipped into the core again.
+  assert.ok(size.gzip < 117 * 1024, `${size.gzip} bytes gzipped`);
 });
 
 test("a page that imports nn, nn.functional and optim as namespaces carries only the layers it names", async () => {
@@ -124,7 +124,7 @@ test("a page that imports nn, nn.functional and optim as namespaces carries only
   report("one-level namespaces page", size);
   const unused = size.inputs.filter((p) => /src\/(nn\/(attention|recurrent|extra)|optim\/(lr_scheduler|extra)|nn\/(conv|pooling|normalization)\.ts)/.test(p));
   assert.deepEqual(unused, [], "layers, optimizers and schedulers the page never names");
-  // Measured 64.5 KiB (66,023 bytes) at 39971b3; issue 15 asks for at most 100 KB.
+  // Measured 68.7 KiB (70,384 bytes) at d7c8424 (64.5 KiB at 39971b3); issue 15 asks for at most 100 KB.
   assert.ok(size.gzip <= 70 * 1024, `${size.gzip} bytes gzipped`);
 });
 
@@ -139,7 +139,7 @@ test("package.json exports the namespaces a page imports on their own, beside th
 test("a page of tensors and autograd carries no torch.nn and no torch.optim", async () => {
   const size = await pageSize(TENSOR_PAGE);
   report("tensor-only page", size);
-  // Measured 53.8 KiB (55,044 bytes) at 39971b3; 98.3 KiB before torch.nn's names moved into its classes.
+  // Measured 55.0 KiB (56,304 bytes) at d7c8424 (53.8 KiB at 39971b3); 98.3 KiB before torch.nn's names moved into its classes.
   assert.deepEqual(size.inputs.filter((p) => /src\/(nn|optim)\//.test(p)), [], "torch.nn and torch.optim come in only where used");
   assert.ok(size.gzip <= 58 * 1024, `${size.gzip} bytes gzipped`);
 });
