@@ -1,7 +1,7 @@
 import { backend } from "../backend/registry.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
-import { isFloating } from "../tensor/dtype.ts";
+import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { sumToShape } from "./reduce.ts";
@@ -114,6 +114,21 @@ function productShape(a: Tensor, b: Tensor): number[] {
   return [...broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2)), a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!];
 }
 
+/**
+ * The kernel PyTorch 1.13's matmul reaches for these ranks, which decides its dtype errors and the dtype
+ * of an empty product: dot for two vectors; mv or mm with the operands swapped (and transposed) when
+ * only the second is batched; bmm when both are. `empty` is the dtype mv (its vector's), mm (its first
+ * operand's) or bmm (its second's) allocates.
+ */
+function kernelOf(a: Tensor, b: Tensor): { name: string; first: Tensor; second: Tensor; empty: DType } {
+  if (a.ndim === 1 && b.ndim === 1) return { name: "dot", first: a, second: b, empty: a.dtype };
+  if (a.ndim >= 3 && b.ndim >= 3) return { name: "bmm", first: a, second: b, empty: b.dtype };
+  const [first, second] = a.ndim <= 2 && b.ndim >= 3 ? [b, a] : [a, b];
+  return second.ndim === 1
+    ? { name: "addmv_impl_cpu", first, second, empty: second.dtype }
+    : { name: "addmm_impl_cpu_", first, second, empty: first.dtype };
+}
+
 export function matmul(a: Tensor, b: Tensor): Tensor {
   Tensor.check(a, "input");
   Tensor.check(b, "other");
@@ -131,18 +146,21 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${K1} != ${K2})`);
   }
   if (a.dtype !== b.dtype || a.dtype === "bool") {
-    // PyTorch checks the dtypes only when there is something to compute: an empty product, or one over
-    // an empty inner dim (zeros), takes the first operand's dtype (mm) or the second's (batched), and
-    // its gradients are zeros.
+    const k = kernelOf(a, b);
+    // PyTorch checks the dtypes only when there is something to compute (dot aside): an empty product,
+    // or one over an empty inner dim (zeros), takes the dtype of the operand its kernel allocates from,
+    // and its gradients are zeros.
     const shape = productShape(a, b);
-    if (numelOf(shape) === 0 || K1 === 0) {
+    if (k.name !== "dot" && (numelOf(shape) === 0 || K1 === 0)) {
       const zeros = (t: Tensor) => (isFloating(t.dtype) ? fresh(t.shape, t.dtype) : null);
-      const dtype = a.ndim <= 2 && b.ndim <= 2 ? a.dtype : b.dtype;
-      checkDifferentiableResult("matmul()", dtype, [a, b]);
-      return record(fresh(shape, dtype), "MmBackward0", [a, b], () => [zeros(a), zeros(b)]);
+      checkDifferentiableResult("matmul()", k.empty, [a, b]);
+      return record(fresh(shape, k.empty), "MmBackward0", [a, b], () => [zeros(a), zeros(b)]);
     }
-    if (a.dtype !== b.dtype) throw new DTypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
-    throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+    if (k.name === "dot" && a.dtype !== b.dtype) {
+      throw new DTypeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
+    }
+    if (k.first.dtype === "bool") throw new DTypeError(`"${k.name}" not implemented for 'Bool'`);
+    throw new DTypeError(`expected scalar type ${scalarTypeName(k.first.dtype)} but found ${scalarTypeName(k.second.dtype)}`);
   }
   if (!isFloating(a.dtype)) {
     // Integer products (no gradient) through the float64 GEMM: exact while the sums stay below 2^53.
