@@ -34,12 +34,15 @@ function powBaseGrad(g: Tensor, a: Tensor, b: TensorLike): Tensor {
   return typeof b === "number" ? ga : where(binaryRaw("eq", b, 0), 0, ga);
 }
 
-/** d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0 (PyTorch's limit, not 0 * -inf). */
+/**
+ * d/db a^b = a^b log(a), and 0 where a == 0 and b >= 0 (PyTorch's limit, not 0 * -inf). The mask is
+ * applied before g multiplies, as in PyTorch: a NaN g stays NaN there.
+ */
 function powExponentGrad(g: Tensor, a: TensorLike, b: Tensor, y: Tensor): Tensor {
-  const gb = mul(g, mul(y, a instanceof Tensor ? log(a) : Math.log(a)));
-  if (typeof a === "number" && a !== 0) return gb;
+  const d = mul(y, a instanceof Tensor ? log(a) : Math.log(a));
+  if (typeof a === "number" && a !== 0) return mul(g, d);
   const atZero = binaryRaw("ge", b, 0);
-  return where(typeof a === "number" ? atZero : binaryRaw("logicalAnd", binaryRaw("eq", a, 0), atZero), 0, gb);
+  return mul(g, where(typeof a === "number" ? atZero : binaryRaw("logicalAnd", binaryRaw("eq", a, 0), atZero), 0, d));
 }
 
 /**

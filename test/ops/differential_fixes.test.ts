@@ -137,3 +137,15 @@ test("a product over an empty inner dim is zeros without a dtype check, as PyTor
   assert.equal(b.dtype, "bool");
   assert.deepEqual(b.shape, [1, 1, 2]);
 });
+
+test("pow's exponent gradient masks 0^b (b >= 0) before the incoming gradient multiplies, so a NaN gradient stays NaN", () => {
+  const a = torch.tensor([0, 0, 2, 0], { requiresGrad: true });
+  const b = torch.tensor([-0, 1, 0.5, -1], { requiresGrad: true });
+  a.pow(b).backward(torch.tensor([NaN, NaN, 1, 2]));
+  // PyTorch 1.13's numbers (float32).
+  assert.deepEqual(values(a.grad!), [0, NaN, Math.fround(0.3535533845424652), -Infinity]);
+  assert.deepEqual(values(b.grad!), [NaN, NaN, Math.fround(0.9802581071853638), -Infinity]);
+  const e = torch.tensor([0, 2, -1], { requiresGrad: true });
+  torch.pow(0, e).backward(torch.tensor([NaN, 1, 1]));
+  assert.deepEqual(values(e.grad!), [NaN, 0, -Infinity]);
+});
