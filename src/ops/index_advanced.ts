@@ -61,12 +61,15 @@ export function planAdvanced(x: Tensor, tensors: readonly TensorIndex[]): Plan {
   }
   const m = numelOf(B);
   const sizes = dims.map((d) => x.shape[d]!);
+  const rest = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
   if (m > 0 && sizes.includes(0)) throw new IndexError("index is out of bounds for dimension with size 0");
+  // PyTorch checks each index as its kernel reads it: with an empty dim left unindexed, the result is
+  // empty, nothing is read, and an index out of range is no error (x[1:, idx] on a size-1 dim 0).
+  const reads = numelOf(rest.map((d) => x.shape[d]!)) > 0;
   const data = indices.map((t) => denseData(expand(t, B)));
-  const rows = rowNumbers(data, sizes, m);
+  const rows = reads ? rowNumbers(data, sizes, m) : new Float64Array(m);
 
   const adjacent = dims.every((d, i) => i === 0 || d === dims[i - 1]! + 1);
-  const rest = x.shape.map((_, d) => d).filter((d) => !dims.includes(d));
   const merged = numelOf(sizes);
   if (adjacent) {
     const first = dims[0]!;

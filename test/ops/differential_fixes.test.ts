@@ -149,3 +149,15 @@ test("pow's exponent gradient masks 0^b (b >= 0) before the incoming gradient mu
   torch.pow(0, e).backward(torch.tensor([NaN, 1, 1]));
   assert.deepEqual(values(e.grad!), [NaN, 0, -Infinity]);
 });
+
+test("advanced indexing checks index ranges only where it reads: an empty unindexed dim makes an out-of-range index no error", () => {
+  const T = (v: number[]) => torch.tensor(v);
+  // PyTorch 1.13: x[None, 1:, [2, 0, 2]] on [1, 2, 4] is [1, 0, 3, 4]; zeros(3, 0)[[7]] is [1, 0].
+  assert.deepEqual(torch.zeros([1, 2, 4]).index([null, torch.Slice(1, null), T([2, 0, 2])]).shape, [1, 0, 3, 4]);
+  assert.deepEqual(torch.zeros([3, 0]).index([T([7])]).shape, [1, 0]);
+  assert.deepEqual(torch.zeros([0, 3]).index([torch.Slice(), T([7])]).shape, [0, 1]);
+  const y = torch.zeros([0, 3]);
+  y.indexPut_([torch.Slice(), T([7])], torch.tensor(1.5));
+  assert.throws(() => torch.zeros([1, 2, 4]).index([T([5])]), { name: "IndexError", message: "index 5 is out of bounds for dimension 0 with size 1" });
+  assert.throws(() => torch.zeros([0, 0]).index([T([1])]), { name: "IndexError", message: "index is out of bounds for dimension with size 0" });
+});
