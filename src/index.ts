@@ -46,6 +46,7 @@ export * from "./errors.ts";
 export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
 export * from "./ops/api_ops13.ts";
+export * from "./ops/api_selection.ts";
 export { getImageLimits, setImageLimits } from "./io/image/limits.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";
