@@ -47,6 +47,7 @@ export * from "./api_autograd.ts";
 export * from "./ops/indexing_api.ts";
 export * from "./ops/api_ops13.ts";
 export * from "./ops/api_selection.ts";
+export * from "./ops/api_shape_extra.ts";
 export { getImageLimits, setImageLimits } from "./io/image/limits.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";

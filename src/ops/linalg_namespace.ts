@@ -4,6 +4,7 @@ import { type MatrixOrd, type VectorNormOptions, matrixNorm, vectorNorm } from "
 
 /** torch.linalg: the norms kindling has, in camelCase. */
 export { vectorNorm, matrixNorm };
+export { linalgCross as cross } from "./shape_extra_combine.ts";
 
 /** torch.linalg.norm: a vector norm over one dim (or a flattened 1-d input), a matrix norm over two. */
 export function norm(A: Tensor, ord: MatrixOrd | null = null, dim: number | readonly number[] | null = null, keepdim = false, opts: VectorNormOptions = {}): Tensor {
