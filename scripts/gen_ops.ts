@@ -107,7 +107,11 @@ function functionsFile(): string {
     lines.push(doc(r), `export const ${n}: (${compositeParams(n, r).join(", ")}) => Tensor = compositeFunction(${JSON.stringify(n)});`);
   }
   lines.push("", 'declare module "../tensor/tensor.ts" {', "  interface Tensor {");
-  for (const [n, r] of unary) if (r.api === "torch+method") lines.push(`    ${n}(): Tensor;`);
+  for (const [n, r] of unary) {
+    if (r.api !== "torch+method") continue;
+    lines.push(`    ${n}(): Tensor;`);
+    if (r.inplace) lines.push(`    ${n}_(): Tensor;`);
+  }
   for (const [n, r] of binary) {
     if (r.api !== "torch+method") continue;
     if (r.custom) lines.push(`    ${n}(...args: MethodArgs<typeof import("./binary.ts").${n}>): Tensor;`);
@@ -171,7 +175,7 @@ function opinfoJson(): string {
   const spec = {
     generator: "scripts/gen_ops.ts",
     unary: unary.filter(([, r]) => r.api !== "internal").map(([n, r]) => ({
-      name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, domain: domain(r.domain),
+      name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, inplace: Boolean(r.inplace), domain: domain(r.domain),
     })),
     binary: binary.filter(([, r]) => r.api !== "internal").map(([n, r]) => ({
       name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, tensorsOnly: r.tensorsOnly ?? false,

@@ -16,6 +16,8 @@ const UNARY: Record<string, string> = {
   square: "PowBackward0",
   log1p: "Log1PBackward0",
   geluGrad: "GeluBackwardBackward0",
+  deg2rad: "Deg2RadBackward0",
+  rad2deg: "Rad2DegBackward0",
 };
 
 export function unaryNodeName(op: string): string {

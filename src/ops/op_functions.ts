@@ -54,6 +54,50 @@ export const erf = unaryFunction("erf");
 export const gelu = unaryFunction("gelu");
 /** torch.rsqrt: -0 gives -inf, negatives NaN. */
 export const rsqrt = unaryFunction("rsqrt");
+/** torch.tan. */
+export const tan = unaryFunction("tan");
+/** torch.asin. */
+export const asin = unaryFunction("asin");
+/** torch.acos. */
+export const acos = unaryFunction("acos");
+/** torch.atan. */
+export const atan = unaryFunction("atan");
+/** torch.sinh. */
+export const sinh = unaryFunction("sinh");
+/** torch.cosh. */
+export const cosh = unaryFunction("cosh");
+/** torch.asinh. */
+export const asinh = unaryFunction("asinh");
+/** torch.acosh. */
+export const acosh = unaryFunction("acosh");
+/** torch.atanh. */
+export const atanh = unaryFunction("atanh");
+/** torch.log2. */
+export const log2 = unaryFunction("log2");
+/** torch.log10. */
+export const log10 = unaryFunction("log10");
+/** torch.exp2. */
+export const exp2 = unaryFunction("exp2");
+/** torch.erfc. */
+export const erfc = unaryFunction("erfc");
+/** torch.erfinv: +-1 give +-inf, |x| > 1 NaN. */
+export const erfinv = unaryFunction("erfinv");
+/** torch.lgamma: +inf at 0, the negative integers and both infinities. */
+export const lgamma = unaryFunction("lgamma");
+/** torch.digamma: -inf at +0, +inf at -0, NaN at the negative integers and -inf. */
+export const digamma = unaryFunction("digamma");
+/** torch.frac: the sign of x; NaN for the infinities. */
+export const frac = unaryFunction("frac");
+/** torch.sinc: 1 at 0. */
+export const sinc = unaryFunction("sinc");
+/** torch.deg2rad. */
+export const deg2rad = unaryFunction("deg2rad");
+/** torch.rad2deg. */
+export const rad2deg = unaryFunction("rad2deg");
+/** torch.sgn: as sign for real inputs: NaN and -0 give +0. */
+export const sgn = unaryFunction("sgn");
+/** torch.signbit: true for -0. */
+export const signbit = unaryFunction("signbit");
 /** torch.isnan. */
 export const isnan = unaryFunction("isnan");
 /** torch.isinf. */
@@ -104,25 +148,82 @@ declare module "../tensor/tensor.ts" {
     neg(): Tensor;
     exp(): Tensor;
     log(): Tensor;
+    log_(): Tensor;
     sqrt(): Tensor;
     abs(): Tensor;
     tanh(): Tensor;
     sigmoid(): Tensor;
     relu(): Tensor;
     sign(): Tensor;
+    sign_(): Tensor;
     sin(): Tensor;
+    sin_(): Tensor;
     cos(): Tensor;
+    cos_(): Tensor;
     square(): Tensor;
+    square_(): Tensor;
     reciprocal(): Tensor;
+    reciprocal_(): Tensor;
     log1p(): Tensor;
+    log1p_(): Tensor;
     expm1(): Tensor;
+    expm1_(): Tensor;
     floor(): Tensor;
+    floor_(): Tensor;
     ceil(): Tensor;
+    ceil_(): Tensor;
     round(): Tensor;
+    round_(): Tensor;
     trunc(): Tensor;
+    trunc_(): Tensor;
     logicalNot(): Tensor;
     erf(): Tensor;
+    erf_(): Tensor;
     rsqrt(): Tensor;
+    rsqrt_(): Tensor;
+    tan(): Tensor;
+    tan_(): Tensor;
+    asin(): Tensor;
+    asin_(): Tensor;
+    acos(): Tensor;
+    acos_(): Tensor;
+    atan(): Tensor;
+    atan_(): Tensor;
+    sinh(): Tensor;
+    sinh_(): Tensor;
+    cosh(): Tensor;
+    cosh_(): Tensor;
+    asinh(): Tensor;
+    asinh_(): Tensor;
+    acosh(): Tensor;
+    acosh_(): Tensor;
+    atanh(): Tensor;
+    atanh_(): Tensor;
+    log2(): Tensor;
+    log2_(): Tensor;
+    log10(): Tensor;
+    log10_(): Tensor;
+    exp2(): Tensor;
+    exp2_(): Tensor;
+    erfc(): Tensor;
+    erfc_(): Tensor;
+    erfinv(): Tensor;
+    erfinv_(): Tensor;
+    lgamma(): Tensor;
+    lgamma_(): Tensor;
+    digamma(): Tensor;
+    digamma_(): Tensor;
+    frac(): Tensor;
+    frac_(): Tensor;
+    sinc(): Tensor;
+    sinc_(): Tensor;
+    deg2rad(): Tensor;
+    deg2rad_(): Tensor;
+    rad2deg(): Tensor;
+    rad2deg_(): Tensor;
+    sgn(): Tensor;
+    sgn_(): Tensor;
+    signbit(): Tensor;
     isnan(): Tensor;
     isinf(): Tensor;
     isfinite(): Tensor;

@@ -100,6 +100,11 @@ export interface UnaryRow {
   /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
   grad: UnaryGrad | "zero" | null;
   saves: readonly UnarySaved[];
+  /**
+   * The in-place method `name_` exists (its backward reads self's old value where `saves` has "input");
+   * "noDerivative": it exists but PyTorch 1.13 has no derivative for it (asinh_), so backward raises.
+   */
+  inplace?: boolean | "noDerivative";
 }
 
 /** What only the generator and the tests read of an op (every table has the first three). */

@@ -2,7 +2,7 @@ import { ALL, FLOATS, INVERT_MASK, NUMBERS, type UnaryGrad, type UnaryRow, type 
 import { add, binaryRaw, div, pow, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
-import { cos, exp, gt, mul, neg, sigmoid, sign, sin } from "./op_functions.ts";
+import { cos, cosh, digamma, erfinv, exp, gt, mul, neg, rsqrt, sigmoid, sign, sin, sinh, square } from "./op_functions.ts";
 
 /**
  * Every unary elementwise op, declared once in two tables keyed by the same names (see op_spec.ts for
@@ -25,6 +25,8 @@ const predicate: UnaryRow = { api: "torch+method", accepts: ALL, result: "bool",
  */
 const math = (grad: UnaryGrad, saves: readonly UnarySaved[], more?: Partial<UnaryRow>): UnaryRow =>
   ({ api: "torch+method", accepts: ALL, result: "float", grad, saves, ...more });
+/** A float function with an in-place method `name_`. */
+const mathIn = (grad: UnaryGrad, saves: readonly UnarySaved[], more?: Partial<UnaryRow>): UnaryRow => math(grad, saves, { inplace: true, ...more });
 /** A per-dtype kernel of another row. */
 const internal = (accepts: UnaryRow["accepts"]): UnaryRow => ({ api: "internal", accepts, result: "same", grad: null, saves: [] });
 
@@ -35,7 +37,7 @@ export const UNARY = {
     grad: (g) => neg(g), saves: [],
   },
   exp: math((g, _x, y) => mul(g, y), ["output"]),
-  log: math((g, x) => div(g, x), ["input"]),
+  log: mathIn((g, x) => div(g, x), ["input"]),
   sqrt: math((g, _x, y) => div(g, mul(y, 2)), ["output"]),
   abs: {
     api: "torch+method", accepts: NUMBERS, refuse: notImplemented("abs_cpu"), result: "same",
@@ -48,29 +50,29 @@ export const UNARY = {
     // PyTorch's threshold_backward on the output: blocked where y <= 0, passed elsewhere (NaN included).
     grad: (g, _x, y) => binaryRaw("reluGrad", y, g), saves: ["output"],
   },
-  sign: flat(ALL, "same", "zero"),
-  sin: math((g, x) => mul(g, cos(x)), ["input"]),
-  cos: math((g, x) => neg(mul(g, sin(x))), ["input"]),
+  sign: { ...flat(ALL, "same", "zero"), inplace: true },
+  sin: mathIn((g, x) => mul(g, cos(x)), ["input"]),
+  cos: mathIn((g, x) => neg(mul(g, sin(x))), ["input"]),
   square: {
     api: "torch+method", accepts: ALL, kernels: { int32: "squareInt32", int64: "squareInt64" },
     // PyTorch's square is pow(x, 2), which promotes bool like any integer exponent does.
     result: (d) => (d === "bool" ? "int64" : d),
-    grad: (g, x) => mul(g, mul(x, 2)), saves: ["input"],
+    grad: (g, x) => mul(g, mul(x, 2)), saves: ["input"], inplace: true,
   },
-  reciprocal: math((g, _x, y) => neg(mul(g, mul(y, y))), ["output"]),
-  log1p: math((g, x) => div(g, add(x, 1)), ["input"], { kernels: { float32: "log1pFloat32" } }),
-  expm1: math((g, _x, y) => mul(g, add(y, 1)), ["output"]),
-  floor: flat(NUMBERS, "same", "zero", notImplemented("floor_vml_cpu")),
-  ceil: flat(NUMBERS, "same", "zero", notImplemented("ceil_vml_cpu")),
-  round: flat(NUMBERS, "same", "zero", notImplemented("round_vml_cpu")),
-  trunc: flat(NUMBERS, "same", "zero", notImplemented("trunc_vml_cpu")),
+  reciprocal: mathIn((g, _x, y) => neg(mul(g, mul(y, y))), ["output"]),
+  log1p: mathIn((g, x) => div(g, add(x, 1)), ["input"], { kernels: { float32: "log1pFloat32" } }),
+  expm1: mathIn((g, _x, y) => mul(g, add(y, 1)), ["output"]),
+  floor: { ...flat(NUMBERS, "same", "zero", notImplemented("floor_vml_cpu")), inplace: true },
+  ceil: { ...flat(NUMBERS, "same", "zero", notImplemented("ceil_vml_cpu")), inplace: true },
+  round: { ...flat(NUMBERS, "same", "zero", notImplemented("round_vml_cpu")), inplace: true },
+  trunc: { ...flat(NUMBERS, "same", "zero", notImplemented("trunc_vml_cpu")), inplace: true },
   logicalNot: flat(ALL, "bool", null),
-  erf: math((g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), ["input"]),
+  erf: mathIn((g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), ["input"]),
   gelu: {
     api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
     grad: (g, x) => mul(g, unaryRaw("geluGrad", x)), saves: ["input"],
   },
-  rsqrt: math((g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), ["output"]),
+  rsqrt: mathIn((g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), ["output"]),
   silu: {
     api: "F", accepts: FLOATS, refuse: notImplemented("silu_cpu"), result: "same",
     // PyTorch's silu_backward: g * s * (1 + x * (1 - s)), s = sigmoid(x).
@@ -85,6 +87,35 @@ export const UNARY = {
     api: "F", accepts: FLOATS, refuse: notImplemented("softplus_cpu"), result: "same",
     grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))), saves: ["input"],
   },
+  tan: mathIn((g, _x, y) => mul(g, add(mul(y, y), 1)), ["output"]),
+  asin: mathIn((g, x) => mul(g, rsqrt(rsub(1, mul(x, x)))), ["input"]),
+  acos: mathIn((g, x) => neg(mul(g, rsqrt(rsub(1, mul(x, x))))), ["input"]),
+  atan: mathIn((g, x) => div(g, add(mul(x, x), 1)), ["input"]),
+  sinh: mathIn((g, x) => mul(g, cosh(x)), ["input"]),
+  cosh: mathIn((g, x) => mul(g, sinh(x)), ["input"]),
+  asinh: math((g, x) => mul(g, rsqrt(add(square(x), 1))), ["input"], { inplace: "noDerivative" }),
+  acosh: math((g, x) => mul(g, rsqrt(add(square(x), -1))), ["input"], { inplace: "noDerivative" }),
+  atanh: math((g, x) => div(g, rsub(1, square(x))), ["input"], { inplace: "noDerivative" }),
+  log2: mathIn((g, x) => div(g, mul(x, Math.LN2)), ["input"]),
+  log10: mathIn((g, x) => div(g, mul(x, Math.LN10)), ["input"]),
+  exp2: mathIn((g, _x, y) => mul(mul(g, y), Math.LN2), ["output"]),
+  erfc: mathIn((g, x) => mul(mul(exp(neg(square(x))), -1.1283791670955126), g), ["input"]),
+  // 0.5 sqrt(pi) exp(erfinv(x)^2), erfinv recomputed from the saved input as PyTorch's formula does.
+  erfinv: mathIn((g, x) => mul(mul(exp(square(erfinv(x))), 0.886226925452758), g), ["input"]),
+  lgamma: mathIn((g, x) => mul(g, digamma(x)), ["input"]),
+  // PyTorch's float32 trigamma reflects with float32 sin(pi x): the gradient at -1e30 follows it.
+  digamma: mathIn((g, x) => mul(g, unaryRaw(x.dtype === "float32" ? "trigammaFloat32" : "trigamma", x)), ["input"]),
+  frac: { api: "torch+method", accepts: FLOATS, refuse: notImplemented("frac_cpu"), result: "same", grad: (g) => g, saves: [], inplace: true },
+  sinc: mathIn((g, x) => {
+    // PyTorch's sinc_backward: g (pi x cos(pi x) - sin(pi x)) / (pi x^2), and 0 where that denominator is 0.
+    const px = mul(x, Math.PI);
+    const den = mul(mul(x, x), Math.PI);
+    return where(binaryRaw("eq", den, 0), 0, div(mul(g, add(mul(px, cos(px)), neg(sin(px)))), den));
+  }, ["input"], { kernels: { float32: "sincFloat32" } }),
+  deg2rad: mathIn((g) => mul(g, Math.PI / 180), []),
+  rad2deg: mathIn((g) => mul(g, 180 / Math.PI), []),
+  sgn: { ...flat(ALL, "same", "zero"), inplace: true },
+  signbit: predicate,
   isnan: predicate,
   isinf: predicate,
   isfinite: predicate,
@@ -95,6 +126,9 @@ export const UNARY = {
   squareInt64: internal(NUMBERS),
   log1pFloat32: internal(FLOATS),
   geluGrad: internal(FLOATS),
+  sincFloat32: internal(FLOATS),
+  trigamma: internal(FLOATS),
+  trigammaFloat32: internal(FLOATS),
 } satisfies Record<string, UnaryRow>;
 
 export type UnaryName = keyof typeof UNARY;
@@ -157,6 +191,34 @@ export const UNARY_SPEC = {
   rsqrt: { torch: "torch.rsqrt", js: "1 / Math.sqrt(x)", edges: "-0 gives -inf, negatives NaN", domain: { lo: 0.1, hi: 4 } },
   silu: { torch: "torch.nn.functional.silu", js: "x / (1 + Math.exp(-x))", edges: "-inf gives NaN (-inf / inf), as PyTorch's x / (1 + exp(-x))" },
   softplus: { torch: "torch.nn.functional.softplus", js: "(x > 20 ? x : Math.log1p(Math.exp(x)))" },
+  tan: { torch: "torch.tan", js: "Math.tan(x)" },
+  asin: { torch: "torch.asin", js: "Math.asin(x)", domain: { lo: -0.9, hi: 0.9 } },
+  acos: { torch: "torch.acos", js: "Math.acos(x)", domain: { lo: -0.9, hi: 0.9 } },
+  atan: { torch: "torch.atan", js: "Math.atan(x)" },
+  sinh: { torch: "torch.sinh", js: "Math.sinh(x)" },
+  cosh: { torch: "torch.cosh", js: "Math.cosh(x)" },
+  asinh: { torch: "torch.asinh", js: "Math.asinh(x)" },
+  acosh: { torch: "torch.acosh", js: "Math.acosh(x)", domain: { lo: 1.1, hi: 4 } },
+  atanh: { torch: "torch.atanh", js: "Math.atanh(x)", domain: { lo: -0.9, hi: 0.9 } },
+  log2: { torch: "torch.log2", js: "Math.log2(x)", domain: { lo: 0.1, hi: 4 } },
+  log10: { torch: "torch.log10", js: "Math.log10(x)", domain: { lo: 0.1, hi: 4 } },
+  exp2: { torch: "torch.exp2", js: "Math.pow(2, x)" },
+  erfc: { torch: "torch.erfc", js: "h.erfc(x)" },
+  erfinv: { torch: "torch.erfinv", js: "h.erfinv(x)", edges: "+-1 give +-inf, |x| > 1 NaN", domain: { lo: -0.9, hi: 0.9 } },
+  lgamma: {
+    torch: "torch.lgamma", js: "h.lgamma(x)", edges: "+inf at 0, the negative integers and both infinities",
+    domain: { lo: 0.1, hi: 4 },
+  },
+  digamma: {
+    torch: "torch.digamma", js: "h.digamma(x)", edges: "-inf at +0, +inf at -0, NaN at the negative integers and -inf",
+    domain: { lo: 0.1, hi: 4 },
+  },
+  frac: { torch: "torch.frac", js: "x - Math.trunc(x)", edges: "the sign of x; NaN for the infinities" },
+  sinc: { torch: "torch.sinc", js: "(x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x))", edges: "1 at 0" },
+  deg2rad: { torch: "torch.deg2rad", js: "x * 0.017453292519943295" },
+  rad2deg: { torch: "torch.rad2deg", js: "x * 57.29577951308232" },
+  sgn: { torch: "torch.sgn", js: "(x > 0 ? 1 : x < 0 ? -1 : 0)", edges: "as sign for real inputs: NaN and -0 give +0", domain: { lo: -3, hi: 3, avoid: [0] } },
+  signbit: { torch: "torch.signbit", js: "(x < 0 || (x === 0 && 1 / x < 0) ? 1 : 0)", edges: "true for -0" },
   isnan: { torch: "torch.isnan", js: "(x !== x ? 1 : 0)" },
   isinf: { torch: "torch.isinf", js: "(x === Infinity || x === -Infinity ? 1 : 0)" },
   isfinite: { torch: "torch.isfinite", js: "(x - x === 0 ? 1 : 0)", edges: "NaN and both infinities are not finite" },
@@ -167,4 +229,9 @@ export const UNARY_SPEC = {
   log1pFloat32: { torch: "", js: "(x > 9.999999680285692e37 ? Infinity : Math.log1p(x))" },
   // d/dx [x * Phi(x)] = Phi(x) + x * phi(x)
   geluGrad: { torch: "", js: "(0.5 * (1 + h.erf(x * 0.7071067811865476)) + x * 0.3989422804014327 * Math.exp(-0.5 * x * x))" },
+  // PyTorch's float32 sinc: pi x rounded to float32 first (so 3e38 overflows to a NaN result).
+  sincFloat32: { torch: "", js: "(x === 0 ? 1 : Math.sin(Math.fround(3.1415927410125732 * x)) / Math.fround(3.1415927410125732 * x))" },
+  // PyTorch's polygamma(1, x), the gradient of digamma.
+  trigamma: { torch: "", js: "h.trigamma(x, false)" },
+  trigammaFloat32: { torch: "", js: "h.trigamma(x, true)" },
 } satisfies Record<UnaryName, UnarySpec>;

@@ -1,6 +1,7 @@
 import type { BinaryOp, StridedView, UnaryOp } from "../backend.ts";
 import type { Storage } from "../../tensor/dtype.ts";
-import { erf } from "./erf.ts";
+import { erf, erfc } from "./erf.ts";
+import { digamma, erfinv, lgamma, trigamma } from "./special.ts";
 import { BINARY_FORMULAS, UNARY_FORMULAS, floorDivide, mulInt64, powInt, remainder } from "./formulas.ts";
 
 /**
@@ -12,7 +13,7 @@ type UnaryKernel = (x: Storage, out: Storage, n: number) => void;
 type BinaryKernel = (a: Storage, ao: number, as: readonly number[], b: Storage, bo: number, bs: readonly number[], out: Storage, shape: readonly number[]) => void;
 type ScalarKernel = (x: Storage, s: number, out: Storage, n: number) => void;
 
-const helpers = { erf, floorDivide, mulInt64, powInt, remainder };
+const helpers = { digamma, erf, erfc, erfinv, floorDivide, lgamma, mulInt64, powInt, remainder, trigamma };
 
 function compile<T>(body: string, params: string[]): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -68,3 +68,25 @@ export function erf(x: number): number {
   const r = Math.exp(-z * z - 0.5625) * Math.exp((z - a) * (z + a) + ratio);
   return x > 0 ? 1 - r / a : r / a - 1;
 }
+
+/**
+ * The complementary error function from the same fits, as fdlibm's erfc: 1 - erf(x) only where that
+ * loses nothing (|x| < 0.84375); beyond, the tail is computed directly, so erfc(10) is 2.1e-45, not 0.
+ */
+export function erfc(x: number): number {
+  if (x !== x) return x;
+  const a = Math.abs(x);
+  if (a < 0.84375) return 1 - erf(x);
+  if (a < 1.25) {
+    const s = a - 1;
+    const p = poly(PA, s) / poly(QA, s);
+    return x > 0 ? 1 - ERX - p : 1 + ERX + p;
+  }
+  if (x >= 28) return 0;
+  if (x <= -6) return 2;
+  const s = 1 / (a * a);
+  const ratio = a < 1 / 0.35 ? poly(RA, s) / poly(SA, s) : poly(RB, s) / poly(SB, s);
+  const z = highPart(a);
+  const r = Math.exp(-z * z - 0.5625) * Math.exp((z - a) * (z + a) + ratio) / a;
+  return x > 0 ? r : 2 - r;
+}
