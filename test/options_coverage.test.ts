@@ -94,6 +94,20 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.KLDivLoss": [() => make(nn.KLDivLoss, { log_target: true }), "nn.KLDivLoss(): unknown option 'log_target' (did you mean 'logTarget'?)"],
   "nn.HuberLoss": [() => make(nn.HuberLoss, { Delta: 2 }), "nn.HuberLoss(): unknown option 'Delta' (did you mean 'delta'?)"],
   "nn.CosineEmbeddingLoss": [() => make(nn.CosineEmbeddingLoss, { Margin: 0.5 }), "nn.CosineEmbeddingLoss(): unknown option 'Margin' (did you mean 'margin'?)"],
+  // losses of issue 15
+  "nn.MarginRankingLoss": [() => make(nn.MarginRankingLoss, 0.5), "nn.MarginRankingLoss(): expected an options object as argument 1, got number 0.5 (pass { margin: 0.5 })"],
+  "nn.HingeEmbeddingLoss": [() => make(nn.HingeEmbeddingLoss, { Margin: 2 }), "nn.HingeEmbeddingLoss(): unknown option 'Margin' (did you mean 'margin'?)"],
+  "nn.SoftMarginLoss": [() => make(nn.SoftMarginLoss, { size_average: true }), "nn.SoftMarginLoss(): unknown option 'size_average' (allowed options: 'reduction')"],
+  "nn.MultiLabelSoftMarginLoss": [() => make(nn.MultiLabelSoftMarginLoss, { weights: null }), "nn.MultiLabelSoftMarginLoss(): unknown option 'weights' (did you mean 'weight'?)"],
+  "nn.MultiMarginLoss": [() => make(nn.MultiMarginLoss, 2), "nn.MultiMarginLoss(): expected an options object as argument 1, got number 2 (pass { p: 2 })"],
+  "nn.MultiLabelMarginLoss": [() => make(nn.MultiLabelMarginLoss, {}, {}), "nn.MultiLabelMarginLoss(): takes at most 1 argument but 2 were given"],
+  "nn.PoissonNLLLoss": [() => make(nn.PoissonNLLLoss, { log_input: false }), "nn.PoissonNLLLoss(): unknown option 'log_input' (did you mean 'logInput'?)"],
+  "nn.GaussianNLLLoss": [() => make(nn.GaussianNLLLoss, { Full: true }), "nn.GaussianNLLLoss(): unknown option 'Full' (did you mean 'full'?)"],
+  "nn.TripletMarginLoss": [() => make(nn.TripletMarginLoss, { margin: 1, Swap: true }), "nn.TripletMarginLoss(): unknown option 'Swap' (did you mean 'swap'?)"],
+  "nn.TripletMarginWithDistanceLoss": [
+    () => make(nn.TripletMarginWithDistanceLoss, { distance_function: null }),
+    "nn.TripletMarginWithDistanceLoss(): unknown option 'distance_function' (did you mean 'distanceFunction'?)",
+  ],
   // containers
   "nn.Sequential": [() => make(nn.Sequential, [new nn.ReLU()]), "nn.Sequential(): an array of length 1 is not a Module subclass"],
   "nn.ModuleList": [() => make(nn.ModuleList, new nn.ReLU(), new nn.Tanh()), "nn.ModuleList(): takes at most 1 argument but 2 were given"],

@@ -18,6 +18,10 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dModuleOptions, t
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from "./normalization.ts";
 export { Sequential, ModuleList, ModuleDict, IndexedModules } from "./container.ts";
 export { Loss, WeightedLoss, L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./loss.ts";
+export {
+  MarginRankingLoss, HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss,
+  PoissonNLLLoss, GaussianNLLLoss, TripletMarginLoss, TripletMarginWithDistanceLoss,
+} from "./loss_more.ts";
 export type { Reduction } from "./functional/reduction.ts";
 export * as functional from "./functional/index.ts";
 export * as F from "./functional/index.ts";

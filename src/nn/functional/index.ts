@@ -7,6 +7,12 @@
 export { sigmoid, tanh, flatten, gelu, softmax, logSoftmax, linear, oneHot, type GeluApproximate } from "./activation.ts";
 export { mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits, type ReductionOptions } from "./loss.ts";
 export { crossEntropy, nllLoss, type ClassLossOptions, type CrossEntropyOptions } from "./cross_entropy.ts";
+export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, type MarginOptions } from "./loss_margin.ts";
+export { multiMarginLoss, multilabelMarginLoss, type MultiMarginOptions } from "./loss_multiclass.ts";
+export {
+  tripletMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction, type TripletMarginOptions, type TripletMarginWithDistanceOptions,
+} from "./loss_triplet.ts";
+export { poissonNllLoss, gaussianNllLoss, type PoissonNllOptions, type GaussianNllOptions } from "./loss_likelihood.ts";
 export type { Reduction } from "./reduction.ts";
 export {
   conv1d, conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, batchNorm, layerNorm, pad,
