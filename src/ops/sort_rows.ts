@@ -1,5 +1,5 @@
 import type { DType } from "../tensor/dtype.ts";
-import { nthElement, partialSort, stdSort } from "./std_algorithms.ts";
+import { nthElement, partialSort, stdSort, swap } from "./std_algorithms.ts";
 
 /**
  * One row at a time, the orders PyTorch 1.13's CPU kernels produce: std::sort for sort(stable=false),
@@ -95,4 +95,79 @@ export function packedSortRow(vals: Float64Array, n: number, dtype: DType, desce
   }
   keys.sort();
   for (let j = 0; j < n; j++) idx[j] = keys[j]! % shift;
+}
+
+/** kthvalue's row (SortingUtils.h quick_select_template, Sedgewick's partition): the k-th smallest's index. */
+export function kthvalueRow(vals: Float64Array, n: number, k: number, key: Float64Array, idx: Int32Array): number {
+  orderKeys(vals, n, false, key);
+  iota(idx, n);
+  const target = k - 1;
+  let lo = 0;
+  let hi = n - 1;
+  for (;;) {
+    if (hi <= lo) break;
+    if (hi === lo + 1) {
+      if (key[lo]! > key[hi]!) swap(key, idx, lo, hi);
+      break;
+    }
+    swap(key, idx, (lo + hi) >> 1, lo + 1);
+    if (key[lo + 1]! > key[hi]!) swap(key, idx, lo + 1, hi);
+    if (key[lo]! > key[hi]!) swap(key, idx, lo, hi);
+    if (key[lo + 1]! > key[lo]!) swap(key, idx, lo + 1, lo);
+    const piv = key[lo]!;
+    let i = lo + 1;
+    let j = hi;
+    for (;;) {
+      do i++; while (piv > key[i]!);
+      do j--; while (key[j]! > piv);
+      if (j < i) break;
+      swap(key, idx, i, j);
+    }
+    swap(key, idx, lo, j);
+    if (j <= target) lo = i;
+    if (j >= target) hi = j - 1;
+  }
+  return idx[target]!;
+}
+
+/**
+ * mode's row (PyTorch's CPU kernel): std::sort of (value, index) by `value <` (raw values, NaN included),
+ * then the first most frequent run; its last element's index is reported.
+ */
+export function modeRow(vals: Float64Array, n: number, key: Float64Array, idx: Int32Array): number {
+  key.set(vals.subarray(0, n));
+  iota(idx, n);
+  stdSort(key, idx, 0, n);
+  let best = 0;
+  let at = 0;
+  let run = 0;
+  for (let j = 0; j < n; j++) {
+    run++;
+    if (j === n - 1 || key[j] !== key[j + 1]) {
+      if (run > best) { best = run; at = idx[j]!; }
+      run = 0;
+    }
+  }
+  return at;
+}
+
+/**
+ * median / nanmedian along a dim: nth_element at (m - 1) / 2 by (value, position), m the count of
+ * non-NaN values; median reports the first NaN when there is one. The order is strict, so the answer
+ * is unique, except for an all-NaN row in nanmedian, where nth_element's steps pick it.
+ */
+export function medianRow(vals: Float64Array, n: number, ignoreNan: boolean, key: Float64Array, idx: Int32Array): number {
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    if (vals[j] === vals[j]) idx[m++] = j;
+    else if (!ignoreNan) return j;
+  }
+  if (m === 0) {
+    key.fill(0, 0, n);
+    iota(idx, n);
+    nthElement(key, idx, 0, 0, n);
+    return idx[0]!;
+  }
+  const order = idx.subarray(0, m).sort((p, q) => vals[p]! - vals[q]! || p - q);
+  return order[(m - 1) >> 1]!;
 }

@@ -15,7 +15,7 @@ const THRESHOLD = 16;
 
 const lg = (n: number): number => 31 - Math.clz32(n);
 
-function swap(k: Keys, ix: Idx, a: number, b: number): void {
+export function swap(k: Keys, ix: Idx, a: number, b: number): void {
   const t = k[a]!; k[a] = k[b]!; k[b] = t;
   const u = ix[a]!; ix[a] = ix[b]!; ix[b] = u;
 }
