@@ -170,25 +170,31 @@ export class TripletMarginLoss extends Module<Triple, Tensor> {
   }
 }
 
+/** A distance as a function, or as a module of two tensors (then a child, shown in the repr as PyTorch's). */
+export type DistanceModule = Module<[Tensor, Tensor], Tensor>;
+
 /** Triplet loss with any distance function (PyTorch's pairwise distance by default). */
 export class TripletMarginWithDistanceLoss extends Module<Triple, Tensor> {
   /** @internal */ static override readonly builtinName: string = "TripletMarginWithDistanceLoss";
-  readonly distanceFunction: DistanceFunction | null;
+  readonly distanceFunction: DistanceFunction | DistanceModule | null;
   readonly margin: number;
   readonly swap: boolean;
   readonly reduction: Reduction;
 
-  constructor(opts: { distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction } = {}) {
+  constructor(opts: { distanceFunction?: DistanceFunction | DistanceModule | null; margin?: number; swap?: boolean; reduction?: Reduction } = {}) {
     super();
-    checkCall("nn.TripletMarginWithDistanceLoss()", arguments, 1, { distanceFunction: "function?", margin: "number", swap: "boolean", reduction: "string" });
+    const spec = { distanceFunction: opts.distanceFunction instanceof Module ? "any" : "function?", margin: "number", swap: "boolean", reduction: "string" } as const;
+    checkCall("nn.TripletMarginWithDistanceLoss()", arguments, 1, spec);
     this.distanceFunction = opts.distanceFunction ?? null;
+    if (this.distanceFunction instanceof Module) this.renameStateKey("distanceFunction", "distance_function");
     this.margin = opts.margin ?? 1;
     this.swap = opts.swap ?? false;
     this.reduction = checkReduction(opts.reduction ?? "mean");
   }
 
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
-    const { distanceFunction, margin, swap, reduction } = this;
+    const { distanceFunction: d, margin, swap, reduction } = this;
+    const distanceFunction = d instanceof Module ? (a: Tensor, b: Tensor) => d.forward(a, b) : d;
     return tripletMarginWithDistanceLoss(anchor, positive, negative, { distanceFunction, margin, swap, reduction });
   }
 }

@@ -112,3 +112,21 @@ describe("corners", () => {
     assert.ok(Number.isNaN(F.multilabelMarginLoss(torch.zeros([0, 3]), torch.zeros([0, 3], { dtype: "int64" })).item()));
   });
 });
+
+describe("TripletMarginWithDistanceLoss with a module as the distance", () => {
+  class L1Distance extends nn.Module<[Tensor, Tensor], Tensor> {
+    override forward(a: Tensor, b: Tensor): Tensor {
+      return a.sub(b).abs().sum(-1);
+    }
+  }
+
+  test("the module is the child 'distance_function', as PyTorch's", () => {
+    const loss = new nn.TripletMarginWithDistanceLoss({ distanceFunction: new L1Distance(), margin: 0.5 });
+    assert.equal(loss.toString(), "TripletMarginWithDistanceLoss(\n  (distance_function): L1Distance()\n)");
+    assert.deepEqual([...loss.namedModules()].map(([n]) => n), ["", "distance_function"]);
+    const [a, p, n] = [torch.zeros([2, 3]), torch.ones([2, 3]), torch.full([2, 3], 2)];
+    // max(0, 3 - 6 + 0.5) = 0; with the margin 4: 1
+    assert.equal(loss.forward(a, p, n).item(), 0);
+    assert.equal(new nn.TripletMarginWithDistanceLoss({ distanceFunction: new L1Distance(), margin: 4 }).forward(a, p, n).item(), 1);
+  });
+});
