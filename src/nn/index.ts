@@ -30,3 +30,13 @@ export * as utils from "./utils/index.ts";
 export * from "./recurrent/index.ts";
 export * from "./attention/index.ts";
 export * from "./extra/index.ts";
+export {
+  ReLU6, Hardswish, Hardsigmoid, SELU, CELU, Threshold, Softshrink, Hardshrink, Softsign, Tanhshrink, Softmax2d, Softmin, GLU,
+  CosineSimilarity, PairwiseDistance,
+} from "./activation_more.ts";
+export {
+  ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
+} from "./padding.ts";
+export { PixelShuffle, PixelUnshuffle } from "./pixel_shuffle.ts";
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";

@@ -30,3 +30,9 @@ export {
   relu, relu_, leakyRelu, leakyRelu_, elu, elu_, hardtanh, hardtanh_, silu, mish, dropout, dropout2d,
   type DropoutOptions, type HardtanhOptions, type InplaceOptions,
 } from "./activation_inplace.ts";
+export {
+  relu6, hardswish, hardsigmoid, selu, selu_, celu, celu_, threshold, threshold_, softsign, tanhshrink, softshrink, hardshrink,
+  glu, softmin, normalize, cosineSimilarity, pairwiseDistance,
+  type CeluOptions, type ThresholdOptions, type SoftminOptions, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions,
+} from "./activation_more.ts";
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, pixelShuffle, pixelUnshuffle } from "./pooling_more.ts";

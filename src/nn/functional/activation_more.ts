@@ -1,0 +1,172 @@
+/**
+ * More of `torch.nn.functional`: relu6, hardswish, hardsigmoid, selu, celu, softsign, softshrink,
+ * hardshrink, tanhshrink, threshold, softmin, glu and the distance helpers normalize, cosineSimilarity
+ * and pairwiseDistance. Parameters are PyTorch's, positional or by keyword (`F.celu(x, 0.5, true)`,
+ * `F.celu(x, { alpha: 0.5, inplace: true })`); `inplace` writes the result into the input.
+ */
+import { noGrad } from "../../autograd/grad_mode.ts";
+import { record } from "../../autograd/record.ts";
+import { ArgumentError, DTypeError } from "../../errors.ts";
+import * as A from "../../ops/activation_more.ts";
+import { abs, add, clamp, div, mul, neg, sub, tanh } from "../../ops/elementwise.ts";
+import { vectorNorm } from "../../ops/linalg.ts";
+import { resultType } from "../../ops/promotion.ts";
+import { sum } from "../../ops/reduce.ts";
+import { softmax as softmaxOp } from "../../ops/softmax.ts";
+import { expand, to } from "../../ops/views.ts";
+import { type ValueType, keywordArgs } from "../../options.ts";
+import { type DType, isFloating, scalarTypeName } from "../../tensor/dtype.ts";
+import { broadcastShapes } from "../../tensor/shape.ts";
+import { Tensor } from "../../tensor/tensor.ts";
+import { implicitSoftmaxDim } from "./activation.ts";
+import type { InplaceOptions } from "./activation_inplace.ts";
+
+/** PyTorch's positional-or-keyword parameters after the input; a missing required one is named. */
+function params(fn: string, args: readonly unknown[], names: readonly string[], spec: Record<string, ValueType>, required: readonly string[] = []): Record<string, unknown> {
+  const a = keywordArgs(`F.${fn}()`, args, names, spec);
+  for (const r of required) if (a[r] === undefined) throw new ArgumentError(`F.${fn}(): missing required argument '${r}'`);
+  return a;
+}
+
+const INPLACE = { inplace: "boolean" } as const;
+
+/** F.<name>(input, inplace=False) over an op and its in-place form. */
+function inplaceOnly(name: string, op: (x: Tensor) => Tensor, op_: (x: Tensor) => Tensor) {
+  return function (x: Tensor, inplace?: boolean | InplaceOptions): Tensor {
+    return (params(name, [inplace], ["inplace"], INPLACE).inplace === true ? op_ : op)(x);
+  };
+}
+
+/** F.relu6(input, inplace=False): min(max(x, 0), 6). */
+export const relu6 = /* @__PURE__ */ inplaceOnly("relu6", A.relu6, A.relu6_);
+/** F.hardswish(input, inplace=False): x * relu6(x + 3) / 6. */
+export const hardswish = /* @__PURE__ */ inplaceOnly("hardswish", A.hardswish, A.hardswish_);
+/** F.hardsigmoid(input, inplace=False): relu6(x + 3) / 6. */
+export const hardsigmoid = /* @__PURE__ */ inplaceOnly("hardsigmoid", A.hardsigmoid, A.hardsigmoid_);
+/** F.selu(input, inplace=False). */
+export const selu = /* @__PURE__ */ inplaceOnly("selu", A.selu, A.selu_);
+
+export const selu_ = A.selu_;
+export const celu_ = A.celu_;
+export const threshold_ = A.threshold_;
+
+export interface CeluOptions extends InplaceOptions {
+  alpha?: number;
+}
+
+/** F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
+export function celu(x: Tensor, alpha?: number | CeluOptions, inplace?: boolean | CeluOptions): Tensor {
+  const a = params("celu", [alpha, inplace], ["alpha", "inplace"], { alpha: "number", ...INPLACE });
+  return (a.inplace === true ? A.celu_ : A.celu)(x, (a.alpha as number | undefined) ?? 1);
+}
+
+export interface ThresholdOptions extends InplaceOptions {
+  threshold?: number;
+  value?: number;
+}
+
+/** F.threshold(input, threshold, value, inplace=False): x where x > threshold, else value. */
+export function threshold(x: Tensor, th: number | ThresholdOptions, value?: number | ThresholdOptions, inplace?: boolean | ThresholdOptions): Tensor {
+  const a = params("threshold", [th, value, inplace], ["threshold", "value", "inplace"], { threshold: "number", value: "number", ...INPLACE }, ["threshold", "value"]);
+  return (a.inplace === true ? A.threshold_ : A.threshold)(x, a.threshold as number, a.value as number);
+}
+
+/** F.softsign(input): x / (1 + |x|). */
+export function softsign(x: Tensor): Tensor {
+  Tensor.check(x, "input");
+  return div(x, add(abs(x), 1));
+}
+
+/** F.tanhshrink(input): x - tanh(x). */
+export function tanhshrink(x: Tensor): Tensor {
+  Tensor.check(x, "input");
+  return sub(x, tanh(x));
+}
+
+/** F.softshrink(input, lambd=0.5). */
+export function softshrink(x: Tensor, lambd?: number | { lambd?: number }): Tensor {
+  return A.softshrink(x, (params("softshrink", [lambd], ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
+}
+
+/** F.hardshrink(input, lambd=0.5). */
+export function hardshrink(x: Tensor, lambd?: number | { lambd?: number }): Tensor {
+  return A.hardshrink(x, (params("hardshrink", [lambd], ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
+}
+
+/** F.glu(input, dim=-1): a * sigmoid(b) for the halves a, b of dim. */
+export function glu(x: Tensor, dim?: number | { dim?: number }): Tensor {
+  return A.glu(x, (params("glu", [dim], ["dim"], { dim: "int" }).dim as number | undefined) ?? -1);
+}
+
+export interface SoftminOptions {
+  dim?: number | null;
+  dtype?: DType | null;
+}
+
+/** F.softmin(input, dim=None, dtype=None): softmax(-x); without a dim, softmax's legacy choice. */
+export function softmin(x: Tensor, dim?: number | null | SoftminOptions, opts?: SoftminOptions): Tensor {
+  const a = params("softmin", [dim, opts], ["dim"], { dim: "int?", dtype: "string?" });
+  Tensor.check(x, "input");
+  const d = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.ndim);
+  const dtype = a.dtype as DType | null | undefined;
+  return softmaxOp(neg(x), d, dtype ? { dtype } : {});
+}
+
+export interface NormalizeOptions {
+  p?: number;
+  dim?: number;
+  eps?: number;
+}
+
+/** F.normalize(input, p=2.0, dim=1, eps=1e-12): x / max(||x||_p over dim, eps). */
+export function normalize(x: Tensor, p?: number | NormalizeOptions, dim?: number | NormalizeOptions, eps?: number | NormalizeOptions): Tensor {
+  const a = params("normalize", [p, dim, eps], ["p", "dim", "eps"], { p: "number", dim: "int", eps: "number" });
+  Tensor.check(x, "input");
+  if (!isFloating(x.dtype)) throw new DTypeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
+  const denom = clamp(vectorNorm(x, (a.p as number | undefined) ?? 2, (a.dim as number | undefined) ?? 1, true), (a.eps as number | undefined) ?? 1e-12);
+  return div(x, denom);
+}
+
+export interface CosineSimilarityOptions {
+  dim?: number;
+  eps?: number;
+}
+
+/**
+ * F.cosine_similarity(x1, x2, dim=1, eps=1e-8) as PyTorch 1.13 computes it: each input over its own
+ * norm, the norms raised to eps without a gradient of the clamp (PyTorch clamps them in place under
+ * no_grad), then the sum of the products.
+ */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, dim?: number | CosineSimilarityOptions, eps?: number | CosineSimilarityOptions): Tensor {
+  const a = params("cosineSimilarity", [dim, eps], ["dim", "eps"], { dim: "int", eps: "number" });
+  Tensor.check(x1, "x1");
+  Tensor.check(x2, "x2");
+  const d = (a.dim as number | undefined) ?? 1;
+  const e = (a.eps as number | undefined) ?? 1e-8;
+  const common = resultType(x1, x2);
+  if (!isFloating(common)) throw new DTypeError(`expected common dtype to be floating point, yet common dtype is ${scalarTypeName(common)}`);
+  const shape = broadcastShapes(x1.shape, x2.shape);
+  const u = expand(to(x1, common), shape);
+  const v = expand(to(x2, common), shape);
+  const clampedNorm = (t: Tensor) => {
+    const n = vectorNorm(t, 2, d, true);
+    return record(noGrad(() => clamp(n.detach(), e)), "CloneBackward0", [n], (g) => [g], false);
+  };
+  return sum(mul(div(u, clampedNorm(u)), div(v, clampedNorm(v))), d);
+}
+
+export interface PairwiseDistanceOptions {
+  p?: number;
+  eps?: number;
+  keepdim?: boolean;
+}
+
+/** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ||x1 - x2 + eps||_p over the last dim. */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, p?: number | PairwiseDistanceOptions, eps?: number | PairwiseDistanceOptions, keepdim?: boolean | PairwiseDistanceOptions): Tensor {
+  const a = params("pairwiseDistance", [p, eps, keepdim], ["p", "eps", "keepdim"], { p: "number", eps: "number", keepdim: "boolean" });
+  Tensor.check(x1, "x1");
+  Tensor.check(x2, "x2");
+  const innermost = Math.max(x1.ndim, x2.ndim) - 1;
+  const diff = add(sub(x1, x2), (a.eps as number | undefined) ?? 1e-6);
+  return vectorNorm(diff, (a.p as number | undefined) ?? 2, innermost, (a.keepdim as boolean | undefined) ?? false);
+}
