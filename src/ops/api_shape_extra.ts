@@ -5,6 +5,8 @@ import { type IndexAddOptions, argwhere, countNonzero, indexAdd, indexAdd_, inde
 import { nanmean, nansum } from "./reduce_extra.ts";
 import { broadcastTo, movedim, ravel, reshapeAs, swapaxes, unflatten } from "./shape_extra.ts";
 import { cross, kron } from "./shape_extra_combine.ts";
+import { addbmm, addmv, addr, dist, ger, inner, mv, renorm, vdot } from "./linalg_extra.ts";
+import type { AddmmOptions } from "./linalg.ts";
 import { dsplit, hsplit, tensorSplit, vsplit } from "./shape_extra_split.ts";
 import type { DTypeOption, Dims } from "./reduce.ts";
 import { defineMethods, method, sizesMethod } from "./define_methods.ts";
@@ -17,6 +19,7 @@ export { concat, concat as concatenate, hstack, vstack, dstack, columnStack, row
 export { diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, rot90, fliplr, flipud, type DiagonalOptions, type TriIndicesOptions } from "./shape_extra_diag.ts";
 export { takeAlongDim, indexAdd, indexCopy, indexFill, countNonzero, argwhere, type IndexAddOptions } from "./index_extra.ts";
 export { nansum, nanmean, stdMean, varMean } from "./reduce_extra.ts";
+export { mv, addmv, addr, addbmm, inner, vdot, ger, tensordot, chainMatmul, dist, cdist, renorm, type TensordotDims, type CdistOptions } from "./linalg_extra.ts";
 export { cartesianProd, combinations, blockDiag, kron, cross, type CombinationsOptions } from "./shape_extra_combine.ts";
 
 type Sizes = (number | readonly number[])[];
@@ -66,6 +69,15 @@ declare module "../tensor/tensor.ts" {
     nanmean(dim?: Dims | null, keepdim?: boolean, opts?: DTypeOption): Tensor;
     kron(other: Tensor): Tensor;
     cross(other: Tensor, dim?: number | null): Tensor;
+    mv(vec: Tensor): Tensor;
+    addmv(mat: Tensor, vec: Tensor, opts?: AddmmOptions): Tensor;
+    addr(vec1: Tensor, vec2: Tensor, opts?: AddmmOptions): Tensor;
+    addbmm(batch1: Tensor, batch2: Tensor, opts?: AddmmOptions): Tensor;
+    inner(other: Tensor): Tensor;
+    vdot(other: Tensor): Tensor;
+    ger(vec2: Tensor): Tensor;
+    dist(other: Tensor, p?: number): Tensor;
+    renorm(p: number, dim: number, maxnorm: number): Tensor;
   }
 }
 
@@ -119,4 +131,13 @@ defineMethods({
   nanmean: method(nanmean),
   kron: method(kron),
   cross: method(cross),
+  mv: method(mv),
+  addmv: method(addmv),
+  addr: method(addr),
+  addbmm: method(addbmm),
+  inner: method(inner),
+  vdot: method(vdot),
+  ger: method(ger),
+  dist: method(dist),
+  renorm: method(renorm),
 });

@@ -76,6 +76,18 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   kronC: (a) => torch.kron(T(a[0]!), T(a[1]!)),
   cross: (a) => (a[2] === null ? T(a[0]!).cross(T(a[1]!)) : torch.cross(T(a[0]!), T(a[1]!), a[2] as N)),
   linalgCross: (a) => torch.linalg.cross(T(a[0]!), T(a[1]!), a[2] as N),
+  mv: (a) => T(a[0]!).mv(T(a[1]!)),
+  addmv: (a) => torch.addmv(T(a[0]!), T(a[1]!), T(a[2]!), { beta: a[3] as N, alpha: a[4] as N }),
+  addr: (a) => T(a[0]!).addr(T(a[1]!), T(a[2]!), { beta: a[3] as N, alpha: a[4] as N }),
+  addbmm: (a) => torch.addbmm(T(a[0]!), T(a[1]!), T(a[2]!), { beta: a[3] as N, alpha: a[4] as N }),
+  inner: (a) => torch.inner(T(a[0]!), T(a[1]!)),
+  vdot: (a) => T(a[0]!).vdot(T(a[1]!)),
+  ger: (a) => torch.ger(T(a[0]!), T(a[1]!)),
+  tensordot: (a) => torch.tensordot(T(a[0]!), T(a[1]!), a[2] as torch.TensordotDims),
+  chainMatmul: (a) => torch.chainMatmul(...Ts(a[0]!)),
+  dist: (a) => T(a[0]!).dist(T(a[1]!), a[2] as N),
+  cdist: (a) => torch.cdist(T(a[0]!), T(a[1]!), a[2] as N),
+  renorm: (a) => T(a[0]!).renorm(a[1] as N, a[2] as N, a[3] as N),
 };
 
 interface ExtraCase extends Case13 { views?: boolean[] }

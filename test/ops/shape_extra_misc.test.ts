@@ -65,6 +65,23 @@ describe("shape_extra gradchecks (float64)", () => {
     gc((a, b) => torch.linalg.cross(a, b), f64([1, 3], 1), f64([4, 3], 2));
   });
 
+  test("linear-algebra helpers", () => {
+    const A = f64([2, 3], 1);
+    const v = f64([3], 2);
+    gc((a, b) => torch.mv(a, b), A, v);
+    gc((i, a, b) => torch.addmv(i, a, b, { beta: 0.5, alpha: 2 }), f64([2], 3), A, v);
+    gc((i, a, b) => torch.addr(i, a, b, { alpha: -1 }), f64([2, 3], 3), f64([2], 4), v);
+    gc((i, a, b) => torch.addbmm(i, a, b, { beta: 2 }), f64([2, 4], 5), f64([3, 2, 3], 6), f64([3, 3, 4], 7));
+    gc((a, b) => torch.inner(a, b), A, f64([4, 3], 8));
+    gc((a, b) => torch.vdot(a, b), v, f64([3], 9));
+    gc((a, b) => torch.tensordot(a, b, [[0, 2], [1, 0]]), f64([2, 3, 4], 10), f64([4, 2], 11));
+    gc((a, b, c) => torch.chainMatmul(a, b, c), A, f64([3, 2], 12), f64([2, 2], 13));
+    gc((a, b) => torch.dist(a, b, 3), A, v);
+    gc((a, b) => torch.cdist(a, b), f64([3, 2], 14), f64([4, 2], 15));
+    gc((a, b) => torch.cdist(a, b, 1.5), f64([2, 3, 2], 16), f64([1, 4, 2], 17));
+    gc((t) => torch.renorm(t, 2, 0, 0.7), f64([3, 4], 18));
+  });
+
   test("diagonal's gradient lands on the diagonal only (zeros elsewhere, also for an empty one)", () => {
     const x = torch.zeros([2, 3], { dtype: "float64" }).requiresGrad_(true);
     torch.diagonal(x, 1).mul(torch.tensor([2, 3], { dtype: "float64" })).sum().backward();
