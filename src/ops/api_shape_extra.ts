@@ -19,6 +19,7 @@ export { concat, concat as concatenate, hstack, vstack, dstack, columnStack, row
 export { diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, rot90, fliplr, flipud, type DiagonalOptions, type TriIndicesOptions } from "./shape_extra_diag.ts";
 export { takeAlongDim, indexAdd, indexCopy, indexFill, countNonzero, argwhere, type IndexAddOptions } from "./index_extra.ts";
 export { nansum, nanmean, stdMean, varMean } from "./reduce_extra.ts";
+export { trapezoid, trapz, cumulativeTrapezoid, type TrapezoidOptions } from "./reduce_extra_trapezoid.ts";
 export { mv, addmv, addr, addbmm, inner, vdot, ger, tensordot, chainMatmul, dist, cdist, renorm, type TensordotDims, type CdistOptions } from "./linalg_extra.ts";
 export { cartesianProd, combinations, blockDiag, kron, cross, type CombinationsOptions } from "./shape_extra_combine.ts";
 

@@ -88,6 +88,9 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   dist: (a) => T(a[0]!).dist(T(a[1]!), a[2] as N),
   cdist: (a) => torch.cdist(T(a[0]!), T(a[1]!), a[2] as N),
   renorm: (a) => T(a[0]!).renorm(a[1] as N, a[2] as N, a[3] as N),
+  trapezoid: (a) => torch.trapezoid(T(a[0]!), opt<Tensor>(a[1]!) ?? null, { dx: opt<N>(a[2]!), dim: a[3] as N }),
+  trapz: (a) => (a[1] === null ? torch.trapz(T(a[0]!), { dx: a[2] as N, dim: a[3] as N }) : torch.trapz(T(a[0]!), T(a[1]!), { dim: a[3] as N })),
+  cumulativeTrapezoid: (a) => torch.cumulativeTrapezoid(T(a[0]!), opt<Tensor>(a[1]!) ?? null, { dx: opt<N>(a[2]!), dim: a[3] as N }),
 };
 
 interface ExtraCase extends Case13 { views?: boolean[] }

@@ -80,6 +80,9 @@ describe("shape_extra gradchecks (float64)", () => {
     gc((a, b) => torch.cdist(a, b), f64([3, 2], 14), f64([4, 2], 15));
     gc((a, b) => torch.cdist(a, b, 1.5), f64([2, 3, 2], 16), f64([1, 4, 2], 17));
     gc((t) => torch.renorm(t, 2, 0, 0.7), f64([3, 4], 18));
+    gc((y, x) => torch.trapezoid(y, x), f64([2, 4], 19), f64([4], 20));
+    gc((y, x) => torch.cumulativeTrapezoid(y, x, { dim: 0 }), f64([3, 2], 21), f64([3, 2], 22));
+    gc((y) => torch.trapz(y, { dx: 0.3 }), f64([2, 4], 23));
   });
 
   test("diagonal's gradient lands on the diagonal only (zeros elsewhere, also for an empty one)", () => {
