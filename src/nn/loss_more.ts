@@ -15,6 +15,7 @@ import { type Reduction, checkReduction } from "./functional/reduction.ts";
 import { Loss, WeightedLoss } from "./loss.ts";
 import { ArgumentError } from "../errors.ts";
 import { Module } from "./module.ts";
+import { PairwiseDistance } from "./activation_more.ts";
 
 type Triple = [Tensor, Tensor, Tensor];
 
@@ -173,10 +174,10 @@ export class TripletMarginLoss extends Module<Triple, Tensor> {
 /** A distance as a function, or as a module of two tensors (then a child, shown in the repr as PyTorch's). */
 export type DistanceModule = Module<[Tensor, Tensor], Tensor>;
 
-/** Triplet loss with any distance function (PyTorch's pairwise distance by default). */
+/** Triplet loss with any distance function (by default the child PairwiseDistance(), as in PyTorch). */
 export class TripletMarginWithDistanceLoss extends Module<Triple, Tensor> {
   /** @internal */ static override readonly builtinName: string = "TripletMarginWithDistanceLoss";
-  readonly distanceFunction: DistanceFunction | DistanceModule | null;
+  readonly distanceFunction: DistanceFunction | DistanceModule;
   readonly margin: number;
   readonly swap: boolean;
   readonly reduction: Reduction;
@@ -185,7 +186,7 @@ export class TripletMarginWithDistanceLoss extends Module<Triple, Tensor> {
     super();
     const spec = { distanceFunction: opts.distanceFunction instanceof Module ? "any" : "function?", margin: "number", swap: "boolean", reduction: "string" } as const;
     checkCall("nn.TripletMarginWithDistanceLoss()", arguments, 1, spec);
-    this.distanceFunction = opts.distanceFunction ?? null;
+    this.distanceFunction = opts.distanceFunction ?? new PairwiseDistance();
     if (this.distanceFunction instanceof Module) this.renameStateKey("distanceFunction", "distance_function");
     this.margin = opts.margin ?? 1;
     this.swap = opts.swap ?? false;
