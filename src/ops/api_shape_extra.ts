@@ -5,7 +5,7 @@ import { type IndexAddOptions, argwhere, countNonzero, indexAdd, indexAdd_, inde
 import { nanmean, nansum } from "./reduce_extra.ts";
 import { broadcastTo, movedim, ravel, reshapeAs, swapaxes, unflatten } from "./shape_extra.ts";
 import { cross, kron } from "./shape_extra_combine.ts";
-import { addbmm, addmv, addr, dist, ger, inner, mv, renorm, vdot } from "./linalg_extra.ts";
+import { addbmm, addbmm_, addmv, addmv_, addr, addr_, dist, ger, inner, mv, renorm, renorm_, vdot } from "./linalg_extra.ts";
 import type { AddmmOptions } from "./linalg.ts";
 import { dsplit, hsplit, tensorSplit, vsplit } from "./shape_extra_split.ts";
 import type { DTypeOption, Dims } from "./reduce.ts";
@@ -79,6 +79,10 @@ declare module "../tensor/tensor.ts" {
     ger(vec2: Tensor): Tensor;
     dist(other: Tensor, p?: number): Tensor;
     renorm(p: number, dim: number, maxnorm: number): Tensor;
+    addmv_(mat: Tensor, vec: Tensor, opts?: AddmmOptions): Tensor;
+    addr_(vec1: Tensor, vec2: Tensor, opts?: AddmmOptions): Tensor;
+    addbmm_(batch1: Tensor, batch2: Tensor, opts?: AddmmOptions): Tensor;
+    renorm_(p: number, dim: number, maxnorm: number): Tensor;
   }
 }
 
@@ -141,4 +145,8 @@ defineMethods({
   ger: method(ger),
   dist: method(dist),
   renorm: method(renorm),
+  addmv_: method(addmv_),
+  addr_: method(addr_),
+  addbmm_: method(addbmm_),
+  renorm_: method(renorm_),
 });

@@ -31,8 +31,8 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null): T
       `torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${x.ndim} dimensions for input, and ${indices.ndim} dimensions for indices`,
     );
   }
+  if (x.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normDim(dim, x.ndim);
-  if (x.ndim === 0) return gather(x, 0, indices);
   const selfSizes = [...x.shape];
   selfSizes[d] = indices.shape[d]!;
   const shape = broadcastShapes(selfSizes, indices.shape);

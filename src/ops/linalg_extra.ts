@@ -9,6 +9,7 @@ import * as E from "./elementwise.ts";
 import { maskedFill, where } from "./indexing.ts";
 import { type AddmmOptions, dot, outer, vectorNorm } from "./linalg.ts";
 import { matmul, mm } from "./matmul.ts";
+import { applyInPlace } from "./inplace.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { sum } from "./reduce.ts";
 import { clone, expand, permute, reshape, unsqueeze } from "./views.ts";
@@ -210,4 +211,25 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   // PyTorch's factor: maxnorm / (norm + 1e-7) where the norm is over maxnorm, else 1.
   const factor = where(E.gt(norms, maxnorm), E.div(maxnorm, E.add(norms, 1e-7)), 1);
   return E.mul(x, factor);
+}
+
+/** The in-place forms. addmv_, addr_ and addbmm_ never read self's old values in backward; renorm_ does. */
+export function addmv_(x: Tensor, mat: Tensor, vec: Tensor, opts: AddmmOptions = {}): Tensor {
+  Tensor.check(x, "input");
+  return applyInPlace(x, (s) => addmv(s, mat, vec, opts), { self: "alias" });
+}
+
+export function addr_(x: Tensor, vec1: Tensor, vec2: Tensor, opts: AddmmOptions = {}): Tensor {
+  Tensor.check(x, "input");
+  return applyInPlace(x, (s) => addr(s, vec1, vec2, opts), { self: "alias" });
+}
+
+export function addbmm_(x: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmOptions = {}): Tensor {
+  Tensor.check(x, "input");
+  return applyInPlace(x, (s) => addbmm(s, batch1, batch2, opts), { self: "alias" });
+}
+
+export function renorm_(x: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+  Tensor.check(x, "input");
+  return applyInPlace(x, (s) => renorm(s, p, dim, maxnorm), { self: "copy" });
 }

@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError } from "../errors.ts";
+import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
 import { checkArg } from "../options.ts";
 import { tensorTypeName } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
@@ -49,9 +49,10 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   Tensor.check(x, "input");
   checkArg("unflatten()", dim, "int", 2, "dim");
   checkArg("unflatten()", sizes, "int[]", 3, "sizes");
+  if (x.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normDim(dim, x.ndim);
   if (sizes.length === 0) throw new ArgumentError("unflatten: sizes must be non-empty");
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  const size = x.shape[d]!;
   const infer = sizes.filter((s) => s === -1).length;
   const known = numelOf(sizes.filter((s) => s !== -1));
   const fits = infer === 0 ? known === size : infer === 1 && known !== 0 && size % known === 0;

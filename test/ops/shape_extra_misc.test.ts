@@ -149,6 +149,32 @@ describe("in-place index ops", () => {
     assert.deepEqual(src.grad!.tolist(), [3, 1]);
   });
 
+  test("addmv_ / addr_ / addbmm_ / renorm_ write in place with PyTorch's values and gradients", () => {
+    const x = torch.ones([2], { dtype: "float64" });
+    const v0 = x._version;
+    const A = torch.tensor([[1, 2], [3, 4]], { dtype: "float64" });
+    assert.equal(x.addmv_(A, torch.tensor([1, -1], { dtype: "float64" }), { beta: 2, alpha: 3 }), x);
+    assert.ok(x._version > v0);
+    assert.deepEqual(x.tolist(), [-1, -1]);
+    const m = torch.zeros([2, 2], { dtype: "float64" });
+    m.addr_(torch.tensor([1, 2], { dtype: "float64" }), torch.tensor([3, 4], { dtype: "float64" }));
+    assert.deepEqual(m.tolist(), [[3, 4], [6, 8]]);
+    m.addbmm_(A.unsqueeze(0), A.unsqueeze(0), { beta: 0 });
+    assert.deepEqual(m.tolist(), [[7, 10], [15, 22]]);
+    m.renorm_(1, 0, 10);
+    const r = m.tolist() as number[][];
+    assert.ok(Math.abs(r[0]![0]! - (7 * 10) / (17 + 1e-7)) < 1e-12 && Math.abs(r[1]![1]! - (22 * 10) / (37 + 1e-7)) < 1e-12);
+
+    const leaf = torch.tensor([[3, 4], [0.3, 0.4]], { dtype: "float64" }).requiresGrad_(true);
+    const y = leaf.mul(1);
+    y.renorm_(2, 0, 1);
+    y.mul(torch.tensor([[1, 0], [1, 0]], { dtype: "float64" })).sum().backward();
+    // Row 0 (norm 5) becomes x / (5 + 1e-7): d(x0 / |x|)/dx = (|x|^2 - x0 x) / |x|^3 (up to the 1e-7); row 1 is untouched.
+    const g = leaf.grad!.tolist() as number[][];
+    assert.ok(Math.abs(g[0]![0]! - 16 / 125) < 1e-6 && Math.abs(g[0]![1]! + 12 / 125) < 1e-6);
+    assert.deepEqual(g[1], [1, 0]);
+  });
+
   test("on a leaf that requires grad they are refused", () => {
     const leaf = torch.ones([3]).requiresGrad_(true);
     assert.throws(() => leaf.indexFill_(0, idx(0), 2), /leaf Variable that requires grad/);
