@@ -1,4 +1,5 @@
-import { ArgumentError } from "../errors.ts";
+import { ArgumentError, DTypeError } from "../errors.ts";
+import { isFloating, scalarTypeName } from "../tensor/dtype.ts";
 import { type PadMode, pad } from "../ops/pad.ts";
 import { checkArity, keywordArgs } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -27,6 +28,12 @@ abstract class PadNd extends Module {
   }
 
   override forward(x: Tensor): Tensor {
+    if (this.mode !== "constant" && !isFloating(x.dtype)) {
+      const n = this.padding.length / 2;
+      // PyTorch's kernel names: reflection_pad1d and 2d, then reflection_pad3d_cpu and replication_pad{1,2,3}d_cpu.
+      const kernel = `${this.mode === "reflect" ? "reflection" : "replication"}_pad${n}d${this.mode === "reflect" && n < 3 ? "" : "_cpu"}`;
+      throw new DTypeError(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
+    }
     return this.mode === "constant" ? pad(x, this.padding, { value: this.value }) : pad(x, this.padding, { mode: this.mode });
   }
 

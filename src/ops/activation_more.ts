@@ -1,7 +1,7 @@
 import { noGrad } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
-import { castValue, isFloating } from "../tensor/dtype.ts";
+import { castValue, isFloating, scalarTypeName } from "../tensor/dtype.ts";
 import { normDim } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { hardtanh } from "./activation_extra.ts";
@@ -22,7 +22,7 @@ import "./inplace_methods.ts";
 
 function checkFloat(x: Tensor, fn: string): void {
   Tensor.check(x, "input");
-  if (!isFloating(x.dtype)) throw new DTypeError(`"${fn}" not implemented for '${x.dtype}'`);
+  if (!isFloating(x.dtype)) throw new DTypeError(`"${fn}" not implemented for '${scalarTypeName(x.dtype)}'`);
 }
 
 function pointwise(x: Tensor, name: string, forward: (x: Tensor) => Tensor, backward: (g: Tensor, x: Tensor) => Tensor): Tensor {
@@ -93,21 +93,16 @@ export function celu(x: Tensor, alpha = 1): Tensor {
   return eluFamily(x, alpha, 1, 1 / alpha);
 }
 
-/** x - lambd above lambd, x + lambd below -lambd, 0 between (NaN stays NaN). */
+/** x - lambd above lambd, x + lambd below -lambd, 0 between (and for NaN, as PyTorch 1.13). */
 export function softshrink(input: Tensor, lambd = 0.5): Tensor {
   checkFloat(input, "softshrink_cpu");
-  if (!(lambd >= 0)) throw new ArgumentError(`lambda must be greater or equal to 0, but found to be ${lambdText(lambd)}.`);
+  if (!(lambd >= 0)) throw new ArgumentError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
   return pointwise(
     input,
     "SoftshrinkBackward0",
-    (x) => where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), mul(x, 0))),
+    (x) => where(gt(x, lambd), sub(x, lambd), where(lt(x, -lambd), add(x, lambd), 0)),
     (g, x) => where(logicalAnd(ge(x, -lambd), le(x, lambd)), 0, g),
   );
-}
-
-/** The number as PyTorch's Scalar prints in that message (-1.0 prints as "-1."). */
-function lambdText(v: number): string {
-  return Number.isInteger(v) ? `${v}.` : String(v);
 }
 
 /** x where |x| > lambd, else 0 (NaN stays NaN). */

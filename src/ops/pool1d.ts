@@ -1,5 +1,6 @@
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
-import { isFloating } from "../tensor/dtype.ts";
+import { isFloating, scalarTypeName } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { IntOrTuple } from "./conv.ts";
@@ -69,6 +70,8 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts?: MaxPool1
 export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool1dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool1dOptions = {}): Tensor | [Tensor, Tensor] {
   Tensor.check(input, "input");
+  // PyTorch computes indices too when the input requires grad, with that path's checks and messages.
+  const withIndices = opts.returnIndices === true || (input.requiresGrad && isGradEnabled());
   if (opts.returnIndices) checkDims("max_pool1d", input);
   const k = single("max_pool1d", kernelSize, "kernel_size");
   const s = noStride(opts.stride) ? k : single("max_pool1d", opts.stride!, "stride");
@@ -76,12 +79,12 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool1d
   const d = single("max_pool1d", opts.dilation ?? 1, "dilation");
   const ceilMode = opts.ceilMode ?? false;
   const o = { stride: [1, s], padding: [0, p], dilation: [1, d], ceilMode };
-  if (opts.returnIndices) {
+  const len = opts.returnIndices ? -1 : maxPool1dLength(input, k, s, p, d, ceilMode);
+  if (withIndices) {
     const [v, i] = maxPool2d(unsqueeze(input, -2), [1, k], { ...o, returnIndices: true });
-    return [squeeze(v, -2), squeeze(i, -2)];
+    return opts.returnIndices ? [squeeze(v, -2), squeeze(i, -2)] : squeeze(v, -2);
   }
-  const len = maxPool1dLength(input, k, s, p, d, ceilMode);
-  if (!isFloating(input.dtype)) throw new DTypeError(`"max_pool1d_impl" not implemented for '${input.dtype}'`);
+  if (!isFloating(input.dtype)) throw new DTypeError(`"max_pool1d_impl" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (len === 0) return narrow(input, -1, 0, 0);
   return squeeze(maxPool2d(unsqueeze(input, -2), [1, k], o), -2);
 }
@@ -145,7 +148,7 @@ export function adaptiveMaxPool2d(input: Tensor, outputSize: number | readonly (
   const oW = sizes[1] ?? W;
   const lead = input.shape.slice(0, -2);
   if (oH < 0 || oW < 0) throw new ShapeError(`Trying to create tensor with negative dimension ${oH < 0 ? oH : oW}: ${fmtShape([...lead, oH, oW])}`);
-  if (!isFloating(input.dtype)) throw new DTypeError(`"adaptive_max_pool2d" not implemented for '${input.dtype}'`);
+  if (!isFloating(input.dtype)) throw new DTypeError(`"adaptive_max_pool2d" not implemented for '${scalarTypeName(input.dtype)}'`);
   const planes = lead.reduce((a, b) => a * b, 1);
   const data = denseData(input);
   const idx = fresh([...lead, oH * oW], "int64");

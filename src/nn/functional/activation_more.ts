@@ -30,10 +30,13 @@ function params(fn: string, args: readonly unknown[], names: readonly string[], 
 
 const INPLACE = { inplace: "boolean" } as const;
 
+/** The arguments after the tensor inputs, so that one too many is refused too. */
+const after = (args: IArguments, n: number): unknown[] => Array.prototype.slice.call(args, n);
+
 /** F.<name>(input, inplace=False) over an op and its in-place form. */
 function inplaceOnly(name: string, op: (x: Tensor) => Tensor, op_: (x: Tensor) => Tensor) {
   return function (x: Tensor, inplace?: boolean | InplaceOptions): Tensor {
-    return (params(name, [inplace], ["inplace"], INPLACE).inplace === true ? op_ : op)(x);
+    return (params(name, after(arguments, 1), ["inplace"], INPLACE).inplace === true ? op_ : op)(x);
   };
 }
 
@@ -56,7 +59,7 @@ export interface CeluOptions extends InplaceOptions {
 
 /** F.celu(input, alpha=1.0, inplace=False): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
 export function celu(x: Tensor, alpha?: number | CeluOptions, inplace?: boolean | CeluOptions): Tensor {
-  const a = params("celu", [alpha, inplace], ["alpha", "inplace"], { alpha: "number", ...INPLACE });
+  const a = params("celu", after(arguments, 1), ["alpha", "inplace"], { alpha: "number", ...INPLACE });
   return (a.inplace === true ? A.celu_ : A.celu)(x, (a.alpha as number | undefined) ?? 1);
 }
 
@@ -67,7 +70,7 @@ export interface ThresholdOptions extends InplaceOptions {
 
 /** F.threshold(input, threshold, value, inplace=False): x where x > threshold, else value. */
 export function threshold(x: Tensor, th: number | ThresholdOptions, value?: number | ThresholdOptions, inplace?: boolean | ThresholdOptions): Tensor {
-  const a = params("threshold", [th, value, inplace], ["threshold", "value", "inplace"], { threshold: "number", value: "number", ...INPLACE }, ["threshold", "value"]);
+  const a = params("threshold", after(arguments, 1), ["threshold", "value", "inplace"], { threshold: "number", value: "number", ...INPLACE }, ["threshold", "value"]);
   return (a.inplace === true ? A.threshold_ : A.threshold)(x, a.threshold as number, a.value as number);
 }
 
@@ -85,17 +88,17 @@ export function tanhshrink(x: Tensor): Tensor {
 
 /** F.softshrink(input, lambd=0.5). */
 export function softshrink(x: Tensor, lambd?: number | { lambd?: number }): Tensor {
-  return A.softshrink(x, (params("softshrink", [lambd], ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
+  return A.softshrink(x, (params("softshrink", after(arguments, 1), ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
 }
 
 /** F.hardshrink(input, lambd=0.5). */
 export function hardshrink(x: Tensor, lambd?: number | { lambd?: number }): Tensor {
-  return A.hardshrink(x, (params("hardshrink", [lambd], ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
+  return A.hardshrink(x, (params("hardshrink", after(arguments, 1), ["lambd"], { lambd: "number" }).lambd as number | undefined) ?? 0.5);
 }
 
 /** F.glu(input, dim=-1): a * sigmoid(b) for the halves a, b of dim. */
 export function glu(x: Tensor, dim?: number | { dim?: number }): Tensor {
-  return A.glu(x, (params("glu", [dim], ["dim"], { dim: "int" }).dim as number | undefined) ?? -1);
+  return A.glu(x, (params("glu", after(arguments, 1), ["dim"], { dim: "int" }).dim as number | undefined) ?? -1);
 }
 
 export interface SoftminOptions {
@@ -105,7 +108,7 @@ export interface SoftminOptions {
 
 /** F.softmin(input, dim=None, dtype=None): softmax(-x); without a dim, softmax's legacy choice. */
 export function softmin(x: Tensor, dim?: number | null | SoftminOptions, opts?: SoftminOptions): Tensor {
-  const a = params("softmin", [dim, opts], ["dim"], { dim: "int?", dtype: "string?" });
+  const a = params("softmin", after(arguments, 1), ["dim"], { dim: "int?", dtype: "string?" });
   Tensor.check(x, "input");
   const d = (a.dim as number | null | undefined) ?? implicitSoftmaxDim(x.ndim);
   const dtype = a.dtype as DType | null | undefined;
@@ -120,7 +123,7 @@ export interface NormalizeOptions {
 
 /** F.normalize(input, p=2.0, dim=1, eps=1e-12): x / max(||x||_p over dim, eps). */
 export function normalize(x: Tensor, p?: number | NormalizeOptions, dim?: number | NormalizeOptions, eps?: number | NormalizeOptions): Tensor {
-  const a = params("normalize", [p, dim, eps], ["p", "dim", "eps"], { p: "number", dim: "int", eps: "number" });
+  const a = params("normalize", after(arguments, 1), ["p", "dim", "eps"], { p: "number", dim: "int", eps: "number" });
   Tensor.check(x, "input");
   if (!isFloating(x.dtype)) throw new DTypeError(`norm(): input dtype should be either floating point or complex. Got ${scalarTypeName(x.dtype)} instead.`);
   const denom = clamp(vectorNorm(x, (a.p as number | undefined) ?? 2, (a.dim as number | undefined) ?? 1, true), (a.eps as number | undefined) ?? 1e-12);
@@ -134,11 +137,11 @@ export interface CosineSimilarityOptions {
 
 /**
  * F.cosine_similarity(x1, x2, dim=1, eps=1e-8) as PyTorch 1.13 computes it: each input over its own
- * norm, the norms raised to eps without a gradient of the clamp (PyTorch clamps them in place under
- * no_grad), then the sum of the products.
+ * 2-norm raised to eps, then the sum of the products. PyTorch clamps the norm in place under no_grad, so
+ * the norm's backward, x * g / norm, reads the clamped norm: so does this one.
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim?: number | CosineSimilarityOptions, eps?: number | CosineSimilarityOptions): Tensor {
-  const a = params("cosineSimilarity", [dim, eps], ["dim", "eps"], { dim: "int", eps: "number" });
+  const a = params("cosineSimilarity", after(arguments, 2), ["dim", "eps"], { dim: "int", eps: "number" });
   Tensor.check(x1, "x1");
   Tensor.check(x2, "x2");
   const d = (a.dim as number | undefined) ?? 1;
@@ -149,8 +152,8 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, dim?: number | CosineSi
   const u = expand(to(x1, common), shape);
   const v = expand(to(x2, common), shape);
   const clampedNorm = (t: Tensor) => {
-    const n = vectorNorm(t, 2, d, true);
-    return record(noGrad(() => clamp(n.detach(), e)), "CloneBackward0", [n], (g) => [g], false);
+    const n = noGrad(() => clamp(vectorNorm(t.detach(), 2, d, true), e));
+    return record(n, "LinalgVectorNormBackward0", [t], (g) => [mul(t, div(g, n))]);
   };
   return sum(mul(div(u, clampedNorm(u)), div(v, clampedNorm(v))), d);
 }
@@ -163,7 +166,7 @@ export interface PairwiseDistanceOptions {
 
 /** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ||x1 - x2 + eps||_p over the last dim. */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p?: number | PairwiseDistanceOptions, eps?: number | PairwiseDistanceOptions, keepdim?: boolean | PairwiseDistanceOptions): Tensor {
-  const a = params("pairwiseDistance", [p, eps, keepdim], ["p", "eps", "keepdim"], { p: "number", eps: "number", keepdim: "boolean" });
+  const a = params("pairwiseDistance", after(arguments, 2), ["p", "eps", "keepdim"], { p: "number", eps: "number", keepdim: "boolean" });
   Tensor.check(x1, "x1");
   Tensor.check(x2, "x2");
   const innermost = Math.max(x1.ndim, x2.ndim) - 1;
