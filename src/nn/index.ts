@@ -39,4 +39,5 @@ export {
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
 } from "./padding.ts";
 export { PixelShuffle, PixelUnshuffle } from "./pixel_shuffle.ts";
+export { Unflatten, type UnflattenOptions } from "./unflatten.ts";
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";
