@@ -114,8 +114,9 @@ function functionsFile(): string {
   }
   for (const [n, r] of binary) {
     if (r.api !== "torch+method") continue;
-    if (r.custom) lines.push(`    ${n}(...args: MethodArgs<typeof import("./binary.ts").${n}>): Tensor;`);
-    else lines.push(`    ${n}(other: ${r.tensorsOnly ? "Tensor" : "TensorLike"}): Tensor;`);
+    const sig = r.custom ? `(...args: MethodArgs<typeof import("./binary.ts").${n}>)` : `(other: ${r.tensorsOnly ? "Tensor" : "TensorLike"})`;
+    lines.push(`    ${n}${sig}: Tensor;`);
+    if (r.inplace) lines.push(`    ${n}_${sig}: Tensor;`);
   }
   for (const [n, r] of composite) {
     if (r.api !== "torch+method") continue;
@@ -178,7 +179,7 @@ function opinfoJson(): string {
       name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, inplace: Boolean(r.inplace), domain: domain(r.domain),
     })),
     binary: binary.filter(([, r]) => r.api !== "internal").map(([n, r]) => ({
-      name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, tensorsOnly: r.tensorsOnly ?? false,
+      name: n, torch: r.torch, api: r.api, differentiable: r.grad !== null, tensorsOnly: r.tensorsOnly ?? false, inplace: Boolean(r.inplace),
       kwargs: r.kwargs ?? [], domain: domain(r.domain),
     })),
     composite: composite.filter(([, r]) => r.api !== "internal").map(([n, r]) => ({

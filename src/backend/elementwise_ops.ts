@@ -5,7 +5,7 @@ export const UNARY_OPS = ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid",
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Elementwise ops of two inputs; comparisons and logical ops write 1/0. */
-export const BINARY_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "gt", "lt", "ge", "le", "logicalAnd", "logicalOr", "reluGrad", "atan2", "remainder", "truncDivide", "floorDivide", "mulInt32", "mulInt64", "powInt32", "powInt64"] as const;
+export const BINARY_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "gt", "lt", "ge", "le", "logicalAnd", "logicalOr", "reluGrad", "atan2", "remainder", "truncDivide", "divFloor", "fmod", "hypot", "copysign", "logaddexp", "logaddexp2", "xlogy", "fmax", "fmin", "heaviside", "floorDivide", "nextafter", "ldexp", "gcd", "lcm", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseLeftShift", "bitwiseRightShift", "clampMin", "clampMax", "nextafterFloat32", "lcmInt32", "bitwiseAndInt64", "bitwiseOrInt64", "bitwiseXorInt64", "leftShiftInt64", "rightShiftInt64", "mulInt32", "mulInt64", "powInt32", "powInt64"] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** Each op's forward as a JS expression of x (and y), compiled into one loop per op by the JS backend. */
@@ -91,7 +91,35 @@ export const BINARY_FORMULAS: Readonly<Record<BinaryOp, string>> = {
   atan2: "Math.atan2(x, y)",
   remainder: "h.remainder(x, y)",
   truncDivide: "Math.trunc(x / y)",
+  divFloor: "h.floorDivide(x, y)",
+  fmod: "x % y",
+  hypot: "Math.hypot(x, y)",
+  copysign: "(y < 0 || (y === 0 && 1 / y < 0) ? -Math.abs(x) : Math.abs(x))",
+  logaddexp: "(x === y && (x === Infinity || x === -Infinity) ? x : Math.max(x, y) + Math.log1p(Math.exp(-Math.abs(x - y))))",
+  logaddexp2: "(x === y && (x === Infinity || x === -Infinity) ? x : Math.max(x, y) + Math.log1p(Math.pow(2, -Math.abs(x - y))) / Math.LN2)",
+  xlogy: "(y !== y ? y : x === 0 ? 0 : x * Math.log(y))",
+  fmax: "(x !== x ? y : y !== y ? x : x < y ? y : x)",
+  fmin: "(x !== x ? y : y !== y ? x : x > y ? y : x)",
+  heaviside: "(x === 0 ? y : x > 0 ? 1 : 0)",
   floorDivide: "h.floorDivide(x, y)",
+  nextafter: "h.nextafter(x, y, false)",
+  ldexp: "x * Math.pow(2, y)",
+  gcd: "h.gcd(x, y)",
+  lcm: "h.lcm(x, y, false)",
+  bitwiseAnd: "x & y",
+  bitwiseOr: "x | y",
+  bitwiseXor: "x ^ y",
+  bitwiseLeftShift: "x << y",
+  bitwiseRightShift: "x >> y",
+  clampMin: "(x !== x || y !== y ? x + y : x < y ? y : x)",
+  clampMax: "(x !== x || y !== y ? x + y : x > y ? y : x)",
+  nextafterFloat32: "h.nextafter(x, y, true)",
+  lcmInt32: "h.lcm(x, y, true)",
+  bitwiseAndInt64: "h.bitwise64(x, y, 0)",
+  bitwiseOrInt64: "h.bitwise64(x, y, 1)",
+  bitwiseXorInt64: "h.bitwise64(x, y, 2)",
+  leftShiftInt64: "h.shift64(x, y, true)",
+  rightShiftInt64: "h.shift64(x, y, false)",
   mulInt32: "Math.imul(x, y)",
   mulInt64: "h.mulInt64(x, y)",
   powInt32: "h.powInt(x, y, true)",

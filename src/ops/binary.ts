@@ -81,8 +81,10 @@ export function checkBinary(op: BinaryName, a: TensorLike, b: TensorLike): void 
       throw new ArgumentError(`${op}(): ${name} must be a Tensor or a number, got ${describeValue(x)}`);
     }
   }
+  if (row.kernelRefuse && a instanceof Tensor && b instanceof Tensor) broadcastShapes(a.shape, b.shape);
   const refused = row.refuse?.(operandType(a), operandType(b), resultType(a, b));
   if (refused) throw new DTypeError(refused);
+  row.check?.(a, b);
 }
 
 /** Connects op(a, b)'s output to the graph with the row's gradient (gradients reduced to each operand's shape). */
@@ -203,7 +205,7 @@ export function div(a0: TensorLike, b0: TensorLike, opts: DivOptions = {}): Tens
 }
 
 /** Integer division by zero is PyTorch's ZeroDivisionError (floats give inf or NaN). */
-function checkIntegerDivisor(a: TensorLike, b: TensorLike): void {
+export function checkIntegerDivisor(a: TensorLike, b: TensorLike): void {
   // an empty result divides nothing
   const empty = (a instanceof Tensor && a.numel() === 0) || (b instanceof Tensor && b.numel() === 0);
   if (!empty && isIntegral(resultType(a, b)) && (b instanceof Tensor ? denseData(b).includes(0) : b === 0)) {
@@ -226,7 +228,7 @@ function roundedDiv(a: TensorLike, b: TensorLike, mode: RoundingMode): Tensor {
   if (mode !== "trunc" && mode !== "floor") {
     throw new ArgumentError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
-  const op = mode === "trunc" ? "truncDivide" : "floorDivide";
+  const op = mode === "trunc" ? "truncDivide" : "divFloor";
   checkBinary(op, a, b);
   checkIntegerDivisor(a, b);
   return recordBinary(op, binaryRaw(op, a, b), a, b, "DivBackward2");

@@ -32,6 +32,7 @@ export function unaryNodeName(op: string): string {
 export function binaryNodeName(op: string, _a: unknown, b: unknown): string {
   const o = base(op);
   if (o === "pow") return b instanceof Tensor ? "PowBackward1" : "PowBackward0";
-  if (o === "remainder") return b instanceof Tensor ? "RemainderBackward1" : "RemainderBackward0";
+  if (o === "remainder" || o === "fmod" || o === "clampMin" || o === "clampMax") return `${camel(o)}Backward${b instanceof Tensor ? 1 : 0}`;
+  if (o === "ldexp") return "MulBackward0";
   return `${camel(o)}Backward0`;
 }

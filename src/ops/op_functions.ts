@@ -132,6 +132,48 @@ export const logicalAnd = tensorFunction("logicalAnd");
 export const logicalOr = tensorFunction("logicalOr");
 /** torch.atan2. */
 export const atan2 = tensorFunction("atan2");
+/** torch.fmod: C's fmod: the sign of the dividend. */
+export const fmod = binaryFunction("fmod");
+/** torch.hypot: an infinite operand gives inf, even beside NaN. */
+export const hypot = tensorFunction("hypot");
+/** torch.copysign: -0 and negative divisors' signs are copied; the gradient is 0 at self = 0. */
+export const copysign = binaryFunction("copysign");
+/** torch.logaddexp: equal infinities give themselves. */
+export const logaddexp = tensorFunction("logaddexp");
+/** torch.logaddexp2: equal infinities give themselves. */
+export const logaddexp2 = tensorFunction("logaddexp2");
+/** torch.xlogy: 0 where x is 0 unless y is NaN. */
+export const xlogy = binaryFunction("xlogy");
+/** torch.fmax: NaN loses; a tie (even +-0) gives self and its gradient. */
+export const fmax = tensorFunction("fmax");
+/** torch.fmin: NaN loses; a tie (even +-0) gives self and its gradient. */
+export const fmin = tensorFunction("fmin");
+/** torch.heaviside: values at 0; NaN input gives 0. */
+export const heaviside = tensorFunction("heaviside");
+/** torch.floor_divide: rounds the quotient down (Python's //). */
+export const floorDivide = binaryFunction("floorDivide");
+/** torch.nextafter. */
+export const nextafter = tensorFunction("nextafter");
+/** torch.ldexp. */
+export const ldexp = tensorFunction("ldexp");
+/** torch.gcd. */
+export const gcd = tensorFunction("gcd");
+/** torch.lcm. */
+export const lcm = tensorFunction("lcm");
+/** torch.bitwise_and. */
+export const bitwiseAnd = binaryFunction("bitwiseAnd");
+/** torch.bitwise_or. */
+export const bitwiseOr = binaryFunction("bitwiseOr");
+/** torch.bitwise_xor. */
+export const bitwiseXor = binaryFunction("bitwiseXor");
+/** torch.bitwise_left_shift. */
+export const bitwiseLeftShift = binaryFunction("bitwiseLeftShift");
+/** torch.bitwise_right_shift. */
+export const bitwiseRightShift = binaryFunction("bitwiseRightShift");
+/** torch.clamp_min: NaN in either gives NaN. */
+export const clampMin = binaryFunction("clampMin");
+/** torch.clamp_max: NaN in either gives NaN. */
+export const clampMax = binaryFunction("clampMax");
 /** torch.nan_to_num's keyword arguments (absent or null: PyTorch's default). */
 export interface NanToNumOptions {
   nan?: number | null;
@@ -237,15 +279,60 @@ declare module "../tensor/tensor.ts" {
     maximum(other: Tensor): Tensor;
     minimum(other: Tensor): Tensor;
     eq(other: TensorLike): Tensor;
+    eq_(other: TensorLike): Tensor;
     ne(other: TensorLike): Tensor;
+    ne_(other: TensorLike): Tensor;
     gt(other: TensorLike): Tensor;
+    gt_(other: TensorLike): Tensor;
     lt(other: TensorLike): Tensor;
+    lt_(other: TensorLike): Tensor;
     ge(other: TensorLike): Tensor;
+    ge_(other: TensorLike): Tensor;
     le(other: TensorLike): Tensor;
+    le_(other: TensorLike): Tensor;
     logicalAnd(other: Tensor): Tensor;
     logicalOr(other: Tensor): Tensor;
     atan2(other: Tensor): Tensor;
+    atan2_(other: Tensor): Tensor;
     remainder(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;
+    remainder_(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;
+    fmod(other: TensorLike): Tensor;
+    fmod_(other: TensorLike): Tensor;
+    hypot(other: Tensor): Tensor;
+    hypot_(other: Tensor): Tensor;
+    copysign(other: TensorLike): Tensor;
+    copysign_(other: TensorLike): Tensor;
+    logaddexp(other: Tensor): Tensor;
+    logaddexp2(other: Tensor): Tensor;
+    xlogy(other: TensorLike): Tensor;
+    xlogy_(other: TensorLike): Tensor;
+    fmax(other: Tensor): Tensor;
+    fmin(other: Tensor): Tensor;
+    heaviside(other: Tensor): Tensor;
+    heaviside_(other: Tensor): Tensor;
+    floorDivide(other: TensorLike): Tensor;
+    floorDivide_(other: TensorLike): Tensor;
+    nextafter(other: Tensor): Tensor;
+    nextafter_(other: Tensor): Tensor;
+    ldexp(other: Tensor): Tensor;
+    gcd(other: Tensor): Tensor;
+    gcd_(other: Tensor): Tensor;
+    lcm(other: Tensor): Tensor;
+    lcm_(other: Tensor): Tensor;
+    bitwiseAnd(other: TensorLike): Tensor;
+    bitwiseAnd_(other: TensorLike): Tensor;
+    bitwiseOr(other: TensorLike): Tensor;
+    bitwiseOr_(other: TensorLike): Tensor;
+    bitwiseXor(other: TensorLike): Tensor;
+    bitwiseXor_(other: TensorLike): Tensor;
+    bitwiseLeftShift(other: TensorLike): Tensor;
+    bitwiseLeftShift_(other: TensorLike): Tensor;
+    bitwiseRightShift(other: TensorLike): Tensor;
+    bitwiseRightShift_(other: TensorLike): Tensor;
+    clampMin(other: TensorLike): Tensor;
+    clampMin_(other: TensorLike): Tensor;
+    clampMax(other: TensorLike): Tensor;
+    clampMax_(other: TensorLike): Tensor;
     nanToNum(options?: NanToNumOptions): Tensor;
     nanToNum_(options?: NanToNumOptions): Tensor;
     lerp(end: Tensor, weight: TensorLike): Tensor;

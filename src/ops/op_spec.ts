@@ -102,9 +102,9 @@ export interface UnaryRow {
   saves: readonly UnarySaved[];
   /**
    * The in-place method `name_` exists (its backward reads self's old value where `saves` has "input");
-   * "noDerivative": it exists but PyTorch 1.13 has no derivative for it (asinh_), so backward raises.
+   * a string: it exists but PyTorch 1.13 has no derivative for it (asinh_): the error backward raises.
    */
-  inplace?: boolean | "noDerivative";
+  inplace?: boolean | string;
 }
 
 /** What only the generator and the tests read of an op (every table has the first three). */
@@ -150,6 +150,15 @@ export interface BinaryRow {
    * binaryOp/recordBinaryOp for the rest of the row.
    */
   custom?: boolean;
+  /** PyTorch's checks of the operands' values (integer division by zero), run before the kernel. */
+  check?: (a: TensorLike, b: TensorLike) => void;
+  /**
+   * The in-place method `name_` exists (PyTorch's can-cast rule for its result); a string: the error its
+   * backward raises (PyTorch 1.13 has no derivative for heaviside_).
+   */
+  inplace?: boolean | string;
+  /** `refuse` is the kernel's dtype dispatch error, which PyTorch raises after the broadcast check. */
+  kernelRefuse?: boolean;
 }
 
 export interface BinarySpec extends Spec {

@@ -1,10 +1,8 @@
-import { record } from "../autograd/record.ts";
-import { AutogradError } from "../errors.ts";
 import { checkArity } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as fns from "./op_functions.ts";
 import { compositeInPlace } from "./composite.ts";
-import { type SelfUse, applyInPlace } from "./inplace.ts";
+import "./table_inplace.ts";
 import { BINARY } from "./op_table_binary.ts";
 import { COMPOSITE } from "./op_table_composite.ts";
 import { UNARY } from "./op_table_unary.ts";
@@ -33,25 +31,6 @@ function install(rows: Record<string, { api: Api; custom?: boolean }>, arity: nu
 }
 
 install(UNARY, 1);
-// In-place forms (`tan_`) of the unary and binary rows that have them: the op written into self; its
-// backward reads self's old value (a copy), only the result, or neither, as the row's `saves` say.
-type Saves = readonly string[] | { a: readonly string[]; b: readonly string[] };
-for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, { inplace?: boolean | string; saves: Saves }][]) {
-  if (!row.inplace) continue;
-  const fn = functions[name]!;
-  const reads: readonly string[] = "a" in row.saves ? [...row.saves.a, ...row.saves.b] : row.saves;
-  const self: SelfUse = reads.includes("input") || reads.includes("a") ? "copy" : reads.includes("output") ? "result" : "alias";
-  const op = row.inplace === true ? fn : (s: Tensor, ...args: unknown[]): Tensor => {
-    const out = fn(s, ...args);
-    if (!out.requiresGrad) return out;
-    return record(out.detach(), "NotImplemented", [s], () => {
-      throw new AutogradError(`the derivative for 'inplace version of ${name}' is not implemented.`);
-    }, false);
-  };
-  P[`${name}_`] = function (this: Tensor, ...args: unknown[]) {
-    return applyInPlace(this, (s) => op(s, ...args), { self });
-  };
-}
 install(BINARY, 2);
 // Composite ops check their own arguments; their in-place forms (`lerp_`) come from the same row.
 for (const [name, row] of Object.entries(COMPOSITE)) {

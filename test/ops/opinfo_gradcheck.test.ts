@@ -47,6 +47,20 @@ for (const [name, row] of differentiable(withSpec<UnaryRow, UnarySpec>(UNARY, UN
   });
 }
 
+/**
+ * False for an op whose output is in the graph but whose backward raises PyTorch 1.13's "derivative ...
+ * is not implemented" (heaviside, nextafter): opinfo.json holds it to that error, there is nothing to check here.
+ */
+function hasDerivative(run: () => Tensor): boolean {
+  try {
+    run().sum().backward();
+    return true;
+  } catch (e) {
+    if (e instanceof torch.AutogradError && /derivative for .* is not implemented/.test(e.message)) return false;
+    throw e;
+  }
+}
+
 for (const [name, row] of differentiable(withSpec<BinaryRow, BinarySpec>(BINARY, BINARY_SPEC))) {
   const f = fnOf(name, row.api);
   const [da, db] = row.domain ?? [DEFAULT, DEFAULT];
@@ -55,6 +69,7 @@ for (const [name, row] of differentiable(withSpec<BinaryRow, BinarySpec>(BINARY,
     const call = (a: unknown, b: unknown) => (kw ? f(a, b, kw) : f(a, b));
     test(`gradcheck ${name}${kw ? ` ${JSON.stringify(kw)}` : ""}`, () => {
       const rand = mulberry32(name.length * 104729 + name.charCodeAt(0));
+      if (!hasDerivative(() => call(leaf([2], da, rand), leaf([2], db, rand)))) return;
       torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 4], da, rand), leaf([3, 4], db, rand)]);
       torch.autograd.gradcheck((a, b) => call(a, b), [leaf([3, 1], da, rand), leaf([4], db, rand)]);
       torch.autograd.gradcheck((a, b) => call(a!.t(), b), [leaf([4, 3], da, rand), leaf([3, 4], db, rand)]);

@@ -1,0 +1,78 @@
+import { record } from "../autograd/record.ts";
+import { AutogradError, DTypeError, ShapeError } from "../errors.ts";
+import { type DType, isFloating } from "../tensor/dtype.ts";
+import { broadcastShapes, fmtShape, sameShape } from "../tensor/shape.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import * as fns from "./op_functions.ts";
+import { type SelfUse, applyInPlace } from "./inplace.ts";
+import { BINARY } from "./op_table_binary.ts";
+import { UNARY } from "./op_table_unary.ts";
+import { resultType, scalarTypeName } from "./promotion.ts";
+import { defaultFloat, fresh } from "./util.ts";
+
+/**
+ * The in-place methods (`tan_`, `fmod_`) of the unary and binary table rows marked `inplace`: the op
+ * written into self through applyInPlace (version counter, leaf refusal, history). Its backward reads
+ * self's old value (run on a copy), only the result, or neither, as the row's `saves` say. A string
+ * `inplace` is the error PyTorch 1.13's backward raises for that method (it has no derivative).
+ */
+const P = Tensor.prototype as unknown as Record<string, unknown>;
+const functions = fns as unknown as Record<string, (...args: unknown[]) => Tensor>;
+
+type Saves = readonly string[] | { a: readonly string[]; b: readonly string[] };
+interface Row {
+  inplace?: boolean | string;
+  saves: Saves;
+  grad: unknown;
+  result: string | ((d: DType) => DType);
+  refuse?: (a: DType, b: DType, promoted: DType) => string | null;
+  kernelRefuse?: boolean;
+}
+
+/**
+ * PyTorch's order of checks for `self.op_(other)`: the broadcast, self's shape, then the cast of the
+ * result to self's dtype, all before the kernel refuses a dtype (gcd_ of int64 by float32 is a cast error).
+ */
+function checkTarget(self: Tensor, other: unknown, row: Row): void {
+  if (!(other instanceof Tensor) && typeof other !== "number") return;
+  const promoted = resultType(self, other);
+  // Checks PyTorch makes before it broadcasts (heaviside's same-dtype rule) come first.
+  const early = row.kernelRefuse ? null : row.refuse?.(self.dtype, other instanceof Tensor ? other.dtype : promoted, promoted);
+  if (early) throw new DTypeError(early);
+  if (other instanceof Tensor) {
+    const shape = broadcastShapes(self.shape, other.shape);
+    if (!sameShape(shape, self.shape)) throw new ShapeError(`output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(shape)}`);
+  }
+  const out = row.result === "bool" ? "bool" : row.result === "float" && !isFloating(promoted) ? defaultFloat() : promoted;
+  if ((isFloating(out) && !isFloating(self.dtype)) || (self.dtype === "bool" && out !== "bool")) {
+    throw new DTypeError(`result type ${scalarTypeName(out)} can't be cast to the desired output type ${scalarTypeName(self.dtype)}`);
+  }
+}
+
+for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, Row][]) {
+  if (!row.inplace) continue;
+  const fn = functions[name]!;
+  const binary = !Array.isArray(row.saves);
+  const reads: readonly string[] = "a" in row.saves ? [...row.saves.a, ...row.saves.b] : row.saves;
+  const self: SelfUse = reads.includes("input") || reads.includes("a") ? "copy" : reads.includes("output") ? "result" : "alias";
+  const message = row.inplace;
+  const op = (s: Tensor, args: unknown[]): Tensor => {
+    const out = fn(s, ...args);
+    const inputs = [s, ...args.filter((a): a is Tensor => a instanceof Tensor)];
+    if (typeof message === "string") {
+      if (!out.requiresGrad) return out;
+      return record(out.detach(), "NotImplemented", [s], () => {
+        throw new AutogradError(message);
+      }, false);
+    }
+    // A comparison written into a float self: a node of zero gradients for every operand (EqBackward1).
+    if (row.grad === null && isFloating(s.dtype) && inputs.some((t) => t.requiresGrad)) {
+      return record(out.to(s.dtype), "InplaceBackward0", inputs, () => inputs.map((t) => fresh(t.shape, t.dtype)), false);
+    }
+    return out;
+  };
+  P[`${name}_`] = function (this: Tensor, ...args: unknown[]) {
+    if (binary) checkTarget(this, args[0], row);
+    return applyInPlace(this, (s) => op(s, args), { self });
+  };
+}
