@@ -1,12 +1,13 @@
 import { record } from "../autograd/record.ts";
-import { DTypeError, IndexError } from "../errors.ts";
+import { AutogradError, DTypeError, IndexError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { div, eq, isnan } from "./elementwise.ts";
-import { type ValuesIndices, valuesIndices } from "./extremum.ts";
+import { type ValuesIndices, amax, amin, valuesIndices } from "./extremum.ts";
 import { scatterAddRaw, where } from "./indexing.ts";
+
 import { keptShape, sum } from "./reduce.ts";
 import { kthvalueRow, medianRow, modeRow } from "./sort_rows.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
@@ -135,4 +136,28 @@ export function nanmedian(x: Tensor): Tensor;
 export function nanmedian(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
 export function nanmedian(x: Tensor, dim?: number | DimOptions, keepdim?: boolean): Tensor | ValuesIndices {
   return medianOf("nanmedian", x, dim, keepdim);
+}
+
+/** PyTorch's (min, max) named tuple, destructurable in that order. */
+export interface MinMax extends Iterable<Tensor> {
+  readonly min: Tensor;
+  readonly max: Tensor;
+}
+
+/** torch.aminmax: amin and amax in one call (over all elements, or along dim). PyTorch 1.13 has no gradient for it. */
+export function aminmax(x: Tensor, opts: { dim?: number | null; keepdim?: boolean } = {}): MinMax {
+  Tensor.check(x, "input");
+  checkOptions("aminmax()", opts, { dim: "int?", keepdim: "boolean" }, { index: 2 });
+  const dim = opts.dim ?? null;
+  const keepdim = opts.keepdim ?? false;
+  const empty = dim === null ? x.numel() === 0 : x.ndim > 0 && x.shape[normDim(dim, x.ndim)] === 0;
+  if (empty) throw new IndexError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+  const d = dim === null ? undefined : x.ndim === 0 ? (normDim(dim, 0), []) : dim;
+  const lo = amin(x.detach(), d, keepdim);
+  const hi = amax(x.detach(), d, keepdim);
+  const none = (): never => { throw new AutogradError("derivative for aten::aminmax is not implemented"); };
+  const wrap = (t: Tensor) => (isFloating(x.dtype) ? record(t, "NotImplemented", [x], none) : t);
+  const min = wrap(lo);
+  const max = wrap(hi);
+  return { min, max, *[Symbol.iterator]() { yield min; yield max; } };
 }
