@@ -124,6 +124,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.AdaptiveAvgPool1d": [() => make(nn.AdaptiveAvgPool1d, { output_size: 1 }), "nn.AdaptiveAvgPool1d(): unknown option 'output_size' (did you mean 'outputSize'?)"],
   "nn.AdaptiveMaxPool1d": [() => make(nn.AdaptiveMaxPool1d, 2, { return_indices: true }), "nn.AdaptiveMaxPool1d(): unknown option 'return_indices' (did you mean 'returnIndices'?)"],
   "nn.AdaptiveMaxPool2d": [() => make(nn.AdaptiveMaxPool2d, 2, { return_indices: true }), "nn.AdaptiveMaxPool2d(): unknown option 'return_indices' (did you mean 'returnIndices'?)"],
+  "nn.MaxUnpool2d": [() => make(nn.MaxUnpool2d, 2, { output_size: [4, 4] }), "nn.MaxUnpool2d(): unknown option 'output_size' (allowed options: 'kernelSize', 'stride', 'padding')"],
   "nn.Unflatten": [() => make(nn.Unflatten, 1, { unflattened_size: [2, 2] }), "nn.Unflatten(): unknown option 'unflattened_size' (did you mean 'unflattenedSize'?)"],
   "nn.KLDivLoss": [() => make(nn.KLDivLoss, { log_target: true }), "nn.KLDivLoss(): unknown option 'log_target' (did you mean 'logTarget'?)"],
   "nn.HuberLoss": [() => make(nn.HuberLoss, { Delta: 2 }), "nn.HuberLoss(): unknown option 'Delta' (did you mean 'delta'?)"],

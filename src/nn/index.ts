@@ -40,4 +40,4 @@ export {
 } from "./padding.ts";
 export { PixelShuffle, PixelUnshuffle } from "./pixel_shuffle.ts";
 export { Unflatten, type UnflattenOptions } from "./unflatten.ts";
-export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";

@@ -1,6 +1,8 @@
 import { ArgumentError } from "../errors.ts";
 import type { IntOrTuple } from "../ops/conv.ts";
 import * as P from "../ops/pool1d.ts";
+import { maxUnpool2d } from "../ops/max_unpool.ts";
+import { tupleArg } from "../ops/conv.ts";
 import { checkArity, keywordArgs } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { pyIntTuple } from "./conv.ts";
@@ -11,7 +13,7 @@ import type { MaxPoolOutput } from "./pooling.ts";
 
 /**
  * 1-d pooling layers (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d) and AdaptiveMaxPool2d,
- * over ops/pool1d.ts. Arguments are PyTorch's, positionally or by keyword, and print as PyTorch prints
+ * over ops/pool1d.ts, and MaxUnpool2d (ops/max_unpool.ts). Arguments are PyTorch's, positionally or by keyword, and print as PyTorch prints
  * them (MaxPool1d keeps sizes as given, AvgPool1d prints one-element tuples).
  */
 
@@ -161,5 +163,37 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Adaptive<numbe
 
   override forward(x: Tensor): MaxPoolOutput<R> {
     return P.adaptiveMaxPool2d(x, this.outputSize, this.returnIndices as true) as MaxPoolOutput<R>;
+  }
+}
+
+export interface MaxUnpool2dModuleOptions {
+  kernelSize?: IntOrTuple;
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+}
+
+/** nn.MaxUnpool2d(kernel_size, stride=None, padding=0): forward(input, indices, outputSize?) undoes MaxPool2d. */
+export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[] | null)?], Tensor> {
+  /** @internal */ static override readonly builtinName: string = "MaxUnpool2d";
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+
+  constructor(kernelSize: IntOrTuple | MaxUnpool2dModuleOptions, ...rest: Arg<MaxUnpool2dModuleOptions>[]) {
+    super();
+    const spec = { kernelSize: "ints", stride: "ints?", padding: "ints" } as const;
+    const a = ctorArgs("nn.MaxUnpool2d()", arguments, Object.keys(spec), spec) as MaxUnpool2dModuleOptions;
+    // PyTorch keeps them as pairs (_pair), and prints them so.
+    this.kernelSize = tupleArg(a.kernelSize!, 2, "kernel_size");
+    this.stride = tupleArg(a.stride ?? a.kernelSize!, 2, "stride");
+    this.padding = tupleArg(a.padding ?? 0, 2, "padding");
+  }
+
+  override forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}`;
   }
 }

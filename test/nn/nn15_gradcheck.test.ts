@@ -55,6 +55,9 @@ describe("float64 gradchecks", () => {
   check("adaptiveAvgPool1d 3 from 7", (x) => F.adaptiveAvgPool1d(x, 3), [leaf([2, 2, 7])]);
   check("adaptiveMaxPool1d 4 from 9", (x) => F.adaptiveMaxPool1d(x, 4), [leaf([2, 2, 9])]);
   check("adaptiveMaxPool2d [2, 3] transposed", (x) => F.adaptiveMaxPool2d(x.transpose(1, 2), [2, 3]), [leaf([2, 5, 4])]);
+  // Windows that do not overlap: repeated indices would make the output miss some inputs (last write wins).
+  const [, idx] = F.maxPool2d(torch.randn([1, 2, 5, 5]), 2, { returnIndices: true });
+  check("maxUnpool2d 2, outputSize [5, 5]", (x) => F.maxUnpool2d(x, idx, 2, { outputSize: [5, 5] }), [leaf([1, 2, 2, 2])]);
   check("ConstantPad2d with cropping", (x) => new nn.ConstantPad2d([1, -1, 2, 0], 1.5).forward(x), [leaf([1, 2, 3, 3])]);
   check("ReflectionPad2d", (x) => new nn.ReflectionPad2d([2, 1, 0, 2]).forward(x), [leaf([2, 3, 4])]);
   check("ReplicationPad1d", (x) => new nn.ReplicationPad1d([3, 1]).forward(x), [leaf([2, 3])]);

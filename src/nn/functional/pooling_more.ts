@@ -5,6 +5,7 @@
 import { ArgumentError } from "../../errors.ts";
 import type { IntOrTuple } from "../../ops/conv.ts";
 import * as P from "../../ops/pool1d.ts";
+import { type MaxUnpool2dOptions, maxUnpool2d as maxUnpool2dOp } from "../../ops/max_unpool.ts";
 import { pixelShuffle as pixelShuffleOp, pixelUnshuffle as pixelUnshuffleOp } from "../../ops/pixel_shuffle.ts";
 import { type ValueType, checkArg, keywordArgs } from "../../options.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -87,6 +88,18 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: Size2d | AdaptiveMaxKey
 export function checkSize2d(where: string, v: unknown): void {
   if (Number.isInteger(v) || (Array.isArray(v) && v.every((s) => s === null || Number.isInteger(s)))) return;
   throw new ArgumentError(`${where}: argument 2 (outputSize) must be an int or a tuple of ints and nulls, got ${Array.isArray(v) ? "an array" : typeof v}`);
+}
+
+export interface MaxUnpool2dKeywords extends MaxUnpool2dOptions {
+  kernelSize?: IntOrTuple;
+}
+
+/** F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: IntOrTuple | MaxUnpool2dKeywords, ...rest: (IntOrTuple | null | MaxUnpool2dKeywords)[]): Tensor {
+  const spec = { stride: "ints?", padding: "ints", outputSize: "int[]?" } as const;
+  const a = params("maxUnpool2d", kernelSize, "kernelSize", "ints", rest, ["stride", "padding", "outputSize"], spec);
+  const { kernelSize: k, ...o } = a as MaxUnpool2dKeywords;
+  return maxUnpool2dOp(x, indices, k!, o);
 }
 
 /** F.pixel_shuffle(input, upscale_factor). */
