@@ -57,6 +57,9 @@ export class FileError extends /* @__PURE__ */ family("FileError") {
   }
 }
 
+/** A matrix the linear-algebra op cannot handle: singular for inv or solve (PyTorch's torch.linalg.LinAlgError). */
+export class LinAlgError extends /* @__PURE__ */ family("LinAlgError") {}
+
 /** A loss, parameter or gradient that became NaN or infinite where finite numbers are required. */
 export class NonFiniteError extends /* @__PURE__ */ family("NonFiniteError") {}
 

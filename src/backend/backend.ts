@@ -151,6 +151,12 @@ export interface Backend {
   /** out[o, index[j], i] += src[o, j, i]: the adjoint of indexSelect (out is pre-zeroed by the caller). */
   indexAdd(src: Storage, index: Storage, out: Storage, outer: number, size: number, m: number, inner: number): void;
 
+  /**
+   * Solves a_i x = b_i (batch of n x n, right-hand sides n x k, row-major) in place by Gaussian elimination
+   * with partial pivoting: b becomes x; det[i] = det(a_i); info[i] = 1-based row of the first zero pivot, or 0.
+   */
+  gaussSolve(a: Storage, b: Storage, batch: number, n: number, k: number, det: Float64Array, info: Float64Array): void;
+
   /** out = cond ? a : b over broadcast strided views, contiguous out of `shape`. */
   where(cond: StridedView, a: StridedView, b: StridedView, out: Storage, shape: readonly number[]): void;
 

@@ -22,7 +22,7 @@ import type { RecurrentCells } from "./recurrent_cells.ts";
 /** Every kernel of the Backend interface; the reference backend registers all of them. */
 export const KERNEL_NAMES = [
   "unary", "binary", "binaryScalar", "copy", "scatterInto", "reduce", "gemm", "softmax", "softmaxBackward",
-  "dropout", "dropoutBackward", "layerNorm", "layerNormBackward", "gather", "scatterAdd", "indexSelect", "indexAdd", "where", "im2col", "col2im", "maxPool2d",
+  "dropout", "dropoutBackward", "layerNorm", "layerNormBackward", "gather", "scatterAdd", "indexSelect", "indexAdd", "where", "gaussSolve", "im2col", "col2im", "maxPool2d",
   "maxPool2dBackward", "avgPool2d", "avgPool2dBackward", "adaptiveAvgPool2d", "adaptiveAvgPool2dBackward",
 ] as const satisfies readonly (keyof Backend)[];
 

@@ -7,6 +7,7 @@ import { broadcastTo, movedim, ravel, reshapeAs, swapaxes, unflatten } from "./s
 import { cross, kron } from "./shape_extra_combine.ts";
 import { addbmm, addbmm_, addmv, addmv_, addr, addr_, dist, ger, inner, mv, renorm, renorm_, vdot } from "./linalg_extra.ts";
 import type { AddmmOptions } from "./linalg.ts";
+import { det, inv, slogdet } from "./linalg_solve.ts";
 import { dsplit, hsplit, tensorSplit, vsplit } from "./shape_extra_split.ts";
 import type { DTypeOption, Dims } from "./reduce.ts";
 import { defineMethods, method, sizesMethod } from "./define_methods.ts";
@@ -19,6 +20,7 @@ export { concat, concat as concatenate, hstack, vstack, dstack, columnStack, row
 export { diag, diagonal, diagEmbed, diagflat, trace, trilIndices, triuIndices, rot90, fliplr, flipud, type DiagonalOptions, type TriIndicesOptions } from "./shape_extra_diag.ts";
 export { takeAlongDim, indexAdd, indexCopy, indexFill, countNonzero, argwhere, type IndexAddOptions } from "./index_extra.ts";
 export { nansum, nanmean, stdMean, varMean } from "./reduce_extra.ts";
+export { det, slogdet, inv as inverse } from "./linalg_solve.ts";
 export { trapezoid, trapz, cumulativeTrapezoid, type TrapezoidOptions } from "./reduce_extra_trapezoid.ts";
 export { mv, addmv, addr, addbmm, inner, vdot, ger, tensordot, chainMatmul, dist, cdist, renorm, type TensordotDims, type CdistOptions } from "./linalg_extra.ts";
 export { cartesianProd, combinations, blockDiag, kron, cross, type CombinationsOptions } from "./shape_extra_combine.ts";
@@ -83,6 +85,9 @@ declare module "../tensor/tensor.ts" {
     addr_(vec1: Tensor, vec2: Tensor, opts?: AddmmOptions): Tensor;
     addbmm_(batch1: Tensor, batch2: Tensor, opts?: AddmmOptions): Tensor;
     renorm_(p: number, dim: number, maxnorm: number): Tensor;
+    det(): Tensor;
+    slogdet(): [Tensor, Tensor];
+    inverse(): Tensor;
   }
 }
 
@@ -149,4 +154,7 @@ defineMethods({
   addr_: method(addr_),
   addbmm_: method(addbmm_),
   renorm_: method(renorm_),
+  det: method(det),
+  slogdet: method(slogdet),
+  inverse: method(inv),
 });

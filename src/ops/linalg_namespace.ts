@@ -5,6 +5,7 @@ import { type MatrixOrd, type VectorNormOptions, matrixNorm, vectorNorm } from "
 /** torch.linalg: the norms kindling has, in camelCase. */
 export { vectorNorm, matrixNorm };
 export { linalgCross as cross } from "./shape_extra_combine.ts";
+export { det, slogdet, inv, solve, type SolveOptions } from "./linalg_solve.ts";
 
 /** torch.linalg.norm: a vector norm over one dim (or a flattened 1-d input), a matrix norm over two. */
 export function norm(A: Tensor, ord: MatrixOrd | null = null, dim: number | readonly number[] | null = null, keepdim = false, opts: VectorNormOptions = {}): Tensor {

@@ -83,6 +83,15 @@ describe("shape_extra gradchecks (float64)", () => {
     gc((y, x) => torch.trapezoid(y, x), f64([2, 4], 19), f64([4], 20));
     gc((y, x) => torch.cumulativeTrapezoid(y, x, { dim: 0 }), f64([3, 2], 21), f64([3, 2], 22));
     gc((y) => torch.trapz(y, { dx: 0.3 }), f64([2, 4], 23));
+    const wellConditioned = (shape: number[], seed: number) => {
+      const n = shape[shape.length - 1]!;
+      return f64(shape, seed).detach().add(torch.eye(n, n, { dtype: "float64" }).mul(3)).requiresGrad_(true);
+    };
+    gc((a) => torch.linalg.inv(a), wellConditioned([2, 3, 3], 24));
+    gc((a) => torch.linalg.det(a), wellConditioned([2, 3, 3], 25));
+    gc((a) => torch.linalg.slogdet(a)[1], wellConditioned([3, 3], 26));
+    gc((a, b) => torch.linalg.solve(a, b), wellConditioned([2, 3, 3], 27), f64([3, 2], 28));
+    gc((a, b) => torch.linalg.solve(a, b, { left: false }), wellConditioned([3, 3], 29), f64([2, 3], 30));
   });
 
   test("diagonal's gradient lands on the diagonal only (zeros elsewhere, also for an empty one)", () => {

@@ -8,6 +8,7 @@ import { gemm } from "./gemm.ts";
 import { layerNorm, layerNormBackward } from "./layer_norm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
 import { reduce, softmax, softmaxBackward } from "./reduce.ts";
+import { gaussSolve } from "./solve.ts";
 
 /**
  * The reference kernels: plain TypeScript over typed arrays, always available, in browsers too.
@@ -32,6 +33,7 @@ export const jsRegistry = new KernelRegistry("js")
   .register("indexSelect", indexSelect)
   .register("indexAdd", indexAdd)
   .register("where", whereStrided)
+  .register("gaussSolve", gaussSolve)
   .register("im2col", im2col)
   .register("col2im", col2im)
   .register("maxPool2d", maxPool2d)
