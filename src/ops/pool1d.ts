@@ -7,7 +7,8 @@ import type { IntOrTuple } from "./conv.ts";
 import { gather } from "./indexing.ts";
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from "./pool.ts";
 import { denseData, fresh } from "./util.ts";
-import { narrow, reshape, squeeze, unsqueeze } from "./views.ts";
+import { trunc } from "./elementwise.ts";
+import { narrow, reshape, squeeze, to, unsqueeze } from "./views.ts";
 
 /**
  * 1-d pooling over [N, C, L] or unbatched [C, L], as PyTorch runs it: the 2-d pool on [.., 1, L] with a
@@ -101,6 +102,11 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPool1d
   const s = noStride(opts.stride) ? k : one(opts.stride!, "stride");
   const p = one(opts.padding ?? 0, "padding");
   const o = { stride: [1, s], padding: [0, p], ceilMode: opts.ceilMode ?? false, countIncludePad: opts.countIncludePad ?? true };
+  if (input.dtype === "int64") {
+    // PyTorch's int64 kernel divides the window sum as C++ integers do: toward zero.
+    return to(trunc(avgPool1d(to(input, "float64"), k, { ...opts, stride: s, padding: p })), "int64");
+  }
+  if (!isFloating(input.dtype)) throw new DTypeError(`"avg_pool2d" not implemented for '${scalarTypeName(input.dtype)}'`);
   return squeeze(avgPool2d(unsqueeze(input, -2), [1, k], o), -2);
 }
 
@@ -114,6 +120,8 @@ function adaptiveSize1d(fn: string, input: Tensor, outputSize: IntOrTuple): numb
 /** Average pooling of the last dim down to `outputSize` windows. */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrTuple): Tensor {
   const o = adaptiveSize1d("adaptive_avg_pool1d", input, outputSize);
+  const empty = input.shape.slice(input.ndim - 2).some((n) => n === 0);
+  if (!empty && !isFloating(input.dtype)) throw new DTypeError(`"adaptive_avg_pool2d" not implemented for '${scalarTypeName(input.dtype)}'`);
   return squeeze(adaptiveAvgPool2d(unsqueeze(input, -2), [1, o]), -2);
 }
 
