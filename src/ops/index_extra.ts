@@ -1,7 +1,7 @@
 import { ArgumentError, DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions, describeValue } from "../options.ts";
 import { full } from "../tensor/creation.ts";
-import { broadcastShapes, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
+import { broadcastShapes, fmtShape, normDim, numelOf, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { putRows } from "./index_advanced.ts";
@@ -48,47 +48,57 @@ function checkRange(index: Tensor, size: number, d: number, message: (v: number)
 
 type Kind = "index_add_" | "index_copy_" | "index_fill_";
 
-/** Checks index (int, at most 1-d, in range) and returns it as rows, with x as [outer, size, inner]. */
-function layout(kind: Kind, x: Tensor, dim: number, index: Tensor): { d: number; rows: Float64Array; x3: Tensor } {
+/** PyTorch's argument checks of each op, in its order (index_add's other-dim mismatch has its own message). */
+function checkArgs(kind: Kind, x: Tensor, d: number, index: Tensor, source: Tensor | null): void {
+  const n = index.numel();
+  const got = scalarTypeName(index.dtype);
+  if (kind === "index_fill_") {
+    if (index.dtype !== "int64") throw new IndexError("index_fill_(): Expected dtype int64 for index.");
+    if (index.ndim > 1) throw new ShapeError("Index has to be a vector/scalar");
+    return;
+  }
+  const src = Tensor.check(source, "source");
+  const xs = x.shape.filter((_, i) => i !== d);
+  const ss = src.shape.filter((_, i) => i !== d);
+  const sameDType = (msg: string) => { if (src.dtype !== x.dtype) throw new DTypeError(msg); };
+  if (kind === "index_add_") {
+    if (index.ndim > 1) throw new IndexError(`index_add_(): Index is supposed to be a vector, but got dim: ${index.ndim} with type: ${got} and size: ${fmtShape(index.shape)}`);
+    if (index.dtype !== "int64" && index.dtype !== "int32") throw new DTypeError(`index_add_(): Expected dtype int32/int64 for index but got: ${got}`);
+    sameDType(`index_add_(): self (${scalarTypeName(x.dtype)}) and source (${scalarTypeName(src.dtype)}) must have the same scalar type`);
+    if (d !== 0 && d >= src.ndim) throw new IndexError(`index_add_(): Indexing dim ${d} is out of bounds of the source tensor with dim ${src.ndim}`);
+    const m = src.ndim === 0 ? 1 : src.shape[d]!;
+    if (n !== m) throw new IndexError(`index_add_(): Number of indices (${n}) should be equal to source.size(dim): (${m}), for dim: ${d}`);
+    if (src.ndim > 0 && x.ndim > 0 && !sameShape(xs, ss)) {
+      throw new ShapeError(`index_add_(): source ${fmtShape(src.shape)} does not match self ${fmtShape(x.shape)} apart from dimension ${d}`);
+    }
+    return;
+  }
+  if (index.ndim > 1) throw new IndexError(`index_copy_(): Index should have dimension 1 or 0 (got ${index.ndim})`);
+  if (src.ndim === 0 && n !== 1) throw new IndexError(`index_copy_(): When source is scalar, index should have one element (got ${n})`);
+  if (src.ndim !== x.ndim && src.ndim !== 0 && x.ndim !== 0) {
+    throw new IndexError(`index_copy_(): When source and destination are not scalars, their dimensionality must match. Source dimensionality (${src.ndim}), destination dimensionality (${x.ndim})`);
+  }
+  if (index.dtype !== "int64") throw new DTypeError(`index_copy_(): Expected a long tensor for index, but got ${got}`);
+  sameDType(`index_copy_(): self and source expected to have the same dtype, but got (self) ${scalarTypeName(x.dtype)} and (source) ${scalarTypeName(src.dtype)}`);
+  if (!sameShape(xs, ss)) {
+    throw new ShapeError(`index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: ${xs.join(" ")} at dimension ${d} and source slice shape: ${ss.join(" ")} at dimension 0.`);
+  }
+  if (src.ndim > 0 && n !== src.shape[d]) throw new IndexError(`index_copy_(): Number of indices (${n}) should be equal to source.size(dim) (${src.shape[d]})`);
+}
+
+/** Checks the arguments; returns index as rows and x as [outer, size, inner] (and source alike). */
+function layout(kind: Kind, x: Tensor, dim: number, index: Tensor, source: Tensor | null): { d: number; rows: Float64Array; x3: Tensor; src3: Tensor | null } {
   Tensor.check(x, "input");
   checkArg(`${kind}()`, dim, "int", 2, "dim");
   Tensor.check(index, "index");
   const d = normDim(dim, x.ndim);
-  if (kind === "index_add_" ? index.dtype !== "int64" && index.dtype !== "int32" : index.dtype !== "int64") {
-    const got = scalarTypeName(index.dtype);
-    if (kind === "index_fill_") throw new IndexError("index_fill_(): Expected dtype int64 for index.");
-    throw new DTypeError(kind === "index_add_" ? `index_add_(): Expected dtype int32/int64 for index but got: ${got}` : `index_copy_(): Expected a long tensor for index, but got ${got}`);
-  }
-  if (index.ndim > 1) {
-    throw new IndexError(`${kind}(): Index is supposed to be a vector, but got dim: ${index.ndim} with type: ${scalarTypeName(index.dtype)} and size: ${fmtShape(index.shape)}`);
-  }
+  checkArgs(kind, x, d, index, source);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   // Only index_fill counts negative indices from the end; the others call them out of range.
   const rows = Float64Array.from(denseData(index), (v) => (v < 0 && kind === "index_fill_" ? v + size : v));
-  const x3 = reshape(x, [numelOf(x.shape.slice(0, d)), size, numelOf(x.shape.slice(d + 1))]);
-  return { d, rows, x3 };
-}
-
-function sourceRows(kind: Kind, x: Tensor, d: number, rows: Float64Array, source: Tensor): Tensor {
-  Tensor.check(source, "source");
-  const n = source.ndim === 0 ? 1 : source.shape[d] ?? -1;
-  if (n !== rows.length) {
-    throw (kind === "index_add_"
-      ? new IndexError(`index_add_(): Number of indices (${rows.length}) should be equal to source.size(dim): (${n}), for dim: ${d}`)
-      : new IndexError(`index_copy_(): Number of indices (${rows.length}) should be equal to source.size(dim) (${n})`));
-  }
-  const others = (t: Tensor) => t.shape.filter((_, i) => i !== d);
-  if (source.ndim > 0 && x.ndim > 0 && (source.ndim !== x.ndim || others(source).some((s, i) => s !== others(x)[i]))) {
-    throw new ShapeError(`${kind}(): source shape ${fmtShape(source.shape)} does not match self shape ${fmtShape(x.shape)} apart from dimension ${d}`);
-  }
-  if (source.dtype !== x.dtype) {
-    throw new DTypeError(
-      kind === "index_add_"
-        ? `index_add_(): self (${scalarTypeName(x.dtype)}) and source (${scalarTypeName(source.dtype)}) must have the same scalar type`
-        : `index_copy_(): self and source expected to have the same dtype, but got (self) ${scalarTypeName(x.dtype)} and (source) ${scalarTypeName(source.dtype)}`,
-    );
-  }
-  return reshape(source, [numelOf(x.shape.slice(0, d)), rows.length, numelOf(x.shape.slice(d + 1))]);
+  const [outer, inner] = [numelOf(x.shape.slice(0, d)), numelOf(x.shape.slice(d + 1))];
+  const x3 = reshape(x, [outer, size, inner]);
+  return { d, rows, x3, src3: source === null ? null : reshape(source, [outer, rows.length, inner]) };
 }
 
 export interface IndexAddOptions { alpha?: number }
@@ -96,24 +106,22 @@ export interface IndexAddOptions { alpha?: number }
 /** torch.index_add: x with alpha * source's slices added at index along dim (repeated indices add up). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: IndexAddOptions = {}): Tensor {
   checkOptions("indexAdd()", opts, { alpha: "number" }, { index: 5, positional: "alpha" });
-  const { d, rows, x3 } = layout("index_add_", x, dim, index);
-  const size = x3.shape[1]!;
-  checkRange(index, size, d, () => "index out of range in self");
-  const src = sourceRows("index_add_", x, d, rows, source);
+  const { d, rows, x3, src3 } = layout("index_add_", x, dim, index, source);
+  checkRange(index, x3.shape[1]!, d, () => "index out of range in self");
   const alpha = opts.alpha ?? 1;
-  return reshape(putRows(x3, rows, alpha === 1 ? src : E.mul(src, alpha), true), x.shape);
+  return reshape(putRows(x3, rows, alpha === 1 ? src3! : E.mul(src3!, alpha), true), x.shape);
 }
 
 /** torch.index_copy: x with index's slices along dim replaced by source's. */
 export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
-  const { d, rows, x3 } = layout("index_copy_", x, dim, index);
+  const { d, rows, x3, src3 } = layout("index_copy_", x, dim, index, source);
   checkRange(index, x3.shape[1]!, d, (v) => `index_copy_(): index ${v} is out of bounds for dimension ${d} with size ${x3.shape[1]}`);
-  return reshape(putRows(x3, rows, sourceRows("index_copy_", x, d, rows, source), false), x.shape);
+  return reshape(putRows(x3, rows, src3!, false), x.shape);
 }
 
 /** torch.index_fill: x with index's slices along dim set to value (a number or a 0-d tensor). */
 export function indexFill(x: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor {
-  const { d, rows, x3 } = layout("index_fill_", x, dim, index);
+  const { d, rows, x3 } = layout("index_fill_", x, dim, index, null);
   const size = x3.shape[1]!;
   for (const v of denseData(index)) if (v < -size || v >= size) throw new IndexError(`index ${v} is out of bounds for dimension ${d} with size ${size}`);
   let v: Tensor;
