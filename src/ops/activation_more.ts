@@ -10,7 +10,6 @@ import { add, clamp, div, exp, expm1, ge, gt, le, logicalAnd, lt, mul, sigmoid, 
 import { applyInPlace } from "./inplace.ts";
 import { where } from "./indexing.ts";
 import { narrow } from "./views.ts";
-import "./inplace_methods.ts";
 
 /**
  * More activations of `torch.nn.functional` (relu6, hardswish, hardsigmoid, selu, celu, softshrink,
@@ -43,7 +42,7 @@ export function relu6(x: Tensor): Tensor {
 export function relu6_(x: Tensor): Tensor {
   Tensor.check(x, "input");
   if (x.dtype === "bool") throw new DTypeError("Bool inputs not supported for hardtanh");
-  return isFloating(x.dtype) ? hardtanh_(x, 0, 6) : x.clamp_(0, 6);
+  return isFloating(x.dtype) ? hardtanh_(x, 0, 6) : applyInPlace(x, (s) => clamp(s, 0, 6), { self: "copy" });
 }
 
 /** x * relu6(x + 3) / 6. */

@@ -83,6 +83,12 @@ describe("in-place forms", () => {
     Array.from(leafX.grad!.toTypedArray()).forEach((g, i) => assert.ok(Math.abs(g - expected[i]!) < 1e-15, `grad ${i}: ${g}`));
   });
 
+  test("relu6 in place on integers clamps the input itself", () => {
+    const x = torch.tensor([-3, 2, 9]);
+    assert.equal(F.relu6(x, true), x);
+    assert.deepEqual(Array.from(x.toTypedArray()), [0, 2, 6]);
+  });
+
   test("selu_, celu_ and threshold_ are F's underscore forms", () => {
     const x = torch.tensor([-1, 0.5, 2], { dtype: "float64" });
     assert.equal(F.threshold_(x, 1, -7), x);
