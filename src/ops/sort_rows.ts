@@ -59,11 +59,18 @@ export function topkRow(vals: Float64Array, n: number, k: number, largest: boole
   }
 }
 
-/** The stable order: ties by position, NaN last ascending and first descending. */
+/**
+ * The stable order: ties by position, NaN last ascending and first descending. std::sort's order with each
+ * run of equal keys put back in position order (faster than a comparator sort, which compares through a call).
+ */
 export function stableSortRow(vals: Float64Array, n: number, descending: boolean, key: Float64Array, idx: Int32Array): void {
-  orderKeys(vals, n, descending, key);
-  iota(idx, n);
-  idx.subarray(0, n).sort((p, q) => key[p]! - key[q]! || p - q);
+  unstableSortRow(vals, n, descending, key, idx);
+  for (let j = 0; j < n;) {
+    let end = j + 1;
+    while (end < n && key[end] === key[j]) end++;
+    if (end - j > 1) idx.subarray(j, end).sort();
+    j = end;
+  }
 }
 
 const F32 = new Float32Array(1);
