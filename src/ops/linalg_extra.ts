@@ -65,6 +65,12 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: AddmmOptio
   Tensor.check(vec2, "vec2");
   if (vec1.ndim !== 1) throw new ShapeError(`addr: Expected 1-D argument vec1, but got ${vec1.ndim}-D`);
   if (vec2.ndim !== 1) throw new ShapeError(`addr: Expected 1-D argument vec2, but got ${vec2.ndim}-D`);
+  if (!isFloating(input.dtype) && input.dtype !== "bool") {
+    for (const k of ["beta", "alpha"] as const) {
+      const v = opts[k];
+      if (v !== undefined && !Number.isInteger(v)) throw new ArgumentError(`For integral input tensors, argument ${k} must not be a floating point number.`);
+    }
+  }
   return scaled("addr()", input, outer(vec1, vec2), opts);
 }
 

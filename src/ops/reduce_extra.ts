@@ -19,6 +19,7 @@ export function nansum(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTyp
   checkReduction("nansum", x, keepdim);
   checkOptions("nansum()", opts, { dtype: "string" }, { index: 4, positional: "dtype" });
   if (!isFloating(x.dtype)) return sum(x, dim, keepdim, opts);
+  if (opts.dtype !== undefined && !isFloating(opts.dtype)) throw new DTypeError(`"nansum_cpu" not implemented for '${scalarTypeName(opts.dtype)}'`);
   const xd = x.detach();
   const out = sum(where(E.isnan(xd), 0, xd), dim, keepdim, opts);
   if (!isFloating(out.dtype)) return out;

@@ -52,11 +52,13 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   if (x.ndim === 0) throw new IndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normDim(dim, x.ndim);
   if (sizes.length === 0) throw new ArgumentError("unflatten: sizes must be non-empty");
+  const bad = sizes.find((s) => s < -1);
+  if (bad !== undefined) throw new ShapeError(`invalid shape dimension ${bad}`);
   const size = x.shape[d]!;
   const infer = sizes.filter((s) => s === -1).length;
   const known = numelOf(sizes.filter((s) => s !== -1));
   const fits = infer === 0 ? known === size : infer === 1 && known !== 0 && size % known === 0;
-  if (!fits || sizes.some((s) => s < -1)) {
+  if (!fits) {
     throw new ShapeError(`unflatten: Provided sizes ${fmtShape(sizes)} don't multiply up to the size of dim ${d} (${size}) in the input tensor`);
   }
   const full = sizes.map((s) => (s === -1 ? size / known : s));

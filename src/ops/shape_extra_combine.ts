@@ -1,4 +1,4 @@
-import { ArgumentError, ShapeError } from "../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { log } from "../log.ts";
 import { zeros } from "../tensor/creation.ts";
@@ -9,6 +9,7 @@ import { indexSelect } from "./indexing.ts";
 import { cat, stack } from "./join.ts";
 import { promoteTypes } from "../tensor/dtype.ts";
 import { meshgrid } from "./shape_ops.ts";
+import { scalarTypeName } from "./promotion.ts";
 import { int64Tensor } from "./util.ts";
 import { expand, reshape } from "./views.ts";
 
@@ -27,6 +28,7 @@ function check1d(t: Tensor): void {
 /** torch.cartesian_prod: the rows of every combination of the 1-d inputs' elements (one input: itself). */
 export function cartesianProd(...tensors: Many): Tensor {
   const ts = listOf(tensors);
+  if (ts.length === 0) throw new ArgumentError("meshgrid expects a non-empty TensorList");
   ts.forEach((t, i) => check1d(Tensor.check(t, `tensors[${i}]`)));
   if (ts.length === 1) return ts[0]!;
   return stack(meshgrid(ts, { indexing: "ij" }).map((g) => reshape(g, [-1])), 1);
@@ -128,6 +130,8 @@ export function linalgCross(a: Tensor, b: Tensor, dim = -1): Tensor {
     throw new ShapeError(`linalg.cross: inputs dimension ${d} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
   }
   const shape = broadcastShapes(a.shape, b.shape);
+  if (a.dtype !== b.dtype) throw new DTypeError(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
+  if (a.dtype === "bool") throw new DTypeError(`"cross" not implemented for 'Bool'`);
   const [x, y] = [expand(a, shape), expand(b, shape)];
   const turn = (t: Tensor, order: number[]) => indexSelect(t, d, int64Tensor(Float64Array.from(order), [3]));
   return E.sub(E.mul(turn(x, [1, 2, 0]), turn(y, [2, 0, 1])), E.mul(turn(x, [2, 0, 1]), turn(y, [1, 2, 0])));
