@@ -190,6 +190,25 @@ describe("in-place index ops", () => {
   });
 });
 
+describe("cross's default dim (PyTorch 1.13)", () => {
+  test("without dim: the first dim of size 3, with a deprecation warning once", () => {
+    const a = torch.tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1]], { dtype: "float64" });
+    const b = torch.tensor([[0, 1, 0], [0, 0, 1], [1, 0, 0]], { dtype: "float64" });
+    const seen: string[] = [];
+    const original = console.error;
+    console.error = (m: string) => seen.push(m);
+    try {
+      // dim 0 (the first of size 3), not linalg.cross's -1: the columns are crossed.
+      assert.deepEqual(torch.cross(a, b).tolist(), torch.cross(a, b, 0).tolist());
+      assert.notDeepEqual(torch.cross(a, b).tolist(), torch.linalg.cross(a, b).tolist());
+    } finally {
+      console.error = original;
+    }
+    assert.equal(seen.length, 1);
+    assert.match(seen[0]!, /Using torch.cross without specifying the dim arg is deprecated/);
+  });
+});
+
 describe("factories and keyword forms", () => {
   test("newZeros / newOnes / newEmpty / newFull / newTensor default to the tensor's dtype", () => {
     const x = torch.tensor([1, 2], { dtype: "int32" });
