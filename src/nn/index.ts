@@ -38,6 +38,7 @@ export {
   ConstantPad1d, ConstantPad2d, ConstantPad3d, ZeroPad2d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
   ReplicationPad1d, ReplicationPad2d, ReplicationPad3d,
 } from "./padding.ts";
-export { PixelShuffle, PixelUnshuffle } from "./pixel_shuffle.ts";
+export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from "./pixel_shuffle.ts";
+export { LPPool1d, LPPool2d, LocalResponseNorm } from "./pooling_lp.ts";
 export { Unflatten, type UnflattenOptions } from "./unflatten.ts";
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";

@@ -1,10 +1,10 @@
 import { ArgumentError } from "../errors.ts";
-import { pixelShuffle, pixelUnshuffle } from "../ops/pixel_shuffle.ts";
+import { channelShuffle, pixelShuffle, pixelUnshuffle } from "../ops/pixel_shuffle.ts";
 import { checkArity, keywordArgs } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { Module } from "./module.ts";
 
-/** nn.PixelShuffle / nn.PixelUnshuffle: [*, C r^2, H, W] <-> [*, C, H r, W r] (ops/pixel_shuffle.ts). */
+/** nn.PixelShuffle / nn.PixelUnshuffle: [*, C r^2, H, W] <-> [*, C, H r, W r], and nn.ChannelShuffle (ops/pixel_shuffle.ts). */
 
 function factorArg(where: string, args: IArguments, name: string): number {
   checkArity(where, args, 1);
@@ -44,5 +44,22 @@ export class PixelUnshuffle extends Module {
 
   override extraRepr(): string {
     return `downscale_factor=${this.downscaleFactor}`;
+  }
+}
+
+export class ChannelShuffle extends Module {
+  /** @internal */ static override readonly builtinName: string = "ChannelShuffle";
+  readonly groups: number;
+  constructor(groups: number | { groups?: number }) {
+    super();
+    this.groups = factorArg("nn.ChannelShuffle()", arguments, "groups");
+  }
+
+  override forward(x: Tensor): Tensor {
+    return channelShuffle(x, this.groups);
+  }
+
+  override extraRepr(): string {
+    return `groups=${this.groups}`;
   }
 }

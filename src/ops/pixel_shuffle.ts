@@ -1,10 +1,12 @@
 import { ArgumentError, ShapeError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { permute, reshape } from "./views.ts";
+import { fmtShape } from "../tensor/shape.ts";
+import { permute, reshape, transpose } from "./views.ts";
 
 /**
  * Pixel shuffle and unshuffle (Shi et al., sub-pixel convolution): [*, C r^2, H, W] <-> [*, C, H r, W r],
  * as a reshape, a permute and a reshape, so the gradient is the inverse rearrangement. Any dtype.
+ * Channel shuffle likewise.
  */
 
 function check(fn: string, x: Tensor, factor: number, what: string): void {
@@ -41,4 +43,17 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const split = reshape(input, [...lead, C, H / r, r, W / r, r]);
   const order = [...lead.keys(), n, n + 2, n + 4, n + 1, n + 3];
   return reshape(permute(split, order), [...lead, C * r * r, H / r, W / r]);
+}
+
+/** [N, C, *] with C = g * m: channel i * m + j moves to j * g + i (ShuffleNet's channel shuffle). */
+export function channelShuffle(input: Tensor, groups: number): Tensor {
+  Tensor.check(input, "input");
+  if (input.ndim <= 2) throw new ShapeError(`channel_shuffle expects input with > 2 dims, but got input with sizes ${fmtShape(input.shape)}`);
+  if (!Number.isInteger(groups)) throw new ArgumentError(`channel_shuffle(): argument 'groups' must be an int, got ${groups}`);
+  if (groups <= 0) throw new ArgumentError(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
+  const [N, C] = input.shape as [number, number];
+  if (C % groups !== 0) throw new ShapeError(`Number of channels must be divisible by groups. Got ${C} channels and ${groups} groups.`);
+  const rest = input.shape.slice(2);
+  const split = reshape(input, [N, groups, C / groups, ...rest]);
+  return reshape(transpose(split, 1, 2), input.shape);
 }

@@ -58,6 +58,12 @@ describe("float64 gradchecks", () => {
   // Windows that do not overlap: repeated indices would make the output miss some inputs (last write wins).
   const [, idx] = F.maxPool2d(torch.randn([1, 2, 5, 5]), 2, { returnIndices: true });
   check("maxUnpool2d 2, outputSize [5, 5]", (x) => F.maxUnpool2d(x, idx, 2, { outputSize: [5, 5] }), [leaf([1, 2, 2, 2])]);
+  check("lpPool1d p 2 k 3 stride 2 ceil", (x) => F.lpPool1d(x, 2, 3, 2, true), [leaf([2, 2, 8])]);
+  check("lpPool2d p 1.5 [2, 3] (positive input)", (x) => F.lpPool2d(x.abs().add(0.1), 1.5, [2, 3]), [leaf([1, 2, 4, 6])]);
+  check("localResponseNorm size 3 alpha 0.1 beta 1.5 on 4-d", (x) => F.localResponseNorm(x, 3, 0.1, 1.5, 2), [leaf([2, 5, 2, 3])]);
+  check("localResponseNorm size 2 on 3-d, transposed", (x) => F.localResponseNorm(x.transpose(1, 2), 2, { alpha: 0.5 }), [leaf([2, 3, 4])]);
+  // PyTorch 1.13 has no derivative for channel_shuffle; kindling's is the inverse permutation.
+  check("channelShuffle 3", (x) => F.channelShuffle(x, 3), [leaf([2, 6, 2])]);
   check("ConstantPad2d with cropping", (x) => new nn.ConstantPad2d([1, -1, 2, 0], 1.5).forward(x), [leaf([1, 2, 3, 3])]);
   check("ReflectionPad2d", (x) => new nn.ReflectionPad2d([2, 1, 0, 2]).forward(x), [leaf([2, 3, 4])]);
   check("ReplicationPad1d", (x) => new nn.ReplicationPad1d([3, 1]).forward(x), [leaf([2, 3])]);

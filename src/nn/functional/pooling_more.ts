@@ -1,12 +1,12 @@
 /**
- * `torch.nn.functional`'s 1-d pools, adaptive max pools and pixel (un)shuffle, with PyTorch's
+ * `torch.nn.functional`'s 1-d pools, adaptive max pools, max unpooling, pixel (un)shuffle and channel shuffle, with PyTorch's
  * parameters positionally or by keyword: `F.maxPool1d(x, 3, 2)`, `F.maxPool1d(x, 3, { stride: 2, returnIndices: true })`.
  */
 import { ArgumentError } from "../../errors.ts";
 import type { IntOrTuple } from "../../ops/conv.ts";
 import * as P from "../../ops/pool1d.ts";
 import { type MaxUnpool2dOptions, maxUnpool2d as maxUnpool2dOp } from "../../ops/max_unpool.ts";
-import { pixelShuffle as pixelShuffleOp, pixelUnshuffle as pixelUnshuffleOp } from "../../ops/pixel_shuffle.ts";
+import { channelShuffle as channelShuffleOp, pixelShuffle as pixelShuffleOp, pixelUnshuffle as pixelUnshuffleOp } from "../../ops/pixel_shuffle.ts";
 import { type ValueType, checkArg, keywordArgs } from "../../options.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 
@@ -110,4 +110,9 @@ export function pixelShuffle(x: Tensor, upscaleFactor: number | { upscaleFactor?
 /** F.pixel_unshuffle(input, downscale_factor). */
 export function pixelUnshuffle(x: Tensor, downscaleFactor: number | { downscaleFactor?: number }): Tensor {
   return pixelUnshuffleOp(x, params("pixelUnshuffle", downscaleFactor, "downscaleFactor", "int", [], [], {}).downscaleFactor as number);
+}
+
+/** F.channel_shuffle(input, groups). */
+export function channelShuffle(x: Tensor, groups: number | { groups?: number }): Tensor {
+  return channelShuffleOp(x, params("channelShuffle", groups, "groups", "int", [], [], {}).groups as number);
 }
