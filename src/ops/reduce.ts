@@ -9,7 +9,7 @@ import { add, div, eq, exp, log, logicalAnd, mul, sqrt, square, sub } from "./el
 import { amax } from "./extremum.ts";
 import { where } from "./indexing.ts";
 import { expand, reshape } from "./views.ts";
-import { castRaw, checkDifferentiableResult, denseData, fresh } from "./util.ts";
+import { castRaw, checkDifferentiableResult, defaultFloat, denseData, fresh } from "./util.ts";
 import { othersProduct } from "./prod_grad.ts";
 
 export { amax, amin, argmax, argmin, max, min, type ValuesIndices } from "./extremum.ts";
@@ -128,7 +128,7 @@ export function mean(x: Tensor, dim?: Dims | null, keepdim = false, opts: DTypeO
 export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   checkReduction("logsumexp", x, keepdim);
   const dims = resolveDims(x, dim);
-  const xf = isFloating(x.dtype) ? x : castRaw(x, "float32");
+  const xf = isFloating(x.dtype) ? x : castRaw(x, defaultFloat());
   // An empty slice sums to 0, so its log is -inf (amax would refuse it); the shift is 0 there too.
   const empty = dims.some((d) => (x.ndim === 0 ? 1 : x.shape[d]!) === 0);
   const xd = xf.detach();

@@ -3,10 +3,11 @@ import { checkArg, checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type ValuesIndices, valuesIndices } from "./extremum.ts";
-import { gather } from "./indexing.ts";
+import { record } from "../autograd/record.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { gather, scatterAddRaw } from "./indexing.ts";
 import { denseData } from "./util.ts";
 import { packable, packedSortRow, stableSortRow, topkRow, unstableSortRow } from "./sort_rows.ts";
-import { reshape } from "./views.ts";
 
 /**
  * sort, argsort, msort and topk. The permutation is computed on the numbers, row by row, in the order
@@ -53,6 +54,13 @@ function sortIndices(x: Tensor, d: number, descending: boolean, stable: boolean)
   });
 }
 
+/** x's elements at indices along d, as PyTorch's SortBackward0 / TopkBackward0 (the gradient scatters back). */
+function picked(x: Tensor, d: number, indices: Tensor, node: string): Tensor {
+  const values = gather(x.detach(), d, indices);
+  if (!isFloating(x.dtype)) return values;
+  return record(values, node, [x], (g) => [scatterAddRaw(g, indices, d, x.shape)], [indices]);
+}
+
 function sortArgs(where: string, dimOrOpts: number | SortOptions | undefined, descending: boolean | undefined): Required<SortOptions> {
   const opts: SortOptions = typeof dimOrOpts === "object" ? dimOrOpts : { dim: dimOrOpts, descending };
   if (typeof dimOrOpts === "object" && descending !== undefined) throw new ArgumentError(`${where}: descending given twice`);
@@ -66,12 +74,12 @@ export function sort(x: Tensor, dimOrOpts?: number | SortOptions, descending?: b
   const o = sortArgs("sort()", dimOrOpts, descending);
   if (x.ndim === 0) {
     normDim(o.dim, 0);
-    const r = sort(reshape(x, [1]), { dim: 0, descending: o.descending, stable: o.stable });
-    return valuesIndices(reshape(r.values, []), reshape(r.indices, []));
+    const indices = Tensor.fromStorage(new Float64Array(1), "int64", []);
+    return valuesIndices(picked(x, 0, indices, "SortBackward0"), indices);
   }
   const d = normDim(o.dim, x.ndim);
   const indices = sortIndices(x, d, o.descending, o.stable);
-  return valuesIndices(gather(x, d, indices), indices);
+  return valuesIndices(picked(x, d, indices, "SortBackward0"), indices);
 }
 
 /** torch.msort: sort along the first dimension, values only. */
@@ -103,10 +111,13 @@ export function topk(x: Tensor, k: number, dimOrOpts?: number | TopkOptions, lar
   if (k < 0 || k > size) throw new IndexError("selected index k out of range");
   // a 0-d tensor is its own top-k without PyTorch's kernel dispatch
   if (x.dtype === "bool" && x.ndim > 0) throw new DTypeError(`"topk_cpu" not implemented for 'Bool'`);
-  if (x.ndim === 0) return sort(x, { dim: d });
+  if (x.ndim === 0) {
+    const indices = Tensor.fromStorage(new Float64Array(1), "int64", []);
+    return valuesIndices(picked(x, 0, indices, "TopkBackward0"), indices);
+  }
   const big = opts.largest ?? true;
   const inOrder = opts.sorted ?? true;
   const key = new Float64Array(size);
   const indices = eachRow(x, d, k, (vals, idx) => topkRow(vals, size, k, big, inOrder, key, idx));
-  return valuesIndices(gather(x, d, indices), indices);
+  return valuesIndices(picked(x, d, indices, "TopkBackward0"), indices);
 }

@@ -9,6 +9,6 @@ export function getDefaultDType(): DType {
 }
 
 export function setDefaultDType(d: DType): void {
-  if (d !== "float32" && d !== "float64") throw new DTypeError(`only floating-point types are supported as the default type (got ${d})`);
+  if (d !== "float32" && d !== "float64") throw new DTypeError("only floating-point types are supported as the default type");
   defaultDType = d;
 }

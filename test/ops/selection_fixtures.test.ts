@@ -79,3 +79,19 @@ describe("selection API shapes", () => {
     assert.throws(() => torch.searchsorted(torch.tensor([1]), torch.tensor([1]), { out_int32: true } as never), /outInt32/);
   });
 });
+
+describe("selection autograd node names are PyTorch 1.13's", () => {
+  test("grad_fn names", () => {
+    const x = torch.randn([3, 4]).requiresGrad_(true);
+    const names = [
+      x.sort().values, x.topk(2).values, x.msort(), x.kthvalue(2).values, x.median(1).values, x.median(),
+      x.nanmedian(), x.nanmedian(0).values, x.mode(1).values, x.cummax(1).values, x.cummin(1).values, x.logcumsumexp(1),
+      torch.tensor(2, { requiresGrad: true }).sort().values,
+    ].map((t) => t.gradFn?.name);
+    assert.deepEqual(names, [
+      "SortBackward0", "TopkBackward0", "SortBackward0", "KthvalueBackward0", "MedianBackward1", "MedianBackward0",
+      "NanmedianBackward0", "NanmedianBackward1", "ModeBackward0", "CummaxBackward0", "CumminBackward0", "LogcumsumexpBackward0",
+      "SortBackward0",
+    ]);
+  });
+});
