@@ -98,6 +98,8 @@ export const rad2deg = unaryFunction("rad2deg");
 export const sgn = unaryFunction("sgn");
 /** torch.signbit: true for -0. */
 export const signbit = unaryFunction("signbit");
+/** torch.bitwise_not. */
+export const bitwiseNot = unaryFunction("bitwiseNot");
 /** torch.isnan. */
 export const isnan = unaryFunction("isnan");
 /** torch.isinf. */
@@ -184,6 +186,26 @@ export interface NanToNumOptions {
 export const nanToNum: (input: Tensor, options?: NanToNumOptions) => Tensor = compositeFunction("nanToNum");
 /** torch.lerp: |weight| < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN. */
 export const lerp: (input: Tensor, end: Tensor, weight: TensorLike) => Tensor = compositeFunction("lerp");
+/** torch.addcmul's keyword arguments (absent or null: PyTorch's default). */
+export interface AddcmulOptions {
+  value?: number | null;
+}
+/** torch.addcmul: self + value * tensor1 * tensor2 in the promoted dtype; an integer value for integer dtypes. */
+export const addcmul: (input: Tensor, tensor1: Tensor, tensor2: Tensor, options?: AddcmulOptions) => Tensor = compositeFunction("addcmul");
+/** torch.addcdiv's keyword arguments (absent or null: PyTorch's default). */
+export interface AddcdivOptions {
+  value?: number | null;
+}
+/** torch.addcdiv: self + value * tensor1 / tensor2; integer tensor1 and tensor2 are refused. */
+export const addcdiv: (input: Tensor, tensor1: Tensor, tensor2: Tensor, options?: AddcdivOptions) => Tensor = compositeFunction("addcdiv");
+/** torch.logit's keyword arguments (absent or null: PyTorch's default). */
+export interface LogitOptions {
+  eps?: number | null;
+}
+/** torch.logit: log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given; gradient 0 outside it (NaN outside [0, 1] without eps). */
+export const logit: (input: Tensor, options?: LogitOptions) => Tensor = compositeFunction("logit");
+/** torch.float_power: always float64, as pow of both operands cast to double. */
+export const floatPower: (input: Tensor, exponent: TensorLike) => Tensor = compositeFunction("floatPower");
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
@@ -266,6 +288,8 @@ declare module "../tensor/tensor.ts" {
     sgn(): Tensor;
     sgn_(): Tensor;
     signbit(): Tensor;
+    bitwiseNot(): Tensor;
+    bitwiseNot_(): Tensor;
     isnan(): Tensor;
     isinf(): Tensor;
     isfinite(): Tensor;
@@ -337,6 +361,11 @@ declare module "../tensor/tensor.ts" {
     nanToNum_(options?: NanToNumOptions): Tensor;
     lerp(end: Tensor, weight: TensorLike): Tensor;
     lerp_(end: Tensor, weight: TensorLike): Tensor;
+    addcmul(tensor1: Tensor, tensor2: Tensor, options?: AddcmulOptions): Tensor;
+    addcdiv(tensor1: Tensor, tensor2: Tensor, options?: AddcdivOptions): Tensor;
+    logit(options?: LogitOptions): Tensor;
+    logit_(options?: LogitOptions): Tensor;
+    floatPower(exponent: TensorLike): Tensor;
   }
 }
 

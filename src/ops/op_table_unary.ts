@@ -116,6 +116,10 @@ export const UNARY = {
   rad2deg: mathIn((g) => mul(g, 180 / Math.PI), []),
   sgn: { ...flat(ALL, "same", "zero"), inplace: true },
   signbit: predicate,
+  bitwiseNot: {
+    api: "torch+method", accepts: ["bool", "int"], refuse: notImplemented("bitwise_not_cpu"), result: "same",
+    kernels: { bool: "bitwiseNotBool" }, grad: null, saves: [], inplace: true,
+  },
   isnan: predicate,
   isinf: predicate,
   isfinite: predicate,
@@ -129,6 +133,7 @@ export const UNARY = {
   sincFloat32: internal(FLOATS),
   trigamma: internal(FLOATS),
   trigammaFloat32: internal(FLOATS),
+  bitwiseNotBool: internal(["bool"]),
 } satisfies Record<string, UnaryRow>;
 
 export type UnaryName = keyof typeof UNARY;
@@ -219,6 +224,8 @@ export const UNARY_SPEC = {
   rad2deg: { torch: "torch.rad2deg", js: "x * 57.29577951308232" },
   sgn: { torch: "torch.sgn", js: "(x > 0 ? 1 : x < 0 ? -1 : 0)", edges: "as sign for real inputs: NaN and -0 give +0", domain: { lo: -3, hi: 3, avoid: [0] } },
   signbit: { torch: "torch.signbit", js: "(x < 0 || (x === 0 && 1 / x < 0) ? 1 : 0)", edges: "true for -0" },
+  // Two's complement: ~x is -x - 1 (exact for int64 held as doubles); bool is logical not.
+  bitwiseNot: { torch: "torch.bitwise_not", js: "-x - 1" },
   isnan: { torch: "torch.isnan", js: "(x !== x ? 1 : 0)" },
   isinf: { torch: "torch.isinf", js: "(x === Infinity || x === -Infinity ? 1 : 0)" },
   isfinite: { torch: "torch.isfinite", js: "(x - x === 0 ? 1 : 0)", edges: "NaN and both infinities are not finite" },
@@ -234,4 +241,5 @@ export const UNARY_SPEC = {
   // PyTorch's polygamma(1, x), the gradient of digamma.
   trigamma: { torch: "", js: "h.trigamma(x, false)" },
   trigammaFloat32: { torch: "", js: "h.trigamma(x, true)" },
+  bitwiseNotBool: { torch: "", js: "(x !== 0 ? 0 : 1)" },
 } satisfies Record<UnaryName, UnarySpec>;

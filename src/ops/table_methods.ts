@@ -6,7 +6,7 @@ import "./table_inplace.ts";
 import { BINARY } from "./op_table_binary.ts";
 import { COMPOSITE } from "./op_table_composite.ts";
 import { UNARY } from "./op_table_unary.ts";
-import type { Api } from "./op_spec.ts";
+import type { Api, CompositeRow } from "./op_spec.ts";
 
 /**
  * Installs a Tensor method for every table op whose api is "torch+method": `x.exp()` runs `torch.exp(x)`.
@@ -33,7 +33,7 @@ function install(rows: Record<string, { api: Api; custom?: boolean }>, arity: nu
 install(UNARY, 1);
 install(BINARY, 2);
 // Composite ops check their own arguments; their in-place forms (`lerp_`) come from the same row.
-for (const [name, row] of Object.entries(COMPOSITE)) {
+for (const [name, row] of Object.entries(COMPOSITE) as [string, CompositeRow][]) {
   if (row.api !== "torch+method") continue;
   const fn = functions[name];
   if (typeof fn !== "function") throw new Error(`op table: ${name} has no generated function (run npm run gen:ops)`);
