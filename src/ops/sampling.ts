@@ -1,12 +1,11 @@
 import { record } from "../autograd/record.ts";
-import { ArgumentError, DTypeError } from "../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { type RandomOptions, randint, randn } from "../tensor/creation.ts";
 import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
 import { poissonSample } from "../tensor/distributions.ts";
 import { type Generator, defaultGenerator } from "../tensor/random.ts";
-import { broadcastShapes } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { add, lt, mul } from "./elementwise.ts";
 import type { GeneratorOption } from "./inplace_methods.ts";
@@ -30,6 +29,23 @@ declare module "../tensor/tensor.ts" {
 }
 
 const GEN = { generator: "object" } as const;
+const BAD_PROBS = "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  " +
+  "(Could this error message be improved?  If so, please report an enhancement request to PyTorch.)";
+
+/** The broadcast shape, refused in PyTorch's words (kindling's broadcastShapes adds the shapes). */
+function broadcastPair(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) {
+      throw new ShapeError(`The size of tensor a (${x}) must match the size of tensor b (${y}) at non-singleton dimension ${i}`);
+    }
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
 
 export function checkFloatKernel(t: Tensor, kernel: string): void {
   if (!isFloating(t.dtype)) throw new DTypeError(`"${kernel}" not implemented for '${scalarTypeName(t.dtype)}'`);
@@ -49,7 +65,7 @@ export function bernoulli(input: Tensor, p?: number | GeneratorOption, opts: Gen
     checkFloatKernel(input, "bernoulli_tensor_cpu_p_");
     const probs = input.detach();
     if (denseData(probs.contiguous()).some((v) => !(v >= 0 && v <= 1))) {
-      throw new ArgumentError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+      throw new ArgumentError(BAD_PROBS);
     }
     const out = castRaw(lt(rand([...input.shape], { dtype: "float64", generator: opts.generator }), probs), input.dtype);
     return zeroGrad(out, "BernoulliBackward0", [input]);
@@ -57,8 +73,8 @@ export function bernoulli(input: Tensor, p?: number | GeneratorOption, opts: Gen
   checkArg("bernoulli()", p, "number", 2, "p");
   checkOptions("bernoulli()", opts, GEN, { index: 3 });
   if (!(p >= 0 && p <= 1)) throw new ArgumentError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-  const out = castRaw(lt(rand([...input.shape], { dtype: "float64", generator: opts.generator }), p), input.dtype);
-  return zeroGrad(out, "BernoulliBackward1", [input]);
+  // PyTorch leaves this overload's result out of the graph.
+  return castRaw(lt(rand([...input.shape], { dtype: "float64", generator: opts.generator }), p), input.dtype);
 }
 
 export interface NormalSizeOptions extends RandomOptions {}
@@ -95,7 +111,7 @@ export function normal(
   if (std instanceof Tensor && denseData(std.detach().contiguous()).some((v) => !(v >= 0))) {
     throw new ArgumentError("normal expects all elements of std >= 0.0");
   }
-  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape) : [...like.shape];
+  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastPair(mean.shape, std.shape) : [...like.shape];
   const z = randn(shape, { dtype: like.dtype, generator: o.generator });
   const m = mean instanceof Tensor ? mean.detach() : mean;
   const s = std instanceof Tensor ? std.detach() : std;

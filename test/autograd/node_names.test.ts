@@ -87,7 +87,6 @@ const KNOWN: Record<string, string> = {
   repeat: "ViewBackward0", tril: "MaskedFillBackward0", dot: "ViewBackward0", mv: "SqueezeBackward1",
   matmul_3d: "MmBackward0", bmm: "MmBackward0", addmm: "AddBackward0", linear_1d: "AddmmBackward0",
   linear_3d: "AddmmBackward0", adaptive_avg: "AdaptiveAvgPool2DBackward0", leaky_relu: "WhereBackward0",
-  sort: "GatherBackward0", topk: "GatherBackward0",
 };
 /** Same node, other next_functions (a number operand listed, or an extra node before the input). */
 const KNOWN_NEXT = new Set(["radd", "pow_scalar", "std", "outer", "lerp"]);
