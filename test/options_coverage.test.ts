@@ -97,6 +97,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Hardsigmoid": [() => make(nn.Hardsigmoid, { in_place: true }), "nn.Hardsigmoid(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.SELU": [() => make(nn.SELU, { in_place: true }), "nn.SELU(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.CELU": [() => make(nn.CELU, { Alpha: 2 }), "nn.CELU(): unknown option 'Alpha' (did you mean 'alpha'?)"],
+  "nn.RReLU": [() => make(nn.RReLU, { Lower: 0.1 }), "nn.RReLU(): unknown option 'Lower' (did you mean 'lower'?)"],
   "nn.Threshold": [() => make(nn.Threshold, { threshold: 0.1, value: 2, in_place: true }), "nn.Threshold(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.Softshrink": [() => make(nn.Softshrink, { lambda: 0.5 }), "nn.Softshrink(): unknown option 'lambda' (did you mean 'lambd'?)"],
   "nn.Hardshrink": [() => make(nn.Hardshrink, { lambda: 0.5 }), "nn.Hardshrink(): unknown option 'lambda' (did you mean 'lambd'?)"],

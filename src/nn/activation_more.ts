@@ -9,7 +9,7 @@ import { Module } from "./module.ts";
 import { pyFloat } from "./repr.ts";
 
 /**
- * The remaining activation layers of torch.nn (ReLU6, Hardswish, SELU, CELU, the shrinks, Threshold,
+ * The remaining activation layers of torch.nn (ReLU6, Hardswish, SELU, CELU, RReLU, the shrinks, Threshold,
  * Softmin, GLU, Softmax2d) and the distance layers CosineSimilarity and PairwiseDistance, over
  * functional/activation_more.ts. Constructor arguments are PyTorch's, positionally or by keyword.
  */
@@ -99,6 +99,32 @@ export class CELU extends Module {
 
   override extraRepr(): string {
     return `alpha=${pyNumber(this.alpha, 1)}${inplaceRepr(this.inplace)}`;
+  }
+}
+
+/** Leaky ReLU with a random negative slope from U(lower, upper) in training, their mean in eval. */
+export class RReLU extends Module {
+  /** @internal */ static override readonly builtinName: string = "RReLU";
+  readonly lower: number;
+  readonly upper: number;
+  readonly inplace: boolean;
+
+  /** nn.RReLU(lower=1/8, upper=1/3, inplace=False). */
+  constructor(lower?: number | F.RreluOptions, upper?: number | F.RreluOptions, inplace?: boolean | F.RreluOptions) {
+    super();
+    checkArity("nn.RReLU()", arguments, 3);
+    const a = keywordArgs("nn.RReLU()", [lower, upper, inplace], ["lower", "upper", "inplace"], { lower: "number", upper: "number", inplace: "boolean" }, 1);
+    this.lower = (a.lower as number | undefined) ?? 1 / 8;
+    this.upper = (a.upper as number | undefined) ?? 1 / 3;
+    this.inplace = a.inplace === true;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return F.rrelu(x, this.lower, this.upper, this.training, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${inplaceRepr(this.inplace)}`;
   }
 }
 

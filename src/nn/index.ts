@@ -31,7 +31,7 @@ export * from "./recurrent/index.ts";
 export * from "./attention/index.ts";
 export * from "./extra/index.ts";
 export {
-  ReLU6, Hardswish, Hardsigmoid, SELU, CELU, Threshold, Softshrink, Hardshrink, Softsign, Tanhshrink, Softmax2d, Softmin, GLU,
+  ReLU6, Hardswish, Hardsigmoid, SELU, CELU, RReLU, Threshold, Softshrink, Hardshrink, Softsign, Tanhshrink, Softmax2d, Softmin, GLU,
   CosineSimilarity, PairwiseDistance,
 } from "./activation_more.ts";
 export {

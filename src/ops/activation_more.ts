@@ -3,6 +3,8 @@ import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { castValue, isFloating, scalarTypeName } from "../tensor/dtype.ts";
 import { normDim } from "../tensor/shape.ts";
+import { rand } from "../tensor/creation.ts";
+import type { Generator } from "../tensor/random.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { hardtanh } from "./activation_extra.ts";
 import { hardtanh_ } from "./activation_inplace.ts";
@@ -13,7 +15,7 @@ import { narrow } from "./views.ts";
 
 /**
  * More activations of `torch.nn.functional` (relu6, hardswish, hardsigmoid, selu, celu, softshrink,
- * hardshrink, threshold, glu) and their in-place forms. As in activation_extra.ts, a forward is composed
+ * hardshrink, threshold, glu, rrelu) and their in-place forms. As in activation_extra.ts, a forward is composed
  * without recording and one node carries PyTorch's backward formula (which differs from the
  * composition's at the kinks: hardswish's slope is (2x + 3) / 6 on both ends of [-3, 3]). The in-place
  * forms run the op on a copy of the old input, which their gradients read.
@@ -141,4 +143,24 @@ export function glu(input: Tensor, dim = -1): Tensor {
   if (n % 2 !== 0) throw new ShapeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
   checkFloat(input, "glu_cpu");
   return mul(narrow(input, d, 0, n / 2), sigmoid(narrow(input, d, n / 2, n / 2)));
+}
+
+/**
+ * RReLU: x where x > 0, else x * a. Training draws a ~ U(lower, upper) for each element x <= 0; in eval
+ * a is the mean (lower + upper) / 2. Either way the output is x times a noise tensor that does not depend
+ * on x, so the gradient is that noise, as PyTorch's.
+ */
+export function rrelu(input: Tensor, lower: number, upper: number, training: boolean, generator?: Generator): Tensor {
+  Tensor.check(input, "input");
+  if (!isFloating(input.dtype)) throw new DTypeError(`"${training ? "rrelu_with_noise_out_cpu" : "leaky_relu_cpu"}" not implemented for '${scalarTypeName(input.dtype)}'`);
+  if (!(lower <= upper)) throw new ArgumentError("Lower bound should be less than or equal to the upper bound");
+  const x = input.detach();
+  const noise = training
+    ? where(le(x, 0), add(mul(rand(input.shape, { dtype: input.dtype, generator }), upper - lower), lower), 1)
+    : where(gt(x, 0), 1, (lower + upper) / 2);
+  return mul(input, noise);
+}
+
+export function rrelu_(x: Tensor, lower: number, upper: number, training: boolean, generator?: Generator): Tensor {
+  return applyInPlace(x, (s) => rrelu(s, lower, upper, training, generator), { self: "unread" });
 }

@@ -107,3 +107,40 @@ describe("in-place forms", () => {
     assert.ok(Math.abs(z.toTypedArray()[0]! - 1.0507009873554805) < 1e-15);
   });
 });
+
+describe("rrelu in training draws its slopes", () => {
+  test("each negative element scaled by a slope in [lower, upper], the gradient that slope", () => {
+    const x = torch.linspace(-5, 5, 2001, { dtype: "float64" }).requiresGrad_(true);
+    const y = F.rrelu(x, 0.1, 0.3, true);
+    y.sum().backward();
+    const xs = x.detach().toTypedArray();
+    const ys = y.detach().toTypedArray();
+    const gs = x.grad!.toTypedArray();
+    const slopes: number[] = [];
+    xs.forEach((v, i) => {
+      if (v > 0) {
+        assert.equal(ys[i], v);
+        assert.equal(gs[i], 1);
+      } else if (v < 0) {
+        const a = ys[i]! / v;
+        assert.ok(a >= 0.1 && a <= 0.3, `slope ${a}`);
+        assert.ok(Math.abs(gs[i]! - a) < 1e-12);
+        slopes.push(a);
+      }
+    });
+    const mean = slopes.reduce((p, q) => p + q, 0) / slopes.length;
+    assert.ok(Math.abs(mean - 0.2) < 0.01, `mean slope ${mean}`);
+    assert.ok(new Set(slopes.map((a) => a.toFixed(6))).size > slopes.length / 2, "slopes vary");
+  });
+
+  test("a generator makes it repeatable; nn.RReLU draws in train mode only", () => {
+    const x = torch.linspace(-3, 1, 9);
+    const a = F.rrelu(x, { training: true, generator: torch.manualSeed(7) });
+    const b = F.rrelu(x, { training: true, generator: torch.manualSeed(7) });
+    assert.deepEqual(Array.from(a.toTypedArray()), Array.from(b.toTypedArray()));
+    const m = new nn.RReLU(0.1, 0.3);
+    m.eval();
+    assert.deepEqual(Array.from(m.forward(torch.tensor([-2, 1], { dtype: "float32" })).toTypedArray()), [Math.fround(-0.4), 1]);
+    assert.equal(String(new nn.RReLU()), "RReLU(lower=0.125, upper=0.3333333333333333)");
+  });
+});

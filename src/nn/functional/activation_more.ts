@@ -1,5 +1,5 @@
 /**
- * More of `torch.nn.functional`: relu6, hardswish, hardsigmoid, selu, celu, softsign, softshrink,
+ * More of `torch.nn.functional`: relu6, hardswish, hardsigmoid, selu, celu, rrelu, softsign, softshrink,
  * hardshrink, tanhshrink, threshold, softmin, glu and the distance helpers normalize, cosineSimilarity
  * and pairwiseDistance. Parameters are PyTorch's, positional or by keyword (`F.celu(x, 0.5, true)`,
  * `F.celu(x, { alpha: 0.5, inplace: true })`); `inplace` writes the result into the input.
@@ -17,6 +17,7 @@ import { expand, to } from "../../ops/views.ts";
 import { type ValueType, keywordArgs } from "../../options.ts";
 import { type DType, isFloating, scalarTypeName } from "../../tensor/dtype.ts";
 import { broadcastShapes } from "../../tensor/shape.ts";
+import type { Generator } from "../../tensor/random.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { implicitSoftmaxDim } from "./activation.ts";
 import type { InplaceOptions } from "./activation_inplace.ts";
@@ -48,6 +49,32 @@ export const hardswish = /* @__PURE__ */ inplaceOnly("hardswish", A.hardswish, A
 export const hardsigmoid = /* @__PURE__ */ inplaceOnly("hardsigmoid", A.hardsigmoid, A.hardsigmoid_);
 /** F.selu(input, inplace=False). */
 export const selu = /* @__PURE__ */ inplaceOnly("selu", A.selu, A.selu_);
+
+export interface RreluOptions extends InplaceOptions {
+  lower?: number;
+  upper?: number;
+  training?: boolean;
+  /** kindling's: the generator of the training-mode slopes. */
+  generator?: Generator;
+}
+
+const RRELU = { lower: "number", upper: "number", training: "boolean", inplace: "boolean", generator: "object" } as const;
+
+/**
+ * F.rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False): leaky ReLU whose negative slope is
+ * drawn from U(lower, upper) per element when training, and is their mean otherwise.
+ */
+export function rrelu(x: Tensor, lower?: number | RreluOptions, upper?: number | RreluOptions, training?: boolean | RreluOptions, inplace?: boolean | RreluOptions): Tensor {
+  const a = params("rrelu", after(arguments, 1), ["lower", "upper", "training", "inplace"], RRELU) as RreluOptions;
+  const op = a.inplace === true ? A.rrelu_ : A.rrelu;
+  return op(x, a.lower ?? 1 / 8, a.upper ?? 1 / 3, a.training ?? false, a.generator);
+}
+
+/** F.rrelu_(input, lower=1/8, upper=1/3, training=False). */
+export function rrelu_(x: Tensor, lower?: number | RreluOptions, upper?: number | RreluOptions, training?: boolean | RreluOptions): Tensor {
+  const a = params("rrelu_", after(arguments, 1), ["lower", "upper", "training"], RRELU) as RreluOptions;
+  return A.rrelu_(x, a.lower ?? 1 / 8, a.upper ?? 1 / 3, a.training ?? false, a.generator);
+}
 
 export const selu_ = A.selu_;
 export const celu_ = A.celu_;

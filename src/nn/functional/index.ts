@@ -31,9 +31,9 @@ export {
   type DropoutOptions, type HardtanhOptions, type InplaceOptions,
 } from "./activation_inplace.ts";
 export {
-  relu6, hardswish, hardsigmoid, selu, selu_, celu, celu_, threshold, threshold_, softsign, tanhshrink, softshrink, hardshrink,
+  relu6, hardswish, hardsigmoid, selu, selu_, celu, celu_, rrelu, rrelu_, threshold, threshold_, softsign, tanhshrink, softshrink, hardshrink,
   glu, softmin, normalize, cosineSimilarity, pairwiseDistance,
-  type CeluOptions, type ThresholdOptions, type SoftminOptions, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions,
+  type CeluOptions, type RreluOptions, type ThresholdOptions, type SoftminOptions, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions,
 } from "./activation_more.ts";
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, maxUnpool2d, pixelShuffle, pixelUnshuffle, channelShuffle } from "./pooling_more.ts";
 export { lpPool1d, lpPool2d, localResponseNorm, type LpPoolOptions, type LocalResponseNormOptions } from "./pooling_lp.ts";
