@@ -2,11 +2,13 @@ import { ArgumentError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { stableSortRow } from "./sort_rows.ts";
 import { denseData, fresh } from "./util.ts";
 
 /**
  * unique and uniqueConsecutive, flat or over slices along a dim, with inverse indices and counts.
- * Not differentiable. Equal values are one value (-0 and 0 included: the first seen is kept).
+ * Not differentiable. Equal values are one value (-0 and 0 included: the first seen is kept); NaN
+ * equals nothing, so each NaN stays on its own (sorted last).
  */
 
 export interface UniqueOptions {
@@ -18,52 +20,75 @@ export interface UniqueOptions {
 
 export type UniqueConsecutiveOptions = Omit<UniqueOptions, "sorted">;
 
-/** The slices of x along d as rows of numbers (the whole tensor as rows of one element when d is null). */
-function slices(x: Tensor, d: number | null): { rows: Float64Array[]; shape: (count: number) => number[]; put: (out: Tensor, at: number, row: Float64Array) => void } {
+/** The items unique works on: x's elements (dim null) or its slices along a dim. */
+interface Items {
+  count: number;
+  same(i: number, j: number): boolean;
+  /** Items in ascending (lexicographic) order, ties by position. */
+  sortedOrder(): Int32Array;
+  /** Output tensor of c items, and a writer of item i at output place g. */
+  output(c: number): Tensor;
+  put(out: Tensor, g: number, i: number): void;
+}
+
+function elements(x: Tensor): Items {
   const data = denseData(x);
-  if (d === null) {
-    return { rows: Array.from(data, (v) => Float64Array.of(v)), shape: (c) => [c], put: (out, at, row) => { out.storage[at] = row[0]!; } };
-  }
+  const n = data.length;
+  return {
+    count: n,
+    same: (i, j) => data[i] === data[j],
+    sortedOrder: () => {
+      const idx = new Int32Array(n);
+      stableSortRow(Float64Array.from(data), n, false, new Float64Array(n), idx);
+      return idx;
+    },
+    output: (c) => fresh([c], x.dtype),
+    put: (out, g, i) => { out.storage[g] = data[i]!; },
+  };
+}
+
+function slicesAlong(x: Tensor, d: number): Items {
+  const data = denseData(x);
   const size = x.shape[d]!;
   const outer = numelOf(x.shape.slice(0, d));
   const inner = numelOf(x.shape.slice(d + 1));
-  const rows: Float64Array[] = [];
-  for (let s = 0; s < size; s++) {
-    const row = new Float64Array(outer * inner);
-    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) row[o * inner + i] = data[(o * size + s) * inner + i]!;
-    rows.push(row);
-  }
+  const at = (s: number, e: number) => data[(Math.floor(e / inner) * size + s) * inner + (e % inner)]!;
+  const len = outer * inner;
+  // elementwise, NaN above everything, so the order is total
+  const cmp = (a: number, b: number): number => {
+    for (let e = 0; e < len; e++) {
+      const u = at(a, e);
+      const v = at(b, e);
+      if (u < v || (u === u && v !== v)) return -1;
+      if (u > v || (u !== u && v === v)) return 1;
+    }
+    return 0;
+  };
   return {
-    rows,
-    shape: (c) => x.shape.map((n, i) => (i === d ? c : n)),
-    put: (out, at, row) => {
-      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out.storage[(o * out.shape[d]! + at) * inner + i] = row[o * inner + i]!;
+    count: size,
+    same: (a, b) => { for (let e = 0; e < len; e++) if (at(a, e) !== at(b, e)) return false; return true; },
+    sortedOrder: () => Int32Array.from({ length: size }, (_, i) => i).sort((a, b) => cmp(a, b) || a - b),
+    output: (c) => fresh(x.shape.map((s, i) => (i === d ? c : s)), x.dtype),
+    put: (out, g, s) => {
+      for (let e = 0; e < len; e++) out.storage[(Math.floor(e / inner) * out.shape[d]! + g) * inner + (e % inner)] = at(s, e);
     },
   };
 }
 
-/** Lexicographic order of two slices (elementwise <); 0 when equal. */
-function compareRows(a: Float64Array, b: Float64Array): number {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]! < b[i]!) return -1;
-    if (a[i]! > b[i]!) return 1;
-  }
-  return 0;
-}
-
-const sameRow = (a: Float64Array, b: Float64Array): boolean => a.every((v, i) => v === b[i]);
-
-function build(x: Tensor, d: number | null, order: number[], groupStarts: number[], opts: UniqueConsecutiveOptions, rows: Float64Array[], shape: (c: number) => number[], put: (out: Tensor, at: number, row: Float64Array) => void): Tensor | Tensor[] {
-  const count = groupStarts.length;
-  const values = fresh(shape(count), x.dtype);
-  const inverse = fresh(d === null ? x.shape : [rows.length], "int64");
-  const counts = fresh([count], "int64");
-  for (let g = 0; g < count; g++) {
-    const end = g + 1 < count ? groupStarts[g + 1]! : order.length;
-    put(values, g, rows[order[groupStarts[g]!]!]!);
-    counts.storage[g] = end - groupStarts[g]!;
-    for (let p = groupStarts[g]!; p < end; p++) inverse.storage[order[p]!] = g;
-  }
+/** Groups of equal neighbours in `order`; the first of each group stands for it. */
+function collect(x: Tensor, items: Items, order: ArrayLike<number>, d: number | null, opts: UniqueConsecutiveOptions): Tensor | Tensor[] {
+  const n = items.count;
+  const starts: number[] = [];
+  for (let p = 0; p < n; p++) if (p === 0 || !items.same(order[p - 1]!, order[p]!)) starts.push(p);
+  const values = items.output(starts.length);
+  const inverse = fresh(d === null ? x.shape : [n], "int64");
+  const counts = fresh([starts.length], "int64");
+  starts.forEach((s, g) => {
+    const end = starts[g + 1] ?? n;
+    items.put(values, g, order[s]!);
+    counts.storage[g] = end - s;
+    for (let p = s; p < end; p++) inverse.storage[order[p]!] = g;
+  });
   if (!opts.returnInverse && !opts.returnCounts) return values;
   const out = [values];
   if (opts.returnInverse) out.push(inverse);
@@ -71,42 +96,32 @@ function build(x: Tensor, d: number | null, order: number[], groupStarts: number
   return out;
 }
 
-function prepare(where: string, x: Tensor, opts: UniqueOptions, spec: Record<string, "boolean" | "int?">): number | null {
+function itemsOf(where: string, x: Tensor, opts: UniqueOptions, spec: Record<string, "boolean" | "int?">): [Items, number | null] {
   Tensor.check(x, "input");
   checkOptions(where, opts, spec, { index: 2 });
   const dim = opts.dim ?? null;
-  if (dim === null) return null;
-  const d = normDim(dim, Math.max(x.ndim, 1));
+  if (dim === null) return [elements(x), null];
   if (x.ndim === 0) throw new ArgumentError(`${where}: dim given for a 0-d tensor`);
-  return d;
+  const d = normDim(dim, x.ndim);
+  return [slicesAlong(x, d), d];
 }
 
 /**
  * torch.unique: the distinct values (or slices along dim), sorted; with returnInverse / returnCounts,
- * [values, inverse?, counts?] as PyTorch's tuple.
- * sorted: false returns them sorted too (PyTorch's CPU order then comes from a hash set).
+ * [values, inverse?, counts?] as PyTorch's tuple. sorted: false returns them sorted too (PyTorch's CPU
+ * order then is a hash set's), and NaNs stay apart with their own inverse index and count 1.
  */
 export function unique(x: Tensor, opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function unique(x: Tensor, opts: UniqueOptions): Tensor | Tensor[];
 export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
-  const d = prepare("unique()", x, opts, { sorted: "boolean", returnInverse: "boolean", returnCounts: "boolean", dim: "int?" });
-  const { rows, shape, put } = slices(x, d);
-  // the first occurrence stands for its group (stable order), as the hash set PyTorch builds keeps it
-  const order = rows.map((_, i) => i).sort((p, q) => compareRows(rows[p]!, rows[q]!) || p - q);
-  const starts: number[] = [];
-  for (let p = 0; p < order.length; p++) if (p === 0 || !sameRow(rows[order[p - 1]!]!, rows[order[p]!]!)) starts.push(p);
-  return build(x, d, order, starts, opts, rows, shape, put);
+  const [items, d] = itemsOf("unique()", x, opts, { sorted: "boolean", returnInverse: "boolean", returnCounts: "boolean", dim: "int?" });
+  return collect(x, items, items.sortedOrder(), d, opts);
 }
 
 /** torch.unique_consecutive: collapses runs of equal consecutive values (or slices along dim). */
 export function uniqueConsecutive(x: Tensor, opts?: UniqueConsecutiveOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function uniqueConsecutive(x: Tensor, opts: UniqueConsecutiveOptions): Tensor | Tensor[];
 export function uniqueConsecutive(x: Tensor, opts: UniqueConsecutiveOptions = {}): Tensor | Tensor[] {
-  const d = prepare("unique_consecutive()", x, opts, { returnInverse: "boolean", returnCounts: "boolean", dim: "int?" });
-  const { rows, shape, put } = slices(x, d);
-  const order = rows.map((_, i) => i);
-  const starts: number[] = [];
-  for (let p = 0; p < order.length; p++) if (p === 0 || !sameRow(rows[p - 1]!, rows[p]!)) starts.push(p);
-  return build(x, d, order, starts, opts, rows, shape, put);
+  const [items, d] = itemsOf("unique_consecutive()", x, opts, { returnInverse: "boolean", returnCounts: "boolean", dim: "int?" });
+  return collect(x, items, Int32Array.from({ length: items.count }, (_, i) => i), d, opts);
 }
-
