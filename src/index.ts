@@ -18,6 +18,7 @@ export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState, def
 export { broadcastShapes } from "./tensor/shape.ts";
 
 export * from "./ops/op_functions.ts";
+export * from "./ops/aliases.ts";
 export { clamp } from "./ops/elementwise.ts";
 export { sum, mean, max, min, argmax, argmin, amax, amin, logsumexp, variance as var, std, prod, type ValuesIndices, type VarOptions } from "./ops/reduce.ts";
 export { matmul, mm, bmm } from "./ops/matmul.ts";

@@ -114,7 +114,14 @@ defineMethods({
   mul_(this: Tensor, o: TensorLike) { return applyInPlace(this, (s) => E.mul(s, o), byOperand(o)); },
   div_(this: Tensor, o: TensorLike, opts?: E.DivOptions) { return applyInPlace(this, (s) => E.div(s, o, opts), byOperand(o)); },
   pow_: inPlace(E.pow, "copy"),
-  clamp_: inPlace(E.clamp, "copy"),
+  clamp_(this: Tensor, min?: number | null, max?: number | null) {
+    // PyTorch's clamp_ checks a fractional bound against an integer self first, naming the C++ type.
+    if (!isFloating(this.dtype) && [min, max].some((v) => typeof v === "number" && !Number.isInteger(v))) {
+      const cpp = this.dtype === "int64" ? "long int" : this.dtype === "int32" ? "int" : "bool";
+      throw new DTypeError(`result type Float can't be cast to the desired output type ${cpp}`);
+    }
+    return applyInPlace(this, (s) => E.clamp(s, min, max), spec("copy"));
+  },
   neg_: inPlace(E.neg, "alias"),
   abs_: inPlace(E.abs, "copy"),
   exp_: inPlace(E.exp, "result"),
