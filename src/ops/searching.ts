@@ -38,7 +38,8 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   Tensor.check(sortedSequence, "sorted_sequence");
   checkOptions("searchsorted()", opts, { outInt32: "boolean", right: "boolean", side: "string?", sorter: "tensor?" }, { index: 3 });
   const scalar = !(values instanceof Tensor);
-  const v = values instanceof Tensor ? values : Tensor.fromStorage(Float64Array.of(values), Number.isInteger(values) ? "int64" : "float32", []);
+  // a number is a 0-d tensor of its own dtype (int64 or float64), as scalar_to_tensor makes it
+  const v = values instanceof Tensor ? values : Tensor.fromStorage(Float64Array.of(values), Number.isInteger(values) ? "int64" : "float64", []);
   const right = opts.right ?? false;
   const side = opts.side ?? null;
   if (side !== null && side !== "left" && side !== "right") throw new ArgumentError(`${where} side can only be 'left' or 'right' but got ${side}`);

@@ -32,7 +32,7 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   unique: (a) => torch.unique(T(a[0]!), { sorted: a[1] as boolean, returnInverse: a[2] as boolean, returnCounts: a[3] as boolean, dim: a[4] as N | null }),
   uniqueConsecutive: (a) => T(a[0]!).uniqueConsecutive({ returnInverse: a[1] as boolean, returnCounts: a[2] as boolean, dim: a[3] as N | null }),
   searchsorted: (a) => torch.searchsorted(T(a[0]!), a[1] as Tensor | N, { outInt32: a[2] as boolean, right: a[3] as boolean, side: a[4] as "left" | null, sorter: orNull(a[5]!) }),
-  bucketize: (a) => torch.bucketize(a[0] as Tensor, T(a[1]!), { outInt32: a[2] as boolean, right: a[3] as boolean }),
+  bucketize: (a) => torch.bucketize(a[0] as Tensor | N, T(a[1]!), { outInt32: a[2] as boolean, right: a[3] as boolean }),
   bincount: (a) => T(a[0]!).bincount({ weights: orNull(a[1]!), minlength: a[2] as N }),
   histc: (a) => torch.histc(T(a[0]!), a[1] as N, a[2] as N, a[3] as N),
 };
