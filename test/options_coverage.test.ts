@@ -125,6 +125,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.AdaptiveAvgPool1d": [() => make(nn.AdaptiveAvgPool1d, { output_size: 1 }), "nn.AdaptiveAvgPool1d(): unknown option 'output_size' (did you mean 'outputSize'?)"],
   "nn.AdaptiveMaxPool1d": [() => make(nn.AdaptiveMaxPool1d, 2, { return_indices: true }), "nn.AdaptiveMaxPool1d(): unknown option 'return_indices' (did you mean 'returnIndices'?)"],
   "nn.AdaptiveMaxPool2d": [() => make(nn.AdaptiveMaxPool2d, 2, { return_indices: true }), "nn.AdaptiveMaxPool2d(): unknown option 'return_indices' (did you mean 'returnIndices'?)"],
+  "nn.MaxUnpool1d": [() => make(nn.MaxUnpool1d, 2, { output_size: [4] }), "nn.MaxUnpool1d(): unknown option 'output_size' (allowed options: 'kernelSize', 'stride', 'padding')"],
   "nn.MaxUnpool2d": [() => make(nn.MaxUnpool2d, 2, { output_size: [4, 4] }), "nn.MaxUnpool2d(): unknown option 'output_size' (allowed options: 'kernelSize', 'stride', 'padding')"],
   "nn.ChannelShuffle": [() => make(nn.ChannelShuffle, { group: 2 }), "nn.ChannelShuffle(): unknown option 'group' (did you mean 'groups'?)"],
   "nn.LPPool1d": [() => make(nn.LPPool1d, 2, 3, { ceil_mode: true }), "nn.LPPool1d(): unknown option 'ceil_mode' (did you mean 'ceilMode'?)"],

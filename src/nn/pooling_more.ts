@@ -1,7 +1,7 @@
 import { ArgumentError } from "../errors.ts";
 import type { IntOrTuple } from "../ops/conv.ts";
 import * as P from "../ops/pool1d.ts";
-import { maxUnpool2d } from "../ops/max_unpool.ts";
+import { maxUnpool1d, maxUnpool2d } from "../ops/max_unpool.ts";
 import { tupleArg } from "../ops/conv.ts";
 import { checkArity, keywordArgs } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -13,7 +13,7 @@ import type { MaxPoolOutput } from "./pooling.ts";
 
 /**
  * 1-d pooling layers (MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d) and AdaptiveMaxPool2d,
- * over ops/pool1d.ts, and MaxUnpool2d (ops/max_unpool.ts). Arguments are PyTorch's, positionally or by keyword, and print as PyTorch prints
+ * over ops/pool1d.ts, and MaxUnpool1d/2d (ops/max_unpool.ts). Arguments are PyTorch's, positionally or by keyword, and print as PyTorch prints
  * them (MaxPool1d keeps sizes as given, AvgPool1d prints one-element tuples).
  */
 
@@ -166,34 +166,52 @@ export class AdaptiveMaxPool2d<R extends boolean = false> extends Adaptive<numbe
   }
 }
 
-export interface MaxUnpool2dModuleOptions {
+export interface MaxUnpoolModuleOptions {
   kernelSize?: IntOrTuple;
   stride?: IntOrTuple | null;
   padding?: IntOrTuple;
 }
 
-/** nn.MaxUnpool2d(kernel_size, stride=None, padding=0): forward(input, indices, outputSize?) undoes MaxPool2d. */
-export class MaxUnpool2d extends Module<[Tensor, Tensor, (readonly number[] | null)?], Tensor> {
-  /** @internal */ static override readonly builtinName: string = "MaxUnpool2d";
+/** MaxUnpool1d/2d: kernel, stride and padding kept as PyTorch's _single/_pair tuples, and printed so. */
+abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, (readonly number[] | null)?], Tensor> {
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
 
-  constructor(kernelSize: IntOrTuple | MaxUnpool2dModuleOptions, ...rest: Arg<MaxUnpool2dModuleOptions>[]) {
+  protected constructor(where: string, args: IArguments, n: number) {
     super();
     const spec = { kernelSize: "ints", stride: "ints?", padding: "ints" } as const;
-    const a = ctorArgs("nn.MaxUnpool2d()", arguments, Object.keys(spec), spec) as MaxUnpool2dModuleOptions;
-    // PyTorch keeps them as pairs (_pair), and prints them so.
-    this.kernelSize = tupleArg(a.kernelSize!, 2, "kernel_size");
-    this.stride = tupleArg(a.stride ?? a.kernelSize!, 2, "stride");
-    this.padding = tupleArg(a.padding ?? 0, 2, "padding");
-  }
-
-  override forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
-    return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+    const a = ctorArgs(where, args, Object.keys(spec), spec) as MaxUnpoolModuleOptions;
+    this.kernelSize = tupleArg(a.kernelSize!, n, "kernel_size");
+    this.stride = tupleArg(a.stride ?? a.kernelSize!, n, "stride");
+    this.padding = tupleArg(a.padding ?? 0, n, "padding");
   }
 
   override extraRepr(): string {
     return `kernel_size=${pyIntTuple(this.kernelSize)}, stride=${pyIntTuple(this.stride)}, padding=${pyIntTuple(this.padding)}`;
+  }
+}
+
+/** nn.MaxUnpool1d(kernel_size, stride=None, padding=0): forward(input, indices, outputSize?) undoes MaxPool1d. */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  /** @internal */ static override readonly builtinName: string = "MaxUnpool1d";
+  constructor(kernelSize: IntOrTuple | MaxUnpoolModuleOptions, ...rest: Arg<MaxUnpoolModuleOptions>[]) {
+    super("nn.MaxUnpool1d()", arguments, 1);
+  }
+
+  override forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return maxUnpool1d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
+  }
+}
+
+/** nn.MaxUnpool2d(kernel_size, stride=None, padding=0): forward(input, indices, outputSize?) undoes MaxPool2d. */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  /** @internal */ static override readonly builtinName: string = "MaxUnpool2d";
+  constructor(kernelSize: IntOrTuple | MaxUnpoolModuleOptions, ...rest: Arg<MaxUnpoolModuleOptions>[]) {
+    super("nn.MaxUnpool2d()", arguments, 2);
+  }
+
+  override forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return maxUnpool2d(x, indices, this.kernelSize, { stride: this.stride, padding: this.padding, outputSize });
   }
 }

@@ -6,10 +6,10 @@ import { Tensor } from "../tensor/tensor.ts";
 import { type IntOrTuple, tupleArg } from "./conv.ts";
 import { scatter } from "./scatter.ts";
 import { denseData } from "./util.ts";
-import { reshape } from "./views.ts";
+import { reshape, squeeze, unsqueeze } from "./views.ts";
 
 /**
- * max_unpool2d: the inverse of max_pool2d with indices. Each value goes to the flat h * W + w position its
+ * max_unpool1d / max_unpool2d: the inverse of max pooling with indices. Each value goes to the flat h * W + w position its
  * index names in its plane of a zero output; a scatter, so the input's gradient is the output gradient
  * gathered at those positions. The output size is PyTorch's default, (H - 1) * stride - 2 * padding +
  * kernel, or `outputSize` within one stride of it.
@@ -22,17 +22,40 @@ export interface MaxUnpool2dOptions {
   outputSize?: readonly number[] | null;
 }
 
+/** PyTorch's _unpool_output_size for the last k.length dims: the default, or `given` within one stride of it. */
 function outputSizeOf(x: Tensor, k: number[], s: number[], p: number[], given: readonly number[] | null | undefined): number[] {
-  const dflt = [0, 1].map((d) => (x.shape[x.ndim - 2 + d]! - 1) * s[d]! - 2 * p[d]! + k[d]!);
+  const n = k.length;
+  const dflt = k.map((kd, d) => (x.shape[x.ndim - n + d]! - 1) * s[d]! - 2 * p[d]! + kd);
   if (given === null || given === undefined) return dflt;
-  const size = given.length === 4 ? given.slice(2) : given;
-  if (size.length !== 2) throw new ArgumentError(`output_size should be a sequence containing 2 or 4 elements, but it has a length of '${given.length}'`);
-  [0, 1].forEach((d) => {
-    const lo = dflt[d]! - s[d]!;
-    const hi = dflt[d]! + s[d]!;
+  const size = given.length === n + 2 ? given.slice(2) : given;
+  if (size.length !== n) {
+    throw new ArgumentError(`output_size should be a sequence containing ${n} or ${n + 2} elements, but it has a length of '${given.length}'`);
+  }
+  dflt.forEach((dd, d) => {
+    const lo = dd - s[d]!;
+    const hi = dd + s[d]!;
     if (!(lo < size[d]! && size[d]! < hi)) throw new ArgumentError(`invalid output_size "${fmtShape(given)}" (dim ${d} must be between ${lo} and ${hi})`);
   });
   return [...size];
+}
+
+export interface MaxUnpool1dOptions {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  /** [L], or [N, C, L] of which the last counts. */
+  outputSize?: readonly number[] | null;
+}
+
+/** max_unpool1d: PyTorch's, the 2-d unpool of [.., L, 1]. */
+export function maxUnpool1d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, opts: MaxUnpool1dOptions = {}): Tensor {
+  Tensor.check(input, "input");
+  Tensor.check(indices, "indices");
+  const [k] = tupleArg(kernelSize, 1, "kernel_size") as [number];
+  const [s] = opts.stride === null || opts.stride === undefined ? [k] : (tupleArg(opts.stride, 1, "stride") as [number]);
+  const [p] = tupleArg(opts.padding ?? 0, 1, "padding") as [number];
+  const [L] = outputSizeOf(input, [k], [s], [p], opts.outputSize) as [number];
+  const out = maxUnpool2d(unsqueeze(input, -1), unsqueeze(indices, -1), [k, 1], { stride: [s, 1], padding: [p, 0], outputSize: [L, 1] });
+  return squeeze(out, -1);
 }
 
 export function maxUnpool2d(input: Tensor, indices: Tensor, kernelSize: IntOrTuple, opts: MaxUnpool2dOptions = {}): Tensor {

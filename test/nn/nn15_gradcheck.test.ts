@@ -64,6 +64,8 @@ describe("float64 gradchecks", () => {
   check("localResponseNorm size 2 on 3-d, transposed", (x) => F.localResponseNorm(x.transpose(1, 2), 2, { alpha: 0.5 }), [leaf([2, 3, 4])]);
   // PyTorch 1.13 has no derivative for channel_shuffle; kindling's is the inverse permutation.
   check("channelShuffle 3", (x) => F.channelShuffle(x, 3), [leaf([2, 6, 2])]);
+  const [, idx1] = F.maxPool1d(torch.randn([2, 2, 9]), 2, { returnIndices: true });
+  check("maxUnpool1d 2, outputSize [9]", (x) => F.maxUnpool1d(x, idx1, 2, { outputSize: [9] }), [leaf([2, 2, 4])]);
   check("ConstantPad2d with cropping", (x) => new nn.ConstantPad2d([1, -1, 2, 0], 1.5).forward(x), [leaf([1, 2, 3, 3])]);
   check("ReflectionPad2d", (x) => new nn.ReflectionPad2d([2, 1, 0, 2]).forward(x), [leaf([2, 3, 4])]);
   check("ReplicationPad1d", (x) => new nn.ReplicationPad1d([3, 1]).forward(x), [leaf([2, 3])]);

@@ -5,7 +5,7 @@
 import { ArgumentError } from "../../errors.ts";
 import type { IntOrTuple } from "../../ops/conv.ts";
 import * as P from "../../ops/pool1d.ts";
-import { type MaxUnpool2dOptions, maxUnpool2d as maxUnpool2dOp } from "../../ops/max_unpool.ts";
+import { type MaxUnpool1dOptions, type MaxUnpool2dOptions, maxUnpool1d as maxUnpool1dOp, maxUnpool2d as maxUnpool2dOp } from "../../ops/max_unpool.ts";
 import { channelShuffle as channelShuffleOp, pixelShuffle as pixelShuffleOp, pixelUnshuffle as pixelUnshuffleOp } from "../../ops/pixel_shuffle.ts";
 import { type ValueType, checkArg, keywordArgs } from "../../options.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
@@ -100,6 +100,18 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: IntOrTuple |
   const a = params("maxUnpool2d", kernelSize, "kernelSize", "ints", rest, ["stride", "padding", "outputSize"], spec);
   const { kernelSize: k, ...o } = a as MaxUnpool2dKeywords;
   return maxUnpool2dOp(x, indices, k!, o);
+}
+
+export interface MaxUnpool1dKeywords extends MaxUnpool1dOptions {
+  kernelSize?: IntOrTuple;
+}
+
+/** F.max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool1d(x: Tensor, indices: Tensor, kernelSize: IntOrTuple | MaxUnpool1dKeywords, ...rest: (IntOrTuple | null | MaxUnpool1dKeywords)[]): Tensor {
+  const spec = { stride: "ints?", padding: "ints", outputSize: "int[]?" } as const;
+  const a = params("maxUnpool1d", kernelSize, "kernelSize", "ints", rest, ["stride", "padding", "outputSize"], spec);
+  const { kernelSize: k, ...o } = a as MaxUnpool1dKeywords;
+  return maxUnpool1dOp(x, indices, k!, o);
 }
 
 /** F.pixel_shuffle(input, upscale_factor). */
