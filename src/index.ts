@@ -52,6 +52,13 @@ export * from "./ops/api_shape_extra.ts";
 export * from "./ops/api_misc.ts";
 export { bernoulli, normal, poisson, randintLike, type NormalSizeOptions, type RandintLikeOptions } from "./ops/sampling.ts";
 import "./ops/sampling_inplace.ts";
+export { asStrided } from "./ops/api_misc_views.ts";
+export { scatterReduce, type ScatterReduceMode, type ScatterReduceOptions } from "./ops/api_misc_scatter.ts";
+export { vander, isin, type VanderOptions, type IsinOptions } from "./ops/api_misc_create.ts";
+export {
+  logspace, range, hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow,
+  type LogspaceOptions, type WindowOptions, type HammingOptions, type KaiserOptions,
+} from "./tensor/windows.ts";
 export { getImageLimits, setImageLimits } from "./io/image/limits.ts";
 export { cuda, backends } from "./accelerators.ts";
 export { fromNumpy } from "./tensor/numpy.ts";

@@ -20,7 +20,7 @@ import { reshape, slice } from "./views.ts";
 const sizesOf = (t: Tensor): number[] => (t.ndim === 0 ? [1] : [...t.shape]);
 
 /** PyTorch's scatter checks, in its order; the flat positions in x of every index element. */
-function positions(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): Float64Array {
+export function positions(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | null): Float64Array {
   Tensor.check(index, "index");
   const d = normDim(dim, x.ndim);
   if (index.dtype !== "int64") throw new DTypeError(`${fn}(): Expected dtype int64 for index`);
@@ -55,7 +55,7 @@ function positions(fn: string, x: Tensor, dim: number, index: Tensor, src: Tenso
 }
 
 /** src cut to index's extent (PyTorch reads only that corner of a larger src), as [1, m, 1]. */
-function srcRows(src: Tensor, index: Tensor): Tensor {
+export function srcRows(src: Tensor, index: Tensor): Tensor {
   let s = src.ndim === 0 ? reshape(src, [1]) : src;
   const is = sizesOf(index);
   is.forEach((n, d) => {
