@@ -1,5 +1,5 @@
 import { Tensor } from "../tensor/tensor.ts";
-import { runBackward } from "./engine.ts";
+import { runBackward, runPass } from "./engine.ts";
 import { isGradEnabled } from "./grad_mode.ts";
 import { Node } from "./node.ts";
 import { record } from "./record.ts";
@@ -24,6 +24,9 @@ export function asOneNode(name: string, inputs: readonly (Tensor | null)[], comp
     name,
     inputs,
     (g, needs) => {
+      // createGraph: the private leaves would end the recorded backward's graph; differentiate a fresh
+      // composition over the real inputs instead.
+      if (isGradEnabled()) return recomputeGrads(inputs, needs, g, compute);
       for (const l of leaves) if (l?.requiresGrad) l.grad = null;
       runBackward(inner, g, { retainGraph: true });
       const grads = leaves.map((l, i) => (l?.requiresGrad && needs[i] ? l.grad : null));
@@ -47,4 +50,23 @@ export function passThrough(name: string, input: Tensor): Tensor {
   t.gradFn = new Node(name, [input.gradFn ?? input], (g) => [g], false);
   t.requiresGrad = true;
   return t;
+}
+
+/**
+ * For a backward that runs under createGraph but computes with kernels: the gradients of `compute`,
+ * recomputed as recorded ops over the inputs and differentiated with a graph of their own. Each input
+ * is seen through an identity node, so the nested pass stops there and never runs the inputs' history.
+ */
+export function recomputeGrads(
+  inputs: readonly (Tensor | null)[],
+  needs: readonly boolean[],
+  g: Tensor,
+  compute: (...xs: (Tensor | null)[]) => Tensor,
+): (Tensor | null)[] {
+  const stand = inputs.map((t, i) => (t?.requiresGrad && needs[i] ? passThrough("Identity", t) : t));
+  const out = compute(...stand);
+  const want = stand.filter((t, i): t is Tensor => t !== null && t !== inputs[i]);
+  if (!out.requiresGrad || want.length === 0) return inputs.map(() => null);
+  const got = runPass({ roots: [[out, g]], retainGraph: true, createGraph: true, capture: want });
+  return stand.map((t) => (t === null ? null : (got[want.indexOf(t)] ?? null)));
 }

@@ -154,3 +154,15 @@ export function withoutGrad<T>(fn: () => T): T {
     m.grad = prev;
   }
 }
+
+/** @internal A backward pass's mode: recording on for createGraph, off otherwise. */
+export function withGradMode<T>(on: boolean, fn: () => T): T {
+  const m = current();
+  const prev = m.grad;
+  m.grad = on;
+  try {
+    return fn();
+  } finally {
+    m.grad = prev;
+  }
+}

@@ -1,5 +1,6 @@
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
 export { runBackward as backward, type BackwardOptions } from "./engine.ts";
+export { grad, type GradOptions } from "./grad.ts";
 export { Node, type BackwardFn } from "./node.ts";
 export {
   detectAnomaly, setDetectAnomaly, isAnomalyEnabled, isAnomalyCheckNanEnabled, AnomalyScope, type AnomalyOptions,

@@ -1,6 +1,7 @@
 import type { BinaryOp } from "../backend/backend.ts";
 import { binaryNodeName } from "./node_names.ts";
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
 import { checkArg, checkArity, checkOptions, describeValue } from "../options.ts";
@@ -87,6 +88,20 @@ export function checkBinary(op: BinaryName, a: TensorLike, b: TensorLike): void 
   row.check?.(a, b);
 }
 
+/**
+ * createGraph's ReLU backward, PyTorch's threshold_backward as ops: g blocked where the output is <= 0
+ * (NaN passes), so it is recorded and differentiable in g.
+ */
+export function reluGradRecorded(g: Tensor, y: Tensor): Tensor {
+  const blocked = binaryRaw("le", y, 0);
+  // Recorded over y too (its derivative there is zero), as PyTorch's: a second derivative through
+  // a ReLU is then zeros rather than "does not require grad".
+  return record(where(blocked, 0, g.detach()), "ThresholdBackwardBackward0", [g, y], (gg, needs) => [
+    needs[0] ? where(blocked, 0, gg) : null,
+    needs[1] ? fresh(y.shape, y.dtype) : null,
+  ], false);
+}
+
 /** Connects op(a, b)'s output to the graph with the row's gradient (gradients reduced to each operand's shape). */
 export function recordBinary(op: BinaryName, out: Tensor, a: TensorLike, b: TensorLike, name = binaryNodeName(op, a, b)): Tensor {
   const grad = binaryRow(op).grad;
@@ -99,7 +114,8 @@ export function recordBinary(op: BinaryName, out: Tensor, a: TensorLike, b: Tens
     name,
     [ta, tb],
     (g, needs) => {
-      const [ga, gb] = grad === "zero" ? [fresh(g.shape, g.dtype), fresh(g.shape, g.dtype)] : grad(g, a, b, y);
+      // createGraph reads the output itself, so a gradient formula over it is differentiable again.
+      const [ga, gb] = grad === "zero" ? [fresh(g.shape, g.dtype), fresh(g.shape, g.dtype)] : grad(g, a, b, isGradEnabled() ? out : y);
       return [
         needs[0] && ga && ta ? castRaw(sumToShape(ga, ta.shape), ta.dtype) : null,
         needs[1] && gb && tb ? castRaw(sumToShape(gb, tb.shape), tb.dtype) : null,

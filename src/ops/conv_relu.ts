@@ -1,7 +1,8 @@
 import { backend, optionalKernel } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { binaryRaw } from "./binary.ts";
+import { binaryRaw, reluGradRecorded } from "./binary.ts";
 import { type ConvOptions, conv2d } from "./conv.ts";
 
 /**
@@ -30,5 +31,5 @@ export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null, opts:
   ph.gradFn = pre.gradFn;
   ph.requiresGrad = pre.requiresGrad;
   const saved = pre.detach();
-  return record(pre, "ReluBackward0", [ph], (g) => [binaryRaw("reluGrad", saved, g)], [saved]);
+  return record(pre, "ReluBackward0", [ph], (g) => [isGradEnabled() ? reluGradRecorded(g, saved) : binaryRaw("reluGrad", saved, g)], [saved]);
 }

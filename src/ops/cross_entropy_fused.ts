@@ -1,10 +1,15 @@
 import { optionalKernel } from "../backend/registry.ts";
 import type { CrossEntropyReduction } from "../backend/cross_entropy.ts";
 import { passThrough } from "../autograd/fused.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
+import { div, sub } from "./binary.ts";
+import { mul } from "./op_functions.ts";
+import { softmax } from "./softmax.ts";
+import { reshape } from "./views.ts";
 import { IndexError } from "../errors.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { castRaw, denseData, freshOutput } from "./util.ts";
+import { castRaw, denseData, fresh, freshOutput } from "./util.ts";
 
 type F = Float32Array | Float64Array;
 const CODES = { none: 0, sum: 1, mean: 2 } as const;
@@ -36,6 +41,7 @@ export function fusedCrossEntropy(
   if (status === -2) return null;
   if (status >= 0) throw new IndexError(`Target ${targets[status]} is out of bounds for ${c} classes`);
   return record(out, "NllLossBackward0", [passThrough("LogSoftmaxBackward0", x)], (g) => {
+    if (isGradEnabled()) return [recordedGrad(x, targets, g, ignoreIndex, reduction)];
     const gx = freshOutput([n, c], x.dtype);
     const gd = denseData(castRaw(g, x.dtype)) as F;
     if (!k.backward(lp, targets, n, c, ignoreIndex, code, gd, gx.storage as F)) {
@@ -43,4 +49,24 @@ export function fusedCrossEntropy(
     }
     return [gx];
   });
+}
+
+/**
+ * createGraph's gradient, (softmax(x) - onehot(y)) scaled per row by the loss's gradient, as recorded ops
+ * over x and g; ignored rows get none, and a mean divides by the count of the others.
+ */
+function recordedGrad(x: Tensor, targets: Int32Array | Float64Array, g: Tensor, ignoreIndex: number, reduction: "none" | "sum" | "mean"): Tensor {
+  const [n, c] = x.shape as [number, number];
+  const onehot = fresh([n, c], x.dtype);
+  const valid = fresh([n, 1], x.dtype);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const t = targets[i]!;
+    if (t === ignoreIndex) continue;
+    onehot.storage[i * c + t] = 1;
+    valid.storage[i] = 1;
+    count++;
+  }
+  const rowGrad = reduction === "none" ? mul(reshape(g, [n, 1]), valid) : mul(reduction === "mean" ? div(g, count) : g, valid);
+  return mul(sub(softmax(x, 1), onehot), rowGrad);
 }

@@ -1,6 +1,7 @@
 import type { UnaryOp } from "../backend/backend.ts";
 import { unaryNodeName } from "./node_names.ts";
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError } from "../errors.ts";
 import { checkArity } from "../options.ts";
@@ -46,7 +47,7 @@ export function unary(op: UnaryName, x: Tensor): Tensor {
   const grad = row.grad;
   if (grad === null || !isFloating(dtype)) return out;
   const y = out.detach();
-  const backward = grad === "zero" ? (g: Tensor) => fresh(g.shape, g.dtype) : (g: Tensor) => grad(g, x, y);
+  const backward = grad === "zero" ? (g: Tensor) => fresh(g.shape, g.dtype) : (g: Tensor) => grad(g, x, isGradEnabled() ? out : y);
   // The saved tensors (the row's `saves`) are what an in-place write must not change before backward.
   const saved = row.saves.length === 0 ? false : row.saves.map((s) => (s === "input" ? x : y));
   return record(out, unaryNodeName(op), [x], (g) => [backward(g)], saved);

@@ -1,12 +1,15 @@
 import { backend, optionalKernel } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { passThrough } from "../autograd/fused.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { binaryRaw } from "./binary.ts";
-import { reduceRows } from "./reduce.ts";
+import { binaryRaw, reluGradRecorded } from "./binary.ts";
+import { matmul } from "./matmul.ts";
+import { reduceRows, sum } from "./reduce.ts";
+import { reshape, transpose } from "./views.ts";
 import { denseData, freshOutput } from "./util.ts";
 
 type F = Float32Array | Float64Array;
@@ -67,6 +70,10 @@ function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean)
   const pre = relu ? Tensor.fromStorage(new (C.constructor as Float32ArrayConstructor)(1), out.dtype, out.shape, out.shape.map(() => 0)) : out;
   const y = record(pre, name, inputs, (g, needs0) => {
     const needs = bias === null ? [needs0[0]!, needs0[1]!, false] : [needs0[1]!, needs0[2]!, needs0[0]!];
+    if (isGradEnabled()) {
+      const [gx, gw, gb] = linearGradsRecorded(g, x, weight, needs);
+      return bias === null ? [gx, gw] : [gb, gx, gw];
+    }
     const gs = denseData(g) as Float32Array | Float64Array;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
@@ -84,5 +91,16 @@ function linearOp(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean)
   }, [x, weight]);
   if (!relu) return y;
   const saved = out.detach();
-  return record(out, "ReluBackward0", [pre], (g) => [binaryRaw("reluGrad", saved, g)], [saved]);
+  return record(out, "ReluBackward0", [pre], (g) => [isGradEnabled() ? reluGradRecorded(g, saved) : binaryRaw("reluGrad", saved, g)], [saved]);
+}
+
+/** createGraph: dx = g W, dW = g^T x, db = column sums of g, as recorded ops over x and W themselves. */
+function linearGradsRecorded(g: Tensor, x: Tensor, weight: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
+  const [outF, inF] = weight.shape as [number, number];
+  const g2 = reshape(g, [-1, outF]);
+  return [
+    needs[0] ? reshape(matmul(g2, weight), x.shape) : null,
+    needs[1] ? matmul(transpose(g2, 0, 1), reshape(x, [-1, inF])) : null,
+    needs[2] ? sum(g2, 0) : null,
+  ];
 }

@@ -1,4 +1,5 @@
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
 import { type DType, isFloating, scalarTypeName } from "../tensor/dtype.ts";
@@ -91,6 +92,13 @@ function isTransposed(t: Tensor): boolean {
 function product(a: Tensor, b: Tensor): Tensor {
   const out = matmulRaw(a, b);
   return record(out, "MmBackward0", [a, b], (g, needs) => {
+    // createGraph: the same products as recorded ops, over the operands themselves (not detached).
+    if (isGradEnabled()) {
+      return [
+        needs[0] ? sumToShape(product(g, transpose(b, -1, -2)), a.shape) : null,
+        needs[1] ? sumToShape(product(transpose(a, -1, -2), g), b.shape) : null,
+      ];
+    }
     const ad = a.detach();
     const bd = b.detach();
     let ga: Tensor | null = null;

@@ -1,5 +1,6 @@
 import { ALL, FLOATS, INVERT_MASK, NUMBERS, type UnaryGrad, type UnaryRow, type UnarySaved, type UnarySpec, message, notImplemented } from "./op_spec.ts";
-import { add, binaryRaw, div, pow, rsub } from "./binary.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { add, binaryRaw, div, pow, reluGradRecorded, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
 import { cos, cosh, digamma, erfinv, exp, gt, mul, neg, rsqrt, sigmoid, sign, sin, sinh, square } from "./op_functions.ts";
@@ -48,7 +49,7 @@ export const UNARY = {
   relu: {
     api: "torch+method", accepts: NUMBERS, refuse: message("Boolean inputs not supported for relu"), result: "same",
     // PyTorch's threshold_backward on the output: blocked where y <= 0, passed elsewhere (NaN included).
-    grad: (g, _x, y) => binaryRaw("reluGrad", y, g), saves: ["output"],
+    grad: (g, _x, y) => (isGradEnabled() ? reluGradRecorded(g, y) : binaryRaw("reluGrad", y, g)), saves: ["output"],
   },
   sign: { ...flat(ALL, "same", "zero"), inplace: true },
   sin: mathIn((g, x) => mul(g, cos(x)), ["input"]),

@@ -1,5 +1,9 @@
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
+import { sub } from "./binary.ts";
+import { exp, mul } from "./op_functions.ts";
+import { sum } from "./reduce.ts";
 import { DTypeError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
@@ -35,6 +39,11 @@ function softmaxImpl(x0: Tensor, dim: number, log: boolean, opts: SoftmaxOptions
   backend().softmax(denseData(x), out.storage, outer, size, inner, log);
   const y = out.storage;
   return record(out, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", [x], (g) => {
+    // createGraph: the same formula as recorded ops over the output, so it can be differentiated again.
+    if (isGradEnabled()) {
+      const gd = castRaw(g, x.dtype);
+      return [log ? sub(gd, mul(exp(out), sum(gd, d, true))) : mul(out, sub(gd, sum(mul(gd, out), d, true)))];
+    }
     const gx = freshOutput(x.shape, x.dtype);
     backend().softmaxBackward(denseData(castRaw(g, x.dtype)), y, gx.storage, outer, size, inner, log);
     return [gx];
