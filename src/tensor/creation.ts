@@ -1,7 +1,7 @@
 import { type ValueType, checkArg, checkArity, checkOptions } from "../options.ts";
 import { ArgumentError, DTypeError } from "../errors.ts";
 import { castChecked, integerRange, storeChecked } from "./cast.ts";
-import { type DType, type Storage, allocStorage, checkDType, isFloating } from "./dtype.ts";
+import { type DType, type Storage, allocStorage, checkDType, isFloating, scalarTypeName } from "./dtype.ts";
 import { getDefaultDType } from "./default_dtype.ts";
 import { type DeviceLike, checkDevice } from "./device.ts";
 import { Generator, defaultGenerator } from "./random.ts";
@@ -148,7 +148,10 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
 
 function floatDType(opts: TensorOptions, fn: string): DType {
   const dtype = opts.dtype ?? getDefaultDType();
-  if (!isFloating(dtype)) throw new DTypeError(`${fn}: expected a floating point dtype, got ${dtype}`);
+  if (!isFloating(dtype)) {
+    const kernel = fn === "rand" ? "check_uniform_bounds" : "normal_kernel_cpu";
+    throw new DTypeError(`"${kernel}" not implemented for '${scalarTypeName(dtype)}'`);
+  }
   return dtype;
 }
 

@@ -1,3 +1,4 @@
+import { getDefaultDType } from "./default_dtype.ts";
 import type { Tensor } from "./tensor.ts";
 
 /**
@@ -117,7 +118,7 @@ export function formatTensor(t: Tensor): string {
     return `[${idx.map((i) => (i < 0 ? "..." : build(d + 1, start + i * step))).join(sep)}]`;
   };
   const extras: string[] = [];
-  if (t.dtype !== "float32" && t.dtype !== "int64" && t.dtype !== "bool") extras.push(`dtype=torch.${t.dtype}`);
+  if (t.dtype !== getDefaultDType() && t.dtype !== "int64" && t.dtype !== "bool") extras.push(`dtype=torch.${t.dtype}`);
   if (t.numel() === 0) extras.unshift(`size=(${t.shape.join(", ")}${t.ndim === 1 ? "," : ""})`);
   if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) extras.push("requires_grad=True");

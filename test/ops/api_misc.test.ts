@@ -61,6 +61,10 @@ describe("dtype utilities vs PyTorch", () => {
     assert.throws(() => torch.iinfo("bool"), { message: e["iinfo bool"] });
     assert.throws(() => torch.setDefaultDtype("int64"), { name: "DTypeError", message: e["setDefaultDtype int64"] });
     assert.throws(() => torch.setDefaultDType("int64"), { message: e["setDefaultDtype int64"] });
+    assert.throws(() => torch.rand(2, { dtype: "int64" }), { name: "DTypeError", message: e["rand int64"] });
+    assert.throws(() => torch.randn(2, { dtype: "int32" }), { message: e["randn int32"] });
+    assert.throws(() => torch.randLike(torch.tensor([true])), { message: e["randLike bool"] });
+    assert.throws(() => torch.randnLike(torch.tensor([1])), { message: e["randnLike int64"] });
     assert.throws(() => torch.isFloatingPoint(3 as unknown as torch.Tensor), /argument 'input' \(position 1\) must be Tensor, not int/);
     assert.throws(() => torch.canCast("float16" as D, "float32"), /dtype/);
   });
@@ -118,6 +122,7 @@ describe("the default dtype (float64) as PyTorch applies it", () => {
         "int sqrt": i.sqrt().dtype, "int mean dtype": i.mean(null, false, { dtype: torch.getDefaultDtype() }).dtype,
         "int logsumexp": torch.logsumexp(i, 0).dtype, "float32 times float": torch.ones(2, { dtype: "float32" }).mul(1.5).dtype,
         "finfo default": String(torch.finfo()), getDefaultDtype: torch.getDefaultDtype(),
+        "repr float64": String(torch.tensor([1.5])), "repr float32": String(torch.tensor([1.5], { dtype: "float32" })),
       };
       assert.deepEqual(got, want);
     } finally {
