@@ -98,6 +98,8 @@ export const rad2deg = unaryFunction("rad2deg");
 export const sgn = unaryFunction("sgn");
 /** torch.signbit: true for -0. */
 export const signbit = unaryFunction("signbit");
+/** torch.i0: inf past |x| = 709.78 (88.72 in float32), where PyTorch's exp(|x|) scaling overflows. */
+export const i0 = unaryFunction("i0");
 /** torch.bitwise_not. */
 export const bitwiseNot = unaryFunction("bitwiseNot");
 /** torch.isnan. */
@@ -288,6 +290,8 @@ declare module "../tensor/tensor.ts" {
     sgn(): Tensor;
     sgn_(): Tensor;
     signbit(): Tensor;
+    i0(): Tensor;
+    i0_(): Tensor;
     bitwiseNot(): Tensor;
     bitwiseNot_(): Tensor;
     isnan(): Tensor;

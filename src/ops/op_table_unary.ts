@@ -117,6 +117,7 @@ export const UNARY = {
   rad2deg: mathIn((g) => mul(g, 180 / Math.PI), []),
   sgn: { ...flat(ALL, "same", "zero"), inplace: true },
   signbit: predicate,
+  i0: mathIn((g, x) => mul(g, unaryRaw(x.dtype === "float32" ? "i1Float32" : "i1", x)), ["input"], { kernels: { float32: "i0Float32" } }),
   bitwiseNot: {
     api: "torch+method", accepts: ["bool", "int"], refuse: notImplemented("bitwise_not_cpu"), result: "same",
     kernels: { bool: "bitwiseNotBool" }, grad: null, saves: [], inplace: true,
@@ -135,6 +136,9 @@ export const UNARY = {
   trigamma: internal(FLOATS),
   trigammaFloat32: internal(FLOATS),
   bitwiseNotBool: internal(["bool"]),
+  i0Float32: internal(FLOATS),
+  i1: internal(FLOATS),
+  i1Float32: internal(FLOATS),
 } satisfies Record<string, UnaryRow>;
 
 export type UnaryName = keyof typeof UNARY;
@@ -225,6 +229,7 @@ export const UNARY_SPEC = {
   rad2deg: { torch: "torch.rad2deg", js: "x * 57.29577951308232" },
   sgn: { torch: "torch.sgn", js: "(x > 0 ? 1 : x < 0 ? -1 : 0)", edges: "as sign for real inputs: NaN and -0 give +0", domain: { lo: -3, hi: 3, avoid: [0] } },
   signbit: { torch: "torch.signbit", js: "(x < 0 || (x === 0 && 1 / x < 0) ? 1 : 0)", edges: "true for -0" },
+  i0: { torch: "torch.i0", js: "h.i0(x, false)", edges: "inf past |x| = 709.78 (88.72 in float32), where PyTorch's exp(|x|) scaling overflows" },
   // Two's complement: ~x is -x - 1 (exact for int64 held as doubles); bool is logical not.
   bitwiseNot: { torch: "torch.bitwise_not", js: "-x - 1" },
   isnan: { torch: "torch.isnan", js: "(x !== x ? 1 : 0)" },
@@ -243,4 +248,8 @@ export const UNARY_SPEC = {
   trigamma: { torch: "", js: "h.trigamma(x, false)" },
   trigammaFloat32: { torch: "", js: "h.trigamma(x, true)" },
   bitwiseNotBool: { torch: "", js: "(x !== 0 ? 0 : 1)" },
+  // PyTorch's float32 Bessel kernels overflow where float32 exp does.
+  i0Float32: { torch: "", js: "h.i0(x, true)" },
+  i1: { torch: "", js: "h.i1(x, false)" },
+  i1Float32: { torch: "", js: "h.i1(x, true)" },
 } satisfies Record<UnaryName, UnarySpec>;

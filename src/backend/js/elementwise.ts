@@ -1,7 +1,7 @@
 import type { BinaryOp, StridedView, UnaryOp } from "../backend.ts";
 import type { Storage } from "../../tensor/dtype.ts";
 import { erf, erfc } from "./erf.ts";
-import { digamma, erfinv, lgamma, trigamma } from "./special.ts";
+import { digamma, erfinv, i0, i1, lgamma, trigamma } from "./special.ts";
 import { bitwise64, gcd, lcm, nextafter, shift64 } from "./bits.ts";
 import { BINARY_FORMULAS, UNARY_FORMULAS, floorDivide, mulInt64, powInt, remainder } from "./formulas.ts";
 
@@ -14,7 +14,7 @@ type UnaryKernel = (x: Storage, out: Storage, n: number) => void;
 type BinaryKernel = (a: Storage, ao: number, as: readonly number[], b: Storage, bo: number, bs: readonly number[], out: Storage, shape: readonly number[]) => void;
 type ScalarKernel = (x: Storage, s: number, out: Storage, n: number) => void;
 
-const helpers = { bitwise64, digamma, erf, erfc, erfinv, floorDivide, gcd, lcm, lgamma, mulInt64, nextafter, powInt, remainder, shift64, trigamma };
+const helpers = { bitwise64, digamma, erf, erfc, erfinv, floorDivide, gcd, i0, i1, lcm, lgamma, mulInt64, nextafter, powInt, remainder, shift64, trigamma };
 
 function compile<T>(body: string, params: string[]): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

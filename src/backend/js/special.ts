@@ -120,3 +120,27 @@ export function erfinv(y: number): number {
   for (let i = 0; i < 2; i++) x -= (erf(x) - y) / (1.1283791670955126 * Math.exp(-x * x));
   return x;
 }
+
+/**
+ * The modified Bessel functions I0 and I1 by their power series, sum (x^2/4)^k / (k! (k + n)!) times
+ * (x/2)^n: every term positive, so the sum keeps double precision (about |x| terms). PyTorch scales by
+ * exp(|x|) and so overflows where exp does (|x| > 709.78, or 88.72 in float32), though I0 itself would not:
+ * `limit` is that threshold.
+ */
+function besselI(x: number, n: 0 | 1, limit: number): number {
+  const a = Math.abs(x);
+  // PyTorch's exp(|x|) * series(32/|x| - 2) / sqrt(|x|) is inf / inf at the infinities.
+  if (a !== a || a === Infinity) return NaN;
+  if (a > limit) return n === 1 && x < 0 ? -Infinity : Infinity;
+  const q = (a * a) / 4;
+  let term = n === 0 ? 1 : a / 2;
+  let sum = term;
+  for (let k = 1; term > sum * 1e-17; k++) {
+    term *= q / (k * (k + n));
+    sum += term;
+  }
+  return n === 1 && x < 0 ? -sum : sum;
+}
+
+export const i0 = (x: number, f32: boolean): number => besselI(x, 0, f32 ? 88.72283935546875 : 709.782712893384);
+export const i1 = (x: number, f32: boolean): number => besselI(x, 1, f32 ? 88.72283935546875 : 709.782712893384);
