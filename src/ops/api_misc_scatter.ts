@@ -1,5 +1,5 @@
 import { record } from "../autograd/record.ts";
-import { ArgumentError } from "../errors.ts";
+import { ArgumentError, DTypeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { arange } from "../tensor/ranges.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -40,6 +40,9 @@ export function scatterReduce(
   checkArg("scatterReduce()", reduce, "string", 5, "reduce");
   checkOptions("scatterReduce()", opts, { includeSelf: "boolean" }, { index: 6 });
   if (!MODES.includes(reduce)) throw new ArgumentError("reduce argument must be either sum, prod, mean, amax or amin.");
+  if (reduce === "mean" && input.dtype === "bool") {
+    throw new DTypeError(`"scatter_gather_tensor_cpu_reduce_mean" not implemented for 'Bool'`);
+  }
   const includeSelf = opts.includeSelf ?? true;
   const pos = positions("scatter", input, dim, index, src);
   const vals = pos.length === 0 ? new Float64Array(0) : Float64Array.from(denseData(contiguous(srcRows(src.detach(), index))));

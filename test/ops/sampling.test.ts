@@ -237,6 +237,19 @@ describe("determinism and gradients", () => {
     y.sum().backward();
     assert.deepEqual(x.grad!.tolist(), [0, 0, 0]);
   });
+  test("0-d and size-0 selves", () => {
+    for (const t of [torch.zeros([]), torch.zeros([0, 3])]) {
+      for (const fill of [(u: Tensor) => u.random_(3), (u: Tensor) => u.exponential_(), (u: Tensor) => u.geometric_(0.5),
+        (u: Tensor) => u.cauchy_(), (u: Tensor) => u.logNormal_()]) {
+        const out = fill(t);
+        assert.equal(out, t);
+        assert.deepEqual([...out.shape], [...t.shape]);
+      }
+    }
+    assert.ok((torch.zeros([]).geometric_(0.9).item() as number) >= 1);
+    assert.deepEqual([...torch.poisson(torch.zeros([0])).shape], [0]);
+    assert.deepEqual([...torch.randintLike(torch.zeros([]), 5).shape], []);
+  });
   test("in-place samplers bump the version counter and refuse options they do not know", () => {
     const t = torch.zeros([3]);
     const v = t.version;
