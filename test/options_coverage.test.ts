@@ -131,6 +131,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.LPPool1d": [() => make(nn.LPPool1d, 2, 3, { ceil_mode: true }), "nn.LPPool1d(): unknown option 'ceil_mode' (did you mean 'ceilMode'?)"],
   "nn.LPPool2d": [() => make(nn.LPPool2d, 2, 3, { ceil_mode: true }), "nn.LPPool2d(): unknown option 'ceil_mode' (did you mean 'ceilMode'?)"],
   "nn.LocalResponseNorm": [() => make(nn.LocalResponseNorm, 2, { Alpha: 1e-3 }), "nn.LocalResponseNorm(): unknown option 'Alpha' (did you mean 'alpha'?)"],
+  "nn.Fold": [() => make(nn.Fold, 4, 2, { kernel_size: 2 }), "nn.Fold(): unknown option 'kernel_size' (did you mean 'kernelSize'?)"],
+  "nn.Unfold": [() => make(nn.Unfold, 2, { Stride: 2 }), "nn.Unfold(): unknown option 'Stride' (did you mean 'stride'?)"],
   "nn.Unflatten": [() => make(nn.Unflatten, 1, { unflattened_size: [2, 2] }), "nn.Unflatten(): unknown option 'unflattened_size' (did you mean 'unflattenedSize'?)"],
   "nn.KLDivLoss": [() => make(nn.KLDivLoss, { log_target: true }), "nn.KLDivLoss(): unknown option 'log_target' (did you mean 'logTarget'?)"],
   "nn.HuberLoss": [() => make(nn.HuberLoss, { Delta: 2 }), "nn.HuberLoss(): unknown option 'Delta' (did you mean 'delta'?)"],

@@ -41,4 +41,5 @@ export {
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from "./pixel_shuffle.ts";
 export { LPPool1d, LPPool2d, LocalResponseNorm } from "./pooling_lp.ts";
 export { Unflatten, type UnflattenOptions } from "./unflatten.ts";
+export { Fold, Unfold } from "./fold.ts";
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";

@@ -36,4 +36,5 @@ export {
   type CeluOptions, type RreluOptions, type ThresholdOptions, type SoftminOptions, type NormalizeOptions, type CosineSimilarityOptions, type PairwiseDistanceOptions,
 } from "./activation_more.ts";
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, maxUnpool1d, maxUnpool2d, pixelShuffle, pixelUnshuffle, channelShuffle } from "./pooling_more.ts";
+export { fold, unfold, type FoldKeywords, type UnfoldKeywords } from "./fold.ts";
 export { lpPool1d, lpPool2d, localResponseNorm, type LpPoolOptions, type LocalResponseNormOptions } from "./pooling_lp.ts";
