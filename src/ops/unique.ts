@@ -3,12 +3,13 @@ import { checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { stableSortRow } from "./sort_rows.ts";
+import { uniqueFlat } from "./unique_hash.ts";
 import { denseData, fresh } from "./util.ts";
 
 /**
  * unique and uniqueConsecutive, flat or over slices along a dim, with inverse indices and counts.
  * Not differentiable. Equal values are one value (-0 and 0 included: the first seen is kept); NaN
- * equals nothing, so each NaN stays on its own (sorted last).
+ * equals nothing, so each NaN stays on its own.
  */
 
 export interface UniqueOptions {
@@ -108,14 +109,27 @@ function itemsOf(where: string, x: Tensor, opts: UniqueOptions, spec: Record<str
 
 /**
  * torch.unique: the distinct values (or slices along dim), sorted; with returnInverse / returnCounts,
- * [values, inverse?, counts?] as PyTorch's tuple. sorted: false returns them sorted too (PyTorch's CPU
- * order then is a hash set's), and NaNs stay apart with their own inverse index and count 1.
+ * [values, inverse?, counts?] as PyTorch's tuple. Without dim, in PyTorch 1.13 CPU's order and NaN
+ * handling (unique_hash.ts: sorted false gives its hash-set order); along a dim NaN slices stay apart.
  */
 export function unique(x: Tensor, opts?: UniqueOptions & { returnInverse?: false; returnCounts?: false }): Tensor;
 export function unique(x: Tensor, opts: UniqueOptions): Tensor | Tensor[];
 export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   const [items, d] = itemsOf("unique()", x, opts, { sorted: "boolean", returnInverse: "boolean", returnCounts: "boolean", dim: "int?" });
-  return collect(x, items, items.sortedOrder(), d, opts);
+  if (d !== null) return collect(x, items, items.sortedOrder(), d, opts);
+  const data = denseData(x);
+  // PyTorch 1.13 counts bools in a pass of its own: always in order
+  const sorted = (opts.sorted ?? true) || x.dtype === "bool";
+  // sorted and NaN-free, the hash set's order cannot show: sort directly
+  if (sorted && !Array.prototype.some.call(data, (v: number) => v !== v)) return collect(x, items, items.sortedOrder(), d, opts);
+  const r = uniqueFlat(data, x.dtype, sorted);
+  const values = fresh([r.values.length], x.dtype);
+  values.storage.set(r.values);
+  if (!opts.returnInverse && !opts.returnCounts) return values;
+  const out = [values];
+  if (opts.returnInverse) out.push(Tensor.fromStorage(r.inverse, "int64", x.shape));
+  if (opts.returnCounts) out.push(Tensor.fromStorage(r.counts, "int64", [r.counts.length]));
+  return out;
 }
 
 /** torch.unique_consecutive: collapses runs of equal consecutive values (or slices along dim). */
