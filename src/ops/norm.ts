@@ -2,7 +2,8 @@ import { backend } from "../backend/registry.ts";
 import { releaseWhenFreed } from "../autograd/activations.ts";
 import { nodesMade } from "../autograd/node.ts";
 import { record } from "../autograd/record.ts";
-import { noGrad } from "../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
+import { recomputeGrads } from "../autograd/fused.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { allocUninitialized, isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
@@ -44,6 +45,7 @@ function normalizeAffine(name: string, x: Tensor, dims: number[], w: Tensor | nu
     return { xhat: xhat.detach(), invstd, mu, v, out };
   });
   const y = record(out, name, [x, w, b], (g, needs) => {
+    if (isGradEnabled()) return recomputeGrads([x, w, b], needs, g, (x, w, b) => composeNorm(x!, dims, w, b, eps));
     let gx: Tensor | null = null;
     if (needs[0]) {
       const gxh = w ? mul(g, w.detach()) : g;
@@ -54,6 +56,14 @@ function normalizeAffine(name: string, x: Tensor, dims: number[], w: Tensor | nu
     return [gx, gw, gb];
   }, [w, xhat]);
   return { out: y, mean: mu, var: v };
+}
+
+/** The normalisation as plain ops, for createGraph's recomputed (twice differentiable) backward. */
+function composeNorm(x: Tensor, dims: number[], w: Tensor | null, b: Tensor | null, eps: number): Tensor {
+  const xc = sub(x, mean(x, dims, true));
+  const xhat = div(xc, sqrt(add(mean(square(xc), dims, true), eps)));
+  const out = w ? mul(xhat, w) : xhat;
+  return b ? add(out, b) : out;
 }
 
 /** Overwrites t's elements with `value`'s (a running statistic updated in place, as PyTorch does). */
@@ -166,6 +176,11 @@ function layerNormRows(x: Tensor, size: number, w: Tensor | null, b: Tensor | nu
   backend().layerNorm(denseData(x) as Floats, wd, b === null ? null : (denseData(b) as Floats), out.storage as Floats, xhat, rstd, rows, size, eps);
   const since = nodesMade();
   record(out, "NativeLayerNormBackward0", [x, w, b], (g, needs) => {
+    if (isGradEnabled()) {
+      const rowsOf = (t: Tensor | null) => (t === null ? null : reshape(t, [size]));
+      return recomputeGrads([x, w, b], needs, g, (x, w, b) =>
+        reshape(composeNorm(reshape(x!, [rows, size]), [1], rowsOf(w), rowsOf(b), eps), x!.shape));
+    }
     const gx = needs[0] ? Tensor.uninitialized(x.shape, dtype) : null;
     const gw = needs[1] && w ? Tensor.uninitialized(w.shape, dtype) : null;
     const gb = needs[2] && b ? Tensor.uninitialized(b.shape, dtype) : null;

@@ -1,5 +1,6 @@
 import { checkArg, checkOptions } from "../options.ts";
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, IndexError } from "../errors.ts";
 import { type DType, type Storage, isFloating } from "../tensor/dtype.ts";
@@ -140,7 +141,8 @@ export function logsumexp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   // PyTorch's LogsumexpBackward: g * exp(x - result), with x and the result saved (so an in-place
   // change of either is caught at backward)
   return record(out, "LogsumexpBackward0", [x], (g) => [
-    mul(expandBack(g, x, dims, keepdim), exp(sub(xd, expandBack(out, x, dims, keepdim)))),
+    // createGraph reads x itself (out is the result, with its gradFn), so the formula is recorded.
+    mul(expandBack(g, x, dims, keepdim), exp(sub(isGradEnabled() ? xf : xd, expandBack(out, x, dims, keepdim)))),
   ], [x, out]);
 }
 

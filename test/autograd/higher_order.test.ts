@@ -57,6 +57,13 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   crossEntropyNone: (x) => F.crossEntropy(x!, Y3I, { reduction: "none" }),
   crossEntropyIgnore: (x) => F.crossEntropy(x!, Y3I),
   huber: (x, t) => F.huberLoss(x!.mul(x!), t!),
+  crossEntropyWeightSmooth: (x) => F.crossEntropy(x!.mul(x!), Y3, { weight: torch.tensor([0.5, 1, 2], { dtype: "float64" }), labelSmoothing: 0.2 }),
+  nllLoss: (x) => F.nllLoss(torch.logSoftmax(x!.mul(x!), 1), Y3),
+  bceLogits: (x, t) => F.binaryCrossEntropyWithLogits(x!, torch.sigmoid(t!)),
+  layerNorm: (x, w, b) => F.layerNorm(x!, [4], w!, b!),
+  batchNorm: (x, w, b) => F.batchNorm(x!, null, null, w!, b!, true),
+  logsumexp: (x) => torch.logsumexp(x!, 1),
+  maxPoolish: (x) => torch.amax(x!.mul(x!), 1),
 };
 
 const dot = (gs: readonly (Tensor | null)[], vs: readonly Tensor[]): Tensor =>

@@ -1,6 +1,6 @@
 import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
-import { noGrad } from "../../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
 import { asOneNode, passThrough } from "../../autograd/fused.ts";
 import { ArgumentError, DTypeError, IndexError, ShapeError } from "../../errors.ts";
@@ -8,7 +8,7 @@ import { add, div, eq, exp, mul, ne, neg, sub } from "../../ops/elementwise.ts";
 import { gather, indexSelect, where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
 import { fusedCrossEntropy } from "../../ops/cross_entropy_fused.ts";
-import { logSoftmax } from "../../ops/softmax.ts";
+import { logSoftmax, softmax } from "../../ops/softmax.ts";
 import { reshape, squeeze, unsqueeze } from "../../ops/views.ts";
 import { arange } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
@@ -167,7 +167,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
   // PyTorch's graph: NllLossBackward0 over LogSoftmaxBackward0 over the logits. The fused gradient
   // (softmax - one-hot) is computed by the first and passed through the second unchanged.
   const loss = record(out.detach(), "NllLossBackward0", [passThrough("LogSoftmaxBackward0", x)], (g) => {
-    const p = exp(logp);
+    // createGraph: softmax of the logits themselves, so the gradient is recorded and differentiable.
+    const p = isGradEnabled() ? softmax(x, 1) : exp(logp);
     const range = reshape(arange(classes), [1, classes, ...x.shape.slice(2).map(() => 1)]);
     const onehot = eq(unsqueeze(safe, 1), range).to(p.dtype);
     // d(-log p_y)/dx = p - onehot(y), scaled by w[y] (0 where ignored).

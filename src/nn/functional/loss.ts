@@ -1,6 +1,6 @@
 import { checkOptions } from "../../options.ts";
 import "../../ops/methods.ts";
-import { noGrad } from "../../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
 import { asOneNode } from "../../autograd/fused.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
@@ -45,6 +45,11 @@ function kernelLoss(
     const out = noGrad(() => (w ? mul(l, w) : l));
     const elementwise = record(out.detach(), name, [i, t], (g, needs) => {
       const gw = w ? mul(g, w) : g;
+      // createGraph: the gradient formulas again, over the inputs themselves, so they are recorded.
+      if (isGradEnabled()) {
+        const [, dxr, dyr] = make(i!, t!);
+        return [needs[0] ? mul(gw, dxr()) : null, needs[1] ? mul(gw, dyr()) : null];
+      }
       return [needs[0] ? mul(gw, dx()) : null, needs[1] ? mul(gw, dy()) : null];
     });
     return reduce(elementwise, r);
