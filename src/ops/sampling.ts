@@ -103,8 +103,8 @@ export function normal(
   }
   const o = (size ?? {}) as GeneratorOption;
   checkOptions("normal()", o, GEN, { index: 3 });
-  if (typeof mean === "number") checkArg("normal()", mean, "number", 1, "mean");
-  if (typeof std === "number") checkArg("normal()", std, "number", 2, "std");
+  if (!(mean instanceof Tensor)) checkArg("normal()", mean, "number", 1, "mean");
+  if (!(std instanceof Tensor)) checkArg("normal()", std, "number", 2, "std");
   const like = mean instanceof Tensor ? mean : (std as Tensor);
   checkFloatKernel(like, "normal_kernel_cpu");
   if (typeof std === "number" && !(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
@@ -142,7 +142,7 @@ export interface RandintLikeOptions {
 /** torch.randintLike(input, high) or (input, low, high): randint of input's shape and (default) dtype. */
 export function randintLike(input: Tensor, low: number, high?: number | RandintLikeOptions, opts: RandintLikeOptions = {}): Tensor {
   Tensor.check(input, "input");
-  if (typeof high === "object") [opts, high] = [high, undefined];
+  if (high !== null && typeof high === "object") [opts, high] = [high, undefined];
   const [lo, hi] = high === undefined ? [0, low] : [low, high];
   checkArg("randintLike()", lo, "int", 2, "low");
   checkArg("randintLike()", hi, "int", 3, "high");

@@ -27,7 +27,7 @@ export interface LogspaceOptions extends TensorOptions {
 
 /** base ** v for v in linspace(start, end, steps), filled from both ends as PyTorch's kernel. */
 export function logspace(start: number, end: number, steps: number, base: number | LogspaceOptions = 10, opts: LogspaceOptions = {}): Tensor {
-  if (typeof base === "object") [opts, base] = [base, base.base ?? 10];
+  if (base !== null && typeof base === "object") [opts, base] = [base, base.base ?? 10];
   checkOptions("logspace()", opts, { ...TENSOR_OPTIONS, base: "number" }, { index: 5, positional: "dtype" });
   checkArg("logspace()", start, "number", 1, "start");
   checkArg("logspace()", end, "number", 2, "end");
@@ -43,7 +43,7 @@ export function logspace(start: number, end: number, steps: number, base: number
 
 /** start, start + step, ... up to and including end; the default dtype even for integer arguments. */
 export function range(start: number, end: number, step: number | TensorOptions = 1, opts: TensorOptions = {}): Tensor {
-  if (typeof step === "object") [opts, step] = [step, 1];
+  if (step !== null && typeof step === "object") [opts, step] = [step, 1];
   checkOptions("range()", opts, TENSOR_OPTIONS, { index: 4, positional: "dtype" });
   for (const [v, i, name] of [[start, 1, "start"], [end, 2, "end"], [step, 3, "step"]] as const) checkArg("range()", v, "number", i, name);
   if (step === 0) throw new ArgumentError("step must be nonzero");
@@ -71,11 +71,11 @@ const CPP_NAME: Record<DType, string> = { float32: "float", float64: "double", i
 
 /** The shared checks and periodic handling: f(i, m) over m points (one more than asked when periodic). */
 function windowOf(fn: string, length: number, periodic: boolean | undefined, opts: WindowOptions, extra: Record<string, "number">, f: (i: number, m: number) => number): Tensor {
+  checkOptions(`${fn}()`, opts, { ...TENSOR_OPTIONS, periodic: "boolean", ...extra }, { index: periodic === undefined ? 2 : 3 });
   if (periodic !== undefined) {
     checkArg(`${fn}()`, periodic, "boolean", 2, "periodic");
     opts = { ...opts, periodic };
   }
-  checkOptions(`${fn}()`, opts, { ...TENSOR_OPTIONS, periodic: "boolean", ...extra }, { index: typeof periodic === "boolean" ? 3 : 2 });
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : getDefaultDType();
   if (!isFloating(dtype)) {
     throw new DTypeError(
@@ -92,24 +92,24 @@ function windowOf(fn: string, length: number, periodic: boolean | undefined, opt
 const cosTerm = (i: number, m: number, k: number): number => Math.cos((2 * Math.PI * k * i) / (m - 1));
 
 export function hannWindow(windowLength: number, periodic?: boolean | WindowOptions, opts: WindowOptions = {}): Tensor {
-  if (typeof periodic === "object") [opts, periodic] = [periodic, undefined];
+  if (periodic !== null && typeof periodic === "object") [opts, periodic] = [periodic, undefined];
   return windowOf("hann_window", windowLength, periodic as boolean | undefined, opts, {}, (i, m) => 0.5 - 0.5 * cosTerm(i, m, 1));
 }
 
 export function hammingWindow(windowLength: number, periodic?: boolean | HammingOptions, opts: HammingOptions = {}): Tensor {
-  if (typeof periodic === "object") [opts, periodic] = [periodic, undefined];
-  const alpha = opts.alpha ?? 0.54;
-  const beta = opts.beta ?? 0.46;
-  return windowOf("hamming_window", windowLength, periodic as boolean | undefined, opts, { alpha: "number", beta: "number" }, (i, m) => alpha - beta * cosTerm(i, m, 1));
+  if (periodic !== null && typeof periodic === "object") [opts, periodic] = [periodic, undefined];
+  const o = opts;
+  return windowOf("hamming_window", windowLength, periodic as boolean | undefined, o, { alpha: "number", beta: "number" },
+    (i, m) => (o.alpha ?? 0.54) - (o.beta ?? 0.46) * cosTerm(i, m, 1));
 }
 
 export function blackmanWindow(windowLength: number, periodic?: boolean | WindowOptions, opts: WindowOptions = {}): Tensor {
-  if (typeof periodic === "object") [opts, periodic] = [periodic, undefined];
+  if (periodic !== null && typeof periodic === "object") [opts, periodic] = [periodic, undefined];
   return windowOf("blackman_window", windowLength, periodic as boolean | undefined, opts, {}, (i, m) => 0.42 - 0.5 * cosTerm(i, m, 1) + 0.08 * cosTerm(i, m, 2));
 }
 
 export function bartlettWindow(windowLength: number, periodic?: boolean | WindowOptions, opts: WindowOptions = {}): Tensor {
-  if (typeof periodic === "object") [opts, periodic] = [periodic, undefined];
+  if (periodic !== null && typeof periodic === "object") [opts, periodic] = [periodic, undefined];
   return windowOf("bartlett_window", windowLength, periodic as boolean | undefined, opts, {}, (i, m) => 1 - Math.abs((2 * i) / (m - 1) - 1));
 }
 
@@ -126,10 +126,11 @@ function besselI0(x: number): number {
 }
 
 export function kaiserWindow(windowLength: number, periodic?: boolean | KaiserOptions, opts: KaiserOptions = {}): Tensor {
-  if (typeof periodic === "object") [opts, periodic] = [periodic, undefined];
-  const beta = opts.beta ?? 12;
-  const denom = besselI0(beta);
-  return windowOf("kaiser_window", windowLength, periodic as boolean | undefined, opts, { beta: "number" }, (i, m) => {
+  if (periodic !== null && typeof periodic === "object") [opts, periodic] = [periodic, undefined];
+  const o = opts;
+  return windowOf("kaiser_window", windowLength, periodic as boolean | undefined, o, { beta: "number" }, (i, m) => {
+    const beta = o.beta ?? 12;
+    const denom = besselI0(beta);
     const a = (m - 1) / 2;
     const r = (i - a) / a;
     return besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / denom;
