@@ -118,8 +118,11 @@ export function formatTensor(t: Tensor): string {
     return `[${idx.map((i) => (i < 0 ? "..." : build(d + 1, start + i * step))).join(sep)}]`;
   };
   const extras: string[] = [];
-  if (t.dtype !== getDefaultDType() && t.dtype !== "int64" && t.dtype !== "bool") extras.push(`dtype=torch.${t.dtype}`);
-  if (t.numel() === 0) extras.unshift(`size=(${t.shape.join(", ")}${t.ndim === 1 ? "," : ""})`);
+  if (t.numel() === 0) {
+    // PyTorch's _str_intern: an empty tensor shows a shape other than (0,), and any dtype but the default.
+    if (t.ndim !== 1) extras.push(`size=(${t.shape.join(", ")})`);
+    if (t.dtype !== getDefaultDType()) extras.push(`dtype=torch.${t.dtype}`);
+  } else if (t.dtype !== getDefaultDType() && t.dtype !== "int64" && t.dtype !== "bool") extras.push(`dtype=torch.${t.dtype}`);
   if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) extras.push("requires_grad=True");
   const body = t.numel() === 0 ? "[]" : build(0, 0);

@@ -19,6 +19,7 @@ interface Fixture {
   perDtype: Record<D, { elementSize: number; isSigned: boolean; isFloatingPoint: boolean }>;
   errors: Record<string, string>;
   default64: Record<string, string>;
+  reprs: Record<string, string>;
 }
 const fx = JSON.parse(readFileSync(new URL("../fixtures/misc15.json", import.meta.url), "utf8")) as Fixture;
 
@@ -90,6 +91,14 @@ describe("dtype utilities vs PyTorch", () => {
     assert.equal(torch.isTensor(x), true);
     assert.equal(torch.isTensor([1, 2]), false);
     assert.equal(torch.isTensor(null), false);
+  });
+  test("empty tensors print their non-(0,) shape and non-default dtype, as PyTorch", () => {
+    const f = (shape: number[], dtype?: D, requiresGrad?: boolean) => String(torch.zeros(shape, { dtype, requiresGrad }));
+    const got = {
+      "zeros 0": f([0]), "zeros 0x2": f([0, 2]), "int64 0": f([0], "int64"), "bool 0x3": f([0, 3], "bool"),
+      "float64 0": f([0], "float64"), "int32 2x0x1": f([2, 0, 1], "int32"), "requires grad 0": f([0], undefined, true),
+    };
+    assert.deepEqual(got, fx.reprs);
   });
   test("retainsGrad and isLeaf", () => {
     const x = torch.ones([2], { requiresGrad: true });
