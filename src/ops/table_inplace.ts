@@ -65,9 +65,11 @@ for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, Ro
         throw new AutogradError(message);
       }, false);
     }
-    // A comparison written into a float self: a node of zero gradients for every operand (EqBackward1).
+    // A comparison written into a float self: a node of zero gradients for every operand, named as
+    // PyTorch's overloads (LtBackward0 for a number, LtBackward1 for a tensor).
     if (row.grad === null && isFloating(s.dtype) && inputs.some((t) => t.requiresGrad)) {
-      return record(out.to(s.dtype), "InplaceBackward0", inputs, () => inputs.map((t) => fresh(t.shape, t.dtype)), false);
+      const node = `${name[0]!.toUpperCase()}${name.slice(1)}Backward${inputs.length - 1}`;
+      return record(out.to(s.dtype), node, inputs, () => inputs.map((t) => fresh(t.shape, t.dtype)), false);
     }
     return out;
   };
