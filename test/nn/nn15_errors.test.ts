@@ -48,6 +48,9 @@ describe("kindling's argument checks", () => {
   const cases: [string, () => unknown, string][] = [
     ["F.celu snake key", call(F.celu, x, { alpha: 1, in_place: true }), "F.celu(): unknown option 'in_place' (did you mean 'inplace'?)"],
     ["F.relu6 string", call(F.relu6, x, "yes"), 'F.relu6(): argument 2 (inplace) must be a boolean, got string "yes"'],
+    ["F.celu_ snake key", call(F.celu_, x, { Alpha: 2 }), "F.celu_(): unknown option 'Alpha' (did you mean 'alpha'?)"],
+    ["F.selu_ extra argument", call(F.selu_, x, true), "F.selu_(): takes at most 1 positional arguments but 2 were given"],
+    ["F.threshold_ missing value", call(F.threshold_, x, 0.5), "F.threshold_(): missing required argument 'value'"],
     ["F.threshold missing value", call(F.threshold, x, 0.5), "F.threshold(): missing required argument 'value'"],
     ["F.threshold both ways", call(F.threshold, x, 0.5, 1, { threshold: 0.2 }), "F.threshold(): got multiple values for argument 'threshold'"],
     ["F.softshrink too many", call(F.softshrink, x, 0.5, 1), "F.softshrink(): takes at most 2 positional arguments but 3 were given"],

@@ -76,9 +76,22 @@ export function rrelu_(x: Tensor, lower?: number | RreluOptions, upper?: number 
   return A.rrelu_(x, a.lower ?? 1 / 8, a.upper ?? 1 / 3, a.training ?? false, a.generator);
 }
 
-export const selu_ = A.selu_;
-export const celu_ = A.celu_;
-export const threshold_ = A.threshold_;
+/** F.selu_(input). */
+export function selu_(x: Tensor): Tensor {
+  params("selu_", after(arguments, 1), [], {});
+  return A.selu_(x);
+}
+
+/** F.celu_(input, alpha=1.0). */
+export function celu_(x: Tensor, alpha?: number | { alpha?: number }): Tensor {
+  return A.celu_(x, (params("celu_", after(arguments, 1), ["alpha"], { alpha: "number" }).alpha as number | undefined) ?? 1);
+}
+
+/** F.threshold_(input, threshold, value). */
+export function threshold_(x: Tensor, th: number | ThresholdOptions, value?: number | ThresholdOptions): Tensor {
+  const a = params("threshold_", after(arguments, 1), ["threshold", "value"], { threshold: "number", value: "number" }, ["threshold", "value"]);
+  return A.threshold_(x, a.threshold as number, a.value as number);
+}
 
 export interface CeluOptions extends InplaceOptions {
   alpha?: number;
