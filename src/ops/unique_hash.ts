@@ -42,24 +42,37 @@ function nextBucketCount(n: number): number {
   return PRIMES[lo]!;
 }
 
-const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
-const MUL = 0xc6a4a7935bd1e995n;
-const shiftMix = (v: bigint): bigint => v ^ (v >> 47n);
+// 64-bit words as [hi, lo] uint32 pairs: the hash's arithmetic is modulo 2^64
+type U64 = [number, number];
+const MUL: U64 = [0xc6a4a793, 0x5bd1e995];
+const TWO32 = 4294967296;
+
+/** a * b mod 2^64, exactly, with 16-bit limbs for the low words' full product. */
+function mul(a: U64, b: U64): U64 {
+  const a0 = a[1] & 0xffff, a1 = a[1] >>> 16, b0 = b[1] & 0xffff, b1 = b[1] >>> 16;
+  const mid = a0 * b1 + a1 * b0;
+  const t = a0 * b0 + (mid % 65536) * 65536;
+  const hi = a1 * b1 + Math.floor(mid / 65536) + Math.floor(t / TWO32) + (Math.imul(a[0], b[1]) >>> 0) + (Math.imul(a[1], b[0]) >>> 0);
+  return [hi % TWO32, t % TWO32];
+}
+const xor = (a: U64, b: U64): U64 => [(a[0] ^ b[0]) >>> 0, (a[1] ^ b[1]) >>> 0];
+const shiftMix = (v: U64): U64 => [v[0], (v[1] ^ (v[0] >>> 15)) >>> 0];
 const VIEW = new DataView(new ArrayBuffer(8));
 
 /** libstdc++ _Hash_bytes (64-bit murmur) of a 4- or 8-byte little-endian word, seed 0xc70f6907. */
-function hashBytes(word: bigint, len: bigint): bigint {
-  let h = 0xc70f6907n ^ U64(len * MUL);
-  h = len === 8n ? U64((h ^ U64(shiftMix(U64(word * MUL)) * MUL)) * MUL) : U64((h ^ word) * MUL);
-  return shiftMix(U64(shiftMix(h) * MUL));
+function hashBytes(word: U64, len: number): U64 {
+  let h = xor([0, 0xc70f6907], mul([0, len], MUL));
+  h = len === 8 ? mul(xor(h, mul(shiftMix(mul(word, MUL)), MUL)), MUL) : mul(xor(h, word), MUL);
+  return shiftMix(mul(shiftMix(h), MUL));
 }
 
-function hashOf(v: number, dtype: DType): bigint {
-  if (dtype !== "float32" && dtype !== "float64") return U64(BigInt(v));
-  if (v === 0) return 0n;
-  if (dtype === "float64") { VIEW.setFloat64(0, v, true); return hashBytes(VIEW.getBigUint64(0, true), 8n); }
+/** std::hash of a value: the integer itself (two's complement), or the float's bytes hashed (0 for ±0). */
+function hashOf(v: number, dtype: DType): U64 {
+  if (dtype !== "float32" && dtype !== "float64") return v >= 0 ? [Math.floor(v / TWO32), v % TWO32] : [Math.floor(v / TWO32) + TWO32, ((v % TWO32) + TWO32) % TWO32];
+  if (v === 0) return [0, 0];
+  if (dtype === "float64") { VIEW.setFloat64(0, v, true); return hashBytes([VIEW.getUint32(4, true), VIEW.getUint32(0, true)], 8); }
   VIEW.setFloat32(0, v, true);
-  return hashBytes(BigInt(VIEW.getUint32(0, true)), 4n);
+  return hashBytes([0, VIEW.getUint32(0, true)], 4);
 }
 
 export interface UniqueFlat { values: Float64Array; inverse: Float64Array; counts: Float64Array }
@@ -67,26 +80,27 @@ export interface UniqueFlat { values: Float64Array; inverse: Float64Array; count
 const EMPTY = -3;
 const HEAD = -2;
 
-/** The set's iteration order: inserts one by one, growing (and relinking) as _M_need_rehash decides. */
-function hashSetOrder(data: Storage, dtype: DType): number[] {
+interface HashSet { val: number[]; order: number[]; nodeOf: Int32Array }
+
+/**
+ * The set after inserting data one by one, growing (and relinking) as _M_need_rehash decides: its nodes'
+ * values, the nodes in iteration order, and each input's node (-1 for NaN, which no lookup finds).
+ */
+function buildSet(data: Storage, dtype: DType): HashSet {
   const n = data.length;
-  const isFloat = dtype === "float32" || dtype === "float64";
   const val: number[] = [];
-  const hashes: bigint[] = [];
+  const hashHi: number[] = [];
+  const hashLo: number[] = [];
   const next: number[] = [];
-  const seen = new Map<number, number>();
+  const bkt: number[] = [];
+  const nodeOf = new Int32Array(n);
   let nb = 1;
   let nextResize = 0;
   let buckets = new Int32Array(1).fill(EMPTY);
   let head = -1;
-  let two64 = 0;
-  const bucketOf = (k: number): number => {
-    if (isFloat) return Number(hashes[k]! % BigInt(nb));
-    const v = val[k]!;
-    return v >= 0 ? v % nb : (two64 + (v % nb) + nb) % nb;
-  };
+  const bucketOf = (k: number): number => ((((hashHi[k]! % nb) * 65536) % nb) * 65536 + hashLo[k]!) % nb;
   const link = (k: number): void => {
-    const b = bucketOf(k);
+    const b = (bkt[k] = bucketOf(k));
     const prev = buckets[b]!;
     if (prev !== EMPTY) {
       const after = prev === HEAD ? head : next[prev]!;
@@ -95,53 +109,70 @@ function hashSetOrder(data: Storage, dtype: DType): number[] {
       return;
     }
     next[k] = head;
-    if (head >= 0) buckets[bucketOf(head)] = k;
+    if (head >= 0) buckets[bkt[head]!] = k;
     head = k;
     buckets[b] = HEAD;
   };
+  /** The node holding v, walking its bucket as the table's find does. */
+  const find = (v: number, b: number): number => {
+    const prev = buckets[b]!;
+    if (prev === EMPTY) return -1;
+    for (let p = prev === HEAD ? head : next[prev]!; p >= 0 && bkt[p] === b; p = next[p]!) if (val[p] === v) return p;
+    return -1;
+  };
   for (let i = 0; i < n; i++) {
     const v = data[i]!;
-    if (v === v && seen.has(v)) continue;
-    const count = val.length;
-    if (count + 1 > nextResize) {
+    const h = hashOf(v, dtype);
+    const k = val.length;
+    hashHi.push(h[0]);
+    hashLo.push(h[1]);
+    const found = v === v ? find(v, bucketOf(k)) : -1;
+    if (found >= 0) {
+      hashHi.pop();
+      hashLo.pop();
+      nodeOf[i] = found;
+      continue;
+    }
+    nodeOf[i] = v === v ? k : -1;
+    if (k + 1 > nextResize) {
       // the first insertion sizes the table for 11 elements; later ones double it
-      const minBuckets = Math.max(count + 1, nextResize ? 0 : 11);
+      const minBuckets = Math.max(k + 1, nextResize ? 0 : 11);
       if (minBuckets >= nb) {
-        nb = nextBucketCount(Math.max(minBuckets + 1, nb * 2));
-        nextResize = nb;
-        two64 = Number((1n << 64n) % BigInt(nb));
-        buckets = new Int32Array(nb).fill(EMPTY);
         const old: number[] = [];
         for (let p = head; p >= 0; p = next[p]!) old.push(p);
+        nb = nextBucketCount(Math.max(minBuckets + 1, nb * 2));
+        nextResize = nb;
+        buckets = new Int32Array(nb).fill(EMPTY);
         head = -1;
         for (const p of old) link(p);
       } else nextResize = nb;
     }
-    const k = val.length;
     val.push(v);
     next.push(-1);
-    if (isFloat) hashes.push(hashOf(v, dtype));
-    if (v === v) seen.set(v, k);
+    bkt.push(0);
     link(k);
   }
   const order: number[] = [];
-  for (let p = head; p >= 0; p = next[p]!) order.push(val[p]!);
-  return order;
+  for (let p = head; p >= 0; p = next[p]!) order.push(p);
+  return { val, order, nodeOf };
 }
 
 export function uniqueFlat(data: Storage, dtype: DType, sorted: boolean): UniqueFlat {
   const n = data.length;
-  const values = Float64Array.from(hashSetOrder(data, dtype));
-  if (sorted) stdSort(values, new Int32Array(values.length), 0, values.length);
-  const slot = new Map<number, number>();
-  values.forEach((v, k) => { if (v === v) slot.set(v, k); });
+  const set = buildSet(data, dtype);
+  const m = set.order.length;
+  const values = Float64Array.from(set.order, (k) => set.val[k]!);
+  const nodes = Int32Array.from(set.order);
+  if (sorted) stdSort(values, nodes, 0, m);
+  const place = new Int32Array(m);
+  nodes.forEach((k, p) => { place[k] = p; });
   const inverse = new Float64Array(n);
-  const counts = new Float64Array(values.length);
+  const counts = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    const k = slot.get(data[i]!);
-    if (k === undefined) continue;
-    inverse[i] = k;
-    counts[k]++;
+    const k = set.nodeOf[i]!;
+    if (k < 0) continue;
+    inverse[i] = place[k]!;
+    counts[place[k]!]++;
   }
   return { values, inverse, counts };
 }
