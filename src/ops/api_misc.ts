@@ -1,6 +1,9 @@
-import { ArgumentError, DTypeError } from "../errors.ts";
-import { checkArg } from "../options.ts";
-import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
+import { checkArg, checkOptions } from "../options.ts";
+import type { TensorOptions } from "../tensor/creation.ts";
+import { type DType, allocStorage, checkDType, isFloating } from "../tensor/dtype.ts";
+import { TENSOR_OPTIONS, finish } from "../tensor/ranges.ts";
+import { checkShape } from "../tensor/shape.ts";
 import { getDefaultDType, setDefaultDType } from "../tensor/default_dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { resultType as resultTypeOf } from "./promotion.ts";
@@ -8,8 +11,8 @@ import { defineMethods } from "./define_methods.ts";
 
 /**
  * PyTorch's dtype and tensor-kind queries: torch.getDefaultDtype, isTensor, isFloatingPoint, isComplex,
- * numel, resultType, canCast, finfo, iinfo, and the Tensor methods isSigned, isComplex,
- * elementSize, nelement, ndimension and the retainsGrad property.
+ * isSigned, isNonzero, isSameSize, isConj, isNeg, numel, resultType, canCast, finfo, iinfo, and the Tensor
+ * methods of those plus elementSize, nelement, ndimension, isSetTo, newEmptyStrided and retainsGrad.
  */
 
 declare module "../tensor/tensor.ts" {
@@ -24,6 +27,16 @@ declare module "../tensor/tensor.ts" {
     ndimension(): number;
     /** Whether backward will keep this non-leaf's gradient in `.grad` (after `retainGrad()`). */
     readonly retainsGrad: boolean;
+    /** The truth of a one-element tensor (NaN is true); any other size is ambiguous, as in PyTorch. */
+    isNonzero(): boolean;
+    isSameSize(other: Tensor): boolean;
+    /** Always false: kindling has no lazy conjugate or negative bits. */
+    isConj(): boolean;
+    isNeg(): boolean;
+    /** Whether both tensors view the same memory with the same offset, sizes and strides. */
+    isSetTo(tensor: Tensor): boolean;
+    /** A zeroed tensor with exactly these sizes and strides (self's dtype unless given). */
+    newEmptyStrided(size: readonly number[], stride: readonly number[], opts?: TensorOptions): Tensor;
   }
 }
 
@@ -46,6 +59,23 @@ function typeName(v: unknown): string {
   if (typeof v === "boolean") return "bool";
   if (typeof v === "string") return "str";
   return Array.isArray(v) ? "list" : typeof v;
+}
+
+export const isSigned = (t: Tensor): boolean => input("is_signed", t).dtype !== "bool";
+export const isConj = (t: Tensor): boolean => (input("is_conj", t), false);
+export const isNeg = (t: Tensor): boolean => (input("is_neg", t), false);
+
+export function isNonzero(t: Tensor): boolean {
+  const n = input("is_nonzero", t).numel();
+  if (n === 0) throw new ArgumentError("Boolean value of Tensor with no values is ambiguous");
+  if (n > 1) throw new ArgumentError("Boolean value of Tensor with more than one value is ambiguous");
+  return t.storage[t.offset] !== 0;
+}
+
+export function isSameSize(t: Tensor, other: Tensor): boolean {
+  input("is_same_size", t);
+  Tensor.check(other, "other");
+  return t.shape.length === other.shape.length && t.shape.every((s, i) => s === other.shape[i]);
 }
 
 export const isFloatingPoint = (t: Tensor): boolean => isFloating(input("is_floating_point", t).dtype);
@@ -149,7 +179,33 @@ export function iinfo(type: DType): IInfo {
   return new IInfo(type);
 }
 
+/** Fresh zeroed memory just large enough for the strided geometry. */
+function newEmptyStrided(self: Tensor, size: readonly number[], stride: readonly number[], opts: TensorOptions = {}): Tensor {
+  checkArg("Tensor.newEmptyStrided()", size, "int[]", 1, "size");
+  checkArg("Tensor.newEmptyStrided()", stride, "int[]", 2, "stride");
+  checkOptions("Tensor.newEmptyStrided()", opts, TENSOR_OPTIONS, { index: 3, positional: "dtype" });
+  if (size.length !== stride.length) {
+    throw new ShapeError(`dimensionality of sizes (${size.length}) must match dimensionality of strides (${stride.length})`);
+  }
+  const shape = checkShape(size);
+  const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : self.dtype;
+  const n = shape.some((s) => s === 0) ? 0 : shape.reduce((acc, s, i) => acc + (s - 1) * stride[i]!, 1);
+  return finish(Tensor.fromStorage(allocStorage(dtype, n, shape), dtype, shape, [...stride]), opts);
+}
+
 defineMethods({
+  isNonzero(this: Tensor) { return isNonzero(this); },
+  isSameSize(this: Tensor, other: Tensor) { return isSameSize(this, other); },
+  isConj() { return false; },
+  isNeg() { return false; },
+  isSetTo(this: Tensor, other: Tensor) {
+    Tensor.check(other, "tensor");
+    return this.storage === other.storage && this.offset === other.offset && isSameSize(this, other) &&
+      this.strides.every((s, i) => s === other.strides[i]);
+  },
+  newEmptyStrided(this: Tensor, size: readonly number[], stride: readonly number[], opts?: TensorOptions) {
+    return newEmptyStrided(this, size, stride, opts);
+  },
   isComplex() { return false; },
   isSigned(this: Tensor) { return this.dtype !== "bool"; },
   elementSize(this: Tensor) { return BYTES[this.dtype]; },

@@ -20,6 +20,10 @@ interface Fixture {
   errors: Record<string, string>;
   default64: Record<string, string>;
   reprs: Record<string, string>;
+  queries: {
+    isNonzero: boolean[]; "isNonzero empty": string; "isNonzero many": string; isSameSize: boolean[]; isSetTo: boolean[];
+    newEmptyStrided: [number[], number[], D][]; "newEmptyStrided mismatch": string; isSigned: boolean[]; "isConj isNeg": boolean[];
+  };
 }
 const fx = JSON.parse(readFileSync(new URL("../fixtures/misc15.json", import.meta.url), "utf8")) as Fixture;
 
@@ -99,6 +103,24 @@ describe("dtype utilities vs PyTorch", () => {
       "float64 0": f([0], "float64"), "int32 2x0x1": f([2, 0, 1], "int32"), "requires grad 0": f([0], undefined, true),
     };
     assert.deepEqual(got, fx.reprs);
+  });
+  test("isNonzero, isSameSize, isSetTo, newEmptyStrided, isSigned, isConj, isNeg", () => {
+    const q = fx.queries;
+    const one = [torch.tensor([0]), torch.tensor([NaN]), torch.tensor(3), torch.tensor([[true]]), torch.tensor(-0, { dtype: "float64" })];
+    assert.deepEqual(one.map((t) => t.isNonzero()), q.isNonzero);
+    assert.deepEqual(one.map((t) => torch.isNonzero(t)), q.isNonzero);
+    assert.throws(() => torch.tensor([]).isNonzero(), { message: q["isNonzero empty"] });
+    assert.throws(() => torch.tensor([1, 2]).isNonzero(), { message: q["isNonzero many"] });
+    assert.deepEqual([torch.isSameSize(torch.zeros(2), torch.zeros(1, 2)), torch.zeros(2, 3).t().isSameSize(torch.zeros(3, 2))], q.isSameSize);
+    const base = torch.zeros(3, 4);
+    assert.deepEqual([base.isSetTo(base), base.t().isSetTo(base), base.select(0, 0).isSetTo(base.select(0, 0)),
+      base.select(0, 1).isSetTo(base.select(0, 0)), base.isSetTo(base.clone())], q.isSetTo);
+    const made = [base.newEmptyStrided([2, 3], [1, 2]), base.newEmptyStrided([2, 0], [5, 1], { dtype: "int32" })];
+    assert.deepEqual(made.map((t) => [[...t.shape], [...t.strides], t.dtype]), q.newEmptyStrided);
+    assert.deepEqual(made[0]!.tolist(), [[0, 0, 0], [0, 0, 0]]);
+    assert.throws(() => base.newEmptyStrided([2, 3], [1]), { message: q["newEmptyStrided mismatch"] });
+    assert.deepEqual((["float32", "float64", "int32", "int64", "bool"] as const).map((d) => torch.isSigned(torch.ones([1], { dtype: d }))), q.isSigned);
+    assert.deepEqual([torch.isConj(base), base.isNeg()], q["isConj isNeg"]);
   });
   test("retainsGrad and isLeaf", () => {
     const x = torch.ones([2], { requiresGrad: true });
