@@ -43,6 +43,18 @@ export class Generator {
     return this.seed_;
   }
 
+  /** Re-seeds from the clock and returns the seed (PyTorch's `Generator.seed()`). */
+  seed(): number {
+    const s = defaultSeed();
+    this.manualSeed(s);
+    return s;
+  }
+
+  /** Generators draw on the CPU, the only device. */
+  get device(): "cpu" {
+    return "cpu";
+  }
+
   /** A uniform uint32. */
   nextUint32(): number {
     const r = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

@@ -74,6 +74,15 @@ describe("views and gradchecks", () => {
     assert.ok(torch.autograd.gradcheck((t: Tensor) => torch.vander(t), [v]));
     assert.ok(torch.autograd.gradcheck((t: Tensor) => torch.vander(t, 3, true), [v]));
   });
+  test("graph node names are PyTorch 1.13's", () => {
+    // From PyTorch: type(out.grad_fn).__name__ for each op on a [3, 4] float input that requires grad.
+    const x = torch.randn([3, 4], { requiresGrad: true });
+    const idx = torch.tensor([[0]]);
+    assert.equal(x.unfold(1, 2, 1).gradFn?.name, "UnfoldBackward0");
+    assert.equal(torch.asStrided(x, [2, 2], [1, 2]).gradFn?.name, "AsStridedBackward0");
+    assert.equal(x.scatterReduce(0, idx, torch.ones([1, 1]), "sum").gradFn?.name, "ScatterReduceBackward0");
+    assert.equal(x.mul(1).scatterReduce_(0, idx, torch.ones([1, 1]), "sum").gradFn?.name, "ScatterReduceBackward0");
+  });
   test("scatterReduce_ bumps the version and records the in-place op", () => {
     const a = torch.zeros([3], { requiresGrad: true });
     const b = a.mul(1);

@@ -223,6 +223,15 @@ describe("determinism and gradients", () => {
     assert.deepEqual(runs(gen), b);
     assert.notDeepEqual(b, a);
   });
+  test("Generator.seed() reseeds and returns the seed; device is cpu", () => {
+    const gen = new torch.Generator(1);
+    const s = gen.seed();
+    assert.equal(gen.initialSeed(), s);
+    const a = torch.rand(3, { generator: gen }).tolist();
+    gen.manualSeed(s);
+    assert.deepEqual(torch.rand(3, { generator: gen }).tolist(), a);
+    assert.equal(gen.device, "cpu");
+  });
   test("gradients through samples are zero, as PyTorch's (no reparameterization)", () => {
     const m = torch.tensor([0.5, 1.5], { dtype: "float64", requiresGrad: true });
     const s = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
