@@ -51,6 +51,11 @@ export class SavedVersions {
     }
   }
 
+  /** Whether a saved tensor has a history a second derivative would follow: the output, or an input that requires grad. */
+  holdsDifferentiable(): boolean {
+    return this.slots.some((s) => s.input === null || s.input.requiresGrad);
+  }
+
   /**
    * Drops the slots of memory with this counter: an in-place op's backward that holds its own input
    * (self) without reading it, as `mul_(2)` holds self only for its shape.

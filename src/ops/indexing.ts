@@ -1,4 +1,5 @@
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
@@ -75,6 +76,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     if (x.ndim === 0 && m !== 1) throw new IndexError("Dimension specified as 0 but tensor has no dimensions");
     const gx = fresh(x.shape, x.dtype);
     backend().indexAdd(denseData(castRaw(g, x.dtype)), idx, gx.storage, outer, size, m, inner);
+    // createGraph: the index_add is linear in g, its own backward the same index_select of g's gradient.
+    if (isGradEnabled() && g.requiresGrad) return [record(gx, "IndexAddBackward0", [g], (gg) => [indexSelect(gg, d, index)], false)];
     return [gx];
   }, [index]);
 }

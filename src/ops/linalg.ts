@@ -1,5 +1,5 @@
 import { record } from "../autograd/record.ts";
-import { withoutGrad } from "../autograd/grad_mode.ts";
+import { isGradEnabled, withoutGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions, keywordArgs } from "../options.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
@@ -167,7 +167,9 @@ export function vectorNorm(
   const out = reshape(kept, shape).detach();
   // The 0-"norm" counts non-zeros: PyTorch records it but its backward gives no gradient (None).
   if (ord === 0) return record(out, "LinalgVectorNormBackward0", [xf], () => [null], false);
-  return record(out, "LinalgVectorNormBackward0", [xf], (g) => [normGrad(xf, kept, keepdim ? g : reshape(g, kept.shape), ord, dims)]);
+  // createGraph reads the result itself (out, with its gradFn), so the formula is recorded through it.
+  return record(out, "LinalgVectorNormBackward0", [xf], (g) =>
+    [normGrad(xf, isGradEnabled() ? reshape(out, kept.shape) : kept, keepdim ? g : reshape(g, kept.shape), ord, dims)]);
 }
 
 export type MatrixOrd = "fro" | "nuc" | number;

@@ -1,3 +1,4 @@
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { backend } from "../backend/registry.ts";
 import { DTypeError, LinAlgError, ShapeError } from "../errors.ts";
@@ -65,7 +66,10 @@ export function inv(A: Tensor): Tensor {
 /** det's gradient g det A^-T; zeros where det is 0 (as PyTorch gives for a singular matrix). */
 function detGrad(g: Tensor, det: Tensor, A: Tensor, n: number): Tensor {
   const scale = unsqueeze(unsqueeze(E.mul(g, det), -1), -1);
-  return maskedFill(E.mul(scale, mT(inverseRaw(A.detach(), n))), unsqueeze(unsqueeze(E.eq(det, 0), -1), -1), 0);
+  const singular = E.eq(det, 0);
+  // createGraph: A^-1 as the recorded inv(A) (when it exists), so the gradient is differentiable again.
+  const recorded = isGradEnabled() && !singular.any().item();
+  return maskedFill(E.mul(scale, mT(recorded ? inv(A) : inverseRaw(A.detach(), n))), unsqueeze(unsqueeze(singular, -1), -1), 0);
 }
 
 /** torch.linalg.det: the determinant of each square matrix. */
@@ -84,7 +88,7 @@ export function slogdet(A: Tensor): [Tensor, Tensor] {
   // The sign is recorded too (a float output of the same node in PyTorch), with no gradient.
   const sign = record(castRaw(E.sign(d), A.dtype), "LinalgSlogdetBackward0", [A], () => [null], false);
   const logabs = castRaw(E.log(E.abs(d)), A.dtype);
-  const out = record(logabs, "LinalgSlogdetBackward0", [A], (g) => [E.mul(unsqueeze(unsqueeze(g, -1), -1), mT(inverseRaw(A.detach(), n)))], [A]);
+  const out = record(logabs, "LinalgSlogdetBackward0", [A], (g) => [E.mul(unsqueeze(unsqueeze(g, -1), -1), mT(isGradEnabled() ? inv(A) : inverseRaw(A.detach(), n)))], [A]);
   return [sign, out];
 }
 

@@ -2,6 +2,7 @@ import { checkArg, checkOptions } from "../options.ts";
 import { backend } from "../backend/registry.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
+import { refuseTwice } from "../autograd/higher_order.ts";
 import { DTypeError, IndexError } from "../errors.ts";
 import { type DType, type Storage, isFloating } from "../tensor/dtype.ts";
 import { normDim, normDims, numelOf, sameShape } from "../tensor/shape.ts";
@@ -189,9 +190,9 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
     let zeros = 0;
     for (const v of denseData(xd)) if (v === 0) zeros++;
     const whole = dim === undefined;
-    const local = zeros === 0 ? div(expandBack(out, x, dims, keepdim), xd)
-      : whole && zeros > 1 ? fresh(x.shape, x.dtype)
-      : othersProduct(xd, whole || x.ndim === 0 ? null : dims[0]!);
-    return [mul(local, expandBack(g, x, dims, keepdim))];
+    // createGraph: result / x over x and the result themselves, so it is recorded; the zeros branch is not.
+    if (zeros === 0) return [mul(div(expandBack(out, x, dims, keepdim), isGradEnabled() ? x : xd), expandBack(g, x, dims, keepdim))];
+    const local = whole && zeros > 1 ? fresh(x.shape, x.dtype) : othersProduct(xd, whole || x.ndim === 0 ? null : dims[0]!);
+    return [refuseTwice("ProdBackward0", mul(local, expandBack(g, x, dims, keepdim)), [x, g])];
   }, [x, out]);
 }

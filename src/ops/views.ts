@@ -1,5 +1,6 @@
 import { checkArg } from "../options.ts";
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, IndexError, ShapeError } from "../errors.ts";
 import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
@@ -177,6 +178,8 @@ function embedInto(g: Tensor, x: Tensor, place: (z: Tensor) => Tensor): Tensor {
   const z = fresh(x.shape, g.dtype);
   const target = place(z);
   backend().scatterInto(denseData(g), sv(target), target.shape);
+  // createGraph: linear in g, with the same region of g's gradient as its own backward.
+  if (isGradEnabled() && g.requiresGrad) return record(z, "SliceBackwardBackward0", [g], (gg) => [place(Tensor.fromStorage(denseData(gg), gg.dtype, gg.shape))], false);
   return z;
 }
 

@@ -258,3 +258,70 @@ function checkClose(a: Tensor, b: Tensor, tol: number): void {
   const y = b.toTypedArray();
   for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i]! - y[i]!) <= tol, `element ${i}: ${x[i]} vs ${y[i]}`);
 }
+
+/** Functions of x [3, 4] whose first gradient must either be right to float64 finite differences, or refuse. */
+const eye3 = () => torch.eye(3, 3, { dtype: "float64" }).mul(3);
+const TWICE: [string, (x: Tensor) => Tensor][] = [
+  ["exp", (x) => x.exp()], ["log", (x) => x.abs().add(0.5).log()], ["sqrt", (x) => x.abs().add(0.5).sqrt()],
+  ["tanh", (x) => x.tanh()], ["sigmoid", (x) => x.sigmoid()], ["sin", (x) => x.sin()], ["atan", (x) => x.atan()],
+  ["erf", (x) => torch.erf(x)], ["lgamma", (x) => torch.lgamma(x.abs().add(0.5))], ["reciprocal", (x) => x.abs().add(0.5).reciprocal()],
+  ["softplus", (x) => F.softplus(x)], ["silu", (x) => F.silu(x)], ["softsign", (x) => F.softsign(x)],
+  ["abs*x", (x) => x.abs().mul(x)], ["relu^2", (x) => torch.relu(x).pow(2)], ["clamp^2", (x) => x.clamp(-0.5, 0.5).pow(2)],
+  ["std", (x) => x.std(1)], ["var", (x) => x.var(0)], ["prod", (x) => x.prod(1)], ["vectorNorm", (x) => torch.linalg.vectorNorm(x, 2, 1)],
+  ["normalize", (x) => F.normalize(x)], ["cosineSimilarity", (x) => F.cosineSimilarity(x, x.flip([0]), 1)],
+  ["cumsum^2", (x) => x.cumsum(1).pow(2)], ["amax^2", (x) => x.amax(0).pow(2)], ["maximum^2", (x) => torch.maximum(x, x.flip([0])).pow(2)],
+  ["atan2", (x) => torch.atan2(x, x.flip([0]).add(3))], ["hypot", (x) => torch.hypot(x, x.flip([1]))], ["logaddexp", (x) => torch.logaddexp(x, x.pow(2))],
+  ["pow(t, t)", (x) => torch.pow(x.abs().add(0.5), x)], ["where", (x) => torch.where(x.gt(0), x.pow(2), x.pow(3))],
+  ["gather", (x) => x.pow(2).gather(1, long([0, 2, 1]).reshape([3, 1]))], ["indexSelect", (x) => x.indexSelect(0, long([0, 2])).pow(3)],
+  ["cat", (x) => torch.cat([x, x.pow(2)]).pow(2)], ["softmin", (x) => F.softmin(x, 1)], ["layerNorm^3", (x) => F.layerNorm(x, [4]).pow(3)],
+  ["inv", (x) => torch.linalg.inv(x.narrow(1, 0, 3).add(eye3()))], ["det", (x) => torch.linalg.det(x.narrow(1, 0, 3).add(eye3()))],
+];
+const REFUSED: [string, string, (x: Tensor) => Tensor][] = [
+  ["gelu", "GeluBackward0", (x) => F.gelu(x)], ["elu", "EluBackward0", (x) => F.elu(x)], ["mish", "MishBackward0", (x) => F.mish(x)],
+  ["hardswish", "HardswishBackward0", (x) => F.hardswish(x)], ["logsigmoid", "LogSigmoidBackward0", (x) => F.logsigmoid(x)],
+  ["digamma", "DigammaBackward0", (x) => torch.digamma(x.abs().add(0.5))], ["cumprod", "CumprodBackward0", (x) => x.cumprod(1)],
+  ["maxPool2d", "MaxPool2DWithIndicesBackward0", (x) => F.maxPool2d(x.reshape([1, 1, 3, 4]), 2).pow(2)],
+  ["avgPool2d", "AvgPool2DBackward0", (x) => F.avgPool2d(x.reshape([1, 1, 3, 4]), 2).pow(2)],
+];
+
+test("second derivatives of common functions: right to float64 finite differences, or PyTorch-style refusal naming the node", () => {
+  for (const [name, f] of TWICE) {
+    const x = torch.randn([3, 4], { dtype: "float64", requiresGrad: true });
+    const w = torch.randn(torch.noGrad(() => f(x)).shape, { dtype: "float64" });
+    const first = (t: Tensor) => torch.enableGrad(() => grad(f(t).mul(w).sum(), t, { createGraph: true })[0]!);
+    assert.ok(torch.autograd.gradcheck(first, [x], { atol: 1e-4 }), name);
+  }
+  for (const [name, node, f] of REFUSED) {
+    const x = torch.randn([3, 4], { dtype: "float64", requiresGrad: true });
+    const w = torch.randn(torch.noGrad(() => f(x)).shape, { dtype: "float64" });
+    const [g] = grad(f(x).mul(w).sum(), x, { createGraph: true });
+    assert.throws(() => grad(g!.pow(2).sum(), x), new RegExp(`the derivative for '${node}' is not implemented`), name);
+  }
+});
+
+test("memory stays flat in ordinary training: no graph is kept on gradients without createGraph", () => {
+  const model = new torch.nn.Sequential(new torch.nn.Linear(8, 16), new torch.nn.ReLU(), new torch.nn.Linear(16, 4));
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = torch.randn([32, 8]);
+  const y = torch.tensor(Array.from({ length: 32 }, (_, i) => i % 4), { dtype: "int64" });
+  const grads0: unknown[] = [];
+  for (let step = 0; step < 5; step++) {
+    opt.zeroGrad();
+    const loss = F.crossEntropy(model.forward(x), y);
+    loss.backward();
+    assert.equal(loss.gradFn!.nextFunctions.length, 1);
+    for (const p of model.parameters()) {
+      assert.equal(p.grad!.gradFn, null);
+      assert.equal(p.grad!.requiresGrad, false);
+    }
+    if (step === 0) grads0.push(...[...model.parameters()].map((p) => p.grad));
+    opt.step();
+  }
+  // a gradient-penalty step keeps a graph on .grad only until zeroGrad drops it
+  const xg = x.clone().requiresGrad_(true);
+  const [gx] = grad(F.crossEntropy(model.forward(xg), y), xg, { createGraph: true });
+  gx!.pow(2).sum().backward();
+  for (const p of model.parameters()) assert.equal(p.grad!.requiresGrad, false, "the penalty's .grad itself needs no graph (backward without createGraph)");
+  opt.zeroGrad();
+  for (const p of model.parameters()) assert.equal(p.grad, null);
+});
