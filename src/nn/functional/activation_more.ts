@@ -4,19 +4,14 @@
  * and pairwiseDistance. Parameters are PyTorch's, positional or by keyword (`F.celu(x, 0.5, true)`,
  * `F.celu(x, { alpha: 0.5, inplace: true })`); `inplace` writes the result into the input.
  */
-import { noGrad } from "../../autograd/grad_mode.ts";
-import { record } from "../../autograd/record.ts";
 import { ArgumentError, DTypeError } from "../../errors.ts";
 import * as A from "../../ops/activation_more.ts";
-import { abs, add, clamp, div, mul, neg, sub, tanh } from "../../ops/elementwise.ts";
+import * as D from "../../ops/distance.ts";
+import { abs, add, clamp, div, neg, sub, tanh } from "../../ops/elementwise.ts";
 import { vectorNorm } from "../../ops/linalg.ts";
-import { resultType } from "../../ops/promotion.ts";
-import { sum } from "../../ops/reduce.ts";
 import { softmax as softmaxOp } from "../../ops/softmax.ts";
-import { expand, to } from "../../ops/views.ts";
 import { type ValueType, keywordArgs } from "../../options.ts";
 import { type DType, isFloating, scalarTypeName } from "../../tensor/dtype.ts";
-import { broadcastShapes } from "../../tensor/shape.ts";
 import type { Generator } from "../../tensor/random.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { implicitSoftmaxDim } from "./activation.ts";
@@ -175,27 +170,10 @@ export interface CosineSimilarityOptions {
   eps?: number;
 }
 
-/**
- * F.cosine_similarity(x1, x2, dim=1, eps=1e-8) as PyTorch 1.13 computes it: each input over its own
- * 2-norm raised to eps, then the sum of the products. PyTorch clamps the norm in place under no_grad, so
- * the norm's backward, x * g / norm, reads the clamped norm: so does this one.
- */
+/** F.cosine_similarity(x1, x2, dim=1, eps=1e-8), as ops/distance.ts computes it. */
 export function cosineSimilarity(x1: Tensor, x2: Tensor, dim?: number | CosineSimilarityOptions, eps?: number | CosineSimilarityOptions): Tensor {
   const a = params("cosineSimilarity", after(arguments, 2), ["dim", "eps"], { dim: "int", eps: "number" });
-  Tensor.check(x1, "x1");
-  Tensor.check(x2, "x2");
-  const d = (a.dim as number | undefined) ?? 1;
-  const e = (a.eps as number | undefined) ?? 1e-8;
-  const common = resultType(x1, x2);
-  if (!isFloating(common)) throw new DTypeError(`expected common dtype to be floating point, yet common dtype is ${scalarTypeName(common)}`);
-  const shape = broadcastShapes(x1.shape, x2.shape);
-  const u = expand(to(x1, common), shape);
-  const v = expand(to(x2, common), shape);
-  const clampedNorm = (t: Tensor) => {
-    const n = noGrad(() => clamp(vectorNorm(t.detach(), 2, d, true), e));
-    return record(n, "LinalgVectorNormBackward0", [t], (g) => [mul(t, div(g, n))]);
-  };
-  return sum(mul(div(u, clampedNorm(u)), div(v, clampedNorm(v))), d);
+  return D.cosineSimilarity(x1, x2, (a.dim as number | undefined) ?? 1, (a.eps as number | undefined) ?? 1e-8);
 }
 
 export interface PairwiseDistanceOptions {
@@ -207,9 +185,5 @@ export interface PairwiseDistanceOptions {
 /** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ||x1 - x2 + eps||_p over the last dim. */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, p?: number | PairwiseDistanceOptions, eps?: number | PairwiseDistanceOptions, keepdim?: boolean | PairwiseDistanceOptions): Tensor {
   const a = params("pairwiseDistance", after(arguments, 2), ["p", "eps", "keepdim"], { p: "number", eps: "number", keepdim: "boolean" });
-  Tensor.check(x1, "x1");
-  Tensor.check(x2, "x2");
-  const innermost = Math.max(x1.ndim, x2.ndim) - 1;
-  const diff = add(sub(x1, x2), (a.eps as number | undefined) ?? 1e-6);
-  return vectorNorm(diff, (a.p as number | undefined) ?? 2, innermost, (a.keepdim as boolean | undefined) ?? false);
+  return D.pairwiseDistance(x1, x2, (a.p as number | undefined) ?? 2, (a.eps as number | undefined) ?? 1e-6, (a.keepdim as boolean | undefined) ?? false);
 }
