@@ -14,10 +14,10 @@ import { type Edge, Node } from "./node.ts";
 /**
  * Nodes whose backward reads its saved inputs through kernels (or detached), so even a gradient that
  * has a history misses the terms through them. The fast paths that matter for double backward (matmul,
- * linear, relu, softmax, batch/layer norm, the losses) record ops instead under createGraph.
+ * linear, relu, gelu, softmax, batch/layer norm, the losses) record ops instead under createGraph.
  */
 const ONCE = new Set<string>([
-  "GeluBackward0", "DigammaBackward0", "ConvolutionBackward0", "NativeGroupNormBackward0", "ScaledDotProductAttentionBackward",
+  "DigammaBackward0", "ConvolutionBackward0", "NativeGroupNormBackward0", "ScaledDotProductAttentionBackward",
 ]);
 
 /** Declares node names whose backward cannot be differentiated (their ops call this at load). */

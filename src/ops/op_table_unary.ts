@@ -3,7 +3,7 @@ import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { add, binaryRaw, div, pow, reluGradRecorded, rsub } from "./binary.ts";
 import { unaryRaw } from "./elementwise.ts";
 import { where } from "./indexing.ts";
-import { cos, cosh, digamma, erfinv, exp, gt, mul, neg, rsqrt, sigmoid, sign, sin, sinh, square } from "./op_functions.ts";
+import { cos, cosh, digamma, erf, erfinv, exp, gt, mul, neg, rsqrt, sigmoid, sign, sin, sinh, square } from "./op_functions.ts";
 
 /**
  * Every unary elementwise op, declared once in two tables keyed by the same names (see op_spec.ts for
@@ -71,7 +71,9 @@ export const UNARY = {
   erf: mathIn((g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), ["input"]),
   gelu: {
     api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
-    grad: (g, x) => mul(g, unaryRaw("geluGrad", x)), saves: ["input"],
+    // createGraph: the same formula as ops, Phi(x) + x phi(x), so it is differentiable again.
+    grad: (g, x) => mul(g, isGradEnabled() ? add(mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5), mul(mul(x, 0.3989422804014327), exp(mul(square(x), -0.5)))) : unaryRaw("geluGrad", x)),
+    saves: ["input"],
   },
   rsqrt: mathIn((g, _x, y) => mul(mul(g, -0.5), pow(y, 3)), ["output"]),
   silu: {
