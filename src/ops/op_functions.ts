@@ -243,6 +243,7 @@ declare module "../tensor/tensor.ts" {
     trunc(): Tensor;
     trunc_(): Tensor;
     logicalNot(): Tensor;
+    logicalNot_(): Tensor;
     erf(): Tensor;
     erf_(): Tensor;
     rsqrt(): Tensor;
@@ -319,7 +320,9 @@ declare module "../tensor/tensor.ts" {
     le(other: TensorLike): Tensor;
     le_(other: TensorLike): Tensor;
     logicalAnd(other: Tensor): Tensor;
+    logicalAnd_(other: Tensor): Tensor;
     logicalOr(other: Tensor): Tensor;
+    logicalOr_(other: Tensor): Tensor;
     atan2(other: Tensor): Tensor;
     atan2_(other: Tensor): Tensor;
     remainder(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;

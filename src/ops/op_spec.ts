@@ -20,6 +20,13 @@ import type { TensorLike } from "./util.ts";
  */
 export type Api = "torch+method" | "torch" | "F" | "internal";
 
+/**
+ * Whether a table op has the in-place method `name_`: true; "untracked": written without autograd, self's
+ * history kept and a leaf written too (PyTorch 1.13's logical_not_); or the error its backward raises
+ * (PyTorch 1.13 has no derivative for asinh_, heaviside_).
+ */
+export type InPlace = boolean | "untracked" | { backwardError: string };
+
 /** Dtype families an op accepts. */
 export type Category = "bool" | "int" | "float";
 
@@ -100,11 +107,8 @@ export interface UnaryRow {
   /** Written with ops, from the incoming gradient g, the input x and the output y; "zero" for piecewise-constant ops. */
   grad: UnaryGrad | "zero" | null;
   saves: readonly UnarySaved[];
-  /**
-   * The in-place method `name_` exists (its backward reads self's old value where `saves` has "input");
-   * a string: it exists but PyTorch 1.13 has no derivative for it (asinh_): the error backward raises.
-   */
-  inplace?: boolean | string;
+  /** The in-place method `name_` exists (its backward reads self's old value where `saves` has "input"). */
+  inplace?: InPlace;
 }
 
 /** What only the generator and the tests read of an op (every table has the first three). */
@@ -152,11 +156,8 @@ export interface BinaryRow {
   custom?: boolean;
   /** PyTorch's checks of the operands' values (integer division by zero), run before the kernel. */
   check?: (a: TensorLike, b: TensorLike) => void;
-  /**
-   * The in-place method `name_` exists (PyTorch's can-cast rule for its result); a string: the error its
-   * backward raises (PyTorch 1.13 has no derivative for heaviside_).
-   */
-  inplace?: boolean | string;
+  /** The in-place method `name_` exists (PyTorch's can-cast rule for its result). */
+  inplace?: InPlace;
   /** `refuse` is the kernel's dtype dispatch error, which PyTorch raises after the broadcast check. */
   kernelRefuse?: boolean;
 }

@@ -159,8 +159,8 @@ export const BINARY = {
   lt: { ...compare, inplace: true },
   ge: { ...compare, inplace: true },
   le: { ...compare, inplace: true },
-  logicalAnd: logical,
-  logicalOr: logical,
+  logicalAnd: { ...logical, inplace: "untracked" },
+  logicalOr: { ...logical, inplace: "untracked" },
   reluGrad: internal(null),
   atan2: { api: "torch+method", result: "float", tensorsOnly: true, inplace: true, grad: atan2Grad, saves: BOTH },
   remainder: {
@@ -190,13 +190,13 @@ export const BINARY = {
   fmax: { api: "torch+method", result: "promote", tensorsOnly: true, grad: (g, a, b) => fextremumGrad(g, a, b, true), saves: BOTH },
   fmin: { api: "torch+method", result: "promote", tensorsOnly: true, grad: (g, a, b) => fextremumGrad(g, a, b, false), saves: BOTH },
   heaviside: {
-    api: "torch+method", result: "promote", tensorsOnly: true, inplace: "derivative for aten::heaviside_ is not implemented",
+    api: "torch+method", result: "promote", tensorsOnly: true, inplace: { backwardError: "derivative for aten::heaviside_ is not implemented" },
     refuse: (a, b) => (a !== b ? "heaviside is not yet implemented for tensors with different dtypes." : null),
     grad: noDerivative("derivative for aten::heaviside is not implemented"), saves: NONE,
   },
   floorDivide: {
     api: "torch+method", result: "promote", refuse: refuseBool("div_floor_cpu"), check: checkIntegerDivisor,
-    inplace: "derivative for aten::floor_divide_ is not implemented",
+    inplace: { backwardError: "derivative for aten::floor_divide_ is not implemented" },
     grad: noDerivative("derivative for aten::floor_divide is not implemented"), saves: NONE,
   },
   nextafter: {

@@ -28,6 +28,8 @@ const math = (grad: UnaryGrad, saves: readonly UnarySaved[], more?: Partial<Unar
   ({ api: "torch+method", accepts: ALL, result: "float", grad, saves, ...more });
 /** A float function with an in-place method `name_`. */
 const mathIn = (grad: UnaryGrad, saves: readonly UnarySaved[], more?: Partial<UnaryRow>): UnaryRow => math(grad, saves, { inplace: true, ...more });
+/** An in-place form PyTorch 1.13 has without a derivative: backward raises its error. */
+const inplaceWithoutGrad = (op: string): Partial<UnaryRow> => ({ inplace: { backwardError: `the derivative for 'inplace version of ${op}' is not implemented.` } });
 /** A per-dtype kernel of another row. */
 const internal = (accepts: UnaryRow["accepts"]): UnaryRow => ({ api: "internal", accepts, result: "same", grad: null, saves: [] });
 
@@ -67,7 +69,7 @@ export const UNARY = {
   ceil: { ...flat(NUMBERS, "same", "zero", notImplemented("ceil_vml_cpu")), inplace: true },
   round: { ...flat(NUMBERS, "same", "zero", notImplemented("round_vml_cpu")), inplace: true },
   trunc: { ...flat(NUMBERS, "same", "zero", notImplemented("trunc_vml_cpu")), inplace: true },
-  logicalNot: flat(ALL, "bool", null),
+  logicalNot: { ...flat(ALL, "bool", null), inplace: "untracked" },
   erf: mathIn((g, x) => mul(g, mul(exp(neg(mul(x, x))), 1.1283791670955126)), ["input"]),
   gelu: {
     api: "torch", accepts: FLOATS, refuse: notImplemented("GeluKernelImpl"), result: "same",
@@ -96,9 +98,9 @@ export const UNARY = {
   atan: mathIn((g, x) => div(g, add(mul(x, x), 1)), ["input"]),
   sinh: mathIn((g, x) => mul(g, cosh(x)), ["input"]),
   cosh: mathIn((g, x) => mul(g, sinh(x)), ["input"]),
-  asinh: math((g, x) => mul(g, rsqrt(add(square(x), 1))), ["input"], { inplace: "the derivative for 'inplace version of asinh' is not implemented." }),
-  acosh: math((g, x) => mul(g, rsqrt(add(square(x), -1))), ["input"], { inplace: "the derivative for 'inplace version of acosh' is not implemented." }),
-  atanh: math((g, x) => div(g, rsub(1, square(x))), ["input"], { inplace: "the derivative for 'inplace version of atanh' is not implemented." }),
+  asinh: math((g, x) => mul(g, rsqrt(add(square(x), 1))), ["input"], inplaceWithoutGrad("asinh")),
+  acosh: math((g, x) => mul(g, rsqrt(add(square(x), -1))), ["input"], inplaceWithoutGrad("acosh")),
+  atanh: math((g, x) => div(g, rsub(1, square(x))), ["input"], inplaceWithoutGrad("atanh")),
   log2: mathIn((g, x) => div(g, mul(x, Math.LN2)), ["input"]),
   log10: mathIn((g, x) => div(g, mul(x, Math.LN10)), ["input"]),
   exp2: mathIn((g, _x, y) => mul(mul(g, y), Math.LN2), ["output"]),

@@ -5,6 +5,8 @@ import { broadcastShapes, fmtShape, sameShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as fns from "./op_functions.ts";
 import { type SelfUse, applyInPlace } from "./inplace.ts";
+import type { InPlace } from "./op_spec.ts";
+import { noGrad } from "../autograd/grad_mode.ts";
 import { BINARY } from "./op_table_binary.ts";
 import { UNARY } from "./op_table_unary.ts";
 import { resultType, scalarTypeName } from "./promotion.ts";
@@ -13,15 +15,15 @@ import { defaultFloat, fresh } from "./util.ts";
 /**
  * The in-place methods (`tan_`, `fmod_`) of the unary and binary table rows marked `inplace`: the op
  * written into self through applyInPlace (version counter, leaf refusal, history). Its backward reads
- * self's old value (run on a copy), only the result, or neither, as the row's `saves` say. A string
- * `inplace` is the error PyTorch 1.13's backward raises for that method (it has no derivative).
+ * self's old value (run on a copy), only the result, or neither, as the row's `saves` say; the row's
+ * `inplace` may also make it untracked or give the error its backward raises (op_spec.ts's InPlace).
  */
 const P = Tensor.prototype as unknown as Record<string, unknown>;
 const functions = fns as unknown as Record<string, (...args: unknown[]) => Tensor>;
 
 type Saves = readonly string[] | { a: readonly string[]; b: readonly string[] };
 interface Row {
-  inplace?: boolean | string;
+  inplace?: InPlace;
   saves: Saves;
   grad: unknown;
   result: string | ((d: DType) => DType);
@@ -55,14 +57,14 @@ for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, Ro
   const binary = !Array.isArray(row.saves);
   const reads: readonly string[] = "a" in row.saves ? [...row.saves.a, ...row.saves.b] : row.saves;
   const self: SelfUse = reads.includes("input") || reads.includes("a") ? "copy" : reads.includes("output") ? "result" : "alias";
-  const message = row.inplace;
+  const mode = row.inplace;
   const op = (s: Tensor, args: unknown[]): Tensor => {
     const out = fn(s, ...args);
     const inputs = [s, ...args.filter((a): a is Tensor => a instanceof Tensor)];
-    if (typeof message === "string") {
+    if (typeof mode === "object") {
       if (!out.requiresGrad) return out;
       return record(out.detach(), "NotImplemented", [s], () => {
-        throw new AutogradError(message);
+        throw new AutogradError(mode.backwardError);
       }, false);
     }
     // A comparison written into a float self: a node of zero gradients for every operand, named as
@@ -75,6 +77,8 @@ for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, Ro
   };
   P[`${name}_`] = function (this: Tensor, ...args: unknown[]) {
     if (binary) checkTarget(this, args[0], row);
+    // Untracked: the write alone (version bump included), as with grad mode off.
+    if (mode === "untracked") return noGrad(() => applyInPlace(this, (s) => op(s, args), { self }));
     return applyInPlace(this, (s) => op(s, args), { self });
   };
 }

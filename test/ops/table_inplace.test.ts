@@ -40,6 +40,22 @@ describe("table in-place methods", () => {
     w.sum().backward();
     close(x.grad, [1.6487, 1.284, 0.4724]);
   });
+  test("logical_not_ and logical_and_ are untracked: a leaf is written, history and gradients pass through", () => {
+    const x = torch.tensor([0.5, 0, -0.75], { requiresGrad: true });
+    x.logicalNot_();
+    close(x, [0, 1, 0]);
+    assert.equal(x.requiresGrad, true);
+    const y = x.mul(2).logicalNot_();
+    close(y, [1, 0, 1]);
+    assert.equal(y.gradFn?.name, "MulBackward0");
+    const o = torch.tensor([1, 0, 1], { requiresGrad: true, dtype: "float32" });
+    const z = x.mul(2).logicalAnd_(o);
+    close(z, [0, 0, 0]);
+    z.sum().backward();
+    y.sum().backward();
+    close(x.grad, [4, 4, 4]);
+    assert.equal(o.grad, null);
+  });
   test("fmod_, hypot_ and lt_: PyTorch's gradients and node names", () => {
     const x = leaf();
     const y = x.mul(1).fmod_(0.3);
