@@ -42,37 +42,57 @@ function nextBucketCount(n: number): number {
   return PRIMES[lo]!;
 }
 
-// 64-bit words as [hi, lo] uint32 pairs: the hash's arithmetic is modulo 2^64
-type U64 = [number, number];
-const MUL: U64 = [0xc6a4a793, 0x5bd1e995];
+// 64-bit words as (hi, lo) uint32 halves, results left in RH/RL: the hash's arithmetic is modulo 2^64
 const TWO32 = 4294967296;
+const MUL_HI = 0xc6a4a793;
+const MUL_LO = 0x5bd1e995;
+let RH = 0;
+let RL = 0;
 
-/** a * b mod 2^64, exactly, with 16-bit limbs for the low words' full product. */
-function mul(a: U64, b: U64): U64 {
-  const a0 = a[1] & 0xffff, a1 = a[1] >>> 16, b0 = b[1] & 0xffff, b1 = b[1] >>> 16;
+/** (aH, aL) * (bH, bL) mod 2^64, exactly, with 16-bit limbs for the low halves' full product. */
+function mul(aH: number, aL: number, bH: number, bL: number): void {
+  const a0 = aL & 0xffff, a1 = aL >>> 16, b0 = bL & 0xffff, b1 = bL >>> 16;
   const mid = a0 * b1 + a1 * b0;
   const t = a0 * b0 + (mid % 65536) * 65536;
-  const hi = a1 * b1 + Math.floor(mid / 65536) + Math.floor(t / TWO32) + (Math.imul(a[0], b[1]) >>> 0) + (Math.imul(a[1], b[0]) >>> 0);
-  return [hi % TWO32, t % TWO32];
+  RH = (a1 * b1 + Math.floor(mid / 65536) + Math.floor(t / TWO32) + (Math.imul(aH, bL) >>> 0) + (Math.imul(aL, bH) >>> 0)) % TWO32;
+  RL = t % TWO32;
 }
-const xor = (a: U64, b: U64): U64 => [(a[0] ^ b[0]) >>> 0, (a[1] ^ b[1]) >>> 0];
-const shiftMix = (v: U64): U64 => [v[0], (v[1] ^ (v[0] >>> 15)) >>> 0];
+
+/** (RH, RL) * mul after v ^= v >> 47, the murmur finishing step. */
+function mixMul(): void {
+  mul(RH, (RL ^ (RH >>> 15)) >>> 0, MUL_HI, MUL_LO);
+}
+
 const VIEW = new DataView(new ArrayBuffer(8));
+/** libstdc++'s seed 0xc70f6907 xor len * mul, for len 4 and 8. */
+const START = [4, 8].map((len) => { mul(0, len, MUL_HI, MUL_LO); return [RH, (RL ^ 0xc70f6907) >>> 0]; });
 
-/** libstdc++ _Hash_bytes (64-bit murmur) of a 4- or 8-byte little-endian word, seed 0xc70f6907. */
-function hashBytes(word: U64, len: number): U64 {
-  let h = xor([0, 0xc70f6907], mul([0, len], MUL));
-  h = len === 8 ? mul(xor(h, mul(shiftMix(mul(word, MUL)), MUL)), MUL) : mul(xor(h, word), MUL);
-  return shiftMix(mul(shiftMix(h), MUL));
+/** libstdc++ _Hash_bytes (64-bit murmur) of a 4- or 8-byte little-endian word, into (RH, RL). */
+function hashBytes(wH: number, wL: number, eight: boolean): void {
+  const [sH, sL] = START[eight ? 1 : 0]!;
+  if (eight) {
+    mul(wH, wL, MUL_HI, MUL_LO);
+    mixMul();
+    mul((sH! ^ RH) >>> 0, (sL! ^ RL) >>> 0, MUL_HI, MUL_LO);
+  } else mul(sH!, (sL! ^ wL) >>> 0, MUL_HI, MUL_LO);
+  mixMul();
+  RL = (RL ^ (RH >>> 15)) >>> 0;
 }
 
-/** std::hash of a value: the integer itself (two's complement), or the float's bytes hashed (0 for ±0). */
-function hashOf(v: number, dtype: DType): U64 {
-  if (dtype !== "float32" && dtype !== "float64") return v >= 0 ? [Math.floor(v / TWO32), v % TWO32] : [Math.floor(v / TWO32) + TWO32, ((v % TWO32) + TWO32) % TWO32];
-  if (v === 0) return [0, 0];
-  if (dtype === "float64") { VIEW.setFloat64(0, v, true); return hashBytes([VIEW.getUint32(4, true), VIEW.getUint32(0, true)], 8); }
-  VIEW.setFloat32(0, v, true);
-  return hashBytes([0, VIEW.getUint32(0, true)], 4);
+/** std::hash of a value into (RH, RL): the integer itself (two's complement), or the float's bytes hashed (0 for ±0). */
+function hashOf(v: number, dtype: DType): void {
+  if (dtype !== "float32" && dtype !== "float64") {
+    RH = v >= 0 ? Math.floor(v / TWO32) : Math.floor(v / TWO32) + TWO32;
+    RL = ((v % TWO32) + TWO32) % TWO32;
+  } else if (v === 0) {
+    RH = 0; RL = 0;
+  } else if (dtype === "float64") {
+    VIEW.setFloat64(0, v, true);
+    hashBytes(VIEW.getUint32(4, true), VIEW.getUint32(0, true), true);
+  } else {
+    VIEW.setFloat32(0, v, true);
+    hashBytes(0, VIEW.getUint32(0, true), false);
+  }
 }
 
 export interface UniqueFlat { values: Float64Array; inverse: Float64Array; counts: Float64Array }
@@ -122,10 +142,10 @@ function buildSet(data: Storage, dtype: DType): HashSet {
   };
   for (let i = 0; i < n; i++) {
     const v = data[i]!;
-    const h = hashOf(v, dtype);
+    hashOf(v, dtype);
     const k = val.length;
-    hashHi.push(h[0]);
-    hashLo.push(h[1]);
+    hashHi.push(RH);
+    hashLo.push(RL);
     const found = v === v ? find(v, bucketOf(k)) : -1;
     if (found >= 0) {
       hashHi.pop();
