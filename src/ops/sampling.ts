@@ -1,7 +1,7 @@
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
-import { type RandomOptions, randint, randn } from "../tensor/creation.ts";
+import { type RandomOptions, rand, randint, randn } from "../tensor/creation.ts";
 import { type DType, checkDType, isFloating } from "../tensor/dtype.ts";
 import { getDefaultDType } from "../tensor/default_dtype.ts";
 import { poissonSample } from "../tensor/distributions.ts";
@@ -12,7 +12,6 @@ import type { GeneratorOption } from "./inplace_methods.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { castRaw, denseData, fresh } from "./util.ts";
 import { defineMethods } from "./define_methods.ts";
-import { rand } from "../tensor/creation.ts";
 import { finish } from "../tensor/ranges.ts";
 
 /**
@@ -77,7 +76,8 @@ export function bernoulli(input: Tensor, p?: number | GeneratorOption, opts: Gen
   return castRaw(lt(rand([...input.shape], { dtype: "float64", generator: opts.generator }), p), input.dtype);
 }
 
-export interface NormalSizeOptions extends RandomOptions {}
+/** dtype (default: the default dtype), device, requiresGrad and generator. */
+export type NormalSizeOptions = RandomOptions;
 
 /**
  * torch.normal(mean, std): normal draws with elementwise mean and standard deviation. Either may be a

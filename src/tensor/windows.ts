@@ -1,4 +1,5 @@
 import { ArgumentError, DTypeError } from "../errors.ts";
+import { log } from "../log.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { castChecked, integerRange } from "./cast.ts";
 import { type TensorOptions } from "./creation.ts";
@@ -41,11 +42,17 @@ export function logspace(start: number, end: number, steps: number, base: number
   return finish(t, opts);
 }
 
+let rangeWarned = false;
+
 /** start, start + step, ... up to and including end; the default dtype even for integer arguments. */
 export function range(start: number, end: number, step: number | TensorOptions = 1, opts: TensorOptions = {}): Tensor {
   if (step !== null && typeof step === "object") [opts, step] = [step, 1];
   checkOptions("range()", opts, TENSOR_OPTIONS, { index: 4, positional: "dtype" });
   for (const [v, i, name] of [[start, 1, "start"], [end, 2, "end"], [step, 3, "step"]] as const) checkArg("range()", v, "number", i, name);
+  if (!rangeWarned) {
+    rangeWarned = true;
+    log("warn", "torch.range is deprecated and will be removed in a future release because its behavior is inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in [start, end).");
+  }
   if (step === 0) throw new ArgumentError("step must be nonzero");
   if ((step > 0 && end < start) || (step < 0 && end > start)) {
     throw new ArgumentError("upper bound and lower bound inconsistent with step sign");
