@@ -14,6 +14,7 @@ import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { cat } from "../../ops/join.ts";
 import { indexSelect } from "../../ops/indexing.ts";
+import { sort } from "../../ops/sorting.ts";
 import { reshape, transpose } from "../../ops/views.ts";
 import { PackedSequence, batchSizesOf } from "./packed.ts";
 
@@ -101,7 +102,9 @@ export function packPaddedSequence(input: Tensor, lengths: Tensor | readonly num
   if (lens.length !== B) throw new ShapeError(`Expected \`len(lengths)\` to be equal to batch_size, but got ${lens.length} (batch_size=${B})`);
   let order = lens.map((_, i) => i);
   const enforce = opts.enforceSorted ?? true;
-  if (!enforce) order = order.sort((a, b) => lens[b]! - lens[a]!);
+  // PyTorch orders the lengths with torch.sort(descending=True), an unstable sort: equal lengths of more
+  // than 16 sequences come out in its order, not the batch's.
+  if (!enforce) order = Array.from(sort(int64(lens), { descending: true }).indices.toTypedArray(), Number);
   else if (lens.some((l, i) => i > 0 && l > lens[i - 1]!)) {
     throw new ArgumentError("`lengths` array must be sorted in decreasing order when `enforce_sorted` is True (pass { enforceSorted: false } to sort them here)");
   }

@@ -85,3 +85,14 @@ describe("nn.utils.rnn matches PyTorch", () => {
     assert.throws(() => rnn.packPaddedSequence(x, [5, 3, 1], { batch_first: true } as never), /batchFirst/);
   });
 });
+
+test("enforceSorted false orders equal lengths as PyTorch's unstable torch.sort(descending=True) does (20 sequences)", () => {
+  const lens = [3, 2, 3, 1, 2, 3, 3, 2, 1, 3, 2, 3, 3, 1, 2, 3, 3, 2, 3, 3];
+  const x = torch.arange(3 * lens.length).reshape([3, lens.length]).float();
+  const p = torch.nn.utils.rnn.packPaddedSequence(x, lens, { enforceSorted: false });
+  // PyTorch 1.13's pack_padded_sequence(x, lens, enforce_sorted=False).sorted_indices.
+  const want = [19, 2, 18, 5, 6, 16, 15, 9, 0, 11, 12, 10, 17, 14, 7, 4, 1, 13, 8, 3];
+  assert.deepEqual(Array.from(p.sortedIndices!.toTypedArray(), Number), want);
+  assert.deepEqual(Array.from(p.data.toTypedArray(), Number).slice(0, 20), want);
+  assert.deepEqual(Array.from(p.batchSizes.toTypedArray(), Number), [20, 17, 11]);
+});
