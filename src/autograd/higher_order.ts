@@ -17,7 +17,7 @@ import { type Edge, Node } from "./node.ts";
  * linear, relu, gelu, softmax, batch/layer norm, the losses) record ops instead under createGraph.
  */
 const ONCE = new Set<string>([
-  "DigammaBackward0", "ConvolutionBackward0", "NativeGroupNormBackward0", "ScaledDotProductAttentionBackward",
+  "DigammaBackward0", "NativeGroupNormBackward0", "ScaledDotProductAttentionBackward",
 ]);
 
 /** Declares node names whose backward cannot be differentiated (their ops call this at load). */

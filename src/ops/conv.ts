@@ -1,11 +1,14 @@
 import type { Window2d } from "../backend/backend.ts";
 import type { ConvDims } from "../backend/conv_passes.ts";
 import { backend, optionalKernel } from "../backend/registry.ts";
+import { recomputeGrads } from "../autograd/fused.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { allocStorage, isFloating } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { conv2dComposed } from "./conv_composed.ts";
 import { sum } from "./reduce.ts";
 import { denseData, fresh, freshOutput, zeroedOutput } from "./util.ts";
 import { squeeze, unsqueeze } from "./views.ts";
@@ -164,6 +167,7 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
   }
 
   return record(out, "ConvolutionBackward0", [x, weight, bias], (grad, needs) => {
+    if (isGradEnabled()) return recomputeGrads([x, weight, bias], needs, grad, (x, w, b) => conv2dComposed(x!, w!, b, geo));
     const Gd = denseData(grad) as F;
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;

@@ -1,4 +1,5 @@
 import { backend } from "../backend/registry.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, ShapeError } from "../errors.ts";
 import { castValue } from "../tensor/dtype.ts";
@@ -51,6 +52,8 @@ function constantPad(x: Tensor, lo: number[], hi: number[], value: number): Tens
   if (value !== 0) out.storage.fill(castValue(x.dtype, value));
   copyBox(x, inStart, out, outStart, lens);
   return record(out, "ConstantPadNdBackward0", [x], (g) => {
+    // createGraph: the gradient is g cropped back, itself a recorded constant pad (by -lo, -hi).
+    if (isGradEnabled()) return [constantPad(g, lo.map((l) => -l), hi.map((h) => -h), 0)];
     const gx = fresh(x.shape, g.dtype);
     copyBox(g, outStart, gx, inStart, lens);
     return [gx];

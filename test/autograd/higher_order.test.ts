@@ -69,6 +69,10 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   vectorNorm: (x) => torch.linalg.vectorNorm(x!, 2, 1),
   det: (x) => torch.linalg.det(x!.add(torch.eye(3, 3, { dtype: "float64" }).mul(3))),
   narrowCumsum: (x) => x!.narrow(1, 1, 2).pow(2).cumsum(0),
+  conv2d: (x, w, b) => F.conv2d(x!, w!, b!, { stride: 2, padding: 1 }),
+  conv2dGroupsDilation: (x, w) => F.conv2d(x!, w!, null, { padding: [1, 2], dilation: 2, groups: 2 }).pow(2),
+  conv2dRelu: (x, w, b) => torch.relu(F.conv2d(x!, w!, b!)).pow(2),
+  conv1d: (x, w) => torch.tanh(F.conv1d(x!, w!, null, { stride: 2 })),
 };
 
 const dot = (gs: readonly (Tensor | null)[], vs: readonly Tensor[]): Tensor =>
@@ -251,11 +255,25 @@ test("backward functions that cannot be differentiated again refuse, naming the 
   assert.throws(() => grad(g!.sum(), x), /the derivative for 'EluBackward0' is not implemented/);
   const img = torch.randn([1, 1, 4, 4], { dtype: "float64", requiresGrad: true });
   const k = torch.randn([1, 1, 3, 3], { dtype: "float64", requiresGrad: true });
-  const [gk] = grad(F.conv2d(img, k).pow(2).sum(), k, { createGraph: true });
+  const [gk] = grad(F.convTranspose2d(img, k).pow(2).sum(), k, { createGraph: true });
   assert.throws(() => gk!.sum().backward(), /the derivative for 'ConvolutionBackward0' is not implemented/);
-  // first-order gradients under createGraph are still right
-  const [gk0] = grad(F.conv2d(img, k).sum(), k);
-  checkClose(gk!, gk0!.mul(0).add(gk!), 0);
+  // the refused gradient's values are still the first-order ones
+  const [gk0] = grad(F.convTranspose2d(img, k).pow(2).sum(), k);
+  checkClose(gk!, gk0!, 1e-12);
+});
+
+test("a CNN (Conv2d+ReLU fused chain, Linear) under createGraph: the gradient penalty matches the functional composition", () => {
+  const model = new torch.nn.Sequential(new torch.nn.Conv2d(2, 3, 3, { padding: 1 }), new torch.nn.ReLU(), new torch.nn.Flatten(), new torch.nn.Linear(48, 2));
+  model.to("float64" as never);
+  const ps = [...model.parameters()];
+  const x = torch.randn([2, 2, 4, 4], { dtype: "float64", requiresGrad: true });
+  const penalty = (f: (t: Tensor) => Tensor) => {
+    const [gx] = grad(f(x).pow(2).sum(), x, { createGraph: true });
+    return grad(gx!.pow(2).sum(), ps);
+  };
+  const a = penalty((t) => model.forward(t));
+  const b = penalty((t) => F.linear(torch.relu(F.conv2d(t, ps[0]!, ps[1]!, { padding: 1 })).flatten(1), ps[2]!, ps[3]!));
+  a.forEach((g, i) => checkClose(g!, b[i]!, 1e-9));
 });
 
 function checkClose(a: Tensor, b: Tensor, tol: number): void {
