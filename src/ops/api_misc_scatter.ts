@@ -4,9 +4,11 @@ import { checkArg, checkOptions } from "../options.ts";
 import { arange } from "../tensor/ranges.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { defineMethods } from "./define_methods.ts";
+import { div } from "./elementwise.ts";
+import { gather, maskedFill } from "./indexing.ts";
 import { applyInPlace } from "./inplace.ts";
 import { positions, srcRows } from "./scatter.ts";
-import { denseData, fresh } from "./util.ts";
+import { castRaw, denseData, fresh } from "./util.ts";
 import { contiguous, reshape } from "./views.ts";
 
 /**
@@ -70,7 +72,15 @@ export function scatterReduce(
   // Integers have no -0 (a product of 0 and a negative would leave one in int64's float storage).
   out.storage.set(input.dtype === "bool" ? acc.map((v) => Number(v !== 0)) : integral ? acc.map((v) => v + 0) : acc);
   const result = Float64Array.from(denseData(out));
+  const sameShape = src.shape.length === index.shape.length && src.shape.every((s, i) => s === index.shape[i]);
   return record(out, "ScatterReduceBackward0", [input, null, src], (g, needs) => {
+    // sum and mean: written with ops (gather, maskedFill), so the gradient is itself differentiable.
+    if ((reduce === "sum" || reduce === "mean") && sameShape && src.ndim > 0) {
+      const counts = Tensor.fromStorage(count.map((c) => Math.max(c, 1)), "float64", [...input.shape]);
+      const scaled = reduce === "sum" ? g : div(g, castRaw(counts, g.dtype));
+      const dropped = Tensor.fromStorage(touched.map((t) => Number(t === 1 && !includeSelf)), "bool", input.shape);
+      return [needs[0] ? maskedFill(scaled, dropped, 0) : null, null, needs[2] ? gather(scaled, dim, index) : null];
+    }
     const gd = denseData(contiguous(g));
     const gSelf = new Float64Array(n);
     const gVals = new Float64Array(pos.length);

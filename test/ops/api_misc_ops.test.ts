@@ -70,6 +70,20 @@ describe("views and gradchecks", () => {
         assert.ok(torch.autograd.gradcheck((a: Tensor, s: Tensor) => a.scatterReduce(0, idx, s, r, { includeSelf }), [x, src]), `${r} ${includeSelf}`);
       }
     }
+    for (const r of ["sum", "mean"] as const) {
+      for (const includeSelf of [true, false]) {
+        // The first gradient, recorded (createGraph), gradchecked in turn: the backward is differentiable.
+        // gradcheck's numerical passes run without grad on plain copies: make them leaves there.
+        const leafOf = (t: Tensor) => (t.requiresGrad ? t : t.detach().requiresGrad_());
+        const first = (a: Tensor, s: Tensor) => torch.enableGrad(() => {
+          const [a2, s2] = [leafOf(a), leafOf(s)];
+          const out = a2.scatterReduce(0, idx, s2, r, { includeSelf }).pow(2).sum();
+          const [ga, gs] = torch.autograd.grad(out, [a2, s2], { createGraph: true }) as Tensor[];
+          return torch.cat([ga!.reshape([-1]), gs!.reshape([-1])]);
+        });
+        assert.ok(torch.autograd.gradcheck(first, [x, src]), `second order ${r} ${includeSelf}`);
+      }
+    }
     const v = torch.tensor([0.5, -1.2, 2.0, 0.0], opts);
     assert.ok(torch.autograd.gradcheck((t: Tensor) => torch.vander(t), [v]));
     assert.ok(torch.autograd.gradcheck((t: Tensor) => torch.vander(t, 3, true), [v]));
