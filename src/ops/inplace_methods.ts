@@ -1,5 +1,6 @@
 import { record } from "../autograd/record.ts";
-import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
+import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { ArgumentError, AutogradError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { full, rand, randn } from "../tensor/creation.ts";
 import { isFloating } from "../tensor/dtype.ts";
@@ -51,6 +52,10 @@ declare module "../tensor/tensor.ts" {
     tanh_(): Tensor;
     addcmul_(tensor1: Tensor, tensor2: Tensor, opts?: ValueOption): Tensor;
     addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: ValueOption): Tensor;
+    /** float_power in place: self must already be float64 (PyTorch's result dtype). */
+    floatPower_(exponent: TensorLike): Tensor;
+    /** self * 2^other in place; PyTorch 1.13 refuses it when autograd would record it. */
+    ldexp_(other: Tensor): Tensor;
     maskedFill_(mask: Tensor, value: number | Tensor): Tensor;
     /** Uniform values on [from, to). */
     uniform_(from?: number, to?: number, opts?: GeneratorOption): Tensor;
@@ -148,6 +153,19 @@ defineMethods({
     }
     const value = opts.value ?? 1;
     return applyInPlace(this, (s) => E.add(s, E.div(value === 1 ? t1 : E.mul(t1, value), t2)), spec("alias"));
+  },
+  floatPower_(this: Tensor, e: TensorLike) {
+    if (this.dtype !== "float64") {
+      throw new DTypeError(`the base given to float_power_ has dtype ${scalarTypeName(this.dtype)} but the operation's result requires dtype Double`);
+    }
+    return applyInPlace(this, (s) => E.floatPower(s, e), spec("copy"));
+  },
+  ldexp_(this: Tensor, other: Tensor) {
+    // PyTorch 1.13 runs mul with out= here, which autograd refuses (even before the leaf check).
+    if (isGradEnabled() && (this.requiresGrad || (other instanceof Tensor && other.requiresGrad))) {
+      throw new AutogradError("mul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.");
+    }
+    return applyInPlace(this, (s) => E.ldexp(s, other), spec("alias"));
   },
   // masked_fill's gradient reads only the mask.
   maskedFill_: inPlace(maskedFill, "unread"),

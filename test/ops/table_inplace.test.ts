@@ -56,6 +56,24 @@ describe("table in-place methods", () => {
     close(x.grad, [4, 4, 4]);
     assert.equal(o.grad, null);
   });
+  test("floatPower_ needs a float64 self; ldexp_ is refused where autograd would record it", () => {
+    const x = torch.tensor([0.5, 2, 3]);
+    assert.throws(() => x.clone().floatPower_(2), {
+      name: "DTypeError", message: "the base given to float_power_ has dtype Float but the operation's result requires dtype Double",
+    });
+    assert.throws(() => torch.tensor([1, 2]).floatPower_(2), { message: /has dtype Long but/ });
+    const y = torch.tensor([0.5, 2, 3], { dtype: "float64", requiresGrad: true });
+    const z = y.mul(1).floatPower_(torch.tensor([1, 2, 0.5], { dtype: "float64" }));
+    close(z, [0.5, 4, 1.7321]);
+    assert.equal(z.gradFn?.name, "PowBackward1");
+    z.sum().backward();
+    close(y.grad, [1, 4, 0.2887]);
+    close(x.clone().ldexp_(torch.tensor([1, 2, 3])), [1, 8, 24]);
+    assert.throws(() => torch.tensor([1, 2]).ldexp_(torch.tensor([1, 2])), { message: "result type Float can't be cast to the desired output type Long" });
+    assert.throws(() => leaf().mul(1).ldexp_(torch.tensor([1, 2, 3])), {
+      name: "AutogradError", message: "mul(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.",
+    });
+  });
   test("fmod_, hypot_ and lt_: PyTorch's gradients and node names", () => {
     const x = leaf();
     const y = x.mul(1).fmod_(0.3);
