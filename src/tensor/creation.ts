@@ -204,6 +204,7 @@ export function randperm(n: number, opts: RandomOptions = {}): Tensor {
   if (!Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`randperm(): n must be a non-negative integer up to 2^53-1, got ${n}`);
   const g = opts.generator ?? defaultGenerator;
   const dtype = opts.dtype !== undefined ? checkDType(opts.dtype) : "int64";
+  if (dtype === "bool") throw new DTypeError(`"randperm" not implemented for 'Bool'`);
   if (n > 0 && integerRange(dtype) !== null) castChecked(dtype, n - 1, "randperm(): n - 1");
   const s: Storage = allocStorage(dtype, n, [n]);
   for (let i = 0; i < n; i++) s[i] = i;

@@ -70,6 +70,7 @@ describe("dtype utilities vs PyTorch", () => {
     assert.throws(() => torch.randn(2, { dtype: "int32" }), { message: e["randn int32"] });
     assert.throws(() => torch.randLike(torch.tensor([true])), { message: e["randLike bool"] });
     assert.throws(() => torch.randnLike(torch.tensor([1])), { message: e["randnLike int64"] });
+    assert.throws(() => torch.randperm(3, { dtype: "bool" }), { name: "DTypeError", message: e["randperm bool"] });
     assert.throws(() => torch.isFloatingPoint(3 as unknown as torch.Tensor), /argument 'input' \(position 1\) must be Tensor, not int/);
     assert.throws(() => torch.canCast("float16" as D, "float32"), /dtype/);
   });
