@@ -32,7 +32,13 @@ function pointwise(x: Tensor, name: string, forward: (x: Tensor) => Tensor, back
   return record(out, name, [x], (g) => [backward(g, xd)], [x]);
 }
 
-const inPlace = (op: (x: Tensor) => Tensor) => (x: Tensor): Tensor => applyInPlace(x, op, { self: "copy" });
+/** op written into x (its gradient reads the old x, kept as a copy). */
+function writeInto(x: Tensor, op: (x: Tensor) => Tensor, self: "copy" | "unread" = "copy"): Tensor {
+  Tensor.check(x, "input");
+  return applyInPlace(x, op, { self });
+}
+
+const inPlace = (op: (x: Tensor) => Tensor) => (x: Tensor): Tensor => writeInto(x, op);
 
 /** min(max(x, 0), 6): hardtanh with bounds 0 and 6 (integers clamp, without a gradient; bool is refused). */
 export function relu6(x: Tensor): Tensor {
@@ -44,7 +50,7 @@ export function relu6(x: Tensor): Tensor {
 export function relu6_(x: Tensor): Tensor {
   Tensor.check(x, "input");
   if (x.dtype === "bool") throw new DTypeError("Bool inputs not supported for hardtanh");
-  return isFloating(x.dtype) ? hardtanh_(x, 0, 6) : applyInPlace(x, (s) => clamp(s, 0, 6), { self: "copy" });
+  return isFloating(x.dtype) ? hardtanh_(x, 0, 6) : writeInto(x, (s) => clamp(s, 0, 6));
 }
 
 /** x * relu6(x + 3) / 6. */
@@ -127,11 +133,11 @@ export const hardsigmoid_ = /* @__PURE__ */ inPlace(hardsigmoid);
 export const selu_ = /* @__PURE__ */ inPlace(selu);
 
 export function celu_(x: Tensor, alpha = 1): Tensor {
-  return applyInPlace(x, (s) => celu(s, alpha), { self: "copy" });
+  return writeInto(x, (s) => celu(s, alpha));
 }
 
 export function threshold_(x: Tensor, th: number, value: number): Tensor {
-  return applyInPlace(x, (s) => threshold(s, th, value), { self: "copy" });
+  return writeInto(x, (s) => threshold(s, th, value));
 }
 
 /** a * sigmoid(b) for the two halves a, b of `dim`. */
@@ -162,5 +168,5 @@ export function rrelu(input: Tensor, lower: number, upper: number, training: boo
 }
 
 export function rrelu_(x: Tensor, lower: number, upper: number, training: boolean, generator?: Generator): Tensor {
-  return applyInPlace(x, (s) => rrelu(s, lower, upper, training, generator), { self: "unread" });
+  return writeInto(x, (s) => rrelu(s, lower, upper, training, generator), "unread");
 }

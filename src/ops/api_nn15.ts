@@ -1,7 +1,7 @@
 import { ArgumentError } from "../errors.ts";
 import { type ValueType, keywordArgs } from "../options.ts";
 import type { Generator } from "../tensor/random.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import * as A from "./activation_more.ts";
 import { defineMethods } from "./define_methods.ts";
 import * as D from "./distance.ts";
@@ -22,6 +22,7 @@ declare module "../tensor/tensor.ts" {
 
 /** Positional-or-keyword parameters after the tensor inputs; `required` must be given. */
 function params(fn: string, args: IArguments, skip: number, names: readonly string[], spec: Record<string, ValueType>, required: readonly string[] = []): Record<string, unknown> {
+  for (let i = 0; i < skip; i++) Tensor.check(args[i], i === 0 && skip === 1 ? "input" : `x${i + 1}`);
   const a = keywordArgs(`${fn}()`, Array.prototype.slice.call(args, skip), names, spec, skip + 1);
   for (const r of required) if (a[r] === undefined) throw new ArgumentError(`${fn}(): missing required argument '${r}'`);
   return a;
