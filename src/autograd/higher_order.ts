@@ -2,6 +2,7 @@ import { AutogradError } from "../errors.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { isGradEnabled } from "./grad_mode.ts";
 import { type Edge, Node } from "./node.ts";
+import { record } from "./record.ts";
 
 /**
  * Guards for createGraph: a backward recorded while it runs can be differentiated again only where it
@@ -67,6 +68,16 @@ export function guardGrads(node: Node, incoming: readonly (Tensor | null)[], gra
     out[i] = delayedError(node, incoming, gi);
   }
   return out ?? grads;
+}
+
+/**
+ * For a backward computed by a kernel that is linear in g and reads nothing with a history (pooling,
+ * index scatters): under createGraph, records `gx` over g with `adjoint` (the transposed map, applied to
+ * gx's gradient) as its backward, so it can be differentiated again; otherwise returns gx as is.
+ */
+export function recordAdjoint(name: string, gx: Tensor, g: Tensor, adjoint: (gg: Tensor) => Tensor): Tensor {
+  if (!isGradEnabled() || !g.requiresGrad) return gx;
+  return record(gx, name, [g], (gg) => [adjoint(gg)], false);
 }
 
 /**

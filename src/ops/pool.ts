@@ -1,12 +1,15 @@
 import type { Window2d } from "../backend/backend.ts";
 import { backend } from "../backend/registry.ts";
+import { recordAdjoint } from "../autograd/higher_order.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type IntOrTuple, tupleArg } from "./conv.ts";
+import { gather } from "./indexing.ts";
 import { denseData, fresh, freshOutput, zeroedOutput } from "./util.ts";
+import { flatten, reshape } from "./views.ts";
 
 /**
  * 2-D pooling over [N, C, H, W] or unbatched [C, H, W]. Max and average pools run backend kernels
@@ -90,7 +93,9 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrTuple, opts: MaxPool2d
   const y = record(out, "MaxPool2DWithIndicesBackward0", [input], (g) => {
     const gx = zeroedOutput(input.shape, input.dtype);
     backend().maxPool2dBackward(denseData(g) as F, indices.storage, win, gx.storage as F);
-    return [gx];
+    // createGraph: the scatter's adjoint gathers gx's gradient at the same positions.
+    return [recordAdjoint("MaxPool2DWithIndicesBackwardBackward0", gx, g, (gg) =>
+      reshape(gather(flatten(gg, -2), -1, flatten(indices, -2)), shape))];
   });
   return opts.returnIndices ? [y, indices] : y;
 }
@@ -106,7 +111,7 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrTuple, opts: AvgPool2d
   return record(out, "AvgPool2DBackward0", [input], (g) => {
     const gx = zeroedOutput(input.shape, input.dtype);
     backend().avgPool2dBackward(denseData(g) as F, win, gx.storage as F, include, divisor);
-    return [gx];
+    return [recordAdjoint("AvgPool2DBackwardBackward0", gx, g, (gg) => avgPool2d(gg, kernelSize, opts))];
   }, false);
 }
 
@@ -137,6 +142,6 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly (
   return record(out, "AdaptiveAvgPool2DBackward0", [input], (g) => {
     const gx = fresh(input.shape, input.dtype);
     backend().adaptiveAvgPool2dBackward(denseData(g) as F, win, gx.storage as F);
-    return [gx];
+    return [recordAdjoint("AdaptiveAvgPool2DBackwardBackward0", gx, g, (gg) => adaptiveAvgPool2d(gg, outputSize))];
   }, false);
 }

@@ -73,6 +73,9 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   conv2dGroupsDilation: (x, w) => F.conv2d(x!, w!, null, { padding: [1, 2], dilation: 2, groups: 2 }).pow(2),
   conv2dRelu: (x, w, b) => torch.relu(F.conv2d(x!, w!, b!)).pow(2),
   conv1d: (x, w) => torch.tanh(F.conv1d(x!, w!, null, { stride: 2 })),
+  maxPool2d: (x) => F.maxPool2d(x!, 2, { stride: 1 }).pow(2),
+  avgPool2d: (x) => F.avgPool2d(x!, 3, { stride: 2, padding: 1 }).pow(2),
+  adaptiveAvgPool2d: (x) => F.adaptiveAvgPool2d(x!, [2, 3]).pow(2),
 };
 
 const dot = (gs: readonly (Tensor | null)[], vs: readonly Tensor[]): Tensor =>
@@ -297,14 +300,14 @@ const TWICE: [string, (x: Tensor) => Tensor][] = [
   ["pow(t, t)", (x) => torch.pow(x.abs().add(0.5), x)], ["where", (x) => torch.where(x.gt(0), x.pow(2), x.pow(3))],
   ["gather", (x) => x.pow(2).gather(1, long([0, 2, 1]).reshape([3, 1]))], ["indexSelect", (x) => x.indexSelect(0, long([0, 2])).pow(3)],
   ["cat", (x) => torch.cat([x, x.pow(2)]).pow(2)], ["softmin", (x) => F.softmin(x, 1)], ["layerNorm^3", (x) => F.layerNorm(x, [4]).pow(3)],
+  ["maxPool2d", (x) => F.maxPool2d(x.reshape([1, 1, 3, 4]), 2, { stride: 1 }).pow(2)],
+  ["avgPool2d", (x) => F.avgPool2d(x.reshape([1, 1, 3, 4]), 2, { padding: 1 }).pow(2)],
   ["inv", (x) => torch.linalg.inv(x.narrow(1, 0, 3).add(eye3()))], ["det", (x) => torch.linalg.det(x.narrow(1, 0, 3).add(eye3()))],
 ];
 const REFUSED: [string, string, (x: Tensor) => Tensor][] = [
   ["elu", "EluBackward0", (x) => F.elu(x)], ["mish", "MishBackward0", (x) => F.mish(x)],
   ["hardswish", "HardswishBackward0", (x) => F.hardswish(x)], ["logsigmoid", "LogSigmoidBackward0", (x) => F.logsigmoid(x)],
   ["digamma", "DigammaBackward0", (x) => torch.digamma(x.abs().add(0.5))], ["cumprod", "CumprodBackward0", (x) => x.cumprod(1)],
-  ["maxPool2d", "MaxPool2DWithIndicesBackward0", (x) => F.maxPool2d(x.reshape([1, 1, 3, 4]), 2).pow(2)],
-  ["avgPool2d", "AvgPool2DBackward0", (x) => F.avgPool2d(x.reshape([1, 1, 3, 4]), 2).pow(2)],
 ];
 
 test("second derivatives of common functions: right to float64 finite differences, or PyTorch-style refusal naming the node", () => {
