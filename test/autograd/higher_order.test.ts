@@ -351,3 +351,21 @@ test("memory stays flat in ordinary training: no graph is kept on gradients with
   opt.zeroGrad();
   for (const p of model.parameters()) assert.equal(p.grad, null);
 });
+
+test("third and fourth derivatives: createGraph nests", () => {
+  const x = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  let g = x.pow(4).sum();
+  const seen: number[][] = [];
+  for (let k = 0; k < 4; k++) {
+    const [d] = grad(g, x, { createGraph: k < 3 });
+    seen.push([...d!.toTypedArray()]);
+    g = d!.sum();
+  }
+  assert.deepEqual(seen, [[4, 32], [12, 48], [24, 48], [24, 24]]);
+  const y = torch.tensor([0.3], { dtype: "float64", requiresGrad: true });
+  const [t1] = grad(torch.tanh(y).sum(), y, { createGraph: true });
+  const [t2] = grad(t1!.sum(), y, { createGraph: true });
+  const [t3] = grad(t2!.sum(), y);
+  const th = Math.tanh(0.3);
+  assert.ok(Math.abs(t3!.item() + 2 * (1 - th * th) * (1 - 3 * th * th)) < 1e-14);
+});
