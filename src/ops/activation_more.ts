@@ -1,4 +1,4 @@
-import { noGrad } from "../autograd/grad_mode.ts";
+import { isGradEnabled, noGrad } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { castValue, isFloating, scalarTypeName } from "../tensor/dtype.ts";
@@ -29,7 +29,8 @@ function checkFloat(x: Tensor, fn: string): void {
 function pointwise(x: Tensor, name: string, forward: (x: Tensor) => Tensor, backward: (g: Tensor, x: Tensor) => Tensor): Tensor {
   const xd = x.detach();
   const out = noGrad(() => forward(xd));
-  return record(out, name, [x], (g) => [backward(g, xd)], [x]);
+  // createGraph: the formula over x itself, so it is recorded and differentiable again.
+  return record(out, name, [x], (g) => [backward(g, isGradEnabled() ? x : xd)], [x]);
 }
 
 /** op written into x (its gradient reads the old x, kept as a copy). */
