@@ -1,3 +1,4 @@
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError } from "../errors.ts";
 import { checkArg, checkArity, checkOptions } from "../options.ts";
@@ -44,7 +45,8 @@ export function compositeOp(op: CompositeName, args: readonly unknown[]): Tensor
   const y = out.detach();
   const saves = typeof row.saves === "function" ? row.saves(operands) : row.saves;
   return record(out, row.node, inputs, (g, needs) => {
-    const gs = grad(g, operands, y, opts);
+    // createGraph reads the result itself (out, with its gradFn), so a formula over it is recorded.
+    const gs = grad(g, operands, isGradEnabled() ? out : y, opts);
     return inputs.map((t, i) => (t && needs[i] && gs[i] ? castRaw(sumToShape(gs[i]!, t.shape), t.dtype) : null));
   }, saves.length === 0 ? false : saves.map((i) => inputs[i]));
 }

@@ -303,6 +303,9 @@ const TWICE: [string, (x: Tensor) => Tensor][] = [
   ["cat", (x) => torch.cat([x, x.pow(2)]).pow(2)], ["softmin", (x) => F.softmin(x, 1)], ["layerNorm^3", (x) => F.layerNorm(x, [4]).pow(3)],
   ["maxPool2d", (x) => F.maxPool2d(x.reshape([1, 1, 3, 4]), 2, { stride: 1 }).pow(2)],
   ["avgPool2d", (x) => F.avgPool2d(x.reshape([1, 1, 3, 4]), 2, { padding: 1 }).pow(2)],
+  ["lerp", (x) => torch.lerp(x, x.pow(2), x.sigmoid())], ["addcmul", (x) => torch.addcmul(x, x, x.exp(), { value: 0.5 })],
+  ["addcdiv", (x) => torch.addcdiv(x, x.sin(), x.pow(2).add(1))], ["logit", (x) => torch.logit(x.sigmoid())],
+  ["floatPower", (x) => torch.floatPower(x.abs().add(0.5), x)],
   ["inv", (x) => torch.linalg.inv(x.narrow(1, 0, 3).add(eye3()))], ["det", (x) => torch.linalg.det(x.narrow(1, 0, 3).add(eye3()))],
 ];
 const REFUSED: [string, string, (x: Tensor) => Tensor][] = [
