@@ -31,7 +31,7 @@ export function markOnceDifferentiable(...names: string[]): void {
  * so it has no derivative there and may rightly come back without a history.
  */
 const PIECEWISE =
-  /^(Slice|Select|Narrow|Expand|View|Reshape|Unsafe|Permute|Transpose|Squeeze|Unsqueeze|Flip|Roll|Repeat|Cat|Stack|Split|Unbind|Constant|Pad|Diag|Tril|Triu|Clone|Copy|To|Sum|Mean|Cumsum|Alias|AsStrided|Unfold|Neg|Add|Sub|Rsub|Maximum|Minimum|Fmax|Fmin|Clamp|Max|Min|Amax|Amin|Abs|Hardtanh|LeakyRelu|Relu|Threshold|MaxPool|AdaptiveMaxPool|FractionalMaxPool|MaxUnpool|Where|Masked|Dropout|Sort|Topk|Kthvalue|Median|Nanmedian|Cummax|Cummin|Sign|Sgn|Floor|Ceil|Round|Trunc|Frac|Index|Gather|Scatter|Take|Put|Remainder|Fmod|Hardshrink|Softshrink|Rrelu|Heaviside|Embedding|NativeDropout|FeatureDropout|Unique)/;
+  /^(Slice|Select|Narrow|Expand|View|Reshape|Unsafe|Permute|Transpose|Squeeze|Unsqueeze|Flip|Roll|Repeat|Cat|Stack|Split|Unbind|Constant|Pad|Diag|Tril|Triu|Clone|Copy|To|Sum|Mean|Cumsum|Alias|AsStrided|Unfold|Neg|Add|Sub|Rsub|Maximum|Minimum|Fmax|Fmin|Clamp|Max|Min|Amax|Amin|Abs|Hardtanh|LeakyRelu|Relu|Threshold|MaxPool|AdaptiveMaxPool|FractionalMaxPool|MaxUnpool|Where|Masked|Dropout|Sort|Topk|Kthvalue|Median|Nanmedian|Cummax|Cummin|Sign|Sgn|Floor|Ceil|Round|Trunc|Frac|Index|Gather|Scatter|Take|Put|Remainder|Fmod|Hardshrink|Softshrink|Rrelu|Heaviside|Embedding|NativeDropout|FeatureDropout|Unique|Nansum|Nanmean|Lerp)/;
 
 /**
  * A gradient with no history is also suspect when the node saved a tensor that has one (its output, or

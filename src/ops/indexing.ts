@@ -1,5 +1,6 @@
 import { backend } from "../backend/registry.ts";
 import { isGradEnabled } from "../autograd/grad_mode.ts";
+import { recordAdjoint } from "../autograd/higher_order.ts";
 import { record } from "../autograd/record.ts";
 import { DTypeError, IndexError, ShapeError } from "../errors.ts";
 import { isFloating } from "../tensor/dtype.ts";
@@ -54,7 +55,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const inner = numelOf(src.shape.slice(d + 1));
   const idx = denseData(index);
   backend().gather(denseData(src), idx, out.storage, outer, x.ndim === 0 ? 1 : src.shape[d]!, index.ndim === 0 ? 1 : index.shape[d]!, inner);
-  return record(out, "GatherBackward0", [src], (g) => [scatterAddRaw(castRaw(g, src.dtype), index, d, src.shape)], [index]);
+  return record(out, "GatherBackward0", [src], (g) =>
+    [recordAdjoint("GatherBackwardBackward0", scatterAddRaw(castRaw(g, src.dtype), index, d, src.shape), g, (gg) => gather(gg, d, index))], [index]);
 }
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {

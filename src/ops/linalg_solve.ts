@@ -119,7 +119,8 @@ export function solve(A: Tensor, B: Tensor, opts: SolveOptions = {}): Tensor {
   failIfSingular(info, batch.length > 0, () => "torch.linalg.solve: The solver failed because the input matrix is singular.");
   const X = castRaw(Tensor.fromStorage(x, "float64", Be.shape), A.dtype);
   const out = record(X, "LinalgSolveExBackward0", [Ae, Be], (g) => {
-    const gB = solve(mT(Ae.detach()), g);
+    // createGraph: A itself (and X, the result with its gradFn), so the gradient is recorded.
+    const gB = solve(mT(isGradEnabled() ? Ae : Ae.detach()), g);
     return [E.neg(matmul(gB, mT(X))), gB];
   }, [Ae, X]);
   return vector ? squeeze(out, -1) : out;

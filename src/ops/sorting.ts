@@ -1,3 +1,4 @@
+import { recordAdjoint } from "../autograd/higher_order.ts";
 import { ArgumentError, DTypeError, IndexError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { normDim, numelOf } from "../tensor/shape.ts";
@@ -58,7 +59,8 @@ function sortIndices(x: Tensor, d: number, descending: boolean, stable: boolean)
 function picked(x: Tensor, d: number, indices: Tensor, node: string): Tensor {
   const values = gather(x.detach(), d, indices);
   if (!isFloating(x.dtype)) return values;
-  return record(values, node, [x], (g) => [scatterAddRaw(g, indices, d, x.shape)], [indices]);
+  // createGraph: the scatter's adjoint gathers its gradient at the same indices.
+  return record(values, node, [x], (g) => [recordAdjoint(`${node}Backward`, scatterAddRaw(g, indices, d, x.shape), g, (gg) => gather(gg, d, indices))], [indices]);
 }
 
 function sortArgs(where: string, dimOrOpts: number | SortOptions | undefined, descending: boolean | undefined): Required<SortOptions> {

@@ -306,6 +306,11 @@ const TWICE: [string, (x: Tensor) => Tensor][] = [
   ["lerp", (x) => torch.lerp(x, x.pow(2), x.sigmoid())], ["addcmul", (x) => torch.addcmul(x, x, x.exp(), { value: 0.5 })],
   ["addcdiv", (x) => torch.addcdiv(x, x.sin(), x.pow(2).add(1))], ["logit", (x) => torch.logit(x.sigmoid())],
   ["floatPower", (x) => torch.floatPower(x.abs().add(0.5), x)],
+  ["solve", (x) => torch.linalg.solve(x.narrow(1, 0, 3).add(eye3()), x.sin())], ["einsum", (x) => torch.einsum("ij,kj->ik", x, x.exp())],
+  ["cdist", (x) => torch.cdist(x, x.flip([0]).add(0.1))], ["sort", (x) => torch.sort(x.pow(3), 1).values],
+  ["quantile", (x) => torch.quantile(x.pow(3), 0.3, 1)], ["klDiv", (x) => F.klDiv(torch.logSoftmax(x, 1), torch.softmax(x.pow(2), 1), { reduction: "batchmean" })],
+  ["bilinear interpolate", (x) => F.interpolate(x.pow(2).reshape([1, 1, 3, 4]), { size: [5, 3], mode: "bilinear" })],
+  ["tripletMarginLoss", (x) => F.tripletMarginLoss(x, x.pow(2), x.sin())], ["gaussianNllLoss", (x) => F.gaussianNllLoss(x, x.sin(), x.pow(2).add(0.5))],
   ["inv", (x) => torch.linalg.inv(x.narrow(1, 0, 3).add(eye3()))], ["det", (x) => torch.linalg.det(x.narrow(1, 0, 3).add(eye3()))],
 ];
 const REFUSED: [string, string, (x: Tensor) => Tensor][] = [
