@@ -4,6 +4,7 @@
  * `paddingIdx` (which gets none) and, with `scaleGradByFreq`, divided by how often that index occurs
  * in the batch (PyTorch's embedding_dense_backward).
  */
+import { recordAdjoint } from "../autograd/higher_order.ts";
 import { record } from "../autograd/record.ts";
 import { backend } from "../backend/registry.ts";
 import { DTypeError, IndexError, ShapeError } from "../errors.ts";
@@ -11,7 +12,10 @@ import { isFloating } from "../tensor/dtype.ts";
 import { fmtShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { scalarTypeName } from "./promotion.ts";
+import { indexSelect } from "./indexing.ts";
+import { mul } from "./op_functions.ts";
 import { denseData, fresh } from "./util.ts";
+import { reshape } from "./views.ts";
 
 export function embeddingOp(weight: Tensor, indices: Tensor, paddingIdx: number | null, scaleGradByFreq: boolean): Tensor {
   if (indices.dtype !== "int64" && indices.dtype !== "int32") {
@@ -46,6 +50,13 @@ export function embeddingOp(weight: Tensor, indices: Tensor, paddingIdx: number 
     }
     const gw = fresh([V, D], weight.dtype);
     k.indexAdd(gs, idx, gw.storage, 1, V, m, D);
-    return [gw];
+    // createGraph: the scatter's adjoint reads gw's gradient back at the same rows, the padding index's
+    // zeroed; PyTorch's embedding_dense_double_backward leaves out scaleGradByFreq's factors.
+    return [recordAdjoint("EmbeddingBackwardBackward0", gw, g, (gg) => {
+      const rows = indexSelect(gg, 0, reshape(indices, [m]));
+      if (paddingIdx === null) return reshape(rows, g.shape);
+      const keep = new (gs.constructor as Float64ArrayConstructor)(m).map((_, i) => (idx[i] === paddingIdx ? 0 : 1));
+      return reshape(mul(rows, Tensor.fromStorage(keep, g.dtype, [m, 1])), g.shape);
+    })];
   }, [indices]);
 }

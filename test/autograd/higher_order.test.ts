@@ -29,6 +29,7 @@ const FIX = JSON.parse(readFileSync(new URL("../fixtures/autograd15.json", impor
 const long = (d: number[]) => torch.tensor(d, { dtype: "int64" });
 const Y3 = long([2, 0, 1, 2]);
 const Y3I = long([2, -100, 1, 0]);
+const EI = long([0, 2, 1, 2, 3, 2]).reshape([2, 3]);
 
 /** Mirrors OPS in gen_autograd15.py. */
 const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
@@ -76,6 +77,10 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   maxPool2d: (x) => F.maxPool2d(x!, 2, { stride: 1 }).pow(2),
   avgPool2d: (x) => F.avgPool2d(x!, 3, { stride: 2, padding: 1 }).pow(2),
   adaptiveAvgPool2d: (x) => F.adaptiveAvgPool2d(x!, [2, 3]).pow(2),
+  embedding: (w) => F.embedding(EI, w!).pow(3),
+  embeddingPaddingFreq: (w) => F.embedding(EI, w!, { paddingIdx: 1, scaleGradByFreq: true }).pow(3),
+  solve: (a, b) => torch.linalg.solve(a!.add(torch.eye(3, 3, { dtype: "float64" }).mul(3)), b!.sin()),
+  sortTopk: (x) => torch.sort(x!.pow(3), 1).values.narrow(1, 0, 2),
 };
 
 const dot = (gs: readonly (Tensor | null)[], vs: readonly Tensor[]): Tensor =>
