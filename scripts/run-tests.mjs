@@ -7,6 +7,10 @@
 // per-backend passes only those of them that are op suites).
 // KINDLING_TEST_BACKENDS=js,wasm picks the extra backends (default: every available one but the
 // default); KINDLING_TEST_BACKENDS=none skips the extra passes.
+// Both cores work: Node 20's runner takes one file at a time on a 2-core machine, so the files that
+// time nothing run two at a time (KINDLING_TEST_CONCURRENCY, default 2), the ones that time things or
+// drive a browser or child processes (SERIAL) run alone after them, and the per-backend passes run side
+// by side, each printing its output when it ends.
 // Exits non-zero if any pass fails.
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -45,20 +49,35 @@ function collect(dir) {
 
 const totals = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
 
-/** Runs one pass, streaming its output and adding its closing counts to the totals. */
-function runTests(files, env) {
+/** Files that time things, drive Chromium, or spawn trainers and workers: run one at a time. */
+const SERIAL = ["test/browser/", "test/cli/", "test/utils/", "test/io/", "test/datasets/", "test/memory.test.ts", "test/examples/"];
+const CONCURRENCY = Math.max(1, Number(process.env["KINDLING_TEST_CONCURRENCY"] ?? 2) || 1);
+
+/**
+ * Runs one pass of `files` `concurrency` at a time, adding its closing counts to the totals; its
+ * output is streamed, or with `buffered` printed in one piece when it ends (passes run side by side).
+ */
+function runTests(files, env, { concurrency = 1, buffered = false, header = "" } = {}) {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+    const args = ["--expose-gc", "--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files];
+    const child = spawn(process.execPath, args, {
       stdio: ["inherit", "pipe", "inherit"],
       // Output goes through a pipe: keep the runner's colours when a person is watching.
       env: process.stdout.isTTY ? { FORCE_COLOR: "1", ...env } : env,
     });
     let tail = "";
+    const chunks = [];
+    if (!buffered && header) console.log(header);
     child.stdout.on("data", (chunk) => {
-      process.stdout.write(chunk);
+      if (buffered) chunks.push(chunk);
+      else process.stdout.write(chunk);
       tail = (tail + chunk.toString().replace(/\x1b\[[0-9;]*m/g, "")).slice(-4096);
     });
     child.on("close", (code) => {
+      if (buffered) {
+        if (header) console.log(header);
+        process.stdout.write(Buffer.concat(chunks));
+      }
       for (const key of Object.keys(totals)) {
         const m = new RegExp(`^ℹ ${key} (\\d+)$`, "m").exec(tail);
         if (m) totals[key] += Number(m[1]);
@@ -90,8 +109,18 @@ if (files.length === 0) {
 
 const backends = probeBackends();
 const results = [];
-console.log(`# all tests, default backend: ${backends?.current ?? "unknown"}`);
-results.push([`all tests (${backends?.current ?? "default backend"})`, await runTests(files, process.env)]);
+const isSerial = (f) => SERIAL.some((s) => relative(".", f).startsWith(s));
+const label = backends?.current ?? "default backend";
+const parallelFiles = files.filter((f) => !isSerial(f));
+const serialFiles = files.filter(isSerial);
+if (parallelFiles.length > 0) {
+  const header = `# tests that time nothing, ${CONCURRENCY} files at a time, default backend: ${backends?.current ?? "unknown"}`;
+  results.push([`all tests but the timed ones (${label})`, await runTests(parallelFiles, process.env, { concurrency: CONCURRENCY, header })]);
+}
+if (serialFiles.length > 0) {
+  const header = `\n# timed tests (browser, CLI, workers, files), one file at a time, default backend: ${backends?.current ?? "unknown"}`;
+  results.push([`timed tests (${label})`, await runTests(serialFiles, process.env, { header })]);
+}
 
 const opFiles = files.filter((f) => OP_SUITES.some((s) => relative(".", f).startsWith(s)));
 const wanted = process.env["KINDLING_TEST_BACKENDS"];
@@ -99,15 +128,18 @@ if (backends === null) {
   results.push(["listing the backends", 1]);
 } else if (opFiles.length > 0 && wanted !== "none") {
   const extra = wanted ? wanted.split(",").map((s) => s.trim()).filter(Boolean) : backends.available.filter((b) => b !== backends.current);
-  for (const name of extra) {
+  const passes = extra.map((name) => async () => {
     if (!backends.available.includes(name)) {
       console.error(`# backend ${name} is not available here`);
-      results.push([`op suites on ${name}`, 1]);
-      continue;
+      return [`op suites on ${name}`, 1];
     }
-    console.log(`\n# op suites (${opFiles.length} files) on backend: ${name}`);
-    results.push([`op suites on ${name}`, await runTests(opFiles, { ...process.env, KINDLING_BACKEND: name })]);
-  }
+    const header = `\n# op suites (${opFiles.length} files) on backend: ${name}`;
+    const env = { ...process.env, KINDLING_BACKEND: name };
+    return [`op suites on ${name}`, await runTests(opFiles, env, { buffered: extra.length > 1 && CONCURRENCY > 1, header })];
+  });
+  // Side by side, one file at a time each: as many processes as cores.
+  if (CONCURRENCY > 1) results.push(...(await Promise.all(passes.map((run) => run()))));
+  else for (const run of passes) results.push(await run());
 }
 
 console.log("\n# summary");

@@ -113,10 +113,11 @@ test("a training page's bundle is the core only: no datasets, transforms, image 
   assert.deepEqual(extras, []);
   assert.ok(size.inputs.some((p) => p.endsWith("src/platform/native.browser.ts")), "the native backend's browser stand-in");
   report("two-line training page", size);
-  // Measured 115.1 KiB (117,884 bytes) at d7c8424 (118.7 KiB at dcc67ce): every member of torch.nn and
-  // torch.optim (see ONE_LEVEL_PAGE), the wasm conv passes, fused dropout, layer-norm and recurrent-cell
-  // kernels. A jump means something optional slipped into the core again.
-  assert.ok(size.gzip < 117 * 1024, `${size.gzip} bytes gzipped`);
+  // Measured 154.4 KiB (158,091 bytes) at 23bfe35: every member of torch.nn and torch.optim (see
+  // ONE_LEVEL_PAGE), every Tensor method, the wasm conv passes and fused kernels. It was 115.1 KiB at
+  // d7c8424, before the op surface grew (~250 torch functions, Tensor methods, layers and losses,
+  // torch.autograd.grad with createGraph). A jump means something optional slipped into the core again.
+  assert.ok(size.gzip < 156 * 1024, `${size.gzip} bytes gzipped`);
 });
 
 test("a page that imports nn, nn.functional and optim as namespaces carries only the layers it names", async () => {
@@ -124,8 +125,9 @@ test("a page that imports nn, nn.functional and optim as namespaces carries only
   report("one-level namespaces page", size);
   const unused = size.inputs.filter((p) => /src\/(nn\/(attention|recurrent|extra)|optim\/(lr_scheduler|extra)|nn\/(conv|pooling|normalization)\.ts)/.test(p));
   assert.deepEqual(unused, [], "layers, optimizers and schedulers the page never names");
-  // Measured 68.7 KiB (70,384 bytes) at d7c8424 (64.5 KiB at 39971b3); issue 15 asks for at most 100 KB.
-  assert.ok(size.gzip <= 70 * 1024, `${size.gzip} bytes gzipped`);
+  // Measured 95.4 KiB (97,706 bytes) at 23bfe35 (68.7 KiB at d7c8424, before the op surface grew: every
+  // Tensor method comes with the tensor); issue 15 asks for at most 100 KB.
+  assert.ok(size.gzip <= 97 * 1024, `${size.gzip} bytes gzipped`);
 });
 
 test("package.json exports the namespaces a page imports on their own, beside the root", () => {
@@ -139,7 +141,8 @@ test("package.json exports the namespaces a page imports on their own, beside th
 test("a page of tensors and autograd carries no torch.nn and no torch.optim", async () => {
   const size = await pageSize(TENSOR_PAGE);
   report("tensor-only page", size);
-  // Measured 55.0 KiB (56,304 bytes) at d7c8424 (53.8 KiB at 39971b3); 98.3 KiB before torch.nn's names moved into its classes.
+  // Measured 80.4 KiB (82,314 bytes) at 23bfe35 (55.0 KiB at d7c8424, before ~250 functions and Tensor
+  // methods and higher-order autograd came in); 98.3 KiB before torch.nn's names moved into its classes.
   assert.deepEqual(size.inputs.filter((p) => /src\/(nn|optim)\//.test(p)), [], "torch.nn and torch.optim come in only where used");
-  assert.ok(size.gzip <= 58 * 1024, `${size.gzip} bytes gzipped`);
+  assert.ok(size.gzip <= 82 * 1024, `${size.gzip} bytes gzipped`);
 });
