@@ -110,16 +110,16 @@ if (files.length === 0) {
 const backends = probeBackends();
 const results = [];
 const isSerial = (f) => SERIAL.some((s) => relative(".", f).startsWith(s));
-const label = backends?.current ?? "default backend";
+const onBackend = backends?.current ?? "default backend";
 const parallelFiles = files.filter((f) => !isSerial(f));
 const serialFiles = files.filter(isSerial);
 if (parallelFiles.length > 0) {
   const header = `# tests that time nothing, ${CONCURRENCY} files at a time, default backend: ${backends?.current ?? "unknown"}`;
-  results.push([`all tests but the timed ones (${label})`, await runTests(parallelFiles, process.env, { concurrency: CONCURRENCY, header })]);
+  results.push([`all tests but the timed ones (${onBackend})`, await runTests(parallelFiles, process.env, { concurrency: CONCURRENCY, header })]);
 }
 if (serialFiles.length > 0) {
   const header = `\n# timed tests (browser, CLI, workers, files), one file at a time, default backend: ${backends?.current ?? "unknown"}`;
-  results.push([`timed tests (${label})`, await runTests(serialFiles, process.env, { header })]);
+  results.push([`timed tests (${onBackend})`, await runTests(serialFiles, process.env, { header })]);
 }
 
 const opFiles = files.filter((f) => OP_SUITES.some((s) => relative(".", f).startsWith(s)));
