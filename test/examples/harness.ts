@@ -22,6 +22,8 @@ export interface ExampleFixture {
   states: string[];
   entries: Draw[];
   perms: number[][];
+  /** Python's random.randint/choice draws, each [a, b, value] (value in a..b). */
+  python?: [number, number, number][];
 }
 
 export function loadFixture(name: string): ExampleFixture {
@@ -210,7 +212,21 @@ export function installReplay(fx: ExampleFixture): () => void {
   let perm = 0;
   utils.data.setDefaultRandomSource(() => permutationSource(fx.perms[perm++]));
 
+  // Python's random.randint(a, b) draws, as the Math.random value examples/py_random.ts maps to the same integer.
+  const python = fx.python ?? [];
+  const mathRandom = Math.random;
+  let py = 0;
+  if (python.length > 0) {
+    Math.random = () => {
+      const d = python[py++];
+      if (d === undefined) throw new Error(`replay: kindling drew more than PyTorch's ${python.length} Python random numbers`);
+      const [a, b, v] = d;
+      return (v - a + 0.5) / (b - a + 1);
+    };
+  }
+
   return () => {
+    Math.random = mathRandom;
     for (const [k, had, fn] of saved) {
       if (had) g[k] = fn;
       else delete g[k];
@@ -218,6 +234,7 @@ export function installReplay(fx: ExampleFixture): () => void {
     utils.data.setDefaultRandomSource(kindlingDefaultSource);
     if (pos !== fx.entries.length) throw new Error(`replay: kindling made ${pos} of PyTorch's ${fx.entries.length} draws`);
     if (perm !== fx.perms.length) throw new Error(`replay: kindling shuffled ${perm} times, PyTorch ${fx.perms.length}`);
+    if (py !== python.length) throw new Error(`replay: kindling drew ${py} of the original's ${python.length} Python random numbers`);
   };
 }
 

@@ -1,0 +1,21 @@
+/**
+ * The two calls of Python's `random` module the ported tutorials make, so a port can say
+ * `random.randint(4, 6)` where the original does. Both draw from Math.random: a port runs on its own
+ * like any script, and test/examples/harness.ts (installReplay) can hand it the integers the original drew.
+ */
+
+/** A random integer N with a <= N <= b (both ends included, as Python's random.randint). */
+function randint(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b) || b < a) {
+    throw new RangeError(`randint(): empty range for randint(${a}, ${b})`);
+  }
+  return a + Math.floor(Math.random() * (b - a + 1));
+}
+
+/** A random element of a non-empty sequence (Python's random.choice). */
+function choice<T>(seq: readonly T[]): T {
+  if (seq.length === 0) throw new RangeError("choice(): cannot choose from an empty sequence");
+  return seq[randint(0, seq.length - 1)]!;
+}
+
+export const random = { randint, choice };
