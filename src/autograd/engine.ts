@@ -1,5 +1,5 @@
 import { backend } from "../backend/registry.ts";
-import { AutogradError, ShapeError } from "../errors.ts";
+import { ArgumentError, AutogradError, ShapeError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { allocStorage } from "../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../tensor/shape.ts";
@@ -20,6 +20,11 @@ export interface BackwardOptions {
    * be differentiated again: Hessian-vector products, gradient penalties.
    */
   createGraph?: boolean;
+  /**
+   * Accumulate into these tensors' `.grad` only (leaves or not); every other leaf is left as it was and
+   * only the part of the graph that leads to them runs.
+   */
+  inputs?: Tensor | readonly Tensor[];
 }
 
 const view = (t: Tensor) => ({ data: t.storage, offset: t.offset, strides: t.strides });
@@ -107,10 +112,37 @@ export function runBackward(root: Tensor, gradientOrOpts: Tensor | BackwardOptio
     opts = g as BackwardOptions;
     gradient = undefined;
   }
-  checkOptions("backward()", opts, { retainGraph: "boolean", createGraph: "boolean" }, { index: 2 });
+  checkOptions("backward()", opts, BACKWARD_OPTIONS, { index: 2 });
   const createGraph = opts.createGraph ?? false;
   const seed = seedOf(root, 0, gradient, createGraph, "; pass a gradient to backward()");
-  runPass({ roots: [[root, seed]], retainGraph: opts.retainGraph ?? createGraph, createGraph });
+  runRoots([[root, seed]], opts);
+}
+
+export const BACKWARD_OPTIONS = { retainGraph: "boolean", createGraph: "boolean", inputs: "any" } as const;
+
+/** A backward pass from seeded roots that fills `.grad`: of every leaf, or of `opts.inputs` only. */
+export function runRoots(roots: readonly (readonly [Tensor, Tensor])[], opts: BackwardOptions): void {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  if (opts.inputs === undefined) {
+    runPass({ roots, retainGraph, createGraph });
+    return;
+  }
+  const inputs = opts.inputs instanceof Tensor ? [opts.inputs] : opts.inputs;
+  if (!Array.isArray(inputs)) throw new ArgumentError("backward(): inputs must be a Tensor or an array of Tensors");
+  if (inputs.length === 0) throw new AutogradError("'inputs' argument to backward() cannot be empty.");
+  for (const t of inputs) {
+    Tensor.check(t, "inputs");
+    if (!t.requiresGrad) throw new AutogradError("can't retain_grad on Tensor that has requires_grad=False");
+  }
+  // As torch.autograd.grad, then added into .grad: a leaf's hooks run first, as on any accumulation.
+  const grads = runPass({ roots, retainGraph, createGraph, capture: inputs });
+  withGradMode(createGraph, () =>
+    inputs.forEach((t, i) => {
+      const g = grads[i];
+      if (g) accumulateLeaf(t, t.gradFn === null ? runTensorHooks(t, g) : g);
+    }),
+  );
 }
 
 /**

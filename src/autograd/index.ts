@@ -1,5 +1,6 @@
 export { gradcheck, type GradcheckOptions } from "./gradcheck.ts";
-export { runBackward as backward, type BackwardOptions } from "./engine.ts";
+export { type BackwardOptions } from "./engine.ts";
+export { backward } from "./backward_api.ts";
 export { grad, type GradOptions } from "./grad.ts";
 export { Node, type BackwardFn } from "./node.ts";
 export {

@@ -13,6 +13,7 @@ import type { TensorLike } from "./util.ts";
 import * as V from "./views.ts";
 import { defineMethods, method, sizesMethod } from "./define_methods.ts";
 import "./inplace_methods.ts";
+import "./inplace_layout.ts";
 // The elementwise methods (x.add, x.exp, ...) come from the op table; installed here too so that any module
 // importing the methods (not only src/index.ts) has them.
 import "./table_methods.ts";

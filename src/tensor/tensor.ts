@@ -254,13 +254,17 @@ export class Tensor {
     return this.offset;
   }
 
+  /** As PyTorch: strides that walk the elements in row-major order, ignoring size-1 dims; any empty tensor is. */
   isContiguous(): boolean {
     let expected = 1;
+    let rowMajor = true;
     for (let i = this.ndim - 1; i >= 0; i--) {
-      if (this.shape[i] !== 1 && this.strides[i] !== expected) return false;
-      expected *= this.shape[i]!;
+      const n = this.shape[i]!;
+      if (n === 0) return true;
+      if (n !== 1 && this.strides[i] !== expected) rowMajor = false;
+      expected *= n;
     }
-    return true;
+    return rowMajor;
   }
 
   /** A contiguous tensor that owns its whole storage, so `storage` can be read as the flat data. */
