@@ -19,13 +19,25 @@ export function finish(t: Tensor, opts: TensorOptions): Tensor {
   return t;
 }
 
-/** Values start, start+step, ... < end. One argument means [0, end). Integer arguments give int64. */
+/**
+ * Values start, start+step, ... < end. One argument means [0, end). Integer arguments give int64. The
+ * options may follow any of the numbers, as PyTorch's keywords do: `arange(0, n, { dtype: "float32" })`.
+ */
 export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end: number, opts?: TensorOptions): Tensor;
 export function arange(start: number, end: number, step?: number, opts?: TensorOptions): Tensor;
-export function arange(start: number, endOrOpts?: number | TensorOptions, step = 1, opts: TensorOptions = {}): Tensor {
+export function arange(start: number, endOrOpts?: number | TensorOptions, stepOrOpts: number | TensorOptions = 1, opts: TensorOptions = {}): Tensor {
   let end: number | undefined;
-  if (typeof endOrOpts === "object" && endOrOpts !== null) opts = endOrOpts;
-  else end = endOrOpts as number | undefined;
+  let step = 1;
+  const isOpts = (v: unknown): v is TensorOptions => typeof v === "object" && v !== null;
+  // Options in an earlier place than the last: nothing numeric may follow them.
+  if ((isOpts(endOrOpts) && arguments.length > 2) || (isOpts(stepOrOpts) && arguments.length > 3)) {
+    throw new ArgumentError("arange(): the options object must be the last argument");
+  }
+  if (isOpts(endOrOpts)) opts = endOrOpts;
+  else end = endOrOpts;
+  if (isOpts(stepOrOpts)) opts = stepOrOpts;
+  else step = stepOrOpts;
   checkOptions("arange()", opts, TENSOR_OPTIONS);
   if (end === undefined) {
     end = start;
