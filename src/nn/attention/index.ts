@@ -8,5 +8,5 @@ export {
 } from "./transformer_layers.ts";
 export {
   TransformerEncoder, TransformerDecoder, Transformer, type TransformerEncoderOptions, type TransformerEncoderForwardOptions,
-  type TransformerOptions, type TransformerForwardOptions,
+  type TransformerOptions, type TransformerForwardOptions, type TransformerForwardArgs,
 } from "./transformer.ts";

@@ -138,12 +138,19 @@ const TRANSFORMER_OPTIONS = {
 } as const;
 const TRANSFORMER_FORWARD_OPTIONS = { srcMask: "tensor?", srcKeyPaddingMask: "tensor?", srcIsCausal: "boolean", ...DECODER_FORWARD_OPTIONS } as const;
 
+/** nn.Transformer's own forward arguments. */
+export type TransformerForwardArgs = [src: Tensor, tgt: Tensor, opts?: TransformerForwardOptions];
+
 /**
  * `nn.Transformer({ dModel: 512, nhead: 8, numEncoderLayers: 6, numDecoderLayers: 6, dimFeedforward: 2048, ... })`:
  * an encoder and a decoder stack, each ending in a LayerNorm; every parameter with more than one
  * dim is re-drawn xavier-uniform, as PyTorch's `_reset_parameters`.
+ *
+ * `In` lets a subclass give forward its own arguments, as PyTorch models built on nn.Transformer do
+ * (word_language_model's `TransformerModel.forward(src, has_mask)` uses only the encoder):
+ * `class TransformerModel extends nn.Transformer<[src: Tensor, hasMask?: boolean]>`.
  */
-export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: TransformerForwardOptions], Tensor> {
+export class Transformer<In extends unknown[] = TransformerForwardArgs> extends Module<In, Tensor> {
   /** @internal */ static override readonly builtinName: string = "Transformer";
   encoder: AnyModule;
   decoder: AnyModule;
@@ -166,7 +173,8 @@ export class Transformer extends Module<[src: Tensor, tgt: Tensor, opts?: Transf
     this.batchFirst = opts.batchFirst ?? false;
   }
 
-  override forward(src: Tensor, tgt: Tensor, opts: TransformerForwardOptions = {}): Tensor {
+  override forward(...args: In): Tensor {
+    const [src, tgt, opts = {}] = args as unknown as TransformerForwardArgs;
     checkCall("nn.Transformer.forward()", arguments, 3, TRANSFORMER_FORWARD_OPTIONS, "srcMask");
     const batched = src.ndim === 3;
     const b = this.batchFirst ? 0 : 1;
