@@ -6,8 +6,10 @@ A program is JSON both sides interpret:
   inputs: [{s: shape, d: dtype, v: values, view?: ["t"] | ["step", k] | ["expand", shape], g?: bool, at}]
           (at: the input's value number; an op's extra operands are made as it is chosen, so they are
           numbered between the op results)
-  ops:    [{op, a: [args], kw?: {dtype, rounding_mode}}]  (op is PyTorch's method name; kindling's is its camelCase)  an arg is {"v": i} (value i: inputs first, then each op's result),
-          {"ix": [...]} for x[...] items, or a JSON number / bool / null / list.
+  ops:    [{op, a: [args], kw?: {dtype, rounding_mode, ...}}]  (op is PyTorch's method name, "torch.NAME" or
+          "F.NAME" for torch.nn.functional; kindling's is its camelCase, keywords its options object)
+          an arg is {"v": i} (value i: inputs first, then each op's result), {"ix": [...]} for x[...] items,
+          {"dtype": name}, or a JSON number / bool / null / string / list.
           An op's "pick" takes element k of a (values, indices) result.
 The program is built while PyTorch runs it, so each op fits the shapes it actually sees; an op that
 raises ends the program (its error is the outcome).
@@ -19,8 +21,11 @@ import json
 import math
 import random
 import sys
+import warnings
 
 import torch
+
+import op_table
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "int32": torch.int32, "int64": torch.int64, "bool": torch.bool}
 NAMES = {v: k for k, v in DTYPES.items()}
@@ -132,6 +137,8 @@ def make_input(spec):
 
 def resolve(a, vals):
     if isinstance(a, dict):
+        if "dtype" in a:
+            return DTYPES[a["dtype"]]
         if "v" in a:
             return vals[a["v"]]
         if "ix" in a:
@@ -152,15 +159,21 @@ def resolve_ix(i, vals):
 
 
 VERBOSE = False
+# the share of steps drawn from op_table.py's widened table (the rest: the first ~60 ops, below)
+WIDE = 0.6
 FUNCS = {"cat": torch.cat, "stack": torch.stack, "where": torch.where}
 
 
 def apply_op(step, vals):
     name = step["op"]
     args = [resolve(a, vals) for a in step["a"]]
-    kw = {k: DTYPES[v] if k == "dtype" else v for k, v in step.get("kw", {}).items()}
+    kw = {k: DTYPES[v] if k == "dtype" else dec(v) for k, v in step.get("kw", {}).items()}
     if name == "index":
         res = args[0][args[1]]
+    elif name.startswith("torch."):
+        res = getattr(torch, name[6:])(*args, **kw)
+    elif name.startswith("F."):
+        res = getattr(torch.nn.functional, name[2:])(*args, **kw)
     elif name in FUNCS:
         res = FUNCS[name](*args, **kw)
     else:
@@ -217,6 +230,8 @@ def choose_op(g, vals, specs):
         spec["_base"] = base
         return {"v": len(vals) - 1}
 
+    if r.random() < WIDE:
+        return op_table.choose(op_table.Ctx(g, vals, specs, i, other, num_arg, rand_dim, make_input))
     if kind < 0.2:
         return {"op": r.choice(UNARY), "a": [X]}
     if kind < 0.23:
@@ -446,6 +461,8 @@ def main():
     ap.add_argument("--out", default="test/fixtures/differential.json")
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
+    # PyTorch's deprecation and broadcasting warnings (the programs mean what they say)
+    warnings.simplefilter("ignore")
     torch.manual_seed(a.seed)
     g = Gen(random.Random(a.seed))
     progs = []

@@ -12,9 +12,9 @@ type Num = number | boolean | "nan" | "inf" | "-inf" | "-0";
 
 export interface TensJson { s: number[]; d: DTypeName; v: Num[] }
 export interface InputJson extends TensJson { view?: ["t"] | ["step", number] | ["expand", number[]]; g?: boolean; at: number }
-type Arg = Num | null | { v: number } | { ix: IxJson[] } | Arg[];
+type Arg = Num | string | null | { v: number } | { ix: IxJson[] } | { dtype: DTypeName } | Arg[];
 type IxJson = number | null | "..." | { slice: (number | null)[] } | { v: number };
-export interface StepJson { op: string; a: Arg[]; kw?: Record<string, string>; pick?: number }
+export interface StepJson { op: string; a: Arg[]; kw?: Record<string, Arg>; pick?: number }
 export interface ErrorJson { type: string; message: string }
 export interface ProgramJson {
   id: number;
@@ -28,7 +28,7 @@ export interface ProgramJson {
 }
 
 export type Verdict =
-  | "pass" | "value mismatch" | "dtype mismatch" | "shape mismatch" | "missing error" | "spurious error" | "untyped error";
+  | "pass" | "tolerated" | "value mismatch" | "dtype mismatch" | "shape mismatch" | "missing error" | "spurious error" | "untyped error";
 
 export interface Outcome { verdict: Verdict; detail: string }
 
@@ -67,13 +67,15 @@ function resolve(a: Arg, vals: Tensor[]): unknown {
   if (Array.isArray(a)) return a.map((x) => resolve(x, vals));
   if (a !== null && typeof a === "object") {
     if ("v" in a) return vals[a.v];
+    if ("dtype" in a) return a.dtype;
     return a.ix.map((i): torch.IndexItem =>
       i === "..." ? torch.Ellipsis
       : i === null || typeof i === "number" ? i
       : "slice" in i ? torch.Slice(i.slice[0] ?? null, i.slice[1] ?? null, i.slice[2] ?? null)
       : vals[i.v]!);
   }
-  return typeof a === "string" ? num(a) : a;
+  // strings are numbers ("nan", "-0") or words (einsum's equation, norm's "fro"), which num() passes through
+  return typeof a === "string" ? num(a as Num) : a;
 }
 
 type Callable = (...args: unknown[]) => unknown;
@@ -81,47 +83,90 @@ type Callable = (...args: unknown[]) => unknown;
 function apply(step: StepJson, vals: Tensor[]): Tensor {
   const args = step.a.map((a) => resolve(a, vals));
   // keyword arguments are kindling's options object, in camelCase
-  const extra = step.kw ? [Object.fromEntries(Object.entries(step.kw).map(([k, v]) => [camel(k), v]))] : [];
+  const extra = step.kw ? [Object.fromEntries(Object.entries(step.kw).map(([k, v]) => [camel(k), resolve(v, vals)]))] : [];
+  // "torch.NAME" and "F.NAME" are functions of a namespace; any other name is a Tensor method
+  const space = step.op.startsWith("torch.") ? (torch as unknown as Record<string, unknown>)
+    : step.op.startsWith("F.") ? (torch.nn.functional as unknown as Record<string, unknown>)
+    : step.op === "cat" || step.op === "stack" || step.op === "where" ? (torch as unknown as Record<string, unknown>)
+    : null;
   let res: unknown;
   if (step.op === "index") {
     res = (args[0] as Tensor).index(args[1] as torch.IndexList);
-  } else if (step.op === "cat" || step.op === "stack" || step.op === "where") {
-    res = (torch[step.op] as unknown as Callable)(...args, ...extra);
+  } else if (space) {
+    const name = camel(step.op.slice(step.op.indexOf(".") + 1));
+    const fn = space[name];
+    if (typeof fn !== "function") throw new Error(`kindling has no function ${step.op.split(".")[0]}.${name}`);
+    res = (fn as Callable)(...args, ...extra);
   } else {
     const self = args[0] as Tensor;
     const method = (self as unknown as Record<string, unknown>)[camel(step.op)];
     if (typeof method !== "function") throw new Error(`kindling has no method ${camel(step.op)}`);
     res = (method as Callable).call(self, ...args.slice(1), ...extra);
   }
-  if (step.pick !== undefined) res = [...(res as Iterable<Tensor>)][step.pick];
+  if (step.pick !== undefined) {
+    const items = [...(res as Iterable<Tensor>)];
+    res = items[step.pick < 0 ? items.length + step.pick : step.pick];
+  }
   if (!(res instanceof torch.Tensor)) throw new Error(`${step.op} returned ${String(res)}`);
   return res;
 }
 
-const TOL: Record<string, [number, number]> = { float32: [1e-5, 1e-6], float64: [1e-9, 1e-12] };
+// float32: the fixtures' documented bound (README: 1e-4), with an absolute part scaled by the tensor's largest
+// magnitude, since float32 sums that PyTorch and kindling order differently cancel to different small residues
+const TOL: Record<string, [number, number]> = { float32: [1e-4, 1e-5], float64: [1e-9, 1e-12] };
 
-function compare(got: Tensor, want: TensJson, what: string): Outcome | null {
+function compare(got: Tensor, want: TensJson, what: string, f32: boolean): Outcome | null {
   if (got.dtype !== want.d) return { verdict: "dtype mismatch", detail: `${what}: dtype ${got.dtype}, PyTorch ${want.d}` };
   const shape = [...got.shape];
   if (shape.length !== want.s.length || shape.some((n, i) => n !== want.s[i])) {
     return { verdict: "shape mismatch", detail: `${what}: shape [${shape}], PyTorch [${want.s}]` };
   }
   const a = Array.from(got.contiguous().toTypedArray(), Number);
-  const [rtol, atol] = TOL[want.d] ?? [0, 0];
-  for (let i = 0; i < want.v.length; i++) {
+  // a float64 result computed from float32 values carries their 1-ulp transcendental differences
+  const [rtol, atol] = (f32 && want.d === "float64" ? TOL.float32 : TOL[want.d]) ?? [0, 0];
+  const ys = want.v.map(num);
+  const scale = want.d.startsWith("float") ? Math.max(1, ...ys.filter(Number.isFinite).map(Math.abs)) : 0;
+  let tolerated = false;
+  for (let i = 0; i < ys.length; i++) {
     const x = a[i]!;
-    const y = num(want.v[i]!);
-    const ok = Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= atol + rtol * Math.abs(y);
-    if (!ok) return { verdict: "value mismatch", detail: `${what}: element ${i} is ${x}, PyTorch ${y}` };
+    const y = ys[i]!;
+    const ok = Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= atol * scale + rtol * Math.abs(y);
+    if (ok) continue;
+    // float -> int of NaN, inf or out of range is undefined in C++; PyTorch's x86 build gives the minimum
+    if (!want.d.startsWith("float") && (y === -2147483648 || y === -9223372036854775808)) { tolerated = true; continue; }
+    return { verdict: "value mismatch", detail: `${what}: element ${i} is ${x}, PyTorch ${y}` };
   }
-  return null;
+  return tolerated ? { verdict: "tolerated", detail: `${what}: a float -> int conversion out of range` } : null;
 }
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.constructor.name}: ${e.message.split("\n")[0]}` : String(e));
 
+/**
+ * PyTorch 1.13 errors that are its own defects or implementation choices, not the spec: kindling may succeed
+ * where these are raised (the outcome is "tolerated", counted apart from "pass").
+ */
+const TORCH_QUIRKS: [RegExp, string][] = [
+  [/INTERNAL ASSERT FAILED/, "a PyTorch internal assert"],
+  [/returned an invalid gradient/, "a PyTorch backward formula's shape bug (scatter/scatter_add src larger than index, var over an empty dim)"],
+  [/modified by an inplace operation/, "saved tensors differ: kindling's backward saves what it needs, not what PyTorch's saves"],
+  [/view size is not compatible with input tensor's size and stride/, "PyTorch's view() inside kron/take_along_dim on strided input"],
+  [/unallocated storage/, "PyTorch's recording of a gradient without storage"],
+  [/is a view and is being modified inplace\. This view is the output of a function that returns multiple views/,
+    "PyTorch refuses in-place on split/chunk/unbind outputs; kindling tracks their versions instead"],
+];
+
+function quirk(e: ErrorJson): string | null {
+  for (const [re, why] of TORCH_QUIRKS) if (re.test(e.message)) return why;
+  return null;
+}
+
+/** kindling refuses converting NaN and ±inf to int64 (where C++ is undefined): deliberate, kindling is the stricter. */
+const NONFINITE_TO_INT = /cannot convert (NaN|-?Infinity) to int/;
+
 function thrown(e: unknown, torchError: ErrorJson | undefined, where: string): Outcome {
   if (!(e instanceof torch.KindlingError)) return { verdict: "untyped error", detail: `${where}: ${describe(e)}` };
   if (torchError) return { verdict: "pass", detail: "" };
+  if (NONFINITE_TO_INT.test(e.message)) return { verdict: "tolerated", detail: `${where}: ${describe(e)}` };
   return { verdict: "spurious error", detail: `${where}: ${describe(e)}` };
 }
 
@@ -145,8 +190,12 @@ export function runProgram(p: ProgramJson): Outcome {
   } catch (e) {
     return thrown(e, p.error, "forward");
   }
-  if (p.error) return { verdict: "missing error", detail: `PyTorch: ${p.error.type}: ${p.error.message}` };
-  const bad = compare(out, p.out!, "output");
+  if (p.error) {
+    const why = quirk(p.error);
+    return why ? { verdict: "tolerated", detail: why } : { verdict: "missing error", detail: `PyTorch: ${p.error.type}: ${p.error.message}` };
+  }
+  const f32 = vals.some((v) => v.dtype === "float32");
+  const bad = compare(out, p.out!, "output", f32);
   if (bad) return bad;
   if (p.w === undefined) return { verdict: "pass", detail: "" };
   try {
@@ -154,7 +203,10 @@ export function runProgram(p: ProgramJson): Outcome {
   } catch (e) {
     return thrown(e, p.backwardError, "backward");
   }
-  if (p.backwardError) return { verdict: "missing error", detail: `backward, PyTorch: ${p.backwardError.type}: ${p.backwardError.message}` };
+  if (p.backwardError) {
+    const why = quirk(p.backwardError);
+    return why ? { verdict: "tolerated", detail: why } : { verdict: "missing error", detail: `backward, PyTorch: ${p.backwardError.type}: ${p.backwardError.message}` };
+  }
   const leaves = built.filter((_, i) => p.inputs[i]!.g).map((b) => b.base);
   for (let i = 0; i < leaves.length; i++) {
     const want = p.grads![i] ?? null;
@@ -163,7 +215,7 @@ export function runProgram(p: ProgramJson): Outcome {
       if (want !== g) return { verdict: "value mismatch", detail: `grad ${i}: ${g === null ? "none" : "a tensor"}, PyTorch ${want === null ? "none" : "a tensor"}` };
       continue;
     }
-    const r = compare(g, want, `grad ${i}`);
+    const r = compare(g, want, `grad ${i}`, f32);
     if (r) return r;
   }
   return { verdict: "pass", detail: "" };

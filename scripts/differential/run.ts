@@ -18,7 +18,7 @@ const which = flag("backend", torch.getBackend());
 const show = Number(flag("show", "5"));
 const programs = (JSON.parse(readFileSync(file, "utf8")) as { programs: ProgramJson[] }).programs;
 const backends = which === "all" ? torch.availableBackends() : [which];
-const KINDS: Verdict[] = ["value mismatch", "dtype mismatch", "shape mismatch", "missing error", "spurious error", "untyped error"];
+const KINDS: Verdict[] = ["tolerated", "value mismatch", "dtype mismatch", "shape mismatch", "missing error", "spurious error", "untyped error"];
 
 let failed = false;
 for (const name of backends) {
@@ -34,8 +34,9 @@ for (const name of backends) {
       examples.set(r.verdict, list);
     }
   }
-  const pass = counts.get("pass") ?? 0;
-  console.log(`${name}: ${pass}/${programs.length} pass (${((100 * pass) / programs.length).toFixed(2)}%)`);
+  // "tolerated": PyTorch's own defects and kindling's documented differences (program.ts), counted as passing
+  const pass = (counts.get("pass") ?? 0) + (counts.get("tolerated") ?? 0);
+  console.log(`${name}: ${pass}/${programs.length} pass (${((100 * pass) / programs.length).toFixed(2)}%, ${counts.get("tolerated") ?? 0} tolerated)`);
   for (const k of KINDS) {
     const n = counts.get(k) ?? 0;
     console.log(`  ${k}: ${n}`);
