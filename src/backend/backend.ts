@@ -51,6 +51,23 @@ export interface AdaptiveWindow {
   oW: number;
 }
 
+/**
+ * Grid sampling of N x C planes of H x W at the oH x oW points (x, y in [-1, 1]) of a grid per sample;
+ * `single` computes in float32 as PyTorch does for float32 data.
+ */
+export interface GridSampleGeometry {
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  oH: number;
+  oW: number;
+  mode: "bilinear" | "nearest" | "bicubic";
+  padding: "zeros" | "border" | "reflection";
+  alignCorners: boolean;
+  single: boolean;
+}
+
 type Floats = Float32Array | Float64Array;
 
 export interface Backend {
@@ -197,4 +214,10 @@ export interface Backend {
 
   /** The adjoint of adaptiveAvgPool2d; gx is pre-zeroed by the caller. */
   adaptiveAvgPool2dBackward(g: Floats, win: AdaptiveWindow, gx: Floats): void;
+
+  /** Samples contiguous x [N, C, H, W] at contiguous grid [N, oH, oW, 2] into out [N, C, oH, oW] (F.grid_sample). */
+  gridSample2d(x: Floats, grid: Floats, geo: GridSampleGeometry, out: Floats): void;
+
+  /** gridSample2d's gradients: gInput (pre-zeroed; null when not needed) and gGrid (written in full). */
+  gridSample2dBackward(g: Floats, x: Floats, grid: Floats, geo: GridSampleGeometry, gInput: Floats | null, gGrid: Floats): void;
 }

@@ -38,3 +38,5 @@ export {
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, maxUnpool1d, maxUnpool2d, pixelShuffle, pixelUnshuffle, channelShuffle } from "./pooling_more.ts";
 export { fold, unfold, type FoldKeywords, type UnfoldKeywords } from "./fold.ts";
 export { lpPool1d, lpPool2d, localResponseNorm, type LpPoolOptions, type LocalResponseNormOptions } from "./pooling_lp.ts";
+export { gridSample, type GridSampleMode, type GridSampleOptions, type GridSamplePadding } from "../../ops/grid_sample.ts";
+export { affineGrid, type AffineGridOptions } from "../../ops/affine_grid.ts";
