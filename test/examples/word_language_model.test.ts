@@ -30,3 +30,18 @@ test("word_language_model/main.py: LSTM (tied), GRU, RNN_TANH (dry run) and Tran
   assert.equal(unrounded(fx.stdout).length, runs.length);
   compareLines(unrounded(lines), unrounded(fx.stdout), { rtol: 2e-5, atol: 0 });
 });
+
+test("word_language_model refuses an unknown --model and --tied with nhid != emsize, as model.py does", async () => {
+  const fx = loadFixture("word_language_model");
+  const { corpus } = fx.args as { corpus: Record<string, string> };
+  const dir = mkdtempSync(join(tmpdir(), "kindling-wlm-"));
+  for (const [split, text] of Object.entries(corpus)) writeFileSync(join(dir, `${split}.txt`), text);
+  try {
+    const run = (...argv: string[]) => main([...argv, "--data", dir, "--save", join(dir, "model.pt"), "--epochs", "1", "--dry-run"]);
+    await assert.rejects(run("--model", "LSTMX"), /An invalid option for `--model` was supplied,\s+options are \['LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'\]/);
+    await assert.rejects(run("--model", "GRU", "--tied", "--emsize", "8", "--nhid", "12"), /When using the tied flag, nhid must be equal to emsize/);
+    await assert.rejects(run("--onnx-export", "m.onnx"), /--onnx-export: exporting to ONNX is not supported/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
