@@ -165,3 +165,15 @@ describe("collate errors", () => {
     assert.throws(() => [...new DataLoader(ds, { batchSize: 2 })], /bad sample 2/);
   });
 });
+
+describe("DataLoader pinMemory", () => {
+  it("is accepted and kept with no effect, as a CPU-only PyTorch 1.13 takes pin_memory=True (vae/main.py's CUDA kwargs)", () => {
+    // PyTorch 1.13 (CPU): DataLoader(TensorDataset(arange(4.)), batch_size=2, pin_memory=True) yields [0, 1], [2, 3].
+    const ds = new TensorDataset(arange(4, { dtype: "float32" }));
+    const dl = new DataLoader(ds, { batchSize: 2, pinMemory: true });
+    assert.equal(dl.pinMemory, true);
+    assert.deepEqual([...dl].map(([b]) => b.tolist()), [[0, 1], [2, 3]]);
+    assert.equal(new DataLoader(ds).pinMemory, false);
+    assert.throws(() => new DataLoader(ds, { pinMemory: "yes" as unknown as boolean }), /pinMemory/);
+  });
+});

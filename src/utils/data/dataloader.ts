@@ -48,6 +48,11 @@ export interface DataLoaderOptions<T, B> {
    * a TimeoutError naming it and stops the workers. Needs numWorkers > 0.
    */
   timeout?: number;
+  /**
+   * Accepted and kept, with no effect: pinned memory is for copies to a GPU, and kindling has none (a
+   * CPU-only PyTorch takes pin_memory=True the same way; ports of CUDA code paths pass it).
+   */
+  pinMemory?: boolean;
 }
 
 const DATALOADER_OPTIONS = {
@@ -62,6 +67,7 @@ const DATALOADER_OPTIONS = {
   prefetch: "int",
   persistentWorkers: "boolean",
   timeout: "any",
+  pinMemory: "boolean",
 } as const;
 
 export type AnyDataset<T> = MapDataset<T> | IterableDataset<T>;
@@ -79,6 +85,7 @@ export class DataLoader<T, B = Collated<T>, D extends AnyDataset<T> = MapDataset
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly numWorkers: number;
+  readonly pinMemory: boolean;
   readonly prefetch: number;
   readonly persistentWorkers: boolean;
   readonly generator: Generator | undefined;
@@ -132,6 +139,7 @@ export class DataLoader<T, B = Collated<T>, D extends AnyDataset<T> = MapDataset
     this.batchSize = batchSize;
     this.dropLast = dropLast;
     this.numWorkers = numWorkers;
+    this.pinMemory = o.pinMemory ?? false;
     this.prefetch = prefetch;
     this.persistentWorkers = o.persistentWorkers ?? false;
     this.timeout = o.timeout ?? 0;
