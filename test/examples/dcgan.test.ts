@@ -1,0 +1,41 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as torch from "../../src/index.ts";
+import { main } from "../../examples/dcgan.ts";
+import { captureOutput, compareLines, installReplay, loadFixture } from "./harness.ts";
+
+test("dcgan/main.py (mnist): the networks' printout, every iteration's losses and D outputs, and the checkpoints' BatchNorm statistics match PyTorch's", async () => {
+  const fx = loadFixture("dcgan");
+  const { argv, train_samples: trainSamples } = fx.args as { argv: string[]; train_samples: number };
+  // Both networks' default and weights_init draws, the fixed and per-iteration noise, and the shuffles are PyTorch's.
+  const undo = installReplay(fx);
+  // Run from a scratch folder: '../data' receives MNIST, '.' (--outf) the checkpoints.
+  const scratch = mkdtempSync(join(tmpdir(), "kindling-dcgan-"));
+  const cwd = process.cwd();
+  mkdirSync(join(scratch, "run"));
+  process.chdir(join(scratch, "run"));
+  let lines: string[];
+  try {
+    lines = await captureOutput(() => main(argv, { trainSamples }));
+    // Not in the original (gen_examples prints the same from PyTorch's files): the last checkpoints, read back.
+    const niter = Number(argv[argv.indexOf("--niter") + 1]);
+    for (const [name, key] of [["netD", "main.3.running_mean"], ["netD", "main.3.running_var"], ["netG", "main.1.running_mean"]] as const) {
+      const sd = await torch.load(`./${name}_epoch_${niter - 1}.pth`);
+      assert.ok(sd[key], `${name}_epoch_${niter - 1}.pth holds ${key}`);
+      lines.push(`${name} ${key} ${(sd[key]!.tolist() as number[]).map((v) => v.toFixed(6)).join(" ")}`);
+    }
+  } finally {
+    undo();
+    process.chdir(cwd);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  // argparse spells the --dry-run flag's attribute dry_run, commander dryRun.
+  const normalize = (l: string) => l.replace("dry_run=", "dryRun=");
+  // The losses and D outputs are printed to 4 decimals (one unit of the last may differ by rounding); the
+  // three BatchNorm rows to 6, after 4 iterations of float32 arithmetic.
+  compareLines(lines.slice(0, -3), fx.stdout.slice(0, -3), { rtol: 0, atol: 1.5e-4, normalize });
+  compareLines(lines.slice(-3), fx.stdout.slice(-3), { rtol: 1e-4, atol: 3e-6 });
+});
