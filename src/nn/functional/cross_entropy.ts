@@ -14,7 +14,10 @@ import { arange } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction } from "./reduction.ts";
+import { type Reduction, checkFloatInput, legacyReduction } from "./reduction.ts";
+
+/** The deprecated size_average/reduce options (see legacyReduction). */
+const LEGACY = { sizeAverage: "boolean?", reduce: "boolean?" } as const;
 
 /**
  * Classification losses over a class dim (dim 1, or dim 0 for one unbatched sample): nllLoss and
@@ -28,6 +31,10 @@ export interface ClassLossOptions {
   /** Targets equal to this contribute nothing (class-index targets only). */
   ignoreIndex?: number;
   reduction?: Reduction;
+  /** Deprecated (use `reduction`): false sums instead of averaging; either legacy option overrides `reduction`. */
+  sizeAverage?: boolean | null;
+  /** Deprecated (use `reduction`): false returns the unreduced losses. */
+  reduce?: boolean | null;
 }
 
 export interface CrossEntropyOptions extends ClassLossOptions {
@@ -104,8 +111,8 @@ function indexTargets(input: Tensor, target: Tensor, weight: Tensor | null | und
 
 /** Negative log likelihood of log-probabilities: -w[y] * input[n, y], ignored targets excluded. */
 export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = {}): Tensor {
-  checkOptions("F.nllLoss()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any" }, { index: 3, positional: "weight" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.nllLoss()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any", ...LEGACY }, { index: 3, positional: "weight" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "nll_loss");
   Tensor.check(target, "target");
   return asOneNode("NllLossBackward0", [input], (input) => nll(input!, target, opts, r));
@@ -130,8 +137,8 @@ function nll(input: Tensor, target: Tensor, opts: ClassLossOptions, r: Reduction
  * input) compose log-softmax with a weighted sum, and are differentiable in the target too.
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  checkOptions("F.crossEntropy()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any", labelSmoothing: "number" }, { index: 3, positional: "weight" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.crossEntropy()", opts, { weight: "tensor?", ignoreIndex: "int", reduction: "any", labelSmoothing: "number", ...LEGACY }, { index: 3, positional: "weight" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "cross_entropy");
   Tensor.check(target, "target");
   const eps = opts.labelSmoothing ?? 0;

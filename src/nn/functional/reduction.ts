@@ -1,4 +1,5 @@
 import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { log } from "../../log.ts";
 import { type OptionSpec, checkOptions } from "../../options.ts";
 import { mean, sum } from "../../ops/reduce.ts";
 import { isFloating } from "../../tensor/dtype.ts";
@@ -12,6 +13,26 @@ export type Reduction = "none" | "mean" | "sum";
 export function checkReduction(r: unknown): Reduction {
   if (r === "none" || r === "mean" || r === "sum") return r;
   throw new ArgumentError(`${String(r)} is not a valid value for reduction`);
+}
+
+/** The deprecated arguments PyTorch 1.13's losses still take (size_average, reduce). */
+export interface LegacyReductionOptions {
+  /** Deprecated (use `reduction`): false sums instead of averaging. */
+  sizeAverage?: boolean | null;
+  /** Deprecated (use `reduction`): false returns the unreduced losses. */
+  reduce?: boolean | null;
+}
+
+/**
+ * `reduction`, unless either deprecated argument is set: then, as PyTorch's _Reduction.legacy_get_string,
+ * they decide alone (each defaulting to true) and `reduction` is ignored, with PyTorch's warning.
+ */
+export function legacyReduction(opts: LegacyReductionOptions & { reduction?: unknown }): Reduction {
+  const { sizeAverage, reduce } = opts;
+  if ((sizeAverage === undefined || sizeAverage === null) && (reduce === undefined || reduce === null)) return checkReduction(opts.reduction ?? "mean");
+  const r: Reduction = (reduce ?? true) ? ((sizeAverage ?? true) ? "mean" : "sum") : "none";
+  log("warn", `size_average and reduce args will be deprecated, please use reduction='${r}' instead.`);
+  return r;
 }
 
 /** Applies 'mean' | 'sum' | 'none' to an elementwise loss. */
