@@ -48,8 +48,8 @@ export function unpack(img: Image): Unpacked {
       restore(p) {
         const out = allocStorage(dtype, p.data.length);
         if (dtype === "float32" || dtype === "float64") out.set(p.data);
-        // Integer images are rounded, as torchvision does after interpolating them.
-        else for (let i = 0; i < out.length; i++) out[i] = castValue(dtype, Math.round(p.data[i]!));
+        // Integer images are rounded as torchvision does after interpolating them: torch.round, halves to even.
+        else for (let i = 0; i < out.length; i++) out[i] = castValue(dtype, roundHalfEven(p.data[i]!));
         return Tensor.fromStorage(out, dtype, [...lead, p.h, p.w]);
       },
     };
@@ -66,7 +66,8 @@ export function unpack(img: Image): Unpacked {
       const out = new Uint8Array(n * c);
       for (let i = 0; i < n; i++) {
         for (let k = 0; k < c; k++) {
-          const v = Math.round(p.data[k * n + i]!);
+          // The same rounding as an integer tensor image's (torchvision's tensor path), then clamped to a byte.
+          const v = roundHalfEven(p.data[k * n + i]!);
           out[i * c + k] = v < 0 ? 0 : v > 255 ? 255 : v;
         }
       }

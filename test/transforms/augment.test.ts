@@ -93,8 +93,8 @@ describe("resizedCrop against slicing + F.interpolate", () => {
       const mode = name.split("_")[0] as "bilinear" | "nearest";
       const [t, l, h, w] = c.box as [number, number, number, number];
       close(resizedCrop(img.f64, t, l, h, w, c.size, mode), c.f64, 1e-12, "f64");
-      // Bytes: kindling rounds interpolated values half up in float64, torch.round half to even in float32,
-      // so bilinear may differ by one at exact halves; nearest copies pixels and must match exactly.
+      // Bytes: both round halves to even, but kindling interpolates in float64 and torch in float32, so
+      // bilinear may differ by one where the two land either side of a half; nearest copies pixels exactly.
       const u8 = chw(resizedCrop(img.u8, t, l, h, w, c.size, mode));
       const worst = Math.max(...u8.map((v, k) => Math.abs(v - c.u8[k]!)));
       assert.ok(worst <= (mode === "nearest" ? 0 : 1), `uint8 max |diff| ${worst}`);
