@@ -51,6 +51,7 @@ export * from "./ops/api_selection.ts";
 export * from "./ops/api_shape_extra.ts";
 export * from "./ops/api_misc.ts";
 export * from "./ops/api_nn15.ts";
+export * from "./ops/api_linalg_decomp.ts";
 export { bernoulli, normal, poisson, randintLike, type NormalSizeOptions, type RandintLikeOptions } from "./ops/sampling.ts";
 import "./ops/sampling_inplace.ts";
 export { asStrided } from "./ops/api_misc_views.ts";

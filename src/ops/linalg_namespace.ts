@@ -6,6 +6,14 @@ import { type MatrixOrd, type VectorNormOptions, matrixNorm, vectorNorm } from "
 export { vectorNorm, matrixNorm };
 export { linalgCross as cross } from "./shape_extra_combine.ts";
 export { det, slogdet, inv, solve, type SolveOptions } from "./linalg_solve.ts";
+export { cholesky, choleskyEx, type CholeskyOptions, type CholeskyExOptions } from "./linalg_cholesky.ts";
+export { qr, type QrMode, type QrOptions } from "./linalg_qr.ts";
+export { eigh, eigvalsh, type EighOptions, type Uplo } from "./linalg_eigh.ts";
+export { svd, svdvals, type SvdOptions } from "./linalg_svd.ts";
+export { pinv, matrixRank, matrixPower, multiDot, linalgVander as vander, type RankTolerance } from "./linalg_misc.ts";
+export { lstsq, cond, type LstsqOptions, type LstsqResult, type LstsqDriver } from "./linalg_lstsq.ts";
+export { matrixExp } from "./linalg_matrix_exp.ts";
+export { solveTriangular, type SolveTriangularOptions } from "./linalg_triangular.ts";
 
 /** torch.linalg.norm: a vector norm over one dim (or a flattened 1-d input), a matrix norm over two. */
 export function norm(A: Tensor, ord: MatrixOrd | null = null, dim: number | readonly number[] | null = null, keepdim = false, opts: VectorNormOptions = {}): Tensor {
