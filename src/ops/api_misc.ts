@@ -200,7 +200,9 @@ defineMethods({
   isNeg() { return false; },
   isSetTo(this: Tensor, other: Tensor) {
     Tensor.check(other, "tensor");
-    return this.storage === other.storage && this.offset === other.offset && isSameSize(this, other) &&
+    // Compared by memory, not Storage object: `x.data` is a second object over x's memory.
+    const same = this.storage.buffer === other.storage.buffer && this.storage.byteOffset === other.storage.byteOffset;
+    return same && this.offset === other.offset && isSameSize(this, other) &&
       this.strides.every((s, i) => s === other.strides[i]);
   },
   newEmptyStrided(this: Tensor, size: readonly number[], stride: readonly number[], opts?: TensorOptions) {

@@ -2,6 +2,7 @@ import { DTypeError } from "../errors.ts";
 import { checkArg, checkArity } from "../options.ts";
 import { DTYPES, type DType, checkDType, tensorTypeName } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { uncountedAlias } from "../tensor/version.ts";
 import { type CumOptions, cumprod, cumsum } from "./cumulative.ts";
 import type { ValuesIndices } from "./extremum.ts";
 import { type AddmmOptions, type MatrixOrd, type VectorNormOptions, addmm, baddbmm, dot, norm, outer } from "./linalg.ts";
@@ -15,6 +16,7 @@ import {
 import { type SortOptions, type TopkOptions, argsort, sort, topk } from "./sorting.ts";
 import { defineMethods, method, sizesMethod } from "./define_methods.ts";
 import { to, view } from "./views.ts";
+import "./tensor_iteration.ts";
 
 /**
  * The public face of issue 13's ops: torch.* functions, Tensor methods, torch.linalg, dtype aliases,
@@ -83,7 +85,10 @@ declare module "../tensor/tensor.ts" {
     /** With no argument, PyTorch's type name ("torch.FloatTensor"); with a dtype or type name, the cast. */
     type(): string;
     type(dtype: DType | string): Tensor;
-    /** A detached view sharing this tensor's memory; assigning replaces its memory, dtype and shape (set_data). */
+    /**
+     * A detached view sharing this tensor's memory but not its version counter (in-place writes through it
+     * do not invalidate graphs that saved this tensor); assigning replaces its memory, dtype and shape (set_data).
+     */
     data: Tensor;
   }
 }
@@ -128,7 +133,7 @@ defineMethods({
 
 Object.defineProperty(Tensor.prototype, "data", {
   configurable: true,
-  get(this: Tensor) { return this.detach(); },
+  get(this: Tensor) { return Tensor.fromStorage(uncountedAlias(this.storage), this.dtype, this.shape, this.strides, this.offset); },
   set(this: Tensor, src: Tensor) {
     Tensor.check(src, "data");
     Tensor.setData(this, src);

@@ -141,8 +141,8 @@ function write(t: Tensor, values: Tensor): void {
     // zero_/fill_ and scalar copies (one value broadcast): one fill, no full-size temporary.
     if (t.numel() > 0) t.storage.fill(values.storage[values.offset]!, t.offset, t.offset + t.numel());
   } else {
-    // A source over self's own memory in another layout (a.copy_(a.t())) is copied out first.
-    const src = values.storage === t.storage ? denseData(values).slice() : denseData(values);
+    // A source over self's own memory in another layout (a.copy_(a.t()), or through a.data) is copied out first.
+    const src = values.storage.buffer === t.storage.buffer ? denseData(values).slice() : denseData(values);
     backend().scatterInto(src, sv(t), t.shape);
   }
   bumpVersion(t.storage);

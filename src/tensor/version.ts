@@ -35,3 +35,13 @@ export function bumpVersion(storage: Storage): void {
 export function resetVersion(storage: Storage): void {
   counters.delete(storage);
 }
+
+/**
+ * The same memory under a new Storage object, so with a version counter of its own: what PyTorch's
+ * `t.data` shows. Writes through it are invisible to autograd's saved-tensor checks on t (the point of
+ * `p.data.add_(...)` in hand-written updates), while views of it share its counter.
+ */
+export function uncountedAlias(storage: Storage): Storage {
+  const ctor = storage.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Storage;
+  return new ctor(storage.buffer, storage.byteOffset, storage.length);
+}
