@@ -187,10 +187,12 @@ export function installReplay(fx: ExampleFixture): () => void {
   g.fillUniform = (out: FloatArray, lo = 0, hi = 1) => {
     const mt = mtOf(take("uniform", out.length));
     if (out instanceof Float32Array) {
-      // PyTorch's uniform_real_distribution<float>: u * (to - from) + from, in float.
-      const scale = Math.fround(hi - lo);
+      // PyTorch's uniform_real_distribution<float>: u * (to - from) + from with to and from floats, rounded
+      // once (its build contracts it into an FMA; rounding the product first misses ~half the values by an
+      // ulp). u * scale is exact in a double.
       const shift = Math.fround(lo);
-      for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(mt.uniform() * scale) + shift);
+      const scale = Math.fround(Math.fround(hi) - shift);
+      for (let i = 0; i < out.length; i++) out[i] = Math.fround(mt.uniform() * scale + shift);
     } else {
       for (let i = 0; i < out.length; i++) out[i] = mt.uniform() * (hi - lo) + lo;
     }
