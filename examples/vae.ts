@@ -3,10 +3,10 @@
  * (https://github.com/pytorch/examples/blob/main/vae/main.py): a variational autoencoder (784-400-20-400-784)
  * trained with Adam on the binary cross-entropy of its reconstruction plus the KL divergence of its code.
  *
- * The original writes reconstructions and samples with torchvision's save_image; kindling writes no PNGs,
- * so `saveImage` below is a no-op (what it would save is still computed, draws included).
+ * As the original, it writes reconstructions and samples to results/ (which must exist) with save_image
+ * (kindling's torch.utils.saveImage).
  *
- * Run: npx tsx examples/vae.ts --epochs 1 --log-interval 100
+ * Run: mkdir -p results && npx tsx examples/vae.ts --epochs 1 --log-interval 100
  */
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
@@ -14,13 +14,11 @@ import * as torch from "../src/index.ts";
 import type { Tensor } from "../src/index.ts";
 
 const { nn, optim, datasets, transforms } = torch;
+const { saveImage } = torch.utils;
 const F = torch.nn.functional;
 type Sample = [Tensor, number];
 type DataLoader = torch.utils.data.DataLoader<Sample, [Tensor, Tensor]>;
 type DataLoaderOptions = torch.utils.data.DataLoaderOptions<Sample, [Tensor, Tensor]>;
-
-/** torchvision.utils.save_image: not ported (kindling writes no PNGs); kept so the calls stay in place. */
-function saveImage(_tensor: Tensor, _fp: string, _opts: { nrow?: number } = {}): void {}
 
 export class VAE extends nn.Module<[Tensor], [Tensor, Tensor, Tensor]> {
   fc1 = new nn.Linear(784, 400);

@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as torch from "../../src/index.ts";
 import { main } from "../../examples/dcgan.ts";
+import { decodeImage } from "../../src/io/image/index.ts";
 import { captureOutput, compareLines, installReplay, loadFixture } from "./harness.ts";
 
 test("dcgan/main.py (mnist): the networks' printout, every iteration's losses and D outputs, and the checkpoints' BatchNorm statistics match PyTorch's", async () => {
@@ -27,6 +28,12 @@ test("dcgan/main.py (mnist): the networks' printout, every iteration's losses an
       assert.ok(sd[key], `${name}_epoch_${niter - 1}.pth holds ${key}`);
       lines.push(`${name} ${key} ${(sd[key]!.tolist() as number[]).map((v) => v.toFixed(6)).join(" ")}`);
     }
+    // And each PNG save_image wrote.
+    for (const file of readdirSync(".").filter((f) => f.endsWith(".png")).sort()) {
+      const img = decodeImage(readFileSync(file), file);
+      const mean = img.data.reduce((a, b) => a + b, 0) / img.data.length;
+      lines.push(`saved ./${file} ${img.height}x${img.width}x${img.channels} ${mean.toFixed(4)}`);
+    }
   } finally {
     undo();
     process.chdir(cwd);
@@ -34,8 +41,11 @@ test("dcgan/main.py (mnist): the networks' printout, every iteration's losses an
   }
   // argparse spells the --dry-run flag's attribute dry_run, commander dryRun.
   const normalize = (l: string) => l.replace("dry_run=", "dryRun=");
-  // The losses and D outputs are printed to 4 decimals (one unit of the last may differ by rounding); the
-  // three BatchNorm rows to 6, after 4 iterations of float32 arithmetic.
-  compareLines(lines.slice(0, -3), fx.stdout.slice(0, -3), { rtol: 0, atol: 1.5e-4, normalize });
-  compareLines(lines.slice(-3), fx.stdout.slice(-3), { rtol: 1e-4, atol: 3e-6 });
+  // The losses, D outputs and the files' mean bytes are printed to 4 decimals (one unit of the last may
+  // differ by rounding); the three BatchNorm rows to 6, after 4 iterations of float32 arithmetic.
+  const stats = (ls: string[]) => ls.filter((l) => /^net[DG] main/.test(l));
+  const others = (ls: string[]) => ls.filter((l) => !/^net[DG] main/.test(l));
+  assert.equal(stats(lines).length, 3);
+  compareLines(others(lines), others(fx.stdout), { rtol: 0, atol: 1.5e-4, normalize });
+  compareLines(stats(lines), stats(fx.stdout), { rtol: 1e-4, atol: 3e-6 });
 });
