@@ -151,6 +151,13 @@ class MT19937 {
   uniform(): number {
     return (this.u32() & 0xffffff) / 16777216;
   }
+
+  /** PyTorch's float64 uniform: the low 53 bits of a 64-bit draw made of two (the first the high word). */
+  uniform53(): number {
+    const hi = this.u32() & 0x1fffff;
+    const lo = this.u32();
+    return (hi * 4294967296 + lo) / 9007199254740992;
+  }
 }
 
 type FloatArray = Float32Array | Float64Array;
@@ -194,7 +201,7 @@ export function installReplay(fx: ExampleFixture): () => void {
       const scale = Math.fround(Math.fround(hi) - shift);
       for (let i = 0; i < out.length; i++) out[i] = Math.fround(mt.uniform() * scale + shift);
     } else {
-      for (let i = 0; i < out.length; i++) out[i] = mt.uniform() * (hi - lo) + lo;
+      for (let i = 0; i < out.length; i++) out[i] = mt.uniform53() * (hi - lo) + lo;
     }
   };
   g.randomFloat32 = () => {
