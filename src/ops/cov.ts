@@ -58,8 +58,8 @@ export function cov(input: Tensor, opts: CovOptions = {}): Tensor {
   const avg = E.div(sum(w === null ? X : E.mul(X, w), 1), wSum);
   let norm: Tensor | number;
   if (w !== null && correction !== 0) {
-    const adjust = aweights ? E.div(sum(E.mul(w, aweights)), wSum) : 1;
-    norm = E.sub(wSum, E.mul(adjust, correction));
+    const adjust = aweights ? E.mul(E.div(sum(E.mul(w, aweights)), wSum), correction) : correction;
+    norm = E.sub(wSum, adjust);
   } else {
     norm = typeof wSum === "number" ? wSum - correction : E.sub(wSum, correction);
   }

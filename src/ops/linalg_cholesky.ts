@@ -110,9 +110,18 @@ export function choleskySolve(B: Tensor, L: Tensor, upper = false): Tensor {
   checkMatrices("cholesky_solve", L, true);
   const batch = broadcastShapes(B.shape.slice(0, -2), L.shape.slice(0, -2));
   const Le = broadcastTo(L, [...batch, lr, lr]);
-  const Lo = upper ? mT(Le) : Le;
-  // A^-1 B = L^-H (L^-1 B); each solve carries its own gradient.
-  return solveTriangular(mT(Lo), solveTriangular(Lo, broadcastTo(B, [...batch, br, bc]), { upper: false }), { upper: true });
+  const Be = broadcastTo(B, [...batch, br, bc]);
+  // A^-1 B = L^-H (L^-1 B), solved on detached copies: the gradient is PyTorch's own (below).
+  const Lo = upper ? mT(Le.detach()) : Le.detach();
+  const X = solveTriangular(mT(Lo), solveTriangular(Lo, Be.detach(), { upper: false }), { upper: true });
+  return record(X, "CholeskySolveBackward0", [Be, Le], (g, needs) => {
+    const gB = choleskySolve(g, Le, upper);
+    if (!needs[1]) return [gB, null];
+    // L is read as a full matrix with A = L L^H, as PyTorch's cholesky_solve_backward does.
+    const common = matmul(gB, mT(X));
+    const sym = E.add(common, mT(common));
+    return [gB, E.neg(upper ? matmul(Le, sym) : matmul(sym, Le))];
+  }, [Le, X]);
 }
 
 /** torch.choleskyInverse(L, upper = false): (L L^H)^-1 from the factor L. */
@@ -121,6 +130,6 @@ export function choleskyInverse(L: Tensor, upper = false): Tensor {
   checkArg("cholesky_inverse()", upper, "boolean", 2, "upper");
   checkMatrices("cholesky_inverse", L, true);
   const n = L.shape[L.ndim - 1]!;
-  const eye = broadcastTo(castRaw(tensorOf(Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)), [n, n], L.dtype), L.dtype), L.shape);
+  const eye = broadcastTo(tensorOf(Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0)), [n, n], L.dtype), L.shape);
   return choleskySolve(eye, L, upper);
 }

@@ -248,16 +248,27 @@ export function jacobiSvd(a: Float64Array, m: number, n: number, full: boolean):
   const s = Float64Array.from(order, (j) => norms[j]!);
   const u = new Float64Array(m * uCols);
   const vo = new Float64Array(n * n);
-  let nonzero = 0;
+  let kept = 0;
   order.forEach((src, dst) => {
     for (let k = 0; k < n; k++) vo[k * n + dst] = v[k * n + src]!;
-    const norm = norms[src]!;
-    // Columns of a zero singular value are completed below instead (a^T a's null space has no u).
-    if (norm > 0) {
-      for (let k = 0; k < m; k++) u[k * uCols + dst] = w[k * n + src]! / norm;
-      nonzero = dst + 1;
+    if (kept < dst) return;
+    // A column of a (numerically) zero singular value is noise: orthogonalise it against the columns
+    // before it, and where nothing is left complete U from the standard basis instead.
+    const x = Float64Array.from({ length: m }, (_, k) => w[k * n + src]!);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let p = 0; p < dst; p++) {
+        let d = 0;
+        for (let k = 0; k < m; k++) d += u[k * uCols + p]! * x[k]!;
+        for (let k = 0; k < m; k++) x[k] = x[k]! - d * u[k * uCols + p]!;
+      }
     }
+    let norm = 0;
+    for (let k = 0; k < m; k++) norm += x[k]! ** 2;
+    norm = Math.sqrt(norm);
+    if (!(norm > 1e-8 * norms[src]!) || norms[src] === 0) return;
+    for (let k = 0; k < m; k++) u[k * uCols + dst] = x[k]! / norm;
+    kept = dst + 1;
   });
-  completeColumns(u, m, uCols, nonzero);
+  completeColumns(u, m, uCols, kept);
   return { s, u, v: vo };
 }

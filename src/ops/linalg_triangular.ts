@@ -1,5 +1,7 @@
 import { record } from "../autograd/record.ts";
-import { ArgumentError, ShapeError } from "../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
+import { isFloating } from "../tensor/dtype.ts";
+import { scalarTypeName } from "./promotion.ts";
 import { checkOptions } from "../options.ts";
 import { broadcastShapes } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
@@ -44,8 +46,11 @@ export function solveTriangular(A: Tensor, B: Tensor, opts: SolveTriangularOptio
   if (opts === undefined || typeof opts !== "object") throw new ArgumentError(`${where}() missing 1 required keyword argument: "upper"`);
   checkOptions(`${where}()`, opts, { upper: "boolean", left: "boolean", unitriangular: "boolean" }, { index: 3 });
   if (opts.upper === undefined) throw new ArgumentError(`${where}() missing 1 required keyword argument: "upper"`);
-  checkMatrices(where, A, true);
+  Tensor.check(A, "A");
   Tensor.check(B, "B");
+  // PyTorch's kernel dispatch refuses other dtypes before any shape check.
+  if (!isFloating(A.dtype)) throw new DTypeError(`"triangular_solve_cpu" not implemented for '${scalarTypeName(A.dtype)}'`);
+  checkMatrices(where, A, true);
   if (B.ndim < 2) throw new ShapeError(`${where}: The input tensor B must have at least 2 dimensions.`);
   const left = opts.left ?? true;
   const unit = opts.unitriangular ?? false;
