@@ -3,6 +3,8 @@ import { checkArg, checkOptions } from "../options.ts";
 import { arange } from "../tensor/ranges.ts";
 import { normDim, normDims } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { record } from "../autograd/record.ts";
+import { fresh } from "./util.ts";
 import * as E from "./elementwise.ts";
 import { indexSelect, maskedFill } from "./indexing.ts";
 import { scalarTypeName } from "./promotion.ts";
@@ -121,14 +123,17 @@ export function repeat(x: Tensor, sizes: readonly number[]): Tensor {
     throw new ArgumentError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   }
   const padded = [...Array<number>(sizes.length - x.ndim).fill(1), ...x.shape];
-  const result = padded.map((s, i) => s * sizes[i]!);
+  // `|| 0`: an empty dim times a negative count is an empty dim (PyTorch checks only the products).
+  const result = padded.map((s, i) => s * sizes[i]! || 0);
   const bad = result.find((s) => s < 0);
   if (bad !== undefined) throw new ArgumentError(`Trying to create tensor with negative dimension ${bad}: [${result.join(", ")}]`);
+  if (result.includes(0)) return record(fresh(result, x.dtype), "RepeatBackward0", [x], () => [fresh(x.shape, x.dtype)]);
   // [1, s0, 1, s1, ...] expanded to [r0, s0, r1, s1, ...]: expand's gradient sums the copies back.
   const inter = padded.flatMap((s) => [1, s]);
   const target = padded.flatMap((s, i) => [sizes[i]!, s]);
   const big = expand(reshape(x, inter), target);
-  return reshape(big, result);
+  // new memory, as PyTorch's: never a view of x (the expand has stride 0, so in-place ops on it would fail)
+  return reshape(clone(big), result);
 }
 
 /** torch.tile: repeat with too few dims padded by leading ones. */

@@ -94,19 +94,23 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
     normDim(dim1, 1);
     return x;
   }
-  const a = normDim(dim0, x.ndim);
-  const b = normDim(dim1, x.ndim);
-  const dims = x.shape.map((_, i) => i);
-  dims[a] = b;
-  dims[b] = a;
-  return permute(x, dims);
+  return swapped(x, normDim(dim0, x.ndim), normDim(dim1, x.ndim), "TransposeBackward0");
+}
+
+/** The view with dims a and b exchanged, recorded under PyTorch's node name for the op that asked. */
+function swapped(x: Tensor, a: number, b: number, name: string): Tensor {
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+  [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+  return record(viewOf(x, shape, strides, x.offset), name, [x], (g) => [transpose(g, a, b)], false);
 }
 
 /** Transpose of a tensor of at most 2 dims (PyTorch's `t()`). */
 export function t(x: Tensor): Tensor {
   Tensor.check(x, "input");
   if (x.ndim > 2) throw new ShapeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? x : transpose(x, 0, 1);
+  return x.ndim < 2 ? x : swapped(x, 0, 1, "TBackward0");
 }
 
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
