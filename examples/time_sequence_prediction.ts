@@ -10,10 +10,11 @@
  * is not here, so `generateSineWave` takes those offsets. The data stays in memory rather than going
  * through traindata.pt, and train.py's plots (matplotlib) are left out.
  *
- * Run: npx tsx examples/time_sequence_prediction.ts [steps]   (the original: 100 waves of 1000 values,
- * 15 steps, 1000 future values)
+ * Run: npx tsx examples/time_sequence_prediction.ts --device cpu [--steps 15]   (100 waves of 1000 values
+ * and 1000 future values, as the original)
  */
 import { pathToFileURL } from "node:url";
+import { Command } from "commander";
 import * as torch from "../src/index.ts";
 import type { Tensor } from "../src/index.ts";
 
@@ -62,19 +63,38 @@ export class Sequence extends nn.Module {
   }
 }
 
-export interface Options {
+/** Not in the original, for quick runs (the tests): the data's size and how far to predict. */
+export interface Limits {
   /** The phase offsets generate_sine_wave.py draws (np.random.randint(-4 * T, 4 * T, N) after np.random.seed(2)). */
   offsets: readonly number[];
   /** Values per wave (the original: 1000). */
   L?: number;
-  steps?: number;
+  /** Values predicted past each test wave (the original: 1000). */
   future?: number;
 }
 
-export function main({ offsets, L = 1000, steps = 15, future = 1000 }: Options): void {
+interface Args {
+  steps: number;
+  device: string;
+}
+
+export function main(argv: readonly string[], { offsets, L = 1000, future: futureLimit = 1000 }: Limits): void {
   const generated = generateSineWave(offsets, L);
 
-  const device = torch.device("cpu");
+  const parser = new Command()
+    .option("--steps <N>", "steps to run", (v: string) => Number.parseInt(v, 10), 15)
+    .option("--device <NAME>", "training device. cuda, mps, or cpu.", "cuda");
+  const opt = parser.parse([...argv], { from: "user" }).opts<Args>();
+  // training device
+  const deviceName = opt.device;
+  if (deviceName === "cuda" && !torch.cuda.isAvailable()) {
+    console.log("cuda is not available");
+    process.exit(-1);
+  } else if (deviceName === "mps" && !torch.backends.mps.isAvailable()) {
+    console.log("mps is not available");
+    process.exit(-1);
+  }
+  const device = torch.device(deviceName);
   // set random seed to 0 (the original seeds NumPy too, which it draws nothing more from)
   torch.manualSeed(0);
   // load data and make training set
@@ -89,7 +109,7 @@ export function main({ offsets, L = 1000, steps = 15, future = 1000 }: Options):
   // use LBFGS as optimizer since we can load the whole data to train
   const optimizer = new optim.LBFGS(seq.parameters(), { lr: 0.8 });
   // begin to train
-  for (let i = 0; i < steps; i++) {
+  for (let i = 0; i < opt.steps; i++) {
     console.log("STEP: ", i);
     const closure = (): Tensor => {
       optimizer.zeroGrad();
@@ -102,6 +122,7 @@ export function main({ offsets, L = 1000, steps = 15, future = 1000 }: Options):
     optimizer.step(closure);
     // begin to predict, no need to track gradient here
     const y = torch.noGrad(() => {
+      const future = futureLimit;
       const pred = seq.forward(testInput, future);
       const loss = criterion.forward(pred.index([torch.Slice(), torch.Slice(null, -future)]), testTarget);
       console.log("test loss:", loss.item());
@@ -116,5 +137,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   // generate_sine_wave.py's offsets for N = 100 (np.random.seed(2); np.random.randint(-80, 80, 100)) are
   // NumPy's draws: this demo uses a fixed spread of its own instead.
   const offsets = Array.from({ length: 100 }, (_, i) => ((i * 37) % 160) - 80);
-  main({ offsets, steps: process.argv[2] !== undefined ? Number(process.argv[2]) : undefined });
+  main(process.argv.slice(2), { offsets });
 }

@@ -4,12 +4,12 @@ import { captureOutput, compareLines, installReplay, loadFixture } from "./harne
 
 test("time_sequence_prediction: every L-BFGS closure loss, the test losses and predictions match PyTorch (6 waves of 60, 2 steps, 20 future values)", async () => {
   const fx = loadFixture("time_sequence_prediction");
-  const { offsets, L, steps, future } = fx.args as { offsets: number[]; L: number; steps: number; future: number };
+  const { argv, offsets, L, future } = fx.args as { argv: string[]; offsets: number[]; L: number; future: number };
   // The LSTMCell and Linear initialisations are PyTorch's uniform draws.
   const undo = installReplay(fx);
   let lines: string[];
   try {
-    lines = await captureOutput(() => main({ offsets, L, steps, future }));
+    lines = await captureOutput(() => main(argv, { offsets, L, future }));
   } finally {
     undo();
   }
