@@ -41,10 +41,10 @@ export class Sequence extends nn.Module {
   override forward(input: Tensor, future = 0): Tensor {
     const outputs: Tensor[] = [];
     const device = this.dummyParam.device;
-    let hT = torch.zeros([input.size(0), 51], { dtype: torch.double }).to(device);
-    let cT = torch.zeros([input.size(0), 51], { dtype: torch.double }).to(device);
-    let hT2 = torch.zeros([input.size(0), 51], { dtype: torch.double }).to(device);
-    let cT2 = torch.zeros([input.size(0), 51], { dtype: torch.double }).to(device);
+    let hT = torch.zeros(input.size(0), 51, { dtype: torch.double }).to(device);
+    let cT = torch.zeros(input.size(0), 51, { dtype: torch.double }).to(device);
+    let hT2 = torch.zeros(input.size(0), 51, { dtype: torch.double }).to(device);
+    let cT2 = torch.zeros(input.size(0), 51, { dtype: torch.double }).to(device);
 
     let output!: Tensor;
     for (const inputT of input.split(1, 1)) {
