@@ -18,9 +18,9 @@ import type { Tensor } from "../src/index.ts";
 
 const F = torch.nn.functional;
 
-/** Python's '{:+.2f}'.format(v): a sign always, two decimals. */
+/** Python's '{:+.2f}'.format(v): a sign always (-0.0 is "-0.00"), two decimals. */
 function plus2f(v: number): string {
-  return (v >= 0 || Object.is(v, 0) ? "+" : "") + v.toFixed(2);
+  return (v < 0 || Object.is(v, -0) ? "-" : "+") + Math.abs(v).toFixed(2);
 }
 
 export function main(maxBatches = Infinity): void {
