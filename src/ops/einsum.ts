@@ -45,6 +45,8 @@ function parseTerm(spec: string, t: Tensor, ellRank: { n: number }, i: number): 
   return [...parts[0]!, ...Array.from({ length: k }, (_, j) => ELL[ELL.length - k + j]!), ...parts[1]!];
 }
 
+const sameDtype = (t: Tensor, d: Tensor["dtype"]): Tensor => (t.dtype === d ? t : t.to(d));
+
 /** Sums or diagonalises `term` down to `keep` (letters in order of first appearance). */
 function reduceTerm(term: Term, keep: Set<string>): Term {
   let { t, letters } = term;
@@ -58,7 +60,8 @@ function reduceTerm(term: Term, keep: Set<string>): Term {
     }
     const maskShape = t.shape.map((_, d) => (d === i || d === j ? n : 1));
     const mask = reshape(eye(n, n, { dtype: t.dtype }), maskShape);
-    t = sum(E.mul(t, mask), j);
+    // a diagonal, not a reduction: it keeps the dtype (sum would widen int32 and bool to int64)
+    t = sameDtype(sum(E.mul(t, mask), j), t.dtype);
     letters = letters.filter((_, d) => d !== j);
     i--;
   }
@@ -106,10 +109,12 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
   const A = arrange(a, [...batch, ...left, ...summed], [...batch, ...left, ...summed].map(size));
   const B = arrange(b, [...batch, ...summed, ...right], [...batch, ...summed, ...right].map(size));
   const [nb, nl, ns, nr] = [prod(batch), prod(left), prod(summed), prod(right)];
-  // bmm is floating-point only; integer operands take the broadcast product and a sum instead.
+  // PyTorch contracts with bmm (no bool kernel) and only multiplies when no letter is summed
+  if (A.dtype === "bool" && summed.length > 0) throw new DTypeError(`"bmm" not implemented for 'Bool'`);
+  // bmm is floating-point only; integer operands take the broadcast product and a sum in their own dtype.
   const out = isFloating(A.dtype)
     ? bmm(reshape(A, [nb, nl, ns]), reshape(B, [nb, ns, nr]))
-    : sum(E.mul(reshape(A, [nb, nl, ns, 1]), reshape(B, [nb, 1, ns, nr])), 2);
+    : sameDtype(sum(E.mul(reshape(A, [nb, nl, ns, 1]), reshape(B, [nb, 1, ns, nr])), 2), A.dtype);
   return { t: reshape(out, [...batch, ...left, ...right].map(size)), letters: [...batch, ...left, ...right] };
 }
 

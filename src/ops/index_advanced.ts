@@ -126,6 +126,10 @@ export function putRows(self3: Tensor, rows: Float64Array, values3: Tensor, accu
     at = keep.map((j) => rows[j]!);
   }
   backend().indexAdd(src, at, out.storage, outer, size, at.length, inner);
+  if (accumulate && out.dtype === "bool") {
+    // bool adds as logical or (True + True is True): the kernel's sums are folded back to 0/1
+    backend().where(sv(out), broadcastView(scalarTensor(1, "bool"), shape), broadcastView(scalarTensor(0, "bool"), shape), out.storage, shape);
+  }
   return record(out, "IndexPutBackward0", [self3, values3], (g, needs) => {
     let gSelf: Tensor | null = null;
     if (needs[0]) {

@@ -2,6 +2,7 @@ import { ArgumentError, DTypeError, IndexError, ShapeError } from "../errors.ts"
 import { checkArg, checkOptions, describeValue } from "../options.ts";
 import { full } from "../tensor/creation.ts";
 import { broadcastShapes, fmtShape, normDim, numelOf, sameShape } from "../tensor/shape.ts";
+import { isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { putRows } from "./index_advanced.ts";
@@ -108,7 +109,8 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   checkOptions("indexAdd()", opts, { alpha: "number" }, { index: 5, positional: "alpha" });
   const { d, rows, x3, src3 } = layout("index_add_", x, dim, index, source);
   checkRange(index, x3.shape[1]!, d, () => "index out of range in self");
-  const alpha = opts.alpha ?? 1;
+  // an integer self takes alpha as an integer (PyTorch casts it to the dtype: alpha = 0.5 adds nothing)
+  const alpha = isFloating(x.dtype) ? opts.alpha ?? 1 : Math.trunc(opts.alpha ?? 1);
   return reshape(putRows(x3, rows, alpha === 1 ? src3! : E.mul(src3!, alpha), true), x.shape);
 }
 

@@ -9,7 +9,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { maskedFill } from "./indexing.ts";
 import { type InPlaceSpec, type SelfUse, applyInPlace } from "./inplace.ts";
-import { scalarTypeName } from "./promotion.ts";
+import { resultType, scalarTypeName } from "./promotion.ts";
 import { sumToShape } from "./reduce.ts";
 import { castRaw, fresh, type TensorLike } from "./util.ts";
 import { clone, expand } from "./views.ts";
@@ -137,7 +137,8 @@ defineMethods({
   tanh_: inPlace(E.tanh, "result"),
   addcmul_(this: Tensor, t1: Tensor, t2: Tensor, opts: ValueOption = {}) {
     checkOptions("Tensor.addcmul_()", opts, { value: "number" }, { index: 3 });
-    const value = opts.value ?? 1;
+    // integer operands take value as an integer, as the out-of-place addcmul (value = 0.5 adds nothing)
+    const value = isFloating(resultType(this, t1, t2)) ? opts.value ?? 1 : Math.trunc(opts.value ?? 1);
     // PyTorch's kernel: self + value * t1 * t2, multiplied left to right.
     return applyInPlace(this, (s) => E.add(s, E.mul(value === 1 ? t1 : E.mul(t1, value), t2)), spec("alias"));
   },

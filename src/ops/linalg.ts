@@ -48,7 +48,9 @@ function product(a: Tensor, b: Tensor, f: (a: Tensor, b: Tensor) => Tensor): Ten
   const fits = a.ndim === rank && b.ndim === rank && a.shape[rank - 1] === b.shape[rank - 2] && (rank === 2 || a.shape[0] === b.shape[0]);
   // Anything else goes to f for its dtype and shape errors.
   if (isFloating(a.dtype) || a.dtype !== b.dtype || !fits) return f(a, b);
-  return sum(E.mul(unsqueeze(a, -1), unsqueeze(b, -3)), -2);
+  // sum widens int32 to int64; the product keeps its operands' dtype
+  const p = sum(E.mul(unsqueeze(a, -1), unsqueeze(b, -3)), -2);
+  return p.dtype === a.dtype ? p : p.to(a.dtype);
 }
 
 export interface AddmmOptions {
@@ -59,8 +61,10 @@ export interface AddmmOptions {
 /** beta * input + alpha * product; beta = 0 ignores input's values (NaN included), as PyTorch. */
 function scaledSum(input: Tensor, product: Tensor, opts: AddmmOptions, where: string): Tensor {
   checkOptions(where, opts, { beta: "number", alpha: "number" }, { index: 4 });
-  const beta = opts.beta ?? 1;
-  const alpha = opts.alpha ?? 1;
+  // integer operands take beta and alpha as integers (PyTorch casts them to the dtype: alpha = 0.5 adds nothing)
+  const int = !isFloating(input.dtype) && !isFloating(product.dtype);
+  const beta = int ? Math.trunc(opts.beta ?? 1) : opts.beta ?? 1;
+  const alpha = int ? Math.trunc(opts.alpha ?? 1) : opts.alpha ?? 1;
   const p = alpha === 1 ? product : E.mul(product, alpha);
   const big = expandAs(input, p);
   if (beta === 0) return E.add(maskedFill(big, full(big.shape, true, { dtype: "bool" }), 0), p);

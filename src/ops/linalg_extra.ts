@@ -23,8 +23,10 @@ import { clone, expand, permute, reshape, unsqueeze } from "./views.ts";
 /** beta * input + alpha * product, input broadcast to the product; beta = 0 ignores input (NaN too). */
 function scaled(where: string, input: Tensor, product: Tensor, opts: AddmmOptions): Tensor {
   checkOptions(where, opts, { beta: "number", alpha: "number" }, { index: 4, positional: "beta" });
-  const beta = opts.beta ?? 1;
-  const alpha = opts.alpha ?? 1;
+  // integer operands take beta and alpha as integers (PyTorch casts them to the dtype: alpha = 0.5 adds nothing)
+  const int = !isFloating(input.dtype) && !isFloating(product.dtype);
+  const beta = int ? Math.trunc(opts.beta ?? 1) : opts.beta ?? 1;
+  const alpha = int ? Math.trunc(opts.alpha ?? 1) : opts.alpha ?? 1;
   const p = alpha === 1 ? product : E.mul(product, alpha);
   const big = expand(input, p.shape);
   if (beta === 0) return E.add(maskedFill(big, full(big.shape, true, { dtype: "bool" }), 0), p);

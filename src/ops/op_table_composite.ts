@@ -128,8 +128,9 @@ export const COMPOSITE = {
     grad: (g, [, t1, t2], _y, o) => {
       const v = o.value ?? 1;
       const d2 = (t2 as Tensor).dtype;
-      // PyTorch 1.13's backward writes value / tensor2 into tensor2's dtype: an integer tensor2 fails there.
-      if (!isFloating(d2)) throw new DTypeError(`result type ${scalarTypeName(g.dtype)} can't be cast to the desired output type ${scalarTypeName(d2)}`);
+      // PyTorch 1.13's backward writes value / tensor2 into tensor2's dtype: an integer tensor2 fails there,
+      // when tensor1's gradient is wanted (input's alone never reads it).
+      if (!isFloating(d2) && t1 instanceof Tensor && t1.requiresGrad) throw new DTypeError(`result type ${scalarTypeName(g.dtype)} can't be cast to the desired output type ${scalarTypeName(d2)}`);
       return [g, mul(g, div(v, t2 as Tensor)), neg(mul(g, div(mul(t1!, v), mul(t2!, t2!))))];
     },
     saves: [1, 2], node: "AddcdivBackward0",

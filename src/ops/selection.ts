@@ -44,7 +44,8 @@ function pickAlong(x: Tensor, dim: number, keepdim: boolean, op: string, node: s
   const outer = numelOf(x.shape.slice(0, d));
   const inner = numelOf(x.shape.slice(d + 1));
   const kept = keptShape(x.shape, [d]);
-  if (size === 0 && outer * inner > 0) throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  // even when other dims are empty too (PyTorch 1.13 checks the reduced dim first)
+  if (size === 0) throw new IndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   const data = denseData(x);
   const values = fresh(kept, x.dtype);
   const indices = fresh(kept, "int64");

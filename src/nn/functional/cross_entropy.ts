@@ -121,7 +121,8 @@ export function nllLoss(input: Tensor, target: Tensor, opts: ClassLossOptions = 
 function nll(input: Tensor, target: Tensor, opts: ClassLossOptions, r: Reduction): Tensor {
   const t = indexTargets(input, target, opts.weight, opts.ignoreIndex ?? -100);
   const picked = squeeze(gather(t.x, 1, unsqueeze(t.safe, 1)), 1);
-  const loss = neg(mul(picked, t.wy));
+  // an ignored target's loss is 0 even where its input is inf or NaN (PyTorch skips it, no 0 * inf)
+  const loss = where(eq(t.valid, 0), 0, neg(mul(picked, t.wy)));
   if (r === "none") return t.unbatched ? reshape(loss, []) : loss;
   if (r === "sum") return sum(loss);
   // Every target ignored: the mean is 0/0 = NaN, as PyTorch's, but its gradient is 0, not 0 * inf.
@@ -166,6 +167,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
       const smooth = mul(neg(sum(wb ? mul(logp, wb) : logp, 1)), valid);
       per = add(mul(per, 1 - eps), mul(smooth, eps / classes));
     }
+    // ignored targets lose 0 even where their logits are inf or NaN (PyTorch skips them: no 0 * inf)
+    per = where(eq(valid, 0), 0, per);
     const denom = sum(wy);
     const out = r === "none" ? per : r === "sum" ? sum(per) : div(sum(per), denom);
     return { out, denom };

@@ -1,0 +1,103 @@
+/**
+ * Defects the widened differential check (scripts/differential/op_table.py) found, each pinned with
+ * PyTorch 1.13's numbers (printed by the snippet in each test's comment).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as torch from "../../src/index.ts";
+
+const F = torch.nn.functional;
+const values = (t: torch.Tensor) => Array.from(t.toTypedArray(), Number);
+
+test("integer alpha/beta/value are truncated, as PyTorch casts them to the integer dtype", () => {
+  // torch.zeros(3, dtype=torch.long).index_add(0, torch.tensor([0, 0]), torch.tensor([3, 5]), alpha=a)
+  const x = torch.zeros([3], { dtype: "int64" });
+  assert.deepEqual(values(x.indexAdd(0, torch.tensor([0, 0]), torch.tensor([3, 5]), { alpha: 0.5 })), [0, 0, 0]);
+  assert.deepEqual(values(x.indexAdd(0, torch.tensor([0]), torch.tensor([3]), { alpha: 1.7 })), [3, 0, 0]);
+  assert.deepEqual(values(x.indexAdd(0, torch.tensor([0]), torch.tensor([3]), { alpha: -1.7 })), [-3, 0, 0]);
+  const t = torch.tensor([[1, 2]], { dtype: "int32" });
+  // torch.addmv(torch.tensor(1, dtype=torch.int32), t, torch.tensor([1, 1], dtype=torch.int32), beta=0.5, alpha=2.5)
+  const mv = torch.tensor(1, { dtype: "int32" }).addmv(t, torch.tensor([1, 1], { dtype: "int32" }), { beta: 0.5, alpha: 2.5 });
+  assert.equal(mv.dtype, "int32");
+  assert.deepEqual(values(mv), [6]);
+  const b = torch.ones([1, 1, 1], { dtype: "int32" }).baddbmm(t.unsqueeze(0), t.t().unsqueeze(0), { beta: 0.5, alpha: 2.5 });
+  assert.equal(b.dtype, "int32");
+  assert.deepEqual(values(b), [10]);
+  // without beta/alpha the int32 product stays int32 (it widened to int64)
+  assert.equal(torch.ones([1, 1, 1], { dtype: "int32" }).baddbmm(t.unsqueeze(0), t.t().unsqueeze(0)).dtype, "int32");
+  assert.deepEqual(values(torch.ones([2], { dtype: "int32" }).addmm(t.t(), t, { alpha: 0.5 })), [1, 1, 1, 1]);
+  // a = torch.tensor([1, 2]); a.addcmul_(torch.tensor([1, 2]), torch.tensor([3, 3]), value=0.5) -> [1, 2]
+  assert.deepEqual(values(torch.tensor([1, 2]).addcmul_(torch.tensor([1, 2]), torch.tensor([3, 3]), { value: 0.5 })), [1, 2]);
+});
+
+test("bool scatter_add and index_add add as logical or", () => {
+  // torch.zeros(3, dtype=torch.bool).scatter_add(0, torch.tensor([0, 0, 1]), torch.tensor([True, True, False]))
+  const b = torch.zeros([3], { dtype: "bool" });
+  const s = b.scatterAdd(0, torch.tensor([0, 0, 1]), torch.tensor([true, true, false]));
+  assert.deepEqual(values(s), [1, 0, 0]);
+  assert.deepEqual(values(s.eq(torch.tensor([true, true, true]))), [1, 0, 0]);
+  assert.deepEqual(values(b.indexAdd(0, torch.tensor([0, 0, 1]), torch.tensor([true, true, false]))), [1, 0, 0]);
+});
+
+test("einsum keeps the operands' dtype for diagonals and contractions; bool contractions are refused", () => {
+  const b = torch.tensor([[true, false], [true, true]]);
+  const i = b.int();
+  const cases: [string, torch.Tensor[], string, number[]][] = [
+    ["ab->a", [b], "int64", [1, 2]],
+    ["aa->a", [b], "bool", [1, 1]],
+    ["ab,z->abz", [b, b.select(0, 0)], "bool", [1, 0, 0, 0, 1, 0, 1, 0]],
+    ["ab->a", [i], "int64", [1, 2]],
+    ["ab,bz->az", [i, i], "int32", [1, 0, 2, 1]],
+    ["aa->", [i], "int64", [2]],
+  ];
+  for (const [eq, ops, dtype, want] of cases) {
+    const r = torch.einsum(eq, ...ops);
+    assert.equal(r.dtype, dtype, eq);
+    assert.deepEqual(values(r), want, eq);
+  }
+  assert.throws(() => torch.einsum("ab,bz->az", b, b), torch.DTypeError);
+  assert.throws(() => torch.einsum("a,a->", b.select(0, 0), b.select(0, 0)), torch.DTypeError);
+});
+
+test("repeat returns new memory: in-place ops on it work and leave the input alone", () => {
+  const x = torch.tensor([1.5]);
+  const r = x.repeat([3]);
+  r.add_(1);
+  assert.deepEqual(values(r), [2.5, 2.5, 2.5]);
+  assert.deepEqual(values(x), [1.5]);
+  const same = x.repeat([1]);
+  same.mul_(2);
+  assert.deepEqual(values(x), [1.5]);
+});
+
+test("median, nanmedian, mode, kthvalue refuse an empty reduced dim even when another dim is empty", () => {
+  const x = torch.zeros([0, 0]);
+  assert.throws(() => x.median(1), torch.IndexError);
+  assert.throws(() => x.nanmedian(0), torch.IndexError);
+  assert.throws(() => x.mode(1), torch.IndexError);
+  assert.throws(() => x.kthvalue(1, 1), torch.IndexError);
+  assert.throws(() => torch.zeros([2, 0, 0]).median(1), torch.IndexError);
+});
+
+test("addcdiv with a bool tensor2: input's gradient alone is fine, tensor1's is PyTorch's cast error", () => {
+  const x = torch.tensor([1, 2], { dtype: "float64", requiresGrad: true });
+  const y = torch.addcdiv(x, torch.tensor(2.5), torch.tensor([true, false]));
+  assert.deepEqual(values(y), [3.5, Infinity]);
+  y.sum().backward();
+  assert.deepEqual(values(x.grad!), [1, 1]);
+  const t1 = torch.tensor(2.5, { requiresGrad: true });
+  assert.throws(() => torch.addcdiv(x, t1, torch.tensor([true, false])).sum().backward(), torch.DTypeError);
+});
+
+test("nll_loss and cross_entropy: an ignored target loses 0 even with inf/NaN logits", () => {
+  // x = [[inf, 1], [nan, 2], [0.5, -inf]]; F.nll_loss / F.cross_entropy(x, [0, 0, 1], ignore_index=0)
+  const x = torch.tensor([[Infinity, 1], [NaN, 2], [0.5, -Infinity]]);
+  const y = torch.tensor([0, 0, 1]);
+  assert.deepEqual(values(F.nllLoss(x, y, { ignoreIndex: 0, reduction: "none" })), [0, 0, Infinity]);
+  assert.deepEqual(values(F.crossEntropy(x, y, { ignoreIndex: 0, reduction: "none" })), [0, 0, Infinity]);
+  assert.deepEqual(values(F.crossEntropy(x, y, { ignoreIndex: 0, reduction: "none", labelSmoothing: 0.1 })), [0, 0, Infinity]);
+  assert.deepEqual(values(F.crossEntropy(x, y, { ignoreIndex: 0, reduction: "sum", labelSmoothing: 0.1 })), [Infinity]);
+  const g = torch.tensor([[Infinity, 1], [NaN, 2], [0.5, -1]], { requiresGrad: true });
+  F.nllLoss(g, y, { ignoreIndex: 0, reduction: "sum" }).backward();
+  assert.deepEqual(values(g.grad!), [0, 0, 0, 0, 0, -1]);
+});
