@@ -227,8 +227,9 @@ export function installReplay(fx: ExampleFixture): () => void {
   let py = 0;
   if (python.length > 0) {
     Math.random = () => {
-      const d = python[py++];
+      const d = python[py];
       if (d === undefined) throw new Error(`replay: kindling drew more than PyTorch's ${python.length} Python random numbers`);
+      py++;
       const [a, b, v] = d;
       return (v - a + 0.5) / (b - a + 1);
     };
