@@ -5,7 +5,7 @@ export const UNARY_OPS = ["neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid",
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Elementwise ops of two inputs; comparisons and logical ops write 1/0. */
-export const BINARY_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "gt", "lt", "ge", "le", "logicalAnd", "logicalOr", "reluGrad", "atan2", "remainder", "truncDivide", "divFloor", "fmod", "hypot", "copysign", "logaddexp", "logaddexp2", "xlogy", "fmax", "fmin", "heaviside", "floorDivide", "nextafter", "ldexp", "gcd", "lcm", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseLeftShift", "bitwiseRightShift", "clampMin", "clampMax", "nextafterFloat32", "lcmInt32", "bitwiseAndInt64", "bitwiseOrInt64", "bitwiseXorInt64", "leftShiftInt64", "rightShiftInt64", "mulInt32", "mulInt64", "powInt32", "powInt64"] as const;
+export const BINARY_OPS = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "gt", "lt", "ge", "le", "logicalAnd", "logicalOr", "logicalXor", "reluGrad", "atan2", "remainder", "truncDivide", "divFloor", "fmod", "hypot", "copysign", "logaddexp", "logaddexp2", "xlogy", "fmax", "fmin", "heaviside", "floorDivide", "nextafter", "ldexp", "gcd", "lcm", "bitwiseAnd", "bitwiseOr", "bitwiseXor", "bitwiseLeftShift", "bitwiseRightShift", "clampMin", "clampMax", "nextafterFloat32", "lcmInt32", "bitwiseAndInt64", "bitwiseOrInt64", "bitwiseXorInt64", "leftShiftInt64", "rightShiftInt64", "mulInt32", "mulInt64", "powInt32", "powInt64"] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** Each op's forward as a JS expression of x (and y), compiled into one loop per op by the JS backend. */
@@ -93,6 +93,7 @@ export const BINARY_FORMULAS: Readonly<Record<BinaryOp, string>> = {
   le: "(x <= y ? 1 : 0)",
   logicalAnd: "(x !== 0 && y !== 0 ? 1 : 0)",
   logicalOr: "(x !== 0 || y !== 0 ? 1 : 0)",
+  logicalXor: "((x !== 0) !== (y !== 0) ? 1 : 0)",
   reluGrad: "(x <= 0 ? 0 : y)",
   atan2: "Math.atan2(x, y)",
   remainder: "h.remainder(x, y)",

@@ -134,6 +134,8 @@ export const le = binaryFunction("le");
 export const logicalAnd = tensorFunction("logicalAnd");
 /** torch.logical_or: NaN is true. */
 export const logicalOr = tensorFunction("logicalOr");
+/** torch.logical_xor: NaN is true. */
+export const logicalXor = tensorFunction("logicalXor");
 /** torch.atan2. */
 export const atan2 = tensorFunction("atan2");
 /** torch.fmod: C's fmod: the sign of the dividend. */
@@ -186,7 +188,7 @@ export interface NanToNumOptions {
 }
 /** torch.nan_to_num: NaN to 0, the infinities to the dtype's largest finite values; a replacement past float32's range is inf. */
 export const nanToNum: (input: Tensor, options?: NanToNumOptions) => Tensor = compositeFunction("nanToNum");
-/** torch.lerp: |weight| < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN. */
+/** torch.lerp: weight < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN. */
 export const lerp: (input: Tensor, end: Tensor, weight: TensorLike) => Tensor = compositeFunction("lerp");
 /** torch.addcmul's keyword arguments (absent or null: PyTorch's default). */
 export interface AddcmulOptions {
@@ -323,6 +325,8 @@ declare module "../tensor/tensor.ts" {
     logicalAnd_(other: Tensor): Tensor;
     logicalOr(other: Tensor): Tensor;
     logicalOr_(other: Tensor): Tensor;
+    logicalXor(other: Tensor): Tensor;
+    logicalXor_(other: Tensor): Tensor;
     atan2(other: Tensor): Tensor;
     atan2_(other: Tensor): Tensor;
     remainder(...args: MethodArgs<typeof import("./binary.ts").remainder>): Tensor;

@@ -161,6 +161,7 @@ export const BINARY = {
   le: { ...compare, inplace: true },
   logicalAnd: { ...logical, inplace: "untracked" },
   logicalOr: { ...logical, inplace: "untracked" },
+  logicalXor: { ...logical, inplace: "untracked" },
   reluGrad: internal(null),
   atan2: { api: "torch+method", result: "float", tensorsOnly: true, inplace: true, grad: atan2Grad, saves: BOTH },
   remainder: {
@@ -284,6 +285,7 @@ export const BINARY_SPEC = {
   le: { torch: "torch.le", js: "(x <= y ? 1 : 0)", native: { struct: "BLe" } },
   logicalAnd: { torch: "torch.logical_and", js: "(x !== 0 && y !== 0 ? 1 : 0)", edges: "NaN is true" },
   logicalOr: { torch: "torch.logical_or", js: "(x !== 0 || y !== 0 ? 1 : 0)", edges: "NaN is true" },
+  logicalXor: { torch: "torch.logical_xor", js: "((x !== 0) !== (y !== 0) ? 1 : 0)", edges: "NaN is true" },
   // x is relu's output, y the gradient flowing in: blocked where x <= 0, passed elsewhere (NaN too).
   reluGrad: { torch: "", js: "(x <= 0 ? 0 : y)", native: { struct: "BReluGrad" }, wasm: true },
   atan2: { torch: "torch.atan2", js: "Math.atan2(x, y)" },
