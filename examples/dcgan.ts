@@ -8,7 +8,7 @@
  * Sample grids are PNGs written by save_image (kindling's torch.utils.saveImage); checkpoints are
  * safetensors files, under the original's names.
  *
- * Run: npx tsx examples/dcgan.ts --dataset mnist --dataroot ../data --niter 1 --batchSize 16 --ngf 16 --ndf 16
+ * Run: npx tsx examples/dcgan.ts --dataset mnist --dataroot ../data --dry-run --ngf 16 --ndf 16
  */
 import { mkdirSync } from "node:fs";
 import { pathToFileURL } from "node:url";
