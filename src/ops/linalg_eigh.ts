@@ -1,3 +1,4 @@
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
@@ -87,5 +88,12 @@ export function eigvalsh(A: Tensor, UPLO?: Uplo | EighOptions): Tensor {
   const d = decompose(A, uplo);
   const L = tensorOf(d.values, [...A.shape.slice(0, -2), n], A.dtype);
   const V = tensorOf(d.vectors, A.shape, A.dtype);
-  return record(L, "LinalgEighBackward0", [A], (g) => [eighGrad(g, null, L, V)], [L]);
+  return record(L, "LinalgEighBackward0", [A], (g) => {
+    // createGraph: V from a recorded eigh, so the gradient's dependence on V is differentiated too.
+    if (isGradEnabled()) {
+      const [Lg, Vg] = eigh(A, uplo);
+      return [eighGrad(g, null, Lg, Vg)];
+    }
+    return [eighGrad(g, null, L, V)];
+  }, [A, L]);
 }

@@ -1,3 +1,4 @@
+import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
@@ -89,7 +90,14 @@ export function svd(A: Tensor, opts: SvdOptions = {}): [Tensor, Tensor, Tensor] 
 export function svdvals(A: Tensor): Tensor {
   checkMatrices("linalg.svd", A, false);
   const { U, S, Vh } = decompose(A, false);
-  return record(S, "LinalgSvdBackward0", [A], (g) => [svdGrad(null, g, null, U, S, Vh)], [S]);
+  return record(S, "LinalgSvdBackward0", [A], (g) => {
+    // createGraph: U and Vh from a recorded svd, so the gradient's dependence on them is differentiated too.
+    if (isGradEnabled()) {
+      const [Ug, Sg, Vhg] = svd(A, { fullMatrices: false });
+      return [svdGrad(null, g, null, Ug, Sg, Vhg)];
+    }
+    return [svdGrad(null, g, null, U, S, Vh)];
+  }, [A, S]);
 }
 
 export interface TorchSvdOptions {
