@@ -14,6 +14,7 @@ import { castRaw, int64Tensor } from "./util.ts";
 import { expand, squeeze, unsqueeze } from "./views.ts";
 import { cumprod } from "./cumulative.ts";
 import { cat } from "./join.ts";
+import { tril } from "./shape_ops.ts";
 
 /**
  * The linalg functions built on the decompositions: pinv, matrix_rank, matrix_power, logdet,
@@ -32,7 +33,7 @@ export interface RankTolerance {
 
 /** Singular values (or |eigenvalues| of a symmetric A, which are the same numbers) as [..., k] and the cutoffs [...]. */
 function spectrum(A: Tensor, o: RankTolerance): { S: Float64Array; k: number; cut: Float64Array } {
-  const b = batchOf(A);
+  const b = batchOf(readAs(A, o));
   const k = Math.min(b.m, b.n);
   const S = new Float64Array(b.batch * k);
   const cut = new Float64Array(b.batch);
@@ -44,6 +45,13 @@ function spectrum(A: Tensor, o: RankTolerance): { S: Float64Array; k: number; cu
     cut[i] = Math.max(o.atol ?? 0, rtol * (s[0] ?? 0));
   }
   return { S, k, cut };
+}
+
+/** hermitian: the symmetric matrix of A's lower triangle, the only part PyTorch's eigh-based path reads. */
+function readAs(A: Tensor, o: RankTolerance): Tensor {
+  if (o.hermitian !== true) return A;
+  const low = tril(A.detach());
+  return E.add(low, mT(tril(low, -1)));
 }
 
 function checkTolerance(where: string, o: RankTolerance): void {
@@ -76,7 +84,7 @@ export function pinv(A: Tensor, opts: RankTolerance = {}): Tensor {
   if (A.ndim < 2 || !isFloating(A.dtype)) {
     throw new DTypeError(`linalg.pinv(${scalarTypeName(A.dtype)}{[${A.shape.join(", ")}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`);
   }
-  const b = batchOf(A);
+  const b = batchOf(readAs(A, opts));
   const { m, n } = b;
   const out = new Float64Array(b.batch * n * m);
   const rtol = opts.rtol ?? ((opts.atol ?? 0) > 0 ? 0 : epsOf(A) * Math.max(m, n));

@@ -49,7 +49,7 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   },
   pinv: (a) => torch.linalg.pinv(T(a[0]!), { atol: a[1] as N | null, rtol: a[2] as N | null, hermitian: B(a[3]!) }),
   pinverse: (a) => T(a[0]!).pinverse(a[1] as N),
-  matrixRank: (a) => torch.linalg.matrixRank(T(a[0]!), { atol: a[1] as N | null, rtol: a[2] as N | null }),
+  matrixRank: (a) => torch.linalg.matrixRank(T(a[0]!), { atol: a[1] as N | null, rtol: a[2] as N | null, hermitian: a[3] === true }),
   lstsq: (a) => {
     const r = torch.linalg.lstsq(T(a[0]!), T(a[1]!), { driver: opt<torch.linalg.LstsqDriver>(a[2]!) });
     return [r.solution, r.residuals, r.rank, r.singularValues];
