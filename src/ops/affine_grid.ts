@@ -1,6 +1,7 @@
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { isFloating } from "../tensor/dtype.ts";
+import { linspaceValues } from "../tensor/linspace_values.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { bmm } from "./matmul.ts";
 import { expand, reshape, transpose } from "./views.ts";
@@ -23,19 +24,17 @@ export interface AffineGridOptions {
 const torchSize = (t: Tensor) => `torch.Size([${t.shape.join(", ")}])`;
 
 /**
- * PyTorch's linspace_from_neg_one: n points from -1 to 1 (filled from both ends, as linspace is), shrunk by
- * (n - 1) / n without alignCorners so they are pixel centres; one point is 0. Rounded as float32 for float32.
+ * PyTorch's linspace_from_neg_one: linspace(-1, 1, n) (bit for bit: the points must land exactly where
+ * PyTorch's do, see tensor/linspace_values.ts), shrunk by (n - 1) / n without alignCorners so they are
+ * pixel centres; one point is 0. Rounded as float32 for float32.
  */
-function coordinates(n: number, alignCorners: boolean, single: boolean): number[] {
-  if (n <= 1) return [0];
+function coordinates(n: number, alignCorners: boolean, single: boolean): Float32Array | Float64Array {
+  const out = single ? new Float32Array(Math.max(n, 1)) : new Float64Array(Math.max(n, 1));
+  if (n <= 1) return out;
+  linspaceValues(out, -1, 1, n);
+  if (alignCorners) return out;
   const r = single ? Math.fround : (v: number) => v;
-  const step = r(2 / (n - 1));
-  const half = Math.floor(n / 2);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const v = i < half ? r(-1 + r(step * i)) : r(1 - r(step * (n - 1 - i)));
-    out.push(alignCorners ? v : r(r(v * (n - 1)) / n));
-  }
+  for (let i = 0; i < n; i++) out[i] = r(r(out[i]! * (n - 1)) / n);
   return out;
 }
 

@@ -6,6 +6,7 @@ import { getDefaultDType } from "./default_dtype.ts";
 import type { TensorOptions } from "./creation.ts";
 import { checkDevice } from "./device.ts";
 import { Tensor } from "./tensor.ts";
+import { linspaceValues } from "./linspace_values.ts";
 
 /** arange and linspace: 1-d tensors of evenly spaced values. */
 
@@ -81,6 +82,10 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
     castChecked(dtype, end, "linspace()");
   }
   const out = allocStorage(dtype, steps, [steps]);
+  if (dtype === "float32" || dtype === "float64") {
+    linspaceValues(out as Float32Array | Float64Array, start, end, steps);
+    return finish(Tensor.fromStorage(out, dtype, [steps]), opts);
+  }
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
   const half = Math.floor(steps / 2);
