@@ -66,17 +66,20 @@ export function cumsum(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
 /** torch.cumprod: running products along dim. */
 export function cumprod(x: Tensor, dim: number, opts: CumOptions = {}): Tensor {
   const { src, d, zeroD } = prepare(x, dim, opts, "cumprod()");
+  checkDifferentiableResult("cumprod()", src.dtype, [x]);
   let out = scan(src, d, 1, (a, v) => a * v);
   if (zeroD) out = Tensor.fromStorage(out.storage, out.dtype, []);
   return record(out, "CumprodBackward0", [x], (g) => [castRaw(cumprodGrad(src, castRaw(g, src.dtype), d, zeroD), x.dtype)], [x]);
 }
 
 /**
- * grad_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k = (prod_{k<i} x_k) * S_i, where
- * S_i = g_i + x_{i+1} * S_{i+1}: no division, so a zero input needs no special case.
+ * PyTorch 1.13's cumprod_backward, per slice along dim with z its first zero (the size when none):
+ * before z, grad_i = (sum_{i<=j<z} g_j out_j) / x_i (a division, so NaN and inf inputs reach the
+ * gradient as in PyTorch); at z, the exact prod_{k<z} x_k * S_z with S_i = g_i + x_{i+1} S_{i+1};
+ * after z, 0. A dim of size 1 passes the gradient through.
  */
 function cumprodGrad(x: Tensor, g: Tensor, d: number, zeroD: boolean): Tensor {
-  if (zeroD) return Tensor.fromStorage(denseData(g), g.dtype, []);
+  if (zeroD || x.shape[d] === 1) return Tensor.fromStorage(denseData(g), g.dtype, g.shape);
   const size = x.shape[d]!;
   const outer = numelOf(x.shape.slice(0, d));
   const inner = numelOf(x.shape.slice(d + 1));
@@ -87,18 +90,29 @@ function cumprodGrad(x: Tensor, g: Tensor, d: number, zeroD: boolean): Tensor {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * size * inner + i;
+      let z = 0;
+      while (z < size && xs[base + z * inner] !== 0) z++;
+      // before z: reversed cumulative sums of g * out, divided by x
+      let prod = 1;
+      const gOut = new Float64Array(z);
+      for (let k = 0; k < z; k++) {
+        prod *= xs[base + k * inner]!;
+        gOut[k] = gs[base + k * inner]! * prod;
+      }
+      let acc = 0;
+      for (let k = z - 1; k >= 0; k--) {
+        acc += gOut[k]!;
+        dst[base + k * inner] = acc / xs[base + k * inner]!;
+      }
+      if (z === size) continue;
+      // at z: the product of the others, exactly; after z: 0
       let s = 0;
-      for (let k = size - 1; k >= 0; k--) {
+      for (let k = size - 1; k >= z; k--) {
         const p = base + k * inner;
         s = gs[p]! + (k + 1 < size ? xs[p + inner]! * s : 0);
-        dst[p] = s;
+        dst[p] = 0;
       }
-      let before = 1;
-      for (let k = 0; k < size; k++) {
-        const p = base + k * inner;
-        dst[p] = before * dst[p]!;
-        before *= xs[p]!;
-      }
+      dst[base + z * inner] = prod * s;
     }
   }
   return out;

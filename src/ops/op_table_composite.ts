@@ -6,7 +6,7 @@ import { add, div, pow, rsub, sub } from "./binary.ts";
 import { where } from "./indexing.ts";
 import { type CompositeRow, type CompositeSpec, notImplemented } from "./op_spec.ts";
 import { unary } from "./elementwise.ts";
-import { abs, eq, ge, gt, le, log, logicalAnd, logicalOr, lt, mul, neg } from "./op_functions.ts";
+import { eq, ge, gt, le, log, logicalAnd, logicalOr, lt, mul, neg } from "./op_functions.ts";
 import { resultType, scalarTypeName } from "./promotion.ts";
 import { DTypeError } from "../errors.ts";
 import { type TensorLike, defaultFloat } from "./util.ts";
@@ -36,8 +36,8 @@ function refuseLerp([s, e, w]: readonly TensorLike[]): string | null {
 }
 
 /**
- * PyTorch's lerp: start + w (end - start) for |w| < 0.5, else end - (end - start)(1 - w), so w = 1
- * gives end exactly.
+ * PyTorch's lerp: start + w (end - start) for w < 0.5 (negative w included: PyTorch 1.13 tests w, not
+ * |w|), else end - (end - start)(1 - w), so w = 1 gives end exactly.
  */
 function lerpForward([s, e, w]: readonly TensorLike[]): Tensor {
   const start = s as Tensor;
@@ -46,8 +46,8 @@ function lerpForward([s, e, w]: readonly TensorLike[]): Tensor {
   const shape = broadcastShapes(start.shape, end.shape);
   if (w instanceof Tensor) broadcastShapes(shape, w.shape);
   const diff = sub(end, start);
-  if (typeof w === "number") return Math.abs(w) < 0.5 ? add(start, mul(diff, w)) : sub(end, mul(diff, 1 - w));
-  return where(lt(abs(w), 0.5), add(start, mul(w, diff)), sub(end, mul(diff, rsub(1, w))));
+  if (typeof w === "number") return w < 0.5 ? add(start, mul(diff, w)) : sub(end, mul(diff, 1 - w));
+  return where(lt(w, 0.5), add(start, mul(w, diff)), sub(end, mul(diff, rsub(1, w))));
 }
 
 /** The operands in their common dtype (PyTorch computes addcmul in the promoted type, not operand by operand). */

@@ -101,3 +101,34 @@ test("nll_loss and cross_entropy: an ignored target loses 0 even with inf/NaN lo
   F.nllLoss(g, y, { ignoreIndex: 0, reduction: "sum" }).backward();
   assert.deepEqual(values(g.grad!), [0, 0, 0, 0, 0, -1]);
 });
+
+test("lerp takes the start branch for every weight below 0.5, negative ones included", () => {
+  // torch.lerp(torch.tensor([-0.7138, 1.0]), torch.tensor([inf, -inf]), w) for w = -0.6, 0.6 (number and tensor)
+  const s = torch.tensor([-0.7138, 1.0]);
+  const e = torch.tensor([Infinity, -Infinity]);
+  assert.deepEqual(values(torch.lerp(s, e, -0.6)), [-Infinity, Infinity]);
+  assert.deepEqual(values(torch.lerp(s, e, torch.full([2], -0.6))), [-Infinity, Infinity]);
+  assert.deepEqual(values(torch.lerp(s, e, 0.6)), [NaN, NaN]);
+  assert.deepEqual(values(torch.lerp(s, e, torch.full([2], 0.6))), [NaN, NaN]);
+});
+
+test("cumprod backward as PyTorch's: divisions before a slice's first zero, 0 after it; int dtype refused with grad", () => {
+  // x = torch.tensor(c, dtype=torch.float64, requires_grad=True); (x.cumprod(0) * torch.arange(1., n + 1)).sum().backward()
+  const cases: [number[], number[]][] = [
+    [[-1.1139, NaN, -3.0], [NaN, NaN, NaN]],
+    [[2, 0, 3, 0, 5], [1, 22, 0, 0, 0]],
+    [[2, 3, Infinity, 0, 4], [Infinity, Infinity, NaN, Infinity, 0]],
+    [[1, 0, Infinity], [1, Infinity, 0]],
+    [[NaN], [1]],
+    [[2, 3, 4], [43, 28, 18]],
+  ];
+  for (const [c, want] of cases) {
+    const x = torch.tensor(c, { dtype: "float64", requiresGrad: true });
+    x.cumprod(0).mul(torch.arange(1, c.length + 1, 1, { dtype: "float64" })).sum().backward();
+    assert.deepEqual(values(x.grad!), want, JSON.stringify(c));
+  }
+  const y = torch.tensor([[1, 2], [0, 3], [4, 5]], { requiresGrad: true });
+  y.cumprod(0).mul(torch.tensor([[1, 2], [3, 4], [5, 6]])).sum().backward();
+  assert.deepEqual(values(y.grad!), [1, 104, 23, 68, 0, 36]);
+  assert.throws(() => torch.tensor([1.5], { requiresGrad: true }).cumprod(0, { dtype: "int64" }), torch.AutogradError);
+});
