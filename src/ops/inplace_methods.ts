@@ -4,7 +4,7 @@ import { ArgumentError, AutogradError, DTypeError, ShapeError } from "../errors.
 import { checkArg, checkOptions } from "../options.ts";
 import { full, rand, randn } from "../tensor/creation.ts";
 import { isFloating } from "../tensor/dtype.ts";
-import type { Generator } from "../tensor/random.ts";
+import { type Generator, defaultGenerator } from "../tensor/random.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { maskedFill } from "./indexing.ts";
@@ -89,6 +89,17 @@ function checkFloat(t: Tensor, kernel: string): void {
 function draw(t: Tensor, normal: boolean, generator: Generator | undefined): Tensor {
   const dtype = isFloating(t.dtype) ? t.dtype : "float64";
   return normal ? randn([...t.shape], { dtype, generator }) : rand([...t.shape], { dtype, generator });
+}
+
+/**
+ * Uniforms on [from, to) in self's dtype, scaled as they are drawn (Generator.fillUniform): PyTorch computes
+ * u * (to - from) + from per value, not as a rand tensor then two float32 ops, which is what lets a replay
+ * of PyTorch's draws (test/examples/harness.ts) round each value as PyTorch does.
+ */
+function uniformDraw(t: Tensor, from: number, to: number, generator: Generator | undefined): Tensor {
+  const out = Tensor.empty([...t.shape], t.dtype);
+  (generator ?? defaultGenerator).fillUniform(out.storage as Float32Array | Float64Array, from, to);
+  return out;
 }
 
 /** `x.op_(...args)`: op(x, ...args) written into x; `self` says how op's backward reads x's old value. */
@@ -176,7 +187,7 @@ defineMethods({
     checkOptions("Tensor.uniform_()", opts, GENERATOR_OPTION, { index: 3 });
     checkFloat(this, "check_uniform_bounds");
     if (from > to) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-    return applyInPlace(this, () => E.add(E.mul(draw(this, false, opts.generator), to - from), from), spec("alias", { constant: "UniformBackward0" }));
+    return applyInPlace(this, () => uniformDraw(this, from, to, opts.generator), spec("alias", { constant: "UniformBackward0" }));
   },
   normal_(this: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}) {
     checkArg("Tensor.normal_()", mean, "number", 1, "mean");

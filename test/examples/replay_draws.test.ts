@@ -2,7 +2,7 @@ import { test } from "node:test";
 import * as torch from "../../src/index.ts";
 import { captureOutput, compareLines, installReplay, loadFixture } from "./harness.ts";
 
-test("the replay hands kindling PyTorch's exact uniform draws: float32 init.uniform_ with any bounds, float64 rand and init.uniform_", async () => {
+test("the replay hands kindling PyTorch's exact uniform draws: float32 init.uniform_ and Tensor.uniform_ with any bounds, float64 rand and init.uniform_", async () => {
   const fx = loadFixture("replay_draws");
   const undo = installReplay(fx);
   let lines: string[];
@@ -15,6 +15,7 @@ test("the replay hands kindling PyTorch's exact uniform draws: float32 init.unif
       console.log(list(torch.rand([6], { dtype: "float64" })));
       console.log(list(torch.nn.init.uniform_(torch.empty([6], { dtype: "float64" }), -0.3, 0.7)));
       console.log(list(torch.rand([4])));
+      console.log(list(torch.empty([16]).uniform_(-b, b)));
     });
   } finally {
     undo();
