@@ -1,6 +1,7 @@
 import { record } from "../autograd/record.ts";
 import { DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
+import { isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { batchOf, checkMatrices, diagMat, diagOf, failAt, mT, tensorOf } from "./linalg_common.ts";
@@ -88,7 +89,7 @@ export function choleskyEx(A: Tensor, opts: CholeskyExOptions = {}): [Tensor, Te
 export function choleskyLegacy(A: Tensor, upper = false): Tensor {
   Tensor.check(A, "input");
   checkArg("cholesky()", upper, "boolean", 2, "upper");
-  if (!A.dtype.startsWith("float")) throw new DTypeError(`"cholesky_cpu" not implemented for '${scalarTypeName(A.dtype)}'`);
+  if (!isFloating(A.dtype)) throw new DTypeError(`"cholesky_cpu" not implemented for '${scalarTypeName(A.dtype)}'`);
   checkMatrices("cholesky", A, true);
   return choleskyImpl("cholesky", A, upper);
 }

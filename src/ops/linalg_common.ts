@@ -76,3 +76,17 @@ export function safeDiv(x: Tensor, y: Tensor): Tensor {
   const zero = E.eq(y, 0);
   return E.mul(E.div(x, E.add(y, castRaw(zero, y.dtype))), castRaw(E.logicalNot(zero), y.dtype));
 }
+
+/**
+ * Whether matrix i holds inf or NaN, where LAPACK's gesdd does not converge: PyTorch raises for a single
+ * matrix and leaves NaN in a batch's results (its batched error check skips this case).
+ */
+export function svdInputFails(b: Batch, i: number, batched: boolean): boolean {
+  const size = b.m * b.n;
+  for (let j = i * size; j < (i + 1) * size; j++) {
+    if (Number.isFinite(b.data[j]!)) continue;
+    if (!batched) throw new LinAlgError("linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values.");
+    return true;
+  }
+  return false;
+}

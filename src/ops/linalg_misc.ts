@@ -5,7 +5,7 @@ import { eye, full } from "../tensor/creation.ts";
 import { isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
-import { batchOf, checkMatrices, mT, tensorOf } from "./linalg_common.ts";
+import { batchOf, checkMatrices, svdInputFails, mT, tensorOf } from "./linalg_common.ts";
 import { jacobiSvd } from "./linalg_kernels.ts";
 import { inv, slogdet } from "./linalg_solve.ts";
 import { matmul } from "./matmul.ts";
@@ -40,6 +40,11 @@ function spectrum(A: Tensor, o: RankTolerance): { S: Float64Array; k: number; cu
   // PyTorch: rtol = eps * max(m, n) when neither tolerance is given, 0 when only atol is.
   const rtol = o.rtol ?? ((o.atol ?? 0) > 0 ? 0 : epsOf(A) * Math.max(b.m, b.n));
   for (let i = 0; i < b.batch; i++) {
+    if (svdInputFails(b, i, A.ndim > 2)) {
+      S.fill(NaN, i * k, (i + 1) * k);
+      cut[i] = NaN;
+      continue;
+    }
     const s = jacobiSvd(b.data.subarray(i * b.m * b.n, (i + 1) * b.m * b.n), b.m, b.n, false).s;
     S.set(s, i * k);
     cut[i] = Math.max(o.atol ?? 0, rtol * (s[0] ?? 0));
@@ -89,6 +94,10 @@ export function pinv(A: Tensor, opts: RankTolerance = {}): Tensor {
   const out = new Float64Array(b.batch * n * m);
   const rtol = opts.rtol ?? ((opts.atol ?? 0) > 0 ? 0 : epsOf(A) * Math.max(m, n));
   for (let i = 0; i < b.batch; i++) {
+    if (svdInputFails(b, i, A.ndim > 2)) {
+      out.fill(NaN, i * n * m, (i + 1) * n * m);
+      continue;
+    }
     const { s, u, v } = jacobiSvd(b.data.subarray(i * m * n, (i + 1) * m * n), m, n, false);
     const k = s.length;
     const cut = Math.max(opts.atol ?? 0, rtol * (s[0] ?? 0));

@@ -5,7 +5,7 @@ import { checkArg, checkOptions } from "../options.ts";
 import { onesLike, zeros } from "../tensor/creation.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
-import { batchOf, checkMatrices, col, diagMat, mT, recordMulti, row, tensorOf } from "./linalg_common.ts";
+import { batchOf, checkMatrices, svdInputFails, col, diagMat, mT, recordMulti, row, tensorOf } from "./linalg_common.ts";
 import { jacobiSvd } from "./linalg_kernels.ts";
 import { matmul } from "./matmul.ts";
 import { narrow } from "./views.ts";
@@ -32,6 +32,12 @@ function decompose(A: Tensor, full: boolean): Parts {
   const ss = new Float64Array(b.batch * k);
   const vhs = new Float64Array(b.batch * vc * n);
   for (let i = 0; i < b.batch; i++) {
+    if (svdInputFails(b, i, A.ndim > 2)) {
+      us.fill(NaN, i * m * uc, (i + 1) * m * uc);
+      ss.fill(NaN, i * k, (i + 1) * k);
+      vhs.fill(NaN, i * vc * n, (i + 1) * vc * n);
+      continue;
+    }
     const r = jacobiSvd(b.data.subarray(i * m * n, (i + 1) * m * n), m, n, full);
     us.set(r.u, i * m * uc);
     ss.set(r.s, i * k);
