@@ -3,10 +3,10 @@
  * (https://github.com/pytorch/examples/blob/main/vae/main.py): a variational autoencoder (784-400-20-400-784)
  * trained with Adam on the binary cross-entropy of its reconstruction plus the KL divergence of its code.
  *
- * As the original, it writes reconstructions and samples to results/ (which must exist) with save_image
- * (kindling's torch.utils.saveImage).
+ * As the original, it writes reconstructions and samples to results/ with save_image (kindling's
+ * torch.utils.saveImage, which also creates the folder; the original needs it to exist).
  *
- * Run: mkdir -p results && npx tsx examples/vae.ts --epochs 1 --log-interval 100
+ * Run: npx tsx examples/vae.ts --epochs 1 --log-interval 100
  */
 import { pathToFileURL } from "node:url";
 import { Command, InvalidArgumentError } from "commander";

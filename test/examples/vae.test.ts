@@ -14,8 +14,8 @@ test("vae/main.py: training and test losses match PyTorch's (2 epochs of 8 batch
   // The example reads '../data' as the original does (download: true copies the bundled files there).
   const scratch = mkdtempSync(join(tmpdir(), "kindling-vae-"));
   const cwd = process.cwd();
-  // save_image needs results/ to exist, as in the original.
-  mkdirSync(join(scratch, "run", "results"), { recursive: true });
+  // saveImage makes results/ (the original's save_image needs it made beforehand).
+  mkdirSync(join(scratch, "run"));
   process.chdir(join(scratch, "run"));
   let lines: string[];
   try {
