@@ -53,13 +53,13 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, adopt: (g: Tensor) => boolean =
   if (isGradEnabled()) {
     // createGraph, as PyTorch's AccumulateGrad with grad mode on: out of place, so .grad keeps the
     // graph of its terms; set as the caller's (not kindling's private buffer) since later ops may save it.
-    const prev = Tensor.peekGrad(leaf);
+    const prev = Tensor.peekAccumulated(leaf);
     const gl = g.dtype === leaf.dtype ? g : g.to(leaf.dtype);
     leaf.grad = prev === null ? gl.clone() : prev.add(gl);
     return;
   }
   if (g.dtype !== leaf.dtype) g = cloneDense(g, leaf.dtype);
-  const prev = Tensor.peekGrad(leaf);
+  const prev = Tensor.peekAccumulated(leaf);
   if (prev === null || !prev.isDense() || prev.dtype !== leaf.dtype || !sameShape(prev.shape, leaf.shape)) {
     Tensor.setOwnGrad(leaf, prev !== null ? sum(prev, g) : adopt(g) ? g.detach() : cloneDense(g));
     return;

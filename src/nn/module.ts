@@ -234,10 +234,10 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     return this.train(false);
   }
 
-  /** Clears parameter gradients: to null by default (PyTorch 2's default), or to zeros in place. */
+  /** Clears parameter gradients: to zeros by default (PyTorch 1.13's default), or to null with setToNone. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     checkOptions("nn.Module.zeroGrad()", opts, { setToNone: "boolean" }, { index: 1, positional: "setToNone" });
-    zeroGradOf(this.parameters(), opts.setToNone ?? true);
+    zeroGradOf(this.parameters(), opts.setToNone ?? false);
   }
 
   requiresGrad_(flag = true): this {

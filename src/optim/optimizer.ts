@@ -203,12 +203,13 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   }
 
   /**
-   * Clears the gradients. `setToNone` (the default, as in PyTorch 2) drops them, so a parameter that
-   * gets no gradient next time is skipped by step(); false zeroes them in place instead.
+   * Clears the gradients: zeros by default (PyTorch 1.13's `set_to_none=False`), so a parameter that
+   * gets no gradient next time still takes a step on zeros (momentum, weight decay); `setToNone: true`
+   * drops them, and step() then skips such a parameter (PyTorch 2's default).
    */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     checkOptions(`${this.typeName}.zeroGrad()`, opts, { setToNone: "boolean" }, { index: 1, positional: "setToNone" });
-    for (const group of this.paramGroups) zeroGradOf(group.params, opts.setToNone ?? true);
+    for (const group of this.paramGroups) zeroGradOf(group.params, opts.setToNone ?? false);
   }
 
   /** Adds a group (e.g. layers unfrozen while fine-tuning); missing options come from the defaults. */

@@ -41,9 +41,16 @@ export class Tensor {
    * (neither read through `.grad` nor assigned by the caller), so zeroGrad may recycle it (pool.ts).
    */
   #gradPrivate = false;
+  /**
+   * The gradient is zeros that no one has looked at yet (zeroGrad without setToNone on a private
+   * buffer): its memory went back to the pool, and zeros are made only if someone reads them. The
+   * next backward then adopts its gradient as is, where zeros + g would cost a pass over memory.
+   */
+  #gradZeros: { shape: readonly number[]; dtype: DType } | null = null;
 
   /** The accumulated gradient (PyTorch's `.grad`), or null. */
   get grad(): Tensor | null {
+    this.#materializeZeros();
     this.#gradPrivate = false;
     return this.#grad;
   }
@@ -52,6 +59,15 @@ export class Tensor {
     if (g !== null) checkAssignedGrad(this, g);
     this.#grad = g;
     this.#gradPrivate = false;
+    this.#gradZeros = null;
+  }
+
+  #materializeZeros(): void {
+    const z = this.#gradZeros;
+    if (z === null) return;
+    this.#gradZeros = null;
+    this.#grad = Tensor.empty(z.shape, z.dtype);
+    this.#gradPrivate = true;
   }
 
   /** Whether ops on this tensor are recorded for backward. A view follows its base after an in-place op on it. */
@@ -156,15 +172,35 @@ export class Tensor {
     w.offset = src.offset;
   }
 
-  /** @internal kindling's own reads of `.grad` (engine, optimizers, clipping), which hand it to nobody. */
+  /** @internal kindling's own reads of `.grad` (optimizers, clipping), which hand it to nobody. */
   static peekGrad(t: Tensor): Tensor | null {
+    t.#materializeZeros();
     return t.#grad;
+  }
+
+  /** @internal The engine's read before it adds a gradient in: null when `.grad` is zeros not yet made. */
+  static peekAccumulated(t: Tensor): Tensor | null {
+    return t.#gradZeros !== null ? null : t.#grad;
   }
 
   /** @internal The engine sets a gradient it made and nobody else holds. */
   static setOwnGrad(t: Tensor, g: Tensor): void {
     t.#grad = g;
     t.#gradPrivate = true;
+    t.#gradZeros = null;
+  }
+
+  /**
+   * @internal zeroGrad({ setToNone: false }): when `.grad` is a private buffer (see releaseGrad), it goes
+   * to the pool and reads of `.grad` make zeros on demand; false when the caller must zero it in place.
+   */
+  static zeroGradLazily(t: Tensor): boolean {
+    const g = t.#grad;
+    if (g === null || !t.#gradPrivate || g.gradFn !== null || g.offset !== 0 || g.storage.length !== g.numel()) return false;
+    t.#gradZeros = { shape: g.shape, dtype: g.dtype };
+    releaseStorage(g.storage);
+    t.#grad = null;
+    return true;
   }
 
   /**
@@ -178,6 +214,7 @@ export class Tensor {
     }
     t.#grad = null;
     t.#gradPrivate = false;
+    t.#gradZeros = null;
   }
 
   private constructor(

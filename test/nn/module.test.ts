@@ -72,14 +72,16 @@ test("train() and eval() propagate to every submodule", () => {
   assert.deepEqual(m.modules().map((x) => x.training), [true, true, true, true, false, false]);
 });
 
-test("zeroGrad sets gradients to null, or zeroes them in place", () => {
+test("zeroGrad zeroes gradients in place by default (PyTorch 1.13), or sets them to null", () => {
   const lin = new nn.Linear(3, 2);
   lin.forward(torch.randn([4, 3])).sum().backward();
   const g = lin.weight.grad!;
-  lin.zeroGrad({ setToNone: false });
+  lin.zeroGrad();
   assert.equal(lin.weight.grad, g, "same gradient tensor, zeroed in place");
   assert.ok(Array.from(g.toTypedArray()).every((v) => v === 0));
-  lin.zeroGrad();
+  lin.zeroGrad({ setToNone: false });
+  assert.equal(lin.weight.grad, g);
+  lin.zeroGrad({ setToNone: true });
   assert.equal(lin.weight.grad, null);
   assert.equal(lin.bias!.grad, null);
 });

@@ -197,18 +197,18 @@ describe("updates", () => {
 });
 
 describe("zeroGrad", () => {
-  it("sets grads to null by default and zeroes them in place with setToNone: false", () => {
+  it("zeroes grads in place by default (PyTorch 1.13) and sets them to null with setToNone: true", () => {
     const x = leaf([1, 2]);
     const opt = new optim.SGD([x], { lr: 0.1 });
     x.mul(3).sum().backward();
     const g = x.grad!;
-    opt.zeroGrad({ setToNone: false });
+    opt.zeroGrad();
     assert.equal(x.grad, g);
     assert.deepEqual(g.tolist(), [0, 0]);
     opt.step(); // zero grad: a real (no-op) step, unlike null
     x.mul(2).sum().backward();
     assert.deepEqual(x.grad!.tolist(), [2, 2]);
-    opt.zeroGrad();
+    opt.zeroGrad({ setToNone: true });
     assert.equal(x.grad, null);
   });
 });

@@ -14,14 +14,14 @@ import { allocUninitialized } from "../../src/tensor/dtype.ts";
 const { nn } = torch;
 
 /** A model whose weight gradients are big enough to be pooled (>= 64 KB). */
-function setup(seed = 3) {
+function setup(seed = 3, setToNone = true) {
   torch.manualSeed(seed);
   const model = new nn.Sequential(new nn.Linear(128, 256), new nn.ReLU(), new nn.Linear(256, 10));
   const opt = new torch.optim.SGD(model.parameters(), { lr: 0.05 });
   const x = torch.randn([16, 128]);
   const y = torch.randint(0, 10, [16]);
   const step = (): void => {
-    opt.zeroGrad();
+    opt.zeroGrad({ setToNone });
     new nn.CrossEntropyLoss().forward(model.forward(x), y).backward();
     opt.step();
   };
@@ -36,6 +36,27 @@ test("a private weight gradient's buffer is reused by the next step", () => {
   const before = Tensor.peekGrad(w.weight)!.storage;
   step();
   assert.equal(Tensor.peekGrad(w.weight)!.storage, before, "the 256x128 gradient buffer was not recycled");
+});
+
+test("zeroGrad's default (zeros, PyTorch 1.13) recycles a private gradient too, and makes its zeros only when read", () => {
+  clearStoragePool();
+  const { model, opt, step, w } = setup(3, false);
+  step();
+  const before = Tensor.peekGrad(w.weight)!.storage;
+  step();
+  assert.equal(Tensor.peekGrad(w.weight)!.storage, before, "the 256x128 gradient buffer was not recycled");
+  opt.zeroGrad();
+  assert.ok(pooledBytes() >= 256 * 128 * 4, "the zeroed private buffer went to the pool");
+  const g = w.weight.grad!;
+  assert.deepEqual([...g.shape], [256, 128]);
+  assert.equal(g.dtype, "float32");
+  assert.ok((g.storage as Float32Array).every((v) => v === 0), "read after zeroGrad: zeros");
+  // Now public: zeroGrad zeroes it in place and backward adds into it, as PyTorch's does.
+  step();
+  assert.equal(w.weight.grad, g);
+  assert.ok((g.storage as Float32Array).some((v) => v !== 0));
+  model.zeroGrad();
+  assert.ok((g.storage as Float32Array).every((v) => v === 0));
 });
 
 test("a gradient the caller read keeps its values after zeroGrad and later steps", () => {
@@ -55,7 +76,7 @@ test("a gradient the caller assigned is never recycled", () => {
   const { opt, step, w } = setup();
   const mine = torch.full([256, 128], 0.25);
   w.weight.grad = mine;
-  opt.zeroGrad();
+  opt.zeroGrad({ setToNone: true });
   step();
   step();
   assert.ok((mine.storage as Float32Array).every((v) => v === 0.25), "user tensor was overwritten");
@@ -79,7 +100,7 @@ test("Module.zeroGrad recycles too, and the pool only takes back buffers it issu
   clearStoragePool();
   const { model, step, w } = setup();
   step();
-  model.zeroGrad();
+  model.zeroGrad({ setToNone: true });
   assert.equal(w.weight.grad, null);
   assert.ok(pooledBytes() >= 256 * 128 * 4);
   clearStoragePool();
