@@ -151,12 +151,21 @@ const TORCH_QUIRKS: [RegExp, string][] = [
   [/modified by an inplace operation/, "saved tensors differ: kindling's backward saves what it needs, not what PyTorch's saves"],
   [/view size is not compatible with input tensor's size and stride/, "PyTorch's view() inside kron/take_along_dim on strided input"],
   [/unallocated storage/, "PyTorch's recording of a gradient without storage"],
+  // kindling refuses mixed int32/int64 products too; it succeeds only where both are int32, which PyTorch's
+  // tensordot/inner/matmul reshaping path fails
+  [/expected scalar type Long but found Int/, "PyTorch 1.13's int32 tensordot/inner (both operands int32)"],
   [/is a view and is being modified inplace\. This view is the output of a function that returns multiple views/,
     "PyTorch refuses in-place on split/chunk/unbind outputs; kindling tracks their versions instead"],
 ];
 
-function quirk(e: ErrorJson): string | null {
-  for (const [re, why] of TORCH_QUIRKS) if (re.test(e.message)) return why;
+/** Raised by PyTorch's backward only (the same words from a forward are a real dtype check). */
+const TORCH_BACKWARD_QUIRKS: [RegExp, string][] = [
+  [/masked_scatter: expected self and source to have same dtypes|expected scalar type (Double|Float) but found (Float|Double)/,
+    "a PyTorch backward formula mixing float32 and float64 (fmax/fmin, addr) where its forward promoted"],
+];
+
+function quirk(e: ErrorJson, backward = false): string | null {
+  for (const [re, why] of [...TORCH_QUIRKS, ...(backward ? TORCH_BACKWARD_QUIRKS : [])]) if (re.test(e.message)) return why;
   return null;
 }
 
@@ -204,7 +213,7 @@ export function runProgram(p: ProgramJson): Outcome {
     return thrown(e, p.backwardError, "backward");
   }
   if (p.backwardError) {
-    const why = quirk(p.backwardError);
+    const why = quirk(p.backwardError, true);
     return why ? { verdict: "tolerated", detail: why } : { verdict: "missing error", detail: `backward, PyTorch: ${p.backwardError.type}: ${p.backwardError.message}` };
   }
   const leaves = built.filter((_, i) => p.inputs[i]!.g).map((b) => b.base);

@@ -279,6 +279,8 @@ function powRaw(a: TensorLike, b: TensorLike): Tensor {
 export function pow(a0: TensorLike, b0: TensorLike): Tensor {
   // a bool exponent is the number 0 or 1 (the gradient's b - 1 is not defined for a bool tensor)
   const [a, b] = [boolScalar(a0), typeof (b0 as unknown) === "boolean" ? Number(b0) : b0];
+  // ...but a bool base with a bool exponent is PyTorch's bool ** bool, which has no kernel
+  if (typeof (b0 as unknown) === "boolean" && a0 instanceof Tensor && a0.dtype === "bool") throw new DTypeError(`"pow" not implemented for 'Bool'`);
   // eslint-disable-next-line prefer-rest-params
   if (arguments.length > 2) checkArity("pow()", arguments, 2);
   checkBinary("pow", a, b);

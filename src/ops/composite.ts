@@ -24,6 +24,8 @@ function parse(op: CompositeName, args: readonly unknown[]): { operands: TensorL
   checkArity(where, args, n + (row.options ? 1 : 0));
   const operands = row.operands.map(([name, kind], i) => {
     const a = args[i];
+    // Python's True/False are the numbers 1/0 where a number may stand (lerp's weight, float_power's exponent)
+    if (typeof a === "boolean" && kind !== "tensor") return Number(a);
     // A tensor-or-number operand that is neither is reported as a missing or wrong number.
     if (!(a instanceof Tensor)) checkArg(where, a, kind === "tensor" ? "tensor" : "number", i + 1, name);
     return a as TensorLike;

@@ -39,6 +39,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
       `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
     );
   }
+  if (a.dtype === "bool") throw new DTypeError(`"dot" not implemented for 'Bool'`);
   return sum(E.mul(a, b), null, false, { dtype: a.dtype });
 }
 
@@ -78,6 +79,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
   Tensor.check(mat2, "mat2");
   if (mat1.ndim !== 2) throw new ShapeError("mat1 must be a matrix, got " + mat1.ndim + "-D tensor");
   if (mat2.ndim !== 2) throw new ShapeError("mat2 must be a matrix, got " + mat2.ndim + "-D tensor");
+  if (mat1.dtype === "bool" && mat2.dtype === "bool") throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   return scaledSum(input, product(mat1, mat2, mm), opts, "addmm()");
 }
 
@@ -86,6 +88,7 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Add
   Tensor.check(input, "input");
   Tensor.check(batch1, "batch1");
   Tensor.check(batch2, "batch2");
+  if (batch1.dtype === "bool" && batch2.dtype === "bool") throw new DTypeError(`"baddbmm" not implemented for 'Bool'`);
   return scaledSum(input, product(batch1, batch2, bmm), opts, "baddbmm()");
 }
 

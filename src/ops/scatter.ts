@@ -64,8 +64,10 @@ export function srcRows(src: Tensor, index: Tensor): Tensor {
   return reshape(s, [1, numelOf(is), 1]);
 }
 
-function scatterWith(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, accumulate: boolean): Tensor {
+function scatterWith(fn: string, x: Tensor, dim: number, index: Tensor, src0: Tensor | number, accumulate: boolean): Tensor {
   Tensor.check(x, "input");
+  // a True/False value is the number 1/0, as Python's
+  const src = !accumulate && typeof (src0 as unknown) === "boolean" ? Number(src0) : src0;
   checkArg(`${fn}()`, dim, "int", 2, "dim");
   if (!(src instanceof Tensor) && (accumulate || typeof src !== "number")) {
     throw new ArgumentError(`${fn}(): argument 4 (${accumulate ? "src" : "src or value"}) must be a Tensor${accumulate ? "" : " or a number"}, got ${describeValue(src)}`);

@@ -132,3 +132,23 @@ test("cumprod backward as PyTorch's: divisions before a slice's first zero, 0 af
   assert.deepEqual(values(y.grad!), [1, 104, 23, 68, 0, 36]);
   assert.throws(() => torch.tensor([1.5], { requiresGrad: true }).cumprod(0, { dtype: "int64" }), torch.AutogradError);
 });
+
+test("PyTorch's missing bool/int kernels are refused; True/False stand for 1/0 where a number may", () => {
+  // F.leaky_relu(int) / b.dot(b) / b.pow(True) / B.addmm(B, B) / B[None].baddbmm(B[None], B[None]): "... not implemented for ..."
+  const b = torch.tensor([true, false]);
+  const B = torch.ones([2, 2], { dtype: "bool" });
+  assert.throws(() => F.leakyRelu(torch.tensor([1, 2], { dtype: "int32" })), /"leaky_relu_cpu" not implemented for 'Int'/);
+  assert.throws(() => F.leakyRelu(b), torch.DTypeError);
+  assert.throws(() => b.dot(b), /"dot" not implemented for 'Bool'/);
+  assert.throws(() => b.pow(true as unknown as number), /"pow" not implemented for 'Bool'/);
+  assert.deepEqual(values(b.pow(2)), [1, 0]);
+  assert.throws(() => B.addmm(B, B), /"addmm_impl_cpu_" not implemented for 'Bool'/);
+  assert.throws(() => B.unsqueeze(0).baddbmm(B.unsqueeze(0), B.unsqueeze(0)), /"baddbmm" not implemented for 'Bool'/);
+  // t.float_power(False) -> [1., 1.] float64; torch.lerp(t, 2 * t, True) -> [2., 4.]; zeros(3).scatter(0, [1], True) -> [0., 1., 0.]
+  const t = torch.tensor([1, 2], { dtype: "float32" });
+  const fp = t.floatPower(false as unknown as number);
+  assert.equal(fp.dtype, "float64");
+  assert.deepEqual(values(fp), [1, 1]);
+  assert.deepEqual(values(torch.lerp(t, t.mul(2), true as unknown as number)), [2, 4]);
+  assert.deepEqual(values(torch.zeros([3]).scatter(0, torch.tensor([1]), true as unknown as number)), [0, 1, 0]);
+});

@@ -21,6 +21,7 @@ export { linear } from "../../ops/linear.ts";
 
 /** max(0, x) + negativeSlope * min(0, x); the gradient at 0 is negativeSlope, as PyTorch's. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  if (!isFloating(x.dtype)) throw new DTypeError(`"leaky_relu_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
   return where(gt(x, 0), x, mul(x, negativeSlope));
 }
 
