@@ -257,7 +257,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), limi
 
   const criterion = new nn.BCELoss();
 
-  const fixedNoise = torch.randn([opt.batchSize, nz, 1, 1], { device });
+  const fixedNoise = torch.randn(opt.batchSize, nz, 1, 1, { device });
   const realLabel = 1;
   const fakeLabel = 0;
 
@@ -286,7 +286,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2), limi
       const Dx = output.mean().item();
 
       // train with fake
-      const noise = torch.randn([batchSize, nz, 1, 1], { device });
+      const noise = torch.randn(batchSize, nz, 1, 1, { device });
       let fake = netG.forward(noise);
       label.fill_(fakeLabel);
       output = netD.forward(fake.detach());
