@@ -65,6 +65,13 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   cond: (a) => torch.linalg.cond(T(a[0]!), a[1] as torch.MatrixOrd | null),
   cov: (a) => torch.cov(T(a[0]!), { correction: a[1] as N, fweights: a[2] as Tensor | null, aweights: a[3] as Tensor | null }),
   corrcoef: (a) => T(a[0]!).corrcoef(),
+  invEx: (a) => torch.linalg.invEx(T(a[0]!), { checkErrors: B(a[1]!) }),
+  solveEx: (a) => torch.linalg.solveEx(T(a[0]!), T(a[1]!), { left: B(a[2]!), checkErrors: B(a[3]!) }),
+  tensorinv: (a) => torch.linalg.tensorinv(T(a[0]!), a[1] as N),
+  tensorsolve: (a) => torch.linalg.tensorsolve(T(a[0]!), T(a[1]!), a[2] as N[] | null),
+  vecdot: (a) => torch.linalg.vecdot(T(a[0]!), T(a[1]!), { dim: a[2] as N }),
+  linalgMatmul: (a) => torch.linalg.matmul(T(a[0]!), T(a[1]!)),
+  linalgDiagonal: (a) => torch.linalg.diagonal(T(a[0]!), { offset: a[1] as N, dim1: a[2] as N, dim2: a[3] as N }),
 };
 
 const cases = (JSON.parse(readFileSync(new URL("../fixtures/linalg_decomp.json", import.meta.url), "utf8")) as { cases: Case13[] }).cases;
