@@ -54,6 +54,8 @@ export * from "./ops/api_nn15.ts";
 export * from "./ops/api_linalg_decomp.ts";
 export { bernoulli, normal, poisson, randintLike, type NormalSizeOptions, type RandintLikeOptions } from "./ops/sampling.ts";
 import "./ops/sampling_inplace.ts";
+import "./ops/inplace_more.ts";
+export type { FillDiagonalOptions } from "./ops/inplace_more.ts";
 export { asStrided } from "./ops/api_misc_views.ts";
 export { adjoint, conj, conjPhysical, resolveConj, resolveNeg, real, imag, isreal, frexp } from "./ops/api_real_views.ts";
 export { scatterReduce, type ScatterReduceMode, type ScatterReduceOptions } from "./ops/api_misc_scatter.ts";
