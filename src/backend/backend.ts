@@ -68,6 +68,13 @@ export interface GridSampleGeometry {
   single: boolean;
 }
 
+/** The same for N x C volumes of D x H x W and a grid of oD x oH x oW points (x, y, z); no bicubic. */
+export interface GridSample3dGeometry extends Omit<GridSampleGeometry, "mode"> {
+  D: number;
+  oD: number;
+  mode: "bilinear" | "nearest";
+}
+
 type Floats = Float32Array | Float64Array;
 
 export interface Backend {
@@ -220,4 +227,10 @@ export interface Backend {
 
   /** gridSample2d's gradients: gInput (pre-zeroed; null when not needed) and gGrid (written in full). */
   gridSample2dBackward(g: Floats, x: Floats, grid: Floats, geo: GridSampleGeometry, gInput: Floats | null, gGrid: Floats): void;
+
+  /** Samples contiguous x [N, C, D, H, W] at contiguous grid [N, oD, oH, oW, 3] into out [N, C, oD, oH, oW]. */
+  gridSample3d(x: Floats, grid: Floats, geo: GridSample3dGeometry, out: Floats): void;
+
+  /** gridSample3d's gradients, as gridSample2dBackward's. */
+  gridSample3dBackward(g: Floats, x: Floats, grid: Floats, geo: GridSample3dGeometry, gInput: Floats | null, gGrid: Floats): void;
 }

@@ -1,7 +1,8 @@
 /**
  * F.gridSample and F.affineGrid against PyTorch 1.13 (test/fixtures/grid_sample.json, written by
  * scripts/fixtures/gen_grid_sample.py): forward values and the gradients of sum(out * w) for every mode,
- * padding mode and alignCorners in float32 and float64, NaN points, non-contiguous and empty inputs; then
+ * padding mode and alignCorners in float32 and float64, 5-D input (bilinear, nearest), NaN points,
+ * non-contiguous and empty inputs; then
  * float64 finite-difference gradchecks and PyTorch's error messages.
  */
 import assert from "node:assert/strict";
@@ -116,6 +117,17 @@ describe("gridSample / affineGrid gradchecks (float64)", () => {
       });
     }
   }
+  for (const paddingMode of ["zeros", "border", "reflection"] as const) {
+    test(`5-D bilinear and nearest ${paddingMode}`, () => {
+      torch.manualSeed(8);
+      const vol = torch.randn([1, 2, 2, 3, 3], { dtype: "float64" }).requiresGrad_(true);
+      const grid = torch.rand([1, 2, 1, 2, 3], { dtype: "float64" }).mul(2.4).sub(1.2).requiresGrad_(true);
+      for (const alignCorners of [false, true]) {
+        gc((x, g) => F.gridSample(x, g, { paddingMode, alignCorners }), vol, grid);
+        gc((x) => F.gridSample(x, grid.detach(), { mode: "nearest", paddingMode, alignCorners }), vol);
+      }
+    });
+  }
   test("nearest: the grid's gradient is zero, as PyTorch's", () => {
     const g = smoothGrid(4);
     F.gridSample(image(), g, { mode: "nearest" }).sum().backward();
@@ -162,11 +174,17 @@ describe("gridSample / affineGrid errors (PyTorch's messages)", () => {
     assert.throws(() => F.gridSample(torch.zeros([2, 3, 4, 5, 6]), torch.zeros([2, 1, 6, 7, 3]), { mode: "bicubic" }), {
       message: "grid_sampler(): bicubic interpolation only supports 4D input",
     });
+    assert.throws(() => F.gridSample(torch.zeros([1, 1, 2, 3, 4]), torch.zeros([1, 1, 1, 3])), {
+      message: "grid_sampler(): expected 5D input and grid with same number of dimensions, but got input with sizes [1, 1, 2, 3, 4] and grid with sizes [1, 1, 1, 3]",
+    });
     assert.equal(F.gridSample(torch.zeros([2, 0, 4, 5]), g).shape.join(), "2,0,6,7");
   });
   test("dtypes", () => {
     assert.throws(() => F.gridSample(x, g.double()), /expected input and grid to have same dtype, but input has float32 and grid has float64/);
     assert.throws(() => F.gridSample(x.long(), g.long()), { message: "grid_sampler_2d_cpu not implemented for Long" });
+    assert.throws(() => F.gridSample(torch.zeros([1, 1, 2, 3, 4]).long(), torch.zeros([1, 1, 1, 1, 3]).long()), {
+      message: "\"grid_sampler3d_cpu\" not implemented for 'Long'",
+    });
   });
   test("affineGrid", () => {
     const th = torch.zeros([2, 2, 3]);
