@@ -29,7 +29,7 @@ interface SampleCase {
   gGrid?: TensJson;
 }
 interface AffineCase { name: string; size: number[]; align: boolean; theta: TensJson; grid: TensJson; w: TensJson; gTheta: TensJson }
-interface StnCase { name: string; theta: TensJson; input: TensJson; out: TensJson; w: TensJson; gTheta: TensJson; gInput: TensJson }
+interface StnCase { name: string; theta: TensJson; input: TensJson; out: TensJson; w: TensJson; gTheta: TensJson; gInput: TensJson; grid?: TensJson }
 
 const fx = JSON.parse(readFileSync(new URL("../fixtures/grid_sample.json", import.meta.url), "utf8")) as {
   cases: SampleCase[];
@@ -87,7 +87,10 @@ describe("F.affineGrid against PyTorch 1.13", () => {
     test(`${c.name}: affineGrid then gridSample`, () => {
       const theta = fromJson(c.theta, true);
       const x = fromJson(c.input, true);
-      const out = F.gridSample(x, F.affineGrid(theta, x.shape, { alignCorners: false }), { alignCorners: false });
+      const grid = F.affineGrid(theta, x.shape, { alignCorners: false });
+      // The identity's grid is the base grid itself: PyTorch's linspace values, bit for bit.
+      if (c.grid) assert.deepEqual([...grid.toTypedArray()], c.grid.data, "grid bit for bit");
+      const out = F.gridSample(x, grid, { alignCorners: false });
       close(out, c.out, "out");
       out.mul(fromJson(c.w)).sum().backward();
       close(theta.grad, c.gTheta, "grad theta");
