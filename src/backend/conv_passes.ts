@@ -18,17 +18,16 @@ export interface ConvDims {
 }
 
 export interface ConvPasses {
-  forward(x: F, w: F, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean;
+  forward(x: F, w: F, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1, relu?: boolean): boolean;
   backwardInput(g: F, w: F, gx: F, win: Window2d, dims: ConvDims): boolean;
   backwardWeight(g: F, x: F, gw: F, win: Window2d, dims: ConvDims): boolean;
   /** Optional: `y` overwritten with the bias [O] plus the convolution, the bias written per sample inside the pass. */
-  forwardBias?(x: F, w: F, bias: F, y: F, win: Window2d, dims: ConvDims): boolean;
+  forwardBias?(x: F, w: F, bias: F, y: F, win: Window2d, dims: ConvDims, relu?: boolean): boolean;
   /** Optional: backwardWeight, and `gb` [O] overwritten with the bias gradient (g summed over N, H, W) in the same pass. */
   backwardWeightBias?(g: F, x: F, gw: F, gb: F, win: Window2d, dims: ConvDims): boolean;
   /**
-   * Optional, false where the backend can fuse a ReLU (ops/conv_relu.ts): set true by the caller, the
-   * next forward or forwardBias that takes its call also applies max(y, 0) inside the pass (the relu
-   * kernel's bits) and sets it back to false.
+   * Optional: true where forward and forwardBias honour their `relu` argument (ops/conv_relu.ts), applying
+   * max(y, 0) inside the pass (the relu kernel's bits) when they take the call.
    */
-  relu?: boolean;
+  fusesRelu?: boolean;
 }

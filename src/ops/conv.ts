@@ -124,8 +124,12 @@ function checkConv(input: Tensor, weight: Tensor, bias: Tensor | null, opts: Con
   return { stride, dilation, lo, hi, groups };
 }
 
-/** Checked, batched, 4-D operands: forward and backward of the convolution. */
-function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeometry): Tensor {
+/**
+ * Checked, batched, 4-D operands: forward and backward of the convolution. With `relu` the output holds
+ * max(conv, 0) (for conv_relu.ts, which records the ReLU): rectified inside the backend's pass where it
+ * can, by one relu kernel call otherwise. The node's backward reads x and W only, never this output.
+ */
+function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeometry, relu = false): Tensor {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [O, Cg, kH, kW] = weight.shape as [number, number, number, number];
   const { groups: G, stride, dilation, lo, hi } = geo;
@@ -154,10 +158,13 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
 
   const out = freshOutput([N, O, oH, oW], x.dtype);
   const Y = out.storage as F;
-  const biasFused = bias !== null && passes?.forwardBias?.(X, Wt, denseData(bias) as F, Y, win, dims) === true;
+  let rectifyAfter = false;
+  const biasFused = bias !== null && passes?.forwardBias?.(X, Wt, denseData(bias) as F, Y, win, dims, relu) === true;
   // Bias first, broadcast over samples and positions, so the GEMMs accumulate onto it (beta = 1).
   if (bias && !biasFused) k.copy({ data: bias.storage, offset: bias.offset, strides: [0, bias.strides[0]!, 0] }, [N, O, L], Y);
-  if (!biasFused && !passes?.forward(X, Wt, Y, win, dims, bias ? 1 : 0)) {
+  const passRan = biasFused || passes?.forward(X, Wt, Y, win, dims, bias ? 1 : 0, relu) === true;
+  if (relu && !(passRan && passes?.fusesRelu === true)) rectifyAfter = true;
+  if (!passRan) {
     for (let n = 0; n < N; n++) {
       for (let g = 0; g < G; g++) {
         const [B, bOff] = columns(n, g);
@@ -165,6 +172,8 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
       }
     }
   }
+
+  if (rectifyAfter) k.unary("relu", Y, Y, Y.length);
 
   return record(out, "ConvolutionBackward0", [x, weight, bias], (grad, needs) => {
     if (isGradEnabled()) return recomputeGrads([x, weight, bias], needs, grad, (x, w, b) => conv2dComposed(x!, w!, b, geo));
@@ -208,6 +217,13 @@ function conv2dCore(x: Tensor, weight: Tensor, bias: Tensor | null, geo: ConvGeo
 }
 
 /** 2-D convolution (cross-correlation) with PyTorch's semantics; input [N, C, H, W] or unbatched [C, H, W]. */
+/** relu(conv2d(...)) values under the conv's own node, for a batched input (ops/conv_relu.ts records the ReLU). */
+export function conv2dRectified(input: Tensor, weight: Tensor, bias: Tensor | null, opts: ConvOptions): Tensor {
+  const geo = checkConv(input, weight, bias, opts, 2);
+  if (input.ndim !== 4) throw new ShapeError(`conv2dRectified: expected a batched 4-D input, got ${fmtShape(input.shape)}`);
+  return conv2dCore(input, weight, bias, geo, true);
+}
+
 export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor {
   const geo = checkConv(input, weight, bias, opts, 2);
   if (input.ndim === 3) return squeeze(conv2dCore(unsqueeze(input, 0), weight, bias, geo), 0);

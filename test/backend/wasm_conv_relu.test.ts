@@ -1,7 +1,7 @@
 /**
- * Conv2d + ReLU as one op (nn/chain.ts, ops/conv_relu.ts): the wasm conv pass with its `relu` flag
+ * Conv2d + ReLU as one op (nn/chain.ts, ops/conv_relu.ts): the wasm conv pass with its `relu` argument
  * rectifies in the pass the bits the relu kernel gives (with and without a bias, in place and side by
- * side, 1 and 2 threads) and clears the flag; a Sequential's Conv2d + ReLU pairs give the outputs,
+ * side, 1 and 2 threads); a Sequential's Conv2d + ReLU pairs give the outputs,
  * gradients and graph of the layers run one by one, on wasm (fused in the pass, or float64 through the
  * relu kernel), native and js; a hooked layer or a padding mode other than zeros is not fused.
  */
@@ -20,8 +20,9 @@ const skip = passes ? false : "WebAssembly SIMD not available";
 
 const relu = (a: Float32Array): Float32Array => a.map((v) => (v > 0 ? v : v === v ? 0 : v));
 
-test("the wasm conv pass with relu equals the pass then relu, and clears the flag", { skip }, async () => {
+test("the wasm conv pass with relu equals the pass then relu", { skip }, async () => {
   const p = passes!;
+  assert.equal(p.fusesRelu, true);
   for (const threads of [1, 2]) {
     wasm!.setNumThreads(threads);
     await wasm!.whenReady();
@@ -33,28 +34,24 @@ test("the wasm conv pass with relu equals the pass then relu, and clears the fla
       const bias = Float32Array.from({ length: O }, (_, i) => (i % 5) - 2.5);
       for (const withBias of [false, true]) {
         const plain = new Float32Array(N * O * L).fill(NaN), fused = plain.slice();
-        const pass = (y: Float32Array): boolean => (withBias ? p.forwardBias!(x, w, bias, y, win, dims) : p.forward(x, w, y, win, dims, 0));
-        assert.ok(pass(plain));
-        p.relu = true;
-        assert.ok(pass(fused));
-        assert.equal(p.relu, false, "the pass that took the ReLU clears the flag");
+        const pass = (y: Float32Array, relu: boolean): boolean =>
+          withBias ? p.forwardBias!(x, w, bias, y, win, dims, relu) : p.forward(x, w, y, win, dims, 0, relu);
+        assert.ok(pass(plain, false));
+        assert.ok(pass(fused, true));
         const want = relu(plain);
         assert.ok(want.some((v) => v === 0) && want.some((v) => v > 0), "both signs occur");
         assert.deepEqual(fused, want, `N ${N} C ${C} O ${O} bias ${withBias} threads ${threads}`);
       }
     }
   }
-  p.relu = true;
   const win = window2d(2, 30, 30, [3, 3], [1, 1], [0, 0], [1, 1]);
-  assert.equal(p.forward(new Float64Array(2 * 2 * 900), new Float64Array(36), new Float64Array(2 * 784), win, { N: 1, C: 2, O: 2, G: 1 }, 0), false);
-  assert.equal(p.relu, true, "a declined call leaves the flag to its caller");
-  p.relu = false;
+  assert.equal(p.forward(new Float64Array(2 * 2 * 900), new Float64Array(36), new Float64Array(2 * 784), win, { N: 1, C: 2, O: 2, G: 1 }, 0, true), false, "float64 declined");
   wasm!.setNumThreads(1);
 });
 
 interface GraphNode { name: string; nextFunctions: [GraphNode | null, number][] }
 
-/** Output, input and parameter gradients, graph names, and the relu flag each conv pass saw. */
+/** Output, input and parameter gradients, graph names, and the relu argument each conv pass saw. */
 function run(layerByLayer: boolean, o: { dtype?: "float32" | "float64"; hook?: boolean; reflect?: boolean } = {}) {
   const dtype = o.dtype ?? "float32";
   torch.manualSeed(7);
@@ -69,8 +66,8 @@ function run(layerByLayer: boolean, o: { dtype?: "float32" | "float64"; hook?: b
   const p = passes;
   const [fwd, fwdBias] = [p?.forward, p?.forwardBias];
   if (p) {
-    p.forward = (...a) => (seen.push(p.relu === true), fwd!(...a));
-    p.forwardBias = (...a) => (seen.push(p.relu === true), fwdBias!(...a));
+    p.forward = (...a) => (seen.push(a[6] === true), fwd!(...a));
+    p.forwardBias = (...a) => (seen.push(a[6] === true), fwdBias!(...a));
   }
   let y: torch.Tensor;
   try {
@@ -123,13 +120,12 @@ for (const name of ["wasm", "native", "js"]) {
   });
 }
 
-test("a conv that throws leaves no relu flag behind", { skip }, () => {
+test("a fused Conv2d + ReLU names the caller's shapes in its errors", { skip }, () => {
   const before = getBackend();
   setBackend("wasm");
   try {
     const model = new torch.nn.Sequential(new torch.nn.Conv2d(3, 4, 3), new torch.nn.ReLU());
     assert.throws(() => model.forward(torch.randn([2, 2, 8, 8])), /expected input\[2, 2, 8, 8\] to have 3 channels/);
-    assert.equal(passes!.relu, false);
   } finally {
     setBackend(before);
   }

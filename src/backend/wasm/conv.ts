@@ -104,9 +104,9 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     Math.max(1, Math.min(Math.floor(CHUNK_FLOATS / (K * L)), Math.ceil(N / (4 * threads))));
 
   const passes: ConvPasses = {
-    relu: false,
-    forward: (x, w, y, win, dims, beta) => forward(x, w, null, y, win, dims, beta),
-    forwardBias: (x, w, bias, y, win, dims) => forward(x, w, bias, y, win, dims, 1),
+    fusesRelu: true,
+    forward: (x, w, y, win, dims, beta, relu = false) => forward(x, w, null, y, win, dims, beta, relu),
+    forwardBias: (x, w, bias, y, win, dims, relu = false) => forward(x, w, bias, y, win, dims, 1, relu),
 
     backwardInput(gy, w, gx, win, dims) {
       if (!takes([gy, w, gx], win)) return false;
@@ -149,10 +149,10 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
 
   /**
    * The forward pass; with `bias`, y = bias + the convolution, the bias written into each task's product
-   * before its GEMM (beta 1). Asked for a ReLU (passes.relu), each task rectifies its samples' outputs
-   * once they are in the staged output, still in its cache.
+   * before its GEMM (beta 1). With `relu`, each task rectifies its samples' outputs once they are in the
+   * staged output, still in its cache.
    */
-  function forward(x: F, w: F, bias: F | null, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1): boolean {
+  function forward(x: F, w: F, bias: F | null, y: F, win: Window2d, dims: ConvDims, beta: 0 | 1, relu: boolean): boolean {
     if (!takes(bias ? [x, w, y, bias] : [x, w, y], win)) return false;
     const fr = frame(win, dims);
     const { K, L, Og, threads, take } = fr;
@@ -163,8 +163,6 @@ export function wasmConvPasses(ctx: GemmContext, prepare: (macs: number) => void
     const cBytes = inPlace ? 0 : align(4 * Mp * Np), packs = align(4 * K * bLd) + cBytes;
     const bases = fr.reserve(packs + packBytes(Math.min(BLOCKING.MC, Mp), K) + packBytes(Math.min(BLOCKING.NC, Np), K));
     if (!bases) return false;
-    const relu = passes.relu;
-    passes.relu = false;
     prepackA(w as Float32Array, dims.G, Og, K, K, false, ws, apk, 4 * Mp * K, Og, K);
     const f = rt.f32();
     f.set(x.subarray(0, nx), xs / 4);
