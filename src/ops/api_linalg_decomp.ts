@@ -6,6 +6,7 @@ import { matrixExp } from "./linalg_matrix_exp.ts";
 import { qrLegacy } from "./linalg_qr.ts";
 import { type TorchSvdOptions, svdLegacy } from "./linalg_svd.ts";
 import { type TriangularSolveOptions, triangularSolve } from "./linalg_triangular.ts";
+import { luLegacy, luSolveLegacy } from "./linalg_lu.ts";
 import { defineMethods, method } from "./define_methods.ts";
 
 /**
@@ -21,6 +22,7 @@ export { pinverse, matrixPower, logdet } from "./linalg_misc.ts";
 export { matrixExp } from "./linalg_matrix_exp.ts";
 export { triangularSolve, type TriangularSolveOptions } from "./linalg_triangular.ts";
 export { cov, corrcoef, type CovOptions } from "./cov.ts";
+export { luLegacy as lu, luUnpack, luSolveLegacy as luSolve } from "./linalg_lu.ts";
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
@@ -36,6 +38,8 @@ declare module "../tensor/tensor.ts" {
     triangularSolve(A: Tensor, upper?: boolean | TriangularSolveOptions, transpose?: boolean, unitriangular?: boolean): [Tensor, Tensor];
     cov(opts?: CovOptions): Tensor;
     corrcoef(): Tensor;
+    lu(pivot?: boolean, getInfos?: boolean): Tensor[];
+    luSolve(LU: Tensor, pivots: Tensor): Tensor;
   }
 }
 
@@ -52,4 +56,6 @@ defineMethods({
   triangularSolve: method(triangularSolve),
   cov: method(cov),
   corrcoef: method(corrcoef),
+  lu: method(luLegacy),
+  luSolve: method(luSolveLegacy),
 });

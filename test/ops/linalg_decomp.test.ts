@@ -71,6 +71,13 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   tensorsolve: (a) => torch.linalg.tensorsolve(T(a[0]!), T(a[1]!), a[2] as N[] | null),
   vecdot: (a) => torch.linalg.vecdot(T(a[0]!), T(a[1]!), { dim: a[2] as N }),
   linalgMatmul: (a) => torch.linalg.matmul(T(a[0]!), T(a[1]!)),
+  luFactor: (a) => torch.linalg.luFactor(T(a[0]!)),
+  luFactorEx: (a) => torch.linalg.luFactorEx(T(a[0]!), { checkErrors: B(a[1]!) }),
+  lu: (a) => torch.linalg.lu(T(a[0]!)),
+  luT: (a) => T(a[0]!).lu(true, B(a[1]!)),
+  luUnpack: (a) => torch.luUnpack(...torch.linalg.luFactor(T(a[0]!)), B(a[1]!), B(a[2]!)),
+  luSolve: (a) => torch.linalg.luSolve(...torch.linalg.luFactor(T(a[0]!)), T(a[1]!), { left: B(a[2]!), adjoint: B(a[3]!) }),
+  luSolveT: (a) => T(a[0]!).luSolve(...torch.linalg.luFactor(T(a[1]!))),
   linalgDiagonal: (a) => torch.linalg.diagonal(T(a[0]!), { offset: a[1] as N, dim1: a[2] as N, dim2: a[3] as N }),
 };
 

@@ -61,6 +61,16 @@ describe("linalg decompositions: gradchecks (float64)", () => {
     gc((x) => torch.svd(x, { computeUv: false })[1], f64([3, 2], 17));
   });
 
+  test("lu, lu_factor and lu_solve, square, tall and wide", () => {
+    for (const shape of [[3, 3], [4, 2], [2, 4], [2, 3, 3]]) {
+      gc((x) => { const [, L, U] = torch.linalg.lu(x); return torch.cat([L.flatten(), U.flatten()]); }, f64(shape, 50));
+      gc((x) => torch.linalg.luFactor(x)[0], f64(shape, 51));
+    }
+    gc((a, b) => torch.linalg.luSolve(...torch.linalg.luFactor(a.add(eye(3).mul(3))), b, { adjoint: true }), f64([3, 3], 52), f64([3, 2], 53));
+    gc((x) => torch.linalg.invEx(x.add(eye(3).mul(3)))[0], f64([3, 3], 54));
+    gc((a, b) => torch.linalg.tensorsolve(a.add(eye(4).mul(3)).reshape([2, 2, 4]), b), f64([4, 4], 55), f64([2, 2], 56));
+  });
+
   test("pinv, lstsq, matrix_power, matrix_exp, logdet", () => {
     gc((x) => torch.linalg.pinv(x), f64([4, 3], 18));
     gc((x) => torch.linalg.pinv(x), f64([2, 2, 4], 19));
@@ -150,6 +160,7 @@ describe("linalg decompositions: what the fixtures leave open", () => {
     gc(grad((t) => torch.linalg.svdvals(t).pow(3).sum()), f64([3, 2], 47));
     gc(grad((t) => { const [L, V] = torch.linalg.eigh(sym(t)); return V.pow(4).sum().add(L.pow(3).sum()); }), f64([3, 3], 48));
     gc(grad((t) => torch.linalg.pinv(t).pow(2).sum()), f64([3, 2], 49));
+    gc(grad((t) => torch.linalg.luFactor(t)[0].pow(2).sum()), f64([3, 3], 57));
   });
 
   test("tensor methods and unknown options", () => {
