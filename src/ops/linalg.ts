@@ -79,7 +79,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
   Tensor.check(mat2, "mat2");
   if (mat1.ndim !== 2) throw new ShapeError("mat1 must be a matrix, got " + mat1.ndim + "-D tensor");
   if (mat2.ndim !== 2) throw new ShapeError("mat2 must be a matrix, got " + mat2.ndim + "-D tensor");
-  if (mat1.dtype === "bool" && mat2.dtype === "bool") throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
+  // an empty result runs no kernel, so PyTorch has nothing to refuse
+  if (mat1.dtype === "bool" && mat2.dtype === "bool" && mat1.shape[0]! * mat2.shape[1]! > 0) throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   return scaledSum(input, product(mat1, mat2, mm), opts, "addmm()");
 }
 
@@ -88,7 +89,7 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Add
   Tensor.check(input, "input");
   Tensor.check(batch1, "batch1");
   Tensor.check(batch2, "batch2");
-  if (batch1.dtype === "bool" && batch2.dtype === "bool") throw new DTypeError(`"baddbmm" not implemented for 'Bool'`);
+  if (batch1.dtype === "bool" && batch2.dtype === "bool" && batch1.shape[0]! * batch1.shape[1]! * batch2.shape[2]! > 0) throw new DTypeError(`"baddbmm" not implemented for 'Bool'`);
   return scaledSum(input, product(batch1, batch2, bmm), opts, "baddbmm()");
 }
 

@@ -152,3 +152,16 @@ test("PyTorch's missing bool/int kernels are refused; True/False stand for 1/0 w
   assert.deepEqual(values(torch.lerp(t, t.mul(2), true as unknown as number)), [2, 4]);
   assert.deepEqual(values(torch.zeros([3]).scatter(0, torch.tensor([1]), true as unknown as number)), [0, 1, 0]);
 });
+
+test("huber_loss: an infinite difference outside delta has a finite gradient; empty bool products are not refused", () => {
+  // x = [-inf, 0.2, 3, inf] (float64); F.huber_loss(x, zeros, reduction="none", delta=0.5) * [0, 1, 1, 2] summed, backward
+  const x = torch.tensor([-Infinity, 0.2, 3, Infinity], { dtype: "float64", requiresGrad: true });
+  const l = F.huberLoss(x, torch.zeros([4], { dtype: "float64" }), { reduction: "none", delta: 0.5 });
+  assert.deepEqual(values(l), [Infinity, 0.020000000000000004, 1.375, Infinity]);
+  l.mul(torch.tensor([0, 1, 1, 2], { dtype: "float64" })).sum().backward();
+  assert.deepEqual(values(x.grad!), [0, 0.2, 0.5, 1]);
+  // torch.ones(1, 0, 2, dtype=torch.bool).baddbmm(torch.ones(1, 0, 2, dtype=torch.bool), torch.ones(1, 2, 2, dtype=torch.bool)): empty, no error
+  const e = torch.ones([1, 0, 2], { dtype: "bool" }).baddbmm(torch.ones([1, 0, 2], { dtype: "bool" }), torch.ones([1, 2, 2], { dtype: "bool" }));
+  assert.deepEqual(e.shape, [1, 0, 2]);
+  assert.deepEqual(torch.ones([0, 2], { dtype: "bool" }).addmm(torch.ones([0, 2], { dtype: "bool" }), torch.ones([2, 2], { dtype: "bool" })).shape, [0, 2]);
+});

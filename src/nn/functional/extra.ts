@@ -2,7 +2,7 @@
 import { checkOptions } from "../../options.ts";
 import { asOneNode } from "../../autograd/fused.ts";
 import { ArgumentError, ShapeError } from "../../errors.ts";
-import { abs, add, clamp, eq, exp, log, lt, mul, rsub, sqrt, sub } from "../../ops/elementwise.ts";
+import { abs, add, clamp, eq, exp, ge, log, logicalNot, mul, rsub, sqrt, sub } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
 import { fmtShape } from "../../tensor/shape.ts";
@@ -50,7 +50,12 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
   return asOneNode("HuberLossBackward0", [input, target], (x, y) => {
     const d = sub(x!, y!);
     const ad = abs(d);
-    return reduce(where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
+    // NaN takes the square branch, as in PyTorch's kernel
+    const small = logicalNot(ge(ad, delta));
+    // the square of d clamped to [-delta, delta]: where the square is not taken its zero gradient would
+    // otherwise meet an infinite d (0 * inf = NaN)
+    const ds = clamp(d, -delta, delta);
+    return reduce(where(small, mul(mul(ds, ds), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
   });
 }
 
