@@ -7,6 +7,7 @@ import { qrLegacy } from "./linalg_qr.ts";
 import { type TorchSvdOptions, svdLegacy } from "./linalg_svd.ts";
 import { type TriangularSolveOptions, triangularSolve } from "./linalg_triangular.ts";
 import { luLegacy, luSolveLegacy } from "./linalg_lu.ts";
+import { type OrmqrOptions, geqrf, householderProduct, ormqr } from "./linalg_householder.ts";
 import { defineMethods, method } from "./define_methods.ts";
 
 /**
@@ -23,6 +24,7 @@ export { matrixExp } from "./linalg_matrix_exp.ts";
 export { triangularSolve, type TriangularSolveOptions } from "./linalg_triangular.ts";
 export { cov, corrcoef, type CovOptions } from "./cov.ts";
 export { luLegacy as lu, luUnpack, luSolveLegacy as luSolve } from "./linalg_lu.ts";
+export { geqrf, householderProduct as orgqr, ormqr, type OrmqrOptions } from "./linalg_householder.ts";
 
 declare module "../tensor/tensor.ts" {
   interface Tensor {
@@ -40,6 +42,9 @@ declare module "../tensor/tensor.ts" {
     corrcoef(): Tensor;
     lu(pivot?: boolean, getInfos?: boolean): Tensor[];
     luSolve(LU: Tensor, pivots: Tensor): Tensor;
+    geqrf(): [Tensor, Tensor];
+    orgqr(tau: Tensor): Tensor;
+    ormqr(tau: Tensor, other: Tensor, left?: boolean | OrmqrOptions, transpose?: boolean): Tensor;
   }
 }
 
@@ -58,4 +63,7 @@ defineMethods({
   corrcoef: method(corrcoef),
   lu: method(luLegacy),
   luSolve: method(luSolveLegacy),
+  geqrf: method(geqrf),
+  orgqr: method(householderProduct),
+  ormqr: method(ormqr),
 });

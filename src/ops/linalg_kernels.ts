@@ -50,52 +50,60 @@ export function triSolve(t: Float64Array, toff: number, n: number, b: Float64Arr
 }
 
 /**
- * Householder QR of the m x n matrix a (row-major, copied) as LAPACK's geqrf + orgqr: R_kk takes the
- * sign -sign(a_kk) from dlarfg (kept as is where the column below is already zero), so the result
- * matches PyTorch's for the same input. Q has qCols columns (min(m, n) or m); R is r x n, r = qCols.
+ * LAPACK's geqrf on the m x n matrix a (row-major, copied): R on and above the diagonal, each
+ * reflector's v below it (v_j = 1 implied), and tau. R_jj takes dlarfg's sign -sign(a_jj) (a column
+ * already zero below keeps its entry, tau 0), so the factors match PyTorch's for the same input.
  */
-export function householderQr(a: Float64Array, m: number, n: number, qCols: number): { q: Float64Array; r: Float64Array } {
+export function geqrf(a: Float64Array, m: number, n: number): { w: Float64Array; tau: Float64Array } {
   const w = Float64Array.from(a);
   const k = Math.min(m, n);
   const tau = new Float64Array(k);
-  const vs: Float64Array[] = [];
   for (let j = 0; j < k; j++) {
     const alpha = w[j * n + j]!;
     let xnorm = 0;
     for (let i = j + 1; i < m; i++) xnorm = Math.hypot(xnorm, w[i * n + j]!);
-    const v = new Float64Array(m);
-    v[j] = 1;
-    if (xnorm === 0) {
-      tau[j] = 0;
-    } else {
-      // Fortran's SIGN(x, 0) is +|x|: a zero alpha gives beta = -norm.
-      const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
-      tau[j] = (beta - alpha) / beta;
-      for (let i = j + 1; i < m; i++) v[i] = w[i * n + j]! / (alpha - beta);
-      w[j * n + j] = beta;
-      for (let i = j + 1; i < m; i++) w[i * n + j] = 0;
-      for (let c = j + 1; c < n; c++) {
-        let s = 0;
-        for (let i = j; i < m; i++) s += v[i]! * w[i * n + c]!;
-        s *= tau[j]!;
-        for (let i = j; i < m; i++) w[i * n + c] = w[i * n + c]! - s * v[i]!;
-      }
+    if (xnorm === 0) continue;
+    // Fortran's SIGN(x, 0) is +|x|: a zero alpha gives beta = -norm.
+    const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
+    tau[j] = (beta - alpha) / beta;
+    for (let i = j + 1; i < m; i++) w[i * n + j] = w[i * n + j]! / (alpha - beta);
+    w[j * n + j] = beta;
+    for (let c = j + 1; c < n; c++) {
+      let s = w[j * n + c]!;
+      for (let i = j + 1; i < m; i++) s += w[i * n + j]! * w[i * n + c]!;
+      s *= tau[j]!;
+      w[j * n + c] = w[j * n + c]! - s;
+      for (let i = j + 1; i < m; i++) w[i * n + c] = w[i * n + c]! - s * w[i * n + j]!;
     }
-    vs.push(v);
   }
-  // Q = H_0 ... H_{k-1} applied to the first qCols columns of the identity, last reflector first.
+  return { w, tau };
+}
+
+/**
+ * H_0 ... H_{k-1} (H_j = I - tau_j v_j v_j^T, v_j read from column j of the packed m x n w below the
+ * diagonal) applied to the first qCols columns of the identity: LAPACK's orgqr.
+ */
+export function orgqr(w: Float64Array, m: number, n: number, tau: Float64Array, qCols: number): Float64Array {
   const q = new Float64Array(m * qCols);
   for (let i = 0; i < Math.min(m, qCols); i++) q[i * qCols + i] = 1;
-  for (let j = k - 1; j >= 0; j--) {
-    const v = vs[j]!;
-    if (tau[j] === 0) continue;
+  for (let j = tau.length - 1; j >= 0; j--) {
+    const t = tau[j]!;
+    if (t === 0) continue;
     for (let c = 0; c < qCols; c++) {
-      let s = 0;
-      for (let i = j; i < m; i++) s += v[i]! * q[i * qCols + c]!;
-      s *= tau[j]!;
-      for (let i = j; i < m; i++) q[i * qCols + c] = q[i * qCols + c]! - s * v[i]!;
+      let s = q[j * qCols + c]!;
+      for (let i = j + 1; i < m; i++) s += w[i * n + j]! * q[i * qCols + c]!;
+      s *= t;
+      q[j * qCols + c] = q[j * qCols + c]! - s;
+      for (let i = j + 1; i < m; i++) q[i * qCols + c] = q[i * qCols + c]! - s * w[i * n + j]!;
     }
   }
+  return q;
+}
+
+/** QR of the m x n matrix a as geqrf + orgqr: Q m x qCols (qCols = min(m, n) or m), R qCols x n. */
+export function householderQr(a: Float64Array, m: number, n: number, qCols: number): { q: Float64Array; r: Float64Array } {
+  const { w, tau } = geqrf(a, m, n);
+  const q = orgqr(w, m, n, tau, qCols);
   const r = new Float64Array(qCols * n);
   for (let i = 0; i < Math.min(qCols, m); i++) for (let c = i; c < n; c++) r[i * n + c] = w[i * n + c]!;
   return { q, r };

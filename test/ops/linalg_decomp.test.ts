@@ -78,6 +78,10 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   luUnpack: (a) => torch.luUnpack(...torch.linalg.luFactor(T(a[0]!)), B(a[1]!), B(a[2]!)),
   luSolve: (a) => torch.linalg.luSolve(...torch.linalg.luFactor(T(a[0]!)), T(a[1]!), { left: B(a[2]!), adjoint: B(a[3]!) }),
   luSolveT: (a) => T(a[0]!).luSolve(...torch.linalg.luFactor(T(a[1]!))),
+  geqrf: (a) => torch.geqrf(T(a[0]!)),
+  householderProduct: (a) => torch.linalg.householderProduct(T(a[0]!), T(a[1]!)),
+  orgqr: (a) => T(a[0]!).orgqr(T(a[1]!)),
+  ormqr: (a) => torch.ormqr(T(a[0]!), T(a[1]!), T(a[2]!), B(a[3]!), B(a[4]!)),
   linalgDiagonal: (a) => torch.linalg.diagonal(T(a[0]!), { offset: a[1] as N, dim1: a[2] as N, dim2: a[3] as N }),
 };
 

@@ -68,6 +68,7 @@ describe("linalg decompositions: gradchecks (float64)", () => {
     }
     gc((a, b) => torch.linalg.luSolve(...torch.linalg.luFactor(a.add(eye(3).mul(3))), b, { adjoint: true }), f64([3, 3], 52), f64([3, 2], 53));
     gc((x) => torch.linalg.invEx(x.add(eye(3).mul(3)))[0], f64([3, 3], 54));
+    gc((a, tau) => torch.linalg.householderProduct(a, tau), f64([4, 3], 58), f64([2], 59));
     gc((a, b) => torch.linalg.tensorsolve(a.add(eye(4).mul(3)).reshape([2, 2, 4]), b), f64([4, 4], 55), f64([2, 2], 56));
   });
 
@@ -140,6 +141,15 @@ describe("linalg decompositions: what the fixtures leave open", () => {
     const x = f64([3, 2], 42);
     assert.throws(() => torch.linalg.qr(x, { mode: "r" })[1].sum().backward(), /depends on Q, which is not computed when mode='r'/);
     assert.throws(() => torch.linalg.qr(x, { mode: "complete" })[0].sum().backward(), /not differentiable when mode='complete' and nrows > ncols/);
+  });
+
+  test("geqrf and ormqr have no derivative, as in PyTorch 1.13; geqrf's reflectors rebuild qr's Q", () => {
+    const x = f64([4, 3], 60);
+    const [a, tau] = torch.geqrf(x);
+    assert.throws(() => a.sum().backward(), /the derivative for 'geqrf' is not implemented\./);
+    assert.throws(() => torch.ormqr(x, tau.detach(), f64([4, 2], 61)).sum().backward(), /the derivative for 'ormqr' is not implemented\./);
+    const [Q] = torch.linalg.qr(x.detach());
+    assert.ok(maxAbs(torch.orgqr(a.detach(), tau.detach()).sub(Q)) < 1e-12);
   });
 
   test("cholesky_ex reports each failing minor; checkErrors raises", () => {
