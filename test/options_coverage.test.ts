@@ -299,6 +299,17 @@ const CHECKED: Record<string, [() => unknown, string]> = {
     () => make(lrScheduler.CyclicLR, sgd(), { baseLr: 0.01, maxLr: 0.1, step_size_up: 5 }),
     "CyclicLR(): unknown option 'step_size_up' (did you mean 'stepSizeUp'?)",
   ],
+  // Adamax, ASGD, Rprop and more schedulers (issue 16)
+  "optim.Adamax": [() => make(optim.Adamax, params(), { weight_decay: 0.5 }), "Adamax(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.ASGD": [() => make(optim.ASGD, params(), { weight_decay: 0.5 }), "ASGD(): unknown option 'weight_decay' (did you mean 'weightDecay'?)"],
+  "optim.Rprop": [() => make(optim.Rprop, params(), { step_sizes: [1e-6, 50] }), "Rprop(): unknown option 'step_sizes' (did you mean 'stepSizes'?)"],
+  "optim.lrScheduler.ConstantLR": [() => make(lrScheduler.ConstantLR, sgd(), { total_iters: 3 }), "ConstantLR(): unknown option 'total_iters' (did you mean 'totalIters'?)"],
+  "optim.lrScheduler.MultiplicativeLR": [() => make(lrScheduler.MultiplicativeLR, sgd(), { lr_lambda: () => 1 }), "MultiplicativeLR(): unknown option 'lr_lambda' (did you mean 'lrLambda'?)"],
+  "optim.lrScheduler.PolynomialLR": [() => make(lrScheduler.PolynomialLR, sgd(), { total_iters: 3 }), "PolynomialLR(): unknown option 'total_iters' (did you mean 'totalIters'?)"],
+  "optim.lrScheduler.ChainedScheduler": [
+    () => make(lrScheduler.ChainedScheduler, [new lrScheduler.StepLR(sgd(), { stepSize: 2 })], { verbose: true }),
+    "ChainedScheduler(): takes at most 1 argument but 2 were given",
+  ],
   // models (torchvision.models)
   "models.resnet18": [() => call(torch.models.resnet18, { num_classes: 10 }), "models.resnet18(): unknown option 'num_classes' (did you mean 'numClasses'?)"],
   "models.ResNet": [() => make(torch.models.ResNet, [2, 2, 2, 2], { num_classes: 10 }), "models.ResNet(): unknown option 'num_classes' (did you mean 'numClasses'?)"],

@@ -368,12 +368,15 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   }
 }
 
+/** State PyTorch keeps as 0-d tensors: `step`, NAdam's `mu_product`, ASGD's `eta` and `mu`. */
+const SCALAR_STATE = new Set(["step", "mu_product", "eta", "mu"]);
+
 function loadParamState(p: Tensor, index: string, entry: ParamState): ParamState {
   const out: ParamState = {};
   for (const [key, v] of Object.entries(entry)) {
     if (v instanceof Tensor) {
-      if (key === "step" || key === "mu_product") {
-        out[key] = v.item(); // PyTorch keeps these scalars (NAdam's `mu_product` too) as 0-d tensors; numbers here
+      if (SCALAR_STATE.has(key)) {
+        out[key] = v.item(); // PyTorch keeps these scalars as 0-d tensors; numbers here
         continue;
       }
       if (!sameShape(v.shape, p.shape)) {
