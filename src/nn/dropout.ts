@@ -15,7 +15,7 @@ export interface DropoutModuleOptions {
 }
 
 /** What Dropout and Dropout2d share (PyTorch's _DropoutNd): p, inplace, an optional generator, the repr. */
-abstract class DropoutNd extends Module {
+export abstract class DropoutNd extends Module {
   readonly p: number;
   readonly inplace: boolean;
   readonly generator: Generator | undefined;

@@ -43,3 +43,7 @@ export { LPPool1d, LPPool2d, LocalResponseNorm } from "./pooling_lp.ts";
 export { Unflatten, type UnflattenOptions } from "./unflatten.ts";
 export { Fold, Unfold } from "./fold.ts";
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, MaxUnpool1d, MaxUnpool2d, type MaxPool1dModuleOptions, type AvgPool1dModuleOptions } from "./pooling_more.ts";
+export { ParameterList, ParameterDict } from "./parameter_containers.ts";
+export { ConvTranspose1d, type ConvTranspose1dOptions } from "./conv_transpose1d.ts";
+export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./dropout_more.ts";
+export { UpsamplingNearest2d, UpsamplingBilinear2d, type UpsamplingOptions } from "./upsampling.ts";

@@ -69,18 +69,21 @@ export interface DropoutOptions extends InplaceOptions {
   generator?: Generator;
 }
 
-type DropoutFn = (x: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions, inplace?: boolean | DropoutOptions) => Tensor;
+export type DropoutFn = (x: Tensor, p?: number | DropoutOptions, training?: boolean | DropoutOptions, inplace?: boolean | DropoutOptions) => Tensor;
 
 const DROPOUT = { p: "number", training: "boolean", inplace: "boolean", generator: "object" } as const;
 
-/** F.<name>(input, p=0.5, training=True, inplace=False), plus kindling's `generator`, over `run`. */
-function dropoutFn(name: string, run: (x: Tensor, p: number, training: boolean, generator: Generator | undefined) => Tensor): DropoutFn {
+/**
+ * F.<name>(input, p=0.5, training=True, inplace=False), plus kindling's `generator`, over `run`.
+ * `trainingDefault`: PyTorch's alpha dropouts default to training=False.
+ */
+export function dropoutFn(name: string, run: (x: Tensor, p: number, training: boolean, generator: Generator | undefined) => Tensor, trainingDefault = true): DropoutFn {
   const where = `F.${name}()`;
   return function (x, p, training, inplace) {
     checkArity(where, arguments, 4);
     const a = keywordArgs(where, [p, training, inplace], ["p", "training", "inplace"], DROPOUT);
     const prob = checkDropoutP((a.p as number | undefined) ?? 0.5);
-    const train = (a.training as boolean | undefined) ?? true;
+    const train = (a.training as boolean | undefined) ?? trainingDefault;
     const gen = a.generator as Generator | undefined;
     if (a.inplace !== true || !train || prob === 0) return run(x, prob, train, gen);
     return dropoutInPlace(x, (self) => run(self, prob, true, gen));

@@ -40,3 +40,7 @@ export { fold, unfold, type FoldKeywords, type UnfoldKeywords } from "./fold.ts"
 export { lpPool1d, lpPool2d, localResponseNorm, type LpPoolOptions, type LocalResponseNormOptions } from "./pooling_lp.ts";
 export { gridSample, type GridSampleMode, type GridSampleOptions, type GridSamplePadding } from "../../ops/grid_sample.ts";
 export { affineGrid, type AffineGridOptions } from "../../ops/affine_grid.ts";
+export { convTranspose1d } from "../../ops/conv_transpose1d.ts";
+export { dropout1d, dropout3d, alphaDropout, featureAlphaDropout } from "./dropout_more.ts";
+export { upsample, upsampleNearest, upsampleBilinear, type UpsampleSizeOptions } from "./upsample.ts";
+export { maxPool1dWithIndices, maxPool2dWithIndices } from "./pooling_indices.ts";
