@@ -18,12 +18,49 @@ function checkModule(m: unknown, where: string): AnyModule {
   return m as AnyModule;
 }
 
-/** The list behaviour shared by Sequential and ModuleList: members keyed "0", "1", ... */
+const hasOwn = (o: object, k: number): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * Keeps one accessor per position, and per negative position (`seq[-1]`, the last): JS has no indexing
+ * hook short of a Proxy, which the modules' private state would not survive. The accessors read their
+ * receiver, not a captured instance, so a deep copy (attention/clone.ts copies own properties) indexes itself.
+ */
+function syncAccessors(m: IndexedModules): void {
+  const n = m.length;
+  for (let i = 0; i < n; i++) {
+    if (hasOwn(m, i)) continue;
+    for (const at of [i, -1 - i]) {
+      Object.defineProperty(m, at, {
+        get(this: IndexedModules) { return this.at(at); },
+        set(this: IndexedModules, module: AnyModule) { this.set(at, module); },
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
+  const own = m as unknown as Record<number, unknown>;
+  for (let i = n; hasOwn(m, i); i++) {
+    delete own[i];
+    delete own[-1 - i];
+  }
+}
+
+/**
+ * The list behaviour shared by Sequential and ModuleList: members keyed "0", "1", ..., read and replaced
+ * by position as `seq[0]` (PyTorch's `model[0]`) as well as `seq.at(0)`.
+ */
 export class IndexedModules extends Module {
   /** @internal */ static override readonly builtinName: string = "IndexedModules";
+  readonly [index: number]: AnyModule;
+
   protected constructor(modules: Iterable<AnyModule>) {
     super();
     this.extend(modules);
+  }
+
+  override addModule(name: string, module: AnyModule | null): void {
+    super.addModule(name, module);
+    syncAccessors(this);
   }
 
   private list(): AnyModule[] {
@@ -32,6 +69,7 @@ export class IndexedModules extends Module {
 
   private renumber(list: readonly AnyModule[]): void {
     slots(this).modules = new Map(list.map((m, i) => [String(i), m]));
+    syncAccessors(this);
   }
 
   protected index(i: number, forInsert = false): number {
