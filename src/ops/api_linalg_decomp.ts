@@ -7,6 +7,7 @@ import { qrLegacy } from "./linalg_qr.ts";
 import { type TorchSvdOptions, svdLegacy } from "./linalg_svd.ts";
 import { type TriangularSolveOptions, triangularSolve } from "./linalg_triangular.ts";
 import { luLegacy, luSolveLegacy } from "./linalg_lu.ts";
+import { symeig } from "./linalg_eigh.ts";
 import { type OrmqrOptions, geqrf, householderProduct, ormqr } from "./linalg_householder.ts";
 import { defineMethods, method } from "./define_methods.ts";
 
@@ -24,6 +25,7 @@ export { matrixExp } from "./linalg_matrix_exp.ts";
 export { triangularSolve, type TriangularSolveOptions } from "./linalg_triangular.ts";
 export { cov, corrcoef, type CovOptions } from "./cov.ts";
 export { luLegacy as lu, luUnpack, luSolveLegacy as luSolve } from "./linalg_lu.ts";
+export { symeig } from "./linalg_eigh.ts";
 export { geqrf, householderProduct as orgqr, ormqr, type OrmqrOptions } from "./linalg_householder.ts";
 
 declare module "../tensor/tensor.ts" {
@@ -43,6 +45,7 @@ declare module "../tensor/tensor.ts" {
     lu(pivot?: boolean, getInfos?: boolean): Tensor[];
     luSolve(LU: Tensor, pivots: Tensor): Tensor;
     geqrf(): [Tensor, Tensor];
+    symeig(eigenvectors?: boolean, upper?: boolean): [Tensor, Tensor];
     orgqr(tau: Tensor): Tensor;
     ormqr(tau: Tensor, other: Tensor, left?: boolean | OrmqrOptions, transpose?: boolean): Tensor;
   }
@@ -64,6 +67,7 @@ defineMethods({
   lu: method(luLegacy),
   luSolve: method(luSolveLegacy),
   geqrf: method(geqrf),
+  symeig: method(symeig),
   orgqr: method(householderProduct),
   ormqr: method(ormqr),
 });

@@ -1,8 +1,9 @@
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
-import { ArgumentError } from "../errors.ts";
-import { checkOptions } from "../options.ts";
-import { onesLike } from "../tensor/creation.ts";
+import { ArgumentError, AutogradError } from "../errors.ts";
+import { log } from "../log.ts";
+import { checkArg, checkOptions } from "../options.ts";
+import { onesLike, zeros } from "../tensor/creation.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { batchOf, checkMatrices, col, diagMat, mT, recordMulti, row, tensorOf } from "./linalg_common.ts";
@@ -96,4 +97,24 @@ export function eigvalsh(A: Tensor, UPLO?: Uplo | EighOptions): Tensor {
     }
     return [eighGrad(g, null, L, V)];
   }, [A, L]);
+}
+
+let symeigWarned = false;
+
+/** torch.symeig(A, eigenvectors = false, upper = true) (deprecated for linalg.eigh): [values, vectors or an empty tensor]. */
+export function symeig(A: Tensor, eigenvectors = false, upper = true): [Tensor, Tensor] {
+  Tensor.check(A, "input");
+  checkArg("symeig()", eigenvectors, "boolean", 2, "eigenvectors");
+  checkArg("symeig()", upper, "boolean", 3, "upper");
+  if (!symeigWarned) {
+    symeigWarned = true;
+    log("warn", "torch.symeig is deprecated in favor of torch.linalg.eigh and will be removed in a future PyTorch release.");
+  }
+  const [L, V] = eigh(A, upper ? "U" : "L");
+  if (eigenvectors) return [L, V];
+  // The values alone are not differentiable here (PyTorch points to eigvalsh instead).
+  const values = record(L.detach(), "LinalgEighBackward0", [A], () => {
+    throw new AutogradError("linalg_eig_backward: torch.symeig(A, eigenvectors=False) is not differentiable. Use torch.linalg.eigvalsh(A) instead.");
+  }, false);
+  return [values, zeros([0], { dtype: A.dtype })];
 }

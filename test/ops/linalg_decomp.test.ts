@@ -79,6 +79,10 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   luSolve: (a) => torch.linalg.luSolve(...torch.linalg.luFactor(T(a[0]!)), T(a[1]!), { left: B(a[2]!), adjoint: B(a[3]!) }),
   luSolveT: (a) => T(a[0]!).luSolve(...torch.linalg.luFactor(T(a[1]!))),
   geqrf: (a) => torch.geqrf(T(a[0]!)),
+  symeig: (a) => {
+    const [L, V] = T(a[0]!).symeig(B(a[1]!), B(a[2]!));
+    return B(a[1]!) ? [L, V.mul(firstRowSign(V))] : [L, V];
+  },
   householderProduct: (a) => torch.linalg.householderProduct(T(a[0]!), T(a[1]!)),
   orgqr: (a) => T(a[0]!).orgqr(T(a[1]!)),
   ormqr: (a) => torch.ormqr(T(a[0]!), T(a[1]!), T(a[2]!), B(a[3]!), B(a[4]!)),

@@ -152,6 +152,10 @@ describe("linalg decompositions: what the fixtures leave open", () => {
     assert.ok(maxAbs(torch.orgqr(a.detach(), tau.detach()).sub(Q)) < 1e-12);
   });
 
+  test("symeig's values alone are not differentiable, as in PyTorch 1.13", () => {
+    assert.throws(() => torch.symeig(f64([3, 3], 62))[0].sum().backward(), /torch\.symeig\(A, eigenvectors=False\) is not differentiable/);
+  });
+
   test("cholesky_ex reports each failing minor; checkErrors raises", () => {
     const A = torch.tensor([[[4, 2], [2, 3]], [[1, 2], [2, 1]], [[0, 0], [0, 1]]], { dtype: "float64" });
     const [, info] = torch.linalg.choleskyEx(A);
