@@ -165,3 +165,18 @@ test("huber_loss: an infinite difference outside delta has a finite gradient; em
   assert.deepEqual(e.shape, [1, 0, 2]);
   assert.deepEqual(torch.ones([0, 2], { dtype: "bool" }).addmm(torch.ones([0, 2], { dtype: "bool" }), torch.ones([2, 2], { dtype: "bool" })).shape, [0, 2]);
 });
+
+test("loss target dtypes as PyTorch's: bool targets promoted by mse/smooth_l1/huber; kl_div, bce and bce-with-logits refuse integer ones", () => {
+  // x = [0.3, -1.2]; F.mse_loss(x, [True, False]) = 0.965, F.smooth_l1_loss = F.huber_loss = 0.4725
+  const x = torch.tensor([0.3, -1.2]);
+  const b = torch.tensor([true, false]);
+  const l = torch.tensor([1, 0]);
+  assert.ok(Math.abs(F.mseLoss(x, b).item() - 0.965) < 1e-6);
+  assert.ok(Math.abs(F.smoothL1Loss(x, b).item() - 0.4725) < 1e-6);
+  assert.ok(Math.abs(F.huberLoss(x, b).item() - 0.4725) < 1e-6);
+  assert.throws(() => F.l1Loss(x, b), torch.DTypeError);
+  assert.throws(() => F.klDiv(x, l), /kl_div: Integral inputs not supported\./);
+  assert.throws(() => F.binaryCrossEntropy(x.sigmoid(), l), /Found dtype Long but expected Float/);
+  assert.throws(() => F.binaryCrossEntropy(x.sigmoid(), x.sigmoid().double()), /Found dtype Double but expected Float/);
+  assert.throws(() => F.binaryCrossEntropyWithLogits(x, l), /result type Float can't be cast to the desired output type Long/);
+});

@@ -1,13 +1,14 @@
 /** Functional forms of nn/extra (F.interpolate, F.groupNorm, ...) and the losses KLDiv, Huber, CosineEmbedding. */
 import { checkOptions } from "../../options.ts";
 import { asOneNode } from "../../autograd/fused.ts";
-import { ArgumentError, ShapeError } from "../../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { isFloating } from "../../tensor/dtype.ts";
 import { abs, add, clamp, eq, exp, ge, log, logicalNot, mul, rsub, sqrt, sub } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, lossArgs, reduce } from "./reduction.ts";
+import { type Reduction, checkFloatInput, checkReduction, lossArgs, promoteBoolTarget, reduce } from "./reduction.ts";
 
 export { convTranspose2d, type ConvTransposeOptions } from "../../ops/conv_transpose.ts";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../../ops/interpolate.ts";
@@ -34,6 +35,7 @@ export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KLDivRe
   const r = reduction === "batchmean" ? "sum" : checkReduction(reduction);
   checkFloatInput(input, "kl_div");
   Tensor.check(target, "target");
+  if (!isFloating(target.dtype)) throw new DTypeError("kl_div: Integral inputs not supported.");
   let pointwise: Tensor;
   if (opts.logTarget) pointwise = mul(exp(target), sub(target, input));
   // xlogy(t, t): 0 where t is 0 (NaN stays NaN).
@@ -47,7 +49,7 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
   const r = lossArgs("F.huberLoss()", "huber_loss", input, target, opts, { reduction: "any", delta: "number" });
   const delta = opts.delta ?? 1;
   if (!(delta > 0)) throw new ArgumentError("huber_loss does not support non-positive values for delta.");
-  return asOneNode("HuberLossBackward0", [input, target], (x, y) => {
+  return asOneNode("HuberLossBackward0", [input, promoteBoolTarget(input, target)], (x, y) => {
     const d = sub(x!, y!);
     const ad = abs(d);
     // NaN takes the square branch, as in PyTorch's kernel

@@ -3,12 +3,14 @@ import "../../ops/methods.ts";
 import { isGradEnabled, noGrad } from "../../autograd/grad_mode.ts";
 import { record } from "../../autograd/record.ts";
 import { asOneNode } from "../../autograd/fused.ts";
-import { ArgumentError, ShapeError } from "../../errors.ts";
+import { ArgumentError, DTypeError, ShapeError } from "../../errors.ts";
+import { scalarTypeName } from "../../ops/promotion.ts";
+import { isFloating } from "../../tensor/dtype.ts";
 import { abs, add, clamp, div, exp, ge, le, log, log1p, lt, mul, neg, sigmoid, sub } from "../../ops/elementwise.ts";
 import { where } from "../../ops/indexing.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, lossArgs, reduce } from "./reduction.ts";
+import { type Reduction, checkFloatInput, checkReduction, lossArgs, promoteBoolTarget, reduce } from "./reduction.ts";
 
 /** Regression and binary losses (`torch.nn.functional`), each with reduction 'mean' | 'sum' | 'none'. */
 
@@ -19,7 +21,7 @@ export interface ReductionOptions {
 /** Mean squared error: (input - target)^2. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
   const r = lossArgs("F.mseLoss()", "mse_loss", input, target, opts);
-  return asOneNode("MseLossBackward0", [input, target], (x, y) => {
+  return asOneNode("MseLossBackward0", [input, promoteBoolTarget(input, target)], (x, y) => {
     const d = sub(x!, y!);
     return reduce(mul(d, d), r);
   });
@@ -66,7 +68,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptio
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new ArgumentError("smooth_l1_loss does not support negative values for beta.");
   const slope = (x: Tensor) => where(le(x, -beta), -1, beta === 0 ? 1 : where(ge(x, beta), 1, div(x, beta)));
-  return kernelLoss("SmoothL1LossBackward0", input, target, r, null, (x, y) => {
+  return kernelLoss("SmoothL1LossBackward0", input, promoteBoolTarget(input, target), r, null, (x, y) => {
     const d = sub(x, y);
     const ad = abs(d);
     return [beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta)), () => slope(d), () => slope(neg(d))];
@@ -96,6 +98,7 @@ export function binaryCrossEntropy(
   opts: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
   const r = lossArgs("F.binaryCrossEntropy()", "binary_cross_entropy", input, target, opts, { reduction: "any", weight: "tensor?" }, "weight", " is deprecated");
+  if (target.dtype !== input.dtype) throw new DTypeError(`Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   for (const v of input.toTypedArray()) {
     if (!(v >= 0 && v <= 1)) throw new ArgumentError("all elements of input should be between 0 and 1");
@@ -124,6 +127,10 @@ export function binaryCrossEntropyWithLogits(
   Tensor.check(target, "target");
   if (!sameShape(input.shape, target.shape)) {
     throw new ShapeError(`Target size (${fmtShape(target.shape)}) must be the same as input size (${fmtShape(input.shape)})`);
+  }
+  // PyTorch writes the loss into the target's dtype first: an integer target cannot take it
+  if (!isFloating(target.dtype) && target.dtype !== "bool") {
+    throw new DTypeError(`result type ${scalarTypeName(input.dtype)} can't be cast to the desired output type ${scalarTypeName(target.dtype)}`);
   }
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   const pw = checkWeightBroadcast(opts.posWeight, input, "pos_weight");

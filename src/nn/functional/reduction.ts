@@ -68,3 +68,8 @@ export function lossArgs(
   }
   return r;
 }
+
+/** A bool target in the input's dtype: PyTorch's mse/smooth_l1/huber kernels promote it (l1_loss's subtraction refuses it). */
+export function promoteBoolTarget(input: Tensor, target: Tensor): Tensor {
+  return target.dtype === "bool" ? target.to(input.dtype) : target;
+}
