@@ -155,6 +155,16 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Sequential": [() => make(nn.Sequential, [new nn.ReLU()]), "nn.Sequential(): an array of length 1 is not a Module subclass"],
   "nn.ModuleList": [() => make(nn.ModuleList, new nn.ReLU(), new nn.Tanh()), "nn.ModuleList(): takes at most 1 argument but 2 were given"],
   "nn.ModuleDict": [() => make(nn.ModuleDict, { act: new nn.ReLU() }, { bogus_key: 1 }), "nn.ModuleDict(): takes at most 1 argument but 2 were given"],
+  // issue 16
+  "nn.ParameterList": [() => make(nn.ParameterList, [torch.zeros([1])], [torch.zeros([1])]), "nn.ParameterList(): takes at most 1 argument but 2 were given"],
+  "nn.ParameterDict": [() => make(nn.ParameterDict, { a: torch.zeros([1]) }, { bogus_key: 1 }), "nn.ParameterDict(): takes at most 1 argument but 2 were given"],
+  "nn.ConvTranspose1d": [() => make(nn.ConvTranspose1d, 4, 2, 3, { output_padding: 1 }), "nn.ConvTranspose1d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
+  "nn.Dropout1d": [() => make(nn.Dropout1d, 0.5, { in_place: true }), "nn.Dropout1d(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "nn.Dropout3d": [() => make(nn.Dropout3d, 0.5, { in_place: true }), "nn.Dropout3d(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "nn.AlphaDropout": [() => make(nn.AlphaDropout, 0.5, { in_place: true }), "nn.AlphaDropout(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "nn.FeatureAlphaDropout": [() => make(nn.FeatureAlphaDropout, 0.5, { in_place: true }), "nn.FeatureAlphaDropout(): unknown option 'in_place' (did you mean 'inplace'?)"],
+  "nn.UpsamplingNearest2d": [() => make(nn.UpsamplingNearest2d, { scale_factor: 2 }), "nn.UpsamplingNearest2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
+  "nn.UpsamplingBilinear2d": [() => make(nn.UpsamplingBilinear2d, { scale_factor: 2 }), "nn.UpsamplingBilinear2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
   // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
   "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],
