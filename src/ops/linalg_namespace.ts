@@ -16,6 +16,7 @@ export { matrixExp } from "./linalg_matrix_exp.ts";
 export { solveTriangular, type SolveTriangularOptions } from "./linalg_triangular.ts";
 export { luFactor, luFactorEx, lu, luSolve, type LuFactorOptions, type LuSolveOptions } from "./linalg_lu.ts";
 export { householderProduct } from "./linalg_householder.ts";
+export { ldlFactor, ldlFactorEx, ldlSolve, type LdlOptions } from "./linalg_ldl.ts";
 export { invEx, solveEx, tensorinv, tensorsolve, vecdot, linalgMatmul as matmul, linalgDiagonal as diagonal, LinAlgError, type ExOptions, type SolveExOptions } from "./linalg_extras.ts";
 
 /** torch.linalg.norm: a vector norm over one dim (or a flattened 1-d input), a matrix norm over two. */

@@ -79,6 +79,9 @@ const OPS: Record<string, (a: Value[]) => Result> = {
   luSolve: (a) => torch.linalg.luSolve(...torch.linalg.luFactor(T(a[0]!)), T(a[1]!), { left: B(a[2]!), adjoint: B(a[3]!) }),
   luSolveT: (a) => T(a[0]!).luSolve(...torch.linalg.luFactor(T(a[1]!))),
   geqrf: (a) => torch.geqrf(T(a[0]!)),
+  ldlFactor: (a) => torch.linalg.ldlFactor(T(a[0]!), { hermitian: B(a[1]!) }),
+  ldlFactorEx: (a) => torch.linalg.ldlFactorEx(T(a[0]!)),
+  ldlSolve: (a) => torch.linalg.ldlSolve(...torch.linalg.ldlFactor(T(a[0]!)), T(a[1]!)),
   symeig: (a) => {
     const [L, V] = T(a[0]!).symeig(B(a[1]!), B(a[2]!));
     return B(a[1]!) ? [L, V.mul(firstRowSign(V))] : [L, V];

@@ -152,6 +152,16 @@ describe("linalg decompositions: what the fixtures leave open", () => {
     assert.ok(maxAbs(torch.orgqr(a.detach(), tau.detach()).sub(Q)) < 1e-12);
   });
 
+  test("ldl_factor and ldl_solve have no derivative, as in PyTorch 1.13; their solve matches linalg.solve", () => {
+    const A = sym(f64([4, 4], 63));
+    const [LD, pivots] = torch.linalg.ldlFactor(A);
+    assert.throws(() => LD.sum().backward(), /derivative for aten::linalg_ldl_factor_ex is not implemented/);
+    const b = f64([4, 2], 64);
+    const X = torch.linalg.ldlSolve(LD.detach(), pivots, b);
+    assert.throws(() => X.sum().backward(), /derivative for aten::linalg_ldl_solve is not implemented/);
+    assert.ok(maxAbs(X.detach().sub(torch.linalg.solve(A.detach(), b.detach()))) < 1e-10);
+  });
+
   test("symeig's values alone are not differentiable, as in PyTorch 1.13", () => {
     assert.throws(() => torch.symeig(f64([3, 3], 62))[0].sum().backward(), /torch\.symeig\(A, eigenvectors=False\) is not differentiable/);
   });
