@@ -56,6 +56,7 @@ export { bernoulli, normal, poisson, randintLike, type NormalSizeOptions, type R
 import "./ops/sampling_inplace.ts";
 import "./ops/inplace_more.ts";
 export type { FillDiagonalOptions } from "./ops/inplace_more.ts";
+export * from "./ops/api_scatter_views.ts";
 export { asStrided } from "./ops/api_misc_views.ts";
 export { adjoint, conj, conjPhysical, resolveConj, resolveNeg, real, imag, isreal, frexp } from "./ops/api_real_views.ts";
 export { scatterReduce, type ScatterReduceMode, type ScatterReduceOptions } from "./ops/api_misc_scatter.ts";

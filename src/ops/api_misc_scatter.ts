@@ -85,27 +85,30 @@ export function scatterReduce(
     const gSelf = new Float64Array(n);
     const gVals = new Float64Array(pos.length);
     const selfIn = (p: number) => includeSelf || !touched[p];
-    // amax/amin: how many contributors equal the result; prod: each contributor's product of the others.
+    // amax/amin: how many contributors equal the result (self counted even when excluded, as PyTorch's
+    // formula does); prod: each contributor's product of the others.
     const ties = new Float64Array(n);
     if (reduce === "amax" || reduce === "amin") {
-      for (let p = 0; p < n; p++) if (selfIn(p) && self[p] === result[p]) ties[p] = 1;
+      for (let p = 0; p < n; p++) if (self[p] === result[p]) ties[p] = 1;
       pos.forEach((p, k) => { if (vals[k] === result[p]) ties[p]!++; });
     }
     const others = reduce === "prod" ? productsOfOthers(pos, vals, self, selfIn, n) : null;
     for (let p = 0; p < n; p++) {
       if (!selfIn(p)) continue;
-      if (!touched[p]) gSelf[p] = gd[p]!;
+      // amax/amin follow PyTorch's formula everywhere: (self == result) * g / ties, so a NaN result
+      // (nothing equals it, ties = 0) gives NaN.
+      if (reduce === "amax" || reduce === "amin") gSelf[p] = Number(self[p] === result[p]) * (gd[p]! / ties[p]!);
+      else if (!touched[p]) gSelf[p] = gd[p]!;
       else if (reduce === "sum") gSelf[p] = gd[p]!;
       else if (reduce === "mean") gSelf[p] = gd[p]! / count[p]!;
       else if (reduce === "prod") gSelf[p] = gd[p]! * others!.self[p]!;
-      else gSelf[p] = self[p] === result[p] ? gd[p]! / ties[p]! : 0;
     }
     pos.forEach((p, k) => {
       const gp = gd[p]!;
       if (reduce === "sum") gVals[k] = gp;
       else if (reduce === "mean") gVals[k] = gp / count[p]!;
       else if (reduce === "prod") gVals[k] = gp * others!.src[k]!;
-      else gVals[k] = vals[k] === result[p] ? gp / ties[p]! : 0;
+      else gVals[k] = Number(vals[k] === result[p]) * (gp / ties[p]!);
     });
     let gradSelf: Tensor | null = null;
     if (needs[0]) {

@@ -96,6 +96,8 @@ export const deg2rad = unaryFunction("deg2rad");
 export const rad2deg = unaryFunction("rad2deg");
 /** torch.sgn: as sign for real inputs: NaN and -0 give +0. */
 export const sgn = unaryFunction("sgn");
+/** torch.angle: real inputs: pi for negatives (-inf too), 0 for +-0 and positives, NaN for NaN; the gradient is zero, NaN included. */
+export const angle = unaryFunction("angle");
 /** torch.signbit: true for -0. */
 export const signbit = unaryFunction("signbit");
 /** torch.i0: inf past |x| = 709.78 (88.72 in float32), where PyTorch's exp(|x|) scaling overflows. */
@@ -292,6 +294,7 @@ declare module "../tensor/tensor.ts" {
     rad2deg_(): Tensor;
     sgn(): Tensor;
     sgn_(): Tensor;
+    angle(): Tensor;
     signbit(): Tensor;
     i0(): Tensor;
     i0_(): Tensor;

@@ -120,6 +120,7 @@ export const UNARY = {
   deg2rad: mathIn((g) => mul(g, Math.PI / 180), []),
   rad2deg: mathIn((g) => mul(g, 180 / Math.PI), []),
   sgn: { ...flat(ALL, "same", "zero"), inplace: true },
+  angle: flat(ALL, "float", "zero"),
   signbit: predicate,
   i0: mathIn((g, x) => mul(g, unaryRaw(x.dtype === "float32" ? "i1Float32" : "i1", x)), ["input"], { kernels: { float32: "i0Float32" } }),
   bitwiseNot: {
@@ -232,6 +233,7 @@ export const UNARY_SPEC = {
   deg2rad: { torch: "torch.deg2rad", js: "x * 0.017453292519943295" },
   rad2deg: { torch: "torch.rad2deg", js: "x * 57.29577951308232" },
   sgn: { torch: "torch.sgn", js: "(x > 0 ? 1 : x < 0 ? -1 : 0)", edges: "as sign for real inputs: NaN and -0 give +0", domain: { lo: -3, hi: 3, avoid: [0] } },
+  angle: { torch: "torch.angle", js: "(x < 0 ? Math.PI : x === x ? 0 : x)", edges: "real inputs: pi for negatives (-inf too), 0 for +-0 and positives, NaN for NaN; the gradient is zero, NaN included" },
   signbit: { torch: "torch.signbit", js: "(x < 0 || (x === 0 && 1 / x < 0) ? 1 : 0)", edges: "true for -0" },
   i0: { torch: "torch.i0", js: "h.i0(x, false)", edges: "inf past |x| = 709.78 (88.72 in float32), where PyTorch's exp(|x|) scaling overflows" },
   // Two's complement: ~x is -x - 1 (exact for int64 held as doubles); bool is logical not.
