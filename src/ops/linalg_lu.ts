@@ -50,11 +50,11 @@ function getrf(a: Float64Array, off: number, m: number, n: number, piv: Int32Arr
   return info;
 }
 
-function checkLuInput(where: string, A: Tensor): void {
+/** PyTorch's checks, whose messages name torch.lu_factor and the kernel for every LU entry point. */
+function checkLuInput(A: Tensor): void {
   Tensor.check(A, "A");
   if (A.ndim < 2) throw new ShapeError(`torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [${A.shape.join(", ")}] instead`);
   if (!isFloating(A.dtype)) throw new DTypeError(`"lu_cpu" not implemented for '${scalarTypeName(A.dtype)}'`);
-  void where;
 }
 
 interface Factored { LU: Tensor; pivots: Tensor; info: Int32Array }
@@ -160,7 +160,7 @@ function recordFactor(f: Factored, A: Tensor): Tensor {
 /** torch.linalg.luFactorEx(A, { pivot = true, checkErrors = false }): [LU, pivots (int32, 1-based), info]. */
 export function luFactorEx(A: Tensor, opts: LuFactorOptions & { checkErrors?: boolean } = {}): [Tensor, Tensor, Tensor] {
   checkOptions("linalg.lu_factor_ex()", opts, { pivot: "boolean", checkErrors: "boolean" }, { index: 2 });
-  checkLuInput("linalg.lu_factor_ex", A);
+  checkLuInput(A);
   checkPivot(opts.pivot);
   const f = factor(A);
   if (opts.checkErrors === true) zeroU("torch.linalg.lu_factor_ex", f.info, A.ndim > 2);
@@ -171,7 +171,7 @@ export function luFactorEx(A: Tensor, opts: LuFactorOptions & { checkErrors?: bo
 /** torch.linalg.luFactor(A, { pivot = true }): [LU, pivots]; an exactly singular U is an error. */
 export function luFactor(A: Tensor, opts: LuFactorOptions = {}): [Tensor, Tensor] {
   checkOptions("linalg.lu_factor()", opts, { pivot: "boolean" }, { index: 2, positional: "pivot" });
-  checkLuInput("linalg.lu_factor", A);
+  checkLuInput(A);
   checkPivot(opts.pivot);
   const f = factor(A);
   zeroU("torch.linalg.lu_factor", f.info, A.ndim > 2);
@@ -181,7 +181,7 @@ export function luFactor(A: Tensor, opts: LuFactorOptions = {}): [Tensor, Tensor
 /** torch.linalg.lu(A, { pivot = true }): [P, L, U] with A = P L U. */
 export function lu(A: Tensor, opts: LuFactorOptions = {}): [Tensor, Tensor, Tensor] {
   checkOptions("linalg.lu()", opts, { pivot: "boolean" }, { index: 2, positional: "pivot" });
-  checkLuInput("linalg.lu", A);
+  checkLuInput(A);
   checkPivot(opts.pivot);
   const f = factor(A);
   const m = A.shape[A.ndim - 2]!;
