@@ -161,8 +161,16 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
   const dims = resolveDims(x, dim);
   const n = numelOf(dims.map((d) => x.shape[d]!));
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
-  const centered = sub(x, mean(x, dims, true));
-  return div(sum(square(centered), dims, opts.keepdim ?? false), Math.max(n - correction, 0));
+  const keepdim = opts.keepdim ?? false;
+  const xd = x.detach();
+  const out = div(sum(square(sub(xd, mean(xd, dims, true))), dims, keepdim), Math.max(n - correction, 0));
+  // PyTorch's var_backward, 2 / (N - correction) * g * (x - mean): no term through the mean (it sums to 0
+  // in exact arithmetic), so an infinite element leaves the others' gradients infinite, not NaN.
+  return record(out, "VarBackward0", [x], (g) => {
+    // createGraph: over x itself, so the gradient is recorded
+    const xs = isGradEnabled() ? x : xd;
+    return [mul(sub(xs, mean(xs, dims, true)), mul(expandBack(g, x, dims, keepdim), 2 / (n - correction)))];
+  }, [x]);
 }
 
 /** sqrt(variance); its gradient is 0 where the spread is 0 (PyTorch's), not 0 * inf. */

@@ -78,7 +78,8 @@ export function kthvalue(x: Tensor, k: number, dimOrOpts?: number | DimOptions, 
   const d = x.ndim === 0 ? normDim(o.dim, 0) : normDim(o.dim, x.ndim);
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (k < 1 || k > size) throw new IndexError(`kthvalue(): selected number k out of range for dimension ${d}`);
-  refuseBool(x, "kthvalue_cpu");
+  // a 0-d input is its own k-th value: PyTorch copies it without dispatching a kernel, bool included
+  if (x.ndim > 0) refuseBool(x, "kthvalue_cpu");
   const key = new Float64Array(size);
   const idx = new Int32Array(size);
   return pickAlong(x, d, o.keepdim, "kthvalue", "KthvalueBackward0", (vals, n) => kthvalueRow(vals, n, k, key, idx));

@@ -75,12 +75,12 @@ const CASES: Record<string, () => Tensor> = {
 
 /**
  * Where kindling's graph still differs from PyTorch's: composed ops whose last node is another op's
- * (var is a division, flip an index_select), views recorded as their general form (reshape as a
+ * (flip is an index_select), views recorded as their general form (reshape as a
  * view), and next_functions that list a number operand. The kindling name is pinned here
  * so a change is deliberate; fixing one means deleting its row.
  */
 const KNOWN: Record<string, string> = {
-  var: "DivBackward0", norm: "LinalgVectorNormBackward0", reshape: "ViewBackward0", reshape_nc: "ViewBackward0",
+  norm: "LinalgVectorNormBackward0", reshape: "ViewBackward0", reshape_nc: "ViewBackward0",
   flatten: "ViewBackward0", select: "SqueezeBackward1",
   index_list: "ViewBackward0", index_mask: "ViewBackward0", stack: "CatBackward0", chunk: "SliceBackward0",
   split: "SliceBackward0", unbind: "SqueezeBackward1", flip: "IndexSelectBackward0", roll: "CatBackward0",

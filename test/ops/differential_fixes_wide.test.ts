@@ -180,3 +180,26 @@ test("loss target dtypes as PyTorch's: bool targets promoted by mse/smooth_l1/hu
   assert.throws(() => F.binaryCrossEntropy(x.sigmoid(), x.sigmoid().double()), /Found dtype Double but expected Float/);
   assert.throws(() => F.binaryCrossEntropyWithLogits(x, l), /result type Float can't be cast to the desired output type Long/);
 });
+
+test("var backward as PyTorch's 2 / (N - correction) * g * (x - mean): an inf element leaves the others' gradients infinite", () => {
+  // x = torch.tensor(v, dtype=torch.float64, requires_grad=True); (x.var(dim, ...) * -0.5).sum().backward()
+  const g = (v: number[] | number[][], dim: number, opts: torch.VarOptions = {}) => {
+    const x = torch.tensor(v, { dtype: "float64", requiresGrad: true });
+    x.var(dim, opts).mul(-0.5).sum().backward();
+    return values(x.grad!);
+  };
+  assert.deepEqual(g([1, Infinity], 0), [Infinity, NaN]);
+  assert.deepEqual(g([-0, Infinity, 1.5], 0), [Infinity, NaN, Infinity]);
+  assert.deepEqual(g([1, 2, 4], 0), [0.6666666666666667, 0.16666666666666674, -0.8333333333333333]);
+  assert.deepEqual(g([[1, 2], [3, 5]], 1, { correction: 0, keepdim: true }), [0.25, -0.25, 0.5, -0.5]);
+  assert.deepEqual(g([0.74], 0), [NaN]);
+  assert.equal(torch.tensor([1, 2], { requiresGrad: true }).var().gradFn!.name, "VarBackward0");
+});
+
+test("kthvalue of a 0-d bool tensor is itself (PyTorch dispatches no kernel); 1-d bool is refused", () => {
+  const r = torch.tensor(true).kthvalue(1);
+  assert.equal(r.values.dtype, "bool");
+  assert.deepEqual(values(r.values), [1]);
+  assert.deepEqual(values(r.indices), [0]);
+  assert.throws(() => torch.tensor([true]).kthvalue(1), /"kthvalue_cpu" not implemented for 'Bool'/);
+});
