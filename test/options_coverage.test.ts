@@ -67,8 +67,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   ],
   "nn.Parameter": [() => call(nn.Parameter, torch.zeros([2]), { requires_grad: false }), "nn.Parameter(): argument 2 (requiresGrad) must be a boolean, got an object"],
   // losses
-  "nn.Loss": [() => make(nn.Loss, { size_average: true }), "nn.Loss(): unknown option 'size_average' (allowed options: 'reduction')"],
-  "nn.WeightedLoss": [() => make(nn.WeightedLoss, { pos_weight: null }), "nn.WeightedLoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight')"],
+  "nn.Loss": [() => make(nn.Loss, { size_average: true }), "nn.Loss(): unknown option 'size_average' (did you mean 'sizeAverage'?)"],
+  "nn.WeightedLoss": [() => make(nn.WeightedLoss, { pos_weight: null }), "nn.WeightedLoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight', 'sizeAverage', 'reduce')"],
   "nn.L1Loss": [() => make(nn.L1Loss, { reduction_: "sum" }), "nn.L1Loss(): unknown option 'reduction_' (did you mean 'reduction'?)"],
   "nn.MSELoss": [() => make(nn.MSELoss, { reduction_: "sum" }), "nn.MSELoss(): unknown option 'reduction_' (did you mean 'reduction'?)"],
   "nn.SmoothL1Loss": [() => make(nn.SmoothL1Loss, { Beta: 0.5 }), "nn.SmoothL1Loss(): unknown option 'Beta' (did you mean 'beta'?)"],
@@ -77,7 +77,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
     () => make(nn.CrossEntropyLoss, { label_smoothing: 0.5 }),
     "nn.CrossEntropyLoss(): unknown option 'label_smoothing' (did you mean 'labelSmoothing'?)",
   ],
-  "nn.BCELoss": [() => make(nn.BCELoss, { pos_weight: null }), "nn.BCELoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight')"],
+  "nn.BCELoss": [() => make(nn.BCELoss, { pos_weight: null }), "nn.BCELoss(): unknown option 'pos_weight' (allowed options: 'reduction', 'weight', 'sizeAverage', 'reduce')"],
   "nn.BCEWithLogitsLoss": [() => make(nn.BCEWithLogitsLoss, { pos_weight: null }), "nn.BCEWithLogitsLoss(): unknown option 'pos_weight' (did you mean 'posWeight'?)"],
   // nn/extra (issue 14)
   "nn.ConvTranspose2d": [() => make(nn.ConvTranspose2d, 4, 2, 3, { output_padding: 1 }), "nn.ConvTranspose2d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
@@ -140,7 +140,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   // losses of issue 15
   "nn.MarginRankingLoss": [() => make(nn.MarginRankingLoss, 0.5), "nn.MarginRankingLoss(): expected an options object as argument 1, got number 0.5 (pass { margin: 0.5 })"],
   "nn.HingeEmbeddingLoss": [() => make(nn.HingeEmbeddingLoss, { Margin: 2 }), "nn.HingeEmbeddingLoss(): unknown option 'Margin' (did you mean 'margin'?)"],
-  "nn.SoftMarginLoss": [() => make(nn.SoftMarginLoss, { size_average: true }), "nn.SoftMarginLoss(): unknown option 'size_average' (allowed options: 'reduction')"],
+  "nn.SoftMarginLoss": [() => make(nn.SoftMarginLoss, { size_average: true }), "nn.SoftMarginLoss(): unknown option 'size_average' (did you mean 'sizeAverage'?)"],
   "nn.MultiLabelSoftMarginLoss": [() => make(nn.MultiLabelSoftMarginLoss, { weights: null }), "nn.MultiLabelSoftMarginLoss(): unknown option 'weights' (did you mean 'weight'?)"],
   "nn.MultiMarginLoss": [() => make(nn.MultiMarginLoss, 2), "nn.MultiMarginLoss(): expected an options object as argument 1, got number 2 (pass { p: 2 })"],
   "nn.MultiLabelMarginLoss": [() => make(nn.MultiLabelMarginLoss, {}, {}), "nn.MultiLabelMarginLoss(): takes at most 1 argument but 2 were given"],
@@ -319,6 +319,41 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "optim.lrScheduler.ChainedScheduler": [
     () => make(lrScheduler.ChainedScheduler, [new lrScheduler.StepLR(sgd(), { stepSize: 2 })], { verbose: true }),
     "ChainedScheduler(): takes at most 1 argument but 2 were given",
+  ],
+  // nn.init and nn.utils additions (issue 16)
+  "nn.init.orthogonal_": [() => call(nn.init.orthogonal_, w(), 1, { gen: null }), "nn.init.orthogonal_(): unknown option 'gen' (did you mean 'generator'?)"],
+  "nn.init.truncNormal_": [() => call(nn.init.truncNormal_, w(), 0, 1, -2, 2, { gen: null }), "nn.init.truncNormal_(): unknown option 'gen' (did you mean 'generator'?)"],
+  "nn.init.sparse_": [() => call(nn.init.sparse_, w(), 0.1, 0.01, { gen: null }), "nn.init.sparse_(): unknown option 'gen' (did you mean 'generator'?)"],
+  "nn.init.eye_": [() => call(nn.init.eye_, w(), 1), "nn.init.eye_(): takes at most 1 argument but 2 were given"],
+  "nn.init.dirac_": [() => call(nn.init.dirac_, torch.empty([2, 2, 3]), 1, { groups: 1 }), "nn.init.dirac_(): takes at most 2 arguments but 3 were given"],
+  "nn.utils.clipGradNorm": [
+    () => call(nn.utils.clipGradNorm, params(), 1, 2, { error_if_nonfinite: true }),
+    "nn.utils.clipGradNorm(): unknown option 'error_if_nonfinite' (did you mean 'errorIfNonfinite'?)",
+  ],
+  "nn.utils.parametersToVector": [() => call(nn.utils.parametersToVector, params(), {}), "nn.utils.parametersToVector(): takes at most 1 argument but 2 were given"],
+  "nn.utils.vectorToParameters": [() => call(nn.utils.vectorToParameters, torch.zeros([2]), params(), {}), "nn.utils.vectorToParameters(): takes at most 2 arguments but 3 were given"],
+  "nn.utils.weightNorm": [() => call(nn.utils.weightNorm, new nn.Linear(2, 3), { dims: 0 }), "nn.utils.weightNorm(): unknown option 'dims' (did you mean 'dim'?)"],
+  "nn.utils.removeWeightNorm": [() => call(nn.utils.removeWeightNorm, new nn.Linear(2, 3), { names: "weight" }), "nn.utils.removeWeightNorm(): unknown option 'names' (did you mean 'name'?)"],
+  "nn.utils.spectralNorm": [
+    () => call(nn.utils.spectralNorm, new nn.Linear(2, 3), { n_power_iterations: 2 }),
+    "nn.utils.spectralNorm(): unknown option 'n_power_iterations' (did you mean 'nPowerIterations'?)",
+  ],
+  "nn.utils.removeSpectralNorm": [() => call(nn.utils.removeSpectralNorm, new nn.Linear(2, 3), { names: "weight" }), "nn.utils.removeSpectralNorm(): unknown option 'names' (did you mean 'name'?)"],
+  "nn.utils.fuseConvBnEval": [
+    () => call(nn.utils.fuseConvBnEval, new nn.Conv2d(1, 2, 1), new nn.BatchNorm2d(2), false, {}),
+    "nn.utils.fuseConvBnEval(): takes at most 3 arguments but 4 were given",
+  ],
+  "nn.utils.fuseConvBnWeights": [
+    () => call(nn.utils.fuseConvBnWeights, w(), null, w(), w(), 1e-5, null, null, false, {}),
+    "nn.utils.fuseConvBnWeights(): takes at most 8 arguments but 9 were given",
+  ],
+  "nn.utils.fuseLinearBnEval": [
+    () => call(nn.utils.fuseLinearBnEval, new nn.Linear(2, 2), new nn.BatchNorm1d(2), {}),
+    "nn.utils.fuseLinearBnEval(): takes at most 2 arguments but 3 were given",
+  ],
+  "nn.utils.fuseLinearBnWeights": [
+    () => call(nn.utils.fuseLinearBnWeights, w(), null, w(), w(), 1e-5, w(), w(), {}),
+    "nn.utils.fuseLinearBnWeights(): takes at most 7 arguments but 8 were given",
   ],
   // models (torchvision.models)
   "models.resnet18": [() => call(torch.models.resnet18, { num_classes: 10 }), "models.resnet18(): unknown option 'num_classes' (did you mean 'numClasses'?)"],

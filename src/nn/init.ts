@@ -158,3 +158,4 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   if (t.numel() === 0) return t;
   return normal_(t, 0, kaimingStd(t, opts), { generator: opts.generator });
 }
+export { orthogonal_, truncNormal_, eye_, dirac_, sparse_ } from "./init_more.ts";

@@ -8,6 +8,7 @@ import { checkArity, checkOptions } from "../../options.ts";
 import { type DType, promoteTypes } from "../../tensor/dtype.ts";
 import { zeros } from "../../tensor/creation.ts";
 import { Tensor } from "../../tensor/tensor.ts";
+import { log } from "../../log.ts";
 import { pyFloat } from "../repr.ts";
 import "../../ops/methods.ts";
 
@@ -119,4 +120,17 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue:
       d[i] = v < lo ? lo : v > hi ? hi : v; // NaN stays NaN, as torch.clamp
     }
   }
+}
+
+/** PyTorch 1.13's deprecated `clip_grad_norm` (no trailing underscore): warns, then clipGradNorm_. */
+export function clipGradNorm(
+  parameters: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+  opts: ClipGradNormOptions = {},
+): Tensor {
+  checkOptions("nn.utils.clipGradNorm()", opts, { errorIfNonfinite: "boolean" }, { index: 4, positional: "errorIfNonfinite" });
+  checkArity("nn.utils.clipGradNorm()", arguments, 4);
+  log("warn", "torch.nn.utils.clip_grad_norm is now deprecated in favor of torch.nn.utils.clip_grad_norm_.");
+  return clipGradNorm_(parameters, maxNorm, normType, opts);
 }

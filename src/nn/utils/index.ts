@@ -1,3 +1,12 @@
-/** torch.nn.utils: gradient clipping, and `nn.utils.rnn` for padded and packed sequences. */
+/**
+ * torch.nn.utils: gradient clipping, parameters as one vector, weight and spectral normalisation,
+ * conv/linear-BatchNorm fusion, `nn.utils.stateless.functionalCall`, and `nn.utils.rnn` for padded
+ * and packed sequences.
+ */
 export * from "./clip_grad.ts";
+export { parametersToVector, vectorToParameters } from "./convert_parameters.ts";
+export { weightNorm, removeWeightNorm } from "./weight_norm.ts";
+export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectral_norm.ts";
+export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.ts";
+export * as stateless from "./stateless.ts";
 export * as rnn from "../recurrent/rnn_utils.ts";

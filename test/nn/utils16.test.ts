@@ -1,0 +1,337 @@
+/**
+ * nn.init (orthogonal_, truncNormal_, eye_, dirac_, sparse_, calculateGain) and nn.utils
+ * (parametersToVector, vectorToParameters, weightNorm, spectralNorm, conv/linear-BN fusion,
+ * stateless.functionalCall, clipGradNorm) against PyTorch 1.13 (test/fixtures/optim16.json, written by
+ * scripts/fixtures/gen_optim16.py). Random inits are checked by their defining properties, and
+ * orthogonal_ exactly from PyTorch's own normal draws; modules start from PyTorch's seeded values
+ * (spectralNorm from PyTorch's initial u and v). float32 values within 1e-5 normwise relative.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import * as torch from "../../src/index.ts";
+import { orthogonalFromNormal } from "../../src/nn/init_more.ts";
+import { type TensJson, fromJson, relError } from "../helpers/fixture.ts";
+
+const { nn } = torch;
+type Tensor = torch.Tensor;
+type Dict = Record<string, TensJson>;
+const TOL = 1e-5;
+
+interface WeightNormCase {
+  name: string; dim: number | null | "default"; initial: Dict; x: TensJson; y: TensJson;
+  params: string[]; state_dict: Dict; grads: Dict; removed: { params: string[]; weight: TensJson };
+}
+interface SpectralStep { x: TensJson; y: TensJson; u: TensJson; v: TensJson; grad: TensJson; weight: TensJson }
+interface SpectralCase {
+  name: string; options: { n_power_iterations?: number; eps?: number; dim?: number }; initial: Dict; u0: TensJson; v0: TensJson;
+  steps: SpectralStep[]; eval: { x: TensJson; y: TensJson; u: TensJson }; state_dict_keys: string[];
+  removed: { params: string[]; weight: TensJson };
+}
+interface FusionCase { name: string; transpose: boolean; conv: Dict; bn: Dict; eps: number; x: TensJson; y: TensJson; y_unfused: TensJson; weight: TensJson; bias: TensJson }
+interface Fixture {
+  init: {
+    orthogonal: { shape: number[]; gain: number; normal: TensJson; result: TensJson }[];
+    eye: { shape: number[]; result: TensJson }[];
+    dirac: { shape: number[]; groups: number; result: TensJson }[];
+    trunc_normal: { mean: number; std: number; a: number; b: number; expected_mean: number; expected_std: number }[];
+    gains: [string, number | null, number][];
+  };
+  utils: {
+    weight_norm: WeightNormCase[]; spectral_norm: SpectralCase[]; fusion: FusionCase[];
+    functional_call: { initial: Dict; x: TensJson; w0: TensJson; rm: TensJson; y: TensJson; grad_w0: TensJson; y_plain: TensJson };
+  };
+}
+
+const FIXTURE = JSON.parse(readFileSync(new URL("../fixtures/optim16.json", import.meta.url), "utf8")) as Fixture;
+
+function close(actual: Tensor | null, expected: TensJson, where: string, tol = TOL): void {
+  assert.ok(actual !== null, `${where}: missing`);
+  assert.deepEqual([...actual.shape], expected.shape, `${where}: shape`);
+  const { err } = relError(actual.toTypedArray() as Float32Array, expected.data as number[]);
+  assert.ok(err <= tol, `${where}: rel err ${err}`);
+}
+
+const dict = (d: Dict): Record<string, Tensor> => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, fromJson(v)]));
+const attr = (m: unknown, name: string): Tensor => (m as Record<string, Tensor>)[name]!;
+const names = (m: torch.nn.Module<unknown[], unknown>): string[] => m.namedParameters().map(([n]) => n);
+
+describe("nn.init additions", () => {
+  for (const c of FIXTURE.init.orthogonal) {
+    it(`orthogonal_ ${JSON.stringify(c.shape)} gain ${c.gain}: PyTorch's result from PyTorch's normal draws`, () => {
+      close(orthogonalFromNormal(fromJson(c.normal)).mul(c.gain).reshape(c.shape), c.result, "orthogonal");
+    });
+
+    it(`orthogonal_ ${JSON.stringify(c.shape)} gain ${c.gain}: (semi-)orthogonal times gain from kindling's draws`, () => {
+      const w = nn.init.orthogonal_(torch.empty(c.shape), c.gain);
+      const rows = c.shape[0]!;
+      const flat = w.reshape([rows, -1]);
+      const cols = flat.shape[1]!;
+      // Orthonormal rows when wide, orthonormal columns when tall: W W^T or W^T W = gain^2 I.
+      const gram = rows <= cols ? flat.matmul(flat.t()) : flat.t().matmul(flat);
+      const n = Math.min(rows, cols);
+      const want = torch.eye(n).mul(c.gain * c.gain);
+      const diff = gram.sub(want).abs().max().item();
+      assert.ok(diff < 1e-5, `max |gram - gain^2 I| = ${diff}`);
+    });
+  }
+
+  it("orthogonal_ refuses a 1-D tensor, leaves an empty one, and keeps the parameter a leaf", () => {
+    assert.throws(() => nn.init.orthogonal_(torch.empty([3])), /Only tensors with 2 or more dimensions are supported/);
+    const e = torch.empty([0, 3]);
+    assert.equal(nn.init.orthogonal_(e), e);
+    const p = nn.Parameter(torch.empty([3, 3]));
+    nn.init.orthogonal_(p);
+    assert.ok(p.isLeaf && p.requiresGrad);
+  });
+
+  for (const c of FIXTURE.init.eye) {
+    it(`eye_ ${JSON.stringify(c.shape)}`, () => close(nn.init.eye_(torch.empty(c.shape)), c.result, "eye_", 0));
+  }
+
+  for (const c of FIXTURE.init.dirac) {
+    it(`dirac_ ${JSON.stringify(c.shape)} groups ${c.groups}`, () => close(nn.init.dirac_(torch.empty(c.shape), c.groups), c.result, "dirac_", 0));
+  }
+
+  it("eye_ and dirac_ refuse PyTorch's bad shapes with its messages", () => {
+    assert.throws(() => nn.init.eye_(torch.empty([2, 2, 2])), /^ArgumentError: Only tensors with 2 dimensions are supported$/);
+    assert.throws(() => nn.init.dirac_(torch.empty([2, 2])), /Only tensors with 3, 4, or 5 dimensions are supported/);
+    assert.throws(() => nn.init.dirac_(torch.empty([5, 2, 3]), 2), /dim 0 must be divisible by groups/);
+  });
+
+  for (const c of FIXTURE.init.trunc_normal) {
+    it(`truncNormal_ mean ${c.mean} std ${c.std} on [${c.a}, ${c.b}]: bounds and the truncated distribution's moments`, () => {
+      const n = 40000;
+      const t = nn.init.truncNormal_(torch.empty([n], { dtype: "float64" }), c.mean, c.std, c.a, c.b, { generator: new torch.Generator().manualSeed(7) });
+      const d = t.toTypedArray() as Float64Array;
+      let sum = 0;
+      let sq = 0;
+      for (const v of d) {
+        assert.ok(v >= c.a && v <= c.b, `${v} outside [${c.a}, ${c.b}]`);
+        sum += v;
+        sq += v * v;
+      }
+      const mean = sum / n;
+      const std = Math.sqrt(sq / n - mean * mean);
+      // 5 standard errors of the mean / of the standard deviation.
+      assert.ok(Math.abs(mean - c.expected_mean) < (5 * c.expected_std) / Math.sqrt(n), `mean ${mean} vs ${c.expected_mean}`);
+      assert.ok(Math.abs(std - c.expected_std) < (5 * c.expected_std) / Math.sqrt(2 * n) * 1.5, `std ${std} vs ${c.expected_std}`);
+    });
+  }
+
+  it("sparse_: exactly ceil(sparsity * rows) zeros per column, the rest Normal(0, std^2)", () => {
+    const rows = 200;
+    const t = nn.init.sparse_(torch.empty([rows, 50]), 0.33, 0.5, { generator: new torch.Generator().manualSeed(3) });
+    const d = t.toTypedArray() as Float32Array;
+    const zeros = Math.ceil(0.33 * rows);
+    let sq = 0;
+    let count = 0;
+    for (let c = 0; c < 50; c++) {
+      let z = 0;
+      for (let r = 0; r < rows; r++) {
+        const v = d[r * 50 + c]!;
+        if (v === 0) z++;
+        else {
+          sq += v * v;
+          count++;
+        }
+      }
+      assert.equal(z, zeros, `column ${c}`);
+    }
+    const std = Math.sqrt(sq / count);
+    assert.ok(Math.abs(std - 0.5) < 0.02, `std ${std}`);
+    assert.throws(() => nn.init.sparse_(torch.empty([2, 2, 2]), 0.1), /Only tensors with 2 dimensions are supported/);
+  });
+
+  it("calculateGain matches PyTorch for every nonlinearity", () => {
+    for (const [name, param, gain] of FIXTURE.init.gains) {
+      const g = nn.init.calculateGain(name as torch.nn.init.Nonlinearity, param ?? undefined);
+      assert.ok(Math.abs(g - gain) <= 1e-15 * gain, `${name} ${String(param)}: ${g} vs ${gain}`);
+    }
+    assert.throws(() => nn.init.calculateGain("softplus" as torch.nn.init.Nonlinearity), /Unsupported nonlinearity softplus/);
+  });
+});
+
+describe("nn.utils.parametersToVector / vectorToParameters", () => {
+  it("flatten in order, differentiably, and write back in order", () => {
+    const a = nn.Parameter(torch.tensor([[1, 2], [3, 4]], { dtype: "float32" }));
+    const b = nn.Parameter(torch.tensor([5, 6], { dtype: "float32" }));
+    const v = nn.utils.parametersToVector([a, b]);
+    assert.deepEqual([...(v.toTypedArray() as Float32Array)], [1, 2, 3, 4, 5, 6]);
+    v.mul(torch.tensor([1, 2, 3, 4, 5, 6], { dtype: "float32" })).sum().backward();
+    assert.deepEqual([...(a.grad!.toTypedArray() as Float32Array)], [1, 2, 3, 4]);
+    nn.utils.vectorToParameters(torch.tensor([6, 5, 4, 3, 2, 1], { dtype: "float32" }), [a, b]);
+    assert.deepEqual([...(a.toTypedArray() as Float32Array)], [6, 5, 4, 3]);
+    assert.deepEqual([...(b.toTypedArray() as Float32Array)], [2, 1]);
+    assert.ok(a.isLeaf && a.requiresGrad);
+    assert.throws(() => nn.utils.vectorToParameters([1, 2] as never, [a]), /expected torch.Tensor, but got/);
+    assert.throws(() => nn.utils.vectorToParameters(torch.zeros([3]), [a, b]), /the vector has 3 elements, but the parameters need 6/);
+  });
+});
+
+function linearOrConv(name: string, initial: Dict): torch.nn.Module<[Tensor], Tensor> {
+  const w = initial.weight!;
+  const bias = "bias" in initial;
+  let m: torch.nn.Module<[Tensor], Tensor>;
+  if (name.startsWith("conv_transpose")) m = new nn.ConvTranspose2d(w.shape[0]!, w.shape[1]!, w.shape[2]!, { bias }) as unknown as torch.nn.Module<[Tensor], Tensor>;
+  else if (name.startsWith("conv")) m = new nn.Conv2d(w.shape[1]!, w.shape[0]!, w.shape[2]!, { bias });
+  else m = new nn.Linear(w.shape[1]!, w.shape[0]!, { bias });
+  m.loadStateDict(dict(initial));
+  return m;
+}
+
+describe("nn.utils.weightNorm / removeWeightNorm match PyTorch", () => {
+  for (const c of FIXTURE.utils.weight_norm) {
+    it(c.name, () => {
+      const m = linearOrConv(c.name, c.initial);
+      const before = attr(m, "weight");
+      if (c.dim === "default") nn.utils.weightNorm(m);
+      else nn.utils.weightNorm(m, { dim: c.dim });
+      assert.deepEqual(names(m), c.params);
+      assert.deepEqual(Object.keys(m.stateDict()), Object.keys(c.state_dict));
+      for (const [k, v] of Object.entries(c.state_dict)) close(m.stateDict()[k]!, v, `state ${k}`);
+      const y = m.call(fromJson(c.x));
+      close(y, c.y, "forward");
+      y.mul(y).sum().backward();
+      for (const [k, v] of Object.entries(c.grads)) close(attr(m, k).grad, v, `grad ${k}`);
+      assert.ok(!m.parameters().includes(before));
+      torch.noGrad(() => attr(m, "weight_g").mul_(1.5));
+      nn.utils.removeWeightNorm(m);
+      assert.deepEqual(names(m), c.removed.params);
+      close(attr(m, "weight"), c.removed.weight, "weight after remove");
+      assert.ok(nn.isParameter(attr(m, "weight")));
+    });
+  }
+
+  it("refuses a second weightNorm on a parameter, a missing one, and a remove without one (PyTorch's messages)", () => {
+    const m = new nn.Linear(2, 3);
+    nn.utils.weightNorm(m);
+    assert.throws(() => nn.utils.weightNorm(m), /Cannot register two weight_norm hooks on the same parameter weight/);
+    assert.throws(() => nn.utils.weightNorm(new nn.Linear(2, 3), "nope"), /module has no parameter 'nope'/);
+    assert.throws(() => nn.utils.removeWeightNorm(new nn.Linear(2, 3)), /weight_norm of 'weight' not found in Linear\(in_features=2, out_features=3, bias=True\)/);
+    assert.throws(() => nn.utils.weightNorm(new nn.Linear(2, 3), { dim: 2 }), /Dimension out of range/);
+    assert.throws(() => nn.utils.weightNorm(new nn.Linear(2, 3), { Dim: 0 } as never), /unknown option 'Dim'/);
+  });
+
+  it("name as a positional argument; bias normalised over its only dim", () => {
+    const m = new nn.Linear(2, 3);
+    nn.utils.weightNorm(m, "bias", 0);
+    assert.deepEqual(names(m), ["weight", "bias_g", "bias_v"]);
+    const y = m.call(torch.ones([1, 2]));
+    assert.deepEqual(y.shape, [1, 3]);
+  });
+});
+
+describe("nn.utils.spectralNorm / removeSpectralNorm match PyTorch (from PyTorch's initial u, v)", () => {
+  for (const c of FIXTURE.utils.spectral_norm) {
+    it(c.name, () => {
+      const m = linearOrConv(c.name, c.initial);
+      const orig = attr(m, "weight");
+      const o = c.options;
+      nn.utils.spectralNorm(m, { nPowerIterations: o.n_power_iterations, eps: o.eps, dim: o.dim });
+      assert.equal(attr(m, "weight_orig"), orig, "the parameter itself becomes weight_orig");
+      assert.deepEqual(Object.keys(m.stateDict()), c.state_dict_keys);
+      torch.noGrad(() => {
+        attr(m, "weight_u").copy_(fromJson(c.u0));
+        attr(m, "weight_v").copy_(fromJson(c.v0));
+      });
+      c.steps.forEach((s, i) => {
+        m.zeroGrad();
+        const y = m.call(fromJson(s.x));
+        close(y, s.y, `step ${i} forward`);
+        y.mul(y).sum().backward();
+        close(attr(m, "weight_u"), s.u, `step ${i} u`);
+        close(attr(m, "weight_v"), s.v, `step ${i} v`);
+        close(attr(m, "weight"), s.weight, `step ${i} weight`);
+        close(orig.grad, s.grad, `step ${i} weight_orig grad`, 1e-4);
+      });
+      m.eval();
+      close(m.call(fromJson(c.eval.x)), c.eval.y, "eval forward");
+      close(attr(m, "weight_u"), c.eval.u, "eval leaves u");
+      nn.utils.removeSpectralNorm(m);
+      assert.deepEqual(names(m), c.removed.params);
+      close(attr(m, "weight"), c.removed.weight, "weight after remove");
+      assert.deepEqual(Object.keys(m.stateDict()), ["bias", "weight"]);
+    });
+  }
+
+  it("refuses PyTorch's bad arguments with its messages", () => {
+    const m = new nn.Linear(2, 3);
+    assert.throws(() => nn.utils.spectralNorm(m, { nPowerIterations: 0 }), /Expected n_power_iterations to be positive, but got n_power_iterations=0/);
+    nn.utils.spectralNorm(m);
+    assert.throws(() => nn.utils.spectralNorm(m), /Cannot register two spectral_norm hooks on the same parameter weight/);
+    assert.throws(() => nn.utils.removeSpectralNorm(new nn.Linear(2, 3)), /spectral_norm of 'weight' not found in Linear/);
+    assert.throws(() => nn.utils.spectralNorm(new nn.Linear(2, 3), { n_power_iterations: 2 } as never), /unknown option 'n_power_iterations'/);
+  });
+});
+
+describe("nn.utils.fuseConvBnEval / fuseLinearBnEval match PyTorch", () => {
+  for (const c of FIXTURE.utils.fusion) {
+    it(c.name, () => {
+      const conv = linearOrConv(c.name, c.conv);
+      const w = c.conv.weight!;
+      const bnChannels = c.bn.running_mean!.shape[0]!;
+      const bn = c.name.startsWith("linear") ? new nn.BatchNorm1d(bnChannels, { eps: c.eps }) : new nn.BatchNorm2d(bnChannels, { eps: c.eps });
+      bn.loadStateDict(dict(c.bn));
+      conv.eval();
+      bn.eval();
+      const x = fromJson(c.x);
+      close(bn.call(conv.call(x)), c.y_unfused, "unfused");
+      const fused = c.name.startsWith("linear") ? nn.utils.fuseLinearBnEval(conv, bn) : nn.utils.fuseConvBnEval(conv, bn, c.transpose);
+      assert.notEqual(fused, conv);
+      close(fused.call(x), c.y, "fused forward");
+      close(attr(fused, "weight"), c.weight, "fused weight");
+      close(attr(fused, "bias"), c.bias, "fused bias");
+      assert.ok(nn.isParameter(attr(fused, "bias")));
+      close(attr(conv, "weight"), w, "the original is untouched", 0);
+    });
+  }
+
+  it("fuseConvBnWeights without conv bias or affine BN, and training modules refused", () => {
+    const [w, b] = nn.utils.fuseConvBnWeights(torch.ones([2, 1, 1, 1]), null, torch.tensor([1, 2]), torch.tensor([3, 8]), 1, null, null);
+    assert.deepEqual([...(w.toTypedArray() as Float32Array)], [0.5, Math.fround(1 / 3)]);
+    assert.deepEqual([...(b.toTypedArray() as Float32Array)].map((v) => Math.fround(v)), [Math.fround(-0.5), Math.fround(-2 / 3)]);
+    assert.throws(() => nn.utils.fuseConvBnEval(new nn.Conv2d(1, 2, 1), new nn.BatchNorm2d(2)), /Fusion only for eval!/);
+  });
+});
+
+describe("nn.utils.stateless.functionalCall matches PyTorch", () => {
+  it("swaps a parameter and a buffer by dotted name for the call only; gradients reach the given tensor", () => {
+    const c = FIXTURE.utils.functional_call;
+    const m = new nn.Sequential(new nn.Linear(3, 4), new nn.BatchNorm1d(4), new nn.Linear(4, 2));
+    m.loadStateDict(dict(c.initial));
+    m.eval();
+    const before = m.namedParameters().map(([n, p]) => [n, p] as const);
+    const w0 = fromJson(c.w0, true);
+    const x = fromJson(c.x);
+    const y = nn.utils.stateless.functionalCall<Tensor>(m, { "0.weight": w0, "1.running_mean": fromJson(c.rm) }, [x]);
+    close(y, c.y, "functional call");
+    y.mul(y).sum().backward();
+    close(w0.grad, c.grad_w0, "grad of the given weight");
+    assert.deepEqual(m.namedParameters().map(([n, p]) => [n, p] as const), before);
+    close(m.call(x), c.y_plain, "the module afterwards");
+    assert.equal(m.namedParameters()[0]![1].grad, null);
+    const single = nn.utils.stateless.functionalCall<Tensor>(m, new Map([["0.weight", w0]]), x);
+    assert.deepEqual(single.shape, [5, 2]);
+  });
+
+  it("restores the module when forward throws, and names a bad entry", () => {
+    const m = new nn.Linear(3, 2);
+    const w = m.weight;
+    assert.throws(() => nn.utils.stateless.functionalCall(m, { weight: torch.ones([5, 5]) }, [torch.ones([1, 3])]));
+    assert.equal(m.weight, w);
+    assert.deepEqual(m.namedParameters().map(([n]) => n), ["weight", "bias"]);
+    assert.throws(() => nn.utils.stateless.functionalCall(m, { weight: 3 } as never, [torch.ones([1, 3])]), /parametersAndBuffers\['weight'\] is not a Tensor/);
+  });
+});
+
+describe("nn.utils.clipGradNorm (PyTorch 1.13's deprecated name)", () => {
+  it("clips as clipGradNorm_ and returns the total norm", () => {
+    const p = nn.Parameter(torch.zeros([2]));
+    p.grad = torch.tensor([3, 4], { dtype: "float32" });
+    const total = nn.utils.clipGradNorm([p], 1);
+    assert.equal(total.item(), 5);
+    const g = p.grad.toTypedArray() as Float32Array;
+    assert.ok(Math.abs(g[0]! - 0.6) < 1e-6 && Math.abs(g[1]! - 0.8) < 1e-6);
+  });
+});
