@@ -1,8 +1,8 @@
 import { type OptionSpec, checkArity, checkOptions } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { type CrossEntropyOptions, crossEntropy, nllLoss } from "./functional/cross_entropy.ts";
-import { binaryCrossEntropy, binaryCrossEntropyWithLogits, l1Loss, mseLoss, smoothL1Loss } from "./functional/loss.ts";
-import { type Reduction, checkReduction } from "./functional/reduction.ts";
+import { type ReductionOptions, binaryCrossEntropy, binaryCrossEntropyWithLogits, l1Loss, mseLoss, smoothL1Loss } from "./functional/loss.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type Reduction, legacyReduction } from "./functional/reduction.ts";
 import { Module } from "./module.ts";
 
 /**
@@ -11,7 +11,8 @@ import { Module } from "./module.ts";
  *
  * Each class declares its name and options as statics; Loss's constructor checks the options object
  * against those of the class actually constructed (`new.target`), so a subclass that passes its
- * options up is checked as itself.
+ * options up is checked as itself. PyTorch 1.13's deprecated sizeAverage / reduce are in the specs of
+ * the losses it gives them to, and decide `reduction` when set (legacyReduction), as PyTorch's _Loss.
  */
 const callName = (cls: { builtinName: string }): string => `nn.${cls.builtinName}()`;
 
@@ -20,28 +21,28 @@ export class Loss extends Module<[Tensor, Tensor], Tensor> {
   /** How argument errors name the class, `nn.<builtinName>()` (a class's own name does not survive minification). */
   protected static readonly callName: string = "nn.Loss()";
   /** The options the constructor accepts, checked at run time (see options.ts). */
-  protected static readonly optionSpec: OptionSpec = { reduction: "string" };
+  protected static readonly optionSpec: OptionSpec = { reduction: "string", ...LEGACY };
   /** PyTorch's first positional argument, where it is one of the options (the class weight). */
   protected static readonly firstPositional: string | undefined = undefined;
 
   readonly reduction: Reduction;
 
-  constructor(opts: { reduction?: Reduction } = {}) {
+  constructor(opts: ReductionOptions = {}) {
     super();
     const cls = new.target;
     checkOptions(callName(cls), opts, cls.optionSpec, { index: 1, positional: cls.firstPositional });
     checkArity(callName(cls), arguments, 1);
-    this.reduction = checkReduction(opts.reduction ?? "mean");
+    this.reduction = legacyReduction(opts);
   }
 }
 
 /** A loss with an optional per-class (or per-element) rescaling weight, kept as the buffer "weight". */
 export class WeightedLoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "WeightedLoss";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ...LEGACY };
   protected static override readonly firstPositional: string | undefined = "weight";
 
-  constructor(opts: { reduction?: Reduction; weight?: Tensor | null } = {}) {
+  constructor(opts: ReductionOptions & { weight?: Tensor | null } = {}) {
     super(opts);
     checkArity(callName(new.target), arguments, 1);
     this.registerBuffer("weight", opts.weight ?? null);
@@ -70,11 +71,11 @@ export class MSELoss extends Loss {
 
 export class SmoothL1Loss extends Loss {
   /** @internal */ static override readonly builtinName: string = "SmoothL1Loss";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", beta: "number" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", beta: "number", ...LEGACY };
 
   readonly beta: number;
 
-  constructor(opts: { reduction?: Reduction; beta?: number } = {}) {
+  constructor(opts: ReductionOptions & { beta?: number } = {}) {
     super(opts);
     checkArity(callName(SmoothL1Loss), arguments, 1);
     this.beta = opts.beta ?? 1;
@@ -87,11 +88,11 @@ export class SmoothL1Loss extends Loss {
 
 export class NLLLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "NLLLoss";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ignoreIndex: "int" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", ignoreIndex: "int", ...LEGACY };
 
   readonly ignoreIndex: number;
 
-  constructor(opts: { reduction?: Reduction; weight?: Tensor | null; ignoreIndex?: number } = {}) {
+  constructor(opts: ReductionOptions & { weight?: Tensor | null; ignoreIndex?: number } = {}) {
     super(opts);
     checkArity(callName(NLLLoss), arguments, 1);
     this.ignoreIndex = opts.ignoreIndex ?? -100;
@@ -106,7 +107,7 @@ export class NLLLoss extends WeightedLoss {
 export class CrossEntropyLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "CrossEntropyLoss";
   protected static override readonly optionSpec: OptionSpec = {
-    reduction: "string", weight: "tensor?", ignoreIndex: "int", labelSmoothing: "number",
+    reduction: "string", weight: "tensor?", ignoreIndex: "int", labelSmoothing: "number", ...LEGACY,
   };
 
   readonly ignoreIndex: number;
@@ -141,9 +142,9 @@ export class BCELoss extends WeightedLoss {
 /** Sigmoid + binary cross entropy in one numerically stable step; `posWeight` weighs positives per class. */
 export class BCEWithLogitsLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "BCEWithLogitsLoss";
-  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", posWeight: "tensor?" };
+  protected static override readonly optionSpec: OptionSpec = { reduction: "string", weight: "tensor?", posWeight: "tensor?", ...LEGACY };
 
-  constructor(opts: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
+  constructor(opts: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {}) {
     super(opts);
     checkArity(callName(BCEWithLogitsLoss), arguments, 1);
     this.registerBuffer("pos_weight", opts.posWeight ?? null);

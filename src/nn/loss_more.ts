@@ -2,8 +2,10 @@
  * The remaining loss modules of torch.nn: margin, ranking, triplet and likelihood losses. Each holds
  * its options and calls its functional form (nn/functional/loss_{margin,multiclass,triplet,likelihood}.ts).
  * Two-tensor losses extend Loss / WeightedLoss (options checked there against each class's statics);
- * the three-tensor ones are Modules of their own, as CosineEmbeddingLoss.
+ * the three-tensor ones are Modules of their own, as CosineEmbeddingLoss. Those PyTorch 1.13 gives the
+ * deprecated sizeAverage / reduce take them too (legacyReduction); Gaussian and WithDistance do not.
  */
+type Legacy = LegacyReductionOptions;
 import { type OptionSpec, checkArity } from "../options.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { checkCall } from "./check_call.ts";
@@ -11,7 +13,7 @@ import { poissonNllLoss, gaussianNllLoss } from "./functional/loss_likelihood.ts
 import { hingeEmbeddingLoss, marginRankingLoss, multilabelSoftMarginLoss, softMarginLoss } from "./functional/loss_margin.ts";
 import { multiMarginLoss, multilabelMarginLoss } from "./functional/loss_multiclass.ts";
 import { type DistanceFunction, tripletMarginLoss, tripletMarginWithDistanceLoss } from "./functional/loss_triplet.ts";
-import { type Reduction, checkReduction } from "./functional/reduction.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkReduction, legacyReduction } from "./functional/reduction.ts";
 import { Loss, WeightedLoss } from "./loss.ts";
 import { ArgumentError } from "../errors.ts";
 import { Module } from "./module.ts";
@@ -25,11 +27,11 @@ export class MarginRankingLoss extends Module<Triple, Tensor> {
   readonly margin: number;
   readonly reduction: Reduction;
 
-  constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
+  constructor(opts: Legacy & { margin?: number; reduction?: Reduction } = {}) {
     super();
-    checkCall("nn.MarginRankingLoss()", arguments, 1, { margin: "number", reduction: "string" }, "margin");
+    checkCall("nn.MarginRankingLoss()", arguments, 1, { margin: "number", reduction: "string", ...LEGACY }, "margin");
     this.margin = opts.margin ?? 0;
-    this.reduction = checkReduction(opts.reduction ?? "mean");
+    this.reduction = legacyReduction(opts);
   }
 
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
@@ -40,11 +42,11 @@ export class MarginRankingLoss extends Module<Triple, Tensor> {
 /** input where target is 1, max(0, margin - input) where it is -1 (input: a distance). */
 export class HingeEmbeddingLoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "HingeEmbeddingLoss";
-  protected static override readonly optionSpec: OptionSpec = { margin: "number", reduction: "string" };
+  protected static override readonly optionSpec: OptionSpec = { margin: "number", reduction: "string", ...LEGACY };
   protected static override readonly firstPositional: string | undefined = "margin";
   readonly margin: number;
 
-  constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
+  constructor(opts: Legacy & { margin?: number; reduction?: Reduction } = {}) {
     super(opts);
     checkArity("nn.HingeEmbeddingLoss()", arguments, 1);
     this.margin = opts.margin ?? 1;
@@ -76,12 +78,12 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss {
 /** Multi-class hinge loss against one target class per sample; p is 1 or 2. */
 export class MultiMarginLoss extends WeightedLoss {
   /** @internal */ static override readonly builtinName: string = "MultiMarginLoss";
-  protected static override readonly optionSpec: OptionSpec = { p: "number", margin: "number", weight: "tensor?", reduction: "string" };
+  protected static override readonly optionSpec: OptionSpec = { p: "number", margin: "number", weight: "tensor?", reduction: "string", ...LEGACY };
   protected static override readonly firstPositional: string | undefined = "p";
   readonly p: number;
   readonly margin: number;
 
-  constructor(opts: { p?: number; margin?: number; weight?: Tensor | null; reduction?: Reduction } = {}) {
+  constructor(opts: Legacy & { p?: number; margin?: number; weight?: Tensor | null; reduction?: Reduction } = {}) {
     super(opts);
     checkArity("nn.MultiMarginLoss()", arguments, 1);
     this.p = opts.p ?? 1;
@@ -107,13 +109,13 @@ export class MultiLabelMarginLoss extends Loss {
 /** Poisson negative log likelihood of counts; the input is log(rate) unless `logInput` is false. */
 export class PoissonNLLLoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "PoissonNLLLoss";
-  protected static override readonly optionSpec: OptionSpec = { logInput: "boolean", full: "boolean", eps: "number", reduction: "string" };
+  protected static override readonly optionSpec: OptionSpec = { logInput: "boolean", full: "boolean", eps: "number", reduction: "string", ...LEGACY };
   protected static override readonly firstPositional: string | undefined = "logInput";
   readonly logInput: boolean;
   readonly full: boolean;
   readonly eps: number;
 
-  constructor(opts: { logInput?: boolean; full?: boolean; eps?: number; reduction?: Reduction } = {}) {
+  constructor(opts: Legacy & { logInput?: boolean; full?: boolean; eps?: number; reduction?: Reduction } = {}) {
     super(opts);
     checkArity("nn.PoissonNLLLoss()", arguments, 1);
     this.logInput = opts.logInput ?? true;
@@ -155,14 +157,15 @@ export class TripletMarginLoss extends Module<Triple, Tensor> {
   readonly swap: boolean;
   readonly reduction: Reduction;
 
-  constructor(opts: { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: Reduction } = {}) {
+  constructor(opts: Legacy & { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: Reduction } = {}) {
     super();
-    checkCall("nn.TripletMarginLoss()", arguments, 1, { margin: "number", p: "number", eps: "number", swap: "boolean", reduction: "string" }, "margin");
+    const spec = { margin: "number", p: "number", eps: "number", swap: "boolean", reduction: "string", ...LEGACY } as const;
+    checkCall("nn.TripletMarginLoss()", arguments, 1, spec, "margin");
     this.margin = opts.margin ?? 1;
     this.p = opts.p ?? 2;
     this.eps = opts.eps ?? 1e-6;
     this.swap = opts.swap ?? false;
-    this.reduction = checkReduction(opts.reduction ?? "mean");
+    this.reduction = legacyReduction(opts);
   }
 
   override forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {

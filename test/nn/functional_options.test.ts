@@ -27,7 +27,9 @@ describe("nn.functional options", () => {
   });
   it("every loss with options checks them", () => {
     rejects(() => call(F.nllLoss, logits(), labels(), { ignore_index: 1 }), "F.nllLoss(): unknown option 'ignore_index' (did you mean 'ignoreIndex'?)");
-    rejects(() => call(F.mseLoss, x(), x(), { reduce: false }), "F.mseLoss(): unknown option 'reduce' (allowed options: 'reduction')");
+    // mse_loss takes PyTorch's deprecated reduce (test/nn/legacy_reduction.test.ts); huber_loss has none
+    rejects(() => call(F.huberLoss, x(), x(), { reduce: false }), "F.huberLoss(): unknown option 'reduce' (allowed options: 'reduction', 'delta')");
+    rejects(() => call(F.mseLoss, x(), x(), { reduce_: false }), "F.mseLoss(): unknown option 'reduce_' (did you mean 'reduce'?)");
     assert.throws(() => call(F.l1Loss, x(), x(), "sum"), torch.ArgumentError);
     rejects(() => call(F.smoothL1Loss, x(), x(), { Beta: 1 }), "F.smoothL1Loss(): unknown option 'Beta' (did you mean 'beta'?)");
     rejects(() => call(F.binaryCrossEntropy, x(), x(), { weights: null }), "F.binaryCrossEntropy(): unknown option 'weights' (did you mean 'weight'?)");

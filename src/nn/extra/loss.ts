@@ -2,11 +2,13 @@ import { type OptionSpec, checkArity } from "../../options.ts";
 import { checkCall } from "../check_call.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
 import { type KLDivReduction, cosineEmbeddingLoss, huberLoss, klDiv } from "../functional/extra.ts";
-import { type Reduction, checkReduction } from "../functional/reduction.ts";
+import {
+  LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkKLDivReduction, legacyReduction,
+} from "../functional/reduction.ts";
 import { Loss } from "../loss.ts";
 import { Module } from "../module.ts";
 
-/** Huber loss: quadratic for |input - target| < delta, linear beyond (SmoothL1Loss scaled by delta). */
+/** Huber loss: quadratic for |input - target| < delta, linear beyond (SmoothL1Loss scaled by delta). No sizeAverage / reduce, as PyTorch's. */
 export class HuberLoss extends Loss {
   /** @internal */ static override readonly builtinName: string = "HuberLoss";
   protected static override readonly callName: string = "nn.HuberLoss()";
@@ -35,11 +37,10 @@ export class KLDivLoss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: KLDivReduction;
   readonly logTarget: boolean;
 
-  constructor(opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
+  constructor(opts: LegacyReductionOptions & { reduction?: KLDivReduction; logTarget?: boolean } = {}) {
     super();
-    checkCall("nn.KLDivLoss()", arguments, 1, { reduction: "string", logTarget: "boolean" });
-    const r = opts.reduction ?? "mean";
-    this.reduction = r === "batchmean" ? r : checkReduction(r);
+    checkCall("nn.KLDivLoss()", arguments, 1, { reduction: "string", logTarget: "boolean", ...LEGACY });
+    this.reduction = legacyReduction(opts, checkKLDivReduction);
     this.logTarget = opts.logTarget ?? false;
   }
 
@@ -54,11 +55,11 @@ export class CosineEmbeddingLoss extends Module<[Tensor, Tensor, Tensor], Tensor
   readonly margin: number;
   readonly reduction: Reduction;
 
-  constructor(opts: { margin?: number; reduction?: Reduction } = {}) {
+  constructor(opts: LegacyReductionOptions & { margin?: number; reduction?: Reduction } = {}) {
     super();
-    checkCall("nn.CosineEmbeddingLoss()", arguments, 1, { margin: "number", reduction: "string" }, "margin");
+    checkCall("nn.CosineEmbeddingLoss()", arguments, 1, { margin: "number", reduction: "string", ...LEGACY }, "margin");
     this.margin = opts.margin ?? 0;
-    this.reduction = checkReduction(opts.reduction ?? "mean");
+    this.reduction = legacyReduction(opts);
   }
 
   override forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {

@@ -14,10 +14,7 @@ import { arange } from "../../tensor/creation.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, legacyReduction } from "./reduction.ts";
-
-/** The deprecated size_average/reduce options (see legacyReduction). */
-const LEGACY = { sizeAverage: "boolean?", reduce: "boolean?" } as const;
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkFloatInput, legacyReduction } from "./reduction.ts";
 
 /**
  * Classification losses over a class dim (dim 1, or dim 0 for one unbatched sample): nllLoss and
@@ -25,16 +22,12 @@ const LEGACY = { sizeAverage: "boolean?", reduce: "boolean?" } as const;
  * the input. Inputs may be [N, C], [N, C, d1, ...] or [C].
  */
 
-export interface ClassLossOptions {
+export interface ClassLossOptions extends LegacyReductionOptions {
   /** A rescaling weight per class, shape [C]. Not differentiated. */
   weight?: Tensor | null;
   /** Targets equal to this contribute nothing (class-index targets only). */
   ignoreIndex?: number;
   reduction?: Reduction;
-  /** Deprecated (use `reduction`): false sums instead of averaging; either legacy option overrides `reduction`. */
-  sizeAverage?: boolean | null;
-  /** Deprecated (use `reduction`): false returns the unreduced losses. */
-  reduce?: boolean | null;
 }
 
 export interface CrossEntropyOptions extends ClassLossOptions {

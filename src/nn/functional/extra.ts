@@ -8,7 +8,10 @@ import { where } from "../../ops/indexing.ts";
 import { sum } from "../../ops/reduce.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, lossArgs, promoteBoolTarget, reduce } from "./reduction.ts";
+import {
+  LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkFloatInput, hasLegacyReduction,
+  legacyReduction, lossArgs, promoteBoolTarget, reduce,
+} from "./reduction.ts";
 
 export { convTranspose2d, type ConvTransposeOptions } from "../../ops/conv_transpose.ts";
 export { interpolate, type InterpolateMode, type InterpolateOptions } from "../../ops/interpolate.ts";
@@ -23,16 +26,19 @@ let klMeanWarned = false;
  * Kullback-Leibler divergence of `target` from `input` (log-probabilities), pointwise
  * target * (log(target) - input) (0 where target is 0), or exp(t) * (t - input) with `logTarget`.
  * "batchmean" divides the sum by the batch size (the true KL divergence); "mean" divides by every
- * element and warns, as PyTorch does.
+ * element and warns, as PyTorch does. The deprecated sizeAverage / reduce decide the reduction when
+ * set, and PyTorch 1.13 then still divides their result by the batch size where `reduction` is "batchmean".
  */
-export function klDiv(input: Tensor, target: Tensor, opts: { reduction?: KLDivReduction; logTarget?: boolean } = {}): Tensor {
-  checkOptions("F.klDiv()", opts, { reduction: "any", logTarget: "boolean" }, { index: 3, positional: "reduction" });
+export function klDiv(
+  input: Tensor, target: Tensor, opts: LegacyReductionOptions & { reduction?: KLDivReduction; logTarget?: boolean } = {},
+): Tensor {
+  checkOptions("F.klDiv()", opts, { reduction: "any", logTarget: "boolean", ...LEGACY }, { index: 3, positional: "reduction" });
   const reduction = opts.reduction ?? "mean";
-  if (reduction === "mean" && !klMeanWarned) {
+  if (reduction === "mean" && !hasLegacyReduction(opts) && !klMeanWarned) {
     klMeanWarned = true;
     console.warn("reduction: 'mean' divides the total loss by both the batch size and the support size. 'batchmean' divides only by the batch size, as the KL divergence does.");
   }
-  const r = reduction === "batchmean" ? "sum" : checkReduction(reduction);
+  const r = legacyReduction({ ...opts, reduction: reduction === "batchmean" ? "sum" : reduction });
   checkFloatInput(input, "kl_div");
   Tensor.check(target, "target");
   if (!isFloating(target.dtype)) throw new DTypeError("kl_div: Integral inputs not supported.");
@@ -69,9 +75,11 @@ const COS_EPS = 1e-12;
  * (dissimilar: max(0, cos - margin)); [N, D] inputs with an [N] target, or [D] inputs with a 0-d one.
  * Composed as PyTorch's, so the gradients are those of the same expression.
  */
-export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
-  checkOptions("F.cosineEmbeddingLoss()", opts, { margin: "number", reduction: "any" }, { index: 4, positional: "margin" });
-  const r = checkReduction(opts.reduction ?? "mean");
+export function cosineEmbeddingLoss(
+  input1: Tensor, input2: Tensor, target: Tensor, opts: LegacyReductionOptions & { margin?: number; reduction?: Reduction } = {},
+): Tensor {
+  checkOptions("F.cosineEmbeddingLoss()", opts, { margin: "number", reduction: "any", ...LEGACY }, { index: 4, positional: "margin" });
+  const r = legacyReduction(opts);
   const margin = opts.margin ?? 0;
   checkFloatInput(input1, "cosine_embedding_loss");
   Tensor.check(input2, "input2");

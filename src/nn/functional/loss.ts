@@ -10,17 +10,22 @@ import { abs, add, clamp, div, exp, ge, le, log, log1p, lt, mul, neg, sigmoid, s
 import { where } from "../../ops/indexing.ts";
 import { fmtShape, sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, lossArgs, promoteBoolTarget, reduce } from "./reduction.ts";
+import {
+  LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkFloatInput, legacyReduction, lossArgs, promoteBoolTarget, reduce,
+} from "./reduction.ts";
 
-/** Regression and binary losses (`torch.nn.functional`), each with reduction 'mean' | 'sum' | 'none'. */
+/**
+ * Regression and binary losses (`torch.nn.functional`), each with reduction 'mean' | 'sum' | 'none'
+ * (or PyTorch 1.13's deprecated sizeAverage / reduce, which override it).
+ */
 
-export interface ReductionOptions {
+export interface ReductionOptions extends LegacyReductionOptions {
   reduction?: Reduction;
 }
 
 /** Mean squared error: (input - target)^2. */
 export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const r = lossArgs("F.mseLoss()", "mse_loss", input, target, opts);
+  const r = lossArgs("F.mseLoss()", "mse_loss", input, target, opts, { reduction: "any", ...LEGACY });
   return asOneNode("MseLossBackward0", [input, promoteBoolTarget(input, target)], (x, y) => {
     const d = sub(x!, y!);
     return reduce(mul(d, d), r);
@@ -29,7 +34,7 @@ export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = 
 
 /** Mean absolute error: |input - target| (gradient 0 where they are equal, as PyTorch's sign). */
 export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const r = lossArgs("F.l1Loss()", "l1_loss", input, target, opts);
+  const r = lossArgs("F.l1Loss()", "l1_loss", input, target, opts, { reduction: "any", ...LEGACY });
   return reduce(abs(sub(input, target)), r);
 }
 
@@ -64,7 +69,7 @@ function kernelLoss(
  * the target (d = target - input): so with beta 0 both get -1 where input == target, as in PyTorch.
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts: ReductionOptions & { beta?: number } = {}): Tensor {
-  const r = lossArgs("F.smoothL1Loss()", "smooth_l1_loss", input, target, opts, { reduction: "any", beta: "number" });
+  const r = lossArgs("F.smoothL1Loss()", "smooth_l1_loss", input, target, opts, { reduction: "any", beta: "number", ...LEGACY });
   const beta = opts.beta ?? 1;
   if (beta < 0) throw new ArgumentError("smooth_l1_loss does not support negative values for beta.");
   const slope = (x: Tensor) => where(le(x, -beta), -1, beta === 0 ? 1 : where(ge(x, beta), 1, div(x, beta)));
@@ -97,7 +102,7 @@ export function binaryCrossEntropy(
   target: Tensor,
   opts: ReductionOptions & { weight?: Tensor | null } = {},
 ): Tensor {
-  const r = lossArgs("F.binaryCrossEntropy()", "binary_cross_entropy", input, target, opts, { reduction: "any", weight: "tensor?" }, "weight", " is deprecated");
+  const r = lossArgs("F.binaryCrossEntropy()", "binary_cross_entropy", input, target, opts, { reduction: "any", weight: "tensor?", ...LEGACY }, "weight", " is deprecated");
   if (target.dtype !== input.dtype) throw new DTypeError(`Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}`);
   const w = checkWeightBroadcast(opts.weight, input, "weight");
   for (const v of input.toTypedArray()) {
@@ -121,8 +126,8 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   opts: ReductionOptions & { weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
-  checkOptions("F.binaryCrossEntropyWithLogits()", opts, { reduction: "any", weight: "tensor?", posWeight: "tensor?" }, { index: 3, positional: "weight" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.binaryCrossEntropyWithLogits()", opts, { reduction: "any", weight: "tensor?", posWeight: "tensor?", ...LEGACY }, { index: 3, positional: "weight" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "binary_cross_entropy_with_logits");
   Tensor.check(target, "target");
   if (!sameShape(input.shape, target.shape)) {

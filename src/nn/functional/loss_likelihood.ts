@@ -15,9 +15,9 @@ import { isFloating } from "../../tensor/dtype.ts";
 import { sameShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { checkReductionShort, floatOf } from "./loss_margin.ts";
-import { type Reduction, reduce } from "./reduction.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, legacyReduction, reduce } from "./reduction.ts";
 
-export interface PoissonNllOptions {
+export interface PoissonNllOptions extends LegacyReductionOptions {
   /** The input is log(rate) (loss exp(input) - target input); false: the rate itself (input - target log(input + eps)). */
   logInput?: boolean;
   /** Adds Stirling's approximation of log(target!) where target > 1. */
@@ -35,8 +35,8 @@ export interface GaussianNllOptions {
 }
 
 export function poissonNllLoss(input: Tensor, target: Tensor, opts: PoissonNllOptions = {}): Tensor {
-  checkOptions("F.poissonNllLoss()", opts, { logInput: "boolean", full: "boolean", eps: "number", reduction: "any" }, { index: 3, positional: "logInput" });
-  const r = checkReductionShort(opts.reduction ?? "mean");
+  checkOptions("F.poissonNllLoss()", opts, { logInput: "boolean", full: "boolean", eps: "number", reduction: "any", ...LEGACY }, { index: 3, positional: "logInput" });
+  const r = legacyReduction(opts, checkReductionShort);
   Tensor.check(input, "input");
   Tensor.check(target, "target");
   const x = floatOf(input);

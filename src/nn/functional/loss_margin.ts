@@ -16,9 +16,9 @@ import { sum } from "../../ops/reduce.ts";
 import { isFloating } from "../../tensor/dtype.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction, reduce } from "./reduction.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkFloatInput, legacyReduction, reduce } from "./reduction.ts";
 
-export interface MarginOptions {
+export interface MarginOptions extends LegacyReductionOptions {
   margin?: number;
   reduction?: Reduction;
 }
@@ -37,8 +37,8 @@ export const floatOf = (t: Tensor): Tensor => (isFloating(t.dtype) ? t : t.to("f
  * The three tensors must have the same number of dims; their sizes broadcast.
  */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
-  checkOptions("F.marginRankingLoss()", opts, { margin: "number", reduction: "any" }, { index: 4, positional: "margin" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.marginRankingLoss()", opts, { margin: "number", reduction: "any", ...LEGACY }, { index: 4, positional: "margin" });
+  const r = legacyReduction(opts);
   Tensor.check(input1, "input1");
   Tensor.check(input2, "input2");
   Tensor.check(target, "target");
@@ -56,8 +56,8 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
  * picks one term; any other value counts both, as in PyTorch).
  */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: MarginOptions = {}): Tensor {
-  checkOptions("F.hingeEmbeddingLoss()", opts, { margin: "number", reduction: "any" }, { index: 3, positional: "margin" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.hingeEmbeddingLoss()", opts, { margin: "number", reduction: "any", ...LEGACY }, { index: 3, positional: "margin" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "hinge_embedding_loss");
   Tensor.check(target, "target");
   const outside = clamp(rsub(opts.margin ?? 1, input), 0);
@@ -65,9 +65,9 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts: MarginOp
 }
 
 /** log(1 + exp(-target * input)), the two-class logistic loss; not differentiable in the target. */
-export function softMarginLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  checkOptions("F.softMarginLoss()", opts, { reduction: "any" }, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
+export function softMarginLoss(input: Tensor, target: Tensor, opts: LegacyReductionOptions & { reduction?: Reduction } = {}): Tensor {
+  checkOptions("F.softMarginLoss()", opts, { reduction: "any", ...LEGACY }, { index: 3, positional: "reduction" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "soft_margin_loss");
   Tensor.check(target, "target");
   if (target.requiresGrad && isGradEnabled()) {
@@ -80,8 +80,10 @@ export function softMarginLoss(input: Tensor, target: Tensor, opts: { reduction?
  * Per sample, the mean over the last (class) dim of -w (y log sigmoid(x) + (1 - y) log sigmoid(-x));
  * `weight` broadcasts against the input. The result has the input's shape without its last dim.
  */
-export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts: { weight?: Tensor | null; reduction?: Reduction } = {}): Tensor {
-  checkOptions("F.multilabelSoftMarginLoss()", opts, { weight: "tensor?", reduction: "any" }, { index: 3, positional: "weight" });
+export function multilabelSoftMarginLoss(
+  input: Tensor, target: Tensor, opts: LegacyReductionOptions & { weight?: Tensor | null; reduction?: Reduction } = {},
+): Tensor {
+  checkOptions("F.multilabelSoftMarginLoss()", opts, { weight: "tensor?", reduction: "any", ...LEGACY }, { index: 3, positional: "weight" });
   checkFloatInput(input, "multilabel_soft_margin_loss");
   Tensor.check(target, "target");
   let loss = neg(add(mul(target, logsigmoid(input)), mul(rsub(1, target), logsigmoid(neg(input)))));
@@ -89,5 +91,5 @@ export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, opts: { 
   if (input.ndim === 0) throw new IndexError("Dimension specified as -1 but tensor has no dimensions");
   const classDim = input.ndim - 1;
   const perSample = sum(loss, classDim).div(input.shape[classDim]!);
-  return reduce(perSample, checkReductionShort(opts.reduction ?? "mean"));
+  return reduce(perSample, legacyReduction(opts, checkReductionShort));
 }

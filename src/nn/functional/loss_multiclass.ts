@@ -16,9 +16,9 @@ import { reshape, unsqueeze } from "../../ops/views.ts";
 import { arange, tensor } from "../../tensor/creation.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import { type Reduction, checkFloatInput, checkReduction } from "./reduction.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkFloatInput, legacyReduction } from "./reduction.ts";
 
-export interface MultiMarginOptions {
+export interface MultiMarginOptions extends LegacyReductionOptions {
   /** 1 or 2: the power of each hinge term. */
   p?: number;
   margin?: number;
@@ -53,8 +53,8 @@ function reduceFrames(per: Tensor, r: Reduction, scalar: boolean): Tensor {
  * Target: int64 [N] (or 0-d / [1] for an unbatched input), values in [0, C).
  */
 export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMarginOptions = {}): Tensor {
-  checkOptions("F.multiMarginLoss()", opts, { p: "number", margin: "number", weight: "tensor?", reduction: "any" }, { index: 3, positional: "p" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  checkOptions("F.multiMarginLoss()", opts, { p: "number", margin: "number", weight: "tensor?", reduction: "any", ...LEGACY }, { index: 3, positional: "p" });
+  const r = legacyReduction(opts);
   const p = opts.p ?? 1;
   if (p !== 1 && p !== 2) throw new ArgumentError("only p == 1 and p == 2 supported");
   const w = opts.weight ?? null;
@@ -88,9 +88,9 @@ export function multiMarginLoss(input: Tensor, target: Tensor, opts: MultiMargin
  * Per sample: for each listed target class j (the target row up to its first -1) and each class i
  * not listed, max(0, 1 - (x[j] - x[i])), summed and divided by C. Target: int64 shaped as the input.
  */
-export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
-  checkOptions("F.multilabelMarginLoss()", opts, { reduction: "any" }, { index: 3, positional: "reduction" });
-  const r = checkReduction(opts.reduction ?? "mean");
+export function multilabelMarginLoss(input: Tensor, target: Tensor, opts: LegacyReductionOptions & { reduction?: Reduction } = {}): Tensor {
+  checkOptions("F.multilabelMarginLoss()", opts, { reduction: "any", ...LEGACY }, { index: 3, positional: "reduction" });
+  const r = legacyReduction(opts);
   checkFloatInput(input, "multilabel_margin_loss");
   const { frames, classes } = asMatrix(input);
   checkLong(target);

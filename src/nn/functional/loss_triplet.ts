@@ -10,9 +10,9 @@ import { add, clamp, minimum, sub } from "../../ops/elementwise.ts";
 import { vectorNorm } from "../../ops/linalg.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { floatOf } from "./loss_margin.ts";
-import { type Reduction, checkReduction, reduce } from "./reduction.ts";
+import { LEGACY_REDUCTION_SPEC as LEGACY, type LegacyReductionOptions, type Reduction, checkReduction, legacyReduction, reduce } from "./reduction.ts";
 
-export interface TripletMarginOptions {
+export interface TripletMarginOptions extends LegacyReductionOptions {
   margin?: number;
   /** The norm degree of the distance. */
   p?: number;
@@ -45,8 +45,9 @@ function triplet(dPos: Tensor, dNeg: Tensor, dSwap: (() => Tensor) | null, margi
 }
 
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts: TripletMarginOptions = {}): Tensor {
-  checkOptions("F.tripletMarginLoss()", opts, { margin: "number", p: "number", eps: "number", swap: "boolean", reduction: "any" }, { index: 4, positional: "margin" });
-  const r = checkReduction(opts.reduction ?? "mean");
+  const spec = { margin: "number", p: "number", eps: "number", swap: "boolean", reduction: "any", ...LEGACY } as const;
+  checkOptions("F.tripletMarginLoss()", opts, spec, { index: 4, positional: "margin" });
+  const r = legacyReduction(opts);
   Tensor.check(anchor, "anchor");
   Tensor.check(positive, "positive");
   Tensor.check(negative, "negative");
