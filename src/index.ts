@@ -57,6 +57,7 @@ import "./ops/sampling_inplace.ts";
 import "./ops/inplace_more.ts";
 export type { FillDiagonalOptions } from "./ops/inplace_more.ts";
 export * from "./ops/api_scatter_views.ts";
+export { strided, isInference, getDevice, type Layout } from "./ops/tensor_queries.ts";
 export { asStrided } from "./ops/api_misc_views.ts";
 export { adjoint, conj, conjPhysical, resolveConj, resolveNeg, real, imag, isreal, frexp } from "./ops/api_real_views.ts";
 export { scatterReduce, type ScatterReduceMode, type ScatterReduceOptions } from "./ops/api_misc_scatter.ts";
