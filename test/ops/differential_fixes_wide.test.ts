@@ -193,6 +193,15 @@ test("var backward as PyTorch's 2 / (N - correction) * g * (x - mean): an inf el
   assert.deepEqual(g([1, 2, 4], 0), [0.6666666666666667, 0.16666666666666674, -0.8333333333333333]);
   assert.deepEqual(g([[1, 2], [3, 5]], 1, { correction: 0, keepdim: true }), [0.25, -0.25, 0.5, -0.5]);
   assert.deepEqual(g([0.74], 0), [NaN]);
+  // 0-d: x = torch.tensor(0.74, ...); (x.var() * gv).backward() -> gv * inf; with unbiased=False, -0.0
+  for (const [gv, want] of [[-0.5, -Infinity], [0, NaN], [2, Infinity]] as const) {
+    const x = torch.tensor(0.74, { dtype: "float64", requiresGrad: true });
+    x.var().mul(gv).backward();
+    assert.deepEqual(values(x.grad!), [want]);
+  }
+  const z = torch.tensor(0.74, { dtype: "float64", requiresGrad: true });
+  z.var(null, { unbiased: false }).mul(-0.5).backward();
+  assert.deepEqual(values(z.grad!), [-0]);
   assert.equal(torch.tensor([1, 2], { requiresGrad: true }).var().gradFn!.name, "VarBackward0");
 });
 
@@ -202,4 +211,13 @@ test("kthvalue of a 0-d bool tensor is itself (PyTorch dispatches no kernel); 1-
   assert.deepEqual(values(r.values), [1]);
   assert.deepEqual(values(r.indices), [0]);
   assert.throws(() => torch.tensor([true]).kthvalue(1), /"kthvalue_cpu" not implemented for 'Bool'/);
+});
+
+test("binary_cross_entropy gradients as PyTorch's: the 1e-12f clamp for the input, unclamped logs for the target", () => {
+  // x = [0, 1e-50, 0.3, 1], t = 0.5 (float64, both requires_grad); F.binary_cross_entropy(x, t, reduction="sum").backward()
+  const x = torch.tensor([0, 1e-50, 0.3, 1], { dtype: "float64", requiresGrad: true });
+  const t = torch.tensor([0.5, 0.5, 0.5, 0.5], { dtype: "float64", requiresGrad: true });
+  F.binaryCrossEntropy(x, t, { reduction: "sum" }).backward();
+  assert.deepEqual(values(x.grad!), [-500000001997.9014, -500000001997.9014, -0.9523809523809524, 500000001997.9014]);
+  assert.deepEqual(values(t.grad!), [Infinity, 115.12925464970229, 0.8472978603872037, -Infinity]);
 });

@@ -90,12 +90,15 @@ function checkWeightBroadcast(weight: Tensor | null | undefined, input: Tensor, 
   return weight.detach();
 }
 
+/** PyTorch's EPSILON for the BCE gradient's denominator: the float 1e-12f, 9.99999996e-13. */
+const BCE_EPS = Math.fround(1e-12);
+
 /** log clamped below at -100, as PyTorch's BCE, so log(0) gives a finite loss. */
 const clampedLog = (t: Tensor) => clamp(log(t), -100);
 
 /**
  * Binary cross entropy on probabilities: -w (y log x + (1 - y) log(1 - x)), logs clamped to >= -100.
- * The gradient is PyTorch's w (x - y) / max(x (1 - x), 1e-12), finite even at x = 0 or 1.
+ * The gradient is PyTorch's w (x - y) / max(x (1 - x), 1e-12f), finite even at x = 0 or 1.
  */
 export function binaryCrossEntropy(
   input: Tensor,
@@ -110,8 +113,9 @@ export function binaryCrossEntropy(
   }
   return kernelLoss("BinaryCrossEntropyBackward0", input, target, r, w, (x, y) => [
     neg(add(mul(y, clampedLog(x)), mul(sub(1, y), clampedLog(sub(1, x))))),
-    () => mul(sub(x, y), clamp(mul(x, sub(1, x)), 1e-12).reciprocal()),
-    () => sub(clampedLog(sub(1, x)), clampedLog(x)),
+    () => mul(sub(x, y), clamp(mul(x, sub(1, x)), BCE_EPS).reciprocal()),
+    // the target's gradient takes the logs unclamped (PyTorch's): +-inf at x = 0 or 1
+    () => sub(log(sub(1, x)), log(x)),
   ]);
 }
 
