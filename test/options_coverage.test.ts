@@ -165,6 +165,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.FeatureAlphaDropout": [() => make(nn.FeatureAlphaDropout, 0.5, { in_place: true }), "nn.FeatureAlphaDropout(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.UpsamplingNearest2d": [() => make(nn.UpsamplingNearest2d, { scale_factor: 2 }), "nn.UpsamplingNearest2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
   "nn.UpsamplingBilinear2d": [() => make(nn.UpsamplingBilinear2d, { scale_factor: 2 }), "nn.UpsamplingBilinear2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
+  "nn.Bilinear": [() => make(nn.Bilinear, 2, 3, 4, { bias_: false }), "nn.Bilinear(): unknown option 'bias_' (did you mean 'bias'?)"],
+  "nn.EmbeddingBag": [() => make(nn.EmbeddingBag, 5, 2, { padding_idx: 0 }), "nn.EmbeddingBag(): unknown option 'padding_idx' (did you mean 'paddingIdx'?)"],
   // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
   "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],
@@ -339,6 +341,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
     "nn.utils.spectralNorm(): unknown option 'n_power_iterations' (did you mean 'nPowerIterations'?)",
   ],
   "nn.utils.removeSpectralNorm": [() => call(nn.utils.removeSpectralNorm, new nn.Linear(2, 3), { names: "weight" }), "nn.utils.removeSpectralNorm(): unknown option 'names' (did you mean 'name'?)"],
+  "nn.utils.skipInit": [() => call(nn.utils.skipInit, { bias: false }), "Expected a Module; got [object Object]"],
   "nn.utils.fuseConvBnEval": [
     () => call(nn.utils.fuseConvBnEval, new nn.Conv2d(1, 2, 1), new nn.BatchNorm2d(2), false, {}),
     "nn.utils.fuseConvBnEval(): takes at most 3 arguments but 4 were given",

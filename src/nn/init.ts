@@ -7,6 +7,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { defaultGenerator, type Generator } from "../tensor/random.ts";
 import { bumpVersion } from "../tensor/version.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { initSkipped } from "./init_skip.ts";
 
 /**
  * `torch.nn.init`: fills a tensor in place (under noGrad, so parameters can be initialised) and
@@ -76,6 +77,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tenso
   checkArg("nn.init.uniform_()", b, "number", 3, "b");
   checkOptions("nn.init.uniform_()", opts, INIT_OPTIONS, { index: 4 });
   if (a > b) throw new ArgumentError(`uniform_ expects to return a [from, to) range, but found from=${a} > to=${b}`);
+  if (initSkipped()) return t;
   const g = opts.generator ?? defaultGenerator;
   if (t.isDense() && (t.storage instanceof Float32Array || t.storage instanceof Float64Array)) {
     // In place, with no temporary: a layer of 1e8+ weights is the case that must stay quick and small.
@@ -97,11 +99,13 @@ export function normal_(t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): T
   checkArg("nn.init.normal_()", std, "number", 3, "std");
   checkOptions("nn.init.normal_()", opts, INIT_OPTIONS, { index: 4 });
   if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
+  if (initSkipped()) return t;
   return fill(t, () => randn([...t.shape], { dtype: t.dtype, generator: opts.generator }).mul(std).add(mean));
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   Tensor.check(t, "tensor");
+  if (initSkipped()) return t;
   noGrad(() => t.fill_(value));
   return t;
 }

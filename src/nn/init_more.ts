@@ -13,6 +13,7 @@ import { checkArg, checkArity, checkOptions } from "../options.ts";
 import { eye, randn, randperm, tensor } from "../tensor/creation.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type InitOptions, uniform_ } from "./init.ts";
+import { initSkipped } from "./init_skip.ts";
 
 const INIT_OPTIONS = { generator: "object" } as const;
 
@@ -46,7 +47,7 @@ export function orthogonal_(t: Tensor, gain = 1, opts: InitOptions = {}): Tensor
   checkOptions("nn.init.orthogonal_()", opts, INIT_OPTIONS, { index: 3 });
   checkArity("nn.init.orthogonal_()", arguments, 3);
   if (t.ndim < 2) throw new ArgumentError("Only tensors with 2 or more dimensions are supported");
-  if (t.numel() === 0) return t;
+  if (t.numel() === 0 || initSkipped()) return t;
   const rows = t.shape[0]!;
   const normal = randn([rows, t.numel() / rows], { dtype: t.dtype, generator: opts.generator });
   return fill(t, orthogonalFromNormal(normal).mul(gain));
@@ -72,6 +73,7 @@ export function truncNormal_(t: Tensor, mean = 0, std = 1, a = -2, b = 2, opts: 
   if (mean < a - 2 * std || mean > b + 2 * std) {
     log("warn", "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.");
   }
+  if (initSkipped()) return t;
   const l = normCdf((a - mean) / std);
   const u = normCdf((b - mean) / std);
   noGrad(() => {
@@ -86,6 +88,7 @@ export function eye_(t: Tensor): Tensor {
   Tensor.check(t, "tensor");
   checkArity("nn.init.eye_()", arguments, 1);
   if (t.ndim !== 2) throw new ArgumentError("Only tensors with 2 dimensions are supported");
+  if (initSkipped()) return t;
   return fill(t, eye(t.shape[0]!, t.shape[1]!, { dtype: t.dtype }));
 }
 
@@ -102,6 +105,7 @@ export function dirac_(t: Tensor, groups = 1): Tensor {
   if (dims < 3 || dims > 5) throw new ArgumentError("Only tensors with 3, 4, or 5 dimensions are supported");
   const shape = t.shape;
   if (shape[0]! % groups !== 0) throw new ArgumentError("dim 0 must be divisible by groups");
+  if (initSkipped()) return t;
   const outPerGroup = shape[0]! / groups;
   const minDim = Math.min(outPerGroup, shape[1]!);
   const values = new Float64Array(t.numel());
@@ -127,6 +131,7 @@ export function sparse_(t: Tensor, sparsity: number, std = 0.01, opts: InitOptio
   checkArity("nn.init.sparse_()", arguments, 4);
   if (t.ndim !== 2) throw new ArgumentError("Only tensors with 2 dimensions are supported");
   if (!(std >= 0)) throw new ArgumentError(`normal expects std >= 0.0, but found std ${std}`);
+  if (initSkipped()) return t;
   const [rows, cols] = t.shape as [number, number];
   const numZeros = Math.ceil(sparsity * rows);
   const values = randn([rows, cols], { dtype: "float64", generator: opts.generator }).mul(std).toTypedArray() as Float64Array;

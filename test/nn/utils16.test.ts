@@ -335,3 +335,26 @@ describe("nn.utils.clipGradNorm (PyTorch 1.13's deprecated name)", () => {
     assert.ok(Math.abs(g[0]! - 0.6) < 1e-6 && Math.abs(g[1]! - 0.8) < 1e-6);
   });
 });
+
+describe("nn.utils.skipInit", () => {
+  it("constructs the module with nn.init's fills skipped (parameters zero, the random stream untouched)", () => {
+    torch.manualSeed(5);
+    const m = nn.utils.skipInit(nn.Linear, 3, 4, { bias: true });
+    const after = torch.rand([3]).toTypedArray();
+    torch.manualSeed(5);
+    const fresh = torch.rand([3]).toTypedArray();
+    assert.deepEqual([...after], [...fresh]);
+    assert.deepEqual(m.namedParameters().map(([n, p]) => [n, p.shape]), [["weight", [4, 3]], ["bias", [4]]]);
+    for (const p of m.parameters()) assert.ok([...(p.toTypedArray() as Float32Array)].every((v) => v === 0));
+    const c = nn.utils.skipInit(nn.Conv2d, 2, 3, 3);
+    assert.ok([...(c.weight.toTypedArray() as Float32Array)].every((v) => v === 0));
+    // Outside skipInit, initialisation is back.
+    assert.ok([...(new nn.Linear(3, 4).weight.toTypedArray() as Float32Array)].some((v) => v !== 0));
+  });
+
+  it("refuses what is not a Module class (PyTorch's message), and restores initialisation when the constructor throws", () => {
+    assert.throws(() => nn.utils.skipInit(3 as never), /Expected a Module; got 3/);
+    assert.throws(() => nn.utils.skipInit(nn.Linear, -1, 2));
+    assert.ok([...(nn.init.ones_(torch.empty([2])).toTypedArray() as Float32Array)].every((v) => v === 1));
+  });
+});

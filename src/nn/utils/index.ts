@@ -8,5 +8,6 @@ export { parametersToVector, vectorToParameters } from "./convert_parameters.ts"
 export { weightNorm, removeWeightNorm } from "./weight_norm.ts";
 export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectral_norm.ts";
 export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.ts";
+export { skipInit } from "./skip_init.ts";
 export * as stateless from "./stateless.ts";
 export * as rnn from "../recurrent/rnn_utils.ts";
