@@ -1,4 +1,3 @@
-import type { Tensor } from "../tensor/tensor.ts";
 import { choleskyInverse, choleskyLegacy, choleskySolve } from "./linalg_cholesky.ts";
 import { type CovOptions, corrcoef, cov } from "./cov.ts";
 import { logdet, matrixPower, pinverse } from "./linalg_misc.ts";

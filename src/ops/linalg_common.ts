@@ -5,7 +5,6 @@ import { DTypeError, LinAlgError, ShapeError } from "../errors.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
 import { numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import * as E from "./elementwise.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { diagEmbed, diagonal } from "./shape_extra_diag.ts";
 import { castRaw, denseData } from "./util.ts";
@@ -69,12 +68,6 @@ export function recordMulti(outs: Tensor[], name: string, inputs: readonly Tenso
     t.requiresGrad = true;
   });
   return outs;
-}
-
-/** x / y where y is not 0; 0 where it is (a zero denominator's terms carry no gradient). */
-export function safeDiv(x: Tensor, y: Tensor): Tensor {
-  const zero = E.eq(y, 0);
-  return E.mul(E.div(x, E.add(y, castRaw(zero, y.dtype))), castRaw(E.logicalNot(zero), y.dtype));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
 import { ShapeError } from "../errors.ts";
-import { checkArg, checkOptions } from "../options.ts";
+import { checkOptions } from "../options.ts";
 import { onesLike, zeros } from "../tensor/creation.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
