@@ -174,9 +174,9 @@ const NONFINITE_TO_INT = /cannot convert (NaN|-?Infinity) to int/;
 
 /**
  * Ops whose dim PyTorch 1.13 never checks in some cases (cummax/cummin of a 0-d or empty tensor, cat of
- * 1-d empty tensors): kindling checks it, deliberately the stricter.
+ * 1-d empty tensors, tril/triu of an empty 1-d tensor): kindling checks it, deliberately the stricter.
  */
-const UNCHECKED_DIM = new Set(["cummax", "cummin", "cat"]);
+const UNCHECKED_DIM = new Set(["cummax", "cummin", "cat", "tril", "triu"]);
 
 /** kindling's loss functions refuse a target of another shape and integer inputs (reduction.ts's lossArgs says why). */
 const STRICT_LOSS = /that is different to the input size|expected a floating point input/;

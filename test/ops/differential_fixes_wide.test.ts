@@ -221,3 +221,12 @@ test("binary_cross_entropy gradients as PyTorch's: the 1e-12f clamp for the inpu
   assert.deepEqual(values(x.grad!), [-500000001997.9014, -500000001997.9014, -0.9523809523809524, 500000001997.9014]);
   assert.deepEqual(values(t.grad!), [Infinity, 115.12925464970229, 0.8472978603872037, -Infinity]);
 });
+
+test("cross_entropy's composed path (strided logits): ignored rows get 0 gradient even from a NaN upstream", () => {
+  // base[::2] as logits, every target ignored: loss NaN; backward(NaN) leaves base.grad all 0 in PyTorch
+  const base = torch.tensor([[1.5, 0.3064, 1.0], [1.5, 1.2267, 0.0], [1.0266, -1.597, 0.8239], [-0.3855, 2.0988, -1.5295]], { dtype: "float64", requiresGrad: true });
+  const l = F.crossEntropy(base.index([torch.Slice(null, null, 2)]), torch.tensor([0, 0]), { ignoreIndex: 0 });
+  assert.deepEqual(values(l), [NaN]);
+  l.backward(torch.tensor(NaN, { dtype: "float64" }));
+  assert.deepEqual(values(base.grad!), Array(12).fill(0));
+});

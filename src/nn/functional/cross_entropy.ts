@@ -185,7 +185,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOp
     // With every target ignored gx is 0, and stays 0 rather than 0 / 0 (PyTorch's gradient).
     const denom = where(eq(forward.denom, 0), 1, forward.denom);
     const scale = r === "none" ? unsqueeze(reshape(g, safe.shape), 1) : r === "sum" ? g : div(g, denom);
-    return [mul(gx, scale)];
+    // ignored rows get exactly 0, even from a NaN or inf upstream gradient (PyTorch never multiplies them)
+    return [where(eq(unsqueeze(valid, 1), 0), 0, mul(gx, scale))];
   });
   return loss;
 }
