@@ -36,6 +36,13 @@ const IDENTITY = { sum: 0, prod: 1, mean: 0, amax: -Infinity, amin: Infinity };
 export function scatterReduce(
   input: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, opts: ScatterReduceOptions = {},
 ): Tensor {
+  return scatterReduceAs("ScatterReduceBackward0", input, dim, index, src, reduce, opts);
+}
+
+/** @internal scatterReduce recording its node under another op's name (indexReduce's IndexReduceBackward0). */
+export function scatterReduceAs(
+  node: string, input: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceMode, opts: ScatterReduceOptions = {},
+): Tensor {
   Tensor.check(input, "input");
   checkArg("scatterReduce()", dim, "int", 2, "dim");
   Tensor.check(src, "src");
@@ -73,7 +80,7 @@ export function scatterReduce(
   out.storage.set(input.dtype === "bool" ? acc.map((v) => Number(v !== 0)) : integral ? acc.map((v) => v + 0) : acc);
   const result = Float64Array.from(denseData(out));
   const sameShape = src.shape.length === index.shape.length && src.shape.every((s, i) => s === index.shape[i]);
-  return record(out, "ScatterReduceBackward0", [input, null, src], (g, needs) => {
+  return record(out, node, [input, null, src], (g, needs) => {
     // sum and mean: written with ops (gather, maskedFill), so the gradient is itself differentiable.
     if ((reduce === "sum" || reduce === "mean") && sameShape && src.ndim > 0) {
       const counts = Tensor.fromStorage(count.map((c) => Math.max(c, 1)), "float64", [...input.shape]);

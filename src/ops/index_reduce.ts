@@ -2,7 +2,7 @@ import { ArgumentError, DTypeError, IndexError, ShapeError } from "../errors.ts"
 import { checkArg, checkOptions } from "../options.ts";
 import { normDim } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { scatterReduce } from "./api_misc_scatter.ts";
+import { scatterReduceAs } from "./api_misc_scatter.ts";
 import { applyInPlace } from "./inplace.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { castRaw, denseData } from "./util.ts";
@@ -56,7 +56,7 @@ export function indexReduce(input: Tensor, dim: number, index: Tensor, source: T
   if (denseData(index).some((v) => v < 0 || v >= size)) throw new IndexError("index out of range in self");
   const line = src.shape.map((_, k) => (k === d ? n : 1));
   const spread = expand(reshape(castRaw(index, "int64"), line), src.shape);
-  const out = scatterReduce(self, d, spread, src, reduce, { includeSelf: opts.includeSelf ?? true });
+  const out = scatterReduceAs("IndexReduceBackward0", self, d, spread, src, reduce, { includeSelf: opts.includeSelf ?? true });
   return input.ndim === 0 ? reshape(out, []) : out;
 }
 

@@ -1,6 +1,6 @@
 import { isGradEnabled } from "../autograd/grad_mode.ts";
 import { record } from "../autograd/record.ts";
-import { AutogradError, DTypeError, ShapeError } from "../errors.ts";
+import { ArgumentError, AutogradError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions } from "../options.ts";
 import { full } from "../tensor/creation.ts";
 import type { DType } from "../tensor/dtype.ts";
@@ -28,7 +28,7 @@ export interface FillDiagonalOptions {
 declare module "../tensor/tensor.ts" {
   interface Tensor {
     /** Writes fillValue on the main diagonal (every dim equal for more than 2 dims). */
-    fillDiagonal_(fillValue: number | boolean, opts?: FillDiagonalOptions): Tensor;
+    fillDiagonal_(fillValue: number | boolean | Tensor, opts?: FillDiagonalOptions): Tensor;
     tril_(diagonal?: number): Tensor;
     triu_(diagonal?: number): Tensor;
     /** Running sums written into self, in self's dtype (integers wrap as C's do). */
@@ -80,7 +80,10 @@ function diagonalMask(t: Tensor, wrap: boolean): Tensor {
   return Tensor.fromStorage(mask, "bool", t.shape);
 }
 
-function fillDiagonal_(self: Tensor, fillValue: number | boolean, opts: FillDiagonalOptions = {}): Tensor {
+function fillDiagonal_(self: Tensor, given: number | boolean | Tensor, opts: FillDiagonalOptions = {}): Tensor {
+  // A 0-d tensor outside autograd passes as its number (PyTorch's Scalar argument).
+  const fillValue = given instanceof Tensor && given.ndim === 0 && !given.requiresGrad ? given.item() : given;
+  if (fillValue instanceof Tensor) throw new ArgumentError("fill_diagonal_(): argument 'fill_value' (position 1) must be Number, not Tensor");
   checkArg("Tensor.fill_diagonal_()", fillValue, typeof fillValue === "boolean" ? "boolean" : "number", 1, "fill_value");
   checkOptions("Tensor.fill_diagonal_()", opts, { wrap: "boolean" }, { index: 2, positional: "wrap" });
   if (self.ndim < 2) throw new ShapeError("dimensions must larger than 1");
@@ -135,7 +138,7 @@ function baddbmm_(self: Tensor, batch1: Tensor, batch2: Tensor, opts: AddmmOptio
 }
 
 defineMethods({
-  fillDiagonal_(this: Tensor, fillValue: number | boolean, opts?: FillDiagonalOptions) {
+  fillDiagonal_(this: Tensor, fillValue: number | boolean | Tensor, opts?: FillDiagonalOptions) {
     return fillDiagonal_(this, fillValue, opts);
   },
   tril_: triangle_(tril, "TrilBackward0"),
