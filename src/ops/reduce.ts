@@ -202,7 +202,9 @@ export function prod(x: Tensor, dim?: number, keepdim = false): Tensor {
     const whole = dim === undefined;
     // createGraph: result / x over x and the result themselves, so it is recorded; the zeros branch is not.
     if (zeros === 0) return [mul(div(expandBack(out, x, dims, keepdim), isGradEnabled() ? x : xd), expandBack(g, x, dims, keepdim))];
-    const local = whole && zeros > 1 ? fresh(x.shape, x.dtype) : othersProduct(xd, whole || x.ndim === 0 ? null : dims[0]!);
+    // several zeros in a whole-tensor product: PyTorch's zeros_like(input), whatever g is (NaN included)
+    if (whole && zeros > 1) return [fresh(x.shape, x.dtype)];
+    const local = othersProduct(xd, whole || x.ndim === 0 ? null : dims[0]!);
     return [refuseTwice("ProdBackward0", mul(local, expandBack(g, x, dims, keepdim)), [x, g])];
   }, [x, out]);
 }

@@ -230,3 +230,13 @@ test("cross_entropy's composed path (strided logits): ignored rows get 0 gradien
   l.backward(torch.tensor(NaN, { dtype: "float64" }));
   assert.deepEqual(values(base.grad!), Array(12).fill(0));
 });
+
+test("prod backward with several zeros in a whole-tensor product is zeros_like(input), even for a NaN gradient", () => {
+  // torch.tensor([0, 2, -0., inf]).prod().backward(nan) -> [0, 0, 0, 0]; torch.tensor([0, 2, 3.]).prod().backward(nan) -> all NaN
+  const x = torch.tensor([0, 2, -0, Infinity], { dtype: "float64", requiresGrad: true });
+  x.prod().backward(torch.tensor(NaN, { dtype: "float64" }));
+  assert.deepEqual(values(x.grad!), [0, 0, 0, 0]);
+  const y = torch.tensor([0, 2, 3], { dtype: "float64", requiresGrad: true });
+  y.prod().backward(torch.tensor(NaN, { dtype: "float64" }));
+  assert.deepEqual(values(y.grad!), [NaN, NaN, NaN]);
+});
