@@ -51,7 +51,7 @@ function syncAccessors(m: IndexedModules): void {
  */
 export class IndexedModules extends Module {
   /** @internal */ static override readonly builtinName: string = "IndexedModules";
-  readonly [index: number]: AnyModule;
+  [index: number]: AnyModule;
 
   protected constructor(modules: Iterable<AnyModule>) {
     super();

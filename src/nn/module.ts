@@ -110,6 +110,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
     if (param !== null && !isParameter(param)) {
       throw new ArgumentError(`cannot assign a plain Tensor as parameter '${name}' (nn.Parameter or null required)`);
     }
+    exposeAttribute(this, name, (m) => slots(m).params.get(name) ?? null, (m, v) => m.registerParameter(name, v as Tensor | null));
     slots(this).params.set(name, param);
   }
 
@@ -117,6 +118,7 @@ export class Module<In extends unknown[] = [Tensor], Out = Tensor> {
   addModule(name: string, module: AnyModule | null): void {
     checkName(name, "module");
     if (module !== null && !(module instanceof Module)) throw new ArgumentError(`${String(module)} is not a Module subclass`);
+    exposeAttribute(this, name, (m) => slots(m).modules.get(name) ?? null, (m, v) => m.addModule(name, v as AnyModule | null));
     slots(this).modules.set(name, module);
   }
 
@@ -375,3 +377,26 @@ Object.defineProperty(Module.prototype, Symbol.for("nodejs.util.inspect.custom")
     return this.toString();
   },
 });
+
+/**
+ * `module.name` for a child or parameter registered by name (PyTorch's `__getattr__` falls back to
+ * `_modules` and `_parameters`); a name already assigned on the instance keeps its property. The accessor reads its
+ * receiver, so a deep copy (attention/clone.ts) sees its own registrations. Numeric names are left to
+ * Sequential and ModuleList, whose `seq[0]` is by position.
+ */
+function exposeAttribute(
+  m: AnyModule,
+  name: string,
+  get: (m: AnyModule) => unknown,
+  set: (m: AnyModule, v: unknown) => void,
+): void {
+  if (/^\d+$/.test(name) || Object.hasOwn(m, name)) return;
+  // PyTorch's add_module / register_parameter refuse a name the class already uses (a method, a property).
+  if (name in m) throw new ArgumentError(`attribute '${name}' already exists`);
+  Object.defineProperty(m, name, {
+    get(this: AnyModule) { return get(this); },
+    set(this: AnyModule, v: unknown) { set(this, v); },
+    enumerable: false,
+    configurable: true,
+  });
+}

@@ -25,10 +25,10 @@ test("seq[i] and seq[-i] read the member at that position, as PyTorch's indexing
 
 test("assigning seq[i] replaces the member under its key, as `model[-1] = nn.Linear(...)`", () => {
   const s = new nn.Sequential(new nn.Linear(4, 4), new nn.ReLU(), new nn.Linear(4, 2));
-  (s as { [i: number]: torch.nn.Module })[-1] = new nn.Linear(4, 7);
+  s[-1] = new nn.Linear(4, 7);
   assert.deepEqual([...s.forward(torch.randn([5, 4])).shape], [5, 7]);
   assert.deepEqual(Object.keys(s.stateDict()), ["0.weight", "0.bias", "2.weight", "2.bias"]);
-  (s as { [i: number]: torch.nn.Module })[1] = new nn.Tanh();
+  s[1] = new nn.Tanh();
   assert.equal(s[1]!.constructor.name, "Tanh");
   assert.throws(() => ((s as { [i: number]: unknown })[0] = 3), /is not a Module subclass/);
 });
@@ -43,9 +43,9 @@ test("positions follow append, insert, pop, named Sequentials and ModuleList", (
   assert.equal(s.length, 2);
   assert.equal(s[2], undefined);
   assert.equal(s[-3], undefined);
-  assert.equal(s[-1]!.constructor.name, "ReLU");
+  assert.equal(s.at(-1).constructor.name, "ReLU");
   s.append(new nn.Sigmoid());
-  assert.equal(s[2]!.constructor.name, "Sigmoid");
+  assert.equal(s.at(2).constructor.name, "Sigmoid");
   const named = new nn.Sequential(new Map<string, torch.nn.Module>([["fc", new nn.Linear(1, 1)], ["act", new nn.ReLU()]]));
   assert.equal(named[1]!.constructor.name, "ReLU");
   assert.deepEqual(Object.keys(named.stateDict()), ["fc.weight", "fc.bias"]);
@@ -65,4 +65,28 @@ test("a deep copy (Transformer's layer clones) indexes its own members", async (
   assert.equal(c[2]!.constructor.name, "Tanh");
   assert.equal(c[-1], c[2]);
   assert.equal(s[2], undefined);
+});
+
+test("children and parameters registered by name read as attributes, as PyTorch's __getattr__", () => {
+  const named = new nn.Sequential(new Map<string, torch.nn.Module>([["fc", new nn.Linear(1, 2)], ["act", new nn.ReLU()]]));
+  const attrs = named as unknown as { fc: torch.nn.Linear; act: torch.nn.Module };
+  assert.equal(attrs.fc, named[0]);
+  assert.equal(attrs.act, named[1]);
+  const m = new nn.Module();
+  const conv = new nn.Conv2d(1, 1, 1);
+  m.addModule("conv", conv);
+  const p = nn.Parameter(torch.zeros([2]));
+  m.registerParameter("scale", p);
+  const a = m as unknown as { conv: torch.nn.Module; scale: torch.Tensor | null };
+  assert.equal(a.conv, conv);
+  assert.equal(a.scale, p);
+  const p2 = nn.Parameter(torch.ones([2]));
+  a.scale = p2;
+  assert.deepEqual([...m.parameters()].includes(p2), true);
+  assert.throws(() => (a.scale = torch.ones([2])), /cannot assign a plain Tensor as parameter 'scale'/);
+  assert.deepEqual(Object.keys(m.stateDict()), ["scale", "conv.weight", "conv.bias"]);
+  // a name the class already uses (a method) is refused, as PyTorch's KeyError
+  assert.throws(() => m.addModule("train", new nn.ReLU()), /attribute 'train' already exists/);
+  assert.equal(typeof m.train, "function");
+  assert.throws(() => new nn.ModuleDict({ keys: new nn.ReLU() }), /attribute 'keys' already exists/);
 });
