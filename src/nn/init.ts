@@ -163,3 +163,4 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
   return normal_(t, 0, kaimingStd(t, opts), { generator: opts.generator });
 }
 export { orthogonal_, truncNormal_, eye_, dirac_, sparse_ } from "./init_more.ts";
+export { uniform, normal, constant, eye, dirac, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal } from "./init_deprecated.ts";

@@ -358,3 +358,26 @@ describe("nn.utils.skipInit", () => {
     assert.ok([...(nn.init.ones_(torch.empty([2])).toTypedArray() as Float32Array)].every((v) => v === 1));
   });
 });
+
+describe("nn.init's deprecated names (PyTorch 1.13's uniform, normal, constant, eye, dirac, xavier*/kaiming* without _)", () => {
+  it("fill as their in-place namesakes do, from the same generator", () => {
+    const pairs: [string, unknown[]][] = [
+      ["uniform", [-2, 3]], ["normal", [1, 0.5]], ["xavierUniform", [1.5]], ["xavierNormal", [0.5]], ["kaimingUniform", [{ a: 1 }]], ["kaimingNormal", [{ mode: "fan_out" }]],
+    ];
+    const init = nn.init as unknown as Record<string, (t: Tensor, ...a: unknown[]) => Tensor>;
+    for (const [name, args] of pairs) {
+      const withGen = (g: number): unknown[] => {
+        const gen = new torch.Generator().manualSeed(g);
+        const last = args[args.length - 1];
+        if (typeof last === "object") return [...args.slice(0, -1), { ...(last as object), generator: gen }];
+        return [...args, { generator: gen }];
+      };
+      const a = init[name]!(torch.empty([3, 4]), ...withGen(11));
+      const b = init[`${name}_`]!(torch.empty([3, 4]), ...withGen(11));
+      assert.deepEqual([...(a.toTypedArray() as Float32Array)], [...(b.toTypedArray() as Float32Array)], name);
+    }
+    assert.deepEqual([...(nn.init.constant(torch.empty([2]), 3).toTypedArray() as Float32Array)], [3, 3]);
+    close(nn.init.eye(torch.empty([3, 5])), FIXTURE.init.eye[0]!.result, "eye", 0);
+    close(nn.init.dirac(torch.empty([6, 3, 3, 3]), 2), FIXTURE.init.dirac[1]!.result, "dirac", 0);
+  });
+});
