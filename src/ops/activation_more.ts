@@ -66,13 +66,16 @@ export function hardswish(input: Tensor): Tensor {
 }
 
 /** relu6(x + 3) / 6; the slope 1/6 strictly inside (-3, 3). */
+const ONE_SIXTH_F = Math.fround(1 / 6);
+
 export function hardsigmoid(input: Tensor): Tensor {
   checkFloat(input, "hardsigmoid_cpu");
   return pointwise(
     input,
     "HardsigmoidBackward0",
     (x) => div(clamp(add(x, 3), 0, 6), 6),
-    (g, x) => where(logicalAnd(gt(x, -3), lt(x, 3)), div(g, 6), 0),
+    // PyTorch's kernel multiplies by one_sixth = 1.0f / 6.0f, a float constant even for float64
+    (g, x) => where(logicalAnd(gt(x, -3), lt(x, 3)), mul(g, ONE_SIXTH_F), 0),
   );
 }
 

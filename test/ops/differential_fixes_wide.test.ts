@@ -240,3 +240,15 @@ test("prod backward with several zeros in a whole-tensor product is zeros_like(i
   y.prod().backward(torch.tensor(NaN, { dtype: "float64" }));
   assert.deepEqual(values(y.grad!), [NaN, NaN, NaN]);
 });
+
+test("hardsigmoid's gradient multiplies by the float constant 1.0f / 6.0f, float64 included", () => {
+  // x = [-2.0871, 0.5, 2.9]; F.hardsigmoid(x).backward([1.419, 0.3, 1]) in float64 and float32
+  for (const [dt, want] of [
+    ["float64", [0.23650000704824925, 0.05000000149011612, 0.1666666716337204]],
+    ["float32", [0.23650000989437103, 0.05000000447034836, 0.1666666716337204]],
+  ] as const) {
+    const x = torch.tensor([-2.0871, 0.5, 2.9], { dtype: dt, requiresGrad: true });
+    F.hardsigmoid(x).backward(torch.tensor([1.419, 0.3, 1], { dtype: dt }));
+    assert.deepEqual(values(x.grad!), want);
+  }
+});
