@@ -165,6 +165,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.FeatureAlphaDropout": [() => make(nn.FeatureAlphaDropout, 0.5, { in_place: true }), "nn.FeatureAlphaDropout(): unknown option 'in_place' (did you mean 'inplace'?)"],
   "nn.UpsamplingNearest2d": [() => make(nn.UpsamplingNearest2d, { scale_factor: 2 }), "nn.UpsamplingNearest2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
   "nn.UpsamplingBilinear2d": [() => make(nn.UpsamplingBilinear2d, { scale_factor: 2 }), "nn.UpsamplingBilinear2d(): unknown option 'scale_factor' (did you mean 'scaleFactor'?)"],
+  "nn.Bilinear": [() => make(nn.Bilinear, 2, 3, 4, { bias_: false }), "nn.Bilinear(): unknown option 'bias_' (did you mean 'bias'?)"],
+  "nn.EmbeddingBag": [() => make(nn.EmbeddingBag, 5, 2, { padding_idx: 0 }), "nn.EmbeddingBag(): unknown option 'padding_idx' (did you mean 'paddingIdx'?)"],
   // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
   "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],

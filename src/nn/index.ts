@@ -47,3 +47,5 @@ export { ParameterList, ParameterDict } from "./parameter_containers.ts";
 export { ConvTranspose1d, type ConvTranspose1dOptions } from "./conv_transpose1d.ts";
 export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./dropout_more.ts";
 export { UpsamplingNearest2d, UpsamplingBilinear2d, type UpsamplingOptions } from "./upsampling.ts";
+export { Bilinear, type BilinearOptions } from "./bilinear.ts";
+export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./embedding_bag.ts";

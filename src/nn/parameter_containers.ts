@@ -92,7 +92,7 @@ export class ParameterList extends Module {
   }
 }
 
-type ParameterEntries = ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>;
+type ParameterEntries = ParameterDict | ReadonlyMap<string, Tensor> | Readonly<Record<string, Tensor>> | Iterable<readonly [string, Tensor]>;
 
 /**
  * Parameters by name, in insertion order: `new nn.ParameterDict({ a: w })`, `dict.set("b", v)`,

@@ -180,3 +180,40 @@ describe("dropout variants: the random masks by their statistics", () => {
     assert.equal(new nn.Dropout3d(0.4).eval().forward(x5), x5);
   });
 });
+
+describe("F.gumbelSoftmax", () => {
+  test("soft samples are distributions whose argmax follows softmax(logits)", () => {
+    torch.manualSeed(11);
+    const logits = torch.tensor([Math.log(0.5), Math.log(0.3), Math.log(0.2)]);
+    const n = 20000;
+    const y = nn.F.gumbelSoftmax(logits.expand([n, 3]), { tau: 0.5 });
+    const rowSums = y.sum(1);
+    assert.ok(rowSums.sub(1).abs().max().item() < 1e-5, "each sample sums to 1");
+    const counts = [0, 0, 0];
+    for (const k of Array.from(y.argmax(1).toTypedArray() as unknown as BigInt64Array, Number)) counts[k]!++;
+    [0.5, 0.3, 0.2].forEach((p, k) => assert.ok(Math.abs(counts[k]! / n - p) < 0.015, `class ${k}: ${counts[k]! / n} vs ${p}`));
+  });
+
+  test("hard: one-hot values, the soft sample's gradient (straight through)", () => {
+    const w = torch.randn([4, 5]);
+    torch.manualSeed(12);
+    const logits = torch.randn([4, 5], { requiresGrad: true });
+    const y = nn.F.gumbelSoftmax(logits, { hard: true, dim: 1 });
+    assert.deepEqual([...y.shape], [4, 5]);
+    const v = Array.from(y.toTypedArray() as Float32Array);
+    assert.ok(v.every((x) => x === 0 || x === 1), "one-hot");
+    assert.deepEqual(Array.from(y.sum(1).toTypedArray() as Float32Array), [1, 1, 1, 1]);
+    y.mul(w).sum().backward();
+    // Replaying the same draws gives the soft sample; its gradient is the one the hard output passes back.
+    torch.manualSeed(12);
+    const logits2 = torch.randn([4, 5], { requiresGrad: true });
+    const soft = nn.F.gumbelSoftmax(logits2, 1, false, 1e-10, 1);
+    soft.mul(w).sum().backward();
+    const g1 = Array.from(logits.grad!.toTypedArray() as Float32Array);
+    const g2 = Array.from(logits2.grad!.toTypedArray() as Float32Array);
+    g1.forEach((g, i) => assert.ok(Math.abs(g - g2[i]!) < 1e-6, `grad ${i}: ${g} vs ${g2[i]}`));
+    assert.ok(g1.some((g) => g !== 0), "a gradient flows");
+    // The hard output is the one-hot of the soft sample's argmax.
+    assert.deepEqual(Array.from(y.argmax(1).toTypedArray() as unknown as BigInt64Array), Array.from(soft.argmax(1).toTypedArray() as unknown as BigInt64Array));
+  });
+});

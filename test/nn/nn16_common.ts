@@ -8,7 +8,8 @@ import * as torch from "../../src/index.ts";
 import { type Call, type Tens, type Tensor, build, check, loadJson, run, tensor } from "./nn15_common.ts";
 
 export interface Case extends Call {
-  inputs: { tensor: Tens; grad: boolean }[];
+  /** null: an argument passed as null (EmbeddingBag's offsets). */
+  inputs: { tensor: Tens | null; grad: boolean }[];
   state?: Record<string, Tens>;
   train?: boolean;
   outputs: Tens[];
@@ -35,7 +36,7 @@ export const fixture = (): Fixture => loadJson<Fixture>("nn16.json");
 
 /** Runs one fixture case and checks everything PyTorch recorded for it. */
 export function runCase(c: Case): void {
-  const leaves = c.inputs.map((i) => tensor(i.tensor, i.grad));
+  const leaves = c.inputs.map((i) => (i.tensor === null ? null : tensor(i.tensor, i.grad))) as Tensor[];
   let outs: Tensor[];
   let mod: torch.nn.AnyModule | null = null;
   if (c.module !== undefined) {

@@ -44,3 +44,6 @@ export { convTranspose1d } from "../../ops/conv_transpose1d.ts";
 export { dropout1d, dropout3d, alphaDropout, featureAlphaDropout } from "./dropout_more.ts";
 export { upsample, upsampleNearest, upsampleBilinear, type UpsampleSizeOptions } from "./upsample.ts";
 export { maxPool1dWithIndices, maxPool2dWithIndices } from "./pooling_indices.ts";
+export { bilinear } from "./bilinear.ts";
+export { embeddingBag, type EmbeddingBagMode, type EmbeddingBagOptions } from "./embedding_bag.ts";
+export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from "./pdist_gumbel.ts";
