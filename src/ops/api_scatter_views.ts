@@ -6,7 +6,7 @@ import { type IndexReduceMode, type IndexReduceOptions, indexReduce, indexReduce
 import { type PutOptions, maskedScatter, maskedScatter_, put, put_ } from "./masked_scatter.ts";
 import type { DiagonalOptions } from "./shape_extra_diag.ts";
 import { type SliceScatterOptions, diagonalScatter, selectScatter, sliceScatter } from "./scatter_views.ts";
-import { narrowCopy, splitWithSizes, sumToSize, unsafeChunk, unsafeSplit } from "./split_more.ts";
+import { narrowCopy, splitWithSizes, sumToSize, unsafeChunk, unsafeSplit, unsafeSplitWithSizes } from "./split_more.ts";
 
 /**
  * The public face of masked_scatter, put, index_reduce, the *_scatter ops and the split variants:
@@ -16,7 +16,7 @@ import { narrowCopy, splitWithSizes, sumToSize, unsafeChunk, unsafeSplit } from 
 export { maskedScatter, put, type PutOptions } from "./masked_scatter.ts";
 export { indexReduce, type IndexReduceMode, type IndexReduceOptions } from "./index_reduce.ts";
 export { diagonalScatter, selectScatter, sliceScatter, type SliceScatterOptions } from "./scatter_views.ts";
-export { narrowCopy, splitWithSizes, unsafeChunk, unsafeSplit } from "./split_more.ts";
+export { narrowCopy, splitWithSizes, unsafeChunk, unsafeSplit, unsafeSplitWithSizes } from "./split_more.ts";
 export { prelu } from "./activation_extra.ts";
 
 type PutArgs = (boolean | PutOptions | undefined)[];
@@ -38,6 +38,7 @@ declare module "../tensor/tensor.ts" {
     splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     unsafeChunk(chunks: number, dim?: number): Tensor[];
     unsafeSplit(splitSize: number, dim?: number): Tensor[];
+    unsafeSplitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     /** Sums the broadcast dims away to `size` (`x.sumToSize(1, 4)` or `x.sumToSize([1, 4])`). */
     sumToSize(...size: (number | readonly number[])[]): Tensor;
     prelu(weight: Tensor): Tensor;
@@ -58,6 +59,7 @@ defineMethods({
   splitWithSizes: method(splitWithSizes),
   unsafeChunk: method(unsafeChunk),
   unsafeSplit: method(unsafeSplit),
+  unsafeSplitWithSizes: method(unsafeSplitWithSizes),
   sumToSize(this: Tensor, ...size: (number | readonly number[])[]) {
     if (size.length === 0) throw new ArgumentError('sum_to_size() missing 1 required positional arguments: "size"');
     return sizesMethod(sumToSize).call(this, ...size);

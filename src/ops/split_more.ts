@@ -11,7 +11,7 @@ import { clone, narrow } from "./views.ts";
 
 /**
  * The copying and summing cousins of the view ops: narrow_copy, split_with_sizes, unsafe_split,
- * unsafe_chunk and Tensor.sum_to_size.
+ * unsafe_split_with_sizes, unsafe_chunk and Tensor.sum_to_size.
  */
 
 /** torch.narrow_copy: narrow's elements in fresh memory. PyTorch 1.13 has no derivative for it. */
@@ -35,13 +35,13 @@ export function splitWithSizes(input: Tensor, splitSizes: readonly number[], dim
  * Each piece as a tensor of its own (not a view to autograd, PyTorch's "unsafe" ops): kindling copies
  * it, so writing a piece in place never reaches the input. Its gradient is placed back into zeros.
  */
-function unsafePieces(input: Tensor, pieces: Tensor[], dim: number): Tensor[] {
+function unsafePieces(input: Tensor, pieces: Tensor[], dim: number, node = "UnsafeSplitBackward0"): Tensor[] {
   const d = input.ndim === 0 ? 0 : normDim(dim, input.ndim);
   let start = 0;
   return pieces.map((p) => {
     const from = start;
     start += p.shape[d]!;
-    return record(clone(p), "UnsafeSplitBackward0", [input], (g) => [
+    return record(clone(p), node, [input], (g) => [
       sliceScatter(zeros(input.shape, { dtype: g.dtype }), g, d, from, from + g.shape[d]!),
     ], false);
   });
@@ -52,6 +52,12 @@ export function unsafeSplit(input: Tensor, splitSize: number, dim = 0): Tensor[]
   Tensor.check(input, "input");
   checkArg("unsafe_split()", splitSize, "int", 2, "split_size");
   return unsafePieces(input, split(input.detach(), splitSize, dim), dim);
+}
+
+/** torch.unsafe_split_with_sizes: splitWithSizes, with pieces autograd does not treat as views. */
+export function unsafeSplitWithSizes(input: Tensor, splitSizes: readonly number[], dim = 0): Tensor[] {
+  Tensor.check(input, "input");
+  return unsafePieces(input, splitWithSizes(input.detach(), splitSizes, dim), dim, "UnsafeSplitWithSizesBackward0");
 }
 
 /** torch.unsafe_chunk: chunk, with pieces autograd does not treat as views. */

@@ -24,6 +24,14 @@ declare module "../tensor/tensor.ts" {
     readonly isQuantized: boolean;
     readonly isMeta: boolean;
     readonly isNested: boolean;
+    readonly isSparseCsr: boolean;
+    readonly isMkldnn: boolean;
+    /** False: no tensor lives on an accelerator (isCuda too). */
+    readonly isMps: boolean;
+    readonly isXpu: boolean;
+    readonly isIpu: boolean;
+    readonly isVulkan: boolean;
+    readonly isOrt: boolean;
     /** "strided" (torch.strided): every kindling tensor is dense with strides. */
     readonly layout: Layout;
     /**
@@ -51,6 +59,8 @@ declare module "../tensor/tensor.ts" {
     apply_(fn: (value: number | boolean) => number | boolean): Tensor;
     /** Replaces each element by fn(element, other's element), other broadcast to self's shape. */
     map_(other: Tensor, fn: (value: number | boolean, other: number | boolean) => number | boolean): Tensor;
+    /** Replaces each element by fn(element, x's, y's), x and y broadcast to self's shape. */
+    map2_(x: Tensor, y: Tensor, fn: (value: number | boolean, x: number | boolean, y: number | boolean) => number | boolean): Tensor;
     /** Refused: kindling has no float16 dtype. */
     half(): never;
     /** Refused: kindling has no bfloat16 dtype. */
@@ -130,19 +140,29 @@ function apply_(self: Tensor, fn: (v: number | boolean) => number | boolean): Te
   return self;
 }
 
-function map_(self: Tensor, other: Tensor, fn: (v: number | boolean, o: number | boolean) => number | boolean): Tensor {
-  Tensor.check(other, "other");
-  checkCallable("Tensor.map_()", fn, 2);
-  if (self.requiresGrad || other.requiresGrad) {
-    throw new AutogradError("Can't call map_() on Variable that requires grad. Use var.detach().map_() instead.");
+type Elem = number | boolean;
+
+/** map_ and map2_: fn over self's elements and the others' (broadcast to self), read before any write. */
+function mapWith(op: string, self: Tensor, others: readonly [string, Tensor][], fn: (...v: Elem[]) => Elem): Tensor {
+  for (const [name, o] of others) Tensor.check(o, name);
+  checkCallable(`Tensor.${op}()`, fn, others.length + 1);
+  if (self.requiresGrad || others.some(([, o]) => o.requiresGrad)) {
+    throw new AutogradError(`Can't call ${op}() on Variable that requires grad. Use var.detach().${op}() instead.`);
   }
-  if (other.dtype !== self.dtype) throw new DTypeError(`map_: expected ${TENSOR_TYPE[self.dtype]} for 'other' (got ${TENSOR_TYPE[other.dtype]})`);
-  const o = expand(other, self.shape);
-  // other's values are read first, so an other sharing self's memory sees the old values.
-  const theirs = addresses(o).map((a) => o.storage[a]!);
+  for (const [name, o] of others) {
+    if (o.dtype !== self.dtype) {
+      const arg = op === "map_" ? "'other'" : `argument '${name}'`;
+      throw new DTypeError(`${op}: expected ${TENSOR_TYPE[self.dtype]} for ${arg} (got ${TENSOR_TYPE[o.dtype]})`);
+    }
+  }
+  // the others' values are read first, so one sharing self's memory gives its old values.
+  const theirs = others.map(([, o]) => {
+    const e = expand(o, self.shape);
+    return addresses(e).map((a) => value(self.dtype, e.storage[a]!));
+  });
   const s = self.storage;
   addresses(self).forEach((a, i) => {
-    s[a] = element(self.dtype, fn(value(self.dtype, s[a]!), value(self.dtype, theirs[i]!)));
+    s[a] = element(self.dtype, fn(value(self.dtype, s[a]!), ...theirs.map((t) => t[i]!)));
   });
   if (self.numel() > 0) bumpVersion(s);
   return self;
@@ -151,7 +171,9 @@ function map_(self: Tensor, other: Tensor, fn: (v: number | boolean, o: number |
 const constant = <T>(name: string, v: T) =>
   Object.defineProperty(Tensor.prototype, name, { get: () => v, configurable: true, enumerable: false });
 
-for (const name of ["isSparse", "isQuantized", "isMeta", "isNested"]) constant(name, false);
+for (const name of ["isSparse", "isSparseCsr", "isQuantized", "isMeta", "isNested", "isMkldnn", "isMps", "isXpu", "isIpu", "isVulkan", "isOrt"]) {
+  constant(name, false);
+}
 constant("isCpu", true);
 constant("layout", strided);
 constant("outputNr", 0);
@@ -170,9 +192,13 @@ defineMethods({
     checkArity("Tensor.apply_()", arguments, 1);
     return apply_(this, fn);
   },
-  map_(this: Tensor, other: Tensor, fn: (v: number | boolean, o: number | boolean) => number | boolean) {
+  map_(this: Tensor, other: Tensor, fn: (v: Elem, o: Elem) => Elem) {
     checkArity("Tensor.map_()", arguments, 2);
-    return map_(this, other, fn);
+    return mapWith("map_", this, [["other", other]], fn as (...v: Elem[]) => Elem);
+  },
+  map2_(this: Tensor, x: Tensor, y: Tensor, fn: (v: Elem, x: Elem, y: Elem) => Elem) {
+    checkArity("Tensor.map2_()", arguments, 3);
+    return mapWith("map2_", this, [["x", x], ["y", y]], fn as (...v: Elem[]) => Elem);
   },
   half: refuseCast("half", "float16", "float() gives float32"),
   bfloat16: refuseCast("bfloat16", "bfloat16", "float() gives float32"),

@@ -107,6 +107,9 @@ const calls: Record<string, Call> = {
   sws_errNeg: (x) => torch.splitWithSizes(x, [4, -1]),
   us_basic: (x) => x.unsafeSplit(3, 1),
   us_fn: (x) => torch.unsafeSplit(x, 2),
+  usws_basic: (x) => x.unsafeSplitWithSizes([1, 3], 1),
+  usws_fn: (x) => torch.unsafeSplitWithSizes(x, [2, 0, 1]),
+  usws_errSum: (x) => torch.unsafeSplitWithSizes(x, [1, 1]),
   uc_basic: (x) => x.unsafeChunk(2, 1),
   uc_uneven: (x) => torch.unsafeChunk(x, 3),
   sts_row: (x) => x.sumToSize(1, 4),
@@ -128,7 +131,7 @@ const calls: Record<string, Call> = {
 };
 
 const COMPOSED = "kindling composes it of other ops, whose node is last";
-runCases(["ms_", "put_", "ir_", "ds_", "ss_", "sl_", "nc_", "sws_", "us_", "uc_", "sts_", "angle_", "prelu_"], calls, {
+runCases(["ms_", "put_", "ir_", "ds_", "ss_", "sl_", "nc_", "sws_", "usws_", "us_", "uc_", "sts_", "angle_", "prelu_"], calls, {
   nodeDiffers: {
     ir_0d: "a 0-d input is reduced as one element and reshaped back: ViewBackward0 last",
     ...Object.fromEntries(["sws_basic", "sws_fn", "sts_row", "sts_col", "sts_lead", "sts_scalar", "prelu_single", "prelu_channels"].map((n) => [n, COMPOSED])),

@@ -29,9 +29,14 @@ const calls: Record<string, Call> = {
   mp_errGrad: (_t, o) => torch.ones([2]).map_(o!, (a) => a),
   mp_errDtype: (t, o) => t.clone().map_(o!, (a) => a),
   mp_errDtypeInt: (t, o) => t.clone().map_(o!, (a) => a),
+  mp2_basic: (t, a, b) => t.clone().map2_(a!, b!, (v, p, q) => num(v) + num(p) * num(q)),
+  mp2_broadcast: (t, a, b) => t.clone().map2_(a!, b!, (v, p, q) => num(v) - num(p) + num(q)),
+  mp2_errDtypeX: (t, a, b) => t.clone().map2_(a!, b!, (v) => v),
+  mp2_errDtypeY: (t, a, b) => t.clone().map2_(a!, b!, (v) => v),
+  mp2_errGrad: (t, a, b) => t.clone().map2_(a!, b!, (v) => v),
 };
 
-runCases(["ap_", "mp_"], calls);
+runCases(["ap_", "mp_", "mp2_"], calls);
 
 const q = fixture.values.queries as Record<string, boolean | number | string>;
 
@@ -52,6 +57,8 @@ test("placement and kind queries answer as PyTorch's cpu tensors do", () => {
   assert.equal(torch.isInference(x), q.torchIsInference);
   assert.equal(x.outputNr, q.outputNr);
   assert.equal(x.mul(2).outputNr, q.outputNrOfOp);
+  const flags = { isSparseCsr: "is_sparse_csr", isMkldnn: "is_mkldnn", isMps: "is_mps", isXpu: "is_xpu", isIpu: "is_ipu", isVulkan: "is_vulkan", isOrt: "is_ort" } as const;
+  for (const [k, py] of Object.entries(flags)) assert.equal(x[k as keyof typeof flags], q[py], k);
   // read-only, as PyTorch's properties
   assert.throws(() => { (x as unknown as { isCpu: boolean }).isCpu = false; }, TypeError);
 });
