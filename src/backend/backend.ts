@@ -221,16 +221,4 @@ export interface Backend {
 
   /** The adjoint of adaptiveAvgPool2d; gx is pre-zeroed by the caller. */
   adaptiveAvgPool2dBackward(g: Floats, win: AdaptiveWindow, gx: Floats): void;
-
-  /** Samples contiguous x [N, C, H, W] at contiguous grid [N, oH, oW, 2] into out [N, C, oH, oW] (F.grid_sample). */
-  gridSample2d(x: Floats, grid: Floats, geo: GridSampleGeometry, out: Floats): void;
-
-  /** gridSample2d's gradients: gInput (pre-zeroed; null when not needed) and gGrid (written in full). */
-  gridSample2dBackward(g: Floats, x: Floats, grid: Floats, geo: GridSampleGeometry, gInput: Floats | null, gGrid: Floats): void;
-
-  /** Samples contiguous x [N, C, D, H, W] at contiguous grid [N, oD, oH, oW, 3] into out [N, C, oD, oH, oW]. */
-  gridSample3d(x: Floats, grid: Floats, geo: GridSample3dGeometry, out: Floats): void;
-
-  /** gridSample3d's gradients, as gridSample2dBackward's. */
-  gridSample3dBackward(g: Floats, x: Floats, grid: Floats, geo: GridSample3dGeometry, gInput: Floats | null, gGrid: Floats): void;
 }

@@ -24,7 +24,6 @@ export const KERNEL_NAMES = [
   "unary", "binary", "binaryScalar", "copy", "scatterInto", "reduce", "gemm", "softmax", "softmaxBackward",
   "dropout", "dropoutBackward", "layerNorm", "layerNormBackward", "gather", "scatterAdd", "indexSelect", "indexAdd", "where", "gaussSolve", "im2col", "col2im", "maxPool2d",
   "maxPool2dBackward", "avgPool2d", "avgPool2dBackward", "adaptiveAvgPool2d", "adaptiveAvgPool2dBackward",
-  "gridSample2d", "gridSample2dBackward", "gridSample3d", "gridSample3dBackward",
 ] as const satisfies readonly (keyof Backend)[];
 
 export type KernelName = (typeof KERNEL_NAMES)[number];

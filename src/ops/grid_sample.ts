@@ -1,5 +1,8 @@
 import type { GridSample3dGeometry, GridSampleGeometry } from "../backend/backend.ts";
-import { backend } from "../backend/registry.ts";
+// Plain JS on every backend, imported here rather than registered as backend kernels so that only pages
+// that sample grids carry them.
+import { gridSample2d, gridSample2dBackward } from "../backend/js/grid_sample.ts";
+import { gridSample3d, gridSample3dBackward } from "../backend/js/grid_sample_3d.ts";
 import { record } from "../autograd/record.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
@@ -88,14 +91,14 @@ export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions 
     const [D, H, W] = input.shape.slice(2) as [number, number, number];
     const [oD, oH, oW] = grid.shape.slice(1, 4) as [number, number, number];
     const geo: GridSample3dGeometry = { ...base, D, H, W, oD, oH, oW, mode: mode as GridSample3dGeometry["mode"] };
-    forward = (o) => backend().gridSample3d(x, g, geo, o);
-    backward = (go, gi, gg) => backend().gridSample3dBackward(go, x, g, geo, gi, gg);
+    forward = (o) => gridSample3d(x, g, geo, o);
+    backward = (go, gi, gg) => gridSample3dBackward(go, x, g, geo, gi, gg);
   } else {
     const [H, W] = input.shape.slice(2) as [number, number];
     const [oH, oW] = grid.shape.slice(1, 3) as [number, number];
     const geo: GridSampleGeometry = { ...base, H, W, oH, oW, mode };
-    forward = (o) => backend().gridSample2d(x, g, geo, o);
-    backward = (go, gi, gg) => backend().gridSample2dBackward(go, x, g, geo, gi, gg);
+    forward = (o) => gridSample2d(x, g, geo, o);
+    backward = (go, gi, gg) => gridSample2dBackward(go, x, g, geo, gi, gg);
   }
   forward(out.storage as F);
   // The backward is a kernel: under createGraph the autograd guard (autograd/higher_order.ts) makes its gradients refuse a second derivative.

@@ -5,8 +5,6 @@ import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward } from "./adaptive_pool.ts
 import { avgPool2d, avgPool2dBackward, col2im, im2col, maxPool2d, maxPool2dBackward } from "./conv.ts";
 import { dropout, dropoutBackward } from "./dropout.ts";
 import { gemm } from "./gemm.ts";
-import { gridSample2d, gridSample2dBackward } from "./grid_sample.ts";
-import { gridSample3d, gridSample3dBackward } from "./grid_sample_3d.ts";
 import { layerNorm, layerNormBackward } from "./layer_norm.ts";
 import { gather, indexAdd, indexSelect, scatterAdd } from "./indexing.ts";
 import { reduce, softmax, softmaxBackward } from "./reduce.ts";
@@ -43,11 +41,7 @@ export const jsRegistry = new KernelRegistry("js")
   .register("avgPool2d", avgPool2d)
   .register("avgPool2dBackward", avgPool2dBackward)
   .register("adaptiveAvgPool2d", adaptiveAvgPool2d)
-  .register("adaptiveAvgPool2dBackward", adaptiveAvgPool2dBackward)
-  .register("gridSample2d", gridSample2d)
-  .register("gridSample2dBackward", gridSample2dBackward)
-  .register("gridSample3d", gridSample3d)
-  .register("gridSample3dBackward", gridSample3dBackward);
+  .register("adaptiveAvgPool2dBackward", adaptiveAvgPool2dBackward);
 
 /** The reference backend; it runs every kernel on the calling thread. */
 export const jsBackend: Backend = jsRegistry.view({ getNumThreads: () => 1 });
