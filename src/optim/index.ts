@@ -14,3 +14,4 @@ export { RMSprop, type RMSpropOptions } from "./rmsprop.ts";
 export { Adagrad, type AdagradOptions } from "./adagrad.ts";
 export * as lrScheduler from "./lr_scheduler/index.ts";
 export * from "./extra/index.ts";
+export * as swaUtils from "./swa_utils/index.ts";

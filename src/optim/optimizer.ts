@@ -28,6 +28,8 @@ export interface GroupOptions {
   minLr?: number;
   maxMomentum?: number;
   baseMomentum?: number;
+  /** SWALR's per-group target learning rate (PyTorch's `swa_lr`). */
+  swaLr?: number;
 }
 
 /** A parameter group: its tensors and its options (each option overrides the optimizer's default). */
@@ -62,7 +64,7 @@ export type Closure = () => Tensor | number;
 /** The group options LR schedulers write; a group given to an optimizer may carry them too. */
 type SchedulerKey = Exclude<keyof GroupOptions, "lr">;
 const SCHEDULER_KEYS: Readonly<Record<SchedulerKey, ValueType>> = {
-  initialLr: "number", maxLr: "number", minLr: "number", maxMomentum: "number", baseMomentum: "number",
+  initialLr: "number", maxLr: "number", minLr: "number", maxMomentum: "number", baseMomentum: "number", swaLr: "number",
 };
 
 /** An optimizer's own options with the type each must hold (the scheduler-written ones excepted). */

@@ -32,7 +32,20 @@ interface SchedCase {
   state_dicts: Record<string, unknown>[];
 }
 
+interface SwaCase {
+  name: string;
+  options: { avg_fn?: string; use_buffers?: boolean };
+  initial: Record<string, TensJson>;
+  snapshots: { model: Record<string, TensJson>; averaged: Record<string, TensJson> }[];
+  x: TensJson;
+  y: TensJson;
+}
+
 interface Fixture {
+  swa: {
+    averaged: SwaCase[];
+    update_bn: { initial: Record<string, TensJson>; loader: TensJson[]; tuples: boolean[]; state_dict: Record<string, TensJson>; training: boolean; momentum: number };
+  };
   steps: number;
   inputs: Record<DType, { params: TensJson[]; grads: (TensJson | null)[][] }>;
   optimizers: (Omit<OptimizerCase, "optimizer"> & { optimizer: "Adamax" | "ASGD" | "Rprop" })[];
@@ -187,7 +200,8 @@ function build(c: SchedCase): { opt: torch.optim.Optimizer; scheds: LRScheduler[
     const o = camelOptions(s.options);
     if (typeof o.lrLambda === "string") o.lrLambda = LAMBDAS[o.lrLambda];
     if (Array.isArray(o.lrLambda)) o.lrLambda = (o.lrLambda as string[]).map((n) => LAMBDAS[n]);
-    return new S[s.type]!(opt, o);
+    const Cls = S[s.type] ?? (optim.swaUtils as unknown as typeof S)[s.type]!;
+    return new Cls(opt, o);
   });
   if (c.wrap === "chained") scheds = [new lrScheduler.ChainedScheduler(scheds)];
   else if (c.wrap !== null) scheds = [new lrScheduler.SequentialLR(opt, { schedulers: scheds, milestones: [Number(c.wrap.split(":")[1])] })];
@@ -221,7 +235,7 @@ function runStep(c: SchedCase, opt: torch.optim.Optimizer, scheds: LRScheduler[]
   }
 }
 
-describe("ConstantLR, MultiplicativeLR, PolynomialLR, ChainedScheduler match PyTorch", () => {
+describe("ConstantLR, MultiplicativeLR, PolynomialLR, ChainedScheduler, SWALR match PyTorch", () => {
   for (const c of FIXTURE.schedulers) {
     it(c.name, () => {
       const { opt, scheds } = build(c);
@@ -285,5 +299,85 @@ describe("ConstantLR, MultiplicativeLR, PolynomialLR, ChainedScheduler arguments
     assert.deepEqual(p.getLastLr(), [0.1, 0.05]);
     p.step(); // epoch 1 > total_iters 0: the lr stays
     rejects(() => p.step(0), /PolynomialLR: float division by zero/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const { swaUtils } = optim;
+const dictOf = (d: Record<string, TensJson>): Record<string, Tensor> => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, fromJson(v)]));
+
+function swaModel(initial: Record<string, TensJson>): torch.nn.Sequential {
+  const m = new torch.nn.Sequential(new torch.nn.Linear(3, 4), new torch.nn.BatchNorm1d(4), new torch.nn.Linear(4, 2));
+  m.loadStateDict(dictOf(initial));
+  return m;
+}
+
+function closeState(actual: Record<string, Tensor>, expected: Record<string, TensJson>, where: string): void {
+  assert.deepEqual(Object.keys(actual), Object.keys(expected), `${where}: keys`);
+  for (const [k, v] of Object.entries(expected)) {
+    assert.equal(actual[k]!.dtype, v.dtype, `${where}.${k} dtype`);
+    assert.ok(errorOf(actual[k]!, v) <= 1e-6, `${where}.${k}: rel err ${errorOf(actual[k]!, v)}`);
+  }
+}
+
+describe("swaUtils.AveragedModel matches PyTorch", () => {
+  const AVG_FNS: Record<string, torch.optim.swaUtils.AvgFn> = { ema: (a, x) => a.mul(0.75).add(x.mul(0.25)) };
+  for (const c of FIXTURE.swa.averaged) {
+    it(c.name, () => {
+      const model = swaModel(c.initial);
+      const avg = new swaUtils.AveragedModel(model, {
+        ...(c.options.avg_fn ? { avgFn: AVG_FNS[c.options.avg_fn] } : {}),
+        ...(c.options.use_buffers ? { useBuffers: true } : {}),
+      });
+      assert.notEqual(avg.module, model);
+      c.snapshots.forEach((s, i) => {
+        model.loadStateDict(dictOf(s.model));
+        avg.updateParameters(model);
+        closeState(avg.stateDict(), s.averaged, `update ${i}`);
+      });
+      avg.eval();
+      const y = avg.call(fromJson(c.x)) as Tensor;
+      assert.ok(errorOf(y, c.y) <= 1e-6);
+    });
+  }
+
+  it("refuses bad arguments", () => {
+    const m = new torch.nn.Linear(2, 2);
+    rejects(() => new swaUtils.AveragedModel(m, { avg_fn: null } as never), /AveragedModel\(\): unknown option 'avg_fn' \(did you mean 'avgFn'\?\)/);
+    rejects(() => new swaUtils.AveragedModel({} as never), "AveragedModel(): model must be an nn.Module");
+  });
+});
+
+describe("swaUtils.updateBn matches PyTorch", () => {
+  it("recomputes the running statistics in one cumulative pass, then restores momentum and the mode", () => {
+    const u = FIXTURE.swa.update_bn;
+    const model = swaModel(u.initial);
+    model.eval();
+    const loader = u.loader.map((b, i) => (u.tuples[i] ? [fromJson(b), torch.zeros([b.shape[0]!])] : fromJson(b)));
+    swaUtils.updateBn(loader, model);
+    closeState(model.stateDict(), u.state_dict, "after updateBn");
+    assert.equal(model.training, u.training);
+    assert.equal((model.getSubmodule("1") as unknown as { momentum: number }).momentum, u.momentum);
+    const plain = new torch.nn.Linear(2, 2);
+    assert.doesNotThrow(() => swaUtils.updateBn([torch.ones([1, 2])], plain));
+    rejects(() => swaUtils.updateBn(3 as never, model), "swaUtils.updateBn(): loader must be iterable (for...of)");
+  });
+});
+
+describe("swaUtils.SWALR arguments", () => {
+  const sgd = (): torch.optim.Optimizer => makeSchedOptimizer("sgd");
+  it("refuses PyTorch's bad arguments with its messages", () => {
+    rejects(() => new swaUtils.SWALR(sgd(), { swaLr: [0.1] }), "swa_lr must have the same length as optimizer.param_groups: swa_lr has 1, optimizer.param_groups has 2");
+    rejects(() => new swaUtils.SWALR(sgd(), { swaLr: 0.1, annealStrategy: "exp" as never }), "anneal_strategy must by one of 'cos' or 'linear', instead got exp");
+    rejects(() => new swaUtils.SWALR(sgd(), { swaLr: 0.1, annealEpochs: -1 }), "anneal_epochs must be equal or greater than 0, got -1");
+    rejects(() => new swaUtils.SWALR(sgd(), { swaLr: 0.1, annealEpochs: 1.5 }), "anneal_epochs must be equal or greater than 0, got 1.5");
+    rejects(() => new swaUtils.SWALR(sgd(), { swa_lr: 0.1 } as never), /SWALR\(\): unknown option 'swa_lr' \(did you mean 'swaLr'\?\)/);
+  });
+
+  it("writes swa_lr into the groups, which the optimizer's state dict carries", () => {
+    const o = sgd();
+    new swaUtils.SWALR(o, { swaLr: [0.5, 0.25] });
+    assert.deepEqual(o.stateDict().param_groups.map((g) => g.swa_lr), [0.5, 0.25]);
   });
 });
