@@ -1,6 +1,6 @@
 /**
  * torch.optim: `new torch.optim.Adam(model.parameters(), { lr: 1e-3 })`, schedulers under
- * `torch.optim.lrScheduler`. Update rules, defaults, state-dict layout and error messages follow
+ * `torch.optim.lrScheduler`, stochastic weight averaging under `torch.optim.swaUtils`. Update rules, defaults, state-dict layout and error messages follow
  * PyTorch 1.13.
  */
 export {
