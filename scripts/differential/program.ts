@@ -133,7 +133,8 @@ function compare(got: Tensor, want: TensJson, what: string, f32: boolean): Outco
     const ok = Number.isNaN(y) ? Number.isNaN(x) : !Number.isFinite(y) ? x === y : Math.abs(x - y) <= atol * scale + rtol * Math.abs(y);
     if (ok) continue;
     // float -> int of NaN, inf or out of range is undefined in C++; PyTorch's x86 build gives the minimum
-    if (!want.d.startsWith("float") && (y === -2147483648 || y === -9223372036854775808)) { tolerated = true; continue; }
+    // (which may reach a float result later, through a cat or a promotion)
+    if (y === -2147483648 || y === -9223372036854775808) { tolerated = true; continue; }
     return { verdict: "value mismatch", detail: `${what}: element ${i} is ${x}, PyTorch ${y}` };
   }
   return tolerated ? { verdict: "tolerated", detail: `${what}: a float -> int conversion out of range` } : null;
@@ -178,6 +179,9 @@ const NONFINITE_TO_INT = /cannot convert (NaN|-?Infinity) to int/;
  */
 const UNCHECKED_DIM = new Set(["cummax", "cummin", "cat", "tril", "triu"]);
 
+/** Kindling refuses in-place writes through expanded (overlapping) memory, masked_fill_ included: deliberate. */
+const OVERLAP = /refers to a single memory location/;
+
 /** kindling's loss functions refuse a target of another shape and integer inputs (reduction.ts's lossArgs says why). */
 const STRICT_LOSS = /that is different to the input size|expected a floating point input/;
 
@@ -185,7 +189,10 @@ function thrown(e: unknown, torchError: ErrorJson | undefined, where: string, op
   if (!(e instanceof torch.KindlingError)) return { verdict: "untyped error", detail: `${where}: ${describe(e)}` };
   if (torchError) return { verdict: "pass", detail: "" };
   const strict = NONFINITE_TO_INT.test(e.message) || (op.startsWith("F.") && STRICT_LOSS.test(e.message))
-    || (UNCHECKED_DIM.has(op) && /Dimension out of range/.test(e.message));
+    || (UNCHECKED_DIM.has(op) && /Dimension out of range/.test(e.message))
+    || (op.endsWith("_") && OVERLAP.test(e.message))
+    // PyTorch 1.13 checks index_fill's indices only when self has elements
+    || (op === "index_fill" && /out of bounds/.test(e.message));
   if (strict) return { verdict: "tolerated", detail: `${where} (${op}): ${describe(e)}` };
   return { verdict: "spurious error", detail: `${where}: ${describe(e)}` };
 }

@@ -83,9 +83,12 @@ export function mish(input: Tensor): Tensor {
 /** Hardtanh: x clamped to [minVal, maxVal]; the gradient is 0 on and beyond the bounds. */
 export function hardtanh(input: Tensor, opts: { minVal?: number; maxVal?: number } = {}): Tensor {
   checkOptions("F.hardtanh()", opts, { minVal: "number", maxVal: "number" }, { index: 2, positional: "minVal" });
-  checkFloat(input, "hardtanh");
   const lo = opts.minVal ?? -1;
   const hi = opts.maxVal ?? 1;
+  Tensor.check(input, "input");
+  if (input.dtype === "bool") throw new DTypeError("Bool inputs not supported for hardtanh");
+  // integers are clamped too, by the bounds cast to the integer type (PyTorch's kernel: -0.5 is 0)
+  if (!isFloating(input.dtype)) return clamp(clamp(input, Math.trunc(lo)), null, Math.trunc(hi));
   return pointwise(
     input,
     "HardtanhBackward0",

@@ -4,7 +4,7 @@ import { isFloating } from "../tensor/dtype.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { bmm } from "./matmul.ts";
-import { scalarTypeName } from "./promotion.ts";
+import { resultType, scalarTypeName } from "./promotion.ts";
 import { sum } from "./reduce.ts";
 import { expand, permute, reshape, unsqueeze } from "./views.ts";
 
@@ -106,8 +106,14 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
   const right = b.letters.filter((l) => !inA.has(l));
   const size = (l: string) => sizeOf([a, b], l);
   const prod = (ls: string[]) => ls.reduce((p, l) => p * size(l), 1);
-  const A = arrange(a, [...batch, ...left, ...summed], [...batch, ...left, ...summed].map(size));
-  const B = arrange(b, [...batch, ...summed, ...right], [...batch, ...summed, ...right].map(size));
+  let A = arrange(a, [...batch, ...left, ...summed], [...batch, ...left, ...summed].map(size));
+  let B = arrange(b, [...batch, ...summed, ...right], [...batch, ...summed, ...right].map(size));
+  if (A.dtype !== B.dtype) {
+    // PyTorch contracts with bmm, which wants one dtype; a pair with nothing summed is a promoting mul
+    if (summed.length > 0) throw new DTypeError(`expected scalar type ${scalarTypeName(A.dtype)} but found ${scalarTypeName(B.dtype)}`);
+    const d = resultType(a.t, b.t);
+    [A, B] = [A.to(d), B.to(d)];
+  }
   const [nb, nl, ns, nr] = [prod(batch), prod(left), prod(summed), prod(right)];
   // PyTorch contracts with bmm (no bool kernel) and only multiplies when no letter is summed
   if (A.dtype === "bool" && summed.length > 0) throw new DTypeError(`"bmm" not implemented for 'Bool'`);
@@ -123,11 +129,6 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   if (typeof equation !== "string") throw new ArgumentError("einsum(): argument 'equation' must be str");
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
   ops.forEach((t, i) => Tensor.check(t, `operands[${i}]`));
-  for (const t of ops) {
-    if (t.dtype !== ops[0]!.dtype) {
-      throw new DTypeError(`expected scalar type ${scalarTypeName(ops[0]!.dtype)} but found ${scalarTypeName(t.dtype)}`);
-    }
-  }
   const eq = equation.replace(/\s+/g, "");
   const [lhs, rhs] = eq.includes("->") ? (eq.split("->") as [string, string]) : [eq, undefined];
   const specs = lhs.split(",");

@@ -39,6 +39,8 @@ export interface InPlaceSpec {
   expands?: boolean;
   /** The node recorded when self is in the graph but the new values do not depend on it. */
   constant?: string;
+  /** Every element gets the same value (fill_, zero_): self may overlap itself, as PyTorch allows. */
+  uniform?: boolean;
 }
 
 const NO_GRAD_VIEW =
@@ -50,7 +52,7 @@ const LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in
 
 /** Runs `fn` out of place on self and writes its result into self, recording it as PyTorch does. */
 export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPlaceSpec): Tensor {
-  checkNoOverlap(t);
+  if (!spec.uniform) checkNoOverlap(t);
   if (!isGradEnabled()) {
     write(t, conform(fn(t.detach()), t, spec));
     return t;

@@ -114,16 +114,16 @@ defineMethods({
     return applyInPlace(this, (s) => copyFrom(s, src), spec("alias"));
   },
   zero_(this: Tensor) {
-    return applyInPlace(this, () => full([], 0, { dtype: this.dtype }), spec("alias", { expands: true, constant: "ZeroBackward0" }));
+    return applyInPlace(this, () => full([], 0, { dtype: this.dtype }), spec("alias", { expands: true, constant: "ZeroBackward0", uniform: true }));
   },
   fill_(this: Tensor, v: number | boolean | Tensor) {
     if (v instanceof Tensor) {
       if (v.ndim !== 0) throw new ShapeError(`fill_ only supports 0-dimension value tensor but got tensor with ${v.ndim} dimensions.`);
-      return applyInPlace(this, (s) => copyFrom(s, v, "FillBackward3"), spec("alias"));
+      return applyInPlace(this, (s) => copyFrom(s, v, "FillBackward3"), spec("alias", { uniform: true }));
     }
     checkArg("Tensor.fill_()", v, typeof v === "boolean" ? "boolean" : "number", 1, "value");
     const value = typeof v === "boolean" ? Number(v) : v;
-    return applyInPlace(this, () => full([], value, { dtype: this.dtype }), spec("alias", { expands: true, constant: "FillBackward0" }));
+    return applyInPlace(this, () => full([], value, { dtype: this.dtype }), spec("alias", { expands: true, constant: "FillBackward0", uniform: true }));
   },
   add_: inPlace(E.add, "alias"),
   sub_: inPlace(E.sub, "alias"),

@@ -167,8 +167,9 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
   // PyTorch's var_backward, 2 / (N - correction) * g * (x - mean): no term through the mean (it sums to 0
   // in exact arithmetic), so an infinite element leaves the others' gradients infinite, not NaN.
   return record(out, "VarBackward0", [x], (g) => {
-    // a 0-d input with no degrees of freedom: PyTorch 1.13 gives g * inf (not inf * g * 0 = NaN)
-    if (x.ndim === 0 && n - correction <= 0) return [mul(g, Infinity)];
+    // a 0-d input with exactly no degrees of freedom: PyTorch 1.13 gives g * inf (not inf * g * 0 = NaN);
+    // fewer than none take the formula (2 / -1 * g * 0 = 0)
+    if (x.ndim === 0 && n - correction === 0) return [mul(g, Infinity)];
     // createGraph: over x itself, so the gradient is recorded
     const xs = isGradEnabled() ? x : xd;
     return [mul(sub(xs, mean(xs, dims, true)), mul(expandBack(g, x, dims, keepdim), 2 / (n - correction)))];

@@ -202,6 +202,9 @@ test("var backward as PyTorch's 2 / (N - correction) * g * (x - mean): an inf el
   const z = torch.tensor(0.74, { dtype: "float64", requiresGrad: true });
   z.var(null, { unbiased: false }).mul(-0.5).backward();
   assert.deepEqual(values(z.grad!), [-0]);
+  const c2 = torch.tensor(0.74, { dtype: "float64", requiresGrad: true });
+  c2.var(-1, { correction: 2 }).mul(-1.525).backward();
+  assert.deepEqual(values(c2.grad!), [0]);
   assert.equal(torch.tensor([1, 2], { requiresGrad: true }).var().gradFn!.name, "VarBackward0");
 });
 
@@ -251,4 +254,28 @@ test("hardsigmoid's gradient multiplies by the float constant 1.0f / 6.0f, float
     F.hardsigmoid(x).backward(torch.tensor([1.419, 0.3, 1], { dtype: dt }));
     assert.deepEqual(values(x.grad!), want);
   }
+});
+
+test("fill_/zero_ write through expanded memory (one value everywhere), hardtanh clamps integers, einsum promotes a pair with nothing summed", () => {
+  const b = torch.tensor([[1.5, 2.5]]);
+  const e = b.expand([3, 2]);
+  e.fill_(7);
+  assert.deepEqual(values(b), [7, 7]);
+  e.zero_();
+  assert.deepEqual(values(b), [0, 0]);
+  assert.throws(() => e.add_(1), /single memory location/);
+  // F.hardtanh(torch.tensor([-3, 0, 2])) -> [-1, 0, 1]; with (-0.5, 0.5) -> [0, 0, 0]; bool refused
+  const x = torch.tensor([-3, 0, 2]);
+  assert.deepEqual(values(F.hardtanh(x)), [-1, 0, 1]);
+  const h = F.hardtanh(x, -0.5, 0.5);
+  assert.equal(h.dtype, "int64");
+  assert.deepEqual(values(h), [0, 0, 0]);
+  assert.throws(() => F.hardtanh(torch.tensor([true])), /Bool inputs not supported for hardtanh/);
+  // torch.einsum("ab,z->abz", int64, float64) is float64; "ab,b->a" refuses the mix
+  const a = torch.tensor([[1, 2], [3, 4]]);
+  const f = torch.tensor([1.5, -1], { dtype: "float64" });
+  const o = torch.einsum("ab,z->abz", a, f);
+  assert.equal(o.dtype, "float64");
+  assert.deepEqual(values(o), [1.5, -1, 3, -2, 4.5, -3, 6, -4]);
+  assert.throws(() => torch.einsum("ab,b->a", a, f), /expected scalar type Long but found Double/);
 });

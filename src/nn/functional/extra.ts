@@ -61,7 +61,8 @@ export function huberLoss(input: Tensor, target: Tensor, opts: { reduction?: Red
     // NaN takes the square branch, as in PyTorch's kernel
     const small = logicalNot(ge(ad, delta));
     // the square of d clamped to [-delta, delta]: where the square is not taken its zero gradient would
-    // otherwise meet an infinite d (0 * inf = NaN)
+    // otherwise meet an infinite d (0 * inf = NaN). (A NaN d gets gradient 0 here, NaN in PyTorch: a
+    // where() over d would fix that but is not differentiable twice.)
     const ds = clamp(d, -delta, delta);
     return reduce(where(small, mul(mul(ds, ds), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
   });
