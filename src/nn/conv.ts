@@ -53,7 +53,7 @@ export function checkCount(name: string, v: number): number {
 }
 
 /** What Conv1d and Conv2d share: arguments, parameters, the padding-mode path and the repr. */
-abstract class ConvNd extends Module {
+export abstract class ConvNd extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];

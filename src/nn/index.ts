@@ -49,3 +49,6 @@ export { Dropout1d, Dropout3d, AlphaDropout, FeatureAlphaDropout } from "./dropo
 export { UpsamplingNearest2d, UpsamplingBilinear2d, type UpsamplingOptions } from "./upsampling.ts";
 export { Bilinear, type BilinearOptions } from "./bilinear.ts";
 export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./embedding_bag.ts";
+export { Conv3d } from "./conv3d.ts";
+export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dModuleOptions, type AvgPool3dModuleOptions } from "./pooling3d.ts";
+export { BatchNorm3d, InstanceNorm1d, InstanceNorm3d } from "./normalization3d.ts";

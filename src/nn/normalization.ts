@@ -29,7 +29,7 @@ export interface BatchNormOptions {
 const BATCH_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number?", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
 
 /** PyTorch's `_BatchNorm`: the per-channel normalisation of x [N, C, ...]; subclasses check the rank. */
-abstract class BatchNormBase extends Module {
+export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   momentum: number | null;

@@ -86,20 +86,23 @@ export interface InstanceNormOptions {
 const INSTANCE_NORM_OPTIONS: OptionSpec = { eps: "number", momentum: "number", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
 
 /**
- * Instance normalisation over [N, C, H, W] (or unbatched [C, H, W]): each sample's channel planes
- * normalised on their own. With `trackRunningStats` the running statistics follow the mean over the
- * batch of the instances' statistics; as in PyTorch 1.13, `num_batches_tracked` is kept but not counted.
+ * PyTorch's _InstanceNorm: each sample's channels normalised on their own over `spatial` dims (input
+ * [N, C, ...spatial] or unbatched [C, ...spatial]). With `trackRunningStats` the running statistics follow
+ * the mean over the batch of the instances' statistics; as in PyTorch 1.13, `num_batches_tracked` is kept
+ * but not counted.
  */
-export class InstanceNorm2d extends AffineNorm {
-  /** @internal */ static override readonly builtinName: string = "InstanceNorm2d";
+export abstract class InstanceNormNd extends AffineNorm {
   readonly numFeatures: number;
   readonly momentum: number;
   readonly trackRunningStats: boolean;
+  /** How many spatial dims a batched input has after [N, C]. */
+  protected readonly spatialDims: number;
 
-  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
-    checkCall("nn.InstanceNorm2d()", arguments, 2, INSTANCE_NORM_OPTIONS, "eps");
+  protected constructor(where: string, args: IArguments, spatial: number, numFeatures: number, opts: InstanceNormOptions) {
+    checkCall(where, args, 2, INSTANCE_NORM_OPTIONS, "eps");
     checkCount("num_features", numFeatures);
     super(numFeatures, opts, false);
+    this.spatialDims = spatial;
     this.numFeatures = numFeatures;
     this.momentum = opts.momentum ?? 0.1;
     const track = (this.trackRunningStats = opts.trackRunningStats ?? false);
@@ -131,13 +134,22 @@ export class InstanceNorm2d extends AffineNorm {
   }
 
   override forward(x: Tensor): Tensor {
-    if (x.ndim !== 3 && x.ndim !== 4) throw new ShapeError(`expected 3D or 4D input (got ${x.ndim}D input)`);
-    const batched = x.ndim === 4 ? x : unsqueeze(x, 0);
+    const n = this.spatialDims + 2;
+    if (x.ndim !== n - 1 && x.ndim !== n) throw new ShapeError(`expected ${n - 1}D or ${n}D input (got ${x.ndim}D input)`);
+    const batched = x.ndim === n ? x : unsqueeze(x, 0);
     const y = instanceNorm(batched, this.runningMean, this.runningVar, this.weight, this.bias, this.training || !this.trackRunningStats, this.momentum, this.eps);
-    return x.ndim === 4 ? y : squeeze(y, 0);
+    return x.ndim === n ? y : squeeze(y, 0);
   }
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Instance normalisation over [N, C, H, W] (or unbatched [C, H, W]). `new nn.InstanceNorm2d(64, { affine: true })`. */
+export class InstanceNorm2d extends InstanceNormNd {
+  /** @internal */ static override readonly builtinName: string = "InstanceNorm2d";
+  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+    super("nn.InstanceNorm2d()", arguments, 2, numFeatures, opts);
   }
 }

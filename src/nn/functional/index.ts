@@ -47,3 +47,5 @@ export { maxPool1dWithIndices, maxPool2dWithIndices } from "./pooling_indices.ts
 export { bilinear } from "./bilinear.ts";
 export { embeddingBag, type EmbeddingBagMode, type EmbeddingBagOptions } from "./embedding_bag.ts";
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from "./pdist_gumbel.ts";
+export { conv3d } from "../../ops/conv3d.ts";
+export { maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, type MaxPool3dOptions, type AvgPool3dOptions } from "../../ops/pool3d.ts";
