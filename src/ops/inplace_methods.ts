@@ -14,6 +14,7 @@ import { sumToShape } from "./reduce.ts";
 import { castRaw, fresh, type TensorLike } from "./util.ts";
 import { clone, expand } from "./views.ts";
 import { defineMethods } from "./define_methods.ts";
+import { compositeOp } from "./composite.ts";
 
 /**
  * The in-place Tensor methods (PyTorch's trailing-underscore ops). Each is its out-of-place op run
@@ -163,8 +164,8 @@ defineMethods({
         "Integer division with addcdiv is no longer supported: use (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs",
       );
     }
-    const value = opts.value ?? 1;
-    return applyInPlace(this, (s) => E.add(s, E.div(value === 1 ? t1 : E.mul(t1, value), t2)), spec("alias"));
+    // the out-of-place op's forward and gradient (with PyTorch's backward error for an integer tensor2)
+    return applyInPlace(this, (s) => compositeOp("addcdiv", [s, t1, t2, opts]), spec("alias"));
   },
   floatPower_(this: Tensor, e: TensorLike) {
     if (this.dtype !== "float64") {

@@ -279,3 +279,16 @@ test("fill_/zero_ write through expanded memory (one value everywhere), hardtanh
   assert.deepEqual(values(o), [1.5, -1, 3, -2, 4.5, -3, 6, -4]);
   assert.throws(() => torch.einsum("ab,b->a", a, f), /expected scalar type Long but found Double/);
 });
+
+test("addcdiv_ has addcdiv's gradient, including PyTorch's error for tensor1's gradient over an integer tensor2", () => {
+  // a.clone().addcdiv_(t1, t2, value=0.5) with a = [0.757, -0.9276], t1 = [0.3039, 0] (requires grad)
+  const run = (t2: torch.Tensor) => {
+    const t1 = torch.tensor([0.3039, 0.0], { requiresGrad: true });
+    const r = torch.tensor([0.757, -0.9276]).addcdiv_(t1, t2, { value: 0.5 });
+    assert.deepEqual(values(r), [0.8329750299453735, -0.9276000261306763]);
+    r.sum().backward();
+    return values(t1.grad!);
+  };
+  assert.throws(() => run(torch.tensor([2])), /result type Float can't be cast to the desired output type Long/);
+  assert.deepEqual(run(torch.tensor([2, 4], { dtype: "float32" })), [0.25, 0.125]);
+});
