@@ -29,7 +29,12 @@ interface SpectralCase {
   removed: { params: string[]; weight: TensJson };
 }
 interface FusionCase { name: string; transpose: boolean; conv: Dict; bn: Dict; eps: number; x: TensJson; y: TensJson; y_unfused: TensJson; weight: TensJson; bias: TensJson }
+interface ParamCase { state_dict: Dict; weight: TensJson; y?: TensJson; grad?: TensJson; removed?: Dict }
 interface Fixture {
+  parametrize: {
+    initial: Dict; x: TensJson; symmetric: ParamCase; chained: ParamCase;
+    assigned: { a: TensJson; state_dict: Dict; weight: TensJson; removed_unparametrized: Dict };
+  };
   init: {
     orthogonal: { shape: number[]; gain: number; normal: TensJson; result: TensJson }[];
     eye: { shape: number[]; result: TensJson }[];
@@ -379,5 +384,126 @@ describe("nn.init's deprecated names (PyTorch 1.13's uniform, normal, constant, 
     assert.deepEqual([...(nn.init.constant(torch.empty([2]), 3).toTypedArray() as Float32Array)], [3, 3]);
     close(nn.init.eye(torch.empty([3, 5])), FIXTURE.init.eye[0]!.result, "eye", 0);
     close(nn.init.dirac(torch.empty([6, 3, 3, 3]), 2), FIXTURE.init.dirac[1]!.result, "dirac", 0);
+  });
+});
+
+describe("nn.utils.parametrize matches PyTorch", () => {
+  const P = nn.utils.parametrize;
+  const p = FIXTURE.parametrize;
+  class Symmetric extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      return x.triu().add(x.triu(1).transpose(-1, -2));
+    }
+    rightInverse(a: Tensor): Tensor {
+      return a.triu();
+    }
+  }
+  class Double extends nn.Module {
+    override forward(x: Tensor): Tensor {
+      return x.mul(2);
+    }
+  }
+  const make = (): torch.nn.Linear => {
+    const m = new nn.Linear(3, 3);
+    m.loadStateDict(dict(p.initial));
+    return m;
+  };
+  const closeDict = (m: torch.nn.Module<unknown[], unknown>, want: Dict, where: string): void => {
+    const sd = m.stateDict();
+    assert.deepEqual(Object.keys(sd), Object.keys(want), `${where}: keys`);
+    for (const [k, v] of Object.entries(want)) close(sd[k]!, v, `${where}.${k}`);
+  };
+
+  it("registers, chains, differentiates through the original, and removes leaving the parametrized value", () => {
+    const m = make();
+    const w = m.weight;
+    P.registerParametrization(m, "weight", new Symmetric());
+    assert.ok(P.isParametrized(m) && P.isParametrized(m, "weight") && !P.isParametrized(m, "bias"));
+    closeDict(m, p.symmetric.state_dict, "symmetric");
+    close(m.weight, p.symmetric.weight, "symmetric weight");
+    const orig = (m as unknown as { parametrizations: torch.nn.ModuleDict }).parametrizations.get("weight") as unknown as { original: Tensor };
+    assert.equal(orig.original, w, "the parameter itself becomes the original");
+    assert.ok(m.parameters().includes(w));
+    const y = m.call(fromJson(p.x));
+    close(y, p.symmetric.y!, "forward");
+    y.mul(y).sum().backward();
+    close(w.grad, p.symmetric.grad!, "grad of the original");
+    P.registerParametrization(m, "weight", new Double());
+    closeDict(m, p.chained.state_dict, "chained");
+    close(m.weight, p.chained.weight, "chained weight");
+    close(m.call(fromJson(p.x)), p.chained.y!, "chained forward");
+    assert.throws(() => (m.weight = torch.zeros([3, 3])), /parametrization Double does not implement right_inverse\./);
+    P.removeParametrizations(m, "weight");
+    closeDict(m, p.chained.removed!, "removed");
+    assert.equal(m.weight, w);
+    assert.ok(!P.isParametrized(m));
+    assert.equal((m as unknown as { parametrizations?: unknown }).parametrizations, undefined);
+  });
+
+  it("assignment goes through rightInverse; removal can keep the original's value", () => {
+    const m = make();
+    P.registerParametrization(m, "weight", new Symmetric());
+    m.weight = fromJson(p.assigned.a);
+    closeDict(m, p.assigned.state_dict, "assigned");
+    close(m.weight, p.assigned.weight, "assigned weight");
+    P.removeParametrizations(m, "weight", false);
+    closeDict(m, p.assigned.removed_unparametrized, "removed, unparametrized");
+  });
+
+  it("a rightInverse returning several tensors makes original0, original1, ... (PyTorch's keys)", () => {
+    class Split extends nn.Module {
+      override forward(a: Tensor, b: Tensor): Tensor {
+        return a.add(b);
+      }
+      rightInverse(x: Tensor): Tensor[] {
+        return [x.mul(0.25), x.mul(0.75)];
+      }
+    }
+    const m = new nn.Linear(2, 2);
+    const w = m.weight.clone();
+    P.registerParametrization(m, "weight", new Split() as unknown as torch.nn.Module<unknown[], unknown>);
+    assert.deepEqual(Object.keys(m.stateDict()), ["bias", "parametrizations.weight.original0", "parametrizations.weight.original1"]);
+    assert.deepEqual(names(m), ["bias", "parametrizations.weight.original0", "parametrizations.weight.original1"]);
+    assert.ok(m.weight.sub(w).abs().max().item() < 1e-6);
+    assert.throws(() => P.removeParametrizations(m, "weight", false), /Cannot leave unparametrized/);
+    P.removeParametrizations(m, "weight");
+    assert.deepEqual(names(m), ["bias", "weight"]);
+    assert.ok(nn.isParameter(m.weight) && m.weight.sub(w).abs().max().item() < 1e-6);
+  });
+
+  it("cached() computes a parametrized tensor once", () => {
+    let calls = 0;
+    class Counting extends nn.Module {
+      override forward(x: Tensor): Tensor {
+        calls++;
+        return x;
+      }
+    }
+    const m = make();
+    P.registerParametrization(m, "weight", new Counting());
+    calls = 0;
+    P.cached(() => {
+      assert.equal(m.weight, m.weight);
+    });
+    assert.equal(calls, 1);
+    void m.weight;
+    void m.weight;
+    assert.equal(calls, 3);
+  });
+
+  it("refuses PyTorch's bad cases with its messages", () => {
+    class Shrink extends nn.Module {
+      override forward(x: Tensor): Tensor {
+        return x.narrow(0, 0, 1);
+      }
+    }
+    assert.throws(() => P.registerParametrization(make(), "weight", new Shrink()), /Registering a parametrization may not change the shape of the tensor, unless `unsafe` flag is enabled\.\nunparametrized shape: \[3, 3\]\nparametrized shape: \[1, 3\]/);
+    assert.throws(() => P.registerParametrization(make(), "nope", new Symmetric()), /Module 'Linear\(in_features=3, out_features=3, bias=True\)' does not have a parameter, a buffer, or a parametrized element with name 'nope'/);
+    assert.throws(() => P.removeParametrizations(make(), "weight"), /Module Linear\(in_features=3, out_features=3, bias=True\) does not have a parametrization on weight/);
+    const m = make();
+    P.registerParametrization(m, "weight", new Symmetric());
+    assert.throws(() => P.registerParametrization(m, "weight", new Shrink()), /may not change the shape of the tensor, unless the `unsafe` flag is enabled\.\nmodule\.weight\.shape: \[3, 3\]/);
+    assert.throws(() => P.registerParametrization(m, "weight", new Double(), { unsafe_: true } as never), /unknown option 'unsafe_'/);
+    assert.doesNotThrow(() => P.registerParametrization(make(), "weight", new Shrink(), { unsafe: true }));
   });
 });

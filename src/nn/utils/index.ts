@@ -9,5 +9,6 @@ export { weightNorm, removeWeightNorm } from "./weight_norm.ts";
 export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./spectral_norm.ts";
 export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.ts";
 export { skipInit } from "./skip_init.ts";
+export * as parametrize from "./parametrize.ts";
 export * as stateless from "./stateless.ts";
 export * as rnn from "../recurrent/rnn_utils.ts";
