@@ -451,7 +451,7 @@ describe("nn.utils.parametrize matches PyTorch", () => {
   });
 
   it("a rightInverse returning several tensors makes original0, original1, ... (PyTorch's keys)", () => {
-    class Split extends nn.Module {
+    class Split extends nn.Module<[Tensor, Tensor], Tensor> {
       override forward(a: Tensor, b: Tensor): Tensor {
         return a.add(b);
       }
