@@ -436,10 +436,8 @@ def products(c):
         b, m, k, p = r.randint(1, 2), r.randint(0, 3), r.randint(0, 3), r.randint(0, 3)
         return step(op, c.X, c.other([b, m, k], dt), c.other([b, k, p], dt), kw=kw)
     if op == "addmv":
-        if nd == 0:
-            # a 0-d self with an empty matrix stays 0-d in PyTorch 1.13 (not broadcast to [m])
-            return None
-        m, k = r.randint(0, 3), r.randint(0, 3)
+        # PyTorch 1.13 returns self unbroadcast when the matrix is empty (a 0-d or [1] self stays so)
+        m, k = r.randint(1, 3), r.randint(1, 3)
         return step(op, c.X, c.other([m, k], dt), c.other([k], dt), kw=kw)
     if op == "addr":
         return step(op, c.X, c.other([r.randint(0, 3)], dt), c.other([r.randint(0, 3)], dt), kw=kw)

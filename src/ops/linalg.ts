@@ -79,6 +79,9 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: AddmmOpti
   Tensor.check(mat2, "mat2");
   if (mat1.ndim !== 2) throw new ShapeError("mat1 must be a matrix, got " + mat1.ndim + "-D tensor");
   if (mat2.ndim !== 2) throw new ShapeError("mat2 must be a matrix, got " + mat2.ndim + "-D tensor");
+  // no promotion: PyTorch's addmm wants one dtype (checked self against mat2 first)
+  if (input.dtype !== mat2.dtype) throw new DTypeError("self and mat2 must have the same dtype");
+  if (mat1.dtype !== mat2.dtype) throw new DTypeError("mat1 and mat2 must have the same dtype");
   // an empty result runs no kernel, so PyTorch has nothing to refuse
   if (mat1.dtype === "bool" && mat2.dtype === "bool" && mat1.shape[0]! * mat2.shape[1]! > 0) throw new DTypeError(`"addmm_impl_cpu_" not implemented for 'Bool'`);
   return scaledSum(input, product(mat1, mat2, mm), opts, "addmm()");

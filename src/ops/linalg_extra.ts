@@ -10,7 +10,7 @@ import { maskedFill, where } from "./indexing.ts";
 import { type AddmmOptions, dot, outer, vectorNorm } from "./linalg.ts";
 import { matmul, mm } from "./matmul.ts";
 import { applyInPlace } from "./inplace.ts";
-import { scalarTypeName } from "./promotion.ts";
+import { resultType, scalarTypeName } from "./promotion.ts";
 import { sum } from "./reduce.ts";
 import { clone, expand, permute, reshape, unsqueeze } from "./views.ts";
 
@@ -67,7 +67,8 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, opts: AddmmOptio
   Tensor.check(vec2, "vec2");
   if (vec1.ndim !== 1) throw new ShapeError(`addr: Expected 1-D argument vec1, but got ${vec1.ndim}-D`);
   if (vec2.ndim !== 1) throw new ShapeError(`addr: Expected 1-D argument vec2, but got ${vec2.ndim}-D`);
-  if (!isFloating(input.dtype) && input.dtype !== "bool") {
+  // an integral (bool included) result takes no fractional beta/alpha
+  if (!isFloating(resultType(input, vec1, vec2))) {
     for (const k of ["beta", "alpha"] as const) {
       const v = opts[k];
       if (v !== undefined && !Number.isInteger(v)) throw new ArgumentError(`For integral input tensors, argument ${k} must not be a floating point number.`);

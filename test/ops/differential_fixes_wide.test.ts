@@ -292,3 +292,15 @@ test("addcdiv_ has addcdiv's gradient, including PyTorch's error for tensor1's g
   assert.throws(() => run(torch.tensor([2])), /result type Float can't be cast to the desired output type Long/);
   assert.deepEqual(run(torch.tensor([2, 4], { dtype: "float32" })), [0.25, 0.125]);
 });
+
+test("addmm wants one dtype (self against mat2 first); addr refuses a fractional alpha for any integral result, bool included", () => {
+  const f = torch.ones([2, 2]);
+  const d = torch.ones([2, 2], { dtype: "float64" });
+  assert.throws(() => f.addmm(d, d), /self and mat2 must have the same dtype/);
+  assert.throws(() => f.addmm(f, d), /self and mat2 must have the same dtype/);
+  assert.throws(() => f.addmm(d, f), /mat1 and mat2 must have the same dtype/);
+  const bv = torch.ones([2], { dtype: "bool" });
+  assert.throws(() => torch.ones([2, 2], { dtype: "bool" }).addr(bv, bv, { alpha: 0.5 }), /For integral input tensors, argument alpha/);
+  // torch.ones(2, 2, dtype=torch.long).addr(torch.ones(2), torch.ones(2), alpha=0.5): a float result, allowed
+  assert.equal(torch.ones([2, 2], { dtype: "int64" }).addr(torch.ones([2]), torch.ones([2]), { alpha: 0.5 }).dtype, "float32");
+});
