@@ -52,3 +52,4 @@ export { EmbeddingBag, type EmbeddingBagModuleOptions } from "./embedding_bag.ts
 export { Conv3d } from "./conv3d.ts";
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dModuleOptions, type AvgPool3dModuleOptions } from "./pooling3d.ts";
 export { BatchNorm3d, InstanceNorm1d, InstanceNorm3d } from "./normalization3d.ts";
+export { LazyLinear, LazyConv1d, LazyConv2d, LazyBatchNorm1d, LazyBatchNorm2d, isUninitializedParameter } from "./lazy.ts";

@@ -33,3 +33,8 @@ export function checkName(name: unknown, what: string): string {
 }
 
 export const joinName = (prefix: string, name: string): string => (prefix ? `${prefix}.${name}` : name);
+
+/** `target` shares `source`'s registrations from now on (a lazy module becoming the module it built). */
+export function adoptSlots(target: object, source: object): void {
+  SLOTS.set(target, SLOTS.get(source)!);
+}

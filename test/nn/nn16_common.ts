@@ -19,6 +19,8 @@ export interface Case extends Call {
   buffers?: Record<string, Tens>;
   repr?: string;
   stateKeys?: string[];
+  /** A lazy module: its repr and state keys before the first forward. */
+  lazy?: { repr: string; stateKeys: string[] };
 }
 
 export interface ErrorCase extends Call {
@@ -41,6 +43,16 @@ export function runCase(c: Case): void {
   let mod: torch.nn.AnyModule | null = null;
   if (c.module !== undefined) {
     mod = build(c);
+    if (c.lazy) {
+      assert.equal(mod.toString(), c.lazy.repr, "repr before the first forward");
+      assert.deepEqual(Object.keys(mod.stateDict()), c.lazy.stateKeys, "state keys before the first forward");
+      const placeholders = mod.parameters();
+      assert.ok(placeholders.every((p) => torch.nn.isUninitializedParameter(p) && p.numel() === 0), "uninitialized placeholders");
+      // A dry run in eval mode without gradients infers the input size and leaves the running statistics alone.
+      mod.eval();
+      torch.noGrad(() => (mod as unknown as { forward: (...a: Tensor[]) => unknown }).forward(...leaves));
+      assert.ok(placeholders.every((p, i) => p === mod!.parameters()[i] && !torch.nn.isUninitializedParameter(p)), "the same Parameter objects, materialised");
+    }
     assert.equal(mod.toString(), c.repr, "repr");
     assert.deepEqual(Object.keys(mod.stateDict()), c.stateKeys, "state keys");
     mod.loadStateDict(Object.fromEntries(Object.entries(c.state ?? {}).map(([k, t]) => [k, tensor(t)])));
