@@ -109,8 +109,10 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   checkOptions("indexAdd()", opts, { alpha: "number" }, { index: 5, positional: "alpha" });
   const { d, rows, x3, src3 } = layout("index_add_", x, dim, index, source);
   checkRange(index, x3.shape[1]!, d, () => "index out of range in self");
-  // an integer self takes alpha as an integer (PyTorch casts it to the dtype: alpha = 0.5 adds nothing)
-  const alpha = isFloating(x.dtype) ? opts.alpha ?? 1 : Math.trunc(opts.alpha ?? 1);
+  // an integer self takes alpha as an integer (PyTorch casts it to the dtype: alpha = 0.5 adds nothing),
+  // a bool self as a bool (0.5 is true)
+  const a = opts.alpha ?? 1;
+  const alpha = isFloating(x.dtype) ? a : x.dtype === "bool" ? Number(a !== 0) : Math.trunc(a);
   return reshape(putRows(x3, rows, alpha === 1 ? src3! : E.mul(src3!, alpha), true), x.shape);
 }
 

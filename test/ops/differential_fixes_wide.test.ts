@@ -37,6 +37,9 @@ test("bool scatter_add and index_add add as logical or", () => {
   assert.deepEqual(values(s), [1, 0, 0]);
   assert.deepEqual(values(s.eq(torch.tensor([true, true, true]))), [1, 0, 0]);
   assert.deepEqual(values(b.indexAdd(0, torch.tensor([0, 0, 1]), torch.tensor([true, true, false]))), [1, 0, 0]);
+  // a bool self takes alpha as a bool: 0.5 adds, 0 does not
+  assert.deepEqual(values(b.indexAdd(0, torch.tensor([0, 1]), torch.tensor([true, false]), { alpha: 0.5 })), [1, 0, 0]);
+  assert.deepEqual(values(b.indexAdd(0, torch.tensor([0, 1]), torch.tensor([true, true]), { alpha: 0 })), [0, 0, 0]);
 });
 
 test("einsum keeps the operands' dtype for diagonals and contractions; bool contractions are refused", () => {
