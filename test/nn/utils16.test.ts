@@ -31,6 +31,7 @@ interface SpectralCase {
 interface FusionCase { name: string; transpose: boolean; conv: Dict; bn: Dict; eps: number; x: TensJson; y: TensJson; y_unfused: TensJson; weight: TensJson; bias: TensJson }
 interface ParamCase { state_dict: Dict; weight: TensJson; y?: TensJson; grad?: TensJson; removed?: Dict }
 interface Fixture {
+  parametrizations_spectral_norm: (Omit<SpectralCase, "steps" | "removed"> & { steps: Omit<SpectralStep, "weight">[] })[];
   parametrize: {
     initial: Dict; x: TensJson; symmetric: ParamCase; chained: ParamCase;
     assigned: { a: TensJson; state_dict: Dict; weight: TensJson; removed_unparametrized: Dict };
@@ -505,5 +506,46 @@ describe("nn.utils.parametrize matches PyTorch", () => {
     assert.throws(() => P.registerParametrization(m, "weight", new Shrink()), /may not change the shape of the tensor, unless the `unsafe` flag is enabled\.\nmodule\.weight\.shape: \[3, 3\]/);
     assert.throws(() => P.registerParametrization(m, "weight", new Double(), { unsafe_: true } as never), /unknown option 'unsafe_'/);
     assert.doesNotThrow(() => P.registerParametrization(make(), "weight", new Shrink(), { unsafe: true }));
+  });
+});
+
+describe("nn.utils.parametrizations.spectralNorm matches PyTorch (from PyTorch's u, v after registration)", () => {
+  for (const c of FIXTURE.parametrizations_spectral_norm) {
+    it(c.name, () => {
+      const m = linearOrConv(c.name, c.initial);
+      const w = attr(m, "weight");
+      const o = c.options;
+      nn.utils.parametrizations.spectralNorm(m, { nPowerIterations: o.n_power_iterations, eps: o.eps, dim: o.dim });
+      assert.deepEqual(Object.keys(m.stateDict()), c.state_dict_keys);
+      const list = (m as unknown as { parametrizations: torch.nn.ModuleDict }).parametrizations.get("weight") as unknown as { original: Tensor; at(i: number): unknown };
+      assert.equal(list.original, w);
+      const sn = list.at(0) as { _u: Tensor; _v: Tensor };
+      torch.noGrad(() => {
+        sn._u.copy_(fromJson(c.u0));
+        sn._v.copy_(fromJson(c.v0));
+      });
+      c.steps.forEach((s, i) => {
+        m.zeroGrad();
+        const y = m.call(fromJson(s.x));
+        close(y, s.y, `step ${i} forward`);
+        y.mul(y).sum().backward();
+        close(sn._u, s.u, `step ${i} u`);
+        close(sn._v, s.v, `step ${i} v`);
+        close(w.grad, s.grad, `step ${i} original grad`, 1e-4);
+      });
+      m.eval();
+      close(m.call(fromJson(c.eval.x)), c.eval.y, "eval forward");
+      close(sn._u, c.eval.u, "eval leaves u");
+    });
+  }
+
+  it("converges to the top singular value from kindling's own start, and refuses PyTorch's bad arguments", () => {
+    const m = new nn.Linear(6, 4);
+    nn.utils.parametrizations.spectralNorm(m);
+    const top = torch.linalg.svdvals(m.weight).max().item();
+    assert.ok(Math.abs(top - 1) < 1e-3, `top singular value ${top}`);
+    assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), { nPowerIterations: 0 }), /Expected n_power_iterations to be positive, but got n_power_iterations=0/);
+    assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), { dim: 2 }), /Dimension out of range \(expected to be in range of \[-2, 1\] but got 2\)/);
+    assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), "nope"), /Module 'Linear\(in_features=2, out_features=3, bias=True\)' has no parameter or buffer with name 'nope'/);
   });
 });

@@ -10,5 +10,6 @@ export { spectralNorm, removeSpectralNorm, type SpectralNormOptions } from "./sp
 export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.ts";
 export { skipInit } from "./skip_init.ts";
 export * as parametrize from "./parametrize.ts";
+export * as parametrizations from "./parametrizations.ts";
 export * as stateless from "./stateless.ts";
 export * as rnn from "../recurrent/rnn_utils.ts";

@@ -25,13 +25,13 @@ interface Config {
 }
 
 /** The weight as a matrix [size(dim), rest], dim moved first. */
-function toMatrix(w: Tensor, dim: number): Tensor {
+export function toMatrix(w: Tensor, dim: number): Tensor {
   const perm = dim === 0 ? w : w.permute(dim, ...w.shape.map((_, i) => i).filter((i) => i !== dim));
   return perm.reshape([perm.shape[0]!, -1]);
 }
 
 /** F.normalize(x, dim=0, eps): x / max(||x||, eps). */
-const normalize = (x: Tensor, eps: number): Tensor => x.div(x.norm().clamp(eps));
+export const normalize = (x: Tensor, eps: number): Tensor => x.div(x.norm().clamp(eps));
 
 const get = (m: AnyModule, name: string): Tensor => (m as unknown as Record<string, Tensor>)[name]!;
 
