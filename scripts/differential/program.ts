@@ -161,8 +161,8 @@ const TORCH_QUIRKS: [RegExp, string][] = [
 
 /** Raised by PyTorch's backward only (the same words from a forward are a real dtype check). */
 const TORCH_BACKWARD_QUIRKS: [RegExp, string][] = [
-  [/masked_scatter: expected self and source to have same dtypes|expected scalar type (Double|Float) but found (Float|Double)/,
-    "a PyTorch backward formula mixing float32 and float64 (fmax/fmin, addr) where its forward promoted"],
+  [/masked_scatter: expected self and source to have same dtypes|expected scalar type \w+ but found \w+/,
+    "a PyTorch backward formula mixing dtypes (fmax/fmin, addr) where its forward promoted"],
 ];
 
 function quirk(e: ErrorJson, backward = false): string | null {
