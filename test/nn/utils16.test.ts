@@ -30,7 +30,13 @@ interface SpectralCase {
 }
 interface FusionCase { name: string; transpose: boolean; conv: Dict; bn: Dict; eps: number; x: TensJson; y: TensJson; y_unfused: TensJson; weight: TensJson; bias: TensJson }
 interface ParamCase { state_dict: Dict; weight: TensJson; y?: TensJson; grad?: TensJson; removed?: Dict }
+interface OrthCase {
+  shape: number[]; map: "matrix_exp" | "cayley" | "householder" | null; use_trivialization: boolean; initial: Dict;
+  base: TensJson | null; original: TensJson; weight: TensJson; state_dict_keys: string[];
+  perturbed: TensJson; weight_perturbed: TensJson; x: TensJson; y: TensJson; grad: TensJson;
+}
 interface Fixture {
+  parametrizations_orthogonal: OrthCase[];
   parametrizations_spectral_norm: (Omit<SpectralCase, "steps" | "removed"> & { steps: Omit<SpectralStep, "weight">[] })[];
   parametrize: {
     initial: Dict; x: TensJson; symmetric: ParamCase; chained: ParamCase;
@@ -547,5 +553,39 @@ describe("nn.utils.parametrizations.spectralNorm matches PyTorch (from PyTorch's
     assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), { nPowerIterations: 0 }), /Expected n_power_iterations to be positive, but got n_power_iterations=0/);
     assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), { dim: 2 }), /Dimension out of range \(expected to be in range of \[-2, 1\] but got 2\)/);
     assert.throws(() => nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 3), "nope"), /Module 'Linear\(in_features=2, out_features=3, bias=True\)' has no parameter or buffer with name 'nope'/);
+  });
+});
+
+describe("nn.utils.parametrizations.orthogonal matches PyTorch", () => {
+  for (const c of FIXTURE.parametrizations_orthogonal) {
+    it(`${JSON.stringify(c.shape)} ${c.map ?? "default map"}${c.use_trivialization ? "" : ", no trivialization"}`, () => {
+      const m = new nn.Linear(c.shape[1]!, c.shape[0]!);
+      m.loadStateDict(dict(c.initial));
+      nn.utils.parametrizations.orthogonal(m, "weight", c.map, { useTrivialization: c.use_trivialization });
+      assert.deepEqual(Object.keys(m.stateDict()), c.state_dict_keys);
+      const list = (m as unknown as { parametrizations: torch.nn.ModuleDict }).parametrizations.get("weight") as unknown as { original: Tensor; at(i: number): unknown };
+      const orth = list.at(0) as { base: Tensor | null };
+      // A square base is the weight made orthogonal (deterministic); a non-square one has a random
+      // completion, so PyTorch's is fed in.
+      if (c.base !== null && c.shape[0] === c.shape[1]) close(orth.base, c.base, "base");
+      close(list.original, c.original, "original after registration");
+      if (c.base !== null) torch.noGrad(() => orth.base!.copy_(fromJson(c.base!)));
+      close(m.weight, c.weight, "weight after registration");
+      torch.noGrad(() => list.original.copy_(fromJson(c.perturbed)));
+      close(m.weight, c.weight_perturbed, "weight from the perturbed original");
+      const y = m.call(fromJson(c.x));
+      close(y, c.y, "forward");
+      y.mul(y).sum().backward();
+      close(list.original.grad, c.grad, "grad of the original", 1e-4);
+    });
+  }
+
+  it("refuses PyTorch's bad arguments with its messages", () => {
+    assert.throws(() => nn.utils.parametrizations.orthogonal(new nn.Linear(2, 3), "bias"), /Expected a matrix or batch of matrices. Got a tensor of 1 dimensions./);
+    assert.throws(() => nn.utils.parametrizations.orthogonal(new nn.Linear(2, 3), "weight", "qr" as never), /orthogonal_map has to be one of "matrix_exp", "cayley", "householder". Got: qr/);
+    const m = new nn.Linear(3, 3);
+    nn.utils.parametrizations.orthogonal(m, "weight", "cayley", { useTrivialization: false });
+    assert.throws(() => nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3), "weight", null, { use_trivialization: false } as never), /unknown option 'use_trivialization' \(did you mean 'useTrivialization'\?\)/);
+    assert.throws(() => (m.weight = torch.eye(3)), /It is not possible to assign to the matrix exponential or the Cayley parametrizations when use_trivialization=False/);
   });
 });

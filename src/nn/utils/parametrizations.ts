@@ -81,3 +81,4 @@ export function spectralNorm<M extends AnyModule>(module: M, ...args: unknown[])
   const p = new SpectralNormParametrization(weight, (o.nPowerIterations as number | undefined) ?? 1, dim, (o.eps as number | undefined) ?? 1e-12);
   return registerParametrization(module, name, p);
 }
+export { orthogonal, OrthogonalParametrization, type OrthogonalMap } from "./orthogonal.ts";

@@ -19,6 +19,12 @@ import { Parameter, isParameter } from "../parameter.ts";
 import { slots } from "../slots.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 
+/**
+ * What a rightInverse throws when it has none for this configuration (PyTorch's NotImplementedError):
+ * registration then takes the identity, as PyTorch does; assignment fails with it.
+ */
+export class RightInverseNotImplemented extends ArgumentError {}
+
 /** A parametrization may define its right inverse: original = rightInverse(value). */
 interface WithRightInverse {
   rightInverse?: (value: Tensor) => Tensor | readonly Tensor[];
@@ -79,7 +85,12 @@ export class ParametrizationList extends ModuleList {
     noGrad(() => {
       for (const m of [...modules].reverse()) {
         const ri = (m as WithRightInverse).rightInverse;
-        if (typeof ri === "function") next = ri.call(m, next as Tensor);
+        if (typeof ri !== "function") continue;
+        try {
+          next = ri.call(m, next as Tensor);
+        } catch (e) {
+          if (!(e instanceof RightInverseNotImplemented)) throw e;
+        }
       }
     });
     if (!(next instanceof Tensor) && !Array.isArray(next)) {
