@@ -27,13 +27,29 @@ const LEGACY_TYPE: Partial<Record<DType, string>> = {
   float32: "FloatTensor", float64: "DoubleTensor", int64: "LongTensor", int32: "IntTensor", bool: "BoolTensor",
 };
 
+/** Accessors `list[i]` and `list[-1 - i]` for each new position (as container.ts's, for `plist[0]`). */
+function indexAccessors(list: ParameterList): void {
+  for (let i = 0; i < list.length; i++) {
+    if (Object.prototype.hasOwnProperty.call(list, i)) continue;
+    for (const at of [i, -1 - i]) {
+      Object.defineProperty(list, at, {
+        get(this: ParameterList) { return this.at(at); },
+        set(this: ParameterList, v: Tensor) { this.set(at, v); },
+        configurable: true,
+        enumerable: false,
+      });
+    }
+  }
+}
+
 /**
- * A list of parameters: `new nn.ParameterList([w1, w2])`, `list.append(w)`, `list.at(-1)`,
+ * A list of parameters: `new nn.ParameterList([w1, w2])`, `list.append(w)`, `list[0]`, `list.at(-1)`,
  * `for (const p of list)`. Its repr lists each entry as PyTorch's does:
  * `ParameterList(  (0): Parameter containing: [torch.float32 of size 3x4])`.
  */
 export class ParameterList extends Module {
   /** @internal */ static override readonly builtinName: string = "ParameterList";
+  [index: number]: Tensor;
 
   constructor(values: Iterable<Tensor> = []) {
     super();
@@ -75,6 +91,7 @@ export class ParameterList extends Module {
 
   append(value: Tensor): this {
     this.registerParameter(String(this.length), asParameter(value, "ParameterList.append()"));
+    indexAccessors(this);
     return this;
   }
 

@@ -40,6 +40,12 @@ describe("ParameterList and ParameterDict", () => {
     assert.ok(l.at(2).requiresGrad);
     assert.equal(l.length, 3);
     assert.equal(l.at(-1), l.get(2));
+    assert.equal(l[2], l.at(2));
+    assert.equal(l[-3], l.at(0));
+    const z = torch.zeros([7]);
+    l[1] = z;
+    assert.equal(l.at(1).shape[0], 7);
+    assert.ok(l[1] instanceof nn.Parameter);
     assert.equal(containerRepr("list of one").repr, new nn.ParameterList([nn.Parameter(torch.zeros([2]))]).toString());
     assert.equal(containerRepr("list of a 0-d").repr, new nn.ParameterList([nn.Parameter(torch.zeros([]))]).toString());
     assert.equal(containerRepr("empty list").repr, new nn.ParameterList().toString());
