@@ -478,6 +478,19 @@ describe("nn.utils.parametrize matches PyTorch", () => {
     assert.ok(nn.isParameter(m.weight) && m.weight.sub(w).abs().max().item() < 1e-6);
   });
 
+  it("transferParametrizationsAndParams shares the chain and the original; typeBeforeParametrizations is the class", () => {
+    const a = make();
+    P.registerParametrization(a, "weight", new Symmetric());
+    const b = new nn.Linear(3, 3);
+    P.transferParametrizationsAndParams(a, b);
+    assert.ok(P.isParametrized(b, "weight"));
+    const la = (a as unknown as { parametrizations: torch.nn.ModuleDict }).parametrizations.get("weight") as unknown as { original: Tensor };
+    const lb = (b as unknown as { parametrizations: torch.nn.ModuleDict }).parametrizations.get("weight") as unknown as { original: Tensor };
+    assert.equal(lb.original, la.original);
+    close(b.weight, p.symmetric.weight, "transferred weight");
+    assert.equal(P.typeBeforeParametrizations(a), nn.Linear);
+  });
+
   it("cached() computes a parametrized tensor once", () => {
     let calls = 0;
     class Counting extends nn.Module {

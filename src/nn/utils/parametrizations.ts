@@ -1,10 +1,10 @@
 /**
- * torch.nn.utils.parametrizations (PyTorch 1.13): spectralNorm as a parametrization (see
- * ./parametrize.ts), the successor of nn.utils.spectralNorm. The weight stays a parameter at
- * `parametrizations.weight.original`; the power iteration's vectors are the buffers `_u` and `_v` of
- * the parametrization module (`parametrizations.weight.0._u`), run 15 times at registration and
- * nPowerIterations times per access in training mode, updating u from v first (the reverse of the
- * older hook-based spectralNorm).
+ * torch.nn.utils.parametrizations (PyTorch 1.13): spectralNorm and orthogonal (./orthogonal.ts) as
+ * parametrizations (see ./parametrize.ts). spectralNorm is the successor of nn.utils.spectralNorm:
+ * the weight stays a parameter at `parametrizations.weight.original`; the power iteration's vectors
+ * are the buffers `_u` and `_v` of the parametrization module (`parametrizations.weight.0._u`), run
+ * 15 times at registration and nPowerIterations times per access in training mode, updating u from v
+ * first (the reverse of the older hook-based spectralNorm).
  */
 import { noGrad } from "../../autograd/grad_mode.ts";
 import { ArgumentError } from "../../errors.ts";

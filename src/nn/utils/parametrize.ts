@@ -280,3 +280,30 @@ export function removeParametrizations<M extends AnyModule>(module: M, tensorNam
   if (dict.length === 0) delete own.parametrizations;
   return module;
 }
+
+/** The module's class as it was before parametrization: its own, as kindling does not swap classes. */
+export function typeBeforeParametrizations(module: AnyModule): new (...args: never[]) => AnyModule {
+  checkArity("parametrize.typeBeforeParametrizations()", arguments, 1);
+  return module.constructor as new (...args: never[]) => AnyModule;
+}
+
+/**
+ * Registers on `toModule` the parametrizations `fromModule` has on `tensorName` (or on all its
+ * parametrized tensors), sharing the parametrization modules and the originals, as PyTorch's.
+ */
+export function transferParametrizationsAndParams<M extends AnyModule>(fromModule: AnyModule, toModule: M, tensorName?: string): M {
+  checkArity("parametrize.transferParametrizationsAndParams()", arguments, 3);
+  const from = parametrizationsOf(fromModule);
+  if (from === null || from.length === 0) return toModule;
+  const to = toModule as unknown as Record<string, unknown>;
+  for (const name of tensorName === undefined ? from.keys() : [tensorName]) {
+    if (!(name in to)) to[name] = Parameter((fromModule as unknown as Record<string, Tensor>)[name]!.detach());
+    const list = listOf(fromModule, name);
+    for (const p of list) registerParametrization(toModule, name, p);
+    const target = listOf(toModule, name);
+    const originals = list.originals();
+    if (list.isTensor) registerTensor(target, "original", originals[0]!);
+    else originals.forEach((o, i) => registerTensor(target, `original${i}`, o));
+  }
+  return toModule;
+}
