@@ -74,8 +74,9 @@ function scatterWith(fn: string, x: Tensor, dim: number, index: Tensor, src0: Te
   }
   const srcT = src instanceof Tensor ? src : null;
   const rows = positions(fn, x, dim, index, srcT);
+  // an empty index still takes src's (empty) rows, so src stays in the graph and gets a zero gradient
   const values =
-    rows.length === 0 ? full([1, 0, 1], 0, { dtype: x.dtype }) : srcT !== null ? srcRows(srcT, index) : full([1, rows.length, 1], src as number, { dtype: x.dtype });
+    srcT !== null ? srcRows(srcT, index) : rows.length === 0 ? full([1, 0, 1], 0, { dtype: x.dtype }) : full([1, rows.length, 1], src as number, { dtype: x.dtype });
   const flat = reshape(x, [1, x.numel(), 1]);
   return reshape(putRows(flat, rows, values, accumulate), x.shape);
 }

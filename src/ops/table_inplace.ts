@@ -63,7 +63,8 @@ for (const [name, row] of Object.entries({ ...UNARY, ...BINARY }) as [string, Ro
     const inputs = [s, ...args.filter((a): a is Tensor => a instanceof Tensor)];
     if (typeof mode === "object") {
       if (!out.requiresGrad) return out;
-      return record(out.detach(), "NotImplemented", [s], () => {
+      // every tensor operand: a self without grad written with an operand that has one is in the graph too
+      return record(out.detach(), "NotImplemented", inputs, () => {
         throw new AutogradError(mode.backwardError);
       }, false);
     }

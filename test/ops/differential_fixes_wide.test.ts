@@ -307,3 +307,17 @@ test("addmm wants one dtype (self against mat2 first); addr refuses a fractional
   // torch.ones(2, 2, dtype=torch.long).addr(torch.ones(2), torch.ones(2), alpha=0.5): a float result, allowed
   assert.equal(torch.ones([2, 2], { dtype: "int64" }).addr(torch.ones([2]), torch.ones([2]), { alpha: 0.5 }).dtype, "float32");
 });
+
+test("scatter with an empty index keeps src in the graph; floor_divide_ by an operand that requires grad fails in backward", () => {
+  // x = torch.tensor(2.4761, requires_grad=True); torch.zeros(0, 0).scatter_add(1, empty index, x.expand(0, 0)).std().norm(1) * 1.7 -> x.grad 0
+  const x = torch.tensor(2.4761, { requiresGrad: true });
+  const s = torch.zeros([0, 0]).scatterAdd(1, torch.zeros([0, 0], { dtype: "int64" }), x.expand([0, 0]));
+  s.std().norm(1).mul(1.7).backward();
+  assert.deepEqual(values(x.grad!), [0]);
+  // z = torch.tensor([3., 5.]); z.floor_divide_(o) with o requiring grad: "derivative for aten::floor_divide_ is not implemented"
+  const o = torch.tensor(0.5, { requiresGrad: true });
+  const z = torch.tensor([3, 5], { dtype: "float32" });
+  z.floorDivide_(o);
+  assert.equal(z.requiresGrad, true);
+  assert.throws(() => z.sum().backward(), /derivative for aten::floor_divide_ is not implemented/);
+});
