@@ -321,3 +321,14 @@ test("scatter with an empty index keeps src in the graph; floor_divide_ by an op
   assert.equal(z.requiresGrad, true);
   assert.throws(() => z.sum().backward(), /derivative for aten::floor_divide_ is not implemented/);
 });
+
+test("lgamma(1) and lgamma(2) are +0 (1 / lgamma is +inf, as PyTorch); an empty bool einsum contraction is not refused", () => {
+  // 1 / torch.lgamma(torch.tensor([1., 2.])) -> [inf, inf]
+  for (const dt of ["float32", "float64"] as const) {
+    assert.deepEqual(values(torch.lgamma(torch.tensor([1, 2], { dtype: dt })).reciprocal()), [Infinity, Infinity]);
+  }
+  // torch.einsum("abc,cz->abz", torch.ones(2, 3, 0, dtype=torch.bool), torch.ones(0, 1, dtype=torch.bool)): all False
+  const r = torch.einsum("abc,cz->abz", torch.ones([2, 3, 0], { dtype: "bool" }), torch.ones([0, 1], { dtype: "bool" }));
+  assert.equal(r.dtype, "bool");
+  assert.deepEqual(values(r), [0, 0, 0, 0, 0, 0]);
+});

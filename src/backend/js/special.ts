@@ -36,6 +36,8 @@ export function lgamma(x: number): number {
   if (x !== x) return x;
   if (x === Infinity || x === -Infinity) return Infinity;
   if (x <= 0 && Math.floor(x) === x) return Infinity;
+  // +0 exactly, as C's (the series below gives 0 * negative = -0)
+  if (x === 1 || x === 2) return 0;
   if (Math.abs(x - 1) < 0.02) return lgammaNearOne(x - 1);
   if (Math.abs(x - 2) < 0.02) return lgammaNearOne(x - 2) + Math.log1p(x - 2);
   if (x < 0.5) return Math.log(PI / Math.abs(sinPi(x))) - lgamma(1 - x);
