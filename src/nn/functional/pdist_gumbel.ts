@@ -1,5 +1,6 @@
 /** F.pdist (pairwise distances within one set of rows) and F.gumbelSoftmax (differentiable categorical samples). */
 import { ArgumentError, ShapeError } from "../../errors.ts";
+import { where } from "../../ops/indexing.ts";
 import { vectorNorm } from "../../ops/linalg.ts";
 import { triuIndices } from "../../ops/shape_extra_diag.ts";
 import { checkArg, keywordArgs } from "../../options.ts";
@@ -10,8 +11,7 @@ import { Tensor } from "../../tensor/tensor.ts";
 
 /**
  * F.pdist(input, p = 2): the p-norm distance between every pair of rows i < j of input [N, M], in row-major
- * order of the upper triangle, [N*(N-1)/2]. As PyTorch's, the gradient at a zero distance is not defined
- * for p < 1 (kindling's comes from the norm's).
+ * order of the upper triangle, [N*(N-1)/2]. The gradient at a zero distance is 0, as PyTorch's.
  */
 export function pdist(input: Tensor, p: number | { p?: number } = 2): Tensor {
   const a = keywordArgs("F.pdist()", [p], ["p"], { p: "number" });
@@ -23,7 +23,15 @@ export function pdist(input: Tensor, p: number | { p?: number } = 2): Tensor {
   const n = input.shape[0]!;
   const pairs = triuIndices(n, n, 1);
   const diff = input.indexSelect(0, pairs.select(0, 0)).sub(input.indexSelect(0, pairs.select(0, 1)));
-  return vectorNorm(diff, ord, 1);
+  // p = 0 counts the differing components; PyTorch still gives the input a (zero) gradient.
+  if (ord === 0) return vectorNorm(diff, 0, 1).add(where(diff.detach().isfinite(), diff, 0).mul(0).sum(1));
+  if (ord !== Infinity) return vectorNorm(diff, ord, 1);
+  // PyTorch's pdist backward for p = inf gives every component at the maximum the whole gradient (the norm's
+  // own splits it among ties): the value is the maximum, the gradient flows through each tied |diff|.
+  const ad = diff.abs();
+  const dist = ad.amax(1, true).detach();
+  const atMax = ad.detach().eq(dist);
+  return ad.sub(ad.detach()).mul(atMax).sum(1).add(dist.squeeze(1));
 }
 
 export interface GumbelSoftmaxOptions {
