@@ -155,7 +155,7 @@ const TORCH_QUIRKS: [RegExp, string][] = [
   // kindling refuses mixed int32/int64 products too; it succeeds only where both are int32, which PyTorch's
   // tensordot/inner/matmul reshaping path fails
   [/expected scalar type Long but found Int/, "PyTorch 1.13's int32 tensordot/inner (both operands int32)"],
-  [/is a view and is being modified inplace\. This view is the output of a function that returns multiple views/,
+  [/This view is the output of a function that returns multiple views/,
     "PyTorch refuses in-place on split/chunk/unbind outputs; kindling tracks their versions instead"],
 ];
 

@@ -3,7 +3,7 @@ import { checkArg } from "../options.ts";
 import { tensorTypeName } from "../tensor/dtype.ts";
 import { broadcastShapes, fmtShape, normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { expand, permute, reshape, transpose, unsqueeze, view } from "./views.ts";
+import { contiguous, expand, permute, reshape, transpose, unsqueeze, view } from "./views.ts";
 
 /**
  * Views that rearrange dims (movedim, swapaxes, unflatten, broadcastTo, atleast_nd): each is a
@@ -86,10 +86,13 @@ export function broadcastTensors(...tensors: (Tensor | readonly Tensor[])[]): Te
   return ts.map((t) => expand(t, shape));
 }
 
-/** torch.ravel: the flattened tensor, a view when the layout allows. */
+/**
+ * torch.ravel: the flattened tensor, a view when the layout allows. As PyTorch's contiguous().view(-1): a
+ * strided input's copy is not a view of it (an in-place op on a leaf's ravel is then allowed).
+ */
 export function ravel(x: Tensor): Tensor {
   Tensor.check(x, "input");
-  return reshape(x, [-1]);
+  return view(contiguous(x), [-1]);
 }
 
 /** Tensor.reshape_as. */

@@ -332,3 +332,16 @@ test("lgamma(1) and lgamma(2) are +0 (1 / lgamma is +inf, as PyTorch); an empty 
   assert.equal(r.dtype, "bool");
   assert.deepEqual(values(r), [0, 0, 0, 0, 0, 0]);
 });
+
+test("ravel is contiguous().view(-1): a strided leaf's ravel is a copy that may be written in place", () => {
+  // base = torch.tensor([2.2453, 0.1612, 1.9359, 1.9891], requires_grad=True); base[::2].ravel().pow_(3) is allowed
+  const base = torch.tensor([2.2453, 0.1612, 1.9359, 1.9891], { requiresGrad: true });
+  const r = base.index([torch.Slice(null, null, 2)]).ravel();
+  r.pow_(3);
+  r.sum().backward();
+  assert.ok(Math.abs(base.grad!.toTypedArray()[0]! - 3 * 2.2453 ** 2) < 1e-4);
+  assert.throws(() => base.index([torch.Slice(null, null, 2)]).reshape([-1]).pow_(3), torch.AutogradError);
+  const a = torch.tensor([[1, 2], [3, 4]], { dtype: "float32" });
+  a.ravel().add_(1);
+  assert.deepEqual(values(a), [2, 3, 4, 5]);
+});
