@@ -180,6 +180,10 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.LazyConv2d": [() => make(nn.LazyConv2d, 4, 3, { padding_mode: "zeros" }), "nn.LazyConv2d(): unknown option 'padding_mode' (did you mean 'paddingMode'?)"],
   "nn.LazyBatchNorm1d": [() => make(nn.LazyBatchNorm1d, { track_running_stats: false }), "nn.LazyBatchNorm1d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
   "nn.LazyBatchNorm2d": [() => make(nn.LazyBatchNorm2d, { track_running_stats: false }), "nn.LazyBatchNorm2d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.LazyConv3d": [() => make(nn.LazyConv3d, 4, 3, { padding_mode: "zeros" }), "nn.LazyConv3d(): unknown option 'padding_mode' (did you mean 'paddingMode'?)"],
+  "nn.LazyConvTranspose1d": [() => make(nn.LazyConvTranspose1d, 4, 3, { output_padding: 1 }), "nn.LazyConvTranspose1d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
+  "nn.LazyConvTranspose2d": [() => make(nn.LazyConvTranspose2d, 4, 3, { output_padding: 1 }), "nn.LazyConvTranspose2d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
+  "nn.LazyBatchNorm3d": [() => make(nn.LazyBatchNorm3d, { track_running_stats: false }), "nn.LazyBatchNorm3d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
   // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
   "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],

@@ -14,7 +14,8 @@ import { Parameter } from "./parameter.ts";
 import { adoptSlots } from "./slots.ts";
 
 /**
- * Lazy modules (PyTorch's LazyModuleMixin): LazyLinear, LazyConv1d/2d and LazyBatchNorm1d/2d leave their
+ * Lazy modules (PyTorch's LazyModuleMixin): LazyLinear, LazyConv1d/2d and LazyBatchNorm1d/2d (and, in
+ * lazy_more.ts, LazyConv3d, LazyConvTranspose1d/2d and LazyBatchNorm3d) leave their
  * input size open until the first forward, which reads it from the input, initialises the parameters as
  * the ordinary class would (from the default generator, or `generator`, at that moment) and turns the
  * module into that class: afterwards it is a Linear / Conv2d / BatchNorm1d in every way (instanceof,
@@ -34,11 +35,14 @@ export function isUninitializedParameter(v: unknown): boolean {
   return v instanceof Tensor && UNINITIALIZED.has(v);
 }
 
+/** What the helpers below use of a lazy module, whatever its forward signature. */
+type Shell = Pick<Module, "localParameters" | "getName" | "training">;
+
 /** Builds the real module once the input is seen. */
 const BUILD = new WeakMap<object, (x: Tensor) => AnyModule>();
 
 /** The shell's own parameters become placeholders; `build` makes the real module from the first input. */
-function makeLazy(shell: Module, build: (x: Tensor) => AnyModule): void {
+export function makeLazy(shell: Shell, build: (x: Tensor) => AnyModule): void {
   const props = shell as unknown as Record<string, unknown>;
   for (const [k, p] of shell.localParameters()) {
     const ph = Parameter(empty([0], { dtype: p.dtype }), p.requiresGrad);
@@ -55,7 +59,7 @@ const shellGenerator = (): Generator => new Generator().manualSeed(0);
  * Turns `lazy` into the module its builder makes from `x`: the placeholders take the new parameters'
  * shapes and values in place, then every property, registration and the prototype are the new module's.
  */
-function materialize(lazy: Module, x: Tensor): void {
+export function materialize(lazy: Shell, x: Tensor): void {
   const build = BUILD.get(lazy);
   if (!build) return;
   Tensor.check(x, "input");
@@ -81,12 +85,12 @@ function materialize(lazy: Module, x: Tensor): void {
   BUILD.delete(lazy);
 }
 
-function refuseLoad(m: Module): never {
+export function refuseLoad(m: Shell): never {
   throw new ArgumentError(`${m.getName()}: loadStateDict before the first forward is not supported by kindling; run one forward to infer the input size, then load`);
 }
 
 /** Drops kindling's generator option for a shell built with its own throwaway generator. */
-function shellOptions<T extends { generator?: Generator }>(opts: T): T {
+export function shellOptions<T extends { generator?: Generator }>(opts: T): T {
   return { ...opts, generator: shellGenerator() };
 }
 
@@ -113,12 +117,12 @@ export class LazyLinear extends Linear {
   }
 }
 
-const CONV_OPTIONS: OptionSpec = {
+export const CONV_OPTIONS: OptionSpec = {
   stride: "ints", padding: "any", dilation: "ints", groups: "int", bias: "boolean", paddingMode: "string", dtype: "string", generator: "object",
 };
 
 /** in_channels of a conv input: dim 0 of an unbatched input, dim 1 of a batched one (PyTorch's _get_in_channels). */
-function inChannels(x: Tensor, spatial: number, name: string): number {
+export function inChannels(x: Tensor, spatial: number, name: string): number {
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) {
     throw new ShapeError(`Expected ${spatial + 1}D (unbatched) or ${spatial + 2}D (batched) input to ${name}, but got input of size: ${fmtShape(x.shape)}`);
   }
@@ -165,10 +169,10 @@ export class LazyConv2d extends Conv2d {
   }
 }
 
-const BN_OPTIONS: OptionSpec = { eps: "number", momentum: "number?", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
+export const BN_OPTIONS: OptionSpec = { eps: "number", momentum: "number?", affine: "boolean", trackRunningStats: "boolean", dtype: "string" };
 
 /** num_features of a batch-norm input [N, C, ...]. */
-function numFeatures(x: Tensor): number {
+export function numFeatures(x: Tensor): number {
   if (x.ndim < 2) throw new ShapeError(`expected at least 2D input (got ${x.ndim}D input)`);
   return x.shape[1]!;
 }

@@ -55,4 +55,12 @@ describe("lazy modules", () => {
     assert.throws(() => new nn.LazyConv1d(4, 3).forward(torch.ones([1, 2, 3, 4])), /Expected 2D \(unbatched\) or 3D \(batched\) input to conv1d, but got input of size: \[1, 2, 3, 4\]/);
     assert.throws(() => Reflect.construct(nn.LazyLinear, [3, { in_features: 2 }]), /nn.LazyLinear\(\): unknown option 'in_features'/);
   });
+
+  test("LazyConvTranspose1d takes the output size at its first forward", () => {
+    const m = new nn.LazyConvTranspose1d(3, 3, { stride: 2 });
+    const y = m.forward(torch.randn([1, 2, 4]), [10]);
+    assert.deepEqual([...y.shape], [1, 3, 10]);
+    assert.ok(m instanceof nn.ConvTranspose1d);
+    assert.equal(m.toString(), "ConvTranspose1d(2, 3, kernel_size=(3,), stride=(2,))");
+  });
 });
