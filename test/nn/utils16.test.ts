@@ -35,7 +35,12 @@ interface OrthCase {
   base: TensJson | null; original: TensJson; weight: TensJson; state_dict_keys: string[];
   perturbed: TensJson; weight_perturbed: TensJson; x: TensJson; y: TensJson; grad: TensJson;
 }
+interface PruneCase {
+  name: string; kind: "linear" | "conv"; steps: [string, Record<string, unknown>][]; initial: Dict; state_dict: Dict; params: string[];
+  x: TensJson; y: TensJson; is_pruned: boolean; removed: { state_dict: Dict; params: string[]; is_pruned: boolean };
+}
 interface Fixture {
+  prune: { cases: PruneCase[]; global: { initial: Dict[]; state_dicts: Dict[] } };
   parametrizations_orthogonal: OrthCase[];
   parametrizations_spectral_norm: (Omit<SpectralCase, "steps" | "removed"> & { steps: Omit<SpectralStep, "weight">[] })[];
   parametrize: {
@@ -600,5 +605,74 @@ describe("nn.utils.parametrizations.orthogonal matches PyTorch", () => {
     nn.utils.parametrizations.orthogonal(m, "weight", "cayley", { useTrivialization: false });
     assert.throws(() => nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3), "weight", null, { use_trivialization: false } as never), /unknown option 'use_trivialization' \(did you mean 'useTrivialization'\?\)/);
     assert.throws(() => (m.weight = torch.eye(3)), /It is not possible to assign to the matrix exponential or the Cayley parametrizations when use_trivialization=False/);
+  });
+});
+
+describe("nn.utils.prune matches PyTorch", () => {
+  const P = nn.utils.prune;
+  const checker = (): Tensor => torch.arange(20).reshape([4, 5]).remainder(3).ne(0).to("float32");
+  const build = (kind: "linear" | "conv", initial: Dict): torch.nn.Module<[Tensor], Tensor> => {
+    const m: torch.nn.Module<[Tensor], Tensor> = kind === "linear" ? new nn.Linear(5, 4) : new nn.Conv2d(3, 4, 2);
+    m.loadStateDict(dict(initial));
+    return m;
+  };
+  const closeDict = (m: torch.nn.Module<[Tensor], Tensor>, want: Dict, where: string): void => {
+    const sd = m.stateDict();
+    assert.deepEqual(Object.keys(sd), Object.keys(want), `${where}: keys`);
+    for (const [k, v] of Object.entries(want)) close(sd[k]!, v, `${where}.${k}`, 0);
+  };
+
+  for (const c of FIXTURE.prune.cases) {
+    it(c.name, () => {
+      const m = build(c.kind, c.initial);
+      const orig = attr(m, c.steps[0]![1].name as string);
+      for (const [fn, kw] of c.steps) {
+        const name = kw.name as string;
+        if (fn === "l1_unstructured") P.l1Unstructured(m, name, kw.amount as number);
+        else if (fn === "ln_structured") P.lnStructured(m, name, kw.amount as number, kw.n === "inf" ? Infinity : (kw.n as number), kw.dim as number);
+        else if (fn === "custom_from_mask") P.customFromMask(m, name, checker());
+        else if (fn === "identity") P.identity(m, name);
+        else throw new Error(fn);
+      }
+      assert.deepEqual(names(m), c.params);
+      closeDict(m, c.state_dict, "pruned");
+      close(m.call(fromJson(c.x)), c.y, "forward");
+      assert.equal(P.isPruned(m), c.is_pruned);
+      P.remove(m, c.steps[0]![1].name as string);
+      assert.deepEqual(names(m), c.removed.params);
+      closeDict(m, c.removed.state_dict, "removed");
+      assert.equal(P.isPruned(m), c.removed.is_pruned);
+      assert.equal(attr(m, c.steps[0]![1].name as string), orig, "the original parameter comes back");
+    });
+  }
+
+  it("globalUnstructured ranks all the parameters' entries together", () => {
+    const g = FIXTURE.prune.global;
+    const a = new nn.Linear(5, 4);
+    const b = new nn.Conv2d(3, 4, 2);
+    a.loadStateDict(dict(g.initial[0]!));
+    b.loadStateDict(dict(g.initial[1]!));
+    P.l1Unstructured(a, "weight", 3);
+    P.globalUnstructured([[a, "weight"], [b, "weight"], [a, "bias"]], P.L1Unstructured, { amount: 0.4 });
+    closeDict(a, g.state_dicts[0]!, "a");
+    closeDict(b, g.state_dicts[1]!, "b");
+  });
+
+  it("random methods prune the requested number; PyTorch's errors", () => {
+    const m = new nn.Linear(5, 4);
+    P.randomUnstructured(m, "weight", 0.35);
+    const mask = attr(m, "weight_mask").toTypedArray() as Float32Array;
+    assert.equal([...mask].filter((v) => v === 0).length, 7);
+    P.randomStructured(m, "weight", 2, 0);
+    const rows = attr(m, "weight_mask").sum(1).toTypedArray() as Float32Array;
+    assert.equal([...rows].filter((v) => v === 0).length, 2);
+    assert.throws(() => P.l1Unstructured(new nn.Linear(5, 4), "weight", 1.5), /amount=1.5 should either be a float in the range \[0, 1\] or a non-negative integer/);
+    assert.throws(() => P.l1Unstructured(new nn.Linear(5, 4), "weight", 100), /amount=100 should be smaller than the number of parameters to prune=20/);
+    assert.throws(() => P.lnStructured(new nn.Linear(5, 4), "bias", 1, 2, 0), /Structured pruning can only be applied to multidimensional tensors. Found tensor of shape \[4\] with 1 dims/);
+    assert.throws(() => P.remove(new nn.Linear(5, 4), "weight"), /Parameter 'weight' of module Linear\(in_features=5, out_features=4, bias=True\) has to be pruned before pruning can be removed/);
+    const failed = new nn.Linear(5, 4);
+    assert.throws(() => P.l1Unstructured(failed, "weight", 100));
+    assert.deepEqual(names(failed), ["bias", "weight"], "a failed pruning puts the parameter back (last, as PyTorch re-registers it)");
+    assert.deepEqual(Object.keys(failed.stateDict()), ["bias", "weight"]);
   });
 });

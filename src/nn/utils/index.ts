@@ -11,5 +11,6 @@ export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeight
 export { skipInit } from "./skip_init.ts";
 export * as parametrize from "./parametrize.ts";
 export * as parametrizations from "./parametrizations.ts";
+export * as prune from "./prune.ts";
 export * as stateless from "./stateless.ts";
 export * as rnn from "../recurrent/rnn_utils.ts";
