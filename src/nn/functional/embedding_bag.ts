@@ -70,9 +70,9 @@ export function embeddingBag(input: Tensor, weight: Tensor, offsets: Tensor | nu
   const n = flat.shape[0]!;
   const ends = starts.slice(1).concat(n);
   if (opts.includeLastOffset === true && input.ndim === 1) {
+    // The last offset ends the last bag rather than starting a bag of its own.
     starts = starts.slice(0, -1);
     ends.pop();
-    ends[ends.length - 1] = Math.min(ends.at(-1) ?? n, n);
   }
   const paddingIdx = normalizePaddingIdx(opts.paddingIdx, weight.shape[0]!);
   let rows = embedding(flat, weight, { maxNorm: opts.maxNorm, normType: opts.normType, scaleGradByFreq: opts.scaleGradByFreq, paddingIdx });
