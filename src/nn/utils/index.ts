@@ -1,7 +1,7 @@
 /**
  * torch.nn.utils: gradient clipping, parameters as one vector, weight and spectral normalisation,
- * conv/linear-BatchNorm fusion, `nn.utils.stateless.functionalCall`, and `nn.utils.rnn` for padded
- * and packed sequences.
+ * conv/linear-BatchNorm fusion, skipInit, `stateless.functionalCall`, `parametrize` and
+ * `parametrizations`, `prune`, and `rnn` for padded and packed sequences.
  */
 export * from "./clip_grad.ts";
 export { parametersToVector, vectorToParameters } from "./convert_parameters.ts";
