@@ -163,7 +163,13 @@ export function variance(x: Tensor, dim?: Dims | null, opts: VarOptions = {}): T
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const keepdim = opts.keepdim ?? false;
   const xd = x.detach();
-  const out = div(sum(square(sub(xd, mean(xd, dims, true))), dims, keepdim), Math.max(n - correction, 0));
+  // float32 in double, as PyTorch's CPU kernels: Welford in double (equal elements have exactly 0 spread, so
+  // std's gradient there is 0), but over every element its std_var_all_cpu takes the mean in the input's
+  // dtype and only the squares in double (a 1-ulp mean leaves a tiny spread)
+  const xw = xd.dtype === "float32" ? xd.to("float64") : xd;
+  const m = n === x.numel() && xw !== xd ? mean(xd, dims, true).to(xw.dtype) : mean(xw, dims, true);
+  const wide = div(sum(square(sub(xw, m)), dims, keepdim), Math.max(n - correction, 0));
+  const out = wide.dtype === xd.dtype ? wide : wide.to(xd.dtype);
   // PyTorch's var_backward, 2 / (N - correction) * g * (x - mean): no term through the mean (it sums to 0
   // in exact arithmetic), so an infinite element leaves the others' gradients infinite, not NaN.
   return record(out, "VarBackward0", [x], (g) => {

@@ -345,3 +345,16 @@ test("ravel is contiguous().view(-1): a strided leaf's ravel is a copy that may 
   a.ravel().add_(1);
   assert.deepEqual(values(a), [2, 3, 4, 5]);
 });
+
+test("float32 var as PyTorch's CPU paths: Welford in double per slice, a float32 mean over every element", () => {
+  // torch.full(shape, -0.2164).var(d): (3, 3) dim 0 -> 0.0; (3, 1) dim 0 -> 3.3306690738754696e-16
+  assert.deepEqual(values(torch.full([3, 3], -0.2164, { dtype: "float32" }).var(0)), [0, 0, 0]);
+  assert.deepEqual(values(torch.full([3, 1], -0.2164, { dtype: "float32" }).var(0)), [3.3306690738754696e-16]);
+  // std's backward masks result == 0: a (3, 3) column of equal values gets 0; (3, 1) gets PyTorch's -0.4082
+  const y = torch.full([3, 3], -0.2164, { dtype: "float32" }).requiresGrad_(true);
+  y.std(0).sum().backward();
+  assert.deepEqual(values(y.grad!).map(Math.abs), Array(9).fill(0));
+  const z = torch.full([3, 1], -0.2164, { dtype: "float32" }).requiresGrad_(true);
+  z.std(0).sum().backward();
+  assert.ok(Math.abs(values(z.grad!)[0]! + 0.4082) < 1e-3);
+});
