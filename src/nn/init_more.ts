@@ -3,7 +3,6 @@
  * fills a tensor in place under noGrad and returns it; random ones draw from the default generator
  * or `opts.generator`, so values differ from PyTorch's generator but follow the same recipe.
  */
-import "../ops/methods.ts";
 import { noGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError } from "../errors.ts";
 import { log } from "../log.ts";

@@ -8,7 +8,6 @@ import { ArgumentError, ShapeError } from "../../errors.ts";
 import { cat } from "../../ops/join.ts";
 import { checkArity } from "../../options.ts";
 import { Tensor } from "../../tensor/tensor.ts";
-import "../../ops/methods.ts";
 
 function tensorsOf(parameters: Iterable<Tensor>, where: string): Tensor[] {
   if (parameters instanceof Tensor || parameters === null || typeof (parameters as Iterable<Tensor>)?.[Symbol.iterator] !== "function") {

@@ -13,7 +13,6 @@ import { deepCopyModule } from "../attention/clone.ts";
 import type { AnyModule } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { checkArity } from "../../options.ts";
-import "../../ops/methods.ts";
 
 /** What fusion reads from a convolution or Linear layer. */
 interface Weighted {

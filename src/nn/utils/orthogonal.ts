@@ -18,7 +18,6 @@ import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import { type AnyModule, Module } from "../module.ts";
 import { RightInverseNotImplemented, registerParametrization } from "./parametrize.ts";
-import "../../ops/methods.ts";
 
 export type OrthogonalMap = "matrix_exp" | "cayley" | "householder";
 

@@ -14,7 +14,6 @@ import { Tensor } from "../../tensor/tensor.ts";
 import { type AnyModule, Module } from "../module.ts";
 import { registerParametrization } from "./parametrize.ts";
 import { normalize, toMatrix } from "./spectral_norm.ts";
-import "../../ops/methods.ts";
 
 /** The parametrization module: weight / sigma(weight), a 1-D weight just normalised. */
 export class SpectralNormParametrization extends Module {

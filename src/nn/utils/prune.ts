@@ -18,7 +18,6 @@ import {
   BasePruningMethod, CustomFromMask, Identity, L1Unstructured, LnStructured, PruningContainer, RandomStructured, RandomUnstructured,
 } from "./prune_methods.ts";
 import { deleteAttr, setAttr, setParameter } from "./reparam.ts";
-import "../../ops/methods.ts";
 
 export {
   BasePruningMethod, CustomFromMask, Identity, L1Unstructured, LnStructured, PruningContainer, RandomStructured, RandomUnstructured,

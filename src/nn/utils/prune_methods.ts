@@ -7,7 +7,7 @@ import { onesLike, rand, tensor } from "../../tensor/creation.ts";
 import { fmtShape } from "../../tensor/shape.ts";
 import { Tensor } from "../../tensor/tensor.ts";
 import type { AnyModule } from "../module.ts";
-import "../../ops/methods.ts";
+// Tensor methods (t.mul, t.norm) come with ../module.ts, which ./prune.ts, the only importer, loads.
 
 export type PruningType = "unstructured" | "structured" | "global";
 

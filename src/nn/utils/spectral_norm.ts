@@ -15,7 +15,6 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { type AnyModule, Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { addReparam, deleteAttr, dropReparam, findReparam, parameterOf, setAttr, setParameter } from "./reparam.ts";
-import "../../ops/methods.ts";
 
 interface Config {
   name: string;

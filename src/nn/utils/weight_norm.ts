@@ -11,7 +11,6 @@ import type { Tensor } from "../../tensor/tensor.ts";
 import { type AnyModule, Module } from "../module.ts";
 import { Parameter } from "../parameter.ts";
 import { addReparam, deleteAttr, dropReparam, findReparam, parameterOf, setAttr, setParameter } from "./reparam.ts";
-import "../../ops/methods.ts";
 
 /** The 2-norm of v over every dim but `dim`, shaped to broadcast against v (PyTorch's norm_except_dim). */
 export function normExceptDim(v: Tensor, dim: number): Tensor {

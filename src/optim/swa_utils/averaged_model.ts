@@ -11,7 +11,6 @@ import { type AnyModule, Module } from "../../nn/module.ts";
 import { checkArity, checkOptions } from "../../options.ts";
 import { tensor } from "../../tensor/creation.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import "../../ops/methods.ts";
 
 /** (averaged, current, numAveraged: a 0-d int64 tensor) -> the new average. */
 export type AvgFn = (averaged: Tensor, current: Tensor, numAveraged: Tensor) => Tensor;

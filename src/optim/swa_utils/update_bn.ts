@@ -11,7 +11,6 @@ import { Module } from "../../nn/module.ts";
 import { checkArity } from "../../options.ts";
 import { onesLike, zerosLike } from "../../tensor/creation.ts";
 import type { Tensor } from "../../tensor/tensor.ts";
-import "../../ops/methods.ts";
 
 /** PyTorch's _BatchNorm subclasses. */
 const BATCH_NORMS = new Set(["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm"]);
