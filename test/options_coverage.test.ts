@@ -184,6 +184,9 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.LazyConvTranspose1d": [() => make(nn.LazyConvTranspose1d, 4, 3, { output_padding: 1 }), "nn.LazyConvTranspose1d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
   "nn.LazyConvTranspose2d": [() => make(nn.LazyConvTranspose2d, 4, 3, { output_padding: 1 }), "nn.LazyConvTranspose2d(): unknown option 'output_padding' (did you mean 'outputPadding'?)"],
   "nn.LazyBatchNorm3d": [() => make(nn.LazyBatchNorm3d, { track_running_stats: false }), "nn.LazyBatchNorm3d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.LazyInstanceNorm1d": [() => make(nn.LazyInstanceNorm1d, { track_running_stats: false }), "nn.LazyInstanceNorm1d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.LazyInstanceNorm2d": [() => make(nn.LazyInstanceNorm2d, { track_running_stats: false }), "nn.LazyInstanceNorm2d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
+  "nn.LazyInstanceNorm3d": [() => make(nn.LazyInstanceNorm3d, { track_running_stats: false }), "nn.LazyInstanceNorm3d(): unknown option 'track_running_stats' (did you mean 'trackRunningStats'?)"],
   // no options: an extra argument is refused (ReLU's one is PyTorch's `inplace`)
   "nn.Module": [() => make(nn.Module, true), "nn.Module(): takes no arguments but 1 was given"],
   "nn.ReLU": [() => make(nn.ReLU, true, true), "nn.ReLU(): takes at most 1 argument but 2 were given"],

@@ -53,4 +53,6 @@ export { Conv3d } from "./conv3d.ts";
 export { MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type MaxPool3dModuleOptions, type AvgPool3dModuleOptions } from "./pooling3d.ts";
 export { BatchNorm3d, InstanceNorm1d, InstanceNorm3d } from "./normalization3d.ts";
 export { LazyLinear, LazyConv1d, LazyConv2d, LazyBatchNorm1d, LazyBatchNorm2d, isUninitializedParameter } from "./lazy.ts";
-export { LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyBatchNorm3d } from "./lazy_more.ts";
+export {
+  LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+} from "./lazy_more.ts";

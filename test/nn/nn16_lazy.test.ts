@@ -63,4 +63,14 @@ describe("lazy modules", () => {
     assert.ok(m instanceof nn.ConvTranspose1d);
     assert.equal(m.toString(), "ConvTranspose1d(2, 3, kernel_size=(3,), stride=(2,))");
   });
+
+  test("LazyInstanceNorm: affine and running statistics by default; an unbatched input's channels are dim 0", () => {
+    const m = new nn.LazyInstanceNorm2d();
+    assert.equal(m.toString(), "LazyInstanceNorm2d(0, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+    const y = m.forward(torch.randn([3, 4, 4]));
+    assert.deepEqual([...y.shape], [3, 4, 4]);
+    assert.ok(m instanceof nn.InstanceNorm2d);
+    assert.equal(m.toString(), "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+    assert.deepEqual([...m.weight!.shape], [3]);
+  });
 });
