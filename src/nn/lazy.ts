@@ -15,7 +15,7 @@ import { adoptSlots } from "./slots.ts";
 
 /**
  * Lazy modules (PyTorch's LazyModuleMixin): LazyLinear, LazyConv1d/2d and LazyBatchNorm1d/2d (and, in
- * lazy_more.ts, LazyConv3d, LazyConvTranspose1d/2d and LazyBatchNorm3d) leave their
+ * lazy_more.ts, LazyConv3d, LazyConvTranspose1d/2d, LazyBatchNorm3d and LazyInstanceNorm1d/2d/3d) leave their
  * input size open until the first forward, which reads it from the input, initialises the parameters as
  * the ordinary class would (from the default generator, or `generator`, at that moment) and turns the
  * module into that class: afterwards it is a Linear / Conv2d / BatchNorm1d in every way (instanceof,
