@@ -3,7 +3,7 @@ import { isGradEnabled, withoutGrad } from "../autograd/grad_mode.ts";
 import { ArgumentError, DTypeError, ShapeError } from "../errors.ts";
 import { checkArg, checkOptions, keywordArgs } from "../options.ts";
 import { type DType, isFloating } from "../tensor/dtype.ts";
-import { normDim } from "../tensor/shape.ts";
+import { normDim, numelOf } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import * as E from "./elementwise.ts";
 import { maskedFill } from "./indexing.ts";
@@ -236,6 +236,10 @@ export function norm(x: Tensor, p: MatrixOrd | null = "fro", dim: number | reado
     return vectorNorm(x, 2, dim, keepdim, opts);
   }
   if (typeof p !== "number") throw new ArgumentError(`norm(): invalid p ${String(p)}`);
+  // torch.norm (unlike linalg.vector_norm) gives 0 for the inf norms of empty slices
+  if (!Number.isFinite(p) && x.numel() === 0 && numelOf(resolveDims(x, dim).map((d) => x.shape[d]!)) === 0) {
+    return E.mul(vectorNorm(x, 1, dim, keepdim, opts), 0);
+  }
   return vectorNorm(x, p, dim, keepdim, opts);
 }
 

@@ -358,3 +358,10 @@ test("float32 var as PyTorch's CPU paths: Welford in double per slice, a float32
   z.std(0).sum().backward();
   assert.ok(Math.abs(values(z.grad!)[0]! + 0.4082) < 1e-3);
 });
+
+test("torch.norm's inf norms of empty slices are 0 (linalg.vector_norm still refuses them)", () => {
+  // torch.zeros(0).norm(inf) -> 0; torch.zeros(2, 0).norm(-inf, 1) -> [0, 0]
+  assert.deepEqual(values(torch.zeros([0]).norm(Infinity)), [0]);
+  assert.deepEqual(values(torch.zeros([2, 0]).norm(-Infinity, 1)), [0, 0]);
+  assert.throws(() => torch.linalg.vectorNorm(torch.zeros([0]), Infinity));
+});
