@@ -228,6 +228,7 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   // datasets
   "datasets.MNIST": [() => make(datasets.MNIST, { trian: true }), "datasets.MNIST(): unknown option 'trian' (did you mean 'train'?)"],
   "datasets.FashionMNIST": [() => make(datasets.FashionMNIST, { dowload: true }), "datasets.FashionMNIST(): unknown option 'dowload' (did you mean 'download'?)"],
+  "datasets.FakeData": [() => make(datasets.FakeData, { image_size: [1, 2, 2] }), "datasets.FakeData(): unknown option 'image_size' (did you mean 'imageSize'?)"],
   "datasets.ImageFolder": [
     () => make(datasets.ImageFolder, NOWHERE, { target_transform: null }),
     "datasets.ImageFolder(): unknown option 'target_transform' (did you mean 'targetTransform'?)",
