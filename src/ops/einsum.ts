@@ -115,9 +115,11 @@ function contract(a: Term, b: Term, keep: Set<string>): Term {
     [A, B] = [A.to(d), B.to(d)];
   }
   const [nb, nl, ns, nr] = [prod(batch), prod(left), prod(summed), prod(right)];
-  // PyTorch contracts with bmm (no bool kernel; an empty product runs none) and only multiplies when no
-  // letter is summed
-  if (A.dtype === "bool" && summed.length > 0 && nb * nl * ns * nr > 0) throw new DTypeError(`"bmm" not implemented for 'Bool'`);
+  // PyTorch contracts with bmm (no bool kernel; an empty product runs none) a letter that is longer than 1
+  // in both operands; otherwise it only multiplies
+  const long = (t: Term, l: string) => t.t.shape[t.letters.indexOf(l)]! > 1;
+  const contracted = summed.some((l) => long(a, l) && long(b, l));
+  if (A.dtype === "bool" && contracted && nb * nl * ns * nr > 0) throw new DTypeError(`"bmm" not implemented for 'Bool'`);
   // bmm is floating-point only; integer operands take the broadcast product and a sum in their own dtype.
   const out = isFloating(A.dtype)
     ? bmm(reshape(A, [nb, nl, ns]), reshape(B, [nb, ns, nr]))

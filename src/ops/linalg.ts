@@ -92,8 +92,11 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, opts: Add
   Tensor.check(input, "input");
   Tensor.check(batch1, "batch1");
   Tensor.check(batch2, "batch2");
-  if (batch1.dtype === "bool" && batch2.dtype === "bool" && batch1.shape[0]! * batch1.shape[1]! * batch2.shape[2]! > 0) throw new DTypeError(`"baddbmm" not implemented for 'Bool'`);
-  return scaledSum(input, product(batch1, batch2, bmm), opts, "baddbmm()");
+  if (batch1.dtype !== batch2.dtype) throw new DTypeError(`expected scalar type ${scalarTypeName(batch1.dtype)} but found ${scalarTypeName(batch2.dtype)}`);
+  if (batch1.dtype === "bool" && batch1.shape[0]! * batch1.shape[1]! * batch2.shape[2]! > 0) throw new DTypeError(`"baddbmm" not implemented for 'Bool'`);
+  // the result takes the batches' dtype, self cast to it (PyTorch's baddbmm does not promote)
+  const self = input.dtype === batch1.dtype ? input : input.to(batch1.dtype);
+  return scaledSum(self, product(batch1, batch2, bmm), opts, "baddbmm()");
 }
 
 export interface VectorNormOptions {

@@ -29,8 +29,10 @@ function scaled(where: string, input: Tensor, product: Tensor, opts: AddmmOption
   const alpha = int ? Math.trunc(opts.alpha ?? 1) : opts.alpha ?? 1;
   const p = alpha === 1 ? product : E.mul(product, alpha);
   const big = expand(input, p.shape);
-  if (beta === 0) return E.add(maskedFill(big, full(big.shape, true, { dtype: "bool" }), 0), p);
-  return E.add(beta === 1 ? big : E.mul(big, beta), p);
+  const out = beta === 0 ? E.add(maskedFill(big, full(big.shape, true, { dtype: "bool" }), 0), p) : E.add(beta === 1 ? big : E.mul(big, beta), p);
+  // the tensors' dtype: integral beta/alpha never widen it (a bool addr with beta = 2 stays bool)
+  const d = resultType(input, product);
+  return out.dtype === d ? out : out.to(d);
 }
 
 /** PyTorch's addmv checks; mv passes its result's place as self (1-d, of mat's rows). */

@@ -365,3 +365,23 @@ test("torch.norm's inf norms of empty slices are 0 (linalg.vector_norm still ref
   assert.deepEqual(values(torch.zeros([2, 0]).norm(-Infinity, 1)), [0, 0]);
   assert.throws(() => torch.linalg.vectorNorm(torch.zeros([0]), Infinity));
 });
+
+test("baddbmm takes the batches' dtype (self cast, no promotion); addr keeps a bool result; a bool einsum over a length-1 letter multiplies", () => {
+  // torch.ones(1, 2, 2, dtype=torch.float64).baddbmm(f32, f32) -> float32; mixed batches -> "expected scalar type Double but found Float"
+  const f = torch.ones([1, 2, 2]);
+  const d = torch.ones([1, 2, 2], { dtype: "float64" });
+  assert.equal(d.baddbmm(f, f).dtype, "float32");
+  assert.equal(f.baddbmm(d, d).dtype, "float64");
+  assert.throws(() => f.baddbmm(d, f), /expected scalar type Double but found Float/);
+  const g = torch.tensor(1, { dtype: "float64", requiresGrad: true });
+  g.baddbmm(f, f).sum().backward();
+  assert.equal(g.grad!.dtype, "float64");
+  assert.deepEqual(values(g.grad!), [4]);
+  // torch.tensor([True, True]).addr([False, False], [True, True], beta=2) -> bool, all True
+  const r = torch.tensor([true, true]).addr(torch.tensor([false, false]), torch.tensor([true, true]), { beta: 2 });
+  assert.equal(r.dtype, "bool");
+  assert.deepEqual(values(r), [1, 1, 1, 1]);
+  const e = torch.einsum("abc,cz->abz", torch.ones([3, 1, 1], { dtype: "bool" }), torch.ones([1, 1], { dtype: "bool" }));
+  assert.equal(e.dtype, "bool");
+  assert.deepEqual(values(e), [1, 1, 1]);
+});
