@@ -190,7 +190,7 @@ export interface NanToNumOptions {
 }
 /** torch.nan_to_num: NaN to 0, the infinities to the dtype's largest finite values; a replacement past float32's range is inf. */
 export const nanToNum: (input: Tensor, options?: NanToNumOptions) => Tensor = compositeFunction("nanToNum");
-/** torch.lerp: weight < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN. */
+/** torch.lerp: weight < 0.5 (negative weights too) interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN. */
 export const lerp: (input: Tensor, end: Tensor, weight: TensorLike) => Tensor = compositeFunction("lerp");
 /** torch.addcmul's keyword arguments (absent or null: PyTorch's default). */
 export interface AddcmulOptions {

@@ -189,7 +189,7 @@ export const COMPOSITE_SPEC = {
   },
   lerp: {
     torch: "torch.lerp",
-    edges: "|weight| < 0.5 interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN",
+    edges: "weight < 0.5 (negative weights too) interpolates from start, otherwise from end (weight 1 gives end exactly); NaN weight gives NaN",
   },
   addcmul: { torch: "torch.addcmul", edges: "self + value * tensor1 * tensor2 in the promoted dtype; an integer value for integer dtypes", kwargs: [{ value: 0.5 }, { value: -2 }] },
   addcdiv: { torch: "torch.addcdiv", edges: "self + value * tensor1 / tensor2; integer tensor1 and tensor2 are refused", kwargs: [{ value: 0.5 }, { value: -2 }], domain: [{ lo: -3, hi: 3 }, { lo: -3, hi: 3 }, { lo: -3, hi: 3, avoid: [0] }] },
