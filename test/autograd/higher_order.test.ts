@@ -361,6 +361,11 @@ test("memory stays flat in ordinary training: no graph is kept on gradients with
   gx!.pow(2).sum().backward();
   for (const p of model.parameters()) assert.equal(p.grad!.requiresGrad, false, "the penalty's .grad itself needs no graph (backward without createGraph)");
   opt.zeroGrad();
+  for (const p of model.parameters()) {
+    assert.equal(p.grad!.gradFn, null);
+    assert.ok([...p.grad!.toTypedArray()].every((v) => v === 0), "zeroGrad's default: zeros");
+  }
+  opt.zeroGrad({ setToNone: true });
   for (const p of model.parameters()) assert.equal(p.grad, null);
 });
 
