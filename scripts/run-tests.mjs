@@ -54,10 +54,12 @@ const SERIAL = ["test/browser/", "test/cli/", "test/utils/", "test/io/", "test/d
 const CONCURRENCY = Math.max(1, Number(process.env["KINDLING_TEST_CONCURRENCY"] ?? 2) || 1);
 
 /**
- * Runs one pass of `files` `concurrency` at a time, adding its closing counts to the totals; its
- * output is streamed, or with `buffered` printed in one piece when it ends (passes run side by side).
+ * Runs one pass of `files` `concurrency` at a time, adding its closing counts to the totals, and resolves
+ * to its exit code and wall time; its output is streamed, or with `buffered` printed in one piece when it
+ * ends (passes run side by side).
  */
 function runTests(files, env, { concurrency = 1, buffered = false, header = "" } = {}) {
+  const started = Date.now();
   return new Promise((resolveRun) => {
     const args = ["--expose-gc", "--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files];
     const child = spawn(process.execPath, args, {
@@ -82,7 +84,7 @@ function runTests(files, env, { concurrency = 1, buffered = false, header = "" }
         const m = new RegExp(`^ℹ ${key} (\\d+)$`, "m").exec(tail);
         if (m) totals[key] += Number(m[1]);
       }
-      resolveRun(code ?? 1);
+      resolveRun({ code: code ?? 1, seconds: (Date.now() - started) / 1000 });
     });
   });
 }
@@ -125,13 +127,13 @@ if (serialFiles.length > 0) {
 const opFiles = files.filter((f) => OP_SUITES.some((s) => relative(".", f).startsWith(s)));
 const wanted = process.env["KINDLING_TEST_BACKENDS"];
 if (backends === null) {
-  results.push(["listing the backends", 1]);
+  results.push(["listing the backends", { code: 1, seconds: 0 }]);
 } else if (opFiles.length > 0 && wanted !== "none") {
   const extra = wanted ? wanted.split(",").map((s) => s.trim()).filter(Boolean) : backends.available.filter((b) => b !== backends.current);
   const passes = extra.map((name) => async () => {
     if (!backends.available.includes(name)) {
       console.error(`# backend ${name} is not available here`);
-      return [`op suites on ${name}`, 1];
+      return [`op suites on ${name}`, { code: 1, seconds: 0 }];
     }
     const header = `\n# op suites (${opFiles.length} files) on backend: ${name}`;
     const env = { ...process.env, KINDLING_BACKEND: name };
@@ -143,8 +145,8 @@ if (backends === null) {
 }
 
 console.log("\n# summary");
-for (const [label, status] of results) console.log(`#   ${status === 0 ? "pass" : "FAIL"}  ${label}`);
+for (const [label, { code, seconds }] of results) console.log(`#   ${code === 0 ? "pass" : "FAIL"}  ${label} (${seconds.toFixed(0)} s)`);
 // One plain closing line over every pass, so a CI log reader counts all of them.
 // Cancelled tests (e.g. a promise left pending when the event loop ran dry) fail their pass too.
 console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.cancelled} cancelled, ${totals.skipped} skipped`);
-process.exit(results.every(([, s]) => s === 0) ? 0 : 1);
+process.exit(results.every(([, r]) => r.code === 0) ? 0 : 1);
