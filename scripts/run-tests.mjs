@@ -49,8 +49,11 @@ function collect(dir) {
 
 const totals = { pass: 0, fail: 0, cancelled: 0, skipped: 0 };
 
-/** Files that time things, drive Chromium, or spawn trainers and workers: run one at a time. */
-const SERIAL = ["test/browser/", "test/cli/", "test/utils/", "test/io/", "test/datasets/", "test/memory.test.ts", "test/examples/"];
+/**
+ * Files that time things, drive Chromium, or spawn trainers and workers: run one at a time. The ported
+ * examples time nothing (they compare printed numbers), so they share the cores with the rest.
+ */
+const SERIAL = ["test/browser/", "test/cli/", "test/utils/", "test/io/", "test/datasets/", "test/memory.test.ts"];
 const CONCURRENCY = Math.max(1, Number(process.env["KINDLING_TEST_CONCURRENCY"] ?? 2) || 1);
 
 /**
