@@ -112,8 +112,8 @@ abstract class SoftmaxNd extends Module {
   protected constructor(where: string, args: IArguments) {
     super();
     checkArity(where, args, 1);
-    checkArg(where, args[0], "int?", 1, "dim");
-    this.dim = args[0] as number | undefined;
+    // nn.Softmax(1) or, as PyTorch's nn.Softmax(dim=1), nn.Softmax({ dim: 1 }).
+    this.dim = (keywordArgs(where, [args[0]], ["dim"], { dim: "int?" }, 1).dim as number | null | undefined) ?? undefined;
   }
 
   override extraRepr(): string {
@@ -124,7 +124,7 @@ abstract class SoftmaxNd extends Module {
 /** Softmax over `dim` (when omitted, PyTorch's legacy choice: dim 0 for 0-, 1- and 3-d inputs, else 1). */
 export class Softmax extends SoftmaxNd {
   /** @internal */ static override readonly builtinName: string = "Softmax";
-  constructor(dim?: number) {
+  constructor(dim?: number | null | { dim?: number | null }) {
     super("nn.Softmax()", arguments);
   }
 
@@ -135,7 +135,7 @@ export class Softmax extends SoftmaxNd {
 
 export class LogSoftmax extends SoftmaxNd {
   /** @internal */ static override readonly builtinName: string = "LogSoftmax";
-  constructor(dim?: number) {
+  constructor(dim?: number | null | { dim?: number | null }) {
     super("nn.LogSoftmax()", arguments);
   }
 
