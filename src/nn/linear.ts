@@ -1,5 +1,5 @@
 import { ArgumentError } from "../errors.ts";
-import { checkArity, checkOptions } from "../options.ts";
+import { checkArity, checkOptions, keywordArgs } from "../options.ts";
 import { empty } from "../tensor/creation.ts";
 import type { DType } from "../tensor/dtype.ts";
 import type { Generator } from "../tensor/random.ts";
@@ -29,10 +29,19 @@ export class Linear extends Module {
   weight: Tensor;
   bias: Tensor | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  /** `new nn.Linear(784, 20)`, or with PyTorch's keywords `new nn.Linear({ inFeatures: 784, outFeatures: 20 })`. */
+  constructor(opts: LinearOptions & { inFeatures: number; outFeatures: number });
+  constructor(inFeatures: number, opts: LinearOptions & { outFeatures: number });
+  constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions);
+  constructor(...args: unknown[]) {
     super();
-    checkArity("nn.Linear()", arguments, 3);
-    checkOptions("nn.Linear()", opts, { bias: "boolean", dtype: "string", generator: "object" }, { index: 3, positional: "bias" });
+    checkArity("nn.Linear()", args, 3);
+    const spec = { bias: "boolean", dtype: "string", generator: "object" } as const;
+    // nn.Linear(3, 4, false): PyTorch's positional bias, refused with a hint to pass { bias: false }.
+    if (args.length === 3) checkOptions("nn.Linear()", args[2], spec, { index: 3, positional: "bias" });
+    const a = keywordArgs("nn.Linear()", args, ["inFeatures", "outFeatures"], { inFeatures: "number", outFeatures: "number", ...spec }, 1);
+    const { inFeatures, outFeatures } = a as { inFeatures: number; outFeatures: number };
+    const opts = a as LinearOptions;
     for (const [name, v] of [["in_features", inFeatures], ["out_features", outFeatures]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`Linear: ${name} must be a non-negative integer, got ${v}`);
     }
