@@ -42,7 +42,7 @@ export function main(): void {
   console.log(`Using ${device} device`);
 
   const model = new NeuralNetwork().to(device);
-  console.log(String(model));
+  console.log(model);
 
   const X = torch.rand([1, 28, 28], { device: device });
   let logits = model.forward(X);
@@ -72,7 +72,7 @@ export function main(): void {
   const softmax = new nn.Softmax({ dim: 1 });
   predProbab = softmax.forward(logits);
 
-  console.log("Model structure: ", String(model), "\n\n");
+  console.log("Model structure: ", model, "\n\n");
 
   for (const [name, param] of model.namedParameters()) {
     console.log(`Layer: ${name} | Size: ${param.size()} | Values : ${param.index([torch.Slice(null, 2)])} \n`);

@@ -85,7 +85,7 @@ export async function main(limits: { trainSamples?: number; testSamples?: number
   console.log(`Using ${device} device`);
 
   let model = new NeuralNetwork().to(device);
-  console.log(String(model));
+  console.log(model);
 
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = new torch.optim.SGD(model.parameters(), { lr: 1e-3 });
