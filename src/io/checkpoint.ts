@@ -34,6 +34,7 @@ import type { ZodType } from "zod";
 import { custom } from "zod/mini";
 import { ArgumentError, FormatError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
+import { CPU, Device, type DeviceLike } from "../tensor/device.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { type TrainingState, decodeState, encodeState, toRaw } from "./checkpoint_state.ts";
 import { type CheckpointSource, type CheckpointTarget, checkTarget, readCheckpoint, writeCheckpoint } from "./checkpoint_bytes.ts";
@@ -54,6 +55,60 @@ export const TRAINING_STATE_KEY = "kindling.state";
 
 const SAVE_OPTIONS = { metadata: "object" } as const;
 const LOAD_OPTIONS = { maxBytes: "number" } as const;
+const TORCH_LOAD_OPTIONS = { maxBytes: "number", mapLocation: "any" } as const;
+
+/**
+ * torch.load's map_location: where the loaded tensors go. A device ("cpu", torch.device("cpu")), a dict
+ * from the location a tensor was saved on to the one it loads on ({"cuda:0": "cpu"}), or a function
+ * (tensor, location) => tensor. A kindling checkpoint's tensors were all saved on "cpu", the one device
+ * kindling has; mapping them onto another (e.g. "cuda") fails as it does in PyTorch without that device.
+ */
+export type MapLocation = DeviceLike | Readonly<Record<string, DeviceLike>> | ((tensor: Tensor, location: string) => Tensor);
+
+export interface LoadOptions extends LoadFileOptions {
+  mapLocation?: MapLocation;
+}
+
+const SAVED_LOCATION = "cpu";
+
+/**
+ * Where a tensor saved on "cpu" goes for one map_location device: PyTorch's default_restore_location on the
+ * location string (str(device)), which takes "cpu" exactly and sends "cuda..." to a GPU.
+ */
+function restoreLocation(loc: DeviceLike, where: string): Device {
+  if (typeof loc !== "string" && !(loc instanceof Device)) {
+    throw new ArgumentError(`${where}: a map location must be a device string or a Device, got ${loc === null ? "null" : typeof loc}`);
+  }
+  const tag = String(loc);
+  if (tag === "cpu") return CPU;
+  if (tag.startsWith("cuda")) {
+    throw new ArgumentError(
+      `${where}: Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is False. If you are running on a ` +
+        "CPU-only machine, please use torch.load with map_location=torch.device('cpu') to map your storages to the CPU.",
+    );
+  }
+  throw new ArgumentError(`${where}: don't know how to restore data location of torch.storage.UntypedStorage (tagged with ${tag})`);
+}
+
+function applyMapLocation(tensors: Record<string, Tensor>, ml: MapLocation): Record<string, Tensor> {
+  const where = "torch.load()";
+  if (typeof ml === "function") {
+    return Object.fromEntries(
+      Object.entries(tensors).map(([k, t]) => {
+        const out = ml(t, SAVED_LOCATION);
+        if (!(out instanceof Tensor)) throw new ArgumentError(`${where}: mapLocation function must return a Tensor, got ${typeof out} for '${k}'`);
+        return [k, out];
+      }),
+    );
+  }
+  let target: DeviceLike | undefined;
+  if (typeof ml === "string" || ml instanceof Device) target = ml;
+  else if (ml !== null && typeof ml === "object" && !Array.isArray(ml)) target = (ml as Record<string, DeviceLike>)[SAVED_LOCATION];
+  else throw new ArgumentError(`${where}: option 'mapLocation' must be a device, a dict of locations or a function, got ${ml === null ? "null" : typeof ml}`);
+  if (target === undefined) return tensors;
+  const d = restoreLocation(target, where);
+  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.to(d)]));
+}
 
 /** A zod schema for a Tensor, for `loadTrainingState`'s schema (z.instanceof needs a public constructor). */
 export const tensorSchema = /* @__PURE__ */ custom<Tensor>((v) => v instanceof Tensor, { message: "expected a Tensor" });
@@ -87,10 +142,13 @@ export async function save(stateDict: TensorDict, f?: CheckpointTarget | null, o
  * Loads safetensors (from save() or from PyTorch) into name -> Tensor, from a file path (Node), bytes, a
  * Blob/File or a fetch Response. A bad file is a FormatError naming it; a path that is missing (code
  * "ENOENT", see isMissingFile), not a regular file, or a source over `maxBytes` is a FileError naming it.
+ * `mapLocation` is torch.load's map_location (see MapLocation).
  */
-export async function load(f: CheckpointSource, opts: LoadFileOptions = {}): Promise<Record<string, Tensor>> {
-  checkOptions("torch.load()", opts, LOAD_OPTIONS, { index: 2 });
-  return (await loadWithMetadata(f, opts)).tensors;
+export async function load(f: CheckpointSource, opts: LoadOptions = {}): Promise<Record<string, Tensor>> {
+  checkOptions("torch.load()", opts, TORCH_LOAD_OPTIONS, { index: 2 });
+  const { mapLocation, ...fileOpts } = opts;
+  const { tensors } = await loadWithMetadata(f, fileOpts);
+  return mapLocation === undefined ? tensors : applyMapLocation(tensors, mapLocation);
 }
 
 export async function loadWithMetadata(f: CheckpointSource, opts: LoadFileOptions = {}): Promise<{ tensors: Record<string, Tensor>; metadata: Record<string, string> }> {
