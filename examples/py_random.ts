@@ -1,7 +1,8 @@
 /**
- * The two calls of Python's `random` module the ported tutorials make, so a port can say
- * `random.randint(4, 6)` where the original does. Both draw from Math.random: a port runs on its own
- * like any script, and test/examples/harness.ts (installReplay) can hand it the integers the original drew.
+ * The calls of Python's `random` module the ported tutorials make, so a port can say
+ * `random.randint(4, 6)` or `random.random()` where the original does. All draw from Math.random: a port runs
+ * on its own like any script, and test/examples/harness.ts (installReplay) can hand it the numbers the
+ * original drew.
  */
 
 /** A random integer N with a <= N <= b (both ends included, as Python's random.randint). */
@@ -18,4 +19,9 @@ function choice<T>(seq: readonly T[]): T {
   return seq[randint(0, seq.length - 1)]!;
 }
 
-export const random = { randint, choice };
+/** A float in [0, 1) (Python's random.random; both are 53-bit doubles). */
+function random_(): number {
+  return Math.random();
+}
+
+export const random = { randint, choice, random: random_ };

@@ -22,8 +22,8 @@ export interface ExampleFixture {
   states: string[];
   entries: Draw[];
   perms: number[][];
-  /** Python's random.randint/choice draws, each [a, b, value] (value in a..b). */
-  python?: [number, number, number][];
+  /** Python's random.randint/choice draws, each [a, b, value] (value in a..b), and random.random()'s, each [value]. */
+  python?: ([number, number, number] | [number])[];
 }
 
 export function loadFixture(name: string): ExampleFixture {
@@ -230,6 +230,7 @@ export function installReplay(fx: ExampleFixture): () => void {
       const d = python[py];
       if (d === undefined) throw new Error(`replay: kindling drew more than PyTorch's ${python.length} Python random numbers`);
       py++;
+      if (d.length === 1) return d[0];
       const [a, b, v] = d;
       return (v - a + 0.5) / (b - a + 1);
     };
