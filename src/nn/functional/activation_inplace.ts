@@ -96,8 +96,38 @@ export function dropoutFn(name: string, run: (x: Tensor, p: number, training: bo
  */
 export const dropout: DropoutFn = /* @__PURE__ */ dropoutFn("dropout", (x, p, training, generator) => dropoutOp(x, p, { training, generator }));
 
+const dropout2dWarned = /* @__PURE__ */ new Set<string>();
+
+/** PyTorch 1.13's warnings for a dropout2d input that is not [N, C, H, W] or [C, H, W], each shown once. */
+function warnDropout2dRank(ndim: number): void {
+  const messages: string[] = [];
+  if (ndim !== 3 && ndim !== 4) {
+    messages.push(
+      `dropout2d: Received a ${ndim}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior ` +
+        "and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, " +
+        "a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).",
+    );
+  }
+  if (ndim === 3) {
+    messages.push(
+      "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), " +
+        "where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape " +
+        "(C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.",
+    );
+  }
+  for (const m of messages) {
+    if (dropout2dWarned.has(m)) continue;
+    dropout2dWarned.add(m);
+    console.warn(m);
+  }
+}
+
 /**
  * F.dropout2d(input, p=0.5, training=True, inplace=False): zeroes whole channels of [N, C, ...] with
- * probability p and scales the rest by 1/(1-p). Like PyTorch 1.13, a 3-D input is [N, C, L].
+ * probability p and scales the rest by 1/(1-p). Like PyTorch 1.13, a 3-D input is [N, C, L] and a 2-D
+ * one [N, C] (each element its own channel), both with PyTorch's warning, shown once.
  */
-export const dropout2d: DropoutFn = /* @__PURE__ */ dropoutFn("dropout2d", featureDropout);
+export const dropout2d: DropoutFn = /* @__PURE__ */ dropoutFn("dropout2d", (x, p, training, generator) => {
+  warnDropout2dRank(x.ndim);
+  return featureDropout(x, p, training, generator);
+});
