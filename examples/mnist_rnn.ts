@@ -130,7 +130,7 @@ export interface Limits {
   testSamples?: number;
 }
 
-export function main(argv: readonly string[] = process.argv.slice(2), limits: Limits = {}): void {
+export function main(argv: readonly string[] = process.argv.slice(2), limits: Limits = {}): Promise<void> | undefined {
   // Training settings
   const parser = new Command()
     .description("PyTorch MNIST Example using RNN")
@@ -177,7 +177,9 @@ export function main(argv: readonly string[] = process.argv.slice(2), limits: Li
     scheduler.step();
   }
 
-  if (args.saveModel) torch.save(model.stateDict(), "mnist_rnn.pt");
+  // kindling's torch.save is asynchronous: the promise goes to the caller, so a failed write is not lost.
+  if (args.saveModel) return torch.save(model.stateDict(), "mnist_rnn.pt");
+  return undefined;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
