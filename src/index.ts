@@ -41,7 +41,7 @@ export * as optim from "./optim/index.ts";
 export * as utils from "./utils/index.ts";
 export * as datasets from "./datasets/index.ts";
 export * as transforms from "./transforms/index.ts";
-export { save, load, loadWithMetadata, saveTrainingState, loadTrainingState, type TrainingState } from "./io/checkpoint.ts";
+export { save, load, loadWithMetadata, saveTrainingState, loadTrainingState, type TrainingState, type MapLocation, type LoadOptions } from "./io/checkpoint.ts";
 
 export * from "./errors.ts";
 export * from "./api_autograd.ts";

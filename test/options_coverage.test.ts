@@ -58,8 +58,8 @@ const CHECKED: Record<string, [() => unknown, string]> = {
   "nn.Transformer": [() => make(nn.Transformer, { d_model: 8 }), "nn.Transformer(): unknown option 'd_model' (did you mean 'dModel'?)"],
   // nn layers whose PyTorch arguments are positional: an options object there is a wrong type
   "nn.LeakyReLU": [() => make(nn.LeakyReLU, { negative_slope: 0.2 }), "nn.LeakyReLU(): unknown option 'negative_slope' (did you mean 'negativeSlope'?)"],
-  "nn.Softmax": [() => make(nn.Softmax, { dim: 1 }), "nn.Softmax(): argument 1 (dim) must be an int or null, got an object"],
-  "nn.LogSoftmax": [() => make(nn.LogSoftmax, { dim: 1 }), "nn.LogSoftmax(): argument 1 (dim) must be an int or null, got an object"],
+  "nn.Softmax": [() => make(nn.Softmax, { dimm: 1 }), "nn.Softmax(): unknown option 'dimm' (did you mean 'dim'?)"],
+  "nn.LogSoftmax": [() => make(nn.LogSoftmax, { dimm: 1 }), "nn.LogSoftmax(): unknown option 'dimm' (did you mean 'dim'?)"],
   "nn.Flatten": [() => make(nn.Flatten, { start_dim: 0 }), "nn.Flatten(): argument 1 (startDim) must be an int, got an object"],
   "nn.AdaptiveAvgPool2d": [
     () => make(nn.AdaptiveAvgPool2d, { output_size: 1 }),
