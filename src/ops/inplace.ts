@@ -43,12 +43,19 @@ export interface InPlaceSpec {
   uniform?: boolean;
 }
 
-const NO_GRAD_VIEW =
+export const NO_GRAD_VIEW =
   "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is " +
   "ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either " +
   "both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
 
-const LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation.";
+export const LEAF_IN_PLACE = "a leaf Variable that requires grad is being used in an in-place operation.";
+
+/** PyTorch's refusal of an in-place write to a leaf that requires grad, or to a view of one (grad mode on). */
+export function refuseLeafInPlace(t: Tensor): void {
+  const base = Tensor.viewMeta(t)?.base ?? null;
+  if (base !== null && base.requiresGrad && base.isLeaf) throw new AutogradError(`a view of ${LEAF_IN_PLACE}`);
+  if (t.requiresGrad && t.isLeaf) throw new AutogradError(LEAF_IN_PLACE);
+}
 
 /** Runs `fn` out of place on self and writes its result into self, recording it as PyTorch does. */
 export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPlaceSpec): Tensor {
@@ -64,11 +71,8 @@ export function applyInPlace(t: Tensor, fn: (self: Tensor) => Tensor, spec: InPl
     write(t, values);
     return t;
   }
+  refuseLeafInPlace(t);
   const base = meta?.base ?? null;
-  if (base !== null && base.requiresGrad && base.isLeaf) {
-    throw new AutogradError(`a view of ${LEAF_IN_PLACE}`);
-  }
-  if (t.requiresGrad && t.isLeaf) throw new AutogradError(LEAF_IN_PLACE);
 
   const before = nodesMade();
   let src = source(t, spec.self === "copy" && t.requiresGrad);

@@ -7,6 +7,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { bumpVersion, versionCounter, versionOf } from "../tensor/version.ts";
 import { checkArg } from "../options.ts";
 import { defineMethods, sizesMethod } from "./define_methods.ts";
+import { NO_GRAD_VIEW, refuseLeafInPlace } from "./inplace.ts";
 import { squeeze, t, transpose, unsqueeze, view } from "./views.ts";
 
 /**
@@ -36,18 +37,11 @@ declare module "../tensor/tensor.ts" {
   }
 }
 
-const LEAF = "a leaf Variable that requires grad is being used in an in-place operation.";
-const NO_GRAD_VIEW =
-  "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is " +
-  "ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either " +
-  "both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).";
-
 function relayout(self: Tensor, make: (x: Tensor) => Tensor, name: string): Tensor {
   if (isGradEnabled()) {
     const meta = Tensor.viewMeta(self);
     if (meta?.noGrad && meta.baseRequiresGrad) throw new AutogradError(NO_GRAD_VIEW);
-    if (meta?.base?.requiresGrad && meta.base.isLeaf) throw new AutogradError(`a view of ${LEAF}`);
-    if (self.requiresGrad && self.isLeaf) throw new AutogradError(LEAF);
+    refuseLeafInPlace(self);
   }
   // The view is made from a stand-in with self's layout and history: view backwards read their
   // input's shape when they run, and self's shape is about to change.

@@ -9,7 +9,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import { type CumOptions, cumprod, cumsum } from "./cumulative.ts";
 import { defineMethods } from "./define_methods.ts";
 import { maskedFill, where } from "./indexing.ts";
-import { applyInPlace } from "./inplace.ts";
+import { LEAF_IN_PLACE, applyInPlace } from "./inplace.ts";
 import { type AddmmOptions, addmm, baddbmm } from "./linalg.ts";
 import { scalarTypeName } from "./promotion.ts";
 import { tril, triu } from "./shape_ops.ts";
@@ -90,7 +90,7 @@ function fillDiagonal_(self: Tensor, given: number | boolean | Tensor, opts: Fil
   if (self.ndim > 2 && self.shape.some((n) => n !== self.shape[0])) throw new ShapeError("all dimensions of input must be of equal length");
   // PyTorch fills a view of self, so a leaf is refused as a view of one.
   if (isGradEnabled() && self.requiresGrad && self.isLeaf) {
-    throw new AutogradError("a view of a leaf Variable that requires grad is being used in an in-place operation.");
+    throw new AutogradError(`a view of ${LEAF_IN_PLACE}`);
   }
   const mask = diagonalMask(self, opts.wrap ?? false);
   const value = full([], Number(fillValue), { dtype: self.dtype });
