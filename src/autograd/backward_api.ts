@@ -1,6 +1,7 @@
-import { ArgumentError, AutogradError } from "../errors.ts";
+import { AutogradError } from "../errors.ts";
 import { checkOptions } from "../options.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { asList } from "./grad.ts";
 import { BACKWARD_OPTIONS, type BackwardOptions, runRoots, seedOf } from "./engine.ts";
 
 const isOptions = (x: unknown): x is BackwardOptions =>
@@ -21,12 +22,10 @@ export function backward(
     gradTensors = undefined;
   }
   checkOptions("autograd.backward()", opts, BACKWARD_OPTIONS, { index: 3 });
-  const outs = tensors instanceof Tensor ? [tensors] : tensors;
-  if (!Array.isArray(outs)) throw new ArgumentError("autograd.backward(): tensors must be a Tensor or an array of Tensors");
+  const outs = asList(tensors, "tensors", "autograd.backward()") as readonly Tensor[];
   if (outs.length === 0) throw new AutogradError("autograd.backward(): tensors is empty: there is nothing to differentiate");
   outs.forEach((t) => Tensor.check(t, "tensors"));
-  const given = gradTensors === undefined || gradTensors === null ? outs.map(() => null) : gradTensors instanceof Tensor ? [gradTensors] : gradTensors;
-  if (!Array.isArray(given)) throw new ArgumentError("autograd.backward(): gradTensors must be a Tensor, an array of Tensors or null");
+  const given = gradTensors === undefined || gradTensors === null ? outs.map(() => null) : asList(gradTensors, "gradTensors", "autograd.backward()");
   // PyTorch zips the two lists and drops the extras; a length mismatch is almost surely a mistake.
   if (given.length !== outs.length) {
     throw new AutogradError(`grad_tensors must have the same length as tensors: got ${given.length} grad_tensors and ${outs.length} tensors`);

@@ -16,9 +16,10 @@ export interface GradOptions {
   isGradsBatched?: boolean;
 }
 
-const asList = (x: Tensor | readonly (Tensor | null)[], what: string): readonly (Tensor | null)[] => {
+/** A tensor or an array of them as an array; anything else is an ArgumentError naming `what` of `where`. */
+export const asList = (x: Tensor | readonly (Tensor | null)[], what: string, where = "autograd.grad()"): readonly (Tensor | null)[] => {
   if (x instanceof Tensor) return [x];
-  if (!Array.isArray(x)) throw new ArgumentError(`autograd.grad(): ${what} must be a Tensor or an array of Tensors`);
+  if (!Array.isArray(x)) throw new ArgumentError(`${where}: ${what} must be a Tensor or an array of Tensors`);
   return x;
 };
 
